@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import type { Deps } from './deps.js';
+import { AppError, createErrorHandler, notFoundHandler } from './errors.js';
+import { requestLog } from './http/logging.js';
+import { noStore, securityHeaders } from './http/security.js';
+import { createRepos } from './repos.js';
+import { createRespondentAccess } from './responses/access.js';
+import { respondentRoutes } from './responses/routes.js';
+
+/** The whole HTTP application, built from its dependencies; `server/index.ts` is what listens. */
+export function createApp(deps: Deps) {
+  const { config, logger, clock } = deps;
+  const repos = createRepos(deps.db);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestLog(logger));
+  app.use(securityHeaders(config.publicUrl));
+
+  app.use(
+    '/assets',
+    express.static(path.join(config.clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }),
+  );
+
+  const respondentHtml = path.join(config.clientDir, 'respond', 'index.html');
+  app.get(['/s/:token', '/code'], noStore, (_req, res) => {
+    if (!existsSync(respondentHtml)) {
+      throw new AppError(503, 'client_not_built', 'The respondent app has not been built. Run `npm run build`.');
+    }
+    res.sendFile(respondentHtml);
+  });
+  app.get('/', (_req, res) => res.redirect(302, '/code'));
+
+  app.use('/api', noStore, express.json({ limit: config.limits.bodyBytes, strict: true }));
+  app.get('/api/health', (_req, res) => {
+    deps.db.prepare('SELECT 1').get();
+    res.json({ ok: true });
+  });
+  const access = createRespondentAccess({ tokens: repos.tokens, limits: config.limits, clock });
+  app.use(respondentRoutes({ repos, instruments: deps.instruments, clock }, access));
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger.error));
+  return app;
+}

@@ -1,0 +1,72 @@
+import type { Db } from '../db.js';
+
+/** What can happen to a case; dispositions are derived from this log, never typed by hand. */
+export type CaseEventType =
+  | 'case_created'
+  | 'token_issued'
+  | 'token_revoked'
+  | 'link_opened'
+  | 'consented'
+  | 'page_saved'
+  | 'completed'
+  | 'declined';
+
+export type CaseEventRow = {
+  id: number;
+  case_id: number;
+  type: CaseEventType;
+  at: string;
+  token_id: number | null;
+  detail: string;
+};
+
+export type CaseRow = {
+  id: number;
+  fielding_id: number;
+  office_id: number;
+  fielding_name: string;
+  instrument_id: string;
+  instrument_version: string;
+  office_study_id: string;
+  office_name: string;
+};
+
+export type CaseRepo = ReturnType<typeof createCaseRepo>;
+
+export function createCaseRepo(db: Db) {
+  const insertCase = db.prepare<[number, number, string]>(
+    'INSERT INTO cases (fielding_id, office_id, created_at) VALUES (?, ?, ?)',
+  );
+  const byId = db.prepare<[number], CaseRow>(
+    `SELECT c.id, c.fielding_id, c.office_id, f.name AS fielding_name, f.instrument_id, f.instrument_version,
+       o.office_id AS office_study_id, o.office_name
+     FROM cases c JOIN fieldings f ON f.id = c.fielding_id JOIN offices o ON o.id = c.office_id WHERE c.id = ?`,
+  );
+  const byFieldingAndOffice = db.prepare<[string, string], CaseRow>(
+    `SELECT c.id, c.fielding_id, c.office_id, f.name AS fielding_name, f.instrument_id, f.instrument_version,
+       o.office_id AS office_study_id, o.office_name
+     FROM cases c JOIN fieldings f ON f.id = c.fielding_id JOIN offices o ON o.id = c.office_id
+     WHERE f.name = ? AND o.office_id = ?`,
+  );
+  const insertEvent = db.prepare<[number, string, string, number | null, string]>(
+    'INSERT INTO case_events (case_id, type, at, token_id, detail) VALUES (?, ?, ?, ?, ?)',
+  );
+  const eventsOf = db.prepare<[number], CaseEventRow>('SELECT * FROM case_events WHERE case_id = ? ORDER BY id');
+  return {
+    insertCase: (fieldingId: number, officeId: number, at: string) =>
+      Number(insertCase.run(fieldingId, officeId, at).lastInsertRowid),
+    findCase: (id: number) => byId.get(id),
+    findCaseByNames: (fieldingName: string, officeStudyId: string) =>
+      byFieldingAndOffice.get(fieldingName, officeStudyId),
+    appendEvent(
+      caseId: number,
+      type: CaseEventType,
+      at: string,
+      tokenId: number | null = null,
+      detail: Record<string, unknown> = {},
+    ) {
+      insertEvent.run(caseId, type, at, tokenId, JSON.stringify(detail));
+    },
+    eventsOf: (caseId: number) => eventsOf.all(caseId),
+  };
+}

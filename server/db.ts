@@ -1,0 +1,77 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrationsDir as defaultMigrationsDir } from './paths.js';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) the SQLite database with the settings every connection needs.
+ *
+ * synchronous=FULL: in WAL mode the default NORMAL can lose the last commits on power loss. A
+ * respondent who has been told "your survey was submitted" must never lose it, and an autosaved
+ * page is the only copy of half an hour's work, so every commit is synced. The write rate of a
+ * survey (a save every few seconds per active respondent) makes the cost irrelevant.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+export type Migration = { version: number; name: string; sql: string };
+
+export class MigrationError extends Error {}
+
+export function readMigrations(dir = defaultMigrationsDir): Migration[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
+  const migrations = files.map((file) => {
+    const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file);
+    if (!match) throw new MigrationError(`db/migrations/${file}: name must look like 0001_description.sql`);
+    return { version: Number(match[1]), name: match[2] as string, sql: readFileSync(path.join(dir, file), 'utf8') };
+  });
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new MigrationError(
+        `db/migrations: expected migration ${String(i + 1).padStart(4, '0')}, found ${String(m.version).padStart(4, '0')}_${m.name}.sql`,
+      );
+    }
+  });
+  return migrations;
+}
+
+/**
+ * Applies every migration not yet applied, forward only, each in its own transaction together with
+ * its bookkeeping row, so a failing migration leaves the database exactly as it was before it.
+ */
+export function migrate(db: Db, migrations = readMigrations()): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  const newest = Math.max(0, ...applied);
+  if (newest > migrations.length) {
+    throw new MigrationError(
+      `The database was migrated by a newer Fieldkit (schema ${newest}; this version knows ${migrations.length}). Upgrade Fieldkit instead of running an older one on this data.`,
+    );
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const ran: number[] = [];
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, new Date().toISOString());
+    })();
+    ran.push(m.version);
+  }
+  return ran;
+}

@@ -1,0 +1,29 @@
+import type { Config } from './config.js';
+import type { Db } from './db.js';
+import type { InstrumentRegistry } from './instruments/registry.js';
+import type { RandomBytes } from './tokens/service.js';
+
+export type Clock = () => Date;
+
+/** Logs carry events and counts, never answers, tokens, codes or passwords. */
+export type Logger = { info(message: string): void; error(message: string): void };
+
+export type Deps = {
+  db: Db;
+  config: Config;
+  instruments: InstrumentRegistry;
+  clock: Clock;
+  random: RandomBytes;
+  logger: Logger;
+};
+
+export function consoleLogger(level: Config['logLevel']): Logger {
+  return {
+    info: (m) => {
+      if (level === 'info') process.stdout.write(`${new Date().toISOString()} ${m}\n`);
+    },
+    error: (m) => {
+      if (level !== 'silent') process.stderr.write(`${new Date().toISOString()} ERROR ${m}\n`);
+    },
+  };
+}

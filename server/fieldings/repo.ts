@@ -1,0 +1,33 @@
+import type { Db } from '../db.js';
+
+export type FieldingRow = {
+  id: number;
+  name: string;
+  instrument_id: string;
+  instrument_version: string;
+  closes_at: string | null;
+  created_at: string;
+};
+
+export type FieldingRepo = ReturnType<typeof createFieldingRepo>;
+
+export function createFieldingRepo(db: Db) {
+  const insert = db.prepare<[string, string, string, string | null, string]>(
+    'INSERT INTO fieldings (name, instrument_id, instrument_version, closes_at, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const byName = db.prepare<[string], FieldingRow>('SELECT * FROM fieldings WHERE name = ?');
+  const all = db.prepare<[], FieldingRow & { cases: number }>(
+    `SELECT f.*, (SELECT count(*) FROM cases c WHERE c.fielding_id = f.id) AS cases FROM fieldings f ORDER BY f.id`,
+  );
+  return {
+    insertFielding: (f: {
+      name: string;
+      instrumentId: string;
+      instrumentVersion: string;
+      closesAt: string | null;
+      at: string;
+    }) => Number(insert.run(f.name, f.instrumentId, f.instrumentVersion, f.closesAt, f.at).lastInsertRowid),
+    findFieldingByName: (name: string) => byName.get(name),
+    listFieldings: () => all.all(),
+  };
+}

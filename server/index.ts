@@ -1,0 +1,54 @@
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { ConfigError } from './config.js';
+import { MigrationError } from './db.js';
+import { InstrumentError } from './instruments/registry.js';
+import { createRuntime } from './runtime.js';
+
+function start() {
+  let deps: ReturnType<typeof createRuntime>;
+  try {
+    deps = createRuntime();
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof InstrumentError || err instanceof MigrationError) {
+      process.stderr.write(`fieldkit: cannot start.\n${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { config, db, instruments } = deps;
+  const app = createApp(deps);
+  const server = app.listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo;
+    const fieldings = db.prepare('SELECT count(*) FROM fieldings').pluck().get() as number;
+    const lines = [
+      `Fieldkit is running: ${config.publicUrl} (listening on ${config.host}:${port})`,
+      `Data: ${config.databaseFile}`,
+      `Instruments: ${instruments
+        .all()
+        .map((i) => i.key)
+        .join(', ')}`,
+      '',
+      fieldings === 0
+        ? 'No fieldings yet. To field a survey to a sampling frame of offices:'
+        : `${fieldings} fielding(s) in the database. To add one:`,
+      '  npx fieldkit fielding create --name pilot --instrument tip-prosecutor-survey \\',
+      '      --frame offices.csv --links-out pilot-links.csv',
+      '  (the frame format is in README.md; check a frame first with: npx fieldkit frame check offices.csv)',
+      'Each office contact then opens their link from pilot-links.csv, or types the access code at',
+      `  ${config.publicUrl}/code`,
+      'The staff console is not part of this version: fieldwork is run with the `fieldkit` command.',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+  const shutdown = () => {
+    server.close(() => {
+      db.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+start();

@@ -1,0 +1,350 @@
+import {
+  type ItemValue,
+  type MatrixDropdownColumn,
+  Model,
+  type MultipleTextItemModel,
+  NumericValidator,
+  type Question,
+  type QuestionBooleanModel,
+  type QuestionCheckboxModel,
+  type QuestionMatrixDropdownModel,
+  type QuestionMatrixModel,
+  type QuestionMultipleTextModel,
+  type QuestionPanelDynamicModel,
+  type QuestionSelectBase,
+  type QuestionTextModel,
+  type SurveyValidator,
+} from 'survey-core';
+import { DONT_KNOW } from './extensions.js';
+import type { Instrument } from './registry.js';
+
+export type Answers = Record<string, unknown>;
+/** Messages per question name; the key `_answers` holds problems that belong to no question. */
+export type AnswerErrors = Record<string, string[]>;
+
+export const ANSWER_LIMITS = Object.freeze({
+  textChars: 2_000,
+  commentChars: 20_000,
+  panels: 50,
+});
+
+const NUMERIC_INPUT_TYPES = new Set(['number', 'range']);
+
+export function createSurveyModel(instrument: Instrument): Model {
+  return new Model(instrument.survey);
+}
+
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const describe = (v: unknown) => (typeof v === 'string' ? `"${v.slice(0, 40)}"` : JSON.stringify(v)?.slice(0, 40));
+
+function dkAllowed(owner: { getPropertyValue(name: string): unknown }): boolean {
+  return owner.getPropertyValue('dk') === true;
+}
+
+type NumericRule = { min?: number; max?: number; integer: boolean; dk: boolean };
+
+function finiteOrUndefined(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function boundsFromValidators(validators: SurveyValidator[] | undefined, rule: NumericRule): NumericRule {
+  for (const v of validators ?? []) {
+    if (v instanceof NumericValidator) {
+      const min = finiteOrUndefined(v.minValue);
+      const max = finiteOrUndefined(v.maxValue);
+      if (min !== undefined) rule.min = rule.min === undefined ? min : Math.max(rule.min, min);
+      if (max !== undefined) rule.max = rule.max === undefined ? max : Math.min(rule.max, max);
+    }
+  }
+  return rule;
+}
+
+function textRule(q: QuestionTextModel, dk: boolean): NumericRule {
+  const step = finiteOrUndefined(q.step);
+  const rule: NumericRule = {
+    min: finiteOrUndefined(q.min),
+    max: finiteOrUndefined(q.max),
+    integer: step === undefined || Number.isInteger(step),
+    dk,
+  };
+  return boundsFromValidators(q.validators, rule);
+}
+
+function checkNumber(value: unknown, rule: NumericRule): string[] {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return [`${describe(value)} is not a number`];
+  if (rule.dk && value === DONT_KNOW) return [];
+  if (rule.integer && !Number.isInteger(value)) return [`${value} is not a whole number`];
+  if (rule.min !== undefined && value < rule.min) return [`${value} is below the minimum of ${rule.min}`];
+  if (rule.max !== undefined && value > rule.max) return [`${value} is above the maximum of ${rule.max}`];
+  return [];
+}
+
+function checkText(value: unknown, maxChars: number): string[] {
+  if (typeof value !== 'string') return [`${describe(value)} is not text`];
+  if (value.length > maxChars) return [`the text is longer than ${maxChars} characters`];
+  return [];
+}
+
+/** Choice values a select question accepts, including its special items when they are shown. */
+function allowedChoices(q: QuestionSelectBase): ItemValue[] {
+  const items: ItemValue[] = [...q.choices];
+  if (q.showNoneItem) items.push(q.noneItem);
+  if (q.showOtherItem) items.push(q.otherItem);
+  if (q.showRefuseItem) items.push(q.refuseItem);
+  if (q.showDontKnowItem) items.push(q.dontKnowItem);
+  return items;
+}
+
+/** Exact match: "1" is not the choice 1, so exported codes stay typed. */
+const findItem = (items: ItemValue[], value: unknown) => items.find((item) => item.value === value);
+
+function checkSelect(q: QuestionSelectBase, value: unknown): string[] {
+  if (typeof value !== 'number' && typeof value !== 'string') return [`${describe(value)} is not a choice`];
+  return findItem(allowedChoices(q), value) ? [] : [`${describe(value)} is not one of the choices`];
+}
+
+function checkCheckbox(q: QuestionCheckboxModel, value: unknown): string[] {
+  if (!Array.isArray(value)) return [`${describe(value)} is not a list of choices`];
+  const items = allowedChoices(q);
+  const errors: string[] = [];
+  const picked: ItemValue[] = [];
+  for (const v of value) {
+    const item = findItem(items, v);
+    if (!item) errors.push(`${describe(v)} is not one of the choices`);
+    else if (picked.includes(item)) errors.push(`${describe(v)} is chosen twice`);
+    else picked.push(item);
+  }
+  const exclusive = picked.find((item) => item.isExclusive || item === q.noneItem);
+  if (exclusive && picked.length > 1) {
+    errors.push(`"${exclusive.text}" cannot be chosen together with other answers`);
+  }
+  if (q.maxSelectedChoices > 0 && picked.length > q.maxSelectedChoices) {
+    errors.push(`at most ${q.maxSelectedChoices} choices may be selected`);
+  }
+  return errors;
+}
+
+function checkBoolean(q: QuestionBooleanModel, value: unknown): string[] {
+  const allowed = [q.valueTrue ?? true, q.valueFalse ?? false];
+  return allowed.some((a) => a === value) ? [] : [`${describe(value)} is not a yes/no answer`];
+}
+
+function checkMatrix(q: QuestionMatrixModel, value: unknown): string[] {
+  if (!isPlainObject(value)) return [`${describe(value)} is not a set of row answers`];
+  const rows = q.rows as ItemValue[];
+  const columns = q.columns as ItemValue[];
+  const errors: string[] = [];
+  for (const [rowKey, cell] of Object.entries(value)) {
+    const row = rows.find((r) => String(r.value) === rowKey);
+    if (!row) errors.push(`row ${describe(rowKey)} does not exist`);
+    else if (!isEmpty(cell) && !findItem(columns, cell)) {
+      errors.push(`row "${row.text}": ${describe(cell)} is not one of the choices`);
+    }
+  }
+  return errors;
+}
+
+function checkMatrixDropdown(q: QuestionMatrixDropdownModel, value: unknown): string[] {
+  if (!isPlainObject(value)) return [`${describe(value)} is not a set of row answers`];
+  const rows = q.rows as ItemValue[];
+  const errors: string[] = [];
+  for (const [rowKey, rowValue] of Object.entries(value)) {
+    const row = rows.find((r) => String(r.value) === rowKey);
+    if (!row) {
+      errors.push(`row ${describe(rowKey)} does not exist`);
+      continue;
+    }
+    if (!isPlainObject(rowValue)) {
+      errors.push(`row "${row.text}": ${describe(rowValue)} is not a set of answers`);
+      continue;
+    }
+    for (const [columnName, cell] of Object.entries(rowValue)) {
+      const column = q.columns.find((c: MatrixDropdownColumn) => c.name === columnName);
+      if (!column) errors.push(`row "${row.text}": column ${describe(columnName)} does not exist`);
+      else if (!isEmpty(cell)) {
+        for (const e of checkQuestionValue(column.templateQuestion, cell, dkAllowed(column))) {
+          errors.push(`row "${row.text}", column "${column.title}": ${e}`);
+        }
+      }
+    }
+  }
+  return errors;
+}
+
+function checkMultipleText(q: QuestionMultipleTextModel, value: unknown): string[] {
+  if (!isPlainObject(value)) return [`${describe(value)} is not a set of answers`];
+  const errors: string[] = [];
+  for (const [itemName, itemValue] of Object.entries(value)) {
+    const item = q.items.find((i: MultipleTextItemModel) => i.name === itemName);
+    if (!item) errors.push(`item ${describe(itemName)} does not exist`);
+    else if (!isEmpty(itemValue)) {
+      const found = NUMERIC_INPUT_TYPES.has(item.inputType)
+        ? checkNumber(itemValue, boundsFromValidators(item.validators, { integer: true, dk: dkAllowed(item) }))
+        : checkText(itemValue, item.maxLength > 0 ? item.maxLength : ANSWER_LIMITS.textChars);
+      for (const e of found) errors.push(`"${item.title || item.name}": ${e}`);
+    }
+  }
+  return errors;
+}
+
+function checkPanelDynamic(q: QuestionPanelDynamicModel, value: unknown): string[] {
+  if (!Array.isArray(value)) return [`${describe(value)} is not a list of entries`];
+  const limit = q.maxPanelCount > 0 ? Math.min(q.maxPanelCount, ANSWER_LIMITS.panels) : ANSWER_LIMITS.panels;
+  if (value.length > limit) return [`at most ${limit} entries are allowed`];
+  const templateQuestions = q.template.questions;
+  const errors: string[] = [];
+  value.forEach((entry, index) => {
+    if (!isPlainObject(entry)) {
+      errors.push(`entry ${index + 1}: ${describe(entry)} is not a set of answers`);
+      return;
+    }
+    for (const [key, v] of Object.entries(entry)) {
+      const inner = templateQuestions.find((t) => t.getValueName() === key);
+      if (!inner) errors.push(`entry ${index + 1}: ${describe(key)} is not a question of this entry`);
+      else if (!isEmpty(v))
+        for (const e of checkQuestionValue(inner, v)) errors.push(`entry ${index + 1}, "${inner.name}": ${e}`);
+    }
+  });
+  return errors;
+}
+
+/**
+ * What SurveyJS does not check (stack notes): that a number is a number within its range, that a
+ * choice is among the choices, that an exclusive answer stands alone, and size limits.
+ */
+export function checkQuestionValue(q: Question, value: unknown, dk = dkAllowed(q)): string[] {
+  if (isEmpty(value)) return [];
+  switch (q.getType()) {
+    case 'text': {
+      const text = q as QuestionTextModel;
+      if (NUMERIC_INPUT_TYPES.has(text.inputType)) return checkNumber(value, textRule(text, dk));
+      return checkText(value, text.maxLength > 0 ? text.maxLength : ANSWER_LIMITS.textChars);
+    }
+    case 'comment':
+      return checkText(
+        value,
+        q.getPropertyValue('maxLength') > 0 ? q.getPropertyValue('maxLength') : ANSWER_LIMITS.commentChars,
+      );
+    case 'radiogroup':
+    case 'dropdown':
+      return checkSelect(q as QuestionSelectBase, value);
+    case 'checkbox':
+      return checkCheckbox(q as QuestionCheckboxModel, value);
+    case 'boolean':
+      return checkBoolean(q as QuestionBooleanModel, value);
+    case 'matrix':
+      return checkMatrix(q as QuestionMatrixModel, value);
+    case 'matrixdropdown':
+      return checkMatrixDropdown(q as QuestionMatrixDropdownModel, value);
+    case 'multipletext':
+      return checkMultipleText(q as QuestionMultipleTextModel, value);
+    case 'paneldynamic':
+      return checkPanelDynamic(q as QuestionPanelDynamicModel, value);
+    case 'expression':
+      return ['is calculated by the survey and cannot be answered'];
+    default:
+      return [`questions of type "${q.getType()}" cannot be answered here`];
+  }
+}
+
+function addError(errors: AnswerErrors, key: string, message: string) {
+  const list = errors[key] ?? [];
+  if (!list.includes(message)) list.push(message);
+  errors[key] = list;
+}
+
+/**
+ * Structural checks that hold for drafts and completions alike: every key is a question of the
+ * instrument (or its comment), and every value has the question's type, choices and range.
+ */
+export function answerShapeErrors(model: Model, answers: Answers): AnswerErrors {
+  const errors: AnswerErrors = {};
+  const byValueName = new Map<string, Question>();
+  for (const q of model.getAllQuestions(false, false, false)) byValueName.set(q.getValueName(), q);
+  for (const [key, value] of Object.entries(answers)) {
+    const commentOf = key.endsWith('-Comment') ? byValueName.get(key.slice(0, -'-Comment'.length)) : undefined;
+    if (commentOf) {
+      for (const e of checkText(value, ANSWER_LIMITS.textChars)) addError(errors, commentOf.name, `comment: ${e}`);
+      continue;
+    }
+    const q = byValueName.get(key);
+    if (!q) {
+      addError(errors, '_answers', `"${key.slice(0, 40)}" is not a question of this survey`);
+      continue;
+    }
+    for (const e of checkQuestionValue(q, value)) addError(errors, q.name, e);
+  }
+  return errors;
+}
+
+/**
+ * SurveyJS's own range check would reject the "Don't know" code -7 in a count with min 0, so for
+ * its run only, each -7 in a dk field is replaced by the field's lowest valid value.
+ */
+function withoutDontKnow(model: Model, answers: Answers): Answers {
+  const copy = structuredClone(answers);
+  const stand = (rule: NumericRule) => rule.min ?? 0;
+  for (const q of model.getAllQuestions(false, false, false)) {
+    const key = q.getValueName();
+    const value = copy[key];
+    if (q.getType() === 'text' && value === DONT_KNOW && dkAllowed(q)) {
+      copy[key] = stand(textRule(q as QuestionTextModel, true));
+    } else if (q.getType() === 'matrixdropdown' && isPlainObject(value)) {
+      const matrix = q as QuestionMatrixDropdownModel;
+      for (const rowValue of Object.values(value)) {
+        if (!isPlainObject(rowValue)) continue;
+        for (const column of matrix.columns) {
+          if (rowValue[column.name] === DONT_KNOW && dkAllowed(column)) {
+            rowValue[column.name] = stand(textRule(column.templateQuestion as QuestionTextModel, true));
+          }
+        }
+      }
+    } else if (q.getType() === 'multipletext' && isPlainObject(value)) {
+      for (const item of (q as QuestionMultipleTextModel).items) {
+        if (value[item.name] === DONT_KNOW && dkAllowed(item)) {
+          value[item.name] = stand(boundsFromValidators(item.validators, { integer: true, dk: true }));
+        }
+      }
+    }
+  }
+  return copy;
+}
+
+function topLevelName(q: Question): string {
+  let current: Question = q;
+  while (current.parentQuestion) current = current.parentQuestion;
+  return current.name;
+}
+
+/** Everything that stops a completion: the shape checks, then SurveyJS's own validation. */
+export function completionErrors(instrument: Instrument, answers: Answers): AnswerErrors {
+  const model = createSurveyModel(instrument);
+  const errors = answerShapeErrors(model, answers);
+  if (Object.keys(errors).length > 0) return errors;
+  model.data = withoutDontKnow(model, answers);
+  if (!model.validate(true)) {
+    for (const q of model.getAllQuestions(false, false, true)) {
+      for (const e of q.errors) addError(errors, topLevelName(q), e.getText());
+    }
+    if (Object.keys(errors).length === 0) addError(errors, '_answers', 'The answers are not complete.');
+  }
+  return errors;
+}
+
+/** Answers to questions hidden by logic are dropped at completion, as SurveyJS's doComplete would. */
+export function clearHiddenAnswers(instrument: Instrument, answers: Answers): Answers {
+  const model = createSurveyModel(instrument);
+  model.data = structuredClone(answers);
+  for (const q of model.getAllQuestions(false, false, false)) {
+    if (!q.isEmpty() && !q.isVisibleInSurvey) q.clearValue();
+  }
+  const cleaned: Answers = model.data;
+  for (const key of Object.keys(cleaned)) {
+    if (key.endsWith('-Comment') && isEmpty(cleaned[key.slice(0, -'-Comment'.length)])) delete cleaned[key];
+  }
+  return cleaned;
+}

@@ -1,0 +1,20 @@
+import { createCaseRepo } from './cases/repo.js';
+import type { Db } from './db.js';
+import { createFieldingRepo } from './fieldings/repo.js';
+import { createOfficeRepo } from './offices/repo.js';
+import { createResponseRepo } from './responses/repo.js';
+import { createTokenRepo } from './tokens/repo.js';
+
+/** Every repository over one connection, with its statements prepared once. */
+export function createRepos(db: Db) {
+  return {
+    db,
+    offices: createOfficeRepo(db),
+    fieldings: createFieldingRepo(db),
+    cases: createCaseRepo(db),
+    tokens: createTokenRepo(db),
+    responses: createResponseRepo(db),
+  };
+}
+
+export type Repos = ReturnType<typeof createRepos>;

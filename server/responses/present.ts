@@ -1,0 +1,23 @@
+import type { Instrument } from '../instruments/registry.js';
+import type { ResponseRow } from './repo.js';
+
+/** What a respondent's browser receives: never staff data, never another contact's details. */
+export function presentResponse(row: ResponseRow, instrument: Instrument, officeName: string) {
+  if (row.status === 'completed') return { status: 'completed' as const, submittedAt: row.submitted_at };
+  if (row.status === 'declined') return { status: 'declined' as const };
+  return {
+    status: 'open' as const,
+    office: { name: officeName },
+    instrument: {
+      id: instrument.meta.id,
+      version: instrument.meta.version,
+      title: instrument.meta.title,
+      estimatedMinutes: instrument.meta.estimatedMinutes,
+      consent: instrument.meta.consent,
+      survey: instrument.survey,
+    },
+    answers: JSON.parse(row.answers) as Record<string, unknown>,
+    page: row.current_page,
+    revision: row.revision,
+  };
+}

@@ -1,0 +1,210 @@
+import type { Clock } from '../deps.js';
+import { AppError, conflict, unprocessable } from '../errors.js';
+import {
+  type Answers,
+  answerShapeErrors,
+  checkQuestionValue,
+  clearHiddenAnswers,
+  completionErrors,
+  createSurveyModel,
+} from '../instruments/answers.js';
+import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
+import type { InstrumentMeta } from '../instruments/schema.js';
+import type { OfficeRow } from '../offices/repo.js';
+import { isStateCode, stateFips } from '../offices/states.js';
+import type { Repos } from '../repos.js';
+import type { TokenRow } from '../tokens/repo.js';
+import type { CompleteBody, DeclineBody, DraftBody } from './schema.js';
+import type { ResponseRow } from './repo.js';
+
+export type RespondContext = { repos: Repos; instruments: InstrumentRegistry; clock: Clock };
+
+function instrumentOf(ctx: RespondContext, id: string, version: string): Instrument {
+  const instrument = ctx.instruments.get(id, version);
+  // A response stays on the version it started with; if that file is gone the server is misconfigured.
+  if (!instrument)
+    throw new AppError(500, 'instrument_missing', `Instrument ${id}@${version} is not loaded on this server.`);
+  return instrument;
+}
+
+/** The frame's value for a prefilled question, or undefined when the frame has none that fits. */
+function frameValue(
+  office: OfficeRow,
+  column: string,
+  transform: InstrumentMeta['prefill'][string]['transform'],
+): unknown {
+  const attributes = JSON.parse(office.attributes) as Record<string, string>;
+  const core: Record<string, unknown> = { ...office, attributes: undefined };
+  const raw = column in core ? core[column] : attributes[column];
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  switch (transform) {
+    case 'state_fips':
+      return typeof raw === 'string' && isStateCode(raw) ? stateFips(raw) : undefined;
+    case 'integer': {
+      const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+      return Number.isInteger(n) ? n : undefined;
+    }
+    case 'text':
+      return String(raw);
+  }
+}
+
+/** Office-profile answers the frame already knows, shown to the respondent for confirmation. */
+export function prefillAnswers(instrument: Instrument, office: OfficeRow): Answers {
+  const model = createSurveyModel(instrument);
+  const answers: Answers = {};
+  for (const [name, rule] of Object.entries(instrument.meta.prefill)) {
+    const question = model.getQuestionByName(name);
+    const value = frameValue(office, rule.column, rule.transform);
+    // A frame value the question would reject (out of range, not a choice) is left for the respondent.
+    if (question && value !== undefined && checkQuestionValue(question, value).length === 0) answers[name] = value;
+  }
+  return answers;
+}
+
+function ensureResponse(ctx: RespondContext, caseId: number): ResponseRow {
+  const { repos } = ctx;
+  return repos.db.transaction(() => {
+    const existing = repos.responses.findResponseByCase(caseId);
+    if (existing) return existing;
+    const found = repos.cases.findCase(caseId);
+    const office = found && repos.offices.findOffice(found.office_id);
+    if (!found || !office) throw new AppError(500, 'case_missing', 'The case behind this link is missing.');
+    const instrument = instrumentOf(ctx, found.instrument_id, found.instrument_version);
+    return repos.responses.insertResponse({
+      caseId,
+      instrumentId: instrument.meta.id,
+      instrumentVersion: instrument.meta.version,
+      answers: prefillAnswers(instrument, office),
+      at: ctx.clock().toISOString(),
+    });
+  })();
+}
+
+const parseAnswers = (row: ResponseRow) => JSON.parse(row.answers) as Answers;
+
+function staleRevision(row: ResponseRow) {
+  return conflict(
+    'stale_revision',
+    'These answers were changed on another device since you last saved. Both sets of answers were kept; review them and save again.',
+    {
+      answers: parseAnswers(row),
+      page: row.current_page,
+      revision: row.revision,
+    },
+  );
+}
+
+function refuseIfClosed(row: ResponseRow) {
+  if (row.status === 'completed')
+    throw conflict('already_completed', 'This survey has already been submitted; nothing was changed.');
+  if (row.status === 'declined')
+    throw conflict('already_declined', 'This office has declined the survey; nothing was changed.');
+}
+
+/** Events the saved answers imply: consent given, a new page reached. */
+function progressEvents(
+  ctx: RespondContext,
+  row: ResponseRow,
+  instrument: Instrument,
+  answers: Answers,
+  page: number | undefined,
+  tokenId: number,
+  at: string,
+) {
+  const { question, declineValue } = instrument.meta.consent;
+  const before = parseAnswers(row)[question];
+  const now = answers[question];
+  const consenting = (v: unknown) => v !== undefined && v !== null && v !== declineValue;
+  if (consenting(now) && !consenting(before)) ctx.repos.cases.appendEvent(row.case_id, 'consented', at, tokenId);
+  if (page !== undefined && page !== row.current_page)
+    ctx.repos.cases.appendEvent(row.case_id, 'page_saved', at, tokenId, { page });
+}
+
+export function openResponse(ctx: RespondContext, token: TokenRow, via: 'link' | 'code') {
+  const row = ensureResponse(ctx, token.case_id);
+  ctx.repos.cases.appendEvent(token.case_id, 'link_opened', ctx.clock().toISOString(), token.id, { via });
+  const found = ctx.repos.cases.findCase(token.case_id);
+  const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
+  return { row, instrument, officeName: found?.office_name ?? '' };
+}
+
+export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody) {
+  const row = ensureResponse(ctx, token.case_id);
+  refuseIfClosed(row);
+  const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
+  const model = createSurveyModel(instrument);
+  const problems = answerShapeErrors(model, body.answers);
+  if (Object.keys(problems).length > 0) {
+    throw new AppError(400, 'invalid_answers', 'Some answers do not fit their questions; nothing was saved.', {
+      questions: problems,
+    });
+  }
+  if (body.page >= model.pages.length) {
+    throw new AppError(
+      400,
+      'invalid_input',
+      `Page ${body.page} does not exist; the survey has ${model.pages.length} pages.`,
+    );
+  }
+  const at = ctx.clock().toISOString();
+  return ctx.repos.db.transaction(() => {
+    const current = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
+    refuseIfClosed(current);
+    if (
+      current.revision !== body.revision ||
+      !ctx.repos.responses.saveDraft(current.id, body.revision, body.answers, body.page, at)
+    ) {
+      throw staleRevision(current);
+    }
+    progressEvents(ctx, current, instrument, body.answers, body.page, token.id, at);
+    return { revision: current.revision + 1, savedAt: at };
+  })();
+}
+
+export function declineResponse(ctx: RespondContext, token: TokenRow, reason: DeclineBody['reason']) {
+  const row = ensureResponse(ctx, token.case_id);
+  if (row.status === 'declined') return { status: 'declined' as const };
+  if (row.status === 'completed') refuseIfClosed(row);
+  const at = ctx.clock().toISOString();
+  ctx.repos.db.transaction(() => {
+    if (ctx.repos.responses.markDeclined(row.id, at)) {
+      ctx.repos.cases.appendEvent(row.case_id, 'declined', at, token.id, { reason });
+    }
+  })();
+  return { status: 'declined' as const };
+}
+
+export function completeResponse(ctx: RespondContext, token: TokenRow, body: CompleteBody) {
+  const row = ensureResponse(ctx, token.case_id);
+  // Repeating a completion (a double click, a retried request) answers as the first one did.
+  if (row.status === 'completed') return { status: 'completed' as const, submittedAt: row.submitted_at };
+  refuseIfClosed(row);
+  if (row.revision !== body.revision) throw staleRevision(row);
+  const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
+  const { question, declineValue } = instrument.meta.consent;
+  if (body.answers[question] === declineValue) return declineResponse(ctx, token, 'consent_declined');
+
+  const errors = completionErrors(instrument, body.answers);
+  if (Object.keys(errors).length > 0) {
+    throw unprocessable(
+      'invalid_answers',
+      'Some answers need attention before the survey can be submitted. Your saved answers are kept.',
+      { questions: errors },
+    );
+  }
+  const cleaned = clearHiddenAnswers(instrument, body.answers);
+  const at = ctx.clock().toISOString();
+  ctx.repos.db.transaction(() => {
+    const current = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
+    if (!ctx.repos.responses.markCompleted(current.id, body.revision, cleaned, at)) {
+      if (current.status === 'completed') return;
+      refuseIfClosed(current);
+      throw staleRevision(current);
+    }
+    progressEvents(ctx, current, instrument, cleaned, undefined, token.id, at);
+    ctx.repos.cases.appendEvent(row.case_id, 'completed', at, token.id, { answered: Object.keys(cleaned).length });
+  })();
+  const final = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
+  return { status: 'completed' as const, submittedAt: final.submitted_at };
+}

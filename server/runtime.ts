@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { type Config, parseConfig } from './config.js';
+import { type Db, migrate, openDatabase } from './db.js';
+import { consoleLogger, type Deps } from './deps.js';
+import { loadInstruments } from './instruments/registry.js';
+
+/**
+ * Builds the real dependencies from the environment: config, database (migrated), instruments.
+ * Shared by the server and the CLI so both see the same data the same way.
+ */
+export function createRuntime(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Deps {
+  const config: Config = parseConfig(env, cwd);
+  const instruments = loadInstruments(config.instrumentsDir);
+  const db: Db = openDatabase(config.databaseFile);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return {
+    config,
+    db,
+    instruments,
+    clock: () => new Date(),
+    random: randomBytes,
+    logger: consoleLogger(config.logLevel),
+  };
+}

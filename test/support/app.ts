@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../server/app.js';
+import { type Config, defaultLimits, parseConfig, type RespondentLimits } from '../../server/config.js';
+import { type Db, migrate, openDatabase } from '../../server/db.js';
+import type { Deps, Logger } from '../../server/deps.js';
+import { createFielding } from '../../server/fieldings/service.js';
+import { type InstrumentRegistry, loadInstruments } from '../../server/instruments/registry.js';
+import { parseFrame } from '../../server/offices/frame.js';
+import { projectRoot } from '../../server/paths.js';
+import { createRepos } from '../../server/repos.js';
+import type { IssuedLink } from '../../server/tokens/workflows.js';
+import { frameCsv, frameRow } from '../factories/frame.js';
+
+let sharedInstruments: InstrumentRegistry | undefined;
+/** The shipped instruments; immutable, so one load serves every test in a worker. */
+export function shippedInstruments(): InstrumentRegistry {
+  sharedInstruments ??= loadInstruments(path.join(projectRoot, 'instruments'));
+  return sharedInstruments;
+}
+
+/** A clock the test moves by hand. */
+export function fakeClock(start = '2027-02-01T09:00:00.000Z') {
+  let now = new Date(start).getTime();
+  const clock = () => new Date(now);
+  clock.advance = (ms: number) => {
+    now += ms;
+  };
+  return clock;
+}
+
+/** Collects log lines so tests can prove what is (not) logged. */
+export function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (m) => lines.push(m), error: (m) => lines.push(`ERROR ${m}`) };
+}
+
+export type TestEnv = Deps & {
+  dir: string;
+  logger: ReturnType<typeof memoryLogger>;
+  clock: ReturnType<typeof fakeClock>;
+  app: ReturnType<typeof createApp>;
+  close(): void;
+};
+
+/**
+ * A fresh database in its own folder, the shipped instruments, a fake clock and a captured log.
+ * The client folder holds a stand-in page unless `clientDir` points at a real build.
+ */
+export function createTestEnv(
+  options: { limits?: Partial<RespondentLimits>; clientDir?: string; publicUrl?: string } = {},
+): TestEnv {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-test-'));
+  let clientDir = options.clientDir;
+  if (!clientDir) {
+    clientDir = path.join(dir, 'client');
+    mkdirSync(path.join(clientDir, 'respond'), { recursive: true });
+    writeFileSync(
+      path.join(clientDir, 'respond', 'index.html'),
+      '<!doctype html><title>Fieldkit survey</title><div id="root"></div>',
+    );
+  }
+  const base = parseConfig({
+    DATA_DIR: dir,
+    PUBLIC_URL: options.publicUrl ?? 'http://fieldkit.test',
+    LOG_LEVEL: 'silent',
+  });
+  const config: Config = Object.freeze({ ...base, clientDir, limits: { ...defaultLimits, ...options.limits } });
+  const db: Db = openDatabase(config.databaseFile);
+  migrate(db);
+  const logger = memoryLogger();
+  const clock = fakeClock();
+  const deps: Deps = { db, config, instruments: shippedInstruments(), clock, random: randomBytes, logger };
+  const app = createApp(deps);
+  return {
+    ...deps,
+    dir,
+    logger,
+    clock,
+    app,
+    close() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates a fielding of `offices` hand-made offices and returns the clear links. */
+export function seedFielding(
+  env: Pick<Deps, 'db' | 'instruments' | 'clock' | 'random' | 'config'>,
+  options: {
+    name?: string;
+    offices?: number;
+    instrument?: string;
+    closesAt?: Date;
+    rows?: Record<string, string>[];
+  } = {},
+): IssuedLink[] {
+  const rows = options.rows ?? Array.from({ length: options.offices ?? 1 }, (_, i) => frameRow(i + 1));
+  const frame = parseFrame(Buffer.from(frameCsv(rows)));
+  if (!frame.ok) throw new Error(`bad test frame: ${JSON.stringify(frame.problems)}`);
+  const result = createFielding(
+    {
+      repos: createRepos(env.db),
+      instruments: env.instruments,
+      clock: env.clock,
+      random: env.random,
+      publicUrl: env.config.publicUrl,
+    },
+    {
+      name: options.name ?? 'pilot',
+      instrument: options.instrument ?? 'tip-prosecutor-survey',
+      offices: frame.offices,
+      closesAt: options.closesAt,
+    },
+  );
+  return result.links;
+}
+
+/** The token part of a link URL. */
+export const tokenOf = (link: IssuedLink) => link.link.split('/s/')[1] as string;
