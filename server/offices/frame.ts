@@ -21,14 +21,7 @@ export const REQUIRED_COLUMNS = [
   'contact_email',
 ] as const;
 
-export const OPTIONAL_COLUMNS = [
-  'contact_title',
-  'address_line1',
-  'address_line2',
-  'city',
-  'zip',
-  'phone',
-] as const;
+export const OPTIONAL_COLUMNS = ['contact_title', 'address_line1', 'address_line2', 'city', 'zip', 'phone'] as const;
 
 export type FrameColumn = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 
@@ -85,17 +78,10 @@ export const FrameOfficeSchema = z.object({
 
 export type FrameOffice = z.infer<typeof FrameOfficeSchema>;
 export type FrameProblem = { line: number; column?: number; field?: string; message: string };
-export type FrameResult =
-  | { ok: true; offices: FrameOffice[] }
-  | { ok: false; problems: FrameProblem[] };
+export type FrameResult = { ok: true; offices: FrameOffice[] } | { ok: false; problems: FrameProblem[] };
 
 /** The spec's default strata, by population served, largest first. */
-export const DEFAULT_STRATA = [
-  '1,000,000+',
-  '250,000–999,999',
-  '100,000–249,999',
-  'under 100,000',
-] as const;
+export const DEFAULT_STRATA = ['1,000,000+', '250,000–999,999', '100,000–249,999', 'under 100,000'] as const;
 
 export function defaultStratum(population: number): (typeof DEFAULT_STRATA)[number] {
   if (population >= 1_000_000) return '1,000,000+';
@@ -113,25 +99,16 @@ export function formatFrameProblem(fileName: string, problem: FrameProblem): str
 
 export function parseFrame(bytes: Buffer | Uint8Array): FrameResult {
   const { text, problems } = decodeUtf8(bytes);
-  if (text.trim() === '') {
-    return { ok: false, problems: [...problems, { line: 1, message: 'the file is empty' }] };
-  }
-
   const csv = parseCsv(text);
   const [headerRecord, ...rows] = csv.records;
-  if (headerRecord === undefined)
-    return { ok: false, problems: [{ line: 1, message: 'the file is empty' }] };
+  if (headerRecord === undefined || text.trim() === '') {
+    return { ok: false, problems: [...problems, { line: 1, message: 'the file is empty' }] };
+  }
   const firstRowOverCap = rows[MAX_FRAME_ROWS];
   if (firstRowOverCap !== undefined) {
-    return {
-      ok: false,
-      problems: [
-        {
-          line: firstRowOverCap.line,
-          message: `the file has ${rows.length.toLocaleString('en-US')} rows; a frame may have at most ${MAX_FRAME_ROWS.toLocaleString('en-US')} offices`,
-        },
-      ],
-    };
+    const count = (n: number) => n.toLocaleString('en-US');
+    const message = `the file has ${count(rows.length)} rows; a frame may have at most ${count(MAX_FRAME_ROWS)} offices`;
+    return { ok: false, problems: [{ line: firstRowOverCap.line, message }] };
   }
 
   problems.push(...csv.problems);
@@ -150,21 +127,7 @@ export function parseFrame(bytes: Buffer | Uint8Array): FrameResult {
       continue;
     }
     const office = validateRow(row, header, problems);
-
-    const idPosition = header.positions.office_id;
-    const id = idPosition === undefined ? '' : valueAt(row, idPosition);
-    if (idPosition !== undefined && id !== '') {
-      const firstLine = firstLineOfId.get(id);
-      if (firstLine === undefined) firstLineOfId.set(id, row.line);
-      else {
-        problems.push({
-          line: row.line,
-          column: idPosition + 1,
-          field: 'office_id',
-          message: `office_id ${shown(id)} is already used on line ${firstLine}`,
-        });
-      }
-    }
+    reportDuplicateId(row, header, firstLineOfId, problems);
     if (office !== undefined) offices.push(office);
   }
 
@@ -229,15 +192,33 @@ function readHeader(record: CsvRecord, problems: FrameProblem[]): HeaderLayout {
   return layout;
 }
 
+function reportDuplicateId(
+  row: CsvRecord,
+  header: HeaderLayout,
+  firstLineOfId: Map<string, number>,
+  problems: FrameProblem[],
+): void {
+  const position = header.positions.office_id;
+  const id = position === undefined ? '' : valueAt(row, position);
+  if (position === undefined || id === '') return;
+  const firstLine = firstLineOfId.get(id);
+  if (firstLine === undefined) {
+    firstLineOfId.set(id, row.line);
+    return;
+  }
+  problems.push({
+    line: row.line,
+    column: position + 1,
+    field: 'office_id',
+    message: `office_id ${shown(id)} is already used on line ${firstLine}`,
+  });
+}
+
 function valueAt(row: CsvRecord, position: number): string {
   return (row.fields[position] ?? '').trim();
 }
 
-function validateRow(
-  row: CsvRecord,
-  header: HeaderLayout,
-  problems: FrameProblem[],
-): FrameOffice | undefined {
+function validateRow(row: CsvRecord, header: HeaderLayout, problems: FrameProblem[]): FrameOffice | undefined {
   const candidate: Record<string, unknown> = {};
   for (const column of REQUIRED_COLUMNS) {
     const position = header.positions[column];
@@ -282,10 +263,7 @@ function validateRow(
 }
 
 /** A problem in a quoted field can swallow the following lines; checking its fields would only add noise. */
-function recordsWithSyntaxProblems(
-  records: CsvRecord[],
-  syntaxProblems: { line: number }[],
-): Set<CsvRecord> {
+function recordsWithSyntaxProblems(records: CsvRecord[], syntaxProblems: { line: number }[]): Set<CsvRecord> {
   const malformed = new Set<CsvRecord>();
   for (const problem of syntaxProblems) {
     // The owner is the last record starting on or before the problem's line.
@@ -328,8 +306,7 @@ function findInvalidUtf8(bytes: Uint8Array): FrameProblem[] {
       problems.push({
         line,
         column,
-        message:
-          'the line has bytes that are not valid UTF-8 (save the file as "CSV UTF-8", not as a legacy encoding)',
+        message: 'the line has bytes that are not valid UTF-8 (save the file as "CSV UTF-8", not as a legacy encoding)',
       });
     }
     if (byte === CR && bytes[i + 1] === LF) i++;
