@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { toCsv } from './csv.js';
 import { ConfigError } from './config.js';
+import { toCsv } from './csv.js';
 import { MigrationError } from './db.js';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';

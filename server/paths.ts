@@ -15,7 +15,7 @@ function findProjectRoot(start: string): string {
       if (pkg.name === 'fieldkit') return dir;
     }
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('Cannot find the fieldkit project folder above ' + start);
+    if (parent === dir) throw new Error(`Cannot find the fieldkit project folder above ${start}`);
     dir = parent;
   }
 }

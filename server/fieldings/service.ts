@@ -3,8 +3,8 @@ import { AppError } from '../errors.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { OfficeInput } from '../offices/repo.js';
 import type { Repos } from '../repos.js';
-import { type IssuedLink, issueLink } from '../tokens/workflows.js';
 import type { RandomBytes } from '../tokens/service.js';
+import { type IssuedLink, issueLink } from '../tokens/workflows.js';
 
 /** One frame row: the office and its contact. */
 export type FrameEntry = OfficeInput & {

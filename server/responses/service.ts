@@ -14,8 +14,8 @@ import type { OfficeRow } from '../offices/repo.js';
 import { isStateCode, stateFips } from '../offices/states.js';
 import type { Repos } from '../repos.js';
 import type { TokenRow } from '../tokens/repo.js';
-import type { CompleteBody, DeclineBody, DraftBody } from './schema.js';
 import type { ResponseRow } from './repo.js';
+import type { CompleteBody, DeclineBody, DraftBody } from './schema.js';
 
 export type RespondContext = { repos: Repos; instruments: InstrumentRegistry; clock: Clock };
 

@@ -1,6 +1,6 @@
+import type { Clock } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { Repos } from '../repos.js';
-import type { Clock } from '../deps.js';
 import {
   formatAccessCode,
   hashSecret,
