@@ -83,7 +83,10 @@ function parseDate(value: string | undefined): Date | undefined {
     throw new UsageError(`--closes must be a date like 2027-03-31, not "${value}".`);
   // Links work through the whole closing day, in UTC.
   const date = new Date(`${value}T23:59:59.999Z`);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--closes "${value}" is not a real date.`);
+  // Date quietly rolls 2027-02-30 over to March; only a round trip shows the day does not exist.
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`--closes "${value}" is not a real date.`);
+  }
   return date;
 }
 

@@ -7,14 +7,23 @@ import { projectRoot } from './paths.js';
  * build their own and nothing changes behind their back.
  */
 const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Digits only: z.coerce would turn an empty `PORT=` into 0, "any free port".
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port number'))
+    .default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
-  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((u) => !/[?#]/.test(u), 'must not have a query or fragment (links are built by appending /s/<token>)')
+    .optional(),
   INSTRUMENTS_DIR: z.string().min(1).optional(),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Model } from 'survey-core';
+import { Model, Serializer } from 'survey-core';
 import './extensions.js';
+import { findJsonSyntaxError } from './jsonLocation.js';
 import { type InstrumentFile, InstrumentFileSchema, type InstrumentMeta } from './schema.js';
 
 export type Instrument = Readonly<{
@@ -48,15 +49,12 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 }
 
 function parseJsonFile(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const position = /position (\d+)/.exec(message);
-    const where = position ? lineAndColumn(text, Number(position[1])) : undefined;
-    const at = where ? `:${where.line}:${where.column}` : '';
-    throw new InstrumentError(`${file}${at}: not valid JSON (${message})`);
+  const syntax = findJsonSyntaxError(text);
+  if (syntax) {
+    const where = lineAndColumn(text, syntax.offset);
+    throw new InstrumentError(`${file}:${where.line}:${where.column}: not valid JSON: ${syntax.reason}`);
   }
+  return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
 
 /** Every way an instrument file can be unfit to field; an empty list means it loads. */
@@ -101,7 +99,8 @@ function checkRawTypes(file: string, node: unknown, problems: string[]): void {
     for (const child of children) {
       if (child && typeof child === 'object' && key !== 'pages') {
         const { type, name } = child as { type?: unknown; name?: unknown };
-        if (typeof type === 'string' && !SUPPORTED_QUESTION_TYPES.has(type.toLowerCase())) {
+        // Types SurveyJS knows are reported with their question by the model check.
+        if (typeof type === 'string' && !Serializer.findClass(type)) {
           problems.push(`${file}: element "${String(name)}": type "${type}" is not supported`);
         }
       }

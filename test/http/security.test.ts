@@ -90,9 +90,15 @@ describe('logging', () => {
     await request(app).get(`/s/${token}`);
     await request(app).get(`/api/respond/${token}`);
     await request(app).post('/api/access-code').send({ code: link.access_code });
-    await request(app).put(`/api/respond/${token}/draft`).send({ answers: { consent: 1, f3_practice: secretText }, page: 1, revision: 0 });
-    await request(app).put(`/api/respond/${token}/draft`).send({ answers: { consent: 'bad' }, page: 1, revision: 1 });
-    await request(app).post(`/api/respond/${token}/complete`).send({ answers: chargedOfficeAnswers({ f3_practice: secretText }), revision: 1 });
+    await request(app)
+      .put(`/api/respond/${token}/draft`)
+      .send({ answers: { consent: 1, f3_practice: secretText }, page: 1, revision: 0 });
+    await request(app)
+      .put(`/api/respond/${token}/draft`)
+      .send({ answers: { consent: 'bad' }, page: 1, revision: 1 });
+    await request(app)
+      .post(`/api/respond/${token}/complete`)
+      .send({ answers: chargedOfficeAnswers({ f3_practice: secretText }), revision: 1 });
     const log = env.logger.lines.join('\n');
     expect(env.logger.lines.length).toBeGreaterThanOrEqual(6);
     expect(log).toContain('PUT /api/respond/:credential/draft 200');

@@ -1,0 +1,125 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultLimits, parseConfig } from '../server/config.js';
+import { projectRoot } from '../server/paths.js';
+
+const cwd = path.join(path.sep, 'srv', 'fieldkit');
+
+/** The ConfigError that parsing this environment throws. */
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(env, cwd);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe('parseConfig', () => {
+  it('fills in defaults from an empty environment, with the data folder under the working directory', () => {
+    const config = parseConfig({}, cwd);
+
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: path.join(cwd, 'data'),
+      databaseFile: path.join(cwd, 'data', 'fieldkit.db'),
+      smtpUrl: undefined,
+      publicUrl: 'http://localhost:3000',
+      instrumentsDir: path.join(projectRoot, 'instruments'),
+      trustProxy: false,
+      logLevel: 'info',
+      limits: defaultLimits,
+    });
+  });
+
+  it('derives the default public URL from the port', () => {
+    expect(parseConfig({ PORT: '8080' }, cwd).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('resolves a relative DATA_DIR against the working directory and keeps the database inside it', () => {
+    const config = parseConfig({ DATA_DIR: 'var/survey' }, cwd);
+
+    expect(config.dataDir).toBe(path.join(cwd, 'var', 'survey'));
+    expect(config.databaseFile).toBe(path.join(cwd, 'var', 'survey', 'fieldkit.db'));
+  });
+
+  it('keeps an absolute DATA_DIR as it is', () => {
+    const dataDir = path.join(path.sep, 'data', 'fieldkit');
+
+    expect(parseConfig({ DATA_DIR: dataDir }, cwd).databaseFile).toBe(path.join(dataDir, 'fieldkit.db'));
+  });
+
+  it.each([
+    ['one trailing slash', 'https://survey.example.org/', 'https://survey.example.org'],
+    ['several trailing slashes', 'https://survey.example.org//', 'https://survey.example.org'],
+    ['a path prefix', 'https://example.org/survey/', 'https://example.org/survey'],
+    ['no trailing slash', 'http://survey.example.org', 'http://survey.example.org'],
+  ])('trims the trailing slash of PUBLIC_URL (%s)', (_case, publicUrl, expected) => {
+    expect(parseConfig({ PUBLIC_URL: publicUrl }, cwd).publicUrl).toBe(expected);
+  });
+
+  it('reads the remaining settings from their variables', () => {
+    const config = parseConfig(
+      {
+        HOST: '127.0.0.1',
+        SMTP_URL: 'smtps://mailer:secret@smtp.example.org:465',
+        INSTRUMENTS_DIR: 'my-instruments',
+        TRUST_PROXY: '1',
+        LOG_LEVEL: 'silent',
+      },
+      cwd,
+    );
+
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      smtpUrl: 'smtps://mailer:secret@smtp.example.org:465',
+      instrumentsDir: path.join(cwd, 'my-instruments'),
+      trustProxy: true,
+      logLevel: 'silent',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['PUBLIC_URL', 'ftp://x'],
+    ['PUBLIC_URL', 'not a url'],
+    ['SMTP_URL', 'http://x'],
+    ['TRUST_PROXY', 'yes'],
+    ['LOG_LEVEL', 'debug'],
+    ['DATA_DIR', ''],
+  ])('rejects %s=%j with a ConfigError that names the variable', (variable, value) => {
+    const error = configErrorOf({ [variable]: value });
+
+    expect(error.message).toMatch(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+
+  it('reports every bad variable at once', () => {
+    const error = configErrorOf({ PORT: 'abc', PUBLIC_URL: 'ftp://x', SMTP_URL: 'http://x' });
+
+    expect(error.message).toMatch(/^\s+PORT: /m);
+    expect(error.message).toMatch(/^\s+PUBLIC_URL: must be an http\(s\) URL$/m);
+    expect(error.message).toMatch(/^\s+SMTP_URL: must start with smtp:\/\/ or smtps:\/\/$/m);
+  });
+
+  // `PORT=` left empty in an env file must not silently mean "any free port" (and links to localhost:0).
+  it('rejects an empty PORT instead of turning it into port 0', () => {
+    const error = configErrorOf({ PORT: '' });
+
+    expect(error.message).toMatch(/^\s+PORT: /m);
+  });
+
+  it('returns a frozen object that nobody can change behind the tests', () => {
+    const config = parseConfig({}, cwd);
+
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.limits)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(config.port).toBe(3000);
+  });
+});
