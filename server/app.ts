@@ -32,6 +32,7 @@ export function createApp(deps: Deps) {
     res.sendFile(respondentHtml);
   });
   app.get('/', (_req, res) => res.redirect(302, '/code'));
+  app.get('/favicon.ico', (_req, res) => res.status(204).end());
 
   app.use('/api', noStore, express.json({ limit: config.limits.bodyBytes, strict: true }));
   app.get('/api/health', (_req, res) => {

@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useState } from 'react';
+import { type FinishState, loadRespondState, type OpenRespondState } from './api.js';
+import type { StopReason } from './draftSync.js';
+import { SurveyView } from './SurveyView.js';
+import {
+  AlreadySubmittedView,
+  LinkNotValidView,
+  LoadFailedView,
+  LoadingView,
+  OfficeDeclinedView,
+  ThanksCompletedView,
+  ThanksDeclinedView,
+} from './views.js';
+
+type View =
+  | { kind: 'loading' }
+  | { kind: 'open'; state: OpenRespondState }
+  | { kind: 'already_completed'; submittedAt: string }
+  | { kind: 'already_declined' }
+  | { kind: 'thanks_completed'; submittedAt: string }
+  | { kind: 'thanks_declined' }
+  | { kind: 'link_not_valid' }
+  | { kind: 'load_failed'; retryAfterSeconds: number | undefined };
+
+interface RespondPageProps {
+  credential: string;
+  /** Called when the server no longer knows the credential (so a stored access code can be forgotten). */
+  onLinkNotValid?: () => void;
+}
+
+export function RespondPage({ credential, onLinkNotValid }: RespondPageProps) {
+  const [view, setView] = useState<View>({ kind: 'loading' });
+
+  const load = useCallback(async () => {
+    setView({ kind: 'loading' });
+    const result = await loadRespondState(credential);
+    if (result.ok) {
+      const state = result.value;
+      if (state.status === 'open') setView({ kind: 'open', state });
+      else if (state.status === 'completed') setView({ kind: 'already_completed', submittedAt: state.submittedAt });
+      else setView({ kind: 'already_declined' });
+      return;
+    }
+    const { failure } = result;
+    if (failure.kind === 'link_not_valid') {
+      onLinkNotValid?.();
+      setView({ kind: 'link_not_valid' });
+    } else {
+      const retryAfterSeconds = failure.kind === 'too_many_requests' ? failure.retryAfterSeconds : undefined;
+      setView({ kind: 'load_failed', retryAfterSeconds });
+    }
+  }, [credential, onLinkNotValid]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const onFinished = useCallback((state: FinishState) => {
+    setView(
+      state.status === 'completed'
+        ? { kind: 'thanks_completed', submittedAt: state.submittedAt }
+        : { kind: 'thanks_declined' },
+    );
+  }, []);
+
+  const onStopped = useCallback(
+    (reason: StopReason) => {
+      if (reason === 'link_not_valid') {
+        onLinkNotValid?.();
+        setView({ kind: 'link_not_valid' });
+      } else {
+        // A colleague submitted or declined meanwhile: show what the server now says.
+        void load();
+      }
+    },
+    [load, onLinkNotValid],
+  );
+
+  switch (view.kind) {
+    case 'loading':
+      return <LoadingView />;
+    case 'open': {
+      const { instrument } = view.state;
+      return (
+        <SurveyView
+          key={`${instrument.id}@${instrument.version}`}
+          credential={credential}
+          state={view.state}
+          onFinished={onFinished}
+          onStopped={onStopped}
+        />
+      );
+    }
+    case 'already_completed':
+      return <AlreadySubmittedView submittedAt={view.submittedAt} />;
+    case 'already_declined':
+      return <OfficeDeclinedView />;
+    case 'thanks_completed':
+      return <ThanksCompletedView submittedAt={view.submittedAt} />;
+    case 'thanks_declined':
+      return <ThanksDeclinedView />;
+    case 'link_not_valid':
+      return <LinkNotValidView />;
+    case 'load_failed':
+      return <LoadFailedView retryAfterSeconds={view.retryAfterSeconds} onRetry={() => void load()} />;
+  }
+}

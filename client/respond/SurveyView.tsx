@@ -1,0 +1,204 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { SurveyModel } from 'survey-core';
+import { Survey } from 'survey-react-ui';
+import { completeResponse, declineResponse, type FinishState, type OpenRespondState, saveDraft } from './api.js';
+import { type CompleteOutcome, DraftSync, type SaveStatus, type StopReason } from './draftSync.js';
+import { Layout } from './Layout.js';
+import { type ConflictItem, ConflictNotice, ErrorSummary, ProblemNotice, SaveIndicator } from './notices.js';
+import {
+  applyAnswers,
+  buildSurveyModel,
+  describeAnswer,
+  isConsentDeclined,
+  openQuestionPage,
+  readAnswers,
+  type ServerErrorItem,
+  showServerErrors,
+  titleForKey,
+} from './surveyModel.js';
+
+export interface SurveyViewProps {
+  credential: string;
+  state: OpenRespondState;
+  /** This person submitted or declined. */
+  onFinished: (state: FinishState) => void;
+  /** The response was closed elsewhere (colleague submitted or declined) or the link was revoked. */
+  onStopped: (reason: StopReason) => void;
+}
+
+const SUBMIT_FAILED =
+  'We could not submit your answers just now. Everything saved so far is safe. Please select Complete again in a moment.';
+const SUBMIT_CONFLICT =
+  'Your survey has not been submitted yet, because a colleague saved answers at the same time. Please check the questions listed above, then select Complete again.';
+const DECLINE_FAILED = 'We could not record your answer just now. Please try again in a moment.';
+
+export function SurveyView({ credential, state, onFinished, onStopped }: SurveyViewProps) {
+  const [model] = useState<SurveyModel>(() => buildSurveyModel(state));
+  // SurveyJS re-renders itself from the model; status and notice changes here must not re-render it.
+  const survey = useMemo(() => <Survey model={model} />, [model]);
+  const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
+  const [submitting, setSubmitting] = useState(false);
+  const [conflicts, setConflicts] = useState<ConflictItem[]>([]);
+  const [errorItems, setErrorItems] = useState<ServerErrorItem[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const finishHandlers = useRef({ onFinished, onStopped });
+  finishHandlers.current = { onFinished, onStopped };
+
+  useEffect(() => {
+    let applyingRemote = false;
+    let busy = false;
+    const sync = new DraftSync(
+      {
+        saveDraft: (body) => saveDraft(credential, body),
+        complete: (body) => completeResponse(credential, body),
+      },
+      {
+        readLocal: () => ({ answers: readAnswers(model), page: model.currentPageNo }),
+        applyMerged: (answers) => {
+          applyingRemote = true;
+          try {
+            applyAnswers(model, answers);
+          } finally {
+            applyingRemote = false;
+          }
+        },
+      },
+      {
+        onStatus: setStatus,
+        onConflicts: (keys, theirs) => {
+          const found = keys.map((key) => ({
+            key,
+            title: titleForKey(model, key),
+            theirs: describeAnswer(model, key, theirs[key]),
+          }));
+          setConflicts((shown) => [...shown.filter((item) => !keys.includes(item.key)), ...found]);
+        },
+        onStopped: (reason) => finishHandlers.current.onStopped(reason),
+      },
+      { answers: state.answers, page: state.page, revision: state.revision },
+    );
+
+    const handleOutcome = (outcome: CompleteOutcome) => {
+      switch (outcome.kind) {
+        case 'finished':
+          finishHandlers.current.onFinished(outcome.state);
+          return;
+        case 'stopped':
+          finishHandlers.current.onStopped(outcome.reason);
+          return;
+        case 'conflicts':
+          setProblem(SUBMIT_CONFLICT);
+          return;
+        case 'invalid_answers': {
+          const items = showServerErrors(model, outcome.questions);
+          const first = items.find((item) => item.question !== null);
+          if (first?.question) openQuestionPage(model, first.question);
+          setErrorItems(items);
+          if (items.length === 0) setProblem(outcome.message);
+          return;
+        }
+        case 'failed':
+          setProblem(outcome.message ?? SUBMIT_FAILED);
+          return;
+      }
+    };
+
+    const run = async (work: () => Promise<void>) => {
+      if (busy) return;
+      busy = true;
+      setSubmitting(true);
+      setProblem(null);
+      setErrorItems([]);
+      try {
+        await work();
+      } finally {
+        busy = false;
+        setSubmitting(false);
+      }
+    };
+
+    const decline = () =>
+      run(async () => {
+        const result = await declineResponse(credential);
+        if (result.ok) {
+          sync.dispose();
+          finishHandlers.current.onFinished(result.value);
+        } else if (result.failure.kind === 'closed') {
+          sync.dispose();
+          finishHandlers.current.onStopped(result.failure.status);
+        } else if (result.failure.kind === 'link_not_valid') {
+          sync.dispose();
+          finishHandlers.current.onStopped('link_not_valid');
+        } else {
+          setProblem(DECLINE_FAILED);
+        }
+      });
+
+    const submit = () => run(async () => handleOutcome(await sync.complete()));
+
+    const onValueChanged = () => {
+      if (!applyingRemote) sync.noteChange();
+    };
+    const onCurrentPageChanged = () => sync.saveNow();
+    const onCurrentPageChanging = (_: SurveyModel, options: { isGoingForward: boolean; allow: boolean }) => {
+      // Answering "No" to consent ends the survey as a refusal as soon as the person moves on.
+      if (options.isGoingForward && isConsentDeclined(model, state.instrument.consent)) {
+        options.allow = false;
+        void decline();
+      }
+    };
+    const onCompleting = (_: SurveyModel, options: { allow: boolean }) => {
+      // SurveyJS must not finish on its own: the server decides whether the response is complete.
+      options.allow = false;
+      void (isConsentDeclined(model, state.instrument.consent) ? decline() : submit());
+    };
+    const flushOnHide = () => {
+      if (document.visibilityState === 'hidden') sync.saveNow();
+    };
+    const flushNow = () => sync.saveNow();
+    // A pending save goes out with keepalive; only answers the server keeps refusing are worth a prompt.
+    const warnIfUnsaved = (event: BeforeUnloadEvent) => {
+      sync.saveNow();
+      if (sync.isFailing) event.preventDefault();
+    };
+
+    model.onValueChanged.add(onValueChanged);
+    model.onCurrentPageChanged.add(onCurrentPageChanged);
+    model.onCurrentPageChanging.add(onCurrentPageChanging);
+    model.onCompleting.add(onCompleting);
+    document.addEventListener('visibilitychange', flushOnHide);
+    window.addEventListener('pagehide', flushNow);
+    window.addEventListener('beforeunload', warnIfUnsaved);
+    return () => {
+      model.onValueChanged.remove(onValueChanged);
+      model.onCurrentPageChanged.remove(onCurrentPageChanged);
+      model.onCurrentPageChanging.remove(onCurrentPageChanging);
+      model.onCompleting.remove(onCompleting);
+      document.removeEventListener('visibilitychange', flushOnHide);
+      window.removeEventListener('pagehide', flushNow);
+      window.removeEventListener('beforeunload', warnIfUnsaved);
+      sync.dispose();
+    };
+  }, [model, credential, state]);
+
+  const openError = (item: ServerErrorItem) => {
+    if (item.question && openQuestionPage(model, item.question)) item.question.focus(true);
+  };
+
+  const minutes = state.instrument.estimatedMinutes;
+  return (
+    <Layout title={state.instrument.title} context={state.office.name}>
+      <p className="fk-lede">
+        About {minutes} minutes. Your answers are saved as you go, so you can stop and come back later with the same
+        link.
+      </p>
+      <SaveIndicator status={status} submitting={submitting} />
+      <div aria-live="polite">
+        {conflicts.length > 0 ? <ConflictNotice items={conflicts} onDismiss={() => setConflicts([])} /> : null}
+      </div>
+      {errorItems.length > 0 ? <ErrorSummary items={errorItems} onOpen={openError} /> : null}
+      {problem ? <ProblemNotice message={problem} /> : null}
+      {survey}
+    </Layout>
+  );
+}

@@ -1,0 +1,158 @@
+import * as z from 'zod/mini';
+import type { Answers } from './merge.js';
+
+/**
+ * The respondent JSON API. Every response body is parsed with a schema, because what the server
+ * sends is input like any other; a body that does not match is treated as a server fault.
+ */
+
+const AnswersSchema = z.record(z.string(), z.unknown());
+
+const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.unknown()) }),
+});
+
+const RemoteDraftSchema = z.object({ answers: AnswersSchema, page: z.int(), revision: z.int() });
+export type RemoteDraft = z.infer<typeof RemoteDraftSchema>;
+
+const InvalidAnswersDetailsSchema = z.object({
+  questions: z.record(z.string(), z.array(z.string())),
+});
+
+const RetryDetailsSchema = z.object({ retryAfterSeconds: z.number() });
+
+const OpenSchema = z.object({
+  status: z.literal('open'),
+  office: z.object({ name: z.string() }),
+  instrument: z.object({
+    id: z.string(),
+    version: z.string(),
+    title: z.string(),
+    estimatedMinutes: z.number(),
+    consent: z.object({ question: z.string(), declineValue: z.number() }),
+    survey: z.record(z.string(), z.unknown()),
+  }),
+  answers: AnswersSchema,
+  page: z.int(),
+  revision: z.int(),
+});
+const CompletedSchema = z.object({ status: z.literal('completed'), submittedAt: z.string() });
+const DeclinedSchema = z.object({ status: z.literal('declined') });
+
+const RespondStateSchema = z.discriminatedUnion('status', [OpenSchema, CompletedSchema, DeclinedSchema]);
+export type RespondState = z.infer<typeof RespondStateSchema>;
+export type OpenRespondState = z.infer<typeof OpenSchema>;
+
+const FinishSchema = z.discriminatedUnion('status', [CompletedSchema, DeclinedSchema]);
+export type FinishState = z.infer<typeof FinishSchema>;
+
+const SavedSchema = z.object({ revision: z.int(), savedAt: z.string() });
+export type Saved = z.infer<typeof SavedSchema>;
+
+const CredentialSchema = z.object({ credential: z.string().check(z.minLength(1)) });
+
+/** Why a request did not succeed, already sorted into what the app does about it. */
+export type Failure =
+  | { kind: 'stale'; remote: RemoteDraft }
+  | { kind: 'closed'; status: 'completed' | 'declined' }
+  | { kind: 'invalid_answers'; message: string; questions: Record<string, string[]> }
+  | { kind: 'link_not_valid' }
+  | { kind: 'invalid_input'; message: string }
+  | { kind: 'too_many_requests'; retryAfterSeconds: number | undefined }
+  | { kind: 'unavailable' };
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+
+function classifyError(status: number, body: unknown): Failure {
+  const parsed = ErrorBodySchema.safeParse(body);
+  if (!parsed.success) return { kind: 'unavailable' };
+  const { code, message, details } = parsed.data.error;
+  if (code === 'stale_revision') {
+    const remote = RemoteDraftSchema.safeParse(details);
+    return remote.success ? { kind: 'stale', remote: remote.data } : { kind: 'unavailable' };
+  }
+  if (code === 'already_completed') return { kind: 'closed', status: 'completed' };
+  if (code === 'already_declined') return { kind: 'closed', status: 'declined' };
+  if (code === 'invalid_answers') {
+    const questions = InvalidAnswersDetailsSchema.safeParse(details);
+    return { kind: 'invalid_answers', message, questions: questions.success ? questions.data.questions : {} };
+  }
+  if (code === 'link_not_valid') return { kind: 'link_not_valid' };
+  if (code === 'too_many_requests') {
+    const retry = RetryDetailsSchema.safeParse(details);
+    return { kind: 'too_many_requests', retryAfterSeconds: retry.success ? retry.data.retryAfterSeconds : undefined };
+  }
+  if (status >= 400 && status < 500) return { kind: 'invalid_input', message };
+  return { kind: 'unavailable' };
+}
+
+/** Beacon-like requests survive the page closing, but browsers cap keepalive bodies at 64 KiB. */
+const KEEPALIVE_LIMIT = 60_000;
+
+async function request<T>(
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  schema: z.ZodMiniType<T>,
+  body?: unknown,
+): Promise<ApiResult<T>> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers:
+        payload === undefined
+          ? { Accept: 'application/json' }
+          : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: payload,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      keepalive: payload !== undefined && payload.length < KEEPALIVE_LIMIT,
+    });
+  } catch {
+    return { ok: false, failure: { kind: 'unavailable' } };
+  }
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) return { ok: false, failure: classifyError(response.status, json) };
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, failure: { kind: 'unavailable' } };
+}
+
+function respondUrl(credential: string, suffix = ''): string {
+  return `/api/respond/${encodeURIComponent(credential)}${suffix}`;
+}
+
+export async function exchangeAccessCode(code: string): Promise<ApiResult<string>> {
+  const result = await request('POST', '/api/access-code', CredentialSchema, { code });
+  return result.ok ? { ok: true, value: result.value.credential } : result;
+}
+
+export function loadRespondState(credential: string): Promise<ApiResult<RespondState>> {
+  return request('GET', respondUrl(credential), RespondStateSchema);
+}
+
+export interface DraftBody {
+  answers: Answers;
+  page: number;
+  revision: number;
+}
+
+export function saveDraft(credential: string, body: DraftBody): Promise<ApiResult<Saved>> {
+  return request('PUT', respondUrl(credential, '/draft'), SavedSchema, body);
+}
+
+export function completeResponse(
+  credential: string,
+  body: { answers: Answers; revision: number },
+): Promise<ApiResult<FinishState>> {
+  return request('POST', respondUrl(credential, '/complete'), FinishSchema, body);
+}
+
+export function declineResponse(credential: string): Promise<ApiResult<FinishState>> {
+  return request('POST', respondUrl(credential, '/decline'), FinishSchema, { reason: 'consent_declined' });
+}

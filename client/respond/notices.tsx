@@ -1,0 +1,113 @@
+import { useEffect, useRef } from 'react';
+import type { SaveStatus } from './draftSync.js';
+import { formatTime } from './study.js';
+import type { ServerErrorItem } from './surveyModel.js';
+
+function saveStatusText(status: SaveStatus, submitting: boolean): string {
+  if (submitting) return 'Submitting…';
+  switch (status.kind) {
+    case 'idle':
+      return 'Your answers are saved automatically as you go.';
+    case 'saving':
+      return 'Saving…';
+    case 'saved': {
+      const time = formatTime(status.savedAt);
+      return time ? `All changes saved ${time}` : 'All changes saved';
+    }
+    case 'retrying':
+      return 'Not saved — retrying. Please keep this page open; answers saved earlier are safe.';
+    case 'failed':
+      return `Not saved — ${status.message}`;
+  }
+}
+
+export function SaveIndicator({ status, submitting }: { status: SaveStatus; submitting: boolean }) {
+  const trouble = status.kind === 'retrying' || status.kind === 'failed';
+  return (
+    <p className={trouble ? 'fk-save fk-save--trouble' : 'fk-save'} role="status" aria-live="polite">
+      {saveStatusText(status, submitting)}
+    </p>
+  );
+}
+
+export interface ConflictItem {
+  key: string;
+  title: string;
+  /** The colleague's replaced answer, in words, when it has a short form. */
+  theirs: string | null;
+}
+
+export function ConflictNotice({ items, onDismiss }: { items: ConflictItem[]; onDismiss: () => void }) {
+  return (
+    <section className="fk-notice" aria-labelledby="fk-conflict-heading">
+      <h2 id="fk-conflict-heading" className="fk-notice__heading">
+        A colleague changed some of the same answers
+      </h2>
+      <p>
+        Someone else using your office’s link saved different answers to the questions below while you were working.
+        Your answers were kept and theirs were replaced:
+      </p>
+      <ul>
+        {items.map((item) => (
+          <li key={item.key}>
+            {item.title}
+            {item.theirs === null ? null : <span className="fk-notice__theirs"> (their answer: {item.theirs})</span>}
+          </li>
+        ))}
+      </ul>
+      <p>
+        If their answer was the right one, change it back before you submit. Their other answers were added to yours.
+      </p>
+      <button type="button" className="fk-button fk-button--secondary" onClick={onDismiss}>
+        Dismiss this message
+      </button>
+    </section>
+  );
+}
+
+interface ErrorSummaryProps {
+  items: ServerErrorItem[];
+  onOpen: (item: ServerErrorItem) => void;
+}
+
+/** Shown when the server refuses a submission; takes focus so the person hears why. */
+export function ErrorSummary({ items, onOpen }: ErrorSummaryProps) {
+  const box = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (items.length > 0) box.current?.focus();
+  }, [items]);
+  return (
+    <section className="fk-error-summary" aria-labelledby="fk-error-summary-heading" tabIndex={-1} ref={box}>
+      <h2 id="fk-error-summary-heading" className="fk-notice__heading">
+        Some answers need attention before you can submit
+      </h2>
+      <ul>
+        {items.map((item) => (
+          <li key={item.key}>
+            {item.question?.isVisibleInSurvey ? (
+              <button type="button" className="fk-link-button" onClick={() => onOpen(item)}>
+                {item.title}
+              </button>
+            ) : (
+              <span>{item.title}</span>
+            )}
+            : {item.messages.join(' ')}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The person may be at the bottom of a long page when this appears, so it scrolls into view. */
+export function ProblemNotice({ message }: { message: string }) {
+  const box = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (message) box.current?.scrollIntoView({ block: 'center' });
+  }, [message]);
+  return (
+    <p className="fk-problem" role="alert" ref={box}>
+      {message}
+    </p>
+  );
+}

@@ -1,0 +1,108 @@
+import { CustomError, Model, PanelModelBase, type Question, SurveyElement, type SurveyModel } from 'survey-core';
+import { DONT_KNOW } from '../../server/instruments/extensions.js';
+import type { OpenRespondState } from './api.js';
+import { enableDontKnow, isDontKnowCount } from './dontKnow.js';
+import { type Answers, answersEqual } from './merge.js';
+
+/** One model per loaded instrument: answers and the saved page are restored on any device. */
+export function buildSurveyModel(state: OpenRespondState): SurveyModel {
+  const model = new Model(state.instrument.survey);
+  enableDontKnow(model);
+  model.onGetTitleTagName.add((_, options) => {
+    if (options.element instanceof SurveyElement) options.tagName = `h${headingLevel(options.element)}`;
+  });
+  // The page's own <h1> carries the title; a second one inside the survey would repeat it.
+  model.showTitle = false;
+  // Typed text becomes an answer at once, not on blur: autosave then captures it, and a re-render
+  // while someone is typing (a save status changing) cannot throw away what they typed.
+  model.textUpdateMode = 'onTyping';
+  model.data = state.answers;
+  const lastPage = Math.max(0, model.visiblePageCount - 1);
+  model.currentPageNo = Math.min(Math.max(0, state.page), lastPage);
+  return model;
+}
+
+/**
+ * Headings continue the page's outline below its <h1> without skipping a level: a page title is h2,
+ * and a panel or question sits one level below the nearest titled page or panel around it.
+ */
+export function headingLevel(element: SurveyElement): number {
+  if (element.isPage) return 2;
+  let level = 2;
+  for (let parent: unknown = element.parent; parent instanceof PanelModelBase; parent = parent.parent) {
+    if (parent.hasTitle) level += 1;
+  }
+  return Math.min(level, 6);
+}
+
+export function readAnswers(model: SurveyModel): Answers {
+  const answers: Answers = { ...model.data };
+  return answers;
+}
+
+/**
+ * Replace what the person sees with merged answers, touching only the keys that differ, so an input
+ * the person is typing in is left alone unless a colleague's answer actually changed it.
+ */
+export function applyAnswers(model: SurveyModel, answers: Answers): void {
+  const current = readAnswers(model);
+  for (const key of new Set([...Object.keys(current), ...Object.keys(answers)])) {
+    if (answersEqual(current[key], answers[key])) continue;
+    model.setValue(key, answers[key], false, false);
+  }
+}
+
+/** The question an answer key belongs to; "Other" text is stored under `<name>-Comment`. */
+export function questionForKey(model: SurveyModel, key: string): Question | null {
+  const suffix = model.commentSuffix;
+  const name = key.endsWith(suffix) ? key.slice(0, -suffix.length) : key;
+  return model.getQuestionByValueName(name) ?? model.getQuestionByName(name) ?? null;
+}
+
+export function titleForKey(model: SurveyModel, key: string): string {
+  const question = questionForKey(model, key);
+  return question ? question.processedTitle || question.name : key;
+}
+
+/** A colleague's answer in words, when it has a short form (choices, numbers, text); else null. */
+export function describeAnswer(model: SurveyModel, key: string, value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return 'no answer';
+  const question = questionForKey(model, key);
+  if (value === DONT_KNOW && question && isDontKnowCount(question)) return 'Don’t know';
+  const shown: unknown = question ? question.getDisplayValue(true, value) : value;
+  if (Array.isArray(shown) && shown.every((item) => typeof item === 'string' || typeof item === 'number')) {
+    return shown.join(', ');
+  }
+  return typeof shown === 'string' || typeof shown === 'number' ? String(shown) : null;
+}
+
+export function isConsentDeclined(model: SurveyModel, consent: OpenRespondState['instrument']['consent']): boolean {
+  return model.getValue(consent.question) === consent.declineValue;
+}
+
+export interface ServerErrorItem {
+  key: string;
+  title: string;
+  messages: string[];
+  question: Question | null;
+}
+
+/** Put the server's validation messages on their questions, in survey order. */
+export function showServerErrors(model: SurveyModel, questions: Record<string, string[]>): ServerErrorItem[] {
+  const order = model.getAllQuestions(false, false, false);
+  const items = Object.entries(questions).map(([key, messages]): ServerErrorItem => {
+    const question = questionForKey(model, key);
+    if (question) question.errors = messages.map((message) => new CustomError(message, question));
+    return { key, title: titleForKey(model, key), messages, question };
+  });
+  const position = (item: ServerErrorItem) => (item.question ? order.indexOf(item.question) : Number.MAX_SAFE_INTEGER);
+  return items.sort((a, b) => position(a) - position(b));
+}
+
+/** Open the page holding the question; returns false when logic currently hides it. */
+export function openQuestionPage(model: SurveyModel, question: Question): boolean {
+  const page = model.visiblePages.find((visible) => visible === question.page);
+  if (!page || !question.isVisibleInSurvey) return false;
+  if (model.currentPage !== page) model.currentPage = page;
+  return true;
+}

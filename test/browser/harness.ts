@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { projectRoot } from '../../server/paths.js';
+import { createTestEnv, type TestEnv } from '../support/app.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * The flags this machine needs: no sandbox as root, and no background traffic to the outside.
+ * Playwright gives every launch a fresh temporary profile of its own.
+ */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export type BrowserHarness = { env: TestEnv; baseUrl: string; browser: Browser; close(): Promise<void> };
+
+/** The real app with the real client build on a loopback port, and Debian's Chromium. */
+export async function startBrowserHarness(): Promise<BrowserHarness> {
+  const clientDir = path.join(projectRoot, 'dist', 'client');
+  if (!existsSync(path.join(clientDir, 'respond', 'index.html'))) {
+    throw new Error(
+      'The respondent app is not built: run `npm run build` (npm run check does) before the browser tests.',
+    );
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-test-deps.sh`);
+  const env = createTestEnv({ clientDir });
+  const server: Server = await new Promise((resolve) => {
+    const s = env.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return {
+    env,
+    baseUrl: `http://127.0.0.1:${port}`,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      env.close();
+    },
+  };
+}
+
+/** Runs axe on the page as it is now and fails with the rule ids and targets of any violation. */
+export async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, `axe violations on ${where}`).toEqual([]);
+}

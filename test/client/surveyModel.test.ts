@@ -1,0 +1,99 @@
+import '../../server/instruments/extensions.js';
+import { describe, expect, it } from 'vitest';
+import {
+  applyAnswers,
+  buildSurveyModel,
+  describeAnswer,
+  isConsentDeclined,
+  openQuestionPage,
+  questionForKey,
+  showServerErrors,
+  titleForKey,
+} from '../../client/respond/surveyModel.js';
+import { openState } from './fixtures.js';
+
+describe('buildSurveyModel', () => {
+  it('restores the saved answers and opens the saved page', () => {
+    const model = buildSurveyModel(openState({ answers: { consent: 1, a2_years: 4 }, page: 2 }));
+    expect(model.data).toEqual({ consent: 1, a2_years: 4 });
+    expect(model.currentPageNo).toBe(2);
+  });
+
+  it('opens the last page when the saved page no longer exists', () => {
+    expect(buildSurveyModel(openState({ page: 9 })).currentPageNo).toBe(2);
+    expect(buildSurveyModel(openState({ page: -1 })).currentPageNo).toBe(0);
+  });
+});
+
+describe('applyAnswers', () => {
+  it("sets changed answers and removes cleared ones without reporting them as the person's changes", () => {
+    const model = buildSurveyModel(openState({ answers: { consent: 1, a2_years: 4, a7_unit: [1] } }));
+    let reported = 0;
+    model.onValueChanged.add(() => {
+      reported += 1;
+    });
+    applyAnswers(model, { consent: 1, a7_unit: [1, 2], b3_cases: { y2009: { sex: -7 } } });
+    expect(model.data).toEqual({ consent: 1, a7_unit: [1, 2], b3_cases: { y2009: { sex: -7 } } });
+    expect(model.getQuestionByName('a2_years').isEmpty()).toBe(true);
+    expect(reported).toBe(0);
+  });
+});
+
+describe('questionForKey and titleForKey', () => {
+  it('finds the question for an answer key, including "Other" text keys', () => {
+    const model = buildSurveyModel(openState());
+    expect(questionForKey(model, 'a7_unit-Comment')?.name).toBe('a7_unit');
+    expect(titleForKey(model, 'b3_cases')).toBe('Defendants charged');
+    expect(titleForKey(model, 'not_a_question')).toBe('not_a_question');
+  });
+});
+
+describe('describeAnswer', () => {
+  it("words a colleague's answer the way the person saw it", () => {
+    const model = buildSurveyModel(openState());
+    expect(describeAnswer(model, 'consent', 2)).toBe('No');
+    expect(describeAnswer(model, 'a7_unit', [1, 2])).toBe('Unit, Designated');
+    expect(describeAnswer(model, 'd4_beds', -7)).toBe('Don’t know');
+    expect(describeAnswer(model, 'a2_years', 12)).toBe('12');
+    expect(describeAnswer(model, 'a2_years', undefined)).toBe('no answer');
+  });
+
+  it('gives no short form for grids', () => {
+    const model = buildSurveyModel(openState());
+    expect(describeAnswer(model, 'b3_cases', { y2009: { sex: 1 } })).toBeNull();
+  });
+});
+
+describe('isConsentDeclined', () => {
+  it("is true only for the instrument's decline value", () => {
+    const state = openState({ answers: { consent: 2 } });
+    expect(isConsentDeclined(buildSurveyModel(state), state.instrument.consent)).toBe(true);
+    expect(isConsentDeclined(buildSurveyModel(openState({ answers: { consent: 1 } })), state.instrument.consent)).toBe(
+      false,
+    );
+  });
+});
+
+describe('showServerErrors', () => {
+  it('puts each message on its question and lists them in survey order', () => {
+    const model = buildSurveyModel(openState({ page: 0 }));
+    const items = showServerErrors(model, {
+      b3_cases: ['Enter a whole number for each year.'],
+      unknown_key: ['Not a question of this survey.'],
+      a2_years: ['Enter a number from 0 to 60.', 'This answer is required.'],
+    });
+    expect(items.map((item) => item.key)).toEqual(['a2_years', 'b3_cases', 'unknown_key']);
+    expect(model.getQuestionByName('a2_years').errors.map((error) => error.getText())).toEqual([
+      'Enter a number from 0 to 60.',
+      'This answer is required.',
+    ]);
+    expect(items[2]).toMatchObject({ title: 'unknown_key', question: null });
+  });
+
+  it('opens the page of a question so its error can be seen', () => {
+    const model = buildSurveyModel(openState({ page: 0 }));
+    const [first] = showServerErrors(model, { b3_cases: ['Check this grid.'] });
+    expect(first?.question && openQuestionPage(model, first.question)).toBe(true);
+    expect(model.currentPageNo).toBe(2);
+  });
+});
