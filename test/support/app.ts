@@ -50,7 +50,12 @@ export type TestEnv = Deps & {
  * The client folder holds a stand-in page unless `clientDir` points at a real build.
  */
 export function createTestEnv(
-  options: { limits?: Partial<RespondentLimits>; clientDir?: string; publicUrl?: string } = {},
+  options: {
+    limits?: Partial<RespondentLimits>;
+    clientDir?: string;
+    publicUrl?: string;
+    instruments?: InstrumentRegistry;
+  } = {},
 ): TestEnv {
   const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-test-'));
   let clientDir = options.clientDir;
@@ -72,7 +77,14 @@ export function createTestEnv(
   migrate(db);
   const logger = memoryLogger();
   const clock = fakeClock();
-  const deps: Deps = { db, config, instruments: shippedInstruments(), clock, random: randomBytes, logger };
+  const deps: Deps = {
+    db,
+    config,
+    instruments: options.instruments ?? shippedInstruments(),
+    clock,
+    random: randomBytes,
+    logger,
+  };
   const app = createApp(deps);
   return {
     ...deps,
