@@ -21,6 +21,23 @@ const TABLES = ['offices', 'contacts', 'fieldings', 'cases', 'tokens', 'response
 type LinkRow = Record<(typeof LINK_COLUMNS)[number], string>;
 type CliResult = { code: number; out: string; err: string };
 
+/** `fieldkit fielding create` of the Phase I survey as "pilot", writing links.csv, plus any extra options. */
+function runCreate(ws: { run(...argv: string[]): Promise<CliResult> }, frame: string, ...extra: string[]) {
+  return ws.run(
+    'fielding',
+    'create',
+    '--name',
+    'pilot',
+    '--instrument',
+    'tip-prosecutor-survey',
+    '--frame',
+    frame,
+    '--links-out',
+    'links.csv',
+    ...extra,
+  );
+}
+
 /**
  * A data folder of its own (removed when the test ends) and a way to run the CLI in it, in
  * process, with the output captured.
@@ -190,18 +207,7 @@ describe('fieldkit fielding create', () => {
     const frame = ws.writeFrame('offices.csv', frameCsv([frameRow(1), frameRow(2)]));
     writeFileSync(ws.file('links.csv'), 'links sent last week\n');
 
-    const result = await ws.run(
-      'fielding',
-      'create',
-      '--name',
-      'pilot',
-      '--instrument',
-      'tip-prosecutor-survey',
-      '--frame',
-      frame,
-      '--links-out',
-      'links.csv',
-    );
+    const result = await runCreate(ws, frame);
 
     expect(result.code).toBe(2);
     expect(result.err).toBe('fieldkit: links.csv already exists. Links are written once; choose a new file name.');
@@ -222,18 +228,7 @@ describe('fieldkit fielding create', () => {
       ]),
     );
 
-    const result = await ws.run(
-      'fielding',
-      'create',
-      '--name',
-      'pilot',
-      '--instrument',
-      'tip-prosecutor-survey',
-      '--frame',
-      frame,
-      '--links-out',
-      'links.csv',
-    );
+    const result = await runCreate(ws, frame);
 
     expect(result.code).toBe(2);
     expect(result.err.split('\n')).toEqual([
@@ -302,20 +297,7 @@ describe('fieldkit fielding create', () => {
     const ws = workspace();
     const frame = ws.writeFrame('offices.csv', frameCsv([frameRow(1)]));
 
-    const result = await ws.run(
-      'fielding',
-      'create',
-      '--name',
-      'pilot',
-      '--instrument',
-      'tip-prosecutor-survey',
-      '--frame',
-      frame,
-      '--links-out',
-      'links.csv',
-      '--closes',
-      '2099-03-31',
-    );
+    const result = await runCreate(ws, frame, '--closes', '2099-03-31');
 
     expect(result.code).toBe(0);
     expect(ws.database().prepare('SELECT closes_at FROM fieldings').pluck().get()).toBe('2099-03-31T23:59:59.999Z');
@@ -325,20 +307,7 @@ describe('fieldkit fielding create', () => {
     const ws = workspace();
     const frame = ws.writeFrame('offices.csv', frameCsv([frameRow(1)]));
 
-    const result = await ws.run(
-      'fielding',
-      'create',
-      '--name',
-      'pilot',
-      '--instrument',
-      'tip-prosecutor-survey',
-      '--frame',
-      frame,
-      '--links-out',
-      'links.csv',
-      '--closes',
-      '2020-01-01',
-    );
+    const result = await runCreate(ws, frame, '--closes', '2020-01-01');
 
     expect(result.code).toBe(1);
     expect(result.err).toBe('fieldkit: The closing date must be in the future.');
@@ -352,20 +321,7 @@ describe('fieldkit fielding create', () => {
       const ws = workspace();
       const frame = ws.writeFrame('offices.csv', frameCsv([frameRow(1)]));
 
-      const result = await ws.run(
-        'fielding',
-        'create',
-        '--name',
-        'pilot',
-        '--instrument',
-        'tip-prosecutor-survey',
-        '--frame',
-        frame,
-        '--links-out',
-        'links.csv',
-        '--closes',
-        closes,
-      );
+      const result = await runCreate(ws, frame, '--closes', closes);
 
       expect(result.code).toBe(2);
       expect(result.err).toBe(`fieldkit: --closes must be a date like 2027-03-31, not "${closes}".`);
@@ -379,20 +335,7 @@ describe('fieldkit fielding create', () => {
       const ws = workspace();
       const frame = ws.writeFrame('offices.csv', frameCsv([frameRow(1)]));
 
-      const result = await ws.run(
-        'fielding',
-        'create',
-        '--name',
-        'pilot',
-        '--instrument',
-        'tip-prosecutor-survey',
-        '--frame',
-        frame,
-        '--links-out',
-        'links.csv',
-        '--closes',
-        closes,
-      );
+      const result = await runCreate(ws, frame, '--closes', closes);
 
       expect(result.code).toBe(2);
       expect(result.err).toBe(`fieldkit: --closes "${closes}" is not a real date.`);
