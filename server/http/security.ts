@@ -12,6 +12,8 @@ export function securityHeaders(publicUrl: string): RequestHandler {
       directives: {
         'style-src': ["'self'", "'unsafe-inline'"],
         'connect-src': ["'self'"],
+        'font-src': ["'self'", 'data:'],
+        'frame-ancestors': ["'none'"],
         'upgrade-insecure-requests': publicUrl.startsWith('https:') ? [] : null,
       },
     },

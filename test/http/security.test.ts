@@ -26,6 +26,9 @@ describe('security headers', () => {
     expect(csp).toContain("style-src 'self' 'unsafe-inline'");
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("font-src 'self' data:");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/https:|http:/);
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
