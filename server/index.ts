@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
 import { InstrumentError } from './instruments/registry.js';
+import { InstrumentVersionError } from './instruments/versions.js';
 import { createRuntime } from './runtime.js';
 
 function start() {
@@ -10,7 +11,12 @@ function start() {
   try {
     deps = createRuntime();
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof InstrumentError || err instanceof MigrationError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof InstrumentError ||
+      err instanceof InstrumentVersionError ||
+      err instanceof MigrationError
+    ) {
       process.stderr.write(`fieldkit: cannot start.\n${err.message}\n`);
       process.exit(1);
     }

@@ -3,6 +3,7 @@ import { type Config, parseConfig } from './config.js';
 import { type Db, migrate, openDatabase } from './db.js';
 import { consoleLogger, type Deps } from './deps.js';
 import { loadInstruments } from './instruments/registry.js';
+import { recordInstrumentVersions } from './instruments/versions.js';
 
 /**
  * Builds the real dependencies from the environment: config, database (migrated), instruments.
@@ -14,6 +15,7 @@ export function createRuntime(env: Record<string, string | undefined> = process.
   const db: Db = openDatabase(config.databaseFile);
   try {
     migrate(db);
+    recordInstrumentVersions(db, instruments, new Date().toISOString());
   } catch (err) {
     db.close();
     throw err;

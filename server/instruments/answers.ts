@@ -285,15 +285,13 @@ export function answerShapeErrors(model: Model, answers: Answers): AnswerErrors 
  * SurveyJS's own range check would reject the "Don't know" code -7 in a count with min 0, so for
  * its run only, each -7 in a dk field is replaced by the field's lowest valid value.
  */
-function withoutDontKnow(model: Model, answers: Answers): Answers {
-  const copy = structuredClone(answers);
+function standInForDontKnow(q: Question, value: unknown): unknown {
   const stand = (rule: NumericRule) => rule.min ?? 0;
-  for (const q of model.getAllQuestions(false, false, false)) {
-    const key = q.getValueName();
-    const value = copy[key];
-    if (q.getType() === 'text' && value === DONT_KNOW && dkAllowed(q)) {
-      copy[key] = stand(textRule(q as QuestionTextModel, true));
-    } else if (q.getType() === 'matrixdropdown' && isPlainObject(value)) {
+  switch (q.getType()) {
+    case 'text':
+      return value === DONT_KNOW && dkAllowed(q) ? stand(textRule(q as QuestionTextModel, true)) : value;
+    case 'matrixdropdown': {
+      if (!isPlainObject(value)) return value;
       const matrix = q as QuestionMatrixDropdownModel;
       for (const rowValue of Object.values(value)) {
         if (!isPlainObject(rowValue)) continue;
@@ -303,13 +301,39 @@ function withoutDontKnow(model: Model, answers: Answers): Answers {
           }
         }
       }
-    } else if (q.getType() === 'multipletext' && isPlainObject(value)) {
+      return value;
+    }
+    case 'multipletext': {
+      if (!isPlainObject(value)) return value;
       for (const item of (q as QuestionMultipleTextModel).items) {
         if (value[item.name] === DONT_KNOW && dkAllowed(item)) {
           value[item.name] = stand(boundsFromValidators(item.validators, { integer: true, dk: true }));
         }
       }
+      return value;
     }
+    case 'paneldynamic': {
+      if (!Array.isArray(value)) return value;
+      const template = (q as QuestionPanelDynamicModel).template.questions;
+      for (const entry of value) {
+        if (!isPlainObject(entry)) continue;
+        for (const inner of template) {
+          const key = inner.getValueName();
+          if (key in entry) entry[key] = standInForDontKnow(inner, entry[key]);
+        }
+      }
+      return value;
+    }
+    default:
+      return value;
+  }
+}
+
+function withoutDontKnow(model: Model, answers: Answers): Answers {
+  const copy = structuredClone(answers);
+  for (const q of model.getAllQuestions(false, false, false)) {
+    const key = q.getValueName();
+    if (key in copy) copy[key] = standInForDontKnow(q, copy[key]);
   }
   return copy;
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Model, Serializer } from 'survey-core';
 import './extensions.js';
+import { checkInstrument, formatProblem } from './checker.js';
 import { findJsonSyntaxError } from './jsonLocation.js';
-import { type InstrumentFile, InstrumentFileSchema, type InstrumentMeta } from './schema.js';
+import type { InstrumentFile, InstrumentMeta } from './schema.js';
 
 export type Instrument = Readonly<{
   /** `id@version`, the identity a response is pinned to. */
@@ -25,22 +25,6 @@ export type InstrumentRegistry = Readonly<{
 
 export class InstrumentError extends Error {}
 
-/** Question types the platform can validate, store and export. */
-export const SUPPORTED_QUESTION_TYPES = new Set([
-  'text',
-  'comment',
-  'radiogroup',
-  'checkbox',
-  'dropdown',
-  'boolean',
-  'matrix',
-  'matrixdropdown',
-  'multipletext',
-  'paneldynamic',
-  'panel',
-  'expression',
-]);
-
 /** Line and column of a character offset, for messages about a file. */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
@@ -57,56 +41,9 @@ function parseJsonFile(file: string, text: string): unknown {
   return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }
 
-/** Every way an instrument file can be unfit to field; an empty list means it loads. */
+/** Every way an instrument file can be unfit to field, as printable lines; none means it loads. */
 export function instrumentProblems(file: string, json: unknown): string[] {
-  const parsed = InstrumentFileSchema.safeParse(json);
-  if (!parsed.success) {
-    return parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`);
-  }
-  const problems: string[] = [];
-  const model = new Model(parsed.data.survey);
-  for (const e of model.jsonErrors ?? []) problems.push(`${file}: SurveyJS: ${e.message}`);
-  const names = new Set<string>();
-  for (const q of model.getAllQuestions(false, false, true)) {
-    const type = q.getType();
-    if (!SUPPORTED_QUESTION_TYPES.has(type)) {
-      problems.push(`${file}: question "${q.name}": type "${type}" is not supported`);
-    }
-    names.add(q.name);
-  }
-  checkRawTypes(file, parsed.data.survey, problems);
-  const { meta } = parsed.data;
-  if (!names.has(meta.consent.question)) {
-    problems.push(`${file}: meta.consent.question "${meta.consent.question}" is not a question of the survey`);
-  }
-  for (const name of Object.keys(meta.prefill)) {
-    if (!names.has(name)) problems.push(`${file}: meta.prefill names "${name}", which is not a question of the survey`);
-  }
-  return problems;
-}
-
-/** SurveyJS drops an element of unknown type with only a generic message: find it by name here. */
-function checkRawTypes(file: string, node: unknown, problems: string[]): void {
-  if (Array.isArray(node)) {
-    for (const child of node) checkRawTypes(file, child, problems);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  const record = node as Record<string, unknown>;
-  for (const key of ['pages', 'elements', 'templateElements', 'questions']) {
-    const children = record[key];
-    if (!Array.isArray(children)) continue;
-    for (const child of children) {
-      if (child && typeof child === 'object' && key !== 'pages') {
-        const { type, name } = child as { type?: unknown; name?: unknown };
-        // Types SurveyJS knows are reported with their question by the model check.
-        if (typeof type === 'string' && !Serializer.findClass(type)) {
-          problems.push(`${file}: element "${String(name)}": type "${type}" is not supported`);
-        }
-      }
-      checkRawTypes(file, child, problems);
-    }
-  }
+  return checkInstrument(json).map((p) => formatProblem(file, p));
 }
 
 export function loadInstrumentFile(file: string, displayName = path.basename(file)): Instrument {

@@ -129,3 +129,20 @@ describe('clearHiddenAnswers', () => {
     expect(answers).toEqual({ consent: 1, closed: 2, why: 'x' });
   });
 });
+
+describe('"don\'t know" in counts', () => {
+  it('is accepted in a count inside a repeating panel that offers it, and refused where it does not', () => {
+    const counted = {
+      type: 'paneldynamic',
+      name: 'defs',
+      templateElements: [
+        { type: 'text', name: 'days', inputType: 'number', min: 0, max: 5000, dk: true },
+        { type: 'text', name: 'months', inputType: 'number', min: 0, max: 1200 },
+      ],
+    };
+    expect(completionErrors(instrument([counted]), { consent: 1, defs: [{ days: -7 }, { days: 3 }] })).toEqual({});
+    expect(completionErrors(instrument([counted]), { consent: 1, defs: [{ months: -7 }] }).defs).toEqual([
+      'entry 1, "months": -7 is below the minimum of 0',
+    ]);
+  });
+});

@@ -179,7 +179,7 @@ describe('loadInstruments', () => {
         }),
       });
 
-      expect(loadError(dir)).toContain('mini.json: element "priorities": type "ranking2" is not supported');
+      expect(loadError(dir)).toContain('mini.json: question "priorities": type "ranking2" is not supported [type]');
     });
 
     it('a question has a SurveyJS type the platform cannot store or export ("signaturepad")', () => {
@@ -220,7 +220,7 @@ describe('loadInstruments', () => {
         }),
       });
 
-      expect(loadError(dir)).toContain("mini.json: SurveyJS: Unknown property in class 'text': 'colour'.");
+      expect(loadError(dir)).toContain("mini.json: Unknown property in class 'text': 'colour'. [surveyjs]");
     });
 
     it('meta.consent names a question that does not exist', () => {

@@ -1,0 +1,124 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { toCsv } from '../csv.js';
+import { createFielding } from '../fieldings/service.js';
+import { formatFrameProblem, parseFrame } from '../offices/frame.js';
+import { createRepos } from '../repos.js';
+import type { IssuedLink } from '../tokens/workflows.js';
+import { type CliIo, type Command, required, UsageError } from './io.js';
+
+const LINK_COLUMNS = ['office_id', 'office_name', 'contact_name', 'contact_email', 'link', 'access_code'] as const;
+
+/** Links files are secrets: written once, never over an existing file, readable by the owner only. */
+export function linksWriter(io: CliIo, file: string) {
+  const target = path.resolve(io.cwd, file);
+  if (existsSync(target)) {
+    throw new UsageError(`${file} already exists. Links are written once; choose a new file name.`);
+  }
+  return {
+    target,
+    write(links: IssuedLink[]) {
+      const rows = links.map((l) => LINK_COLUMNS.map((c) => l[c]));
+      writeFileSync(target, toCsv([[...LINK_COLUMNS], ...rows], { neutralizeFormulas: true }), {
+        flag: 'wx',
+        mode: 0o600,
+      });
+    },
+  };
+}
+
+function parseDate(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
+    throw new UsageError(`--closes must be a date like 2027-03-31, not "${value}".`);
+  // Links work through the whole closing day, in UTC.
+  const date = new Date(`${value}T23:59:59.999Z`);
+  // Date quietly rolls 2027-02-30 over to March; only a round trip shows the day does not exist.
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`--closes "${value}" is not a real date.`);
+  }
+  return date;
+}
+
+function readFrame(io: CliIo, file: string) {
+  const full = path.resolve(io.cwd, file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(full);
+  } catch {
+    throw new UsageError(`Cannot read the frame file ${file}.`);
+  }
+  const result = parseFrame(bytes);
+  if (!result.ok) {
+    const shown = result.problems.slice(0, 200).map((p) => formatFrameProblem(path.basename(file), p));
+    const more = result.problems.length > 200 ? [`... and ${result.problems.length - 200} more problems`] : [];
+    throw new UsageError(
+      [`${file}: ${result.problems.length} problem(s); nothing was imported.`, ...shown, ...more].join('\n'),
+    );
+  }
+  return result.offices;
+}
+
+export const fieldingCommands: Record<string, Command> = {
+  'fielding create'(args, io, runtime) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        name: { type: 'string' },
+        instrument: { type: 'string' },
+        frame: { type: 'string' },
+        'links-out': { type: 'string' },
+        closes: { type: 'string' },
+      },
+    });
+    const v = required(values, ['name', 'instrument', 'frame', 'links-out']);
+    const closesAt = parseDate(values.closes);
+    const offices = readFrame(io, v.frame as string);
+    const links = linksWriter(io, v['links-out'] as string);
+    const deps = runtime();
+    try {
+      const result = createFielding(
+        {
+          repos: createRepos(deps.db),
+          instruments: deps.instruments,
+          clock: deps.clock,
+          random: deps.random,
+          publicUrl: deps.config.publicUrl,
+        },
+        { name: v.name as string, instrument: v.instrument as string, offices, closesAt, deliver: links.write },
+      );
+      io.out(
+        `Fielding "${v.name}" created with ${result.instrument}: ${offices.length} offices, ${result.links.length} links.`,
+      );
+      io.out(`Links and access codes written to ${links.target} (readable by you only). Keep it safe.`);
+    } catch (err) {
+      // The links file is written inside the transaction; if the commit failed it must not survive.
+      if (existsSync(links.target) && !deps.db.prepare('SELECT 1 FROM fieldings WHERE name = ?').get(v.name))
+        rmSync(links.target);
+      throw err;
+    } finally {
+      deps.db.close();
+    }
+  },
+  'fielding list'(_args, io, runtime) {
+    const deps = runtime();
+    try {
+      const list = createRepos(deps.db).fieldings.listFieldings();
+      if (list.length === 0) io.out('No fieldings yet.');
+      for (const f of list) {
+        io.out(
+          `${f.name}\t${f.instrument_id}@${f.instrument_version}\t${f.cases} cases\tcreated ${f.created_at}${f.closes_at ? `\tcloses ${f.closes_at}` : ''}`,
+        );
+      }
+    } finally {
+      deps.db.close();
+    }
+  },
+  'frame check'(args, io) {
+    const { positionals } = parseArgs({ args, allowPositionals: true });
+    if (positionals.length !== 1) throw new UsageError('Name one frame file.');
+    const offices = readFrame(io, positionals[0] as string);
+    io.out(`${positionals[0]}: ${offices.length} offices, no problems.`);
+  },
+};

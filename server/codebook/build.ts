@@ -1,0 +1,364 @@
+import type {
+  ItemValue,
+  MatrixDropdownColumn,
+  Question,
+  QuestionBooleanModel,
+  QuestionCheckboxModel,
+  QuestionMatrixDropdownModel,
+  QuestionMatrixModel,
+  QuestionMultipleTextModel,
+  QuestionPanelDynamicModel,
+  QuestionSelectBase,
+  QuestionTextModel,
+  SurveyModel,
+} from 'survey-core';
+import { createSurveyModel } from '../instruments/answers.js';
+import { DONT_KNOW, PREFER_NOT } from '../instruments/extensions.js';
+import type { Instrument } from '../instruments/registry.js';
+import { readableCondition } from './conditions.js';
+import { type ReadingEstimate, readingEstimate } from './estimate.js';
+
+/** The study-wide missing-value codes (spec: Conventions). */
+export const MISSING_CODES = Object.freeze({
+  preferNot: { code: PREFER_NOT, label: 'Prefer not to answer' },
+  dontKnow: { code: DONT_KNOW, label: "Don't know" },
+  skipped: { code: -8, label: 'Legitimately skipped (hidden by logic)' },
+  notAnswered: { code: -9, label: 'Not answered (shown, left blank)' },
+});
+const RESERVED = new Set([-6, -7, -8, -9]);
+
+export type ValueLabel = { code: number; label: string };
+
+/** Where a variable's value sits in a stored answer set. */
+export type VariableSource =
+  | { kind: 'value'; question: string }
+  | { kind: 'choice'; question: string; code: number | string }
+  | { kind: 'row'; question: string; row: string }
+  | { kind: 'cell'; question: string; row: string; column: string }
+  | { kind: 'item'; question: string; item: string };
+
+export type VariableType = 'single' | 'dummy' | 'integer' | 'number' | 'text' | 'date';
+
+export type Variable = {
+  name: string;
+  /** `main` (one row per case) or a repeating panel's name (one row per entry, keyed by case). */
+  table: string;
+  question: string;
+  label: string;
+  type: VariableType;
+  measure: 'nominal' | 'ordinal' | 'scale';
+  values: ValueLabel[];
+  missing: ValueLabel[];
+  range?: { min?: number; max?: number };
+  /** The SurveyJS conditions that must all hold for the variable to be shown, and their reading. */
+  conditions: string[];
+  condition: string | null;
+  source: VariableSource;
+};
+
+export type Codebook = {
+  instrument: {
+    id: string;
+    version: string;
+    key: string;
+    title: string;
+    mode: string;
+    referencePeriod: string;
+    estimatedMinutes: number;
+  };
+  reading: ReadingEstimate;
+  tables: { name: string; key: string[]; description: string }[];
+  variables: Variable[];
+  missingCodes: ValueLabel[];
+};
+
+type Element = { visibleIf?: string; parent?: unknown; parentQuestion?: unknown };
+
+/** The conditions on an element and on every panel, page or repeating panel around it. */
+function visibilityChain(start: Element): string[] {
+  const chain: string[] = [];
+  const seen = new Set<unknown>();
+  let element: Element | undefined = start;
+  while (element && !seen.has(element)) {
+    seen.add(element);
+    if (element.visibleIf) chain.unshift(element.visibleIf);
+    element = (element.parent ?? element.parentQuestion) as Element | undefined;
+  }
+  return chain;
+}
+
+const plain = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+function splitChoices(items: ItemValue[]): { values: ValueLabel[]; missing: ValueLabel[] } {
+  const values: ValueLabel[] = [];
+  const missing: ValueLabel[] = [];
+  for (const item of items) {
+    const code = Number(item.value);
+    const entry = { code, label: plain(item.text) };
+    (RESERVED.has(code) ? missing : values).push(entry);
+  }
+  return { values, missing };
+}
+
+function numericRange(q: {
+  min?: unknown;
+  max?: unknown;
+  validators?: { getType(): string; minValue?: unknown; maxValue?: unknown }[];
+}) {
+  const range: { min?: number; max?: number } = {};
+  const take = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : Number(v));
+  const min = take(q.min);
+  const max = take(q.max);
+  if (min !== undefined) range.min = min;
+  if (max !== undefined) range.max = max;
+  for (const v of q.validators ?? []) {
+    if (v.getType() !== 'numericvalidator') continue;
+    const vmin = take(v.minValue);
+    const vmax = take(v.maxValue);
+    if (vmin !== undefined) range.min = vmin;
+    if (vmax !== undefined) range.max = vmax;
+  }
+  return range;
+}
+
+type Context = { table: string; conditions: string[]; model: SurveyModel; out: Variable[] };
+
+function push(ctx: Context, v: Omit<Variable, 'table' | 'conditions' | 'condition'>, extraMissing: ValueLabel[] = []) {
+  const missing = [...extraMissing];
+  if (ctx.conditions.length > 0) missing.push(MISSING_CODES.skipped);
+  missing.push(MISSING_CODES.notAnswered);
+  const uniqueMissing = [...new Map([...v.missing, ...missing].map((m) => [m.code, m])).values()].sort(
+    (a, b) => b.code - a.code,
+  );
+  ctx.out.push({
+    ...v,
+    missing: uniqueMissing,
+    table: ctx.table,
+    conditions: ctx.conditions,
+    condition:
+      ctx.conditions.length > 0 ? ctx.conditions.map((c) => readableCondition(ctx.model, c)).join(' and ') : null,
+  });
+}
+
+function numericOrText(
+  ctx: Context,
+  base: { name: string; question: string; label: string; source: VariableSource },
+  inputType: string,
+  rangeOf: Parameters<typeof numericRange>[0],
+  dk: boolean,
+) {
+  if (inputType === 'number' || inputType === 'range') {
+    const range = numericRange(rangeOf);
+    const step = Number((rangeOf as { step?: unknown }).step);
+    const integer = !Number.isFinite(step) || Number.isInteger(step);
+    push(ctx, {
+      ...base,
+      type: integer ? 'integer' : 'number',
+      measure: 'scale',
+      values: [],
+      missing: dk ? [MISSING_CODES.dontKnow] : [],
+      range,
+    });
+  } else {
+    push(ctx, { ...base, type: inputType === 'date' ? 'date' : 'text', measure: 'nominal', values: [], missing: [] });
+  }
+}
+
+function addQuestion(ctx: Context, q: Question): void {
+  const name = q.getValueName();
+  const title = plain(q.title);
+  const type = q.getType();
+  const dk = q.getPropertyValue('dk') === true;
+  switch (type) {
+    case 'radiogroup':
+    case 'dropdown': {
+      const { values, missing } = splitChoices((q as QuestionSelectBase).visibleChoices);
+      push(ctx, {
+        name,
+        question: name,
+        label: title,
+        type: 'single',
+        measure: 'nominal',
+        values,
+        missing,
+        source: { kind: 'value', question: name },
+      });
+      return;
+    }
+    case 'boolean': {
+      const b = q as QuestionBooleanModel;
+      const yes = typeof b.valueTrue === 'number' ? b.valueTrue : 1;
+      const no = typeof b.valueFalse === 'number' ? b.valueFalse : 0;
+      push(ctx, {
+        name,
+        question: name,
+        label: title,
+        type: 'single',
+        measure: 'nominal',
+        values: [
+          { code: yes, label: 'Yes' },
+          { code: no, label: 'No' },
+        ],
+        missing: [],
+        source: { kind: 'value', question: name },
+      });
+      return;
+    }
+    case 'checkbox': {
+      for (const item of (q as QuestionCheckboxModel).visibleChoices) {
+        push(ctx, {
+          name: `${name}_${item.value}`,
+          question: name,
+          label: `${title} — ${plain(item.text)}`,
+          type: 'dummy',
+          measure: 'nominal',
+          values: [
+            { code: 0, label: 'Not selected' },
+            { code: 1, label: 'Selected' },
+          ],
+          missing: [],
+          source: { kind: 'choice', question: name, code: item.value as number | string },
+        });
+      }
+      return;
+    }
+    case 'matrix': {
+      const matrix = q as QuestionMatrixModel;
+      const { values, missing } = splitChoices(matrix.columns as ItemValue[]);
+      for (const row of matrix.rows as ItemValue[]) {
+        push(ctx, {
+          name: `${name}_${row.value}`,
+          question: name,
+          label: `${title} — ${plain(row.text)}`,
+          type: 'single',
+          measure: 'ordinal',
+          values,
+          missing,
+          source: { kind: 'row', question: name, row: String(row.value) },
+        });
+      }
+      return;
+    }
+    case 'matrixdropdown': {
+      const matrix = q as QuestionMatrixDropdownModel;
+      for (const row of matrix.rows as ItemValue[]) {
+        for (const column of matrix.columns as MatrixDropdownColumn[]) {
+          const cell = column.templateQuestion;
+          const base = {
+            name: `${name}_${row.value}_${column.name}`,
+            question: name,
+            label: `${title} — ${plain(row.text)}: ${plain(column.title)}`,
+            source: { kind: 'cell' as const, question: name, row: String(row.value), column: column.name },
+          };
+          const cellType = cell.getType();
+          if (cellType === 'text') {
+            numericOrText(
+              ctx,
+              base,
+              (cell as QuestionTextModel).inputType,
+              cell as unknown as Parameters<typeof numericRange>[0],
+              column.getPropertyValue('dk') === true,
+            );
+          } else if (cellType === 'dropdown' || cellType === 'radiogroup') {
+            const { values, missing } = splitChoices((cell as QuestionSelectBase).visibleChoices);
+            push(ctx, { ...base, type: 'single', measure: 'nominal', values, missing });
+          } else {
+            push(ctx, { ...base, type: 'text', measure: 'nominal', values: [], missing: [] });
+          }
+        }
+      }
+      return;
+    }
+    case 'multipletext': {
+      for (const item of (q as QuestionMultipleTextModel).items) {
+        const base = {
+          name: `${name}_${item.name}`,
+          question: name,
+          label: `${title} — ${plain(item.title || item.name)}`,
+          source: { kind: 'item' as const, question: name, item: item.name },
+        };
+        numericOrText(
+          ctx,
+          base,
+          item.inputType,
+          item as unknown as Parameters<typeof numericRange>[0],
+          item.getPropertyValue('dk') === true,
+        );
+      }
+      return;
+    }
+    case 'text':
+      numericOrText(
+        ctx,
+        { name, question: name, label: title, source: { kind: 'value', question: name } },
+        (q as QuestionTextModel).inputType,
+        q as unknown as Parameters<typeof numericRange>[0],
+        dk,
+      );
+      return;
+    case 'comment':
+      push(ctx, {
+        name,
+        question: name,
+        label: title,
+        type: 'text',
+        measure: 'nominal',
+        values: [],
+        missing: [],
+        source: { kind: 'value', question: name },
+      });
+      return;
+    default:
+      // html and expression elements hold no answer of their own.
+      return;
+  }
+}
+
+/** Every variable an export of this instrument has, in questionnaire order: the one source for exports. */
+export function buildCodebook(instrument: Instrument): Codebook {
+  const model = createSurveyModel(instrument);
+  const variables: Variable[] = [];
+  const tables: Codebook['tables'] = [
+    { name: 'main', key: ['case_id'], description: 'One row per case (office × fielding).' },
+  ];
+  for (const q of model.getAllQuestions(false, false, false)) {
+    const conditions = visibilityChain(q as unknown as Element);
+    if (q.getType() === 'paneldynamic') {
+      const panel = q as QuestionPanelDynamicModel;
+      tables.push({
+        name: q.name,
+        key: ['case_id', `${q.name}_n`],
+        description: `One row per entry of "${plain(q.title)}", keyed by case and entry number.`,
+      });
+      for (const inner of panel.template.questions) {
+        addQuestion(
+          {
+            table: q.name,
+            conditions: [...conditions, ...(inner.visibleIf ? [inner.visibleIf] : [])],
+            model,
+            out: variables,
+          },
+          inner,
+        );
+      }
+      continue;
+    }
+    addQuestion({ table: 'main', conditions, model, out: variables }, q);
+  }
+  const { meta } = instrument;
+  return {
+    instrument: {
+      id: meta.id,
+      version: meta.version,
+      key: instrument.key,
+      title: meta.title,
+      mode: meta.mode,
+      referencePeriod: meta.referencePeriod,
+      estimatedMinutes: meta.estimatedMinutes,
+    },
+    reading: readingEstimate(model, meta.mode),
+    tables,
+    variables,
+    missingCodes: Object.values(MISSING_CODES).sort((a, b) => b.code - a.code),
+  };
+}
