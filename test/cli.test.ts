@@ -7,6 +7,7 @@ import { createApp } from '../server/app.js';
 import { main, USAGE } from '../server/cli.js';
 import { parseCsv } from '../server/csv.js';
 import { type Db, migrate, openDatabase } from '../server/db.js';
+import { projectRoot } from '../server/paths.js';
 import { createRuntime } from '../server/runtime.js';
 import { hashSecret } from '../server/tokens/service.js';
 import { frameCsv, frameRow, generateFrame } from './factories/frame.js';
@@ -742,5 +743,58 @@ describe('fieldkit (usage and configuration)', () => {
 
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^fieldkit: Invalid configuration in the environment:\n\s+PUBLIC_URL: /);
+  });
+});
+
+describe('fieldkit instruments check', () => {
+  it('passes on the five shipped instruments, listing each version with its variables and content hash', async () => {
+    const ws = workspace();
+    const result = await ws.run('instruments', 'check');
+    expect(result.code).toBe(0);
+    const lines = result.out.split('\n');
+    expect(lines).toHaveLength(5);
+    for (const id of [
+      'cs-case-file-abstraction',
+      'cs-law-enforcement-interview',
+      'cs-prosecutor-interview',
+      'cs-victim-services-interview',
+      'tip-prosecutor-survey',
+    ]) {
+      expect(result.out).toMatch(
+        new RegExp(`^ok  ${id}@1\\.0\\.0  \\d+ variables  sha256:[0-9a-f]{64}  \\(${id}\\.json\\)$`, 'm'),
+      );
+    }
+  });
+
+  it('fails with exit code 1 on a broken file, naming file, question and problem', async () => {
+    const ws = workspace();
+    const broken = JSON.parse(
+      readFileSync(path.join(projectRoot, 'instruments', 'tip-prosecutor-survey.json'), 'utf8'),
+    );
+    broken.survey.pages[1].elements[0].visibleIf = '{no_such_question} = 1';
+    writeFileSync(path.join(ws.dir, 'broken.json'), JSON.stringify(broken));
+    const result = await ws.run('instruments', 'check', 'broken.json');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      'broken.json: question "a1_role": visibleIf "{no_such_question} = 1" names {no_such_question}',
+    );
+  });
+});
+
+describe('fieldkit codebook', () => {
+  it.each(['md', 'json', 'html'])('writes the %s codebook of an instrument', async (format) => {
+    const ws = workspace();
+    const result = await ws.run('codebook', 'tip-prosecutor-survey', '--format', format, '--out', `cb.${format}`);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/Codebook of tip-prosecutor-survey@1\.0\.0 \(\d+ variables\) written to cb\./);
+    const text = readFileSync(path.join(ws.dir, `cb.${format}`), 'utf8');
+    expect(text).toContain('b3_cases_2018_labor');
+    if (format === 'json') expect(JSON.parse(text).variables.length).toBeGreaterThan(100);
+  });
+
+  it('refuses an unknown instrument or format with exit code 2', async () => {
+    const ws = workspace();
+    expect((await ws.run('codebook', 'nope')).err).toMatch(/No instrument "nope"\. Known: /);
+    expect((await ws.run('codebook', 'tip-prosecutor-survey', '--format', 'pdf')).code).toBe(2);
   });
 });

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { buildCodebook, type Codebook, type Variable } from '../../server/codebook/build.js';
+import { codebookHtml, codebookMarkdown } from '../../server/codebook/render.js';
+import type { Instrument } from '../../server/instruments/registry.js';
+import { shippedInstruments } from '../support/app.js';
+
+const codebookOf = (ref: string): Codebook => buildCodebook(shippedInstruments().resolve(ref) as Instrument);
+const variable = (cb: Codebook, name: string): Variable => {
+  const found = cb.variables.find((v) => v.name === name);
+  if (!found) throw new Error(`no variable ${name}`);
+  return found;
+};
+const codesOf = (list: { code: number }[]) => list.map((v) => v.code);
+
+/** Every variable name the content specification gives for the Phase I survey, in its order. */
+const SPEC_PHASE1 = [
+  'consent',
+  'a1_role',
+  'a2_years',
+  'a3_state',
+  'a4_jurtype',
+  'a5_pop',
+  'a6_staff',
+  'a7_unit',
+  'a8_vertical',
+  'b1_law',
+  'b2_anycase',
+  'b3_cases',
+  'b4_outcome',
+  'b5_nocase',
+  'b6_altchg',
+  'b7_altwhy',
+  'b8_federal',
+  'c1_source',
+  'c2_screen',
+  'c3_taskforce',
+  'c4_evidence',
+  'c5_barriers',
+  'd1_protocol',
+  'd2_trauma',
+  'd3_services',
+  'd4_beds',
+  'd5_practice',
+  'e1_buyers',
+  'e2_buyercount',
+  'e3_strategy',
+  'e4_change',
+  'f1_training',
+  'f2_needs',
+  'f3_practice',
+  'f4_followup',
+];
+
+describe('the codebook of tip-prosecutor-survey', () => {
+  const cb = codebookOf('tip-prosecutor-survey');
+
+  it('lists every variable the specification names, in its order', () => {
+    const questions = [...new Set(cb.variables.map((v) => v.question))].filter((q) => !q.endsWith('_oth'));
+    expect(questions).toEqual(SPEC_PHASE1);
+  });
+
+  it('expands multi-selects, matrices, year grids and multiple counts into one column each', () => {
+    const names = cb.variables.map((v) => v.name);
+    expect(names.filter((n) => n.startsWith('a7_unit_'))).toEqual(['a7_unit_1', 'a7_unit_2', 'a7_unit_3', 'a7_unit_4']);
+    expect(names.filter((n) => n.startsWith('b1_law_'))).toHaveLength(7);
+    const grid = names.filter((n) => n.startsWith('b3_cases_'));
+    expect(grid).toHaveLength(20);
+    expect(grid.slice(0, 2)).toEqual(['b3_cases_2009_sex', 'b3_cases_2009_labor']);
+    expect(grid.at(-1)).toBe('b3_cases_2018_labor');
+    expect(names.filter((n) => n.startsWith('a6_staff_'))).toEqual([
+      'a6_staff_attorneys',
+      'a6_staff_investigators',
+      'a6_staff_advocates',
+      'a6_staff_other',
+    ]);
+    expect(names.filter((n) => n.startsWith('b4_outcome_'))).toHaveLength(4);
+    expect(names).toEqual(expect.arrayContaining(['a1_role_oth', 'a4_jurtype_oth', 'b5_nocase_oth', 'b6_altchg_oth']));
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.every((n) => /^[a-z][a-z0-9_]{0,31}$/.test(n))).toBe(true);
+  });
+
+  it('gives each variable its codes, labels and typed missing codes', () => {
+    const role = variable(cb, 'a1_role');
+    expect(role.type).toBe('single');
+    expect(role.values[0]).toEqual({ code: 1, label: 'Chief or elected prosecutor' });
+    expect(codesOf(role.missing)).toEqual([-8, -9]);
+    expect(codesOf(variable(cb, 'b2_anycase').missing)).toEqual([-7, -8, -9]);
+    expect(codesOf(variable(cb, 'b2_anycase').values)).toEqual([1, 2]);
+    expect(codesOf(variable(cb, 'consent').missing)).toEqual([-9]);
+    expect(variable(cb, 'a7_unit_4').values).toEqual([
+      { code: 0, label: 'Not selected' },
+      { code: 1, label: 'Selected' },
+    ]);
+    expect(variable(cb, 'a2_years')).toMatchObject({ type: 'integer', measure: 'scale', range: { min: 0, max: 60 } });
+    expect(codesOf(variable(cb, 'b3_cases_2013_labor').missing)).toEqual([-7, -8, -9]);
+    expect(codesOf(variable(cb, 'a3_state').values)).toContain(42);
+    expect(variable(cb, 'f3_practice').type).toBe('text');
+  });
+
+  it('states in words the condition that shows each variable', () => {
+    expect(variable(cb, 'consent').condition).toBeNull();
+    expect(variable(cb, 'b3_cases_2009_sex').condition).toBe(
+      'consent = 1 ("Yes, I agree to take part") and b2_anycase = 1 ("Yes")',
+    );
+    expect(variable(cb, 'b5_nocase_1').condition).toContain('b2_anycase = 2 ("No")');
+    expect(variable(cb, 'b7_altwhy_1').condition).toContain('b6_altchg does not include 10 ("None of these")');
+    expect(variable(cb, 'd4_beds').condition).toContain('d3_services.2 = 1');
+    expect(variable(cb, 'e2_buyercount').condition).toContain('e1_buyers = 1 ("Yes")');
+  });
+
+  it('estimates the time from the text and agrees with the instrument’s stated minutes', () => {
+    const { reading, instrument } = cb;
+    expect(reading.words).toBeGreaterThan(1000);
+    expect(reading.totalMinutes).toBe(Math.round(reading.readingMinutes + reading.answeringMinutes));
+    // Agreement: within a quarter of the stated time, or five minutes, whichever is larger.
+    const tolerance = Math.max(5, instrument.estimatedMinutes / 4);
+    expect(Math.abs(reading.totalMinutes - instrument.estimatedMinutes)).toBeLessThanOrEqual(tolerance);
+    expect(reading.method).toMatch(/200 words a minute/);
+  });
+
+  it('renders as Markdown and HTML with every variable and the estimate method', () => {
+    const md = codebookMarkdown(cb);
+    const html = codebookHtml(cb);
+    for (const v of cb.variables) {
+      expect(md).toContain(`\`${v.name}\``);
+      expect(html).toContain(`<code>${v.name}</code>`);
+    }
+    expect(md).toContain('How the estimate is made');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&quot;Yes&quot;');
+  });
+});
+
+describe('the codebooks of the Phase II instruments', () => {
+  it.each([
+    'cs-prosecutor-interview',
+    'cs-law-enforcement-interview',
+    'cs-victim-services-interview',
+    'cs-case-file-abstraction',
+  ])(
+    '%s has a header, valid unique column names, and conditions on everything behind the consent or authorization',
+    (id) => {
+      const cb = codebookOf(id);
+      const names = cb.variables.map((v) => `${v.table}.${v.name}`);
+      expect(new Set(names).size).toBe(names.length);
+      expect(cb.variables.every((v) => /^[a-z][a-z0-9_]{0,31}$/.test(v.name))).toBe(true);
+      expect(cb.variables.map((v) => v.question)).toEqual(expect.arrayContaining(['h_site', 'h_date']));
+      const gate = (shippedInstruments().resolve(id) as Instrument).meta.consent.question;
+      const afterHeader = cb.variables.filter((v) => !v.name.startsWith('h_'));
+      expect(afterHeader.length).toBeGreaterThan(5);
+      expect(afterHeader.every((v) => v.conditions.some((c) => c.includes(`{${gate}}`)))).toBe(true);
+      expect(cb.instrument.mode).toBe('interviewer');
+    },
+  );
+
+  it('puts the defendants of a case file in a second table keyed by case and entry', () => {
+    const cb = codebookOf('cs-case-file-abstraction');
+    expect(cb.tables.map((t) => t.name)).toEqual(['main', 'cf_defs']);
+    expect(cb.tables[1]?.key).toEqual(['case_id', 'cf_defs_n']);
+    const defendants = cb.variables.filter((v) => v.table === 'cf_defs').map((v) => v.name);
+    expect(defendants).toEqual(
+      expect.arrayContaining(['d_role', 'd_disp', 'd_convtip', 'd_days', 'd_sentmo', 'd_restit']),
+    );
+    expect(variable(cb, 'd_sentmo').condition).toContain('panel.d_disp = 1');
+  });
+});
