@@ -4,7 +4,7 @@ import type { Clock } from '../deps.js';
 import { linkNotValid, tooManyRequests } from '../errors.js';
 import { createFailureLimiter } from '../http/rateLimit.js';
 import type { TokenRepo, TokenRow } from '../tokens/repo.js';
-import { type CredentialKind, resolveCredential } from '../tokens/service.js';
+import { type CredentialKind, isAccessCodeShape, resolveCredential } from '../tokens/service.js';
 
 /**
  * Guards every look-up of a link token or access code. Failed look-ups are throttled per client
@@ -28,10 +28,11 @@ export function createRespondentAccess(deps: { tokens: TokenRepo; limits: Respon
     /** The live token behind the credential, or a 404/429 that says nothing about why. */
     lookUp(req: Request, credential: string, kind?: CredentialKind): { token: TokenRow; kind: CredentialKind } {
       const client = req.ip ?? 'unknown';
-      const resolution = resolveCredential(deps.tokens, credential, clock());
-      const counted: CredentialKind = kind ?? (resolution.kind === 'code' ? 'code' : 'link');
+      const counted: CredentialKind = kind ?? (isAccessCodeShape(credential) ? 'code' : 'link');
+      // A blocked client is refused before any look-up is made on its behalf.
       refuseIfBlocked(counted, client);
-      if (!resolution.token || (kind && resolution.kind !== kind)) {
+      const resolution = resolveCredential(deps.tokens, credential, clock());
+      if (!resolution.token || resolution.kind !== counted) {
         perClient[counted].recordFailure(client);
         if (counted === 'code') allCodes.recordFailure('all');
         throw linkNotValid();
