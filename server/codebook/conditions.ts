@@ -1,4 +1,4 @@
-import type { ItemValue, Question, SurveyModel } from 'survey-core';
+import type { ItemValue, Question, QuestionMatrixModel, SurveyModel } from 'survey-core';
 
 /** Every `{name}` or `{name.part}` an expression refers to; `{panel.x}` refers inside a panel. */
 export function expressionReferences(expression: string): string[] {
@@ -10,7 +10,7 @@ function choiceLabel(question: Question | null, code: string, row?: string): str
   const type = question.getType();
   const items: ItemValue[] | undefined =
     type === 'matrix' && row !== undefined
-      ? (question.getPropertyValue('columns') as ItemValue[])
+      ? ((question as QuestionMatrixModel).columns as ItemValue[])
       : (question.getPropertyValue('choices') as ItemValue[] | undefined);
   const found = items?.find((item) => String(item.value) === code);
   return found ? found.text : undefined;

@@ -4,6 +4,7 @@ import type {
   MultipleTextItemModel,
   Question,
   QuestionMatrixDropdownModel,
+  QuestionMatrixModel,
   QuestionPanelDynamicModel,
   SurveyModel,
 } from 'survey-core';
@@ -62,7 +63,7 @@ function questionCost(q: Question, interviewer: boolean): { words: number; secon
     }
     case 'matrix': {
       const rows = q.getPropertyValue('rows') as ItemValue[];
-      const columns = q.getPropertyValue('columns') as ItemValue[];
+      const columns = (q as QuestionMatrixModel).columns as ItemValue[];
       w += rows.reduce((n, r) => n + words(r.text), 0) + columns.reduce((n, c) => n + words(c.text), 0);
       seconds = rows.length * s.matrixRow;
       answers = rows.length;

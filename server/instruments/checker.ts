@@ -1,4 +1,12 @@
-import { type ItemValue, Model, type Question, Serializer } from 'survey-core';
+import {
+  type ItemValue,
+  Model,
+  type Question,
+  type QuestionMatrixDropdownModel,
+  type QuestionMatrixModel,
+  type QuestionPanelDynamicModel,
+  Serializer,
+} from 'survey-core';
 import { buildCodebook } from '../codebook/build.js';
 import { expressionReferences } from '../codebook/conditions.js';
 import './extensions.js';
@@ -40,6 +48,29 @@ export type CheckProblem = { rule: CheckRule; question?: string; message: string
 export function formatProblem(file: string, p: CheckProblem): string {
   return `${file}: ${p.question ? `question "${p.question}": ` : ''}${p.message} [${p.rule}]`;
 }
+
+/** Cell types of a matrix of dropdowns whose values the platform can validate and export. */
+const SUPPORTED_CELL_TYPES = new Set(['text', 'dropdown', 'radiogroup']);
+
+/** Columns every export adds; no question may generate one of these names. */
+const EXPORT_COLUMNS = new Set([
+  'case_id',
+  'stratum',
+  'status',
+  'disposition',
+  'instrument_version',
+  'started_at',
+  'submitted_at',
+  'duration_min',
+  'n_sessions',
+  'pct_answered',
+  'office_id',
+  'office_name',
+  'state',
+  'region',
+  'wt_base',
+  'wt_nr',
+]);
 
 /** Codes reserved study-wide, and the wording each may carry. */
 const RESERVED_MEANINGS: Record<number, { meaning: string; pattern: RegExp | null }> = {
@@ -134,22 +165,52 @@ function checkQuestion(q: Question, problems: CheckProblem[]) {
       break;
     }
     case 'matrix':
-      checkChoices(q, 'column', q.getPropertyValue('columns') as ItemValue[], problems, false);
+      checkChoices(q, 'column', (q as QuestionMatrixModel).columns as ItemValue[], problems, false);
       break;
-    case 'matrixdropdown':
-      for (const column of q.getPropertyValue('columns') as { name: string; templateQuestion: Question }[]) {
+    case 'matrixdropdown': {
+      const shared = q.getPropertyValue('choices') as ItemValue[] | undefined;
+      if (shared && shared.length > 0) checkChoices(q, 'shared choice', shared, problems, false);
+      for (const column of (q as QuestionMatrixDropdownModel).columns) {
         const cell = column.templateQuestion;
-        if (['dropdown', 'radiogroup', 'checkbox'].includes(cell.getType())) {
+        const cellType = cell.getType();
+        if (!SUPPORTED_CELL_TYPES.has(cellType)) {
+          problems.push({
+            rule: 'type',
+            question: q.name,
+            message: `column "${column.name}" has cell type "${cellType}", which is not supported (use text, dropdown or radiogroup)`,
+          });
+        } else if (cellType !== 'text') {
           checkChoices(
             q,
             `column "${column.name}" choice`,
             cell.getPropertyValue('choices') as ItemValue[],
             problems,
-            cell.getType() === 'checkbox',
+            false,
           );
         }
       }
       break;
+    }
+    case 'boolean': {
+      for (const key of ['valueTrue', 'valueFalse']) {
+        const value: unknown = q.getPropertyValue(key);
+        if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value))) {
+          problems.push({
+            rule: 'choice-code',
+            question: q.name,
+            message: `${key} is ${JSON.stringify(value)}; codes must be integers`,
+          });
+        }
+      }
+      if (q.getPropertyValue('valueTrue') === undefined || q.getPropertyValue('valueFalse') === undefined) {
+        problems.push({
+          rule: 'choice-code',
+          question: q.name,
+          message: 'a yes/no question needs integer valueTrue and valueFalse codes (it would store true/false)',
+        });
+      }
+      break;
+    }
   }
 }
 
@@ -208,12 +269,25 @@ function rawUnknownTypes(node: unknown, problems: CheckProblem[]) {
   for (const value of Object.values(record)) if (typeof value === 'object') rawUnknownTypes(value, problems);
 }
 
-function checkNames(model: Model, problems: CheckProblem[]) {
+/**
+ * Every question as defined: top-level ones (also inside plain panels) and those of repeating-panel
+ * templates, never the copies SurveyJS makes for each entry a survey starts with.
+ */
+function definedQuestions(model: Model): Question[] {
+  const out: Question[] = [];
+  const visit = (questions: Question[]) => {
+    for (const q of questions) {
+      out.push(q);
+      if (q.getType() === 'paneldynamic') visit((q as QuestionPanelDynamicModel).template.questions);
+    }
+  };
+  visit(model.getAllQuestions(false, false, false));
+  return out;
+}
+
+function checkNames(questions: Question[], problems: CheckProblem[]) {
   const seen = new Map<string, number>();
-  const all = model
-    .getAllQuestions(false, false, true)
-    .filter((q) => !q.parentQuestion || q.parentQuestion.getType() === 'paneldynamic');
-  for (const q of all) seen.set(q.name, (seen.get(q.name) ?? 0) + 1);
+  for (const q of questions) seen.set(q.name, (seen.get(q.name) ?? 0) + 1);
   for (const [name, count] of seen) {
     if (count > 1)
       problems.push({ rule: 'duplicate-name', question: name, message: `the name is used by ${count} questions` });
@@ -221,9 +295,14 @@ function checkNames(model: Model, problems: CheckProblem[]) {
   return new Set(seen.keys());
 }
 
-function checkExpressions(json: unknown, model: Model, names: Set<string>, problems: CheckProblem[]) {
+function checkExpressions(json: unknown, model: Model, questions: Question[], problems: CheckProblem[]) {
   const calculated = new Set((model.calculatedValues ?? []).map((c) => c.name.toLowerCase()));
-  const lowerNames = new Set([...names].map((n) => n.toLowerCase()));
+  const lowerNames = new Set(questions.map((q) => q.name.toLowerCase()));
+  const columnNames = new Set(
+    questions
+      .filter((q) => q.getType() === 'matrixdropdown')
+      .flatMap((q) => (q as QuestionMatrixDropdownModel).columns.map((c) => c.name.toLowerCase())),
+  );
   const expressions: { owner: string | undefined; key: string; expression: string }[] = [];
   rawExpressions(json, undefined, expressions);
   for (const { owner, key, expression } of expressions) {
@@ -231,13 +310,29 @@ function checkExpressions(json: unknown, model: Model, names: Set<string>, probl
       const parts = ref.split('.');
       const head = (parts[0] as string).replace(/-Comment$/, '').toLowerCase();
       const target = head === 'panel' || head === 'row' ? (parts[1] ?? '').toLowerCase() : head;
-      if (head.startsWith('$') || CONTEXT_NAMES.has(target) || calculated.has(target) || lowerNames.has(target))
-        continue;
+      const known = lowerNames.has(target) || (head === 'row' && columnNames.has(target));
+      if (head.startsWith('$') || CONTEXT_NAMES.has(target) || calculated.has(target) || known) continue;
       problems.push({
         rule: 'expression',
         question: owner,
         message: `${key} "${expression}" names {${ref}}, which is not a question of this instrument`,
       });
+    }
+  }
+}
+
+/** Triggers name the questions they set, copy or jump to: those must exist too. */
+function checkTriggerTargets(survey: Record<string, unknown>, names: Set<string>, problems: CheckProblem[]) {
+  const triggers = Array.isArray(survey.triggers) ? (survey.triggers as Record<string, unknown>[]) : [];
+  for (const trigger of triggers) {
+    for (const key of ['setToName', 'fromName', 'gotoName']) {
+      const target = trigger[key];
+      if (typeof target === 'string' && !names.has(target)) {
+        problems.push({
+          rule: 'expression',
+          message: `a ${String(trigger.type)} trigger's ${key} names "${target}", which is not a question of this instrument`,
+        });
+      }
     }
   }
 }
@@ -256,7 +351,7 @@ function checkMarkup(json: unknown, problems: CheckProblem[]) {
   }
 }
 
-function checkColumns(file: InstrumentFile, problems: CheckProblem[]) {
+function checkColumns(file: InstrumentFile, refused: Set<string | undefined>, problems: CheckProblem[]) {
   const codebook = buildCodebook({
     key: `${file.meta.id}@${file.meta.version}`,
     meta: file.meta,
@@ -265,7 +360,17 @@ function checkColumns(file: InstrumentFile, problems: CheckProblem[]) {
     file: '',
   });
   const byTable = new Map<string, Map<string, string>>();
+  const keys = new Set(codebook.tables.flatMap((t) => t.key));
   for (const v of codebook.variables) {
+    if (refused.has(v.question)) continue;
+    if (EXPORT_COLUMNS.has(v.name) || keys.has(v.name) || v.name.startsWith('flag_')) {
+      problems.push({
+        rule: 'column',
+        question: v.question,
+        message: `the export column ${v.name} is a name every export adds itself (case keys, metadata, weights, flag_*)`,
+      });
+      continue;
+    }
     const names = byTable.get(v.table) ?? new Map<string, string>();
     byTable.set(v.table, names);
     if (v.name.length > 32) {
@@ -313,11 +418,9 @@ export function checkInstrument(json: unknown): CheckProblem[] {
   const model = new Model(file.survey);
   for (const e of model.jsonErrors ?? []) problems.push({ rule: 'surveyjs', message: e.message });
   rawUnknownTypes(file.survey, problems);
-  for (const q of model.getAllQuestions(false, false, true)) {
-    if (q.parentQuestion && q.parentQuestion.getType() !== 'paneldynamic') continue;
-    checkQuestion(q, problems);
-  }
-  const names = checkNames(model, problems);
+  const questions = definedQuestions(model);
+  for (const q of questions) checkQuestion(q, problems);
+  const names = checkNames(questions, problems);
   if (!names.has(file.meta.consent.question)) {
     problems.push({
       rule: 'meta',
@@ -328,8 +431,24 @@ export function checkInstrument(json: unknown): CheckProblem[] {
     if (!names.has(name))
       problems.push({ rule: 'meta', message: `meta.prefill names "${name}", which is not a question of the survey` });
   }
-  checkExpressions(file.survey, model, names, problems);
+  for (const [key, text] of [
+    ['meta.title', file.meta.title],
+    ['meta.referencePeriod', file.meta.referencePeriod],
+  ] as const) {
+    if (containsMarkup(text))
+      problems.push({ rule: 'html', message: `${key} contains markup; metadata is plain text` });
+  }
+  checkTriggerTargets(file.survey, names, problems);
+  checkExpressions(file.survey, model, questions, problems);
   checkMarkup(file.survey, problems);
-  if (!problems.some((p) => p.rule === 'type' || p.rule === 'surveyjs')) checkColumns(file, problems);
+  if (!problems.some((p) => p.rule === 'type' || p.rule === 'surveyjs')) {
+    // A question already refused for its name or codes would only repeat that problem here.
+    const refused = new Set(
+      problems
+        .filter((p) => ['name', 'duplicate-name', 'reserved-code', 'choice-code'].includes(p.rule))
+        .map((p) => p.question),
+    );
+    checkColumns(file, refused, problems);
+  }
   return problems;
 }

@@ -14,10 +14,11 @@ export function markupProblems(text: string): string[] {
   const problems: string[] = [];
   if (/<!--|<!\[CDATA\[|<\?/.test(text)) problems.push('comments and processing instructions are not allowed');
   for (const match of text.matchAll(TAG)) {
-    const [, , rawName, rawAttributes] = match;
+    const [, closing, rawName, rawAttributes] = match;
     const name = (rawName as string).toLowerCase();
     if (!ALLOWED_TAGS.has(name)) {
-      problems.push(`<${name}> is not allowed`);
+      // The opening tag is reported; its closing tag would only say it again.
+      if (!closing) problems.push(`<${name}> is not allowed`);
       continue;
     }
     const attributes = (rawAttributes as string).replace(/\/\s*$/, '').trim();
@@ -29,5 +30,5 @@ export function markupProblems(text: string): string[] {
       problems.push(`attribute ${attrName} on <${name}> is not allowed`);
     }
   }
-  return problems;
+  return [...new Set(problems)];
 }
