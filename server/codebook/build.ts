@@ -169,19 +169,18 @@ function addQuestion(ctx: Context, q: Question): void {
   const title = plain(q.title);
   const type = q.getType();
   const dk = q.getPropertyValue('dk') === true;
+  // A question whose whole value is one variable.
+  const whole = { name, question: name, label: title, source: { kind: 'value' as const, question: name } };
   switch (type) {
     case 'radiogroup':
     case 'dropdown': {
       const { values, missing } = splitChoices((q as QuestionSelectBase).visibleChoices);
       push(ctx, {
-        name,
-        question: name,
-        label: title,
+        ...whole,
         type: 'single',
         measure: 'nominal',
         values,
         missing,
-        source: { kind: 'value', question: name },
       });
       return;
     }
@@ -190,9 +189,7 @@ function addQuestion(ctx: Context, q: Question): void {
       const yes = typeof b.valueTrue === 'number' ? b.valueTrue : 1;
       const no = typeof b.valueFalse === 'number' ? b.valueFalse : 0;
       push(ctx, {
-        name,
-        question: name,
-        label: title,
+        ...whole,
         type: 'single',
         measure: 'nominal',
         values: [
@@ -200,7 +197,6 @@ function addQuestion(ctx: Context, q: Question): void {
           { code: no, label: 'No' },
         ],
         missing: [],
-        source: { kind: 'value', question: name },
       });
       return;
     }
@@ -298,14 +294,11 @@ function addQuestion(ctx: Context, q: Question): void {
       return;
     case 'comment':
       push(ctx, {
-        name,
-        question: name,
-        label: title,
+        ...whole,
         type: 'text',
         measure: 'nominal',
         values: [],
         missing: [],
-        source: { kind: 'value', question: name },
       });
       return;
     default:
