@@ -286,7 +286,7 @@ function addQuestion(ctx: Context, q: Question): void {
     case 'text':
       numericOrText(
         ctx,
-        { name, question: name, label: title, source: { kind: 'value', question: name } },
+        whole,
         (q as QuestionTextModel).inputType,
         q as unknown as Parameters<typeof numericRange>[0],
         dk,
