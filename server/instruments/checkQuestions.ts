@@ -1,0 +1,153 @@
+import type { ItemValue, Question, QuestionMatrixDropdownModel, QuestionMatrixModel } from 'survey-core';
+import type { CheckProblem } from './checker.js';
+import { QUESTION_NAME } from './schema.js';
+
+/** Question types the platform can validate, store and export. */
+export const SUPPORTED_QUESTION_TYPES = new Set([
+  'text',
+  'comment',
+  'radiogroup',
+  'checkbox',
+  'dropdown',
+  'boolean',
+  'matrix',
+  'matrixdropdown',
+  'multipletext',
+  'paneldynamic',
+  'panel',
+  'expression',
+  'html',
+]);
+
+/** Cell types of a matrix of dropdowns whose values the platform can validate and export. */
+const SUPPORTED_CELL_TYPES = new Set(['text', 'dropdown', 'radiogroup']);
+
+/** Codes reserved study-wide, and the wording each may carry. */
+const RESERVED_MEANINGS: Record<number, { meaning: string; pattern: RegExp | null }> = {
+  [-6]: { meaning: 'Prefer not to answer', pattern: /prefer not|decline|refus/i },
+  [-7]: { meaning: "Don't know", pattern: /don.?t know|not known|unknown|not sure|not in (the )?file/i },
+  [-8]: { meaning: 'Legitimately skipped (added by the export)', pattern: null },
+  [-9]: { meaning: 'Not answered (added by the export)', pattern: null },
+};
+
+/** A multi-select choice that means "none of these" must exclude every other choice. */
+const READS_AS_NONE = /^(none\b|no special arrangement|nothing\b|not applicable\b|no one\b|none of)/i;
+
+function checkChoices(q: Question, label: string, items: ItemValue[], problems: CheckProblem[], multi: boolean) {
+  for (const item of items) {
+    const { value } = item;
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      problems.push({
+        rule: 'choice-code',
+        question: q.name,
+        message: `${label} "${item.text}" has the code ${JSON.stringify(value)}; codes must be integers`,
+      });
+      continue;
+    }
+    const reserved = RESERVED_MEANINGS[value];
+    if (reserved && !reserved.pattern?.test(item.text)) {
+      problems.push({
+        rule: 'reserved-code',
+        question: q.name,
+        message: `code ${value} is reserved for "${reserved.meaning}" but labels "${item.text}"`,
+      });
+    }
+    if (multi && reserved) {
+      problems.push({
+        rule: 'reserved-code',
+        question: q.name,
+        message: `a multi-select cannot offer the code ${value} ("${item.text}"): it would export as a column ${q.name}_${value}`,
+      });
+    }
+    if (multi && READS_AS_NONE.test(item.text.trim()) && !item.isExclusive) {
+      problems.push({
+        rule: 'exclusive-none',
+        question: q.name,
+        message: `"${item.text}" must be exclusive ("isExclusive": true) so it cannot be chosen with other answers`,
+      });
+    }
+  }
+}
+
+export function checkQuestion(q: Question, problems: CheckProblem[]) {
+  const type = q.getType();
+  if (!SUPPORTED_QUESTION_TYPES.has(type)) {
+    problems.push({ rule: 'type', question: q.name, message: `type "${type}" is not supported` });
+    return;
+  }
+  if (!QUESTION_NAME.test(q.name)) {
+    problems.push({
+      rule: 'name',
+      question: q.name,
+      message: 'names must match ^[a-z][a-z0-9_]{0,31}$ (they become variable names)',
+    });
+  }
+  switch (type) {
+    case 'radiogroup':
+    case 'dropdown':
+    case 'checkbox': {
+      const select = q as unknown as { choices: ItemValue[]; showOtherItem: boolean; showNoneItem: boolean };
+      checkChoices(q, 'choice', select.choices, problems, type === 'checkbox');
+      if (select.showOtherItem)
+        problems.push({
+          rule: 'choice-code',
+          question: q.name,
+          message: 'showOtherItem stores the text "other"; add an integer-coded Other choice and a <name>_oth question',
+        });
+      if (select.showNoneItem)
+        problems.push({
+          rule: 'choice-code',
+          question: q.name,
+          message: 'showNoneItem stores the text "none"; add an integer-coded choice with "isExclusive": true',
+        });
+      break;
+    }
+    case 'matrix':
+      checkChoices(q, 'column', (q as QuestionMatrixModel).columns as ItemValue[], problems, false);
+      break;
+    case 'matrixdropdown': {
+      const shared = q.getPropertyValue('choices') as ItemValue[] | undefined;
+      if (shared && shared.length > 0) checkChoices(q, 'shared choice', shared, problems, false);
+      for (const column of (q as QuestionMatrixDropdownModel).columns) {
+        const cell = column.templateQuestion;
+        const cellType = cell.getType();
+        if (!SUPPORTED_CELL_TYPES.has(cellType)) {
+          problems.push({
+            rule: 'type',
+            question: q.name,
+            message: `column "${column.name}" has cell type "${cellType}", which is not supported (use text, dropdown or radiogroup)`,
+          });
+        } else if (cellType !== 'text') {
+          checkChoices(
+            q,
+            `column "${column.name}" choice`,
+            cell.getPropertyValue('choices') as ItemValue[],
+            problems,
+            false,
+          );
+        }
+      }
+      break;
+    }
+    case 'boolean': {
+      for (const key of ['valueTrue', 'valueFalse']) {
+        const value: unknown = q.getPropertyValue(key);
+        if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value))) {
+          problems.push({
+            rule: 'choice-code',
+            question: q.name,
+            message: `${key} is ${JSON.stringify(value)}; codes must be integers`,
+          });
+        }
+      }
+      if (q.getPropertyValue('valueTrue') === undefined || q.getPropertyValue('valueFalse') === undefined) {
+        problems.push({
+          rule: 'choice-code',
+          question: q.name,
+          message: 'a yes/no question needs integer valueTrue and valueFalse codes (it would store true/false)',
+        });
+      }
+      break;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { type Model, type Question, type QuestionMatrixDropdownModel, Serializer } from 'survey-core';
+import { expressionReferences } from '../codebook/conditions.js';
+import type { CheckProblem } from './checker.js';
+import { containsMarkup, markupProblems } from './sanitize.js';
+
+/** Names an expression may use that are not questions. */
+const CONTEXT_NAMES = new Set([
+  'panelindex',
+  'visiblepanelindex',
+  'rowindex',
+  'rowname',
+  'item',
+  'choice',
+  'itemvalue',
+  'self',
+]);
+
+/** Every expression-valued property in the raw JSON, with the element it belongs to. */
+function rawExpressions(
+  node: unknown,
+  owner: string | undefined,
+  out: { owner: string | undefined; key: string; expression: string }[],
+) {
+  if (Array.isArray(node)) {
+    for (const child of node) rawExpressions(child, owner, out);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  const name = typeof record.name === 'string' && typeof record.type === 'string' ? record.name : owner;
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === 'string' && (key === 'expression' || /If$|Expression$/.test(key)))
+      out.push({ owner: name, key, expression: value });
+    else rawExpressions(value, name, out);
+  }
+}
+
+/** Every string in the raw JSON that holds markup, with where it is. */
+function rawMarkup(
+  node: unknown,
+  owner: string | undefined,
+  key: string,
+  out: { owner: string | undefined; key: string; text: string }[],
+) {
+  if (typeof node === 'string') {
+    if (containsMarkup(node) || /html$/i.test(key)) out.push({ owner, key, text: node });
+    return;
+  }
+  if (Array.isArray(node)) {
+    for (const child of node) rawMarkup(child, owner, key, out);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  const name = typeof record.name === 'string' && typeof record.type === 'string' ? record.name : owner;
+  for (const [k, v] of Object.entries(record)) rawMarkup(v, name, k, out);
+}
+
+/** SurveyJS drops an element of a type it does not know with only a generic message: name it here. */
+export function rawUnknownTypes(node: unknown, problems: CheckProblem[]) {
+  if (Array.isArray(node)) {
+    for (const child of node) rawUnknownTypes(child, problems);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  if (typeof record.type === 'string' && typeof record.name === 'string' && !Serializer.findClass(record.type)) {
+    problems.push({ rule: 'type', question: record.name, message: `type "${record.type}" is not supported` });
+  }
+  for (const value of Object.values(record)) if (typeof value === 'object') rawUnknownTypes(value, problems);
+}
+
+export function checkExpressions(json: unknown, model: Model, questions: Question[], problems: CheckProblem[]) {
+  const calculated = new Set((model.calculatedValues ?? []).map((c) => c.name.toLowerCase()));
+  const lowerNames = new Set(questions.map((q) => q.name.toLowerCase()));
+  const columnNames = new Set(
+    questions
+      .filter((q) => q.getType() === 'matrixdropdown')
+      .flatMap((q) => (q as QuestionMatrixDropdownModel).columns.map((c) => c.name.toLowerCase())),
+  );
+  const expressions: { owner: string | undefined; key: string; expression: string }[] = [];
+  rawExpressions(json, undefined, expressions);
+  for (const { owner, key, expression } of expressions) {
+    for (const ref of expressionReferences(expression)) {
+      const parts = ref.split('.');
+      const head = (parts[0] as string).replace(/-Comment$/, '').toLowerCase();
+      const target = head === 'panel' || head === 'row' ? (parts[1] ?? '').toLowerCase() : head;
+      const known = lowerNames.has(target) || (head === 'row' && columnNames.has(target));
+      if (head.startsWith('$') || CONTEXT_NAMES.has(target) || calculated.has(target) || known) continue;
+      problems.push({
+        rule: 'expression',
+        question: owner,
+        message: `${key} "${expression}" names {${ref}}, which is not a question of this instrument`,
+      });
+    }
+  }
+}
+
+/** Triggers name the questions they set, copy or jump to: those must exist too. */
+export function checkTriggerTargets(survey: Record<string, unknown>, names: Set<string>, problems: CheckProblem[]) {
+  const triggers = Array.isArray(survey.triggers) ? (survey.triggers as Record<string, unknown>[]) : [];
+  for (const trigger of triggers) {
+    for (const key of ['setToName', 'fromName', 'gotoName']) {
+      const target = trigger[key];
+      if (typeof target === 'string' && !names.has(target)) {
+        problems.push({
+          rule: 'expression',
+          message: `a ${String(trigger.type)} trigger's ${key} names "${target}", which is not a question of this instrument`,
+        });
+      }
+    }
+  }
+}
+
+export function checkMarkup(json: unknown, problems: CheckProblem[]) {
+  const found: { owner: string | undefined; key: string; text: string }[] = [];
+  rawMarkup(json, undefined, '', found);
+  for (const { owner, key, text } of found) {
+    for (const problem of markupProblems(text)) {
+      problems.push({
+        rule: 'html',
+        question: owner,
+        message: `${key || 'text'} contains markup the sanitizer refuses: ${problem}`,
+      });
+    }
+  }
+}
