@@ -1,0 +1,179 @@
+import type { Locator, Page } from 'playwright-core';
+import type {
+  ItemValue,
+  Question,
+  QuestionMatrixDropdownModel,
+  QuestionMatrixModel,
+  QuestionMultipleTextModel,
+  QuestionSelectBase,
+} from 'survey-core';
+import { expect } from 'vitest';
+import { createSurveyModel } from '../../server/instruments/answers.js';
+import { shippedInstruments } from '../support/app.js';
+import { expectNoAxeViolations } from './harness.js';
+
+/*
+ * Drives the Phase I survey page as a respondent would, for test/browser/phase1.test.ts. Titles and
+ * labels come from the instrument file, so the walk follows the instrument rather than restating it.
+ */
+
+const instrument = shippedInstruments().resolve('tip-prosecutor-survey');
+if (!instrument) throw new Error('tip-prosecutor-survey is not shipped');
+const survey = createSurveyModel(instrument);
+
+function question<T extends Question = Question>(name: string): T {
+  const found = survey.getQuestionByName(name);
+  if (!found) throw new Error(`tip-prosecutor-survey has no question ${name}`);
+  return found as T;
+}
+export const titleOf = (name: string) => question(name).title;
+function textOf(items: ItemValue[], code: number | string, where: string): string {
+  const item = items.find((candidate) => String(candidate.value) === String(code));
+  if (!item) throw new Error(`${where} has no code ${code}`);
+  return item.text;
+}
+export const choiceText = (name: string, code: number) =>
+  textOf(question<QuestionSelectBase>(name).choices, code, name);
+function pageTitle(name: string): string {
+  const found = survey.getPageByName(name);
+  if (!found) throw new Error(`tip-prosecutor-survey has no page ${name}`);
+  return found.title;
+}
+
+// ---- what a respondent does --------------------------------------------------------------------
+
+export const WAIT = { timeout: 10_000 };
+const heading = (page: Page, title: string) => page.getByRole('heading', { name: title, exact: true });
+
+export async function questionShown(page: Page, name: string): Promise<void> {
+  await heading(page, titleOf(name)).waitFor({ state: 'visible', ...WAIT });
+}
+
+/** Hidden questions leave no heading in the accessibility tree (only a hidden <legend>, if anything). */
+export async function questionHidden(page: Page, name: string): Promise<boolean> {
+  return (await heading(page, titleOf(name)).count()) === 0;
+}
+
+/** SurveyJS draws its own radios and checkboxes over the native input, so a person clicks the label. */
+async function clickLabel(control: Locator): Promise<void> {
+  await control.locator('xpath=ancestor::label[1]').click(WAIT);
+  await expect.poll(() => control.isChecked(), WAIT).toBe(true);
+}
+
+export async function choose(page: Page, name: string, code: number): Promise<void> {
+  const group = page.getByRole('radiogroup', { name: titleOf(name), exact: true });
+  await clickLabel(group.getByRole('radio', { name: choiceText(name, code), exact: true }));
+}
+
+export async function tick(page: Page, name: string, ...codes: number[]): Promise<void> {
+  const group = page.getByRole('group', { name: titleOf(name), exact: true });
+  for (const code of codes)
+    await clickLabel(group.getByRole('checkbox', { name: choiceText(name, code), exact: true }));
+}
+
+/** One answer per row of a single-choice matrix: `answers` maps row code -> column code. */
+export async function rateRows(page: Page, name: string, answers: Record<string, number>): Promise<void> {
+  const matrix = question<QuestionMatrixModel>(name);
+  const group = page.getByRole('radiogroup', { name: titleOf(name), exact: true });
+  for (const [row, column] of Object.entries(answers)) {
+    const label = `row ${textOf(matrix.rows, row, name)}, column ${textOf(matrix.columns, column, name)}`;
+    await clickLabel(group.getByRole('radio', { name: label, exact: true }));
+  }
+}
+
+export async function typeNumber(page: Page, name: string, value: number): Promise<void> {
+  await page.getByRole('spinbutton', { name: titleOf(name), exact: true }).fill(String(value), WAIT);
+}
+
+export async function typeText(page: Page, name: string, value: string): Promise<void> {
+  await page.getByRole('textbox', { name: titleOf(name), exact: true }).fill(value, WAIT);
+}
+
+/** The chosen value's text lies over the combobox input, so a person's click lands on the box around both. */
+const dropdownBox = (page: Page, name: string) =>
+  page
+    .getByRole('combobox', { name: titleOf(name), exact: true })
+    .locator('xpath=ancestor::div[contains(@class, "sd-dropdown")][1]');
+
+/** The text a person sees in the box; a hidden copy of the value also sits there, so not textContent. */
+// biome-ignore lint/performance/useDomNodeTextContent: only the rendered text says what the person sees
+export const shownChoice = (page: Page, name: string) => dropdownBox(page, name).innerText();
+
+/**
+ * SurveyJS closes an open dropdown list when the page scrolls. A person scrolls first and clicks
+ * later; Playwright scrolls and clicks at once, and the late scroll event would close the list again.
+ */
+export async function openDropdown(page: Page, name: string): Promise<void> {
+  const box = dropdownBox(page, name);
+  await box.scrollIntoViewIfNeeded(WAIT);
+  await page.evaluate(() => new Promise((settled) => requestAnimationFrame(() => requestAnimationFrame(settled))));
+  await box.click(WAIT);
+  await page.getByRole('listbox').waitFor({ state: 'visible', ...WAIT });
+}
+
+function gridCellLabel(name: string, row: string, column: string): string {
+  const grid = question<QuestionMatrixDropdownModel>(name);
+  const found = grid.getColumnByName(column);
+  if (!found) throw new Error(`${name} has no column ${column}`);
+  return `row ${textOf(grid.rows, row, name)}, column ${found.title}`;
+}
+
+export async function fillGrid(page: Page, name: string, cells: Record<string, Record<string, number | 'dk'>>) {
+  for (const [row, columns] of Object.entries(cells)) {
+    for (const [column, value] of Object.entries(columns)) {
+      const label = gridCellLabel(name, row, column);
+      if (value === 'dk') await pressDontKnow(page, label);
+      else await page.getByRole('spinbutton', { name: label, exact: true }).fill(String(value), WAIT);
+    }
+  }
+}
+
+/** The toggle CountDontKnow.tsx renders beside a count, named after the count it belongs to. */
+export async function pressDontKnow(page: Page, countLabel: string): Promise<void> {
+  const toggle = page.getByRole('button', { name: `Don’t know: ${countLabel}`, exact: true });
+  await toggle.click(WAIT);
+  await expect.poll(() => toggle.getAttribute('aria-pressed'), WAIT).toBe('true');
+  await expect(page.getByRole('spinbutton', { name: countLabel, exact: true }).isDisabled()).resolves.toBe(true);
+}
+
+export async function fillItems(page: Page, name: string, values: Record<string, number>): Promise<void> {
+  const group = page.getByRole('group', { name: titleOf(name), exact: true });
+  const items = question<QuestionMultipleTextModel>(name).items;
+  for (const [item, value] of Object.entries(values)) {
+    const title = items.find((candidate) => candidate.name === item)?.title;
+    if (!title) throw new Error(`${name} has no item ${item}`);
+    await group.getByRole('spinbutton', { name: title, exact: true }).fill(String(value), WAIT);
+  }
+}
+
+/** The page is on screen, the progress bar marks it as the current step, and axe finds nothing. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  const title = pageTitle(name);
+  await heading(page, title).waitFor({ state: 'visible', ...WAIT });
+  const progress = page.getByRole('tablist', { name: 'Progress bar' });
+  await progress.waitFor({ state: 'visible', ...WAIT });
+  await expect(progress.getByRole('tab', { selected: true, name: title, exact: true }).count()).resolves.toBe(1);
+  await expectNoAxeViolations(page, `page ${name}`);
+}
+
+export async function next(page: Page, to: string): Promise<void> {
+  await page.getByRole('button', { name: 'Next', exact: true }).click(WAIT);
+  await heading(page, pageTitle(to)).waitFor({ state: 'visible', ...WAIT });
+}
+
+/** Every question the logic shows under these answers has one, and none it hides has one. */
+export function unansweredShownAndAnsweredHidden(answers: Record<string, unknown>) {
+  const model = createSurveyModel(instrument as NonNullable<typeof instrument>);
+  model.data = answers;
+  const questions = model.getAllQuestions(false, false, false);
+  return {
+    unansweredShown: questions.filter((q) => q.isVisibleInSurvey && q.isEmpty()).map((q) => q.name),
+    answeredHidden: questions.filter((q) => !q.isVisibleInSurvey && !q.isEmpty()).map((q) => q.name),
+  };
+}
+
+export async function complete(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Complete', exact: true }).click(WAIT);
+  await page.getByRole('heading', { name: /your survey has been submitted/ }).waitFor(WAIT);
+  await expectNoAxeViolations(page, 'the completion page');
+}

@@ -1,0 +1,84 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createRepos } from '../../server/repos.js';
+import { revokeTokens } from '../../server/tokens/workflows.js';
+import { chargedOfficeAnswers } from '../factories/answers.js';
+import { seedFielding, tokenOf } from '../support/app.js';
+import { eventTypes, openEnv, setup, storedResponse } from './setup.js';
+
+describe('GET /api/respond/:credential', () => {
+  it('returns the instrument, the office name, frame-prefilled answers, page 0 and revision 0 for a new link', async () => {
+    const { app, token } = setup();
+    const res = await request(app).get(`/api/respond/${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'open',
+      office: { name: 'Office 1' },
+      instrument: { id: 'tip-prosecutor-survey', version: '1.0.0', consent: { question: 'consent', declineValue: 2 } },
+      page: 0,
+      revision: 0,
+    });
+    // frameRow(1) is in PA (FIPS 42) with population 10,000.
+    expect(res.body.answers).toEqual({ a3_state: 42, a5_pop: 10_000 });
+    expect(res.body.instrument.survey.pages.length).toBeGreaterThan(5);
+  });
+
+  it('records that the link was opened in the case log', async () => {
+    const { app, token, env } = setup();
+    await request(app).get(`/api/respond/${token}`).expect(200);
+    expect(eventTypes(env)).toContain('link_opened');
+  });
+
+  it('gives unknown, malformed, revoked and expired links the same 404 answer', async () => {
+    const { app, env, links, token } = setup();
+    const unknown = await request(app).get(`/api/respond/${'A'.repeat(32)}`);
+    const malformed = await request(app).get('/api/respond/not-a-token');
+    revokeTokens(
+      { repos: createRepos(env.db), random: env.random, clock: env.clock, publicUrl: env.config.publicUrl },
+      { kind: 'secret', value: links[1]?.link ?? '' },
+    );
+    const revoked = await request(app).get(`/api/respond/${tokenOf(links[1] as (typeof links)[number])}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({ error: { code: 'link_not_valid', message: expect.any(String) } });
+    expect(malformed.body).toEqual(unknown.body);
+    expect(revoked.body).toEqual(unknown.body);
+    expect((await request(app).get(`/api/respond/${token}`)).status).toBe(200);
+  });
+
+  it('stops answering once the fielding has closed, with the same 404', async () => {
+    const env = openEnv();
+    const [link] = seedFielding(env, { closesAt: new Date('2027-03-01T00:00:00Z') });
+    const token = tokenOf(link as NonNullable<typeof link>);
+    expect((await request(env.app).get(`/api/respond/${token}`)).status).toBe(200);
+    env.clock.advance(60 * 24 * 3600 * 1000);
+    const res = await request(env.app).get(`/api/respond/${token}`);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('link_not_valid');
+  });
+
+  it('opens the same response with the typed access code as with the link', async () => {
+    const { app, links, token } = setup();
+    await request(app)
+      .put(`/api/respond/${token}/draft`)
+      .send({ answers: { consent: 1 }, page: 1, revision: 0 })
+      .expect(200);
+    const code = await request(app).post('/api/access-code').send({ code: links[0]?.access_code.toLowerCase() });
+    expect(code.status).toBe(200);
+    const res = await request(app).get(`/api/respond/${code.body.credential}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ answers: { consent: 1 }, page: 1, revision: 1 });
+  });
+
+  it('says a completed link was submitted, without answers, and changes nothing', async () => {
+    const { app, token, env } = setup();
+    await request(app)
+      .post(`/api/respond/${token}/complete`)
+      .send({ answers: chargedOfficeAnswers(), revision: 0 })
+      .expect(200);
+    const before = storedResponse(env);
+    const res = await request(app).get(`/api/respond/${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'completed', submittedAt: '2027-02-01T09:00:00.000Z' });
+    expect(storedResponse(env)).toEqual(before);
+  });
+});
