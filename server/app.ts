@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { pingDatabase } from './db.js';
 import type { Deps } from './deps.js';
 import { AppError, createErrorHandler, notFoundHandler } from './errors.js';
 import { requestLog } from './http/logging.js';
@@ -36,7 +37,7 @@ export function createApp(deps: Deps) {
 
   app.use('/api', noStore, express.json({ limit: config.limits.bodyBytes, strict: true }));
   app.get('/api/health', (_req, res) => {
-    deps.db.prepare('SELECT 1').get();
+    pingDatabase(deps.db);
     res.json({ ok: true });
   });
   const access = createRespondentAccess({ tokens: repos.tokens, limits: config.limits, clock });

@@ -23,6 +23,15 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/** A trivial query: proves the connection and file are usable (health checks). */
+export function pingDatabase(db: Db): void {
+  db.prepare('SELECT 1').get();
+}
+
+export function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
 export type Migration = { version: number; name: string; sql: string };
 
 export class MigrationError extends Error {}

@@ -4,6 +4,7 @@ import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
+import { createRepos } from './repos.js';
 import { createRuntime } from './runtime.js';
 
 function start() {
@@ -26,7 +27,7 @@ function start() {
   const app = createApp(deps);
   const server = app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
-    const fieldings = db.prepare('SELECT count(*) FROM fieldings').pluck().get() as number;
+    const fieldings = createRepos(db).fieldings.countFieldings();
     const lines = [
       `Fieldkit is running: ${config.publicUrl} (listening on ${config.host}:${port})`,
       `Data: ${config.databaseFile}`,

@@ -77,10 +77,11 @@ export const fieldingCommands: Record<string, Command> = {
     const offices = readFrame(io, v.frame as string);
     const links = linksWriter(io, v['links-out'] as string);
     const deps = runtime();
+    const repos = createRepos(deps.db);
     try {
       const result = createFielding(
         {
-          repos: createRepos(deps.db),
+          repos,
           instruments: deps.instruments,
           clock: deps.clock,
           random: deps.random,
@@ -94,8 +95,7 @@ export const fieldingCommands: Record<string, Command> = {
       io.out(`Links and access codes written to ${links.target} (readable by you only). Keep it safe.`);
     } catch (err) {
       // The links file is written inside the transaction; if the commit failed it must not survive.
-      if (existsSync(links.target) && !deps.db.prepare('SELECT 1 FROM fieldings WHERE name = ?').get(v.name))
-        rmSync(links.target);
+      if (existsSync(links.target) && !repos.fieldings.findFieldingByName(v.name as string)) rmSync(links.target);
       throw err;
     } finally {
       deps.db.close();

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { buildCodebook } from '../codebook/build.js';
 import { codebookHtml, codebookMarkdown } from '../codebook/render.js';
 import { parseConfig } from '../config.js';
-import { openDatabase } from '../db.js';
+import { hasTable, openDatabase } from '../db.js';
 import {
   createInstrumentRegistry,
   type Instrument,
@@ -30,10 +30,8 @@ function versionProblems(io: CliIo, instruments: Instrument[]): string[] {
   if (!existsSync(databaseFile)) return [];
   const db = openDatabase(databaseFile);
   try {
-    const hasTable = db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'instrument_versions'")
-      .get();
-    return hasTable ? changedVersionProblems(db, createInstrumentRegistry(instruments)) : [];
+    // A database older than the version table has recorded no hashes yet: nothing to compare.
+    return hasTable(db, 'instrument_versions') ? changedVersionProblems(db, createInstrumentRegistry(instruments)) : [];
   } finally {
     db.close();
   }

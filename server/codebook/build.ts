@@ -13,7 +13,8 @@ import type {
   SurveyModel,
 } from 'survey-core';
 import { createSurveyModel } from '../instruments/answers.js';
-import { DONT_KNOW, PREFER_NOT } from '../instruments/extensions.js';
+import { DONT_KNOW, dkAllowed, PREFER_NOT } from '../instruments/extensions.js';
+import { isNumericInput, numericRule } from '../instruments/numeric.js';
 import type { Instrument } from '../instruments/registry.js';
 import { readableCondition } from './conditions.js';
 import { type ReadingEstimate, readingEstimate } from './estimate.js';
@@ -25,7 +26,7 @@ export const MISSING_CODES = Object.freeze({
   skipped: { code: -8, label: 'Legitimately skipped (hidden by logic)' },
   notAnswered: { code: -9, label: 'Not answered (shown, left blank)' },
 });
-const RESERVED = new Set([-6, -7, -8, -9]);
+const RESERVED = new Set(Object.values(MISSING_CODES).map((m) => m.code));
 
 export type ValueLabel = { code: number; label: string };
 
@@ -100,27 +101,6 @@ function splitChoices(items: ItemValue[]): { values: ValueLabel[]; missing: Valu
   return { values, missing };
 }
 
-function numericRange(q: {
-  min?: unknown;
-  max?: unknown;
-  validators?: { getType(): string; minValue?: unknown; maxValue?: unknown }[];
-}) {
-  const range: { min?: number; max?: number } = {};
-  const take = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : Number(v));
-  const min = take(q.min);
-  const max = take(q.max);
-  if (min !== undefined) range.min = min;
-  if (max !== undefined) range.max = max;
-  for (const v of q.validators ?? []) {
-    if (v.getType() !== 'numericvalidator') continue;
-    const vmin = take(v.minValue);
-    const vmax = take(v.maxValue);
-    if (vmin !== undefined) range.min = vmin;
-    if (vmax !== undefined) range.max = vmax;
-  }
-  return range;
-}
-
 type Context = { table: string; conditions: string[]; model: SurveyModel; out: Variable[] };
 
 function push(ctx: Context, v: Omit<Variable, 'table' | 'conditions' | 'condition'>, extraMissing: ValueLabel[] = []) {
@@ -144,13 +124,14 @@ function numericOrText(
   ctx: Context,
   base: { name: string; question: string; label: string; source: VariableSource },
   inputType: string,
-  rangeOf: Parameters<typeof numericRange>[0],
-  dk: boolean,
+  owner: Parameters<typeof numericRule>[0],
+  dkOffered = dkAllowed(owner),
 ) {
-  if (inputType === 'number' || inputType === 'range') {
-    const range = numericRange(rangeOf);
-    const step = Number((rangeOf as { step?: unknown }).step);
-    const integer = !Number.isFinite(step) || Number.isInteger(step);
+  if (isNumericInput(inputType)) {
+    const { min, max, integer, dk } = numericRule(owner, dkOffered);
+    const range: { min?: number; max?: number } = {};
+    if (min !== undefined) range.min = min;
+    if (max !== undefined) range.max = max;
     push(ctx, {
       ...base,
       type: integer ? 'integer' : 'number',
@@ -168,7 +149,6 @@ function addQuestion(ctx: Context, q: Question): void {
   const name = q.getValueName();
   const title = plain(q.title);
   const type = q.getType();
-  const dk = q.getPropertyValue('dk') === true;
   // A question whose whole value is one variable.
   const whole = { name, question: name, label: title, source: { kind: 'value' as const, question: name } };
   switch (type) {
@@ -248,13 +228,7 @@ function addQuestion(ctx: Context, q: Question): void {
           };
           const cellType = cell.getType();
           if (cellType === 'text') {
-            numericOrText(
-              ctx,
-              base,
-              (cell as QuestionTextModel).inputType,
-              cell as unknown as Parameters<typeof numericRange>[0],
-              column.getPropertyValue('dk') === true,
-            );
+            numericOrText(ctx, base, (cell as QuestionTextModel).inputType, cell, dkAllowed(column));
           } else if (cellType === 'dropdown' || cellType === 'radiogroup') {
             const { values, missing } = splitChoices((cell as QuestionSelectBase).visibleChoices);
             push(ctx, { ...base, type: 'single', measure: 'nominal', values, missing });
@@ -273,24 +247,12 @@ function addQuestion(ctx: Context, q: Question): void {
           label: `${title} — ${plain(item.title || item.name)}`,
           source: { kind: 'item' as const, question: name, item: item.name },
         };
-        numericOrText(
-          ctx,
-          base,
-          item.inputType,
-          item as unknown as Parameters<typeof numericRange>[0],
-          item.getPropertyValue('dk') === true,
-        );
+        numericOrText(ctx, base, item.inputType, item);
       }
       return;
     }
     case 'text':
-      numericOrText(
-        ctx,
-        whole,
-        (q as QuestionTextModel).inputType,
-        q as unknown as Parameters<typeof numericRange>[0],
-        dk,
-      );
+      numericOrText(ctx, whole, (q as QuestionTextModel).inputType, q);
       return;
     case 'comment':
       push(ctx, {

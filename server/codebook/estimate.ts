@@ -8,6 +8,7 @@ import type {
   QuestionPanelDynamicModel,
   SurveyModel,
 } from 'survey-core';
+import { isNumericInput } from '../instruments/numeric.js';
 
 /**
  * How long an instrument takes, estimated from its text: silent reading at 200 words a minute
@@ -38,7 +39,6 @@ export type ReadingEstimate = {
 };
 
 const words = (text: string | undefined) => (text ? text.split(/\s+/).filter(Boolean).length : 0);
-const numeric = (inputType: string | undefined) => inputType === 'number' || inputType === 'range';
 
 function questionCost(q: Question, interviewer: boolean): { words: number; seconds: number; answers: number } {
   let w = words(q.title) + words(q.description);
@@ -83,7 +83,7 @@ function questionCost(q: Question, interviewer: boolean): { words: number; secon
       const items = q.getPropertyValue('items') as MultipleTextItemModel[];
       w += items.reduce((n, i) => n + words(i.title), 0);
       answers = items.length;
-      seconds = items.reduce((n, i) => n + (numeric(i.inputType) ? s.numberEntry : s.textEntry), 0);
+      seconds = items.reduce((n, i) => n + (isNumericInput(i.inputType) ? s.numberEntry : s.textEntry), 0);
       break;
     }
     case 'paneldynamic': {
@@ -101,7 +101,7 @@ function questionCost(q: Question, interviewer: boolean): { words: number; secon
       seconds = interviewer ? s.interviewNotes : s.longTextSelf;
       break;
     case 'text':
-      seconds = numeric(q.getPropertyValue('inputType') as string) ? s.numberEntry : s.textEntry;
+      seconds = isNumericInput(q.getPropertyValue('inputType') as string) ? s.numberEntry : s.textEntry;
       break;
     default:
       answers = 0;

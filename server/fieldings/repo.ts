@@ -16,6 +16,7 @@ export function createFieldingRepo(db: Db) {
     'INSERT INTO fieldings (name, instrument_id, instrument_version, closes_at, created_at) VALUES (?, ?, ?, ?, ?)',
   );
   const byName = db.prepare<[string], FieldingRow>('SELECT * FROM fieldings WHERE name = ?');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM fieldings');
   const all = db.prepare<[], FieldingRow & { cases: number }>(
     `SELECT f.*, (SELECT count(*) FROM cases c WHERE c.fielding_id = f.id) AS cases FROM fieldings f ORDER BY f.id`,
   );
@@ -29,5 +30,6 @@ export function createFieldingRepo(db: Db) {
     }) => Number(insert.run(f.name, f.instrumentId, f.instrumentVersion, f.closesAt, f.at).lastInsertRowid),
     findFieldingByName: (name: string) => byName.get(name),
     listFieldings: () => all.all(),
+    countFieldings: () => (count.get() as { n: number }).n,
   };
 }

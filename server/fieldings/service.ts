@@ -82,7 +82,7 @@ export function createFielding(ctx: FieldingContext, input: CreateFieldingInput)
           at,
           office: { office_id: entry.office_id, office_name: entry.office_name },
           contact: { name: entry.contact_name, email: entry.contact_email },
-        }),
+        }).issued,
       );
     }
     input.deliver?.(links);

@@ -3,7 +3,6 @@ import {
   type MatrixDropdownColumn,
   Model,
   type MultipleTextItemModel,
-  NumericValidator,
   type Question,
   type QuestionBooleanModel,
   type QuestionCheckboxModel,
@@ -13,9 +12,9 @@ import {
   type QuestionPanelDynamicModel,
   type QuestionSelectBase,
   type QuestionTextModel,
-  type SurveyValidator,
 } from 'survey-core';
-import { DONT_KNOW } from './extensions.js';
+import { DONT_KNOW, dkAllowed } from './extensions.js';
+import { isNumericInput, type NumericRule, numericRule } from './numeric.js';
 import type { Instrument } from './registry.js';
 
 export type Answers = Record<string, unknown>;
@@ -28,51 +27,30 @@ export const ANSWER_LIMITS = Object.freeze({
   panels: 50,
 });
 
-const NUMERIC_INPUT_TYPES = new Set(['number', 'range']);
-
+/** A fresh model, for work that gives it answers (validation, clearing hidden answers). */
 export function createSurveyModel(instrument: Instrument): Model {
   return new Model(instrument.survey);
+}
+
+const structures = new WeakMap<Instrument, Model>();
+
+/**
+ * One model per instrument for reading question definitions, never given answers. Building a
+ * model of the Phase I survey takes ~40 ms, far too much for every autosave.
+ */
+export function instrumentStructure(instrument: Instrument): Model {
+  let model = structures.get(instrument);
+  if (!model) {
+    model = createSurveyModel(instrument);
+    structures.set(instrument, model);
+  }
+  return model;
 }
 
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const describe = (v: unknown) => (typeof v === 'string' ? `"${v.slice(0, 40)}"` : JSON.stringify(v)?.slice(0, 40));
-
-function dkAllowed(owner: { getPropertyValue(name: string): unknown }): boolean {
-  return owner.getPropertyValue('dk') === true;
-}
-
-type NumericRule = { min?: number; max?: number; integer: boolean; dk: boolean };
-
-function finiteOrUndefined(v: unknown): number | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-function boundsFromValidators(validators: SurveyValidator[] | undefined, rule: NumericRule): NumericRule {
-  for (const v of validators ?? []) {
-    if (v instanceof NumericValidator) {
-      const min = finiteOrUndefined(v.minValue);
-      const max = finiteOrUndefined(v.maxValue);
-      if (min !== undefined) rule.min = rule.min === undefined ? min : Math.max(rule.min, min);
-      if (max !== undefined) rule.max = rule.max === undefined ? max : Math.min(rule.max, max);
-    }
-  }
-  return rule;
-}
-
-function textRule(q: QuestionTextModel, dk: boolean): NumericRule {
-  const step = finiteOrUndefined(q.step);
-  const rule: NumericRule = {
-    min: finiteOrUndefined(q.min),
-    max: finiteOrUndefined(q.max),
-    integer: step === undefined || Number.isInteger(step),
-    dk,
-  };
-  return boundsFromValidators(q.validators, rule);
-}
 
 function checkNumber(value: unknown, rule: NumericRule): string[] {
   if (typeof value !== 'number' || !Number.isFinite(value)) return [`${describe(value)} is not a number`];
@@ -182,8 +160,8 @@ function checkMultipleText(q: QuestionMultipleTextModel, value: unknown): string
     const item = q.items.find((i: MultipleTextItemModel) => i.name === itemName);
     if (!item) errors.push(`item ${describe(itemName)} does not exist`);
     else if (!isEmpty(itemValue)) {
-      const found = NUMERIC_INPUT_TYPES.has(item.inputType)
-        ? checkNumber(itemValue, boundsFromValidators(item.validators, { integer: true, dk: dkAllowed(item) }))
+      const found = isNumericInput(item.inputType)
+        ? checkNumber(itemValue, numericRule(item))
         : checkText(itemValue, item.maxLength > 0 ? item.maxLength : ANSWER_LIMITS.textChars);
       for (const e of found) errors.push(`"${item.title || item.name}": ${e}`);
     }
@@ -221,7 +199,7 @@ export function checkQuestionValue(q: Question, value: unknown, dk = dkAllowed(q
   switch (q.getType()) {
     case 'text': {
       const text = q as QuestionTextModel;
-      if (NUMERIC_INPUT_TYPES.has(text.inputType)) return checkNumber(value, textRule(text, dk));
+      if (isNumericInput(text.inputType)) return checkNumber(value, numericRule(text, dk));
       return checkText(value, text.maxLength > 0 ? text.maxLength : ANSWER_LIMITS.textChars);
     }
     case 'comment':
@@ -289,7 +267,7 @@ function standInForDontKnow(q: Question, value: unknown): unknown {
   const stand = (rule: NumericRule) => rule.min ?? 0;
   switch (q.getType()) {
     case 'text':
-      return value === DONT_KNOW && dkAllowed(q) ? stand(textRule(q as QuestionTextModel, true)) : value;
+      return value === DONT_KNOW && dkAllowed(q) ? stand(numericRule(q)) : value;
     case 'matrixdropdown': {
       if (!isPlainObject(value)) return value;
       const matrix = q as QuestionMatrixDropdownModel;
@@ -297,7 +275,7 @@ function standInForDontKnow(q: Question, value: unknown): unknown {
         if (!isPlainObject(rowValue)) continue;
         for (const column of matrix.columns) {
           if (rowValue[column.name] === DONT_KNOW && dkAllowed(column)) {
-            rowValue[column.name] = stand(textRule(column.templateQuestion as QuestionTextModel, true));
+            rowValue[column.name] = stand(numericRule(column.templateQuestion));
           }
         }
       }
@@ -307,7 +285,7 @@ function standInForDontKnow(q: Question, value: unknown): unknown {
       if (!isPlainObject(value)) return value;
       for (const item of (q as QuestionMultipleTextModel).items) {
         if (value[item.name] === DONT_KNOW && dkAllowed(item)) {
-          value[item.name] = stand(boundsFromValidators(item.validators, { integer: true, dk: true }));
+          value[item.name] = stand(numericRule(item));
         }
       }
       return value;
@@ -346,9 +324,9 @@ function topLevelName(q: Question): string {
 
 /** Everything that stops a completion: the shape checks, then SurveyJS's own validation. */
 export function completionErrors(instrument: Instrument, answers: Answers): AnswerErrors {
-  const model = createSurveyModel(instrument);
-  const errors = answerShapeErrors(model, answers);
+  const errors = answerShapeErrors(instrumentStructure(instrument), answers);
   if (Object.keys(errors).length > 0) return errors;
+  const model = createSurveyModel(instrument);
   model.data = withoutDontKnow(model, answers);
   if (!model.validate(true)) {
     for (const q of model.getAllQuestions(false, false, true)) {

@@ -1,4 +1,5 @@
 import type { ItemValue, Question, QuestionMatrixDropdownModel, QuestionMatrixModel } from 'survey-core';
+import { MISSING_CODES } from '../codebook/build.js';
 import type { CheckProblem } from './checker.js';
 import { QUESTION_NAME } from './schema.js';
 
@@ -23,12 +24,16 @@ export const SUPPORTED_QUESTION_TYPES = new Set([
 const SUPPORTED_CELL_TYPES = new Set(['text', 'dropdown', 'radiogroup']);
 
 /** Codes reserved study-wide, and the wording each may carry. */
-const RESERVED_MEANINGS: Record<number, { meaning: string; pattern: RegExp | null }> = {
-  [-6]: { meaning: 'Prefer not to answer', pattern: /prefer not|decline|refus/i },
-  [-7]: { meaning: "Don't know", pattern: /don.?t know|not known|unknown|not sure|not in (the )?file/i },
-  [-8]: { meaning: 'Legitimately skipped (added by the export)', pattern: null },
-  [-9]: { meaning: 'Not answered (added by the export)', pattern: null },
+const RESERVED_WORDING: Record<number, RegExp | null> = {
+  [MISSING_CODES.preferNot.code]: /prefer not|decline|refus/i,
+  [MISSING_CODES.dontKnow.code]: /don.?t know|not known|unknown|not sure|not in (the )?file/i,
+  // Added by the export from the logic; an instrument never offers them.
+  [MISSING_CODES.skipped.code]: null,
+  [MISSING_CODES.notAnswered.code]: null,
 };
+const RESERVED_MEANINGS = Object.fromEntries(
+  Object.values(MISSING_CODES).map((m) => [m.code, { meaning: m.label, pattern: RESERVED_WORDING[m.code] ?? null }]),
+) as Record<number, { meaning: string; pattern: RegExp | null }>;
 
 /** A multi-select choice that means "none of these" must exclude every other choice. */
 const READS_AS_NONE = /^(none\b|no special arrangement|nothing\b|not applicable\b|no one\b|none of)/i;

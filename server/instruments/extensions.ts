@@ -24,3 +24,8 @@ export function registerSurveyExtensions(): void {
 }
 
 registerSurveyExtensions();
+
+/** Whether a question, matrix column or multiple-text item offers "Don't know" (-7). */
+export function dkAllowed(owner: { getPropertyValue(name: string): unknown }): boolean {
+  return owner.getPropertyValue('dk') === true;
+}

@@ -6,7 +6,7 @@ import {
   checkQuestionValue,
   clearHiddenAnswers,
   completionErrors,
-  createSurveyModel,
+  instrumentStructure,
 } from '../instruments/answers.js';
 import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
 import type { InstrumentMeta } from '../instruments/schema.js';
@@ -29,13 +29,11 @@ function instrumentOf(ctx: RespondContext, id: string, version: string): Instrum
 
 /** The frame's value for a prefilled question, or undefined when the frame has none that fits. */
 function frameValue(
-  office: OfficeRow,
+  fields: Record<string, unknown>,
   column: string,
   transform: InstrumentMeta['prefill'][string]['transform'],
 ): unknown {
-  const attributes = JSON.parse(office.attributes) as Record<string, string>;
-  const core: Record<string, unknown> = { ...office, attributes: undefined };
-  const raw = column in core ? core[column] : attributes[column];
+  const raw = fields[column];
   if (raw === undefined || raw === null || raw === '') return undefined;
   switch (transform) {
     case 'state_fips':
@@ -51,11 +49,14 @@ function frameValue(
 
 /** Office-profile answers the frame already knows, shown to the respondent for confirmation. */
 export function prefillAnswers(instrument: Instrument, office: OfficeRow): Answers {
-  const model = createSurveyModel(instrument);
+  const model = instrumentStructure(instrument);
   const answers: Answers = {};
+  // The frame's own columns first, then its extra columns (kept as attributes).
+  const attributes = JSON.parse(office.attributes) as Record<string, string>;
+  const fields: Record<string, unknown> = { ...attributes, ...office, attributes: undefined };
   for (const [name, rule] of Object.entries(instrument.meta.prefill)) {
     const question = model.getQuestionByName(name);
-    const value = frameValue(office, rule.column, rule.transform);
+    const value = frameValue(fields, rule.column, rule.transform);
     // A frame value the question would reject (out of range, not a choice) is left for the respondent.
     if (question && value !== undefined && checkQuestionValue(question, value).length === 0) answers[name] = value;
   }
@@ -133,7 +134,7 @@ export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody)
   const row = ensureResponse(ctx, token.case_id);
   refuseIfClosed(row);
   const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
-  const model = createSurveyModel(instrument);
+  const model = instrumentStructure(instrument);
   const problems = answerShapeErrors(model, body.answers);
   if (Object.keys(problems).length > 0) {
     throw new AppError(400, 'invalid_answers', 'Some answers do not fit their questions; nothing was saved.', {
@@ -165,7 +166,7 @@ export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody)
 export function declineResponse(ctx: RespondContext, token: TokenRow, reason: DeclineBody['reason']) {
   const row = ensureResponse(ctx, token.case_id);
   if (row.status === 'declined') return { status: 'declined' as const };
-  if (row.status === 'completed') refuseIfClosed(row);
+  refuseIfClosed(row);
   const at = ctx.clock().toISOString();
   ctx.repos.db.transaction(() => {
     if (ctx.repos.responses.markDeclined(row.id, at)) {

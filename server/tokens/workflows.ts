@@ -33,7 +33,7 @@ export function issueLink(
     office: { office_id: string; office_name: string };
     contact: { name: string; email: string };
   },
-): IssuedLink {
+): { issued: IssuedLink; tokenId: number } {
   const secrets = issueTokenSecrets(ctx.random);
   const tokenId = ctx.repos.tokens.insertToken({
     caseId: t.caseId,
@@ -44,7 +44,7 @@ export function issueLink(
     expiresAt: null,
   });
   ctx.repos.cases.appendEvent(t.caseId, 'token_issued', t.at, tokenId, { contact_id: t.contactId });
-  return {
+  const issued = {
     office_id: t.office.office_id,
     office_name: t.office.office_name,
     contact_name: t.contact.name,
@@ -52,6 +52,7 @@ export function issueLink(
     link: `${ctx.publicUrl}/s/${secrets.link}`,
     access_code: formatAccessCode(secrets.code),
   };
+  return { issued, tokenId };
 }
 
 export type TokenTarget =
@@ -87,8 +88,8 @@ export function revokeTokens(ctx: WorkflowContext, target: TokenTarget): number 
     if (target.kind === 'secret') {
       const { column, hash } = secretHash(target.value);
       const token = column === 'link' ? ctx.repos.tokens.findByLinkHash(hash) : ctx.repos.tokens.findByCodeHash(hash);
-      tokens = token && !token.revoked_at ? [token] : [];
       if (!token) throw new AppError(404, 'token_not_found', 'No token matches that link or code.');
+      tokens = token.revoked_at ? [] : [token];
     } else {
       tokens = findContactTokens(ctx, target).tokens;
     }
@@ -116,12 +117,11 @@ export function reissueToken(ctx: WorkflowContext, target: Extract<TokenTarget, 
       office: { office_id: found.office_study_id, office_name: found.office_name },
       contact: { name: contact.name, email: contact.email },
     });
-    const newest = ctx.repos.tokens.activeForContact(found.id, contact.id).at(-1);
     for (const t of tokens) {
-      if (ctx.repos.tokens.revokeToken(t.id, at, newest?.id ?? null)) {
+      if (ctx.repos.tokens.revokeToken(t.id, at, link.tokenId)) {
         ctx.repos.cases.appendEvent(found.id, 'token_revoked', at, t.id, { reason: 'reissued' });
       }
     }
-    return link;
+    return link.issued;
   })();
 }
