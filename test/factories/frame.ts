@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseCsv, toCsv } from '../../server/csv.js';
-import { defaultStratum } from '../../server/offices/frame.js';
+import { defaultStratum, OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from '../../server/offices/frame.js';
 
 /**
  * Synthetic sampling frames for tests, demos and benchmarks. Offices are built from the real county
@@ -75,23 +75,8 @@ const STREETS = [
   'Government Plaza',
 ] as const;
 
-const COLUMNS = [
-  'office_id',
-  'office_name',
-  'state',
-  'jurisdiction',
-  'population',
-  'stratum',
-  'contact_name',
-  'contact_title',
-  'contact_email',
-  'phone',
-  'address_line1',
-  'address_line2',
-  'city',
-  'zip',
-  'county_fips',
-] as const;
+/** Every column the frame format knows, plus one extra column to show attributes. */
+const COLUMNS = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS, 'county_fips'] as const;
 
 export function generateFrame(options: { seed: number; offices?: number }): string {
   const { seed, offices } = options;

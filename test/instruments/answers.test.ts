@@ -5,29 +5,11 @@ import {
   completionErrors,
   createSurveyModel,
 } from '../../server/instruments/answers.js';
-import type { Instrument } from '../../server/instruments/registry.js';
+import { CONSENT_QUESTION, madeUpInstrument } from '../factories/instrument.js';
 
 /** A small instrument with the question types the Phase I survey does not use. */
-function instrument(elements: unknown[]): Instrument {
-  return {
-    key: 'unit-test@1',
-    meta: {
-      id: 'unit-test',
-      version: '1',
-      title: 'Unit test',
-      mode: 'interviewer',
-      referencePeriod: '2018',
-      estimatedMinutes: 1,
-      consent: { question: 'consent', declineValue: 2 },
-      prefill: {},
-    },
-    survey: {
-      pages: [{ name: 'p1', elements: [{ type: 'radiogroup', name: 'consent', choices: [1, 2] }, ...elements] }],
-    },
-    contentHash: 'x',
-    file: 'unit-test.json',
-  };
-}
+const instrument = (elements: unknown[]) =>
+  madeUpInstrument('unit-test', [{ name: 'p1', elements: [CONSENT_QUESTION, ...elements] }]);
 
 const yesNo = { type: 'boolean', name: 'closed', valueTrue: 1, valueFalse: 2 };
 const defendants = {

@@ -1,31 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Instrument } from '../../server/instruments/registry.js';
+import { CONSENT_QUESTION, madeUpInstrument } from '../factories/instrument.js';
 import { expectRuleWorks, rulesOf, searchRule, targetLabel } from '../support/logicSearch.js';
 
 /** A made-up instrument with the rule kinds and places the shipped files do not (yet) use. */
-function syntheticInstrument(elements: unknown[]): Instrument {
-  return {
-    key: 'logic-test@1',
-    meta: {
-      id: 'logic-test',
-      version: '1',
-      title: 'Logic test',
-      mode: 'interviewer',
-      referencePeriod: '2018',
-      estimatedMinutes: 1,
-      consent: { question: 'consent', declineValue: 2 },
-      prefill: {},
-    },
-    survey: {
-      pages: [
-        { name: 'intro', elements: [{ type: 'radiogroup', name: 'consent', choices: [1, 2] }] },
-        { name: 'main', visibleIf: '{consent} = 1', elements },
-      ],
-    },
-    contentHash: 'x',
-    file: 'logic-test.json',
-  };
-}
+const syntheticInstrument = (elements: unknown[]) =>
+  madeUpInstrument('logic-test', [
+    { name: 'intro', elements: [CONSENT_QUESTION] },
+    { name: 'main', visibleIf: '{consent} = 1', elements },
+  ]);
 
 const flag = { type: 'radiogroup', name: 'flag', choices: [1, 2, -7] };
 const count = { type: 'text', name: 'n', inputType: 'number', min: 0, max: 99 };

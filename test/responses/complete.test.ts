@@ -1,14 +1,13 @@
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { chargedOfficeAnswers, neverChargedOfficeAnswers } from '../factories/answers.js';
 import { tokenOf } from '../support/app.js';
-import { eventTypes, setup, storedResponse } from './setup.js';
+import { eventTypes, postComplete, putDraft, setup, storedResponse } from './setup.js';
 
 describe('POST /api/respond/:credential/complete', () => {
   it('stores the answers durably as completed and logs the completion', async () => {
     const { app, token, env } = setup();
     const answers = chargedOfficeAnswers();
-    const res = await request(app).post(`/api/respond/${token}/complete`).send({ answers, revision: 0 });
+    const res = await postComplete(app, token, { answers, revision: 0 });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'completed', submittedAt: '2027-02-01T09:00:00.000Z' });
     const stored = storedResponse(env);
@@ -26,7 +25,7 @@ describe('POST /api/respond/:credential/complete', () => {
       b4_outcome: charged.b4_outcome,
       e1_buyers: 2,
     });
-    await request(app).post(`/api/respond/${token}/complete`).send({ answers, revision: 0 }).expect(200);
+    await postComplete(app, token, { answers, revision: 0 }).expect(200);
     const stored = JSON.parse(storedResponse(env).answers);
     expect(stored.b3_cases).toBeUndefined();
     expect(stored.b4_outcome).toBeUndefined();
@@ -75,13 +74,8 @@ describe('POST /api/respond/:credential/complete', () => {
     'rejects %s with 422, an error on that question, and keeps the draft',
     async (_label, override, question, message) => {
       const { app, token, env } = setup();
-      await request(app)
-        .put(`/api/respond/${token}/draft`)
-        .send({ answers: { consent: 1 }, page: 1, revision: 0 })
-        .expect(200);
-      const res = await request(app)
-        .post(`/api/respond/${token}/complete`)
-        .send({ answers: chargedOfficeAnswers(override), revision: 1 });
+      await putDraft(app, token, { answers: { consent: 1 }, page: 1, revision: 0 }).expect(200);
+      const res = await postComplete(app, token, { answers: chargedOfficeAnswers(override), revision: 1 });
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('invalid_answers');
       expect(res.body.error.details.questions[question]?.join(' ')).toMatch(message);
@@ -91,9 +85,7 @@ describe('POST /api/respond/:credential/complete', () => {
 
   it('rejects an answer to a question that does not exist', async () => {
     const { app, token } = setup();
-    const res = await request(app)
-      .post(`/api/respond/${token}/complete`)
-      .send({ answers: chargedOfficeAnswers({ zz_extra: 1 }), revision: 0 });
+    const res = await postComplete(app, token, { answers: chargedOfficeAnswers({ zz_extra: 1 }), revision: 0 });
     expect(res.status).toBe(422);
     expect(res.body.error.details.questions._answers).toEqual(['"zz_extra" is not a question of this survey']);
   });
@@ -101,7 +93,7 @@ describe('POST /api/respond/:credential/complete', () => {
   it('accepts "don\'t know" (-7) in counts, grid cells and outcome items that offer it', async () => {
     const { app, token, env } = setup();
     const answers = chargedOfficeAnswers({ d4_beds: -7, e2_buyercount: -7, b4_outcome: { conv_tip: -7, pending: 2 } });
-    const res = await request(app).post(`/api/respond/${token}/complete`).send({ answers, revision: 0 });
+    const res = await postComplete(app, token, { answers, revision: 0 });
     expect(res.status).toBe(200);
     const stored = JSON.parse(storedResponse(env).answers);
     expect(stored.d4_beds).toBe(-7);
@@ -111,15 +103,10 @@ describe('POST /api/respond/:credential/complete', () => {
 
   it('is idempotent: a repeated completion answers the same and changes nothing', async () => {
     const { app, token, env } = setup();
-    await request(app)
-      .post(`/api/respond/${token}/complete`)
-      .send({ answers: chargedOfficeAnswers(), revision: 0 })
-      .expect(200);
+    await postComplete(app, token, { answers: chargedOfficeAnswers(), revision: 0 }).expect(200);
     const before = storedResponse(env);
     env.clock.advance(60_000);
-    const again = await request(app)
-      .post(`/api/respond/${token}/complete`)
-      .send({ answers: { consent: 1 }, revision: 0 });
+    const again = await postComplete(app, token, { answers: { consent: 1 }, revision: 0 });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ status: 'completed', submittedAt: '2027-02-01T09:00:00.000Z' });
     expect(storedResponse(env)).toEqual(before);
@@ -128,13 +115,8 @@ describe('POST /api/respond/:credential/complete', () => {
 
   it('answers a stale revision with 409 and the current state', async () => {
     const { app, token } = setup();
-    await request(app)
-      .put(`/api/respond/${token}/draft`)
-      .send({ answers: { consent: 1, a1_role: 2 }, page: 1, revision: 0 })
-      .expect(200);
-    const res = await request(app)
-      .post(`/api/respond/${token}/complete`)
-      .send({ answers: chargedOfficeAnswers(), revision: 0 });
+    await putDraft(app, token, { answers: { consent: 1, a1_role: 2 }, page: 1, revision: 0 }).expect(200);
+    const res = await postComplete(app, token, { answers: chargedOfficeAnswers(), revision: 0 });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({
       code: 'stale_revision',
@@ -144,9 +126,7 @@ describe('POST /api/respond/:credential/complete', () => {
 
   it('records a refusal when consent is declined', async () => {
     const { app, token, env } = setup();
-    const res = await request(app)
-      .post(`/api/respond/${token}/complete`)
-      .send({ answers: { consent: 2 }, revision: 0 });
+    const res = await postComplete(app, token, { answers: { consent: 2 }, revision: 0 });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'declined' });
     expect(storedResponse(env).status).toBe('declined');
@@ -158,10 +138,7 @@ describe('POST /api/respond/:credential/complete', () => {
   it('completes through a second contact of another office independently', async () => {
     const { app, links, env } = setup();
     const second = tokenOf(links[1] as (typeof links)[number]);
-    await request(app)
-      .post(`/api/respond/${second}/complete`)
-      .send({ answers: chargedOfficeAnswers(), revision: 0 })
-      .expect(200);
+    await postComplete(app, second, { answers: chargedOfficeAnswers(), revision: 0 }).expect(200);
     const statuses = env.db.prepare('SELECT status FROM responses ORDER BY case_id').pluck().all();
     expect(statuses).toEqual(['completed']);
   });

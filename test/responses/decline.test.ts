@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { chargedOfficeAnswers } from '../factories/answers.js';
-import { eventTypes, setup, storedResponse } from './setup.js';
+import { eventTypes, postComplete, putDraft, setup, storedResponse } from './setup.js';
 
 describe('POST /api/respond/:credential/decline', () => {
   it('records the refusal; the link then says the office declined and refuses drafts', async () => {
@@ -11,17 +11,14 @@ describe('POST /api/respond/:credential/decline', () => {
     expect(res.body).toEqual({ status: 'declined' });
     expect(eventTypes(env)).toContain('declined');
     expect((await request(app).get(`/api/respond/${token}`)).body).toEqual({ status: 'declined' });
-    const draft = await request(app).put(`/api/respond/${token}/draft`).send({ answers: {}, page: 0, revision: 1 });
+    const draft = await putDraft(app, token, { answers: {}, page: 0, revision: 1 });
     expect(draft.status).toBe(409);
     expect(draft.body.error.code).toBe('already_declined');
   });
 
   it('cannot undo a completed survey', async () => {
     const { app, token, env } = setup();
-    await request(app)
-      .post(`/api/respond/${token}/complete`)
-      .send({ answers: chargedOfficeAnswers(), revision: 0 })
-      .expect(200);
+    await postComplete(app, token, { answers: chargedOfficeAnswers(), revision: 0 }).expect(200);
     const res = await request(app).post(`/api/respond/${token}/decline`).send({});
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('already_completed');

@@ -4,7 +4,7 @@ import { createRepos } from '../../server/repos.js';
 import { revokeTokens } from '../../server/tokens/workflows.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { seedFielding, tokenOf } from '../support/app.js';
-import { eventTypes, openEnv, setup, storedResponse } from './setup.js';
+import { eventTypes, openEnv, postComplete, putDraft, setup, storedResponse } from './setup.js';
 
 describe('GET /api/respond/:credential', () => {
   it('returns the instrument, the office name, frame-prefilled answers, page 0 and revision 0 for a new link', async () => {
@@ -58,10 +58,7 @@ describe('GET /api/respond/:credential', () => {
 
   it('opens the same response with the typed access code as with the link', async () => {
     const { app, links, token } = setup();
-    await request(app)
-      .put(`/api/respond/${token}/draft`)
-      .send({ answers: { consent: 1 }, page: 1, revision: 0 })
-      .expect(200);
+    await putDraft(app, token, { answers: { consent: 1 }, page: 1, revision: 0 }).expect(200);
     const code = await request(app).post('/api/access-code').send({ code: links[0]?.access_code.toLowerCase() });
     expect(code.status).toBe(200);
     const res = await request(app).get(`/api/respond/${code.body.credential}`);
@@ -71,10 +68,7 @@ describe('GET /api/respond/:credential', () => {
 
   it('says a completed link was submitted, without answers, and changes nothing', async () => {
     const { app, token, env } = setup();
-    await request(app)
-      .post(`/api/respond/${token}/complete`)
-      .send({ answers: chargedOfficeAnswers(), revision: 0 })
-      .expect(200);
+    await postComplete(app, token, { answers: chargedOfficeAnswers(), revision: 0 }).expect(200);
     const before = storedResponse(env);
     const res = await request(app).get(`/api/respond/${token}`);
     expect(res.status).toBe(200);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { createInstrumentRegistry, type Instrument } from '../../server/instruments/registry.js';
 import { createTestEnv, seedFielding, shippedInstruments, type TestEnv, tokenOf } from '../support/app.js';
+import { putDraft } from './setup.js';
 
 const envs: TestEnv[] = [];
 afterEach(() => {
@@ -23,10 +24,7 @@ describe('instrument versions', () => {
     envs.push(env);
     const [link] = seedFielding(env);
     const token = tokenOf(link as NonNullable<typeof link>);
-    await request(env.app)
-      .put(`/api/respond/${token}/draft`)
-      .send({ answers: { consent: 1 }, page: 1, revision: 0 })
-      .expect(200);
+    await putDraft(env.app, token, { answers: { consent: 1 }, page: 1, revision: 0 }).expect(200);
 
     // A restart with version 2 on disk.
     const upgraded = createApp({ ...env, instruments: createInstrumentRegistry([v1, nextVersion(v1)]) });
@@ -35,9 +33,7 @@ describe('instrument versions', () => {
     expect(res.body.instrument.version).toBe('1.0.0');
     expect(JSON.stringify(res.body.instrument.survey)).not.toContain('f5_comments');
     // Answers for version 2's new question are not accepted from a version 1 response.
-    const draft = await request(upgraded)
-      .put(`/api/respond/${token}/draft`)
-      .send({ answers: { consent: 1, f5_comments: 'x' }, page: 1, revision: 1 });
+    const draft = await putDraft(upgraded, token, { answers: { consent: 1, f5_comments: 'x' }, page: 1, revision: 1 });
     expect(draft.status).toBe(400);
     expect(env.db.prepare('SELECT instrument_version FROM responses').pluck().get()).toBe('1.0.0');
   });

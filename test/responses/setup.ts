@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { onTestFinished } from 'vitest';
 import { createTestEnv, seedFielding, type TestEnv, tokenOf } from '../support/app.js';
 
@@ -26,3 +27,11 @@ export const storedResponse = (env: TestEnv) =>
   };
 export const eventTypes = (env: TestEnv) =>
   env.db.prepare('SELECT type FROM case_events ORDER BY id').pluck().all() as string[];
+
+/** `PUT /api/respond/<token>/draft` with the body; chain `.expect()` or await it. */
+export const putDraft = (app: TestEnv['app'], token: string, body: object) =>
+  request(app).put(`/api/respond/${token}/draft`).send(body);
+
+/** `POST /api/respond/<token>/complete` with the body. */
+export const postComplete = (app: TestEnv['app'], token: string, body: object) =>
+  request(app).post(`/api/respond/${token}/complete`).send(body);
