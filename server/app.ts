@@ -4,6 +4,7 @@ import express from 'express';
 import { pingDatabase } from './db.js';
 import type { Deps } from './deps.js';
 import { AppError, createErrorHandler, notFoundHandler } from './errors.js';
+import { jsonBody, requireJsonBody } from './http/body.js';
 import { requestLog } from './http/logging.js';
 import { noStore, securityHeaders } from './http/security.js';
 import { createRepos } from './repos.js';
@@ -35,13 +36,13 @@ export function createApp(deps: Deps) {
   app.get('/', (_req, res) => res.redirect(302, '/code'));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
 
-  app.use('/api', noStore, express.json({ limit: config.limits.bodyBytes, strict: true }));
+  app.use('/api', noStore, requireJsonBody, jsonBody(config.limits.bodyBytes));
   app.get('/api/health', (_req, res) => {
     pingDatabase(deps.db);
     res.json({ ok: true });
   });
   const access = createRespondentAccess({ tokens: repos.tokens, limits: config.limits, clock });
-  app.use(respondentRoutes({ repos, instruments: deps.instruments, clock }, access));
+  app.use(respondentRoutes({ repos, instruments: deps.instruments, clock, validation: deps.validation }, access));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger.error));

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths.js';
@@ -30,6 +31,13 @@ const EnvSchema = z.object({
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+  // Threads that run SurveyJS validation of completions off the event loop (see validationPool.ts).
+  VALIDATION_THREADS: z
+    .string()
+    .regex(/^\d{1,2}$/, 'must be a whole number of threads from 1 to 16')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be at least 1').max(16, 'must be at most 16'))
+    .optional(),
 });
 
 export type Config = Readonly<{
@@ -43,6 +51,7 @@ export type Config = Readonly<{
   clientDir: string;
   trustProxy: boolean;
   logLevel: 'silent' | 'error' | 'info';
+  validationThreads: number;
   limits: RespondentLimits;
 }>;
 
@@ -88,6 +97,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     clientDir: path.join(projectRoot, 'dist', 'client'),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    // One core stays free for the event loop; more than 4 threads buy nothing for one server.
+    validationThreads: e.VALIDATION_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
     limits: defaultLimits,
   });
 }

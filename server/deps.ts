@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import type { InstrumentRegistry } from './instruments/registry.js';
+import type { ValidationPool } from './instruments/validationPool.js';
 import type { RandomBytes } from './tokens/service.js';
 
 export type Clock = () => Date;
@@ -15,6 +16,8 @@ export type Deps = {
   clock: Clock;
   random: RandomBytes;
   logger: Logger;
+  /** Runs SurveyJS validation of completions in worker threads. */
+  validation: ValidationPool;
 };
 
 export function consoleLogger(level: Config['logLevel']): Logger {

@@ -3,6 +3,7 @@ import { type Config, parseConfig } from './config.js';
 import { type Db, migrate, openDatabase } from './db.js';
 import { consoleLogger, type Deps } from './deps.js';
 import { loadInstruments } from './instruments/registry.js';
+import { createValidationPool } from './instruments/validationPool.js';
 import { recordInstrumentVersions } from './instruments/versions.js';
 
 /**
@@ -27,5 +28,7 @@ export function createRuntime(env: Record<string, string | undefined> = process.
     clock: () => new Date(),
     random: randomBytes,
     logger: consoleLogger(config.logLevel),
+    // Threads start on first use, so CLI commands that never validate start none.
+    validation: createValidationPool({ threads: config.validationThreads }),
   };
 }

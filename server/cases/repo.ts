@@ -51,6 +51,11 @@ export function createCaseRepo(db: Db) {
   const insertEvent = db.prepare<[number, string, string, number | null, string]>(
     'INSERT INTO case_events (case_id, type, at, token_id, detail) VALUES (?, ?, ?, ?, ?)',
   );
+  const lastOpened = db.prepare<[number, number, string], string>(
+    `SELECT at FROM case_events
+     WHERE case_id = ? AND type = 'link_opened' AND token_id = ? AND json_extract(detail, '$.via') = ?
+     ORDER BY id DESC LIMIT 1`,
+  );
   const eventsOf = db.prepare<[number], CaseEventRow>('SELECT * FROM case_events WHERE case_id = ? ORDER BY id');
   return {
     insertCase: (fieldingId: number, officeId: number, at: string) =>
@@ -68,5 +73,8 @@ export function createCaseRepo(db: Db) {
       insertEvent.run(caseId, type, at, tokenId, JSON.stringify(detail));
     },
     eventsOf: (caseId: number) => eventsOf.all(caseId),
+    /** When this token last opened the case by link or by code, if ever. */
+    lastOpenedAt: (caseId: number, tokenId: number, via: string) =>
+      lastOpened.pluck().get(caseId, tokenId, via) as string | undefined,
   };
 }

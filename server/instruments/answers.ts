@@ -16,6 +16,7 @@ import {
 import { DONT_KNOW, dkAllowed } from './extensions.js';
 import { isNumericInput, type NumericRule, numericRule } from './numeric.js';
 import type { Instrument } from './registry.js';
+import { allowedDepth, characterCount, scanAnswer } from './valueScan.js';
 
 export type Answers = Record<string, unknown>;
 /** Messages per question name; the key `_answers` holds problems that belong to no question. */
@@ -25,10 +26,12 @@ export const ANSWER_LIMITS = Object.freeze({
   textChars: 2_000,
   commentChars: 20_000,
   panels: 50,
+  /** Problems reported per request: enough to fix a form, and a bound on the work a bad request costs. */
+  problems: 200,
 });
 
 /** A fresh model, for work that gives it answers (validation, clearing hidden answers). */
-export function createSurveyModel(instrument: Instrument): Model {
+export function createSurveyModel(instrument: Pick<Instrument, 'survey'>): Model {
   return new Model(instrument.survey);
 }
 
@@ -47,13 +50,22 @@ export function instrumentStructure(instrument: Instrument): Model {
   return model;
 }
 
-const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+export const isEmptyAnswer = (v: unknown) => v === undefined || v === null || v === '';
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const describe = (v: unknown) => (typeof v === 'string' ? `"${v.slice(0, 40)}"` : JSON.stringify(v)?.slice(0, 40));
+
+/** A short, safe rendering of a value for a message; never walks into lists or objects. */
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object' && v !== null) return 'a set of answers';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return String(JSON.stringify(v));
+}
 
 function checkNumber(value: unknown, rule: NumericRule): string[] {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return [`${describe(value)} is not a number`];
+  if (typeof value !== 'number') return [`${describe(value)} is not a number`];
+  if (!Number.isFinite(value)) return [`${describe(value)} is not a finite number`];
   if (rule.dk && value === DONT_KNOW) return [];
   if (rule.integer && !Number.isInteger(value)) return [`${value} is not a whole number`];
   if (rule.min !== undefined && value < rule.min) return [`${value} is below the minimum of ${rule.min}`];
@@ -63,7 +75,10 @@ function checkNumber(value: unknown, rule: NumericRule): string[] {
 
 function checkText(value: unknown, maxChars: number): string[] {
   if (typeof value !== 'string') return [`${describe(value)} is not text`];
-  if (value.length > maxChars) return [`the text is longer than ${maxChars} characters`];
+  // Code points are never more than UTF-16 units, so only long strings need counting.
+  if (value.length > maxChars && characterCount(value) > maxChars) {
+    return [`the text is longer than ${maxChars} characters`];
+  }
   return [];
 }
 
@@ -80,6 +95,21 @@ function allowedChoices(q: QuestionSelectBase): ItemValue[] {
 /** Exact match: "1" is not the choice 1, so exported codes stay typed. */
 const findItem = (items: ItemValue[], value: unknown) => items.find((item) => item.value === value);
 
+/**
+ * Collects messages up to a limit. Every checker stops once it is full, so the work a request
+ * costs is bounded by the problems reported, not by how many a hostile body could contain.
+ */
+class Problems {
+  readonly messages: string[] = [];
+  constructor(private readonly limit = ANSWER_LIMITS.problems) {}
+  get full() {
+    return this.messages.length >= this.limit;
+  }
+  add(message: string) {
+    if (!this.full) this.messages.push(message);
+  }
+}
+
 function checkSelect(q: QuestionSelectBase, value: unknown): string[] {
   if (typeof value !== 'number' && typeof value !== 'string') return [`${describe(value)} is not a choice`];
   return findItem(allowedChoices(q), value) ? [] : [`${describe(value)} is not one of the choices`];
@@ -88,22 +118,23 @@ function checkSelect(q: QuestionSelectBase, value: unknown): string[] {
 function checkCheckbox(q: QuestionCheckboxModel, value: unknown): string[] {
   if (!Array.isArray(value)) return [`${describe(value)} is not a list of choices`];
   const items = allowedChoices(q);
-  const errors: string[] = [];
-  const picked: ItemValue[] = [];
+  const problems = new Problems();
+  const picked = new Set<ItemValue>();
   for (const v of value) {
+    if (problems.full) break;
     const item = findItem(items, v);
-    if (!item) errors.push(`${describe(v)} is not one of the choices`);
-    else if (picked.includes(item)) errors.push(`${describe(v)} is chosen twice`);
-    else picked.push(item);
+    if (!item) problems.add(`${describe(v)} is not one of the choices`);
+    else if (picked.has(item)) problems.add(`${describe(v)} is chosen twice`);
+    else picked.add(item);
   }
-  const exclusive = picked.find((item) => item.isExclusive || item === q.noneItem);
-  if (exclusive && picked.length > 1) {
-    errors.push(`"${exclusive.text}" cannot be chosen together with other answers`);
+  const exclusive = [...picked].find((item) => item.isExclusive || item === q.noneItem);
+  if (exclusive && picked.size > 1) {
+    problems.add(`"${exclusive.text}" cannot be chosen together with other answers`);
   }
-  if (q.maxSelectedChoices > 0 && picked.length > q.maxSelectedChoices) {
-    errors.push(`at most ${q.maxSelectedChoices} choices may be selected`);
+  if (q.maxSelectedChoices > 0 && picked.size > q.maxSelectedChoices) {
+    problems.add(`at most ${q.maxSelectedChoices} choices may be selected`);
   }
-  return errors;
+  return problems.messages;
 }
 
 function checkBoolean(q: QuestionBooleanModel, value: unknown): string[] {
@@ -115,58 +146,62 @@ function checkMatrix(q: QuestionMatrixModel, value: unknown): string[] {
   if (!isPlainObject(value)) return [`${describe(value)} is not a set of row answers`];
   const rows = q.rows as ItemValue[];
   const columns = q.columns as ItemValue[];
-  const errors: string[] = [];
+  const problems = new Problems();
   for (const [rowKey, cell] of Object.entries(value)) {
+    if (problems.full) break;
     const row = rows.find((r) => String(r.value) === rowKey);
-    if (!row) errors.push(`row ${describe(rowKey)} does not exist`);
-    else if (!isEmpty(cell) && !findItem(columns, cell)) {
-      errors.push(`row "${row.text}": ${describe(cell)} is not one of the choices`);
+    if (!row) problems.add(`row ${describe(rowKey)} does not exist`);
+    else if (!isEmptyAnswer(cell) && !findItem(columns, cell)) {
+      problems.add(`row "${row.text}": ${describe(cell)} is not one of the choices`);
     }
   }
-  return errors;
+  return problems.messages;
 }
 
 function checkMatrixDropdown(q: QuestionMatrixDropdownModel, value: unknown): string[] {
   if (!isPlainObject(value)) return [`${describe(value)} is not a set of row answers`];
   const rows = q.rows as ItemValue[];
-  const errors: string[] = [];
+  const problems = new Problems();
   for (const [rowKey, rowValue] of Object.entries(value)) {
+    if (problems.full) break;
     const row = rows.find((r) => String(r.value) === rowKey);
     if (!row) {
-      errors.push(`row ${describe(rowKey)} does not exist`);
+      problems.add(`row ${describe(rowKey)} does not exist`);
       continue;
     }
     if (!isPlainObject(rowValue)) {
-      errors.push(`row "${row.text}": ${describe(rowValue)} is not a set of answers`);
+      problems.add(`row "${row.text}": ${describe(rowValue)} is not a set of answers`);
       continue;
     }
     for (const [columnName, cell] of Object.entries(rowValue)) {
+      if (problems.full) break;
       const column = q.columns.find((c: MatrixDropdownColumn) => c.name === columnName);
-      if (!column) errors.push(`row "${row.text}": column ${describe(columnName)} does not exist`);
-      else if (!isEmpty(cell)) {
+      if (!column) problems.add(`row "${row.text}": column ${describe(columnName)} does not exist`);
+      else if (!isEmptyAnswer(cell)) {
         for (const e of checkQuestionValue(column.templateQuestion, cell, dkAllowed(column))) {
-          errors.push(`row "${row.text}", column "${column.title}": ${e}`);
+          problems.add(`row "${row.text}", column "${column.title}": ${e}`);
         }
       }
     }
   }
-  return errors;
+  return problems.messages;
 }
 
 function checkMultipleText(q: QuestionMultipleTextModel, value: unknown): string[] {
   if (!isPlainObject(value)) return [`${describe(value)} is not a set of answers`];
-  const errors: string[] = [];
+  const problems = new Problems();
   for (const [itemName, itemValue] of Object.entries(value)) {
+    if (problems.full) break;
     const item = q.items.find((i: MultipleTextItemModel) => i.name === itemName);
-    if (!item) errors.push(`item ${describe(itemName)} does not exist`);
-    else if (!isEmpty(itemValue)) {
+    if (!item) problems.add(`item ${describe(itemName)} does not exist`);
+    else if (!isEmptyAnswer(itemValue)) {
       const found = isNumericInput(item.inputType)
         ? checkNumber(itemValue, numericRule(item))
         : checkText(itemValue, item.maxLength > 0 ? item.maxLength : ANSWER_LIMITS.textChars);
-      for (const e of found) errors.push(`"${item.title || item.name}": ${e}`);
+      for (const e of found) problems.add(`"${item.title || item.name}": ${e}`);
     }
   }
-  return errors;
+  return problems.messages;
 }
 
 function checkPanelDynamic(q: QuestionPanelDynamicModel, value: unknown): string[] {
@@ -174,20 +209,22 @@ function checkPanelDynamic(q: QuestionPanelDynamicModel, value: unknown): string
   const limit = q.maxPanelCount > 0 ? Math.min(q.maxPanelCount, ANSWER_LIMITS.panels) : ANSWER_LIMITS.panels;
   if (value.length > limit) return [`at most ${limit} entries are allowed`];
   const templateQuestions = q.template.questions;
-  const errors: string[] = [];
-  value.forEach((entry, index) => {
+  const problems = new Problems();
+  for (const [index, entry] of value.entries()) {
+    if (problems.full) break;
     if (!isPlainObject(entry)) {
-      errors.push(`entry ${index + 1}: ${describe(entry)} is not a set of answers`);
-      return;
+      problems.add(`entry ${index + 1}: ${describe(entry)} is not a set of answers`);
+      continue;
     }
     for (const [key, v] of Object.entries(entry)) {
+      if (problems.full) break;
       const inner = templateQuestions.find((t) => t.getValueName() === key);
-      if (!inner) errors.push(`entry ${index + 1}: ${describe(key)} is not a question of this entry`);
-      else if (!isEmpty(v))
-        for (const e of checkQuestionValue(inner, v)) errors.push(`entry ${index + 1}, "${inner.name}": ${e}`);
+      if (!inner) problems.add(`entry ${index + 1}: ${describe(key)} is not a question of this entry`);
+      else if (!isEmptyAnswer(v))
+        for (const e of checkQuestionValue(inner, v)) problems.add(`entry ${index + 1}, "${inner.name}": ${e}`);
     }
-  });
-  return errors;
+  }
+  return problems.messages;
 }
 
 /**
@@ -195,7 +232,7 @@ function checkPanelDynamic(q: QuestionPanelDynamicModel, value: unknown): string
  * choice is among the choices, that an exclusive answer stands alone, and size limits.
  */
 export function checkQuestionValue(q: Question, value: unknown, dk = dkAllowed(q)): string[] {
-  if (isEmpty(value)) return [];
+  if (isEmptyAnswer(value)) return [];
   switch (q.getType()) {
     case 'text': {
       const text = q as QuestionTextModel;
@@ -229,124 +266,66 @@ export function checkQuestionValue(q: Question, value: unknown, dk = dkAllowed(q
   }
 }
 
-function addError(errors: AnswerErrors, key: string, message: string) {
-  const list = errors[key] ?? [];
-  if (!list.includes(message)) list.push(message);
-  errors[key] = list;
+export type AnswerCheck = {
+  questions: AnswerErrors;
+  /** How many problems were found before the check stopped. */
+  count: number;
+  /** True when the check stopped at the limit: there may be more problems than listed. */
+  truncated: boolean;
+};
+
+const valueNames = new WeakMap<Model, Map<string, Question>>();
+
+function questionsByValueName(model: Model): Map<string, Question> {
+  let byValueName = valueNames.get(model);
+  if (!byValueName) {
+    byValueName = new Map();
+    for (const q of model.getAllQuestions(false, false, false)) byValueName.set(q.getValueName(), q);
+    valueNames.set(model, byValueName);
+  }
+  return byValueName;
 }
 
 /**
  * Structural checks that hold for drafts and completions alike: every key is a question of the
- * instrument (or its comment), and every value has the question's type, choices and range.
+ * instrument (or its comment), and every value has the question's type, nesting, choices and range.
+ * One pass over the answers, stopping at `ANSWER_LIMITS.problems`; messages are not repeated.
  */
-export function answerShapeErrors(model: Model, answers: Answers): AnswerErrors {
-  const errors: AnswerErrors = {};
-  const byValueName = new Map<string, Question>();
-  for (const q of model.getAllQuestions(false, false, false)) byValueName.set(q.getValueName(), q);
+export function checkAnswerShape(model: Model, answers: Answers): AnswerCheck {
+  const questions: AnswerErrors = {};
+  const seen = new Set<string>();
+  let count = 0;
+  const add = (key: string, message: string) => {
+    const id = `${key}\u0000${message}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    count++;
+    const list = questions[key] ?? [];
+    list.push(message);
+    questions[key] = list;
+  };
+  const byValueName = questionsByValueName(model);
   for (const [key, value] of Object.entries(answers)) {
+    if (count >= ANSWER_LIMITS.problems) return { questions, count, truncated: true };
     const commentOf = key.endsWith('-Comment') ? byValueName.get(key.slice(0, -'-Comment'.length)) : undefined;
     if (commentOf) {
-      for (const e of checkText(value, ANSWER_LIMITS.textChars)) addError(errors, commentOf.name, `comment: ${e}`);
+      const problem = scanAnswer(value, 0);
+      const found = problem ? [problem] : checkText(value, ANSWER_LIMITS.textChars);
+      for (const e of found) add(commentOf.name, `comment: ${e}`);
       continue;
     }
     const q = byValueName.get(key);
     if (!q) {
-      addError(errors, '_answers', `"${key.slice(0, 40)}" is not a question of this survey`);
+      add('_answers', `${describe(key)} is not a question of this survey`);
       continue;
     }
-    for (const e of checkQuestionValue(q, value)) addError(errors, q.name, e);
+    const problem = scanAnswer(value, allowedDepth(q));
+    const found = problem ? [`the answer ${problem}`] : checkQuestionValue(q, value);
+    for (const e of found) add(q.name, e);
   }
-  return errors;
+  return { questions, count, truncated: false };
 }
 
-/**
- * SurveyJS's own range check would reject the "Don't know" code -7 in a count with min 0, so for
- * its run only, each -7 in a dk field is replaced by the field's lowest valid value.
- */
-function standInForDontKnow(q: Question, value: unknown): unknown {
-  const stand = (rule: NumericRule) => rule.min ?? 0;
-  switch (q.getType()) {
-    case 'text':
-      return value === DONT_KNOW && dkAllowed(q) ? stand(numericRule(q)) : value;
-    case 'matrixdropdown': {
-      if (!isPlainObject(value)) return value;
-      const matrix = q as QuestionMatrixDropdownModel;
-      for (const rowValue of Object.values(value)) {
-        if (!isPlainObject(rowValue)) continue;
-        for (const column of matrix.columns) {
-          if (rowValue[column.name] === DONT_KNOW && dkAllowed(column)) {
-            rowValue[column.name] = stand(numericRule(column.templateQuestion));
-          }
-        }
-      }
-      return value;
-    }
-    case 'multipletext': {
-      if (!isPlainObject(value)) return value;
-      for (const item of (q as QuestionMultipleTextModel).items) {
-        if (value[item.name] === DONT_KNOW && dkAllowed(item)) {
-          value[item.name] = stand(numericRule(item));
-        }
-      }
-      return value;
-    }
-    case 'paneldynamic': {
-      if (!Array.isArray(value)) return value;
-      const template = (q as QuestionPanelDynamicModel).template.questions;
-      for (const entry of value) {
-        if (!isPlainObject(entry)) continue;
-        for (const inner of template) {
-          const key = inner.getValueName();
-          if (key in entry) entry[key] = standInForDontKnow(inner, entry[key]);
-        }
-      }
-      return value;
-    }
-    default:
-      return value;
-  }
-}
-
-function withoutDontKnow(model: Model, answers: Answers): Answers {
-  const copy = structuredClone(answers);
-  for (const q of model.getAllQuestions(false, false, false)) {
-    const key = q.getValueName();
-    if (key in copy) copy[key] = standInForDontKnow(q, copy[key]);
-  }
-  return copy;
-}
-
-function topLevelName(q: Question): string {
-  let current: Question = q;
-  while (current.parentQuestion) current = current.parentQuestion;
-  return current.name;
-}
-
-/** Everything that stops a completion: the shape checks, then SurveyJS's own validation. */
-export function completionErrors(instrument: Instrument, answers: Answers): AnswerErrors {
-  const errors = answerShapeErrors(instrumentStructure(instrument), answers);
-  if (Object.keys(errors).length > 0) return errors;
-  const model = createSurveyModel(instrument);
-  model.data = withoutDontKnow(model, answers);
-  if (!model.validate(true)) {
-    for (const q of model.getAllQuestions(false, false, true)) {
-      for (const e of q.errors) addError(errors, topLevelName(q), e.getText());
-    }
-    if (Object.keys(errors).length === 0) addError(errors, '_answers', 'The answers are not complete.');
-  }
-  return errors;
-}
-
-/** Answers to questions hidden by logic are dropped at completion, as SurveyJS's doComplete would. */
-export function clearHiddenAnswers(instrument: Instrument, answers: Answers): Answers {
-  const model = createSurveyModel(instrument);
-  model.data = structuredClone(answers);
-  for (const q of model.getAllQuestions(false, false, false)) {
-    if (!q.isEmpty() && !q.isVisibleInSurvey) q.clearValue();
-  }
-  const cleaned: Answers = model.data;
-  for (const key of Object.keys(cleaned)) {
-    if (key.endsWith('-Comment') && isEmpty(cleaned[key.slice(0, -'-Comment'.length)])) delete cleaned[key];
-  }
-  return cleaned;
-}
+/** The problems of `checkAnswerShape`, by question. */
+export const answerShapeErrors = (model: Model, answers: Answers): AnswerErrors =>
+  checkAnswerShape(model, answers).questions;

@@ -15,6 +15,8 @@ export type ResponseRow = {
   updated_at: string;
   submitted_at: string | null;
   declined_at: string | null;
+  /** SHA-256 of the accepted completion request (digest.ts); null until completed. */
+  completion_digest: string | null;
 };
 
 export type ResponseRepo = ReturnType<typeof createResponseRepo>;
@@ -31,8 +33,9 @@ export function createResponseRepo(db: Db) {
     `UPDATE responses SET answers = ?, current_page = ?, updated_at = ?, revision = revision + 1
      WHERE id = ? AND revision = ? AND status = 'in_progress'`,
   );
-  const complete = db.prepare<[string, string, string, number, number]>(
-    `UPDATE responses SET status = 'completed', answers = ?, submitted_at = ?, updated_at = ?, revision = revision + 1
+  const complete = db.prepare<[string, string, string, string, number, number]>(
+    `UPDATE responses SET status = 'completed', answers = ?, completion_digest = ?, submitted_at = ?, updated_at = ?,
+       revision = revision + 1
      WHERE id = ? AND revision = ? AND status = 'in_progress'`,
   );
   const decline = db.prepare<[string, string, number]>(
@@ -53,8 +56,8 @@ export function createResponseRepo(db: Db) {
     },
     saveDraft: (id: number, expectedRevision: number, answers: unknown, page: number, at: string) =>
       saveDraft.run(JSON.stringify(answers), page, at, id, expectedRevision).changes === 1,
-    markCompleted: (id: number, expectedRevision: number, answers: unknown, at: string) =>
-      complete.run(JSON.stringify(answers), at, at, id, expectedRevision).changes === 1,
+    markCompleted: (id: number, expectedRevision: number, answers: unknown, digest: string, at: string) =>
+      complete.run(JSON.stringify(answers), digest, at, at, id, expectedRevision).changes === 1,
     markDeclined: (id: number, at: string) => decline.run(at, at, id).changes === 1,
   };
 }

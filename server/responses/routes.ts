@@ -38,10 +38,10 @@ export function respondentRoutes(ctx: RespondContext, access: RespondentAccess):
     res.json(saveDraft(ctx, token, parse(DraftBodySchema, req.body)));
   });
 
-  router.post('/api/respond/:credential/complete', (req, res) => {
+  router.post('/api/respond/:credential/complete', async (req, res) => {
     const credential = parse(CredentialSchema, req.params.credential, 'link');
     const { token } = access.lookUp(req, credential);
-    res.json(completeResponse(ctx, token, parse(CompleteBodySchema, req.body)));
+    res.json(await completeResponse(ctx, token, parse(CompleteBodySchema, req.body)));
   });
 
   router.post('/api/respond/:credential/decline', (req, res) => {

@@ -1,23 +1,32 @@
 import type { Clock } from '../deps.js';
 import { AppError, conflict, unprocessable } from '../errors.js';
 import {
+  type AnswerCheck,
   type Answers,
-  answerShapeErrors,
+  checkAnswerShape,
   checkQuestionValue,
-  clearHiddenAnswers,
-  completionErrors,
   instrumentStructure,
 } from '../instruments/answers.js';
 import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
 import type { InstrumentMeta } from '../instruments/schema.js';
+import type { ValidationPool } from '../instruments/validationPool.js';
 import type { OfficeRow } from '../offices/repo.js';
 import { isStateCode, stateFips } from '../offices/states.js';
 import type { Repos } from '../repos.js';
 import type { TokenRow } from '../tokens/repo.js';
+import { completionDigest } from './digest.js';
 import type { ResponseRow } from './repo.js';
 import type { CompleteBody, DeclineBody, DraftBody } from './schema.js';
 
-export type RespondContext = { repos: Repos; instruments: InstrumentRegistry; clock: Clock };
+export type RespondContext = {
+  repos: Repos;
+  instruments: InstrumentRegistry;
+  clock: Clock;
+  validation: ValidationPool;
+};
+
+/** A link opened again within this time is one visit: the event log records visits, not page loads. */
+export const VISIT_MS = 30 * 60 * 1000;
 
 function instrumentOf(ctx: RespondContext, id: string, version: string): Instrument {
   const instrument = ctx.instruments.get(id, version);
@@ -124,7 +133,11 @@ function progressEvents(
 
 export function openResponse(ctx: RespondContext, token: TokenRow, via: 'link' | 'code') {
   const row = ensureResponse(ctx, token.case_id);
-  ctx.repos.cases.appendEvent(token.case_id, 'link_opened', ctx.clock().toISOString(), token.id, { via });
+  const now = ctx.clock();
+  const last = ctx.repos.cases.lastOpenedAt(token.case_id, token.id, via);
+  if (!last || now.getTime() - new Date(last).getTime() >= VISIT_MS) {
+    ctx.repos.cases.appendEvent(token.case_id, 'link_opened', now.toISOString(), token.id, { via });
+  }
   const found = ctx.repos.cases.findCase(token.case_id);
   const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
   return { row, instrument, officeName: found?.office_name ?? '' };
@@ -135,11 +148,14 @@ export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody)
   refuseIfClosed(row);
   const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
   const model = instrumentStructure(instrument);
-  const problems = answerShapeErrors(model, body.answers);
-  if (Object.keys(problems).length > 0) {
-    throw new AppError(400, 'invalid_answers', 'Some answers do not fit their questions; nothing was saved.', {
-      questions: problems,
-    });
+  const shape = checkAnswerShape(model, body.answers);
+  if (shape.count > 0) {
+    throw new AppError(
+      400,
+      'invalid_answers',
+      'Some answers do not fit their questions; nothing was saved.',
+      problemDetails(shape),
+    );
   }
   if (body.page >= model.pages.length) {
     throw new AppError(
@@ -176,36 +192,58 @@ export function declineResponse(ctx: RespondContext, token: TokenRow, reason: De
   return { status: 'declined' as const };
 }
 
-export function completeResponse(ctx: RespondContext, token: TokenRow, body: CompleteBody) {
+/** Only an identical repeat of the accepted completion (a double click, a retry) answers as it did. */
+function repeatOfCompletion(row: ResponseRow, digest: string) {
+  if (row.completion_digest !== digest) {
+    throw conflict(
+      'already_completed',
+      'This survey has already been submitted with other answers; nothing was changed.',
+    );
+  }
+  return { status: 'completed' as const, submittedAt: row.submitted_at };
+}
+
+export async function completeResponse(ctx: RespondContext, token: TokenRow, body: CompleteBody) {
   const row = ensureResponse(ctx, token.case_id);
-  // Repeating a completion (a double click, a retried request) answers as the first one did.
-  if (row.status === 'completed') return { status: 'completed' as const, submittedAt: row.submitted_at };
+  const digest = completionDigest(body);
+  if (row.status === 'completed') return repeatOfCompletion(row, digest);
   refuseIfClosed(row);
   if (row.revision !== body.revision) throw staleRevision(row);
   const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
   const { question, declineValue } = instrument.meta.consent;
   if (body.answers[question] === declineValue) return declineResponse(ctx, token, 'consent_declined');
 
-  const errors = completionErrors(instrument, body.answers);
-  if (Object.keys(errors).length > 0) {
-    throw unprocessable(
-      'invalid_answers',
-      'Some answers need attention before the survey can be submitted. Your saved answers are kept.',
-      { questions: errors },
-    );
-  }
-  const cleaned = clearHiddenAnswers(instrument, body.answers);
+  const shape = checkAnswerShape(instrumentStructure(instrument), body.answers);
+  if (shape.count > 0) throw invalidCompletion(problemDetails(shape));
+  // SurveyJS's validation and the clearing of hidden answers build models: off the event loop.
+  const verdict = await ctx.validation.judgeCompletion(instrument, body.answers);
+  if (!verdict.ok) throw invalidCompletion({ questions: verdict.errors });
   const at = ctx.clock().toISOString();
-  ctx.repos.db.transaction(() => {
+  return ctx.repos.db.transaction(() => {
     const current = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
-    if (!ctx.repos.responses.markCompleted(current.id, body.revision, cleaned, at)) {
-      if (current.status === 'completed') return;
-      refuseIfClosed(current);
+    // The response may have moved on while the answers were being checked.
+    if (current.status === 'completed') return repeatOfCompletion(current, digest);
+    refuseIfClosed(current);
+    if (!ctx.repos.responses.markCompleted(current.id, body.revision, verdict.cleaned, digest, at)) {
       throw staleRevision(current);
     }
-    progressEvents(ctx, current, instrument, cleaned, undefined, token.id, at);
-    ctx.repos.cases.appendEvent(row.case_id, 'completed', at, token.id, { answered: Object.keys(cleaned).length });
+    progressEvents(ctx, current, instrument, verdict.cleaned, undefined, token.id, at);
+    ctx.repos.cases.appendEvent(row.case_id, 'completed', at, token.id, {
+      answered: Object.keys(verdict.cleaned).length,
+    });
+    return { status: 'completed' as const, submittedAt: at };
   })();
-  const final = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
-  return { status: 'completed' as const, submittedAt: final.submitted_at };
+}
+
+function invalidCompletion(details: unknown) {
+  return unprocessable(
+    'invalid_answers',
+    'Some answers need attention before the survey can be submitted. Your saved answers are kept.',
+    details,
+  );
+}
+
+/** The `details` of an answers error: problems by question, and whether the list was cut short. */
+function problemDetails(shape: AnswerCheck) {
+  return shape.truncated ? { questions: shape.questions, truncated: true } : { questions: shape.questions };
 }

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  answerShapeErrors,
-  clearHiddenAnswers,
-  completionErrors,
-  createSurveyModel,
-} from '../../server/instruments/answers.js';
+import { answerShapeErrors, createSurveyModel } from '../../server/instruments/answers.js';
+import { clearHiddenAnswers, completionErrors } from '../../server/instruments/completion.js';
 import { CONSENT_QUESTION, madeUpInstrument } from '../factories/instrument.js';
 
 /** A small instrument with the question types the Phase I survey does not use. */

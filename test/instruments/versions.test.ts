@@ -42,11 +42,7 @@ function startResponse(env: Record<string, string>) {
       tokenOf(link as NonNullable<typeof link>),
       new Date(),
     );
-    openResponse(
-      { repos: createRepos(deps.db), instruments: deps.instruments, clock: () => new Date() },
-      token as NonNullable<typeof token>,
-      'link',
-    );
+    openResponse({ ...deps, repos: createRepos(deps.db) }, token as NonNullable<typeof token>, 'link');
   } finally {
     deps.db.close();
   }

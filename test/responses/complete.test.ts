@@ -1,7 +1,10 @@
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { chargedOfficeAnswers, neverChargedOfficeAnswers } from '../factories/answers.js';
-import { tokenOf } from '../support/app.js';
+import { type TestEnv, tokenOf } from '../support/app.js';
 import { eventTypes, postComplete, putDraft, setup, storedResponse } from './setup.js';
+
+type App = TestEnv['app'];
 
 describe('POST /api/respond/:credential/complete', () => {
   it('stores the answers durably as completed and logs the completion', async () => {
@@ -101,16 +104,44 @@ describe('POST /api/respond/:credential/complete', () => {
     expect(stored.b4_outcome.conv_tip).toBe(-7);
   });
 
-  it('is idempotent: a repeated completion answers the same and changes nothing', async () => {
+  it('answers an identical repeat of the accepted completion as the first one, and changes nothing', async () => {
     const { app, token, env } = setup();
-    await postComplete(app, token, { answers: chargedOfficeAnswers(), revision: 0 }).expect(200);
+    const body = { answers: chargedOfficeAnswers(), revision: 0 };
+    await postComplete(app, token, body).expect(200);
     const before = storedResponse(env);
     env.clock.advance(60_000);
-    const again = await postComplete(app, token, { answers: { consent: 1 }, revision: 0 });
+    // The same answers in another key order are the same request.
+    const reordered = Object.fromEntries(Object.entries(body.answers).reverse());
+    const again = await postComplete(app, token, { revision: 0, answers: reordered });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ status: 'completed', submittedAt: '2027-02-01T09:00:00.000Z' });
     expect(storedResponse(env)).toEqual(before);
     expect(eventTypes(env).filter((t) => t === 'completed')).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'a completion with other answers',
+      (app: App, token: string) => postComplete(app, token, { answers: { consent: 1 }, revision: 0 }),
+    ],
+    [
+      'a completion at the new revision',
+      (app: App, token: string) => postComplete(app, token, { answers: chargedOfficeAnswers(), revision: 1 }),
+    ],
+    ['a draft', (app: App, token: string) => putDraft(app, token, { answers: { consent: 1 }, page: 0, revision: 1 })],
+    ['a decline', (app: App, token: string) => request(app).post(`/api/respond/${token}/decline`).send({})],
+  ])('refuses %s after the completion with 409 already_completed and changes nothing', async (_, send) => {
+    const { app, token, env } = setup();
+    await postComplete(app, token, { answers: chargedOfficeAnswers(), revision: 0 }).expect(200);
+    const before = storedResponse(env);
+    const events = eventTypes(env);
+
+    const res = await send(app, token);
+
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('already_completed');
+    expect(storedResponse(env)).toEqual(before);
+    expect(eventTypes(env)).toEqual(events);
   });
 
   it('answers a stale revision with 409 and the current state', async () => {

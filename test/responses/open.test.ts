@@ -29,6 +29,28 @@ describe('GET /api/respond/:credential', () => {
     expect(eventTypes(env)).toContain('link_opened');
   });
 
+  it('records one visit per credential per 30 minutes, not every page load', async () => {
+    const { app, token, links, env } = setup();
+    const code = String(links[0]?.access_code).replaceAll('-', '');
+    const opened = () => eventTypes(env).filter((t) => t === 'link_opened').length;
+
+    for (let i = 0; i < 300; i++) await request(app).get(`/api/respond/${token}`).expect(200);
+    const afterReloads = opened();
+    await request(app).get(`/api/respond/${code}`).expect(200);
+    const afterCode = opened();
+    env.clock.advance(29 * 60_000);
+    await request(app).get(`/api/respond/${token}`).expect(200);
+    const within30Minutes = opened();
+    env.clock.advance(60_000);
+    await request(app).get(`/api/respond/${token}`).expect(200);
+
+    expect(afterReloads).toBe(1);
+    // The access code is another credential of the same case: its own visit.
+    expect(afterCode).toBe(2);
+    expect(within30Minutes).toBe(2);
+    expect(opened()).toBe(3);
+  });
+
   it('gives unknown, malformed, revoked and expired links the same 404 answer', async () => {
     const { app, env, links, token } = setup();
     const unknown = await request(app).get(`/api/respond/${'A'.repeat(32)}`);

@@ -8,6 +8,7 @@ import { type Db, migrate, openDatabase } from '../../server/db.js';
 import type { Deps, Logger } from '../../server/deps.js';
 import { createFielding } from '../../server/fieldings/service.js';
 import { type InstrumentRegistry, loadInstruments } from '../../server/instruments/registry.js';
+import { createValidationPool } from '../../server/instruments/validationPool.js';
 import { parseFrame } from '../../server/offices/frame.js';
 import { projectRoot } from '../../server/paths.js';
 import { createRepos } from '../../server/repos.js';
@@ -84,6 +85,7 @@ export function createTestEnv(
     clock,
     random: randomBytes,
     logger,
+    validation: createValidationPool({ threads: 1 }),
   };
   const app = createApp(deps);
   return {
@@ -93,6 +95,7 @@ export function createTestEnv(
     clock,
     app,
     close() {
+      void deps.validation.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },

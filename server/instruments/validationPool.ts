@@ -1,0 +1,174 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../errors.js';
+import type { Answers } from './answers.js';
+import type { CompletionVerdict } from './completion.js';
+import type { Instrument } from './registry.js';
+import type { ValidationJob, ValidationReply } from './validationWorker.js';
+
+/**
+ * Runs the SurveyJS half of a completion (completion.ts) in a few worker threads, so that building
+ * models (~40 ms each for the Phase I survey) never holds the event loop that answers every other
+ * respondent. Threads start on first use and are replaced when one fails or overruns its time.
+ */
+export type ValidationPool = {
+  judgeCompletion(instrument: Instrument, answers: Answers): Promise<CompletionVerdict>;
+  /** Jobs waiting for a thread and threads running, for tests and benchmarks. */
+  load(): { queued: number; running: number; threads: number };
+  close(): Promise<void>;
+};
+
+export type ValidationPoolOptions = {
+  threads: number;
+  /** A job running longer is stopped (its thread is replaced) and answered 503. */
+  jobTimeoutMs?: number;
+  /** Jobs beyond this many waiting are refused with 503 at once rather than queued without end. */
+  maxQueued?: number;
+};
+
+type Pending = {
+  job: ValidationJob;
+  instrument: Instrument;
+  resolve(v: CompletionVerdict): void;
+  reject(e: unknown): void;
+};
+type Thread = { worker: Worker; ready: boolean; sent: Set<string>; running?: Pending; timer?: NodeJS.Timeout };
+
+const busy = (message: string) =>
+  new AppError(503, 'server_busy', message, { retryAfterSeconds: 5 }, { 'Retry-After': '5' });
+
+/**
+ * The worker's entry: the compiled .js next to this file, or under the test runner (which runs
+ * the TypeScript sources) the .ts file loaded through tsx's loader.
+ */
+function spawnWorker(): Worker {
+  const here = fileURLToPath(import.meta.url);
+  const resourceLimits = { maxOldGenerationSizeMb: 256 };
+  if (here.endsWith('.js')) return new Worker(new URL('./validationWorker.js', import.meta.url), { resourceLimits });
+  // require.resolve finds tsx's CommonJS build; its loader must be registered from the ES module one.
+  const tsxApi = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  const tsx = pathToFileURL(tsxApi).href;
+  const entry = new URL('./validationWorker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, resourceLimits });
+}
+
+export function createValidationPool(options: ValidationPoolOptions): ValidationPool {
+  const { threads: size, jobTimeoutMs = 15_000, maxQueued = 200 } = options;
+  const threads = new Set<Thread>();
+  const queue: Pending[] = [];
+  let nextId = 1;
+  let closed = false;
+  // Threads that died before they were ready, in a row: a broken install, not a busy server.
+  let failedStarts = 0;
+
+  function finish(thread: Thread) {
+    clearTimeout(thread.timer);
+    thread.running = undefined;
+    thread.timer = undefined;
+  }
+
+  function retire(thread: Thread, failure: unknown) {
+    const running = thread.running;
+    finish(thread);
+    threads.delete(thread);
+    void thread.worker.terminate();
+    running?.reject(failure);
+    dispatch();
+  }
+
+  function startThread(): Thread {
+    const thread: Thread = { worker: spawnWorker(), ready: false, sent: new Set() };
+    threads.add(thread);
+    thread.worker.on('message', (message: ValidationReply | { ready: true }) => {
+      if ('ready' in message) {
+        thread.ready = true;
+        failedStarts = 0;
+        dispatch();
+        return;
+      }
+      const running = thread.running;
+      if (!running || running.job.id !== message.id) return;
+      finish(thread);
+      if ('verdict' in message) running.resolve(message.verdict);
+      else running.reject(new AppError(500, 'validation_failed', 'The answers could not be checked; try again.'));
+      dispatch();
+    });
+    thread.worker.on('error', () =>
+      retire(thread, new AppError(500, 'validation_failed', 'The answers could not be checked; try again.')),
+    );
+    thread.worker.on('exit', () => {
+      if (!threads.has(thread)) return;
+      if (!thread.ready && ++failedStarts >= 3) {
+        threads.delete(thread);
+        failedStarts = 0;
+        for (const pending of queue.splice(0)) {
+          pending.reject(new AppError(500, 'validation_unavailable', 'The answers cannot be checked right now.'));
+        }
+        return;
+      }
+      retire(thread, busy('The server restarted a validation thread; try again.'));
+    });
+    // Idle threads must not keep a CLI process or a test run alive.
+    thread.worker.unref();
+    return thread;
+  }
+
+  function run(thread: Thread, pending: Pending) {
+    const { instrument, job } = pending;
+    const key = `${instrument.key}#${instrument.contentHash}`;
+    const message: ValidationJob = { ...job, key, survey: thread.sent.has(key) ? undefined : instrument.survey };
+    thread.sent.add(key);
+    thread.running = pending;
+    thread.timer = setTimeout(
+      () => retire(thread, busy('Checking these answers took too long; try again in a moment.')),
+      jobTimeoutMs,
+    );
+    thread.worker.postMessage(message);
+  }
+
+  function dispatch() {
+    while (queue.length > 0) {
+      const idle = [...threads].find((t) => t.ready && !t.running);
+      if (idle) {
+        run(idle, queue.shift() as Pending);
+        continue;
+      }
+      const starting = [...threads].filter((t) => !t.ready).length;
+      if (threads.size < size && starting < queue.length) startThread();
+      return;
+    }
+  }
+
+  return {
+    judgeCompletion(instrument, answers) {
+      if (closed) return Promise.reject(busy('The server is shutting down; try again shortly.'));
+      if (queue.length >= maxQueued) {
+        return Promise.reject(busy('The server is checking many surveys at once; try again in a moment.'));
+      }
+      return new Promise<CompletionVerdict>((resolve, reject) => {
+        queue.push({ job: { id: nextId++, key: '', answers }, instrument, resolve, reject });
+        dispatch();
+      });
+    },
+    load: () => ({
+      queued: queue.length,
+      running: [...threads].filter((t) => t.running).length,
+      threads: threads.size,
+    }),
+    async close() {
+      closed = true;
+      for (const pending of queue.splice(0)) pending.reject(busy('The server is shutting down; try again shortly.'));
+      const all = [...threads];
+      threads.clear();
+      for (const t of all) {
+        clearTimeout(t.timer);
+        t.running?.reject(busy('The server is shutting down; try again shortly.'));
+      }
+      await Promise.all(all.map((t) => t.worker.terminate()));
+    },
+  };
+}

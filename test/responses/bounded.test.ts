@@ -1,0 +1,104 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chargedOfficeAnswers } from '../factories/answers.js';
+import { seedFielding, tokenOf } from '../support/app.js';
+import { openEnv } from './setup.js';
+
+/** The app on a real loopback port, so a slow request and a health check can overlap. */
+async function listen(app: ReturnType<typeof openEnv>['app']) {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+let closeServer: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await closeServer?.();
+  closeServer = undefined;
+});
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+}
+
+/** `GET /api/health` while `busy` is in flight, started once the busy request has reached the server. */
+async function healthDuring(base: string, busy: Promise<unknown>) {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const health = await timed(() => fetch(`${base}/api/health`));
+  await busy;
+  return health;
+}
+
+const bigBody = (keys: number) =>
+  JSON.stringify({
+    answers: Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, 1])),
+    page: 0,
+    revision: 0,
+  });
+
+describe('bounded work per request', () => {
+  it('answers a 30,000-key draft with 400 within 2 s while /api/health answers within 200 ms', async () => {
+    const env = openEnv();
+    const [link] = seedFielding(env);
+    const token = tokenOf(link as NonNullable<typeof link>);
+    const server = await listen(env.app);
+    closeServer = server.close;
+    const body = bigBody(30_000);
+    expect(body.length).toBeLessThan(env.config.limits.bodyBytes);
+
+    const save = timed(() =>
+      fetch(`${server.base}/api/respond/${token}/draft`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body,
+      }),
+    );
+    const health = await healthDuring(server.base, save);
+    const { ms, value: res } = await save;
+    const payload = await res.json();
+
+    expect(res.status).toBe(400);
+    expect(payload.error.code).toBe('invalid_answers');
+    expect(ms).toBeLessThan(2_000);
+    expect(health.value.status).toBe(200);
+    expect(health.ms).toBeLessThan(200);
+    // The problems are listed up to a limit, with the count of the rest, not 30,000 of them.
+    expect(payload.error.details.questions._answers.length).toBeLessThanOrEqual(201);
+    expect(payload.error.details.truncated).toBe(true);
+  });
+
+  it('keeps /api/health under 200 ms while four invalid completions are validated', async () => {
+    const env = openEnv();
+    const links = seedFielding(env, { offices: 4 });
+    const server = await listen(env.app);
+    closeServer = server.close;
+    // Valid in shape, so the instrument's own validation (a SurveyJS model) has to run: a required
+    // answer ("Other" text) is missing.
+    const answers = chargedOfficeAnswers({ b6_altchg_oth: undefined });
+    const completions = Promise.all(
+      links.map((link) =>
+        fetch(`${server.base}/api/respond/${tokenOf(link)}/complete`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ answers, revision: 0 }),
+        }),
+      ),
+    );
+    const samples: number[] = [];
+    const sampling = (async () => {
+      for (let i = 0; i < 8; i++) {
+        samples.push((await timed(() => fetch(`${server.base}/api/health`))).ms);
+      }
+    })();
+    const results = await completions;
+    await sampling;
+
+    expect(results.map((r) => r.status)).toEqual([422, 422, 422, 422]);
+    expect(Math.max(...samples)).toBeLessThan(200);
+  });
+});
