@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { createAccessThrottle } from './access/service.js';
 import { pingDatabase } from './db.js';
 import type { Deps } from './deps.js';
 import { AppError, createErrorHandler, notFoundHandler } from './errors.js';
@@ -41,7 +42,14 @@ export function createApp(deps: Deps) {
     pingDatabase(deps.db);
     res.json({ ok: true });
   });
-  const access = createRespondentAccess({ tokens: repos.tokens, limits: config.limits, clock });
+  const throttle = createAccessThrottle({
+    db: deps.db,
+    repo: repos.access,
+    limits: config.limits.throttle,
+    clock,
+    logger,
+  });
+  const access = createRespondentAccess({ tokens: repos.tokens, throttle, clock });
   app.use(respondentRoutes({ repos, instruments: deps.instruments, clock, validation: deps.validation }, access));
 
   app.use(notFoundHandler);

@@ -1,3 +1,4 @@
+import { accessCommands } from './cli/access.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, UsageError } from './cli/io.js';
@@ -27,6 +28,10 @@ Links and access codes
   token reissue --fielding <name> --office <office_id> --email <email> --links-out <file.csv>
       A reissued link continues the same response; the old link stops working.
 
+Access
+  access stats [--days <n>]          Failed link and code look-ups per day (all clients together) and
+                                     the client addresses whose failures are being slowed now.
+
 Instruments
   instruments list
   instruments check [files...]       Checks instrument files (default: every file in the instruments
@@ -45,7 +50,12 @@ const defaultIo: CliIo = {
   err: (t) => process.stderr.write(`${t}\n`),
 };
 
-const commands: Record<string, Command> = { ...fieldingCommands, ...tokenCommands, ...instrumentCommands };
+const commands: Record<string, Command> = {
+  ...fieldingCommands,
+  ...tokenCommands,
+  ...instrumentCommands,
+  ...accessCommands,
+};
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [noun, verb] = argv;

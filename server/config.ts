@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ThrottleLimits } from './access/service.js';
 import { projectRoot } from './paths.js';
 
 /**
@@ -27,9 +29,16 @@ const EnvSchema = z.object({
     .optional(),
   INSTRUMENTS_DIR: z.string().min(1).optional(),
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
+    .string()
     .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
   // Threads that run SurveyJS validation of completions off the event loop (see validationPool.ts).
   VALIDATION_THREADS: z
@@ -49,7 +58,8 @@ export type Config = Readonly<{
   publicUrl: string;
   instrumentsDir: string;
   clientDir: string;
-  trustProxy: boolean;
+  /** Express's `trust proxy`: false, a hop count, or the proxies' addresses and subnets. */
+  trustProxy: TrustProxy;
   logLevel: 'silent' | 'error' | 'info';
   validationThreads: number;
   limits: RespondentLimits;
@@ -58,22 +68,56 @@ export type Config = Readonly<{
 export type RespondentLimits = Readonly<{
   /** Largest JSON body accepted on any route (bytes). */
   bodyBytes: number;
-  /** Failed link look-ups allowed per client address per window before 429. */
-  failedLinkLookupsPerClient: number;
-  /** Failed access-code look-ups per client address per window (codes are shorter than links). */
-  failedCodeLookupsPerClient: number;
-  /** Failed access-code look-ups from all clients together per window: stops distributed guessing. */
-  failedCodeLookupsGlobal: number;
-  windowMs: number;
+  /** How failed look-ups of links and codes are slowed, per client address (server/access). */
+  throttle: ThrottleLimits;
 }>;
 
 export const defaultLimits: RespondentLimits = Object.freeze({
   bodyBytes: 512 * 1024,
-  failedLinkLookupsPerClient: 20,
-  failedCodeLookupsPerClient: 10,
-  failedCodeLookupsGlobal: 500,
-  windowMs: 15 * 60 * 1000,
+  // Codes are typed, so a respondent may mistype a few; links are pasted or clicked.
+  throttle: Object.freeze({
+    freeFailures: Object.freeze({ link: 20, code: 10 }),
+    baseDelayMs: 1000,
+    maxDelayMs: 15 * 60 * 1000,
+    forgetAfterMs: 60 * 60 * 1000,
+  }),
 });
+
+export type TrustProxy = false | number | string[];
+
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY in Express's `trust proxy` terms, or a message saying what is wrong. `true` is
+ * refused: it makes `req.ip` the leftmost X-Forwarded-For, which any client writes, so a guesser
+ * could rotate it past the throttle or name someone else's address to get them slowed.
+ */
+export function parseTrustProxy(value: string): TrustProxy | string {
+  const v = value.trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') {
+    return 'true would trust any X-Forwarded-For a client sends; give the number of proxies in front of Fieldkit (1 for one reverse proxy) or their addresses (e.g. loopback or 10.0.0.5)';
+  }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 10 ? hops : 'a hop count must be from 0 to 10';
+  }
+  const entries = v.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !TRUST_PROXY_NAMES.has(e) && !isAddressOrSubnet(e));
+  if (bad.length > 0) {
+    return `must be false, a number of proxies, or a comma-separated list of proxy addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal; not understood: ${bad.map((b) => JSON.stringify(b)).join(', ')}`;
+  }
+  return entries;
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export class ConfigError extends Error {}
 

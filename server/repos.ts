@@ -1,3 +1,4 @@
+import { createAccessRepo } from './access/repo.js';
 import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
@@ -14,6 +15,7 @@ export function createRepos(db: Db) {
     cases: createCaseRepo(db),
     tokens: createTokenRepo(db),
     responses: createResponseRepo(db),
+    access: createAccessRepo(db),
   };
 }
 

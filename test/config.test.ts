@@ -66,7 +66,7 @@ describe('parseConfig', () => {
         HOST: '127.0.0.1',
         SMTP_URL: 'smtps://mailer:secret@smtp.example.org:465',
         INSTRUMENTS_DIR: 'my-instruments',
-        TRUST_PROXY: '1',
+        TRUST_PROXY: '2',
         LOG_LEVEL: 'silent',
       },
       cwd,
@@ -76,7 +76,7 @@ describe('parseConfig', () => {
       host: '127.0.0.1',
       smtpUrl: 'smtps://mailer:secret@smtp.example.org:465',
       instrumentsDir: path.join(cwd, 'my-instruments'),
-      trustProxy: true,
+      trustProxy: 2,
       logLevel: 'silent',
     });
   });
@@ -89,12 +89,35 @@ describe('parseConfig', () => {
     ['PUBLIC_URL', 'not a url'],
     ['SMTP_URL', 'http://x'],
     ['TRUST_PROXY', 'yes'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', 'loopback, proxy.example.org'],
+    ['TRUST_PROXY', '11'],
     ['LOG_LEVEL', 'debug'],
     ['DATA_DIR', ''],
   ])('rejects %s=%j with a ConfigError that names the variable', (variable, value) => {
     const error = configErrorOf({ [variable]: value });
 
     expect(error.message).toMatch(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['1', 1],
+    ['loopback', ['loopback']],
+    [
+      '10.0.0.5, 192.168.0.0/16, ::1, fd00::/8, uniquelocal',
+      ['10.0.0.5', '192.168.0.0/16', '::1', 'fd00::/8', 'uniquelocal'],
+    ],
+  ])('reads TRUST_PROXY=%j as Express trust proxy %j', (value, expected) => {
+    expect(parseConfig({ TRUST_PROXY: value }, cwd).trustProxy).toEqual(expected);
+  });
+
+  it('refuses TRUST_PROXY=true, which would trust any X-Forwarded-For, and says what to give instead', () => {
+    expect(configErrorOf({ TRUST_PROXY: 'true' }).message).toMatch(
+      /TRUST_PROXY: true would trust any X-Forwarded-For .* \(1 for one reverse proxy\) or their addresses/,
+    );
   });
 
   it('reports every bad variable at once', () => {

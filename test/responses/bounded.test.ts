@@ -1,24 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { seedFielding, tokenOf } from '../support/app.js';
+import { listenOnLoopback } from '../support/loopback.js';
 import { openEnv } from './setup.js';
-
-/** The app on a real loopback port, so a slow request and a health check can overlap. */
-async function listen(app: ReturnType<typeof openEnv>['app']) {
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-let closeServer: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await closeServer?.();
-  closeServer = undefined;
-});
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
@@ -46,8 +30,7 @@ describe('bounded work per request', () => {
     const env = openEnv();
     const [link] = seedFielding(env);
     const token = tokenOf(link as NonNullable<typeof link>);
-    const server = await listen(env.app);
-    closeServer = server.close;
+    const server = await listenOnLoopback(env.app);
     const body = bigBody(30_000);
     expect(body.length).toBeLessThan(env.config.limits.bodyBytes);
 
@@ -75,8 +58,7 @@ describe('bounded work per request', () => {
   it('keeps /api/health under 200 ms while four invalid completions are validated', async () => {
     const env = openEnv();
     const links = seedFielding(env, { offices: 4 });
-    const server = await listen(env.app);
-    closeServer = server.close;
+    const server = await listenOnLoopback(env.app);
     // Valid in shape, so the instrument's own validation (a SurveyJS model) has to run: a required
     // answer ("Other" text) is missing.
     const answers = chargedOfficeAnswers({ b6_altchg_oth: undefined });

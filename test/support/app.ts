@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ThrottleLimits } from '../../server/access/service.js';
 import { createApp } from '../../server/app.js';
 import { type Config, defaultLimits, parseConfig, type RespondentLimits } from '../../server/config.js';
 import { type Db, migrate, openDatabase } from '../../server/db.js';
@@ -53,6 +54,10 @@ export type TestEnv = Deps & {
 export function createTestEnv(
   options: {
     limits?: Partial<RespondentLimits>;
+    /** Throttle settings over the defaults (free failures, delays). */
+    throttle?: Partial<ThrottleLimits>;
+    /** TRUST_PROXY as the environment would give it. */
+    trustProxy?: string;
     clientDir?: string;
     publicUrl?: string;
     instruments?: InstrumentRegistry;
@@ -72,8 +77,14 @@ export function createTestEnv(
     DATA_DIR: dir,
     PUBLIC_URL: options.publicUrl ?? 'http://fieldkit.test',
     LOG_LEVEL: 'silent',
+    ...(options.trustProxy === undefined ? {} : { TRUST_PROXY: options.trustProxy }),
   });
-  const config: Config = Object.freeze({ ...base, clientDir, limits: { ...defaultLimits, ...options.limits } });
+  const limits: RespondentLimits = {
+    ...defaultLimits,
+    ...options.limits,
+    throttle: { ...defaultLimits.throttle, ...options.throttle },
+  };
+  const config: Config = Object.freeze({ ...base, clientDir, limits });
   const db: Db = openDatabase(config.databaseFile);
   migrate(db);
   const logger = memoryLogger();
