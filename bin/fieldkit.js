@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The CLI is compiled TypeScript; `npm run build` (run by `npm start` and `npm run check`) produces it.
+// The CLI is compiled TypeScript; `npm run build` (run by `npm run check`, and by `npm start` when stale) produces it.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -1,14 +1,13 @@
 import { accessCommands } from './cli/access.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
-import { type CliIo, type Command, UsageError } from './cli/io.js';
+import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
 import { tokenCommands } from './cli/tokens.js';
 import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
 import { AppError } from './errors.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
-import { createRuntime } from './runtime.js';
 
 export type { CliIo } from './cli/io.js';
 
@@ -41,7 +40,9 @@ Instruments
                                      Every variable an export will have: label, type, codes, missing
                                      codes and the condition that shows it.
 
-Configuration comes from the environment (DATA_DIR, PUBLIC_URL, ...): see README.md.`;
+Configuration comes from the environment (DATA_DIR, PUBLIC_URL, ...): see README.md.
+The database is DATA_DIR/fieldkit.db, DATA_DIR taken from the current folder (default ./data) as the
+server does; only \`fielding create\` creates it, every other command needs it to exist.`;
 
 const defaultIo: CliIo = {
   env: process.env,
@@ -72,7 +73,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   }
   try {
-    command(rest, io, () => createRuntime({ ...io.env }, io.cwd));
+    command(rest, io, (options) => openRuntime(io, options));
     return 0;
   } catch (err) {
     if (
@@ -80,7 +81,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       err instanceof ConfigError ||
       err instanceof InstrumentError ||
       err instanceof InstrumentVersionError ||
-      err instanceof MigrationError
+      err instanceof MigrationError ||
+      err instanceof MissingDatabaseError
     ) {
       io.err(`fieldkit: ${err.message}`);
       return err instanceof UsageError ? 2 : 1;

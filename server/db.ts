@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrationsDir as defaultMigrationsDir } from './paths.js';
@@ -14,13 +14,38 @@ export type Db = Database.Database;
  * survey (a save every few seconds per active respondent) makes the cost irrelevant.
  */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') preparePrivateFiles(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  if (file !== ':memory:') tightenDatabaseFiles(file);
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;
+}
+
+/** The database and the files SQLite keeps beside it in WAL mode. */
+const databaseFiles = (file: string) => [file, `${file}-wal`, `${file}-shm`];
+
+/**
+ * The database holds contacts and confidential answers, so only its owner may read it, whatever the
+ * umask: a data folder we create is 0700 and the database file is created 0600 before SQLite opens
+ * it. SQLite creates -wal and -shm with the database file's mode, so they follow; files left by an
+ * older version are tightened too. A folder that already existed is the operator's choice and is
+ * left as it is.
+ */
+function preparePrivateFiles(file: string): void {
+  const dir = path.dirname(file);
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  }
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  tightenDatabaseFiles(file);
+}
+
+function tightenDatabaseFiles(file: string): void {
+  for (const f of databaseFiles(file)) if (existsSync(f)) chmodSync(f, 0o600);
 }
 
 /** A trivial query: proves the connection and file are usable (health checks). */

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError } from './config.js';
@@ -6,6 +7,21 @@ import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
 import { createRepos } from './repos.js';
 import { createRuntime } from './runtime.js';
+
+/** One sentence for why the server could not listen, with what to change. */
+function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
+  const address = `${host}:${port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `${address} is already in use (stop the other program or set PORT to another port).`;
+    case 'EACCES':
+      return `no permission to listen on ${address} (ports below 1024 need privileges; set PORT to 1024 or above).`;
+    case 'EADDRNOTAVAIL':
+      return `${host} is not an address of this machine (set HOST, or leave it unset to listen on all addresses).`;
+    default:
+      return `cannot listen on ${address} (${err.code ?? err.message}).`;
+  }
+}
 
 function start() {
   let deps: ReturnType<typeof createRuntime>;
@@ -25,7 +41,18 @@ function start() {
   }
   const { config, db, instruments } = deps;
   const app = createApp(deps);
-  const server = app.listen(config.port, config.host, () => {
+  const server = createServer(app);
+  // Without this, a port in use surfaces as a TypeError from server.address() in the callback.
+  const onListenError = (err: NodeJS.ErrnoException) => {
+    process.stderr.write(`fieldkit: cannot start: ${listenProblem(err, config.host, config.port)}\n`);
+    void deps.validation.close().finally(() => {
+      db.close();
+      process.exit(1);
+    });
+  };
+  server.once('error', onListenError);
+  server.listen(config.port, config.host, () => {
+    server.off('error', onListenError);
     const { port } = server.address() as AddressInfo;
     const fieldings = createRepos(db).fieldings.countFieldings();
     const lines = [
@@ -50,8 +77,11 @@ function start() {
   });
   const shutdown = () => {
     server.close(() => {
-      db.close();
-      process.exit(0);
+      // Validation threads may still hold a completion; they finish before the database goes.
+      void deps.validation.close().finally(() => {
+        db.close();
+        process.exit(0);
+      });
     });
   };
   process.on('SIGINT', shutdown);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -87,6 +87,55 @@ describe('openDatabase', () => {
 
     expect(db.name).toBe(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+});
+
+describe('openDatabase file modes', () => {
+  const mode = (file: string) => statSync(file).mode & 0o777;
+
+  /** The widest umask, so the modes are proven to be set by Fieldkit and not inherited. */
+  function permissiveUmask() {
+    const before = process.umask(0);
+    onTestFinished(() => {
+      process.umask(before);
+    });
+  }
+
+  it('creates the data folder 0700 and the database, -wal and -shm files 0600 whatever the umask', () => {
+    permissiveUmask();
+    const dir = path.join(tempDir(), 'data');
+    const file = path.join(dir, 'fieldkit.db');
+
+    const db = openDatabase(file);
+    onTestFinished(() => {
+      if (db.open) db.close();
+    });
+    migrate(db);
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'probe', 'now')").run();
+
+    expect(mode(dir).toString(8)).toBe('700');
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(mode(f).toString(8), f).toBe('600');
+  });
+
+  it('tightens database files left readable by others, but leaves an existing folder as it is', () => {
+    permissiveUmask();
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    const file = path.join(dir, 'fieldkit.db');
+    openDatabase(file).close();
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+      writeFileSync(f, '', { flag: 'a' });
+      chmodSync(f, 0o644);
+    }
+
+    const db = openDatabase(file);
+    onTestFinished(() => {
+      if (db.open) db.close();
+    });
+    db.exec('CREATE TABLE probe (x)');
+
+    expect(mode(dir).toString(8)).toBe('755');
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(mode(f).toString(8), f).toBe('600');
   });
 });
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,6 +78,18 @@ describe('npm start (dist/server/index.js)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('fieldkit: cannot start.');
     expect(result.stderr).toMatch(/broken\.json:4:3: not valid JSON/);
+  });
+
+  it('refuses a port already in use with exit code 1 and one line naming the address', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => blocker.close());
+    const port = (blocker.address() as { port: number }).port;
+    const result = await run(serverEntry, [], { DATA_DIR: tempDir(), PORT: String(port), HOST: '127.0.0.1' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `fieldkit: cannot start: 127.0.0.1:${port} is already in use (stop the other program or set PORT to another port).\n`,
+    );
   });
 
   it('refuses to start with a bad setting, naming it', async () => {

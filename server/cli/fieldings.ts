@@ -76,7 +76,7 @@ export const fieldingCommands: Record<string, Command> = {
     const closesAt = parseDate(values.closes);
     const offices = readFrame(io, v.frame as string);
     const links = linksWriter(io, v['links-out'] as string);
-    const deps = runtime();
+    const deps = runtime({ create: true });
     const repos = createRepos(deps.db);
     try {
       const result = createFielding(

@@ -13,7 +13,7 @@ import {
   loadInstruments,
 } from '../instruments/registry.js';
 import { changedVersionProblems } from '../instruments/versions.js';
-import { type CliIo, type Command, resolveFrom, UsageError, withRuntime } from './io.js';
+import { announceDatabase, type CliIo, type Command, resolveFrom, UsageError } from './io.js';
 
 function instrumentFiles(io: CliIo, positionals: string[]): string[] {
   if (positionals.length > 0) return positionals.map((f) => resolveFrom(io, f));
@@ -29,6 +29,7 @@ function versionProblems(io: CliIo, instruments: Instrument[]): string[] {
   const { databaseFile } = parseConfig(io.env, io.cwd);
   if (!existsSync(databaseFile)) return [];
   const db = openDatabase(databaseFile);
+  announceDatabase(io, databaseFile);
   try {
     // A database older than the version table has recorded no hashes yet: nothing to compare.
     return hasTable(db, 'instrument_versions') ? changedVersionProblems(db, createInstrumentRegistry(instruments)) : [];
@@ -38,12 +39,11 @@ function versionProblems(io: CliIo, instruments: Instrument[]): string[] {
 }
 
 export const instrumentCommands: Record<string, Command> = {
-  'instruments list'(_args, io, runtime) {
-    withRuntime(runtime, (deps) => {
-      for (const i of deps.instruments.all()) {
-        io.out(`${i.key}\t${i.meta.mode}\t${i.meta.estimatedMinutes} min\t${i.meta.title}`);
-      }
-    });
+  // Reads the instruments folder only: listing needs no database and must not create one.
+  'instruments list'(_args, io) {
+    for (const i of loadInstruments(parseConfig(io.env, io.cwd).instrumentsDir).all()) {
+      io.out(`${i.key}\t${i.meta.mode}\t${i.meta.estimatedMinutes} min\t${i.meta.title}`);
+    }
   },
 
   'instruments check'(args, io) {

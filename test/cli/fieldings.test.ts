@@ -310,8 +310,9 @@ describe('fieldkit fielding create', () => {
 });
 
 describe('fieldkit fielding list', () => {
-  it('says there are none yet in a new data folder', async () => {
+  it('says there are none yet in a data folder whose database has no fieldings', async () => {
     const ws = workspace();
+    ws.database().close();
 
     expect(await ws.run('fielding', 'list')).toEqual({ code: 0, out: 'No fieldings yet.', err: '' });
   });

@@ -46,15 +46,23 @@ export function workspace(envOverrides: Record<string, string> = {}) {
   const env = { DATA_DIR: dir, PUBLIC_URL, LOG_LEVEL: 'silent', ...envOverrides };
   const databaseFile = path.join(dir, 'fieldkit.db');
 
+  /** The `fieldkit: database <file>` lines, kept apart from the other stderr output tests compare. */
+  const opened: string[] = [];
+
   return {
     dir,
     env,
     databaseFile,
+    opened,
     file: (name: string) => path.join(dir, name),
     async run(...argv: string[]): Promise<CliResult> {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await main(argv, { env, cwd: dir, out: (t) => out.push(t), err: (t) => err.push(t) });
+      const toErr = (t: string) => {
+        if (t.startsWith('fieldkit: database ')) opened.push(t.slice('fieldkit: database '.length));
+        else err.push(t);
+      };
+      const code = await main(argv, { env, cwd: dir, out: (t) => out.push(t), err: toErr });
       return { code, out: out.join('\n'), err: err.join('\n') };
     },
     writeFrame(name: string, csv: string): string {
