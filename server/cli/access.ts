@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createRepos } from '../repos.js';
-import { type Command, UsageError, withRuntime } from './io.js';
+import { type Command, UsageError } from './io.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -11,7 +11,8 @@ export const accessCommands: Record<string, Command> = {
     if (!/^\d{1,3}$/.test(values.days) || Number(values.days) < 1) {
       throw new UsageError(`--days must be a whole number of days from 1 to 999, not "${values.days}".`);
     }
-    withRuntime(runtime, (deps) => {
+    const deps = runtime();
+    try {
       const { access } = createRepos(deps.db);
       const nowMs = deps.clock().getTime();
       const since = new Date(nowMs - (Number(values.days) - 1) * DAY_MS).toISOString().slice(0, 10);
@@ -26,6 +27,8 @@ export const accessCommands: Record<string, Command> = {
         io.out(`  ${b.client}  ${b.kind}  ${b.failures} failures, next try in ${wait} s`);
       }
       io.out('Valid links and codes are served to every client, waiting or not.');
-    });
+    } finally {
+      deps.db.close();
+    }
   },
 };
