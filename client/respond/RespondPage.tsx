@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type FinishState, loadRespondState, type OpenRespondState } from './api.js';
+import { sessionBackupStore } from './draftBackup.js';
 import type { StopReason } from './draftSync.js';
 import { SurveyView } from './SurveyView.js';
 import {
@@ -36,6 +37,8 @@ export function RespondPage({ credential, onLinkNotValid }: RespondPageProps) {
     const result = await loadRespondState(credential);
     if (result.ok) {
       const state = result.value;
+      // A closed response takes no more answers: a copy kept for a reload has nothing left to restore.
+      if (state.status !== 'open') sessionBackupStore(credential).write(undefined);
       if (state.status === 'open') setView({ kind: 'open', state });
       else if (state.status === 'completed') setView({ kind: 'already_completed', submittedAt: state.submittedAt });
       else setView({ kind: 'already_declined' });

@@ -2,8 +2,10 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SurveyModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import { completeResponse, declineResponse, type FinishState, type OpenRespondState, saveDraft } from './api.js';
+import { restoreDraft, sessionBackupStore } from './draftBackup.js';
 import { type CompleteOutcome, DraftSync, type SaveStatus, type StopReason } from './draftSync.js';
 import { Layout } from './Layout.js';
+import type { Answers } from './merge.js';
 import { type ConflictItem, ConflictNotice, ErrorSummary, ProblemNotice, SaveIndicator } from './notices.js';
 import {
   applyAnswers,
@@ -33,7 +35,12 @@ const SUBMIT_CONFLICT =
 const DECLINE_FAILED = 'We could not record your answer just now. Please try again in a moment.';
 
 export function SurveyView({ credential, state, onFinished, onStopped }: SurveyViewProps) {
-  const [model] = useState<SurveyModel>(() => buildSurveyModel(state));
+  const [backup] = useState(() => sessionBackupStore(credential));
+  // Answers this tab had not got onto the server before a reload come back over the server's draft.
+  const [restored] = useState(() => restoreDraft(state, backup.read()));
+  const [model] = useState<SurveyModel>(() =>
+    buildSurveyModel({ ...state, answers: restored.answers, page: restored.page }),
+  );
   // SurveyJS re-renders itself from the model; status and notice changes here must not re-render it.
   const survey = useMemo(() => <Survey model={model} />, [model]);
   const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
@@ -47,6 +54,14 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
   useEffect(() => {
     let applyingRemote = false;
     let busy = false;
+    const onConflicts = (keys: string[], theirs: Answers) => {
+      const found = keys.map((key) => ({
+        key,
+        title: titleForKey(model, key),
+        theirs: describeAnswer(model, key, theirs[key]),
+      }));
+      setConflicts((shown) => [...shown.filter((item) => !keys.includes(item.key)), ...found]);
+    };
     const sync = new DraftSync(
       {
         saveDraft: (body) => saveDraft(credential, body),
@@ -62,21 +77,18 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
             applyingRemote = false;
           }
         },
+        keepBackup: backup.write,
       },
       {
         onStatus: setStatus,
-        onConflicts: (keys, theirs) => {
-          const found = keys.map((key) => ({
-            key,
-            title: titleForKey(model, key),
-            theirs: describeAnswer(model, key, theirs[key]),
-          }));
-          setConflicts((shown) => [...shown.filter((item) => !keys.includes(item.key)), ...found]);
-        },
+        onConflicts,
         onStopped: (reason) => finishHandlers.current.onStopped(reason),
       },
-      { answers: state.answers, page: state.page, revision: state.revision },
+      { answers: state.answers, page: state.page, revision: state.revision, unconfirmed: restored.unconfirmed },
     );
+    if (restored.conflicts.length > 0) onConflicts(restored.conflicts, state.answers);
+    // Restored answers the server does not hold yet go out at once.
+    sync.saveNow();
 
     const handleOutcome = (outcome: CompleteOutcome) => {
       switch (outcome.kind) {
@@ -179,7 +191,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       window.removeEventListener('beforeunload', warnIfUnsaved);
       sync.dispose();
     };
-  }, [model, credential, state]);
+  }, [model, credential, state, backup, restored]);
 
   const openError = (item: ServerErrorItem) => {
     if (item.question && openQuestionPage(model, item.question)) item.question.focus(true);

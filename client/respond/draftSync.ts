@@ -1,4 +1,5 @@
 import type { ApiResult, DraftBody, FinishState, RemoteDraft, Saved } from './api.js';
+import { type DraftBackup, isOwnAnswer } from './draftBackup.js';
 import { type Answers, answersEqual, mergeAnswers } from './merge.js';
 
 /**
@@ -18,6 +19,8 @@ export interface SyncHost {
   readLocal(): { answers: Answers; page: number };
   /** Show merged answers; must not report them back as a change of the person's own. */
   applyMerged(answers: Answers): void;
+  /** Keep (or, with undefined, drop) the copy of what the server has not acknowledged yet. */
+  keepBackup?(backup: DraftBackup | undefined): void;
 }
 
 export type SaveStatus =
@@ -75,15 +78,20 @@ export class DraftSync {
   private lastStatus: SaveStatus['kind'] = 'idle';
   private conflictsWhileCompleting: string[] = [];
   private idleWaiters: Array<() => void> = [];
+  /** The answers of the save in flight. */
+  private sending: Answers | undefined;
+  /** Answers sent in a save whose reply never came (network failure, or a reload cut it off). */
+  private unconfirmed: Answers | undefined;
 
   constructor(
     private readonly transport: SyncTransport,
     private readonly host: SyncHost,
     private readonly events: SyncEvents,
-    initial: { answers: Answers; page: number; revision: number },
+    initial: { answers: Answers; page: number; revision: number; unconfirmed?: Answers | undefined },
     options: Partial<SyncOptions> = {},
   ) {
     this.base = initial.answers;
+    this.unconfirmed = initial.unconfirmed;
     this.revision = initial.revision;
     this.savedPage = initial.page;
     this.options = { ...DEFAULTS, ...options };
@@ -92,12 +100,14 @@ export class DraftSync {
   /** An answer changed: save once the person pauses. */
   noteChange(): void {
     if (this.stopped || this.completing) return;
+    this.backUp();
     this.startTimer(this.options.debounceMs);
   }
 
   /** Save now (page change, page hidden); a pending debounce or retry wait is skipped. */
   saveNow(): void {
     if (this.stopped || this.completing) return;
+    this.backUp();
     this.clearTimer();
     this.pump();
   }
@@ -130,6 +140,7 @@ export class DraftSync {
         const result = await this.transport.complete({ answers, revision: this.revision });
         if (result.ok) {
           this.dispose();
+          this.host.keepBackup?.(undefined);
           return { kind: 'finished', state: result.value };
         }
         const { failure } = result;
@@ -154,6 +165,8 @@ export class DraftSync {
 
   private stop(reason: StopReason): void {
     this.dispose();
+    // Nothing can be saved any more, so nothing is worth restoring after a reload.
+    this.host.keepBackup?.(undefined);
     this.events.onStopped(reason);
   }
 
@@ -182,13 +195,19 @@ export class DraftSync {
     this.inFlight = true;
     this.sendAgain = false;
     this.setStatus({ kind: 'saving' });
+    this.sending = local.answers;
+    this.backUp();
     const result = await this.transport.saveDraft({
       answers: local.answers,
       page: local.page,
       revision: this.revision,
     });
     this.inFlight = false;
-    if (!this.stopped) this.handleSaveResult(result, local);
+    this.sending = undefined;
+    if (!this.stopped) {
+      this.handleSaveResult(result, local);
+      this.backUp();
+    }
     if (this.sendAgain && !this.stopped && !this.completing) {
       this.clearTimer();
       this.pump();
@@ -202,6 +221,8 @@ export class DraftSync {
       this.base = sent.answers;
       this.savedPage = sent.page;
       this.revision = result.value.revision;
+      // A lost save based on an older revision can no longer be stored: the revision lock refuses it.
+      this.unconfirmed = undefined;
       this.failures = 0;
       this.setStatus({ kind: 'saved', savedAt: result.value.savedAt });
       return;
@@ -220,6 +241,8 @@ export class DraftSync {
         return;
       case 'too_many_requests':
       case 'unavailable': {
+        // No reply does not mean the server did not store it.
+        if (failure.kind === 'unavailable') this.unconfirmed = sent.answers;
         this.failures += 1;
         const backoff = Math.min(this.options.retryMaxMs, this.options.retryInitialMs * 2 ** (this.failures - 1));
         const asked = failure.kind === 'too_many_requests' ? (failure.retryAfterSeconds ?? 0) * 1000 : 0;
@@ -240,16 +263,36 @@ export class DraftSync {
   /** Merge a colleague's newer draft into what the person sees; returns the conflicting keys. */
   private absorbRemote(remote: RemoteDraft): string[] {
     const local = this.host.readLocal().answers;
-    const { merged, conflicts } = mergeAnswers(this.base, local, remote.answers);
+    const { merged, conflicts: bothChanged } = mergeAnswers(this.base, local, remote.answers);
+    // The server holding this device's own lost save is not a colleague's answer.
+    const conflicts = bothChanged.filter((key) => !isOwnAnswer(key, remote.answers, this.unconfirmed));
+    this.unconfirmed = undefined;
     this.base = remote.answers;
     this.savedPage = remote.page;
     this.revision = remote.revision;
     if (!answersEqual(merged, local)) this.host.applyMerged(merged);
+    this.backUp();
     if (conflicts.length > 0) {
       if (this.completing) this.conflictsWhileCompleting = conflicts;
       this.events.onConflicts(conflicts, remote.answers);
     }
     return conflicts;
+  }
+
+  /**
+   * Every change is copied to the backup at once: the page can go away (reload, tab switch on a
+   * phone) before the debounce ends or while an earlier save is still on its way.
+   */
+  private backUp(): void {
+    if (!this.host.keepBackup || this.stopped) return;
+    const local = this.host.readLocal();
+    const sent = this.sending ?? this.unconfirmed;
+    const unsaved = !answersEqual(local.answers, this.base) || local.page !== this.savedPage;
+    this.host.keepBackup(
+      unsaved || sent
+        ? { base: this.base, answers: local.answers, page: local.page, ...(sent ? { sent } : {}) }
+        : undefined,
+    );
   }
 
   private startTimer(ms: number): void {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiResult, DraftBody, FinishState, Saved } from '../../client/respond/api.js';
+import type { DraftBackup } from '../../client/respond/draftBackup.js';
 import { DraftSync, type SaveStatus, type StopReason } from '../../client/respond/draftSync.js';
 import type { Answers } from '../../client/respond/merge.js';
 
@@ -39,13 +40,19 @@ function fakeTransport() {
   };
 }
 
-function setup(initial: { answers?: Answers; page?: number; revision?: number } = {}) {
-  const start = { answers: initial.answers ?? {}, page: initial.page ?? 0, revision: initial.revision ?? 1 };
+function setup(initial: { answers?: Answers; page?: number; revision?: number; unconfirmed?: Answers } = {}) {
+  const start = {
+    answers: initial.answers ?? {},
+    page: initial.page ?? 0,
+    revision: initial.revision ?? 1,
+    unconfirmed: initial.unconfirmed,
+  };
   const local = { answers: structuredClone(start.answers), page: start.page };
   const statuses: SaveStatus[] = [];
   const conflicts: Array<{ keys: string[]; theirs: Answers }> = [];
   const stops: StopReason[] = [];
   const applied: Answers[] = [];
+  const backups: Array<DraftBackup | undefined> = [];
   const fake = fakeTransport();
   const sync = new DraftSync(
     fake.transport,
@@ -55,6 +62,7 @@ function setup(initial: { answers?: Answers; page?: number; revision?: number } 
         applied.push(answers);
         local.answers = structuredClone(answers);
       },
+      keepBackup: (backup) => backups.push(structuredClone(backup)),
     },
     {
       onStatus: (status) => statuses.push(status),
@@ -68,7 +76,7 @@ function setup(initial: { answers?: Answers; page?: number; revision?: number } 
     local.answers = { ...local.answers, [key]: value };
     sync.noteChange();
   };
-  return { sync, local, statuses, conflicts, stops, applied, answer, ...fake };
+  return { sync, local, statuses, conflicts, stops, applied, backups, answer, ...fake };
 }
 
 const saved = (revision: number, savedAt = '2026-03-02T10:42:00Z'): ApiResult<Saved> => ({
@@ -327,5 +335,122 @@ describe('DraftSync.complete', () => {
     await settle();
     completions[0]?.reply.resolve({ ok: false, failure: { kind: 'closed', status: 'declined' } });
     await expect(outcome).resolves.toEqual({ kind: 'stopped', reason: 'declined' });
+  });
+});
+
+describe('DraftSync backup for a reload', () => {
+  it('copies every change at once, with the answers of the save in flight, and drops the copy once saved', async () => {
+    const { sync, answer, drafts, backups } = setup({ answers: { consent: 1 } });
+    answer('b6_altchg_oth', 'Witness');
+    expect(backups.at(-1)).toEqual({
+      base: { consent: 1 },
+      answers: { consent: 1, b6_altchg_oth: 'Witness' },
+      page: 0,
+    });
+    sync.saveNow();
+    await settle();
+    // Typed while the save is on its way: a reload now must not lose it.
+    answer('b6_altchg_oth', 'Witness tampering');
+    expect(backups.at(-1)).toEqual({
+      base: { consent: 1 },
+      answers: { consent: 1, b6_altchg_oth: 'Witness tampering' },
+      page: 0,
+      sent: { consent: 1, b6_altchg_oth: 'Witness' },
+    });
+    drafts[0]?.reply.resolve(saved(2));
+    await settle();
+    expect(backups.at(-1)).toEqual({
+      base: { consent: 1, b6_altchg_oth: 'Witness' },
+      answers: { consent: 1, b6_altchg_oth: 'Witness tampering' },
+      page: 0,
+    });
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(drafts[1]?.body.answers).toEqual({ consent: 1, b6_altchg_oth: 'Witness tampering' });
+    drafts[1]?.reply.resolve(saved(3));
+    await settle();
+    expect(backups.at(-1)).toBeUndefined();
+  });
+
+  it('drops the copy when the response is completed', async () => {
+    const { sync, answer, completions, backups } = setup({ revision: 2 });
+    answer('a1_role', 1);
+    expect(backups.at(-1)).toBeDefined();
+    const outcome = sync.complete();
+    await settle();
+    completions[0]?.reply.resolve({ ok: true, value: { status: 'completed', submittedAt: '2026-03-02T11:00:00Z' } });
+    await outcome;
+    expect(backups.at(-1)).toBeUndefined();
+  });
+
+  it('drops the copy when a colleague completed the response meanwhile', async () => {
+    const { sync, answer, drafts, backups } = setup();
+    answer('a1_role', 1);
+    expect(backups.at(-1)).toBeDefined();
+    sync.saveNow();
+    await settle();
+    drafts[0]?.reply.resolve({ ok: false, failure: { kind: 'closed', status: 'completed' } });
+    await settle();
+    expect(backups.at(-1)).toBeUndefined();
+  });
+});
+
+describe("DraftSync and this device's own saves whose reply was lost", () => {
+  it('does not report a conflict when the 409 carries the save a reload cut off', async () => {
+    // The page before the reload sent "Witness"; it reached the server after this page loaded.
+    const { sync, drafts, local, conflicts } = setup({
+      answers: { consent: 1 },
+      revision: 4,
+      unconfirmed: { consent: 1, b6_altchg_oth: 'Witness' },
+    });
+    local.answers = { consent: 1, b6_altchg_oth: 'Witness tampering' };
+    sync.saveNow();
+    await settle();
+    drafts[0]?.reply.resolve({
+      ok: false,
+      failure: { kind: 'stale', remote: { answers: { consent: 1, b6_altchg_oth: 'Witness' }, page: 3, revision: 5 } },
+    });
+    await settle();
+    expect(conflicts).toEqual([]);
+    expect(drafts[1]?.body).toEqual({
+      answers: { consent: 1, b6_altchg_oth: 'Witness tampering' },
+      page: 0,
+      revision: 5,
+    });
+  });
+
+  it('does not report a conflict when a save that seemed to fail had reached the server', async () => {
+    const { sync, answer, drafts, conflicts } = setup({ answers: { a2_years: 1 }, revision: 4 });
+    answer('a2_years', 12);
+    sync.saveNow();
+    await settle();
+    drafts[0]?.reply.resolve({ ok: false, failure: { kind: 'unavailable' } });
+    await settle();
+    answer('a2_years', 15);
+    sync.saveNow();
+    await settle();
+    drafts[1]?.reply.resolve({
+      ok: false,
+      failure: { kind: 'stale', remote: { answers: { a2_years: 12 }, page: 0, revision: 5 } },
+    });
+    await settle();
+    expect(conflicts).toEqual([]);
+    expect(drafts[2]?.body).toEqual({ answers: { a2_years: 15 }, page: 0, revision: 5 });
+  });
+
+  it("still reports a colleague's different answer", async () => {
+    const { sync, drafts, local, conflicts } = setup({
+      answers: { consent: 1 },
+      revision: 4,
+      unconfirmed: { consent: 1, b6_altchg_oth: 'Witness' },
+    });
+    local.answers = { consent: 1, b6_altchg_oth: 'Witness tampering' };
+    sync.saveNow();
+    await settle();
+    drafts[0]?.reply.resolve({
+      ok: false,
+      failure: { kind: 'stale', remote: { answers: { consent: 1, b6_altchg_oth: 'Fraud' }, page: 3, revision: 5 } },
+    });
+    await settle();
+    expect(conflicts.map((c) => c.keys)).toEqual([['b6_altchg_oth']]);
   });
 });
