@@ -6,8 +6,8 @@ import { chargedOfficeAnswers } from '../test/factories/answers.js';
 
 /**
  * `GET /api/health` of a server in its own process, idle (the baseline) and while four completions
- * that need the SurveyJS model and one 30,000-key draft save (~380 KB) are kept in flight without
- * pause. Completions are validated in worker threads and draft checks are linear and capped, so the
+ * that need the SurveyJS model, one 30,000-key draft save (~380 KB, refused before parsing) and one
+ * 10,000-key save (the most keys that are parsed and checked) are kept in flight without pause. Completions are validated in worker threads and draft checks are linear and capped, so the
  * loaded latency stays within a small multiple of the idle one: `vitest bench` prints the ratio and
  * the max/p99 columns; the server's own event-loop delay under load is printed at the end.
  */
@@ -25,11 +25,15 @@ const nextLine = () =>
 
 // Valid in shape, so the instrument's own validation must run; one required "Other" text is missing: 422.
 const completionBody = JSON.stringify({ answers: chargedOfficeAnswers({ b6_altchg_oth: undefined }), revision: 0 });
-const bigSaveBody = JSON.stringify({
-  answers: Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [`k${i}`, 1])),
-  page: 0,
-  revision: 0,
-});
+const saveOf = (keys: number) =>
+  JSON.stringify({
+    answers: Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, 1])),
+    page: 0,
+    revision: 0,
+  });
+// Refused from the raw bytes (too many keys), and the largest save that is parsed and checked.
+const bigSaveBody = saveOf(30_000);
+const largestCheckedSaveBody = saveOf(10_000);
 
 /** Sends the request again as soon as it answers, until the loaded benchmark ends. */
 function keepInFlight(path: string, method: string, body: string, expected: number) {
@@ -52,6 +56,7 @@ async function startLoad() {
   await nextLine();
   for (const token of tokens.slice(0, 4)) keepInFlight(`/api/respond/${token}/complete`, 'POST', completionBody, 422);
   keepInFlight(`/api/respond/${tokens[4]}/draft`, 'PUT', bigSaveBody, 400);
+  keepInFlight(`/api/respond/${tokens[4]}/draft`, 'PUT', largestCheckedSaveBody, 400);
 }
 
 async function health() {
@@ -84,7 +89,7 @@ describe('GET /api/health latency', () => {
   bench('idle (baseline)', health, { time: 2000 });
 
   bench(
-    'while 4 completions and a 30,000-key save are in flight',
+    'while 4 completions, a 30,000-key and a 10,000-key save are in flight',
     async () => {
       await startLoad();
       await health();

@@ -103,17 +103,34 @@ export function characterCount(s: string): number {
   return n;
 }
 
+/** What `scanJson` found wrong with a JSON text, before any parsing. */
+export type JsonShapeProblem = { problem: 'depth' | 'keys'; key: string | undefined };
+
 /**
- * Where a JSON text first nests deeper than `limit`, found by one pass over its bytes without
- * parsing it: undefined when it never does. `key` is the last object key seen at depth 2, which in
- * an answers body (`{"answers": {"<question>": …}}`) names the question.
+ * One pass over the bytes of a JSON text, without parsing it: the first place where it nests
+ * deeper than `maxDepth`, or where one object holds more than `maxKeys` keys; undefined when
+ * neither happens. Both bound the work of `JSON.parse` and of every later check (a body of 30,000
+ * keys costs tens of milliseconds to parse, all on the event loop). `key` is the last object key
+ * seen at depth 2, which in an answers body (`{"answers": {"<question>": …}}`) names the question.
+ * The bytes are assumed to be JSON; anything else is left for the parser to refuse.
  */
-export function tooDeepJson(bytes: Uint8Array, limit: number): { key: string | undefined } | undefined {
+export function scanJson(
+  bytes: Uint8Array,
+  limits: { maxDepth: number; maxKeys: number },
+): JsonShapeProblem | undefined {
+  const { maxDepth, maxKeys } = limits;
+  // Per open container: is it an object, and how many keys it has so far.
+  const isObject = new Uint8Array(maxDepth + 2);
+  const keyCounts = new Uint32Array(maxDepth + 2);
   let depth = 0;
   let inString = false;
   let stringStart = 0;
   let expectKey = false;
   let key: [number, number] | undefined;
+  const found = (problem: JsonShapeProblem['problem']): JsonShapeProblem => ({
+    problem,
+    key: key && Buffer.from(bytes.subarray(key[0], key[1])).toString('utf8'),
+  });
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (inString) {
@@ -121,23 +138,27 @@ export function tooDeepJson(bytes: Uint8Array, limit: number): { key: string | u
         i++; // backslash: skip the escaped byte
       else if (b === 0x22) {
         inString = false;
-        if (expectKey && depth === 2) key = [stringStart, i];
+        if (expectKey) {
+          if (depth === 2) key = [stringStart, i];
+          keyCounts[depth] = (keyCounts[depth] ?? 0) + 1;
+          if ((keyCounts[depth] ?? 0) > maxKeys) return found('keys');
+        }
         expectKey = false;
       }
     } else if (b === 0x22) {
       inString = true;
       stringStart = i + 1;
-    } else if (b === 0x7b || b === 0x2c) {
-      // After "{" or "," inside an object comes a key; inside an array "," is harmless here since
-      // only strings at depth 2 that follow it are taken, and array items are never keys.
-      if (b === 0x7b) depth++;
-      expectKey = true;
-      if (depth > limit) return { key: key && Buffer.from(bytes.subarray(key[0], key[1])).toString('utf8') };
-    } else if (b === 0x5b) {
+    } else if (b === 0x7b || b === 0x5b) {
       depth++;
-      expectKey = false;
-      if (depth > limit) return { key: key && Buffer.from(bytes.subarray(key[0], key[1])).toString('utf8') };
-    } else if (b === 0x5d || b === 0x7d) depth--;
+      if (depth > maxDepth) return found('depth');
+      isObject[depth] = b === 0x7b ? 1 : 0;
+      keyCounts[depth] = 0;
+      expectKey = b === 0x7b;
+    } else if (b === 0x2c) {
+      expectKey = isObject[depth] === 1;
+    } else if (b === 0x5d || b === 0x7d) {
+      depth--;
+    }
   }
   return undefined;
 }
