@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameRow } from '../factories/frame.js';
+import { mulberry32 } from '../factories/random.js';
 import { seedFielding, tokenOf } from '../support/app.js';
 import { type BrowserHarness, startBrowserHarness } from './harness.js';
 import { choose, fillItems, next, questionShown, rateRows, tick, titleOf, typeNumber, WAIT } from './phase1Driver.js';
@@ -13,18 +14,6 @@ import { choose, fillItems, next, questionShown, rateRows, tick, titleOf, typeNu
  * reloads the page once while a save is still on its way. The delays come from a seeded generator:
  * the seed is in every failure message, and SLOWNET_SEED=<seed> replays the same delays.
  */
-
-/** mulberry32: small, seedable and good enough to spread delays. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const seed = process.env.SLOWNET_SEED ? Number(process.env.SLOWNET_SEED) : randomInt(2 ** 31);
 const MIN_DELAY_MS = 100;
@@ -96,7 +85,7 @@ describe('respondent on a slow network', { timeout: 180_000 }, () => {
     if (!link) throw new Error('no link issued');
     const context = await h.browser.newContext();
     const page = await context.newPage();
-    const network = await slowDown(page, seededRandom(seed));
+    const network = await slowDown(page, mulberry32(seed));
     try {
       await page.goto(`${h.baseUrl}/s/${tokenOf(link)}`);
       await questionShown(page, 'consent');

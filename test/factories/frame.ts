@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCsv, toCsv } from '../../server/csv.js';
 import { defaultStratum, OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from '../../server/offices/frame.js';
+import { mulberry32 } from './random.js';
 
 /**
  * Synthetic sampling frames for tests, demos and benchmarks. Offices are built from the real county
@@ -230,16 +231,4 @@ function pick<T>(items: readonly T[], random: () => number): T {
   const item = items[Math.floor(random() * items.length)];
   if (item === undefined) throw new Error('cannot pick from an empty list');
   return item;
-}
-
-/** mulberry32: tiny, fast and good enough for test data; not for anything secret. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
