@@ -32,6 +32,11 @@ Access
                                      the client addresses whose failures are being slowed now.
 
 Instruments
+  instruments import <survey.json> --id <id> [--out <file>] [--previous <instrument.json>]
+                     [--version <v>] [--title <text>] [--mode self|interviewer]
+      Wraps a plain SurveyJS JSON (as SurveyJS Creator saves it) into an instrument file with a
+      variable map: a variable name per question and a numeric code per choice value. With
+      --previous, the names and codes of that version are kept. Prints the file without --out.
   instruments list
   instruments check [files...]       Checks instrument files (default: every file in the instruments
                                      folder) and, where a database exists, that versions with responses

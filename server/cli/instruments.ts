@@ -1,17 +1,22 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Model } from 'survey-core';
 import { buildCodebook } from '../codebook/build.js';
 import { codebookHtml, codebookMarkdown } from '../codebook/render.js';
 import { parseConfig } from '../config.js';
 import { hasTable, openDatabase } from '../db.js';
+import { checkInstrument, definedQuestions, formatProblem } from '../instruments/checker.js';
 import {
   createInstrumentRegistry,
   type Instrument,
   InstrumentError,
   loadInstrumentFile,
   loadInstruments,
+  parseJsonFile,
+  variableMapOf,
 } from '../instruments/registry.js';
+import { deriveVariableMap } from '../instruments/variableMap.js';
 import { changedVersionProblems } from '../instruments/versions.js';
 import { announceDatabase, type CliIo, type Command, resolveFrom, UsageError } from './io.js';
 
@@ -38,7 +43,105 @@ function versionProblems(io: CliIo, instruments: Instrument[]): string[] {
   }
 }
 
+/** The next version after `version`: its first number raised by one ("1.2.0" -> "2"). */
+const nextVersion = (version: string) => String(Number(version.split('.')[0]) + 1);
+
+/** A survey's title as plain text: the default locale of a localized title, markup removed. */
+function plainTitle(title: unknown): string | undefined {
+  const text =
+    typeof title === 'string'
+      ? title
+      : typeof title === 'object' && title !== null
+        ? (title as Record<string, unknown>).default
+        : undefined;
+  if (typeof text !== 'string') return undefined;
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain || undefined;
+}
+
+function readSurveyFile(io: CliIo, file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(resolveFrom(io, file), 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read the survey file ${file}.`);
+  }
+  const json = parseJsonFile(file, text);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new InstrumentError(`${file}: a SurveyJS survey is a JSON object ({"pages": [...]} or {"elements": [...]}).`);
+  }
+  if ('meta' in json && 'survey' in json) {
+    throw new InstrumentError(
+      `${file} is already a Fieldkit instrument file ({meta, survey}); check it with fieldkit instruments check.`,
+    );
+  }
+  return json as Record<string, unknown>;
+}
+
 export const instrumentCommands: Record<string, Command> = {
+  /**
+   * Wraps a plain SurveyJS JSON into an instrument file with a variable map: a valid variable name
+   * per question and a numeric code per choice value. With --previous (the version before), every
+   * name and code of that version is kept and new choices get new codes.
+   */
+  'instruments import'(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        id: { type: 'string' },
+        out: { type: 'string' },
+        version: { type: 'string' },
+        title: { type: 'string' },
+        mode: { type: 'string', default: 'self' },
+        previous: { type: 'string' },
+      },
+    });
+    const [surveyFile] = positionals;
+    if (!surveyFile || positionals.length > 1) throw new UsageError('Name one SurveyJS JSON file to import.');
+    const survey = readSurveyFile(io, surveyFile);
+    const previous = values.previous ? loadInstrumentFile(resolveFrom(io, values.previous)) : undefined;
+    const id = values.id ?? previous?.meta.id;
+    if (!id) throw new UsageError('Give the instrument an id with --id (lowercase letters, digits and dashes).');
+    if (previous && previous.meta.id !== id) {
+      throw new UsageError(`--previous is ${previous.key}, a different instrument than --id ${id}.`);
+    }
+    const questions = definedQuestions(new Model(survey));
+    const variables = deriveVariableMap(questions, previous ? variableMapOf(previous) : {});
+    const file = {
+      meta: {
+        id,
+        version: values.version ?? (previous ? nextVersion(previous.meta.version) : '1'),
+        title: values.title ?? plainTitle(survey.title) ?? previous?.meta.title ?? id,
+        mode: values.mode,
+        variables,
+      },
+      survey,
+    };
+    const name = values.out ? path.basename(values.out) : path.basename(surveyFile);
+    const problems = checkInstrument(file).map((p) => formatProblem(name, p));
+    if (problems.length > 0) {
+      throw new InstrumentError(
+        [`${surveyFile}: ${problems.length} problem(s); nothing was written.`, ...problems].join('\n'),
+      );
+    }
+    const derived = questions.filter((q) => variables[q.name] && variables[q.name]?.name !== q.name).length;
+    const text = `${JSON.stringify(file, null, 2)}\n`;
+    const summary = `Imported ${surveyFile} as ${id}@${file.meta.version}: ${Object.keys(variables).length} map entries, ${derived} variable name(s) derived from question names that are not valid variable names.`;
+    if (values.out) {
+      const target = resolveFrom(io, values.out);
+      if (existsSync(target)) throw new UsageError(`${values.out} already exists; choose a new file name.`);
+      writeFileSync(target, text, { flag: 'wx' });
+      io.out(`${summary}\nWritten to ${values.out}.`);
+    } else {
+      io.err(summary);
+      io.out(text.trimEnd());
+    }
+  },
+
   // Reads the instruments folder only: listing needs no database and must not create one.
   'instruments list'(_args, io) {
     for (const i of loadInstruments(parseConfig(io.env, io.cwd).instrumentsDir).all()) {

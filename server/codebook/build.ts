@@ -16,6 +16,7 @@ import { createSurveyModel } from '../instruments/answers.js';
 import { DONT_KNOW, dkAllowed, PREFER_NOT } from '../instruments/extensions.js';
 import { isNumericInput, numericRule } from '../instruments/numeric.js';
 import type { Instrument } from '../instruments/registry.js';
+import { type ResolvedVariables, resolveVariables } from '../instruments/variableMap.js';
 import { readableCondition } from './conditions.js';
 import { type ReadingEstimate, readingEstimate } from './estimate.js';
 
@@ -64,8 +65,11 @@ export type Codebook = {
     key: string;
     title: string;
     mode: string;
-    referencePeriod: string;
+    /** Absent when the instrument does not state one. */
+    referencePeriod: string | null;
+    /** The metadata's figure, or the codebook's own estimate when the metadata gives none. */
     estimatedMinutes: number;
+    estimatedMinutesSource: 'metadata' | 'estimate';
   };
   reading: ReadingEstimate;
   tables: { name: string; key: string[]; description: string }[];
@@ -90,18 +94,19 @@ function visibilityChain(start: Element): string[] {
 
 const plain = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-function splitChoices(items: ItemValue[]): { values: ValueLabel[]; missing: ValueLabel[] } {
+/** Codes and labels of a set of choices; `key` is the map entry (question, or `<question>/<column>`). */
+function splitChoices(ctx: Context, key: string, items: ItemValue[]): { values: ValueLabel[]; missing: ValueLabel[] } {
   const values: ValueLabel[] = [];
   const missing: ValueLabel[] = [];
   for (const item of items) {
-    const code = Number(item.value);
+    const code = ctx.vars.codeOf(key, item.value) ?? Number(item.value);
     const entry = { code, label: plain(item.text) };
     (RESERVED.has(code) ? missing : values).push(entry);
   }
   return { values, missing };
 }
 
-type Context = { table: string; conditions: string[]; model: SurveyModel; out: Variable[] };
+type Context = { table: string; conditions: string[]; model: SurveyModel; out: Variable[]; vars: ResolvedVariables };
 
 function push(ctx: Context, v: Omit<Variable, 'table' | 'conditions' | 'condition'>, extraMissing: ValueLabel[] = []) {
   const missing = [...extraMissing];
@@ -146,15 +151,22 @@ function numericOrText(
 }
 
 function addQuestion(ctx: Context, q: Question): void {
-  const name = q.getValueName();
+  const key = q.name;
+  const name = ctx.vars.nameOf(q.getValueName());
+  const sfx = ctx.vars.suffixOf;
   const title = plain(q.title);
   const type = q.getType();
   // A question whose whole value is one variable.
-  const whole = { name, question: name, label: title, source: { kind: 'value' as const, question: name } };
+  const whole = {
+    name,
+    question: q.getValueName(),
+    label: title,
+    source: { kind: 'value' as const, question: q.getValueName() },
+  };
   switch (type) {
     case 'radiogroup':
     case 'dropdown': {
-      const { values, missing } = splitChoices((q as QuestionSelectBase).visibleChoices);
+      const { values, missing } = splitChoices(ctx, key, (q as QuestionSelectBase).visibleChoices);
       push(ctx, {
         ...whole,
         type: 'single',
@@ -166,8 +178,8 @@ function addQuestion(ctx: Context, q: Question): void {
     }
     case 'boolean': {
       const b = q as QuestionBooleanModel;
-      const yes = typeof b.valueTrue === 'number' ? b.valueTrue : 1;
-      const no = typeof b.valueFalse === 'number' ? b.valueFalse : 0;
+      const yes = ctx.vars.codeOf(key, b.valueTrue ?? true) ?? 1;
+      const no = ctx.vars.codeOf(key, b.valueFalse ?? false) ?? 0;
       push(ctx, {
         ...whole,
         type: 'single',
@@ -183,8 +195,8 @@ function addQuestion(ctx: Context, q: Question): void {
     case 'checkbox': {
       for (const item of (q as QuestionCheckboxModel).visibleChoices) {
         push(ctx, {
-          name: `${name}_${item.value}`,
-          question: name,
+          name: `${name}_${sfx(ctx.vars.codeOf(key, item.value) ?? item.value)}`,
+          question: q.getValueName(),
           label: `${title} — ${plain(item.text)}`,
           type: 'dummy',
           measure: 'nominal',
@@ -193,24 +205,24 @@ function addQuestion(ctx: Context, q: Question): void {
             { code: 1, label: 'Selected' },
           ],
           missing: [],
-          source: { kind: 'choice', question: name, code: item.value as number | string },
+          source: { kind: 'choice', question: q.getValueName(), code: item.value as number | string },
         });
       }
       return;
     }
     case 'matrix': {
       const matrix = q as QuestionMatrixModel;
-      const { values, missing } = splitChoices(matrix.columns as ItemValue[]);
+      const { values, missing } = splitChoices(ctx, key, matrix.columns as ItemValue[]);
       for (const row of matrix.rows as ItemValue[]) {
         push(ctx, {
-          name: `${name}_${row.value}`,
-          question: name,
+          name: `${name}_${sfx(row.value)}`,
+          question: q.getValueName(),
           label: `${title} — ${plain(row.text)}`,
           type: 'single',
           measure: 'ordinal',
           values,
           missing,
-          source: { kind: 'row', question: name, row: String(row.value) },
+          source: { kind: 'row', question: q.getValueName(), row: String(row.value) },
         });
       }
       return;
@@ -221,16 +233,20 @@ function addQuestion(ctx: Context, q: Question): void {
         for (const column of matrix.columns as MatrixDropdownColumn[]) {
           const cell = column.templateQuestion;
           const base = {
-            name: `${name}_${row.value}_${column.name}`,
-            question: name,
+            name: `${name}_${sfx(row.value)}_${sfx(column.name)}`,
+            question: q.getValueName(),
             label: `${title} — ${plain(row.text)}: ${plain(column.title)}`,
-            source: { kind: 'cell' as const, question: name, row: String(row.value), column: column.name },
+            source: { kind: 'cell' as const, question: q.getValueName(), row: String(row.value), column: column.name },
           };
           const cellType = cell.getType();
           if (cellType === 'text') {
             numericOrText(ctx, base, (cell as QuestionTextModel).inputType, cell, dkAllowed(column));
           } else if (cellType === 'dropdown' || cellType === 'radiogroup') {
-            const { values, missing } = splitChoices((cell as QuestionSelectBase).visibleChoices);
+            const { values, missing } = splitChoices(
+              ctx,
+              `${key}/${column.name}`,
+              (cell as QuestionSelectBase).visibleChoices,
+            );
             push(ctx, { ...base, type: 'single', measure: 'nominal', values, missing });
           } else {
             push(ctx, { ...base, type: 'text', measure: 'nominal', values: [], missing: [] });
@@ -242,10 +258,10 @@ function addQuestion(ctx: Context, q: Question): void {
     case 'multipletext': {
       for (const item of (q as QuestionMultipleTextModel).items) {
         const base = {
-          name: `${name}_${item.name}`,
-          question: name,
+          name: `${name}_${sfx(item.name)}`,
+          question: q.getValueName(),
           label: `${title} — ${plain(item.title || item.name)}`,
-          source: { kind: 'item' as const, question: name, item: item.name },
+          source: { kind: 'item' as const, question: q.getValueName(), item: item.name },
         };
         numericOrText(ctx, base, item.inputType, item);
       }
@@ -272,6 +288,7 @@ function addQuestion(ctx: Context, q: Question): void {
 /** Every variable an export of this instrument has, in questionnaire order: the one source for exports. */
 export function buildCodebook(instrument: Instrument): Codebook {
   const model = createSurveyModel(instrument);
+  const vars = resolveVariables(instrument.meta.variables);
   const variables: Variable[] = [];
   const tables: Codebook['tables'] = [
     { name: 'main', key: ['case_id'], description: 'One row per case (office × fielding).' },
@@ -280,27 +297,30 @@ export function buildCodebook(instrument: Instrument): Codebook {
     const conditions = visibilityChain(q as unknown as Element);
     if (q.getType() === 'paneldynamic') {
       const panel = q as QuestionPanelDynamicModel;
+      const table = vars.nameOf(q.name);
       tables.push({
-        name: q.name,
-        key: ['case_id', `${q.name}_n`],
+        name: table,
+        key: ['case_id', `${table}_n`],
         description: `One row per entry of "${plain(q.title)}", keyed by case and entry number.`,
       });
       for (const inner of panel.template.questions) {
         addQuestion(
           {
-            table: q.name,
+            table,
             conditions: [...conditions, ...(inner.visibleIf ? [inner.visibleIf] : [])],
             model,
             out: variables,
+            vars,
           },
           inner,
         );
       }
       continue;
     }
-    addQuestion({ table: 'main', conditions, model, out: variables }, q);
+    addQuestion({ table: 'main', conditions, model, out: variables, vars }, q);
   }
   const { meta } = instrument;
+  const reading = readingEstimate(model, meta.mode);
   return {
     instrument: {
       id: meta.id,
@@ -308,10 +328,11 @@ export function buildCodebook(instrument: Instrument): Codebook {
       key: instrument.key,
       title: meta.title,
       mode: meta.mode,
-      referencePeriod: meta.referencePeriod,
-      estimatedMinutes: meta.estimatedMinutes,
+      referencePeriod: meta.referencePeriod ?? null,
+      estimatedMinutes: meta.estimatedMinutes ?? reading.totalMinutes,
+      estimatedMinutesSource: meta.estimatedMinutes === undefined ? 'estimate' : 'metadata',
     },
-    reading: readingEstimate(model, meta.mode),
+    reading,
     tables,
     variables,
     missingCodes: Object.values(MISSING_CODES).sort((a, b) => b.code - a.code),

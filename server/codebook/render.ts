@@ -11,8 +11,8 @@ function header(cb: Codebook) {
   const i = cb.instrument;
   return [
     `${i.title} (${i.key})`,
-    `Mode: ${i.mode === 'self' ? 'web self-completion' : 'interviewer'}. Reference period: ${i.referencePeriod}.`,
-    `Estimated time: ${i.estimatedMinutes} minutes (metadata); ${cb.reading.totalMinutes} minutes estimated from the text (${cb.reading.words} words, ${cb.reading.answers} answers: ${cb.reading.readingMinutes} min reading + ${cb.reading.answeringMinutes} min answering).`,
+    `Mode: ${i.mode === 'self' ? 'web self-completion' : 'interviewer'}.${i.referencePeriod ? ` Reference period: ${i.referencePeriod}.` : ''}`,
+    `Estimated time: ${i.estimatedMinutes} minutes (${i.estimatedMinutesSource === 'metadata' ? 'metadata' : 'the estimate below'}); ${cb.reading.totalMinutes} minutes estimated from the text (${cb.reading.words} words, ${cb.reading.answers} answers: ${cb.reading.readingMinutes} min reading + ${cb.reading.answeringMinutes} min answering).`,
     `How the estimate is made: ${cb.reading.method}`,
     `Missing-value codes: ${codes(cb.missingCodes)}.`,
   ];

@@ -74,12 +74,17 @@ function checkChoices(q: Question, label: string, items: ItemValue[], problems: 
   }
 }
 
-export function checkQuestion(q: Question, problems: CheckProblem[]) {
+/**
+ * The rules one question must pass. With a variable map (`mapped`), names and choice values may be
+ * anything SurveyJS allows: the map gives the variable names and codes, and is checked on its own.
+ */
+export function checkQuestion(q: Question, problems: CheckProblem[], mapped = false) {
   const type = q.getType();
   if (!SUPPORTED_QUESTION_TYPES.has(type)) {
     problems.push({ rule: 'type', question: q.name, message: `type "${type}" is not supported` });
     return;
   }
+  if (mapped) return;
   if (!QUESTION_NAME.test(q.name)) {
     problems.push({
       rule: 'name',

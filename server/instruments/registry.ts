@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import './extensions.js';
-import { checkInstrument, formatProblem } from './checker.js';
+import { Model } from 'survey-core';
+import { checkInstrument, definedQuestions, formatProblem } from './checker.js';
 import { findJsonSyntaxError } from './jsonLocation.js';
-import type { InstrumentFile, InstrumentMeta } from './schema.js';
+import type { InstrumentFile, InstrumentMeta, VariableMap } from './schema.js';
+import { deriveVariableMap, mapChangeProblems } from './variableMap.js';
 
 export type Instrument = Readonly<{
   /** `id@version`, the identity a response is pinned to. */
@@ -32,7 +34,8 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-function parseJsonFile(file: string, text: string): unknown {
+/** The JSON of a file, or an InstrumentError naming the line and column of the first syntax error. */
+export function parseJsonFile(file: string, text: string): unknown {
   const syntax = findJsonSyntaxError(text);
   if (syntax) {
     const where = lineAndColumn(text, syntax.offset);
@@ -83,6 +86,8 @@ export function createInstrumentRegistry(instruments: Instrument[]): InstrumentR
     byKey.set(instrument.key, instrument);
   }
   const all = Object.freeze([...byKey.values()]);
+  const problems = variableMapProblems(all);
+  if (problems.length > 0) throw new InstrumentError(problems.join('\n'));
   return Object.freeze({
     get: (id: string, version: string) => byKey.get(`${id}@${version}`),
     resolve(ref: string) {
@@ -92,6 +97,29 @@ export function createInstrumentRegistry(instruments: Instrument[]): InstrumentR
     },
     all: () => all,
   });
+}
+
+/** The variable map an instrument exports with: its own, or the identity of its questions. */
+export function variableMapOf(instrument: Pick<Instrument, 'meta' | 'survey'>): VariableMap {
+  return instrument.meta.variables ?? deriveVariableMap(definedQuestions(new Model(instrument.survey)));
+}
+
+/** Each version must keep every variable name and choice code of the version before it. */
+function variableMapProblems(instruments: readonly Instrument[]): string[] {
+  const byId = new Map<string, Instrument[]>();
+  for (const i of instruments) byId.set(i.meta.id, [...(byId.get(i.meta.id) ?? []), i]);
+  const problems: string[] = [];
+  for (const versions of byId.values()) {
+    versions.sort((a, b) => compareVersions(a.meta.version, b.meta.version));
+    for (let n = 1; n < versions.length; n++) {
+      const [older, newer] = [versions[n - 1] as Instrument, versions[n] as Instrument];
+      if (!older.meta.variables && !newer.meta.variables) continue;
+      for (const p of mapChangeProblems(variableMapOf(older), variableMapOf(newer))) {
+        problems.push(`${path.basename(newer.file)}: ${p} (${older.key} is the version before ${newer.key}).`);
+      }
+    }
+  }
+  return problems;
 }
 
 /** Loads every `*.json` in the folder; any problem in any file stops the load, naming the file. */

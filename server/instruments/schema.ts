@@ -13,17 +13,37 @@ export const PrefillSchema = z.object({
   transform: z.enum(['text', 'integer', 'state_fips']).default('text'),
 });
 
+/** A choice value as SurveyJS stores it. */
+export const ChoiceValueSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+/**
+ * How one question (or one matrix column with choices of its own, keyed `<question>/<column>`)
+ * becomes export variables: its variable name, and a numeric code for every choice value it has
+ * ever offered. A code, once given, stays with its value in every later version and is never
+ * given to another value, even after the choice is removed.
+ */
+export const VariableEntrySchema = z.object({
+  name: z.string(),
+  codes: z.array(z.object({ value: ChoiceValueSchema, code: z.number() })).optional(),
+});
+
+/** Question name (as SurveyJS has it) -> its variable entry. Absent: the identity map. */
+export const VariableMapSchema = z.record(z.string(), VariableEntrySchema);
+
 export const InstrumentMetaSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'id must be lowercase letters, digits and dashes'),
-  version: z.string().regex(/^\d+(\.\d+){0,2}$/, 'version must look like 1, 1.2 or 1.2.3'),
+  id: z.string().regex(/^[a-z][a-z0-9-]{1,63}$/),
+  version: z.string().regex(/^\d+(\.\d+){0,2}$/),
   title: z.string().min(1),
   mode: z.enum(['self', 'interviewer']),
-  referencePeriod: z.string().min(1),
-  estimatedMinutes: z.number().int().positive(),
-  /** The consent question and the value that means "no": answering it ends the survey as a refusal. */
-  consent: z.object({ question: z.string().regex(QUESTION_NAME), declineValue: z.number().int() }),
+  referencePeriod: z.string().min(1).optional(),
+  /** Absent: the codebook's estimate from the text. */
+  estimatedMinutes: z.number().int().positive().optional(),
+  /** The consent question and the value that means "no". Absent: no consent gate. */
+  consent: z.object({ question: z.string().min(1), declineValue: ChoiceValueSchema }).optional(),
   /** Question name -> frame column whose value prefills it (shown for confirmation, editable). */
-  prefill: z.record(z.string().regex(QUESTION_NAME), PrefillSchema).default({}),
+  prefill: z.record(z.string().min(1), PrefillSchema).default({}),
+  /** Written by `fieldkit instruments import`; absent for instruments written to Fieldkit's conventions. */
+  variables: VariableMapSchema.optional(),
 });
 
 export const InstrumentFileSchema = z.object({
@@ -32,4 +52,6 @@ export const InstrumentFileSchema = z.object({
 });
 
 export type InstrumentMeta = z.infer<typeof InstrumentMetaSchema>;
+export type VariableMap = z.infer<typeof VariableMapSchema>;
+export type ChoiceValue = z.infer<typeof ChoiceValueSchema>;
 export type InstrumentFile = z.infer<typeof InstrumentFileSchema>;

@@ -122,11 +122,13 @@ function progressEvents(
   tokenId: number,
   at: string,
 ) {
-  const { question, declineValue } = instrument.meta.consent;
-  const before = parseAnswers(row)[question];
-  const now = answers[question];
-  const consenting = (v: unknown) => v !== undefined && v !== null && v !== declineValue;
-  if (consenting(now) && !consenting(before)) ctx.repos.cases.appendEvent(row.case_id, 'consented', at, tokenId);
+  const consent = instrument.meta.consent;
+  if (consent) {
+    const before = parseAnswers(row)[consent.question];
+    const now = answers[consent.question];
+    const consenting = (v: unknown) => v !== undefined && v !== null && v !== consent.declineValue;
+    if (consenting(now) && !consenting(before)) ctx.repos.cases.appendEvent(row.case_id, 'consented', at, tokenId);
+  }
   if (page !== undefined && page !== row.current_page)
     ctx.repos.cases.appendEvent(row.case_id, 'page_saved', at, tokenId, { page });
 }
@@ -210,8 +212,11 @@ export async function completeResponse(ctx: RespondContext, token: TokenRow, bod
   refuseIfClosed(row);
   if (row.revision !== body.revision) throw staleRevision(row);
   const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
-  const { question, declineValue } = instrument.meta.consent;
-  if (body.answers[question] === declineValue) return declineResponse(ctx, token, 'consent_declined');
+  // No consent question in the instrument: no consent gate.
+  const consent = instrument.meta.consent;
+  if (consent && body.answers[consent.question] === consent.declineValue) {
+    return declineResponse(ctx, token, 'consent_declined');
+  }
 
   const shape = checkAnswerShape(instrumentStructure(instrument), body.answers);
   if (shape.count > 0) throw invalidCompletion(problemDetails(shape));

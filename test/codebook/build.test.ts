@@ -146,7 +146,7 @@ describe('the codebooks of the Phase II instruments', () => {
       expect(new Set(names).size).toBe(names.length);
       expect(cb.variables.every((v) => /^[a-z][a-z0-9_]{0,31}$/.test(v.name))).toBe(true);
       expect(cb.variables.map((v) => v.question)).toEqual(expect.arrayContaining(['h_site', 'h_date']));
-      const gate = (shippedInstruments().resolve(id) as Instrument).meta.consent.question;
+      const gate = (shippedInstruments().resolve(id) as Instrument).meta.consent?.question;
       const afterHeader = cb.variables.filter((v) => !v.name.startsWith('h_'));
       expect(afterHeader.length).toBeGreaterThan(5);
       expect(afterHeader.every((v) => v.conditions.some((c) => c.includes(`{${gate}}`)))).toBe(true);

@@ -35,6 +35,7 @@ const EVERY_RULE = {
   'reserved-code': true,
   expression: true,
   'exclusive-none': true,
+  variables: true,
   html: true,
 } as const satisfies Record<CheckRule, true>;
 
@@ -81,6 +82,7 @@ const BROKEN_FIXTURES: Record<string, Expectation> = {
   'html-completedhtml.json': { rule: 'html' },
   'html-markup-in-title.json': { rule: 'html', question: 'office_label' },
   'html-javascript-link.json': { rule: 'html', question: 'office_label' },
+  'variables-missing-code.json': { rule: 'variables', question: 'has_unit' },
 };
 
 /** The one broken fixture that is not JSON at all: a doubled comma after meta.title. */

@@ -81,7 +81,7 @@ describe('loadInstruments', () => {
       const latest = registry.resolve('tip-prosecutor-survey');
 
       expect(latest?.key).toBe(`tip-prosecutor-survey@${highest}`);
-      expect(latest?.meta.consent.question).toBe('consent');
+      expect(latest?.meta.consent?.question).toBe('consent');
       expect(registry.resolve('tip-prosecutor-survey@1.0.0')?.key).toBe('tip-prosecutor-survey@1.0.0');
       expect(registry.get('tip-prosecutor-survey', '1.0.0')?.meta.title).toMatch(/trafficking in persons/);
       expect(registry.resolve('tip-prosecutor-survey@9.9.9')).toBeUndefined();
@@ -150,22 +150,41 @@ describe('loadInstruments', () => {
     });
 
     it.each([
-      ['id', { id: 'Mini Survey' }, 'meta.id: id must be lowercase letters, digits and dashes'],
-      ['version', { version: 'v1' }, 'meta.version: version must look like 1, 1.2 or 1.2.3'],
-      ['mode', { mode: 'mail' }, 'meta.mode:'],
-      ['estimatedMinutes', { estimatedMinutes: 0 }, 'meta.estimatedMinutes:'],
-      ['title', { title: undefined }, 'meta.title:'],
-      ['consent', { consent: { question: 'consent' } }, 'meta.consent.declineValue:'],
-    ])('meta.%s is missing or invalid', (_field, meta, expected) => {
+      ['id', { id: 'Mini Survey' }, 'meta.id must be 2 to 64 lowercase letters, digits and dashes'],
+      ['version', { version: 'v1' }, 'meta.version must be a version number such as "1", "1.2" or "1.2.3".'],
+      ['mode', { mode: 'mail' }, 'meta.mode must be "self" (respondents answer online) or "interviewer"'],
+      ['estimatedMinutes', { estimatedMinutes: 0 }, 'meta.estimatedMinutes, when given, must be a whole number'],
+      ['title', { title: undefined }, "meta.title must be the instrument's title, as text."],
+      ['consent', { consent: { question: 'consent' } }, 'meta.consent, when given, must be {"question"'],
+    ])('meta.%s is missing or invalid: a plain sentence naming the field and the fix', (_field, meta, expected) => {
       const dir = instrumentsFolder({ 'mini.json': miniInstrument({ meta }) });
 
       expect(loadError(dir)).toContain(`mini.json: ${expected}`);
     });
 
+    it('reports metadata and survey problems of one file in one run', () => {
+      const dir = instrumentsFolder({
+        'mini.json': miniInstrument({
+          meta: { version: 'v1', mode: 'mail' },
+          elements: [
+            { type: 'radiogroup', name: 'consent', choices: [1, 2] },
+            { type: 'text', name: 'office_state' },
+            { type: 'ranking2', name: 'priorities', choices: ['a', 'b'] },
+          ],
+        }),
+      });
+
+      const message = loadError(dir);
+
+      expect(message).toContain('mini.json: meta.version must be');
+      expect(message).toContain('mini.json: meta.mode must be');
+      expect(message).toContain('mini.json: question "priorities": type "ranking2" is not supported');
+    });
+
     it('the file has no meta at all', () => {
       const dir = instrumentsFolder({ 'bare.json': { survey: miniInstrument().survey } });
 
-      expect(loadError(dir)).toMatch(/^bare\.json: meta: /);
+      expect(loadError(dir)).toMatch(/^bare\.json: The file needs a "meta" object beside "survey"/);
     });
 
     it('a question has a type SurveyJS does not know ("ranking2")', () => {
@@ -255,7 +274,7 @@ describe('loadInstruments', () => {
 
       const message = loadError(dir);
 
-      expect(message).toMatch(/^one\.json: meta\.mode: /m);
+      expect(message).toMatch(/^one\.json: meta\.mode must be /m);
       expect(message).toMatch(/^two\.json(:\d+:\d+)?: not valid JSON/m);
     });
 

@@ -213,6 +213,7 @@ function setAt(answers: Answers, at: (string | number)[], value: unknown): void 
 
 /** The consent question answered with anything but "no", so the pages consent guards are on. */
 function consentingAnswers(model: Model, instrument: Instrument): Answers {
+  if (!instrument.meta.consent) return {};
   const { question, declineValue } = instrument.meta.consent;
   const consent = model.getQuestionByName(question);
   const codes = ((consent?.getPropertyValue('choices') ?? []) as { value: unknown }[]).map((c) => c.value);
