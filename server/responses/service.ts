@@ -6,6 +6,7 @@ import {
   checkAnswerShape,
   checkQuestionValue,
   instrumentStructure,
+  withoutComputed,
 } from '../instruments/answers.js';
 import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
 import type { InstrumentMeta } from '../instruments/schema.js';
@@ -164,17 +165,18 @@ export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody)
       `Page ${body.page} does not exist; the survey has ${model.pages.length} pages.`,
     );
   }
+  const answers = withoutComputed(body.answers, shape.computed);
   const at = ctx.clock().toISOString();
   return ctx.repos.db.transaction(() => {
     const current = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
     refuseIfClosed(current);
     if (
       current.revision !== body.revision ||
-      !ctx.repos.responses.saveDraft(current.id, body.revision, body.answers, body.page, at)
+      !ctx.repos.responses.saveDraft(current.id, body.revision, answers, body.page, at)
     ) {
       throw staleRevision(current);
     }
-    progressEvents(ctx, current, instrument, body.answers, body.page, token.id, at);
+    progressEvents(ctx, current, instrument, answers, body.page, token.id, at);
     return { revision: current.revision + 1, savedAt: at };
   })();
 }
