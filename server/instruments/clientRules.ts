@@ -8,7 +8,7 @@ import type {
 } from 'survey-core';
 import { ANSWER_LIMITS, describe, isEmptyAnswer } from './answerBasics.js';
 import { choiceSetOf } from './answerChoices.js';
-import type { AnswerErrors } from './answers.js';
+import type { AnswerErrors, Answers } from './answers.js';
 import { COMPUTED_TYPES } from './answerTypes.js';
 
 /**
@@ -48,12 +48,19 @@ function surveyOwnValue(q: Question, value: unknown): boolean {
   return !isEmptyAnswer(fallback) && JSON.stringify(fallback) === JSON.stringify(value);
 }
 
-export function clientRuleErrors(model: Model): AnswerErrors {
+/**
+ * `model` holds `answers`; the values are read from `answers`, because a model given data already
+ * adjusts some of them as its UI would (drops choices not shown, completes a ranking, pads a
+ * dynamic matrix to minRowCount), which would hide what the request actually holds.
+ */
+export function clientRuleErrors(model: Model, answers: Answers): AnswerErrors {
   const errors: AnswerErrors = {};
   let count = 0;
   for (const q of model.getAllQuestions(false, false, false)) {
     if (count >= ANSWER_LIMITS.problems) break;
-    if (q.isEmpty() || !q.isVisibleInSurvey || COMPUTED_TYPES.has(q.getType())) continue;
+    const value = answers[q.getValueName()];
+    if (isEmptyAnswer(value) || !q.isVisibleInSurvey || COMPUTED_TYPES.has(q.getType())) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
     const add = (message: string) => {
       if (count >= ANSWER_LIMITS.problems) return;
       count++;
@@ -65,16 +72,16 @@ export function clientRuleErrors(model: Model): AnswerErrors {
     // respondent can never type into a disabled (enableIf false) or read-only question. Refused,
     // not cleared, so a forged answer is reported rather than silently stored or lost; the value
     // the survey itself puts there (defaultValue, setValueExpression, defaultValueExpression) passes.
-    if (q.isReadOnly && !surveyOwnValue(q, q.value)) {
+    if (q.isReadOnly && !surveyOwnValue(q, value)) {
       add('cannot be answered: the survey does not let this respondent change it');
       continue;
     }
     const type = q.getType();
-    if (CHOICE_TYPES.has(type)) choiceProblems(q as QuestionSelectBase, q.value, add);
+    if (CHOICE_TYPES.has(type)) choiceProblems(q as QuestionSelectBase, value, add);
     if (type === 'matrixdynamic') {
       // The respondent app keeps minRowCount rows (empty ones as {}) once any row is filled.
       const { minRowCount } = q as QuestionMatrixDynamicModel;
-      const rows = asList(q.value).length;
+      const rows = asList(value).length;
       if (rows < minRowCount) add(`at least ${minRowCount} rows are required, ${rows} given`);
     }
   }

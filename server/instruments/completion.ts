@@ -13,10 +13,9 @@ import {
   instrumentStructure,
   isEmptyAnswer,
   isPlainObject,
-  roleOfKey,
-  withoutComputed,
 } from './answers.js';
 import { clientRuleErrors } from './clientRules.js';
+import { computeMatrixCells, withoutClientComputed } from './computedValues.js';
 import { DONT_KNOW, dkAllowed } from './extensions.js';
 import { type NumericRule, numericRule } from './numeric.js';
 import type { Instrument } from './registry.js';
@@ -92,15 +91,6 @@ function topLevelName(q: Question): string {
 }
 
 /**
- * A client's values for expression questions and matrix totals never reach the model: given the
- * other answers, SurveyJS computes them itself, and that computation is what a completion stores.
- */
-function withoutClientComputed(model: Model, answers: Answers): Answers {
-  const computed = Object.keys(answers).filter((key) => roleOfKey(model, key).kind === 'computed');
-  return withoutComputed(answers, computed);
-}
-
-/**
  * SurveyJS's own validation of answers that already passed the shape checks, and the rules the
  * respondent app enforces by what it shows (clientRules.ts).
  */
@@ -108,6 +98,7 @@ export function surveyErrors(instrument: Pick<Instrument, 'survey'>, answers: An
   const errors: AnswerErrors = {};
   const model = createSurveyModel(instrument);
   model.data = withoutDontKnow(model, withoutClientComputed(model, answers));
+  const shown = clientRuleErrors(model, answers);
   if (!model.validate(true)) {
     for (const q of model.getAllQuestions(false, false, true)) {
       for (const e of q.errors) {
@@ -118,9 +109,7 @@ export function surveyErrors(instrument: Pick<Instrument, 'survey'>, answers: An
     }
     if (Object.keys(errors).length === 0) errors._answers = ['The answers are not complete.'];
   }
-  for (const [name, messages] of Object.entries(clientRuleErrors(model))) {
-    errors[name] = [...(errors[name] ?? []), ...messages];
-  }
+  for (const [name, messages] of Object.entries(shown)) errors[name] = [...(errors[name] ?? []), ...messages];
   return errors;
 }
 
@@ -134,6 +123,7 @@ export function completionErrors(instrument: Instrument, answers: Answers): Answ
 export function clearHiddenAnswers(instrument: Pick<Instrument, 'survey'>, answers: Answers): Answers {
   const model = createSurveyModel(instrument);
   model.data = structuredClone(withoutClientComputed(model, answers));
+  computeMatrixCells(model);
   for (const q of model.getAllQuestions(false, false, false)) {
     if (!q.isEmpty() && !q.isVisibleInSurvey) q.clearValue();
   }
