@@ -37,12 +37,6 @@ export type AnswerCheck = {
   count: number;
   /** True when the check stopped at the limit: there may be more problems than listed. */
   truncated: boolean;
-  /**
-   * Keys of values SurveyJS computes (expression questions, matrix totals). They are never
-   * refused, so an autosave does not fail on them, and never kept: drafts drop them and a
-   * completion stores the server's own computation.
-   */
-  computed: string[];
 };
 
 const COMMENT_SUFFIX = '-Comment';
@@ -91,7 +85,6 @@ export function roleOfKey(model: Model, key: string): KeyRole {
  */
 export function checkAnswerShape(model: Model, answers: Answers): AnswerCheck {
   const questions: AnswerErrors = {};
-  const computed: string[] = [];
   const seen = new Set<string>();
   let count = 0;
   const add = (key: string, message: string) => {
@@ -106,11 +99,13 @@ export function checkAnswerShape(model: Model, answers: Answers): AnswerCheck {
   // for-in, not Object.entries: a body of 30,000 unknown keys must not be copied before the first
   // few hundred of them end the check.
   for (const key in answers) {
-    if (count >= ANSWER_LIMITS.problems) return { questions, count, truncated: true, computed };
+    if (count >= ANSWER_LIMITS.problems) return { questions, count, truncated: true };
     const value = answers[key];
     const role = roleOfKey(model, key);
-    if (role.kind === 'computed') computed.push(key);
-    else if (role.kind === 'unknown') add('_answers', `${describe(key)} is not a question of this survey`);
+    // Values SurveyJS computes are never refused, so an autosave does not fail on them, and never
+    // kept: drafts drop them and a completion stores the server's computation (computedValues.ts).
+    if (role.kind === 'computed') continue;
+    if (role.kind === 'unknown') add('_answers', `${describe(key)} is not a question of this survey`);
     else if (role.kind === 'comment') {
       const problem = scanAnswer(value, 0);
       const found = problem ? [problem] : checkComment(value);
@@ -121,15 +116,7 @@ export function checkAnswerShape(model: Model, answers: Answers): AnswerCheck {
       for (const e of found) add(role.question.name, e);
     }
   }
-  return { questions, count, truncated: false, computed };
-}
-
-/** The answers without the values SurveyJS computes (see `AnswerCheck.computed`). */
-export function withoutComputed(answers: Answers, computed: readonly string[]): Answers {
-  if (computed.length === 0) return answers;
-  const kept = { ...answers };
-  for (const key of computed) delete kept[key];
-  return kept;
+  return { questions, count, truncated: false };
 }
 
 /** The problems of `checkAnswerShape`, by question. */

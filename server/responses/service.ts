@@ -6,8 +6,8 @@ import {
   checkAnswerShape,
   checkQuestionValue,
   instrumentStructure,
-  withoutComputed,
 } from '../instruments/answers.js';
+import { withoutClientComputed } from '../instruments/computedValues.js';
 import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
 import type { InstrumentMeta } from '../instruments/schema.js';
 import type { ValidationPool } from '../instruments/validationPool.js';
@@ -165,7 +165,7 @@ export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody)
       `Page ${body.page} does not exist; the survey has ${model.pages.length} pages.`,
     );
   }
-  const answers = withoutComputed(body.answers, shape.computed);
+  const answers = withoutClientComputed(model, body.answers);
   const at = ctx.clock().toISOString();
   return ctx.repos.db.transaction(() => {
     const current = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { answerShapeErrors, checkAnswerShape, createSurveyModel } from '../../server/instruments/answers.js';
+import { answerShapeErrors, createSurveyModel } from '../../server/instruments/answers.js';
 import { completionErrors, judgeCompletion } from '../../server/instruments/completion.js';
+import { withoutClientComputed } from '../../server/instruments/computedValues.js';
 import { CONSENT_QUESTION, madeUpInstrument } from '../factories/instrument.js';
 
 /** An instrument as SurveyJS Creator writes it: choice values of any JSON type, no study conventions. */
@@ -217,9 +218,17 @@ describe('expression questions', () => {
     { type: 'expression', name: 'double', expression: '{score} * 2' },
   ];
 
-  it('never refuse a client value in a draft, and drafts drop it', () => {
-    const check = checkAnswerShape(createSurveyModel(instrument(doubled)), { score: 2, double: 'forged' });
-    expect(check).toMatchObject({ count: 0, computed: ['double'] });
+  it('never refuse a client value in a draft, and drafts drop it, also inside rows and entries', () => {
+    const model = createSurveyModel(instrument(doubled));
+    expect(answerShapeErrors(model, { score: 2, double: 'forged' })).toEqual({});
+    expect(withoutClientComputed(model, { score: 2, double: 'forged' })).toEqual({ score: 2 });
+    const nested = createSurveyModel(
+      instrument([
+        { type: 'matrixdynamic', name: 'm', columns: [{ name: 'a' }, { name: 'e', cellType: 'expression' }] },
+        { type: 'paneldynamic', name: 'p', templateElements: [{ type: 'expression', name: 'e' }] },
+      ]),
+    );
+    expect(withoutClientComputed(nested, { m: [{ a: 1, e: 2 }], p: [{ e: 3 }] })).toEqual({ m: [{ a: 1 }], p: [{}] });
   });
 
   it('store the server computation at completion, not the client value', () => {
@@ -227,6 +236,35 @@ describe('expression questions', () => {
       ok: true,
       cleaned: { consent: 1, score: 2, double: 4 },
     });
+  });
+});
+
+describe('text, comment, single-choice matrix, multiple text and repeating panels', () => {
+  it('accept their SurveyJS shapes and refuse others, naming the question', () => {
+    const elements = [
+      { type: 'comment', name: 'c', maxLength: 5 },
+      { type: 'matrix', name: 'mx', rows: ['r1', 'r2'], columns: ['lo', 'hi'] },
+      {
+        type: 'multipletext',
+        name: 'mt',
+        items: [
+          { name: 'mail', inputType: 'email' },
+          { name: 'code', maskType: 'pattern', maskSettings: { pattern: '99' } },
+        ],
+      },
+      { type: 'paneldynamic', name: 'pd', templateElements: [{ type: 'rating', name: 'r' }] },
+    ];
+    expect(
+      shapeOf(elements, { c: 'short', mx: { r1: 'hi' }, mt: { mail: 'a@b.org', code: '12' }, pd: [{ r: 5 }] }),
+    ).toEqual({});
+    expect(shapeOf(elements, { c: 'longer', mx: { r3: 'hi' }, mt: { mail: 'a@', code: '1' }, pd: [{ r: 6 }] })).toEqual(
+      {
+        c: ['the text is longer than 5 characters'],
+        mx: ['row "r3" does not exist'],
+        mt: ['"mail": "a@" is not an e-mail address', '"code": "1" does not fit the input mask'],
+        pd: ['entry 1, "r": 6 is not one of the rating values'],
+      },
+    );
   });
 });
 
