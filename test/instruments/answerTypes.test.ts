@@ -293,6 +293,9 @@ describe('comment keys', () => {
     expect(shapeOf([withArea], { 't-Comment': 'x'.repeat(2001) })).toEqual({
       t: ['comment: the text is longer than 2000 characters'],
     });
+    expect(shapeOf([withOther], { 'c-Comment': '\udc00' })).toEqual({
+      c: ['comment: contains an unpaired surrogate (not valid Unicode text)'],
+    });
   });
 
   it('are refused as not part of the survey where there is no comment box', () => {
