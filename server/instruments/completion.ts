@@ -14,6 +14,8 @@ import {
   isEmptyAnswer,
   isPlainObject,
 } from './answers.js';
+import { clientRuleErrors } from './clientRules.js';
+import { computeMatrixCells, withoutClientComputed } from './computedValues.js';
 import { DONT_KNOW, dkAllowed } from './extensions.js';
 import { type NumericRule, numericRule } from './numeric.js';
 import type { Instrument } from './registry.js';
@@ -88,11 +90,15 @@ function topLevelName(q: Question): string {
   return current.name;
 }
 
-/** SurveyJS's own validation of answers that already passed the shape checks. */
+/**
+ * SurveyJS's own validation of answers that already passed the shape checks, and the rules the
+ * respondent app enforces by what it shows (clientRules.ts).
+ */
 export function surveyErrors(instrument: Pick<Instrument, 'survey'>, answers: Answers): AnswerErrors {
   const errors: AnswerErrors = {};
   const model = createSurveyModel(instrument);
-  model.data = withoutDontKnow(model, answers);
+  model.data = withoutDontKnow(model, withoutClientComputed(model, answers));
+  const shown = clientRuleErrors(model, answers);
   if (!model.validate(true)) {
     for (const q of model.getAllQuestions(false, false, true)) {
       for (const e of q.errors) {
@@ -103,6 +109,7 @@ export function surveyErrors(instrument: Pick<Instrument, 'survey'>, answers: An
     }
     if (Object.keys(errors).length === 0) errors._answers = ['The answers are not complete.'];
   }
+  for (const [name, messages] of Object.entries(shown)) errors[name] = [...(errors[name] ?? []), ...messages];
   return errors;
 }
 
@@ -115,7 +122,8 @@ export function completionErrors(instrument: Instrument, answers: Answers): Answ
 /** Answers to questions hidden by logic are dropped at completion, as SurveyJS's doComplete would. */
 export function clearHiddenAnswers(instrument: Pick<Instrument, 'survey'>, answers: Answers): Answers {
   const model = createSurveyModel(instrument);
-  model.data = structuredClone(answers);
+  model.data = structuredClone(withoutClientComputed(model, answers));
+  computeMatrixCells(model);
   for (const q of model.getAllQuestions(false, false, false)) {
     if (!q.isEmpty() && !q.isVisibleInSurvey) q.clearValue();
   }

@@ -7,6 +7,7 @@ import {
   checkQuestionValue,
   instrumentStructure,
 } from '../instruments/answers.js';
+import { withoutClientComputed } from '../instruments/computedValues.js';
 import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
 import type { InstrumentMeta } from '../instruments/schema.js';
 import type { ValidationPool } from '../instruments/validationPool.js';
@@ -166,17 +167,18 @@ export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody)
       `Page ${body.page} does not exist; the survey has ${model.pages.length} pages.`,
     );
   }
+  const answers = withoutClientComputed(model, body.answers);
   const at = ctx.clock().toISOString();
   return ctx.repos.db.transaction(() => {
     const current = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
     refuseIfClosed(current);
     if (
       current.revision !== body.revision ||
-      !ctx.repos.responses.saveDraft(current.id, body.revision, body.answers, body.page, at)
+      !ctx.repos.responses.saveDraft(current.id, body.revision, answers, body.page, at)
     ) {
       throw staleRevision(current);
     }
-    progressEvents(ctx, current, instrument, body.answers, body.page, token.id, at);
+    progressEvents(ctx, current, instrument, answers, body.page, token.id, at);
     return { revision: current.revision + 1, savedAt: at };
   })();
 }
