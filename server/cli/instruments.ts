@@ -6,7 +6,8 @@ import { buildCodebook } from '../codebook/build.js';
 import { codebookHtml, codebookMarkdown } from '../codebook/render.js';
 import { parseConfig } from '../config.js';
 import { hasTable, openDatabase } from '../db.js';
-import { checkInstrument, definedQuestions, formatProblem } from '../instruments/checker.js';
+import { EXPORT_COLUMNS } from '../instruments/checkColumns.js';
+import { checkInstrument, definedQuestions, formatProblem, isWarning } from '../instruments/checker.js';
 import {
   createInstrumentRegistry,
   type Instrument,
@@ -110,7 +111,7 @@ export const instrumentCommands: Record<string, Command> = {
       throw new UsageError(`--previous is ${previous.key}, a different instrument than --id ${id}.`);
     }
     const questions = definedQuestions(new Model(survey));
-    const variables = deriveVariableMap(questions, previous ? variableMapOf(previous) : {});
+    const variables = deriveVariableMap(questions, previous ? variableMapOf(previous) : {}, EXPORT_COLUMNS);
     const file = {
       meta: {
         id,
@@ -122,7 +123,9 @@ export const instrumentCommands: Record<string, Command> = {
       survey,
     };
     const name = values.out ? path.basename(values.out) : path.basename(surveyFile);
-    const problems = checkInstrument(file).map((p) => formatProblem(name, p));
+    const checked = checkInstrument(file);
+    const problems = checked.filter((p) => !isWarning(p)).map((p) => formatProblem(name, p));
+    for (const p of checked.filter(isWarning)) io.err(formatProblem(name, p));
     if (problems.length > 0) {
       throw new InstrumentError(
         [`${surveyFile}: ${problems.length} problem(s); nothing was written.`, ...problems].join('\n'),
@@ -161,6 +164,7 @@ export const instrumentCommands: Record<string, Command> = {
         io.out(
           `ok  ${instrument.key}  ${variables} variables  sha256:${instrument.contentHash}  (${path.basename(file)})`,
         );
+        for (const warning of instrument.warnings ?? []) io.err(`fieldkit: ${warning}`);
       } catch (err) {
         if (!(err instanceof InstrumentError)) throw err;
         problems.push(err.message);

@@ -3,11 +3,14 @@ import type {
   MatrixDropdownColumn,
   Question,
   QuestionBooleanModel,
-  QuestionCheckboxModel,
+  QuestionImagePickerModel,
   QuestionMatrixDropdownModel,
+  QuestionMatrixDropdownModelBase,
+  QuestionMatrixDynamicModel,
   QuestionMatrixModel,
   QuestionMultipleTextModel,
   QuestionPanelDynamicModel,
+  QuestionRatingModel,
   QuestionSelectBase,
   QuestionTextModel,
   SurveyModel,
@@ -37,7 +40,9 @@ export type VariableSource =
   | { kind: 'choice'; question: string; code: number | string }
   | { kind: 'row'; question: string; row: string }
   | { kind: 'cell'; question: string; row: string; column: string }
-  | { kind: 'item'; question: string; item: string };
+  | { kind: 'item'; question: string; item: string }
+  | { kind: 'rank'; question: string; choice: number | string }
+  | { kind: 'column'; question: string; column: string };
 
 export type VariableType = 'single' | 'dummy' | 'integer' | 'number' | 'text' | 'date';
 
@@ -150,6 +155,74 @@ function numericOrText(
   }
 }
 
+/** One 0/1 variable per choice of a multi-select (checkbox, tagbox, multi-select image picker). */
+function choiceDummies(ctx: Context, q: Question, key: string, name: string, title: string) {
+  for (const item of (q as QuestionSelectBase).visibleChoices) {
+    push(ctx, {
+      name: `${name}_${ctx.vars.suffixOf(ctx.vars.codeOf(key, item.value) ?? item.value)}`,
+      question: q.getValueName(),
+      label: `${title} — ${plain(item.text)}`,
+      type: 'dummy',
+      measure: 'nominal',
+      values: [
+        { code: 0, label: 'Not selected' },
+        { code: 1, label: 'Selected' },
+      ],
+      missing: [],
+      source: { kind: 'choice', question: q.getValueName(), code: item.value as number | string },
+    });
+  }
+}
+
+/** The variable of one matrix cell, by the column's cell type; choices come from the column or the matrix. */
+function cellVariables(
+  ctx: Context,
+  matrix: QuestionMatrixDropdownModelBase,
+  column: MatrixDropdownColumn,
+  base: { name: string; question: string; label: string; source: VariableSource },
+) {
+  const cell = column.templateQuestion;
+  const cellType = cell.getType();
+  const own = `${matrix.name}/${column.name}`;
+  const choices = () => {
+    const list = cell.getPropertyValue('choices') as ItemValue[] | undefined;
+    return list && list.length > 0 ? list : (matrix.choices as ItemValue[]);
+  };
+  if (cellType === 'text') {
+    numericOrText(ctx, base, (cell as QuestionTextModel).inputType, cell, dkAllowed(column));
+  } else if (cellType === 'dropdown' || cellType === 'radiogroup' || cellType === 'rating' || cellType === 'boolean') {
+    const items =
+      cellType === 'rating'
+        ? (cell as QuestionRatingModel).visibleRateValues
+        : cellType === 'boolean'
+          ? ([
+              { value: (cell as QuestionBooleanModel).valueTrue ?? true, text: 'Yes' },
+              { value: (cell as QuestionBooleanModel).valueFalse ?? false, text: 'No' },
+            ] as unknown as ItemValue[])
+          : choices();
+    const { values, missing } = splitChoices(ctx, own, items);
+    push(ctx, { ...base, type: 'single', measure: 'nominal', values, missing });
+  } else if (cellType === 'checkbox' || cellType === 'tagbox') {
+    for (const item of choices()) {
+      const code = ctx.vars.codeOf(own, item.value) ?? item.value;
+      push(ctx, {
+        ...base,
+        name: `${base.name}_${ctx.vars.suffixOf(code)}`,
+        label: `${base.label} — ${plain(item.text)}`,
+        type: 'dummy',
+        measure: 'nominal',
+        values: [
+          { code: 0, label: 'Not selected' },
+          { code: 1, label: 'Selected' },
+        ],
+        missing: [],
+      });
+    }
+  } else if (cellType !== 'expression') {
+    push(ctx, { ...base, type: 'text', measure: 'nominal', values: [], missing: [] });
+  }
+}
+
 function addQuestion(ctx: Context, q: Question): void {
   const key = q.name;
   const name = ctx.vars.nameOf(q.getValueName());
@@ -192,24 +265,9 @@ function addQuestion(ctx: Context, q: Question): void {
       });
       return;
     }
-    case 'checkbox': {
-      for (const item of (q as QuestionCheckboxModel).visibleChoices) {
-        push(ctx, {
-          name: `${name}_${sfx(ctx.vars.codeOf(key, item.value) ?? item.value)}`,
-          question: q.getValueName(),
-          label: `${title} — ${plain(item.text)}`,
-          type: 'dummy',
-          measure: 'nominal',
-          values: [
-            { code: 0, label: 'Not selected' },
-            { code: 1, label: 'Selected' },
-          ],
-          missing: [],
-          source: { kind: 'choice', question: q.getValueName(), code: item.value as number | string },
-        });
-      }
+    case 'checkbox':
+      choiceDummies(ctx, q, key, name, title);
       return;
-    }
     case 'matrix': {
       const matrix = q as QuestionMatrixModel;
       const { values, missing } = splitChoices(ctx, key, matrix.columns as ItemValue[]);
@@ -231,30 +289,54 @@ function addQuestion(ctx: Context, q: Question): void {
       const matrix = q as QuestionMatrixDropdownModel;
       for (const row of matrix.rows as ItemValue[]) {
         for (const column of matrix.columns as MatrixDropdownColumn[]) {
-          const cell = column.templateQuestion;
-          const base = {
+          cellVariables(ctx, matrix, column, {
             name: `${name}_${sfx(row.value)}_${sfx(column.name)}`,
             question: q.getValueName(),
             label: `${title} — ${plain(row.text)}: ${plain(column.title)}`,
             source: { kind: 'cell' as const, question: q.getValueName(), row: String(row.value), column: column.name },
-          };
-          const cellType = cell.getType();
-          if (cellType === 'text') {
-            numericOrText(ctx, base, (cell as QuestionTextModel).inputType, cell, dkAllowed(column));
-          } else if (cellType === 'dropdown' || cellType === 'radiogroup') {
-            const { values, missing } = splitChoices(
-              ctx,
-              `${key}/${column.name}`,
-              (cell as QuestionSelectBase).visibleChoices,
-            );
-            push(ctx, { ...base, type: 'single', measure: 'nominal', values, missing });
-          } else {
-            push(ctx, { ...base, type: 'text', measure: 'nominal', values: [], missing: [] });
-          }
+          });
         }
       }
       return;
     }
+    case 'rating': {
+      const { values, missing } = splitChoices(ctx, key, (q as QuestionRatingModel).visibleRateValues);
+      push(ctx, { ...whole, type: 'single', measure: 'ordinal', values, missing });
+      return;
+    }
+    case 'imagepicker':
+      if (!(q as QuestionImagePickerModel).multiSelect) {
+        const { values, missing } = splitChoices(ctx, key, (q as QuestionSelectBase).visibleChoices);
+        push(ctx, { ...whole, type: 'single', measure: 'nominal', values, missing });
+        return;
+      }
+      choiceDummies(ctx, q, key, name, title);
+      return;
+    case 'tagbox':
+      choiceDummies(ctx, q, key, name, title);
+      return;
+    case 'ranking': {
+      // A rank per item: 1 is the first; items a respondent left unranked are not answered.
+      const items = (q as QuestionSelectBase).visibleChoices;
+      for (const item of items) {
+        push(ctx, {
+          name: `${name}_${sfx(ctx.vars.codeOf(key, item.value) ?? item.value)}`,
+          question: q.getValueName(),
+          label: `${title} — rank of ${plain(item.text)}`,
+          type: 'integer',
+          measure: 'ordinal',
+          values: [],
+          missing: [],
+          range: { min: 1, max: items.length },
+          source: { kind: 'rank', question: q.getValueName(), choice: item.value as number | string },
+        });
+      }
+      return;
+    }
+    case 'expression':
+      // Computed by the server from the answers at completion (a client's value is ignored).
+      push(ctx, { ...whole, type: 'text', measure: 'nominal', values: [], missing: [] });
+      return;
     case 'multipletext': {
       for (const item of (q as QuestionMultipleTextModel).items) {
         const base = {
@@ -295,6 +377,24 @@ export function buildCodebook(instrument: Instrument): Codebook {
   ];
   for (const q of model.getAllQuestions(false, false, false)) {
     const conditions = visibilityChain(q as unknown as Element);
+    if (q.getType() === 'matrixdynamic') {
+      const matrix = q as QuestionMatrixDynamicModel;
+      const table = vars.nameOf(q.name);
+      tables.push({
+        name: table,
+        key: ['case_id', `${table}_n`],
+        description: `One row per row of the table "${plain(q.title)}", keyed by case and row number.`,
+      });
+      for (const column of matrix.columns as MatrixDropdownColumn[]) {
+        cellVariables({ table, conditions, model, out: variables, vars }, matrix, column, {
+          name: `${table}_${vars.suffixOf(column.name)}`,
+          question: q.getValueName(),
+          label: `${plain(q.title)}: ${plain(column.title)}`,
+          source: { kind: 'column', question: q.getValueName(), column: column.name },
+        });
+      }
+      continue;
+    }
     if (q.getType() === 'paneldynamic') {
       const panel = q as QuestionPanelDynamicModel;
       const table = vars.nameOf(q.name);

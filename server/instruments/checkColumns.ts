@@ -3,7 +3,7 @@ import type { CheckProblem } from './checker.js';
 import type { InstrumentFile } from './schema.js';
 
 /** Columns every export adds; no question may generate one of these names. */
-const EXPORT_COLUMNS = new Set([
+export const EXPORT_COLUMNS: ReadonlySet<string> = new Set([
   'case_id',
   'stratum',
   'status',

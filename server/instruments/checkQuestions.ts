@@ -18,10 +18,35 @@ export const SUPPORTED_QUESTION_TYPES = new Set([
   'panel',
   'expression',
   'html',
+  'image',
+  'rating',
+  'tagbox',
+  'ranking',
+  'imagepicker',
+  'matrixdynamic',
 ]);
 
+/** Types SurveyJS has that the platform refuses, and why, in words for the instrument's author. */
+const REFUSED_TYPES: Record<string, string> = {
+  file: 'file uploads are not accepted: a survey dataset holds answers, not documents; ask for the information as text or choices',
+  signaturepad:
+    'signatures are not accepted: a signature image cannot go into a dataset; ask for consent as a yes/no question',
+  slider: 'sliders are not supported yet: use a rating or a number question with min and max',
+};
+
 /** Cell types of a matrix of dropdowns whose values the platform can validate and export. */
-const SUPPORTED_CELL_TYPES = new Set(['text', 'dropdown', 'radiogroup']);
+const CHOICE_CELL_TYPES = new Set(['dropdown', 'radiogroup', 'checkbox', 'tagbox']);
+const SUPPORTED_CELL_TYPES = new Set([
+  'text',
+  'comment',
+  'dropdown',
+  'radiogroup',
+  'checkbox',
+  'tagbox',
+  'boolean',
+  'rating',
+  'expression',
+]);
 
 /** Codes reserved study-wide, and the wording each may carry. */
 const RESERVED_WORDING: Record<number, RegExp | null> = {
@@ -78,12 +103,31 @@ function checkChoices(q: Question, label: string, items: ItemValue[], problems: 
  * The rules one question must pass. With a variable map (`mapped`), names and choice values may be
  * anything SurveyJS allows: the map gives the variable names and codes, and is checked on its own.
  */
+function checkCellTypes(q: Question, problems: CheckProblem[]) {
+  for (const column of (q as QuestionMatrixDropdownModel).columns) {
+    const cellType = column.templateQuestion.getType();
+    if (!SUPPORTED_CELL_TYPES.has(cellType)) {
+      problems.push({
+        rule: 'type',
+        question: q.name,
+        message: `column "${column.name}" has cell type "${cellType}", which is not supported (use ${[...SUPPORTED_CELL_TYPES].join(', ')})`,
+      });
+    }
+  }
+}
+
 export function checkQuestion(q: Question, problems: CheckProblem[], mapped = false) {
   const type = q.getType();
   if (!SUPPORTED_QUESTION_TYPES.has(type)) {
-    problems.push({ rule: 'type', question: q.name, message: `type "${type}" is not supported` });
+    const why = REFUSED_TYPES[type];
+    problems.push({
+      rule: 'type',
+      question: q.name,
+      message: `type "${type}" is not supported${why ? `: ${why}` : ''}`,
+    });
     return;
   }
+  if (type === 'matrixdropdown' || type === 'matrixdynamic') checkCellTypes(q, problems);
   if (mapped) return;
   if (!QUESTION_NAME.test(q.name)) {
     problems.push({
@@ -95,9 +139,16 @@ export function checkQuestion(q: Question, problems: CheckProblem[], mapped = fa
   switch (type) {
     case 'radiogroup':
     case 'dropdown':
-    case 'checkbox': {
+    case 'checkbox':
+    case 'tagbox':
+    case 'ranking':
+    case 'imagepicker': {
       const select = q as unknown as { choices: ItemValue[]; showOtherItem: boolean; showNoneItem: boolean };
-      checkChoices(q, 'choice', select.choices, problems, type === 'checkbox');
+      const multi =
+        type === 'checkbox' ||
+        type === 'tagbox' ||
+        (type === 'imagepicker' && q.getPropertyValue('multiSelect') === true);
+      checkChoices(q, 'choice', select.choices, problems, multi);
       if (select.showOtherItem)
         problems.push({
           rule: 'choice-code',
@@ -115,19 +166,14 @@ export function checkQuestion(q: Question, problems: CheckProblem[], mapped = fa
     case 'matrix':
       checkChoices(q, 'column', (q as QuestionMatrixModel).columns as ItemValue[], problems, false);
       break;
-    case 'matrixdropdown': {
+    case 'matrixdropdown':
+    case 'matrixdynamic': {
       const shared = q.getPropertyValue('choices') as ItemValue[] | undefined;
       if (shared && shared.length > 0) checkChoices(q, 'shared choice', shared, problems, false);
       for (const column of (q as QuestionMatrixDropdownModel).columns) {
         const cell = column.templateQuestion;
         const cellType = cell.getType();
-        if (!SUPPORTED_CELL_TYPES.has(cellType)) {
-          problems.push({
-            rule: 'type',
-            question: q.name,
-            message: `column "${column.name}" has cell type "${cellType}", which is not supported (use text, dropdown or radiogroup)`,
-          });
-        } else if (cellType !== 'text') {
+        if (SUPPORTED_CELL_TYPES.has(cellType) && CHOICE_CELL_TYPES.has(cellType)) {
           checkChoices(
             q,
             `column "${column.name}" choice`,

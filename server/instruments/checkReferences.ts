@@ -13,7 +13,16 @@ const CONTEXT_NAMES = new Set([
   'choice',
   'itemvalue',
   'self',
+  // Survey-wide values SurveyJS provides (quizzes, progress, locale).
+  'correctanswers',
+  'incorrectanswers',
+  'questioncount',
+  'pageno',
+  'pagecount',
+  'locale',
 ]);
+
+const NOT_ELEMENTS = new Set(['triggers', 'validators', 'calculatedValues']);
 
 /** Every expression-valued property in the raw JSON, with the element it belongs to. */
 function rawExpressions(
@@ -65,9 +74,17 @@ export function rawUnknownTypes(node: unknown, problems: CheckProblem[]) {
   if (!node || typeof node !== 'object') return;
   const record = node as Record<string, unknown>;
   if (typeof record.type === 'string' && typeof record.name === 'string' && !Serializer.findClass(record.type)) {
-    problems.push({ rule: 'type', question: record.name, message: `type "${record.type}" is not supported` });
+    problems.push({
+      rule: 'type',
+      question: record.name,
+      message: `type "${record.type}" is not supported: SurveyJS does not know it either (a typo?)`,
+    });
   }
-  for (const value of Object.values(record)) if (typeof value === 'object') rawUnknownTypes(value, problems);
+  for (const [key, value] of Object.entries(record)) {
+    // Triggers and validators have a "type" of their own kind, not a question type.
+    if (NOT_ELEMENTS.has(key)) continue;
+    if (typeof value === 'object') rawUnknownTypes(value, problems);
+  }
 }
 
 export function checkExpressions(json: unknown, model: Model, questions: Question[], problems: CheckProblem[]) {
@@ -75,7 +92,7 @@ export function checkExpressions(json: unknown, model: Model, questions: Questio
   const lowerNames = new Set(questions.map((q) => q.name.toLowerCase()));
   const columnNames = new Set(
     questions
-      .filter((q) => q.getType() === 'matrixdropdown')
+      .filter((q) => q.getType() === 'matrixdropdown' || q.getType() === 'matrixdynamic')
       .flatMap((q) => (q as QuestionMatrixDropdownModel).columns.map((c) => c.name.toLowerCase())),
   );
   const expressions: { owner: string | undefined; key: string; expression: string }[] = [];
@@ -83,7 +100,8 @@ export function checkExpressions(json: unknown, model: Model, questions: Questio
   for (const { owner, key, expression } of expressions) {
     for (const ref of expressionReferences(expression)) {
       const parts = ref.split('.');
-      const head = (parts[0] as string).replace(/-Comment$/, '').toLowerCase();
+      // `<name>-Comment` is a comment box, `<matrix>-total` a matrix's totals row.
+      const head = (parts[0] as string).replace(/-(Comment|total|unwrapped)$/i, '').toLowerCase();
       const target = head === 'panel' || head === 'row' ? (parts[1] ?? '').toLowerCase() : head;
       const known = lowerNames.has(target) || (head === 'row' && columnNames.has(target));
       if (head.startsWith('$') || CONTEXT_NAMES.has(target) || calculated.has(target) || known) continue;
@@ -102,6 +120,15 @@ export function checkTriggerTargets(survey: Record<string, unknown>, names: Set<
   for (const trigger of triggers) {
     for (const key of ['setToName', 'fromName', 'gotoName']) {
       const target = trigger[key];
+      // A setvalue trigger may set a survey variable, or (isVariable) a variable outside the data.
+      if (key === 'setToName' && typeof target === 'string' && !names.has(target)) {
+        problems.push({
+          rule: 'expression',
+          severity: 'warning',
+          message: `a ${String(trigger.type)} trigger sets "${target}", which is not a question: it is kept with the answers but has no variable of its own`,
+        });
+        continue;
+      }
       if (typeof target === 'string' && !names.has(target)) {
         problems.push({
           rule: 'expression',
@@ -112,6 +139,7 @@ export function checkTriggerTargets(survey: Record<string, unknown>, names: Set<
   }
 }
 
+/** Markup outside the allow-list is removed when the survey is rendered (renderableSurvey): warn. */
 export function checkMarkup(json: unknown, problems: CheckProblem[]) {
   const found: { owner: string | undefined; key: string; text: string }[] = [];
   rawMarkup(json, undefined, '', found);
@@ -119,8 +147,9 @@ export function checkMarkup(json: unknown, problems: CheckProblem[]) {
     for (const problem of markupProblems(text)) {
       problems.push({
         rule: 'html',
+        severity: 'warning',
         question: owner,
-        message: `${key || 'text'} contains markup the sanitizer refuses: ${problem}`,
+        message: `${key || 'text'} has markup outside the allow-list, removed when shown: ${problem}`,
       });
     }
   }

@@ -23,10 +23,13 @@ export type CheckRule =
   | 'variables'
   | 'html';
 
-export type CheckProblem = { rule: CheckRule; question?: string; message: string };
+/** A problem stops the instrument from loading; a warning is printed and the instrument loads. */
+export type CheckProblem = { rule: CheckRule; question?: string; message: string; severity?: 'warning' };
+
+export const isWarning = (p: CheckProblem) => p.severity === 'warning';
 
 export function formatProblem(file: string, p: CheckProblem): string {
-  return `${file}: ${p.question ? `question "${p.question}": ` : ''}${p.message} [${p.rule}]`;
+  return `${file}: ${isWarning(p) ? 'warning: ' : ''}${p.question ? `question "${p.question}": ` : ''}${p.message} [${p.rule}]`;
 }
 
 /**
@@ -47,12 +50,13 @@ export function definedQuestions(model: Model): Question[] {
 
 function checkNames(questions: Question[], problems: CheckProblem[]) {
   const seen = new Map<string, number>();
-  for (const q of questions) seen.set(q.name, (seen.get(q.name) ?? 0) + 1);
+  // Display-only elements (html, image) hold no value, so their names may repeat.
+  for (const q of questions) if (hasVariable(q)) seen.set(q.name, (seen.get(q.name) ?? 0) + 1);
   for (const [name, count] of seen) {
     if (count > 1)
       problems.push({ rule: 'duplicate-name', question: name, message: `the name is used by ${count} questions` });
   }
-  return new Set(seen.keys());
+  return new Set(questions.map((q) => q.name));
 }
 
 /**
@@ -185,7 +189,10 @@ export function checkInstrument(json: unknown): CheckProblem[] {
   const file = metaOk ? InstrumentFileSchema.parse(json) : undefined;
   const mapped = typeof raw.meta === 'object' && raw.meta !== null && 'variables' in raw.meta;
   const model = new Model(survey);
-  for (const e of model.jsonErrors ?? []) problems.push({ rule: 'surveyjs', message: e.message });
+  // SurveyJS loads a survey with properties it does not know (they are ignored), so does Fieldkit.
+  for (const e of model.jsonErrors ?? []) {
+    problems.push({ rule: 'surveyjs', severity: 'warning', message: `${e.message} SurveyJS ignores it.` });
+  }
   rawUnknownTypes(survey, problems);
   const questions = definedQuestions(model);
   for (const q of questions) checkQuestion(q, problems, mapped);
@@ -211,7 +218,7 @@ export function checkInstrument(json: unknown): CheckProblem[] {
   checkTriggerTargets(survey, names, problems);
   checkExpressions(survey, model, questions, problems);
   checkMarkup(survey, problems);
-  if (file && !problems.some((p) => p.rule === 'type' || p.rule === 'surveyjs' || p.rule === 'variables')) {
+  if (file && !problems.some((p) => !isWarning(p) && ['type', 'surveyjs', 'variables'].includes(p.rule))) {
     // A question already refused for its name or codes would only repeat that problem here.
     const refused = new Set(
       problems

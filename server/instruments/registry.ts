@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import './extensions.js';
 import { Model } from 'survey-core';
-import { checkInstrument, definedQuestions, formatProblem } from './checker.js';
+import { checkInstrument, definedQuestions, formatProblem, isWarning } from './checker.js';
 import { findJsonSyntaxError } from './jsonLocation.js';
 import type { InstrumentFile, InstrumentMeta, VariableMap } from './schema.js';
 import { deriveVariableMap, mapChangeProblems } from './variableMap.js';
@@ -16,6 +16,8 @@ export type Instrument = Readonly<{
   /** SHA-256 of the file's canonical JSON; later versions use it to refuse silent edits. */
   contentHash: string;
   file: string;
+  /** What the check warned about (printed by `fieldkit instruments check`); nothing that stops use. */
+  warnings?: readonly string[];
 }>;
 
 export type InstrumentRegistry = Readonly<{
@@ -46,14 +48,18 @@ export function parseJsonFile(file: string, text: string): unknown {
 
 /** Every way an instrument file can be unfit to field, as printable lines; none means it loads. */
 export function instrumentProblems(file: string, json: unknown): string[] {
-  return checkInstrument(json).map((p) => formatProblem(file, p));
+  return checkInstrument(json)
+    .filter((p) => !isWarning(p))
+    .map((p) => formatProblem(file, p));
 }
 
 export function loadInstrumentFile(file: string, displayName = path.basename(file)): Instrument {
   const text = readFileSync(file, 'utf8');
   const json = parseJsonFile(displayName, text);
-  const problems = instrumentProblems(displayName, json);
+  const checked = checkInstrument(json);
+  const problems = checked.filter((p) => !isWarning(p)).map((p) => formatProblem(displayName, p));
   if (problems.length > 0) throw new InstrumentError(problems.join('\n'));
+  const warnings = checked.filter(isWarning).map((p) => formatProblem(displayName, p));
   const data = json as InstrumentFile;
   return Object.freeze({
     key: `${data.meta.id}@${data.meta.version}`,
@@ -61,6 +67,7 @@ export function loadInstrumentFile(file: string, displayName = path.basename(fil
     survey: data.survey,
     contentHash: createHash('sha256').update(JSON.stringify(data)).digest('hex'),
     file,
+    warnings,
   });
 }
 

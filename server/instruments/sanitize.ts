@@ -32,3 +32,42 @@ export function markupProblems(text: string): string[] {
   }
   return [...new Set(problems)];
 }
+
+/**
+ * The text with everything the allow-list refuses taken out, for rendering an instrument written
+ * elsewhere: scripts, styles and comments go with their content; other refused tags go and their
+ * text stays; refused attributes go. The checker warns about each (see checkMarkup).
+ */
+export function stripDisallowedMarkup(text: string): string {
+  return text
+    .replace(/<\s*(script|style|template|iframe|object)\b[^>]*>[\s\S]*?<\s*\/\s*\1\s*>/gi, '')
+    .replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>/g, '')
+    .replace(TAG, (_tag, closing: string, rawName: string, rawAttributes: string) => {
+      const name = rawName.toLowerCase();
+      if (!ALLOWED_TAGS.has(name)) return '';
+      if (closing) return `</${name}>`;
+      const kept: string[] = [];
+      for (const attr of rawAttributes.replace(/\/\s*$/, '').matchAll(ATTRIBUTE)) {
+        if (!attr[0]) continue;
+        const value = (attr[2] ?? attr[3] ?? attr[4] ?? '').trim();
+        if (
+          name === 'a' &&
+          (attr[1] as string).toLowerCase() === 'href' &&
+          /^(https:\/\/|mailto:)[^\s<>"']+$/i.test(value)
+        ) {
+          kept.push(` href="${value}"`);
+        }
+      }
+      return `<${name}${kept.join('')}>`;
+    });
+}
+
+/** A copy of a survey's JSON whose every string is safe to render (see stripDisallowedMarkup). */
+export function renderableSurvey<T>(node: T): T {
+  if (typeof node === 'string') return (containsMarkup(node) ? stripDisallowedMarkup(node) : node) as T;
+  if (Array.isArray(node)) return node.map((child) => renderableSurvey(child)) as T;
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, renderableSurvey(v)])) as T;
+  }
+  return node;
+}

@@ -159,10 +159,15 @@ function codeSet(set: ChoiceSet, previous: VariableMap[string] | undefined): { v
  * unique) and a numeric code per choice value (integers kept, booleans 1/0, other values numbered
  * in order). Built on `previous`, the map of the version before, whose names and codes it keeps.
  */
-export function deriveVariableMap(questions: Question[], previous: VariableMap = {}): VariableMap {
+export function deriveVariableMap(
+  questions: Question[],
+  previous: VariableMap = {},
+  reserved: ReadonlySet<string> = new Set(),
+): VariableMap {
   const map: VariableMap = {};
-  // Names already taken: every name of the previous version, so none is given to another question.
-  const used = new Set(Object.values(previous).map((e) => e.name));
+  // Names already taken: every name of the previous version, so none is given to another question,
+  // and the columns every export adds itself.
+  const used = new Set([...reserved, ...Object.values(previous).map((e) => e.name)]);
   for (const [key, entry] of Object.entries(previous)) map[key] = { ...entry };
   const fresh = questions.filter((q) => hasVariable(q) && !map[q.name]);
   // Valid names are kept first, so a derived name never takes the name of a question that has it.

@@ -1,4 +1,17 @@
 import type { Instrument } from '../instruments/registry.js';
+import { renderableSurvey } from '../instruments/sanitize.js';
+
+/** Each instrument's survey with refused markup removed, made once: instruments never change. */
+const rendered = new WeakMap<Instrument, Record<string, unknown>>();
+function surveyToRender(instrument: Instrument): Record<string, unknown> {
+  let survey = rendered.get(instrument);
+  if (!survey) {
+    survey = renderableSurvey(instrument.survey);
+    rendered.set(instrument, survey);
+  }
+  return survey;
+}
+
 import type { ResponseRow } from './repo.js';
 
 /** What a respondent's browser receives: never staff data, never another contact's details. */
@@ -14,7 +27,7 @@ export function presentResponse(row: ResponseRow, instrument: Instrument, office
       title: instrument.meta.title,
       estimatedMinutes: instrument.meta.estimatedMinutes,
       consent: instrument.meta.consent,
-      survey: instrument.survey,
+      survey: surveyToRender(instrument),
     },
     answers: JSON.parse(row.answers) as Record<string, unknown>,
     page: row.current_page,
