@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containsMarkup } from './sanitize.js';
 
 /**
  * An instrument file is `{ "meta": {...}, "survey": {...} }`: Fieldkit's metadata beside a plain
@@ -24,6 +25,17 @@ export const InstrumentMetaSchema = z.object({
   consent: z.object({ question: z.string().regex(QUESTION_NAME), declineValue: z.number().int() }),
   /** Question name -> frame column whose value prefills it (shown for confirmation, editable). */
   prefill: z.record(z.string().regex(QUESTION_NAME), PrefillSchema).default({}),
+  /** Who runs the study, shown on every respondent page; without it the survey's title names it. */
+  study: z
+    .object({
+      name: z.string().min(1),
+      contactEmail: z.email().optional(),
+      header: z.string().min(1).optional(),
+      footer: z.string().min(1).optional(),
+    })
+    // Shown as text, never as markup: a tag here would appear literally on every page.
+    .refine((study) => !Object.values(study).some((text) => containsMarkup(text)), 'study texts must be plain text')
+    .optional(),
 });
 
 export const InstrumentFileSchema = z.object({
