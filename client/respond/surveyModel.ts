@@ -7,6 +7,8 @@ import { type Answers, answersEqual } from './merge.js';
 /** One model per loaded instrument: answers and the saved page are restored on any device. */
 export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   const model = new Model(state.instrument.survey);
+  // The office's language, when the instrument has strings in it; "" keeps the survey's default.
+  if (state.locale) model.locale = state.locale;
   enableDontKnow(model);
   model.onGetTitleTagName.add((_, options) => {
     if (options.element instanceof SurveyElement) options.tagName = `h${headingLevel(options.element)}`;

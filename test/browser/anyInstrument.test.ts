@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInstrumentRegistry } from '../../server/instruments/registry.js';
+import { frameRow } from '../factories/frame.js';
 import { CONSENT_QUESTION, madeUpInstrument } from '../factories/instrument.js';
 import { seedFielding, tokenOf } from '../support/app.js';
 import { type BrowserHarness, startBrowserHarness } from './harness.js';
@@ -29,9 +30,26 @@ const postcodeSurvey = madeUpInstrument('postcode-survey', [
   },
 ]);
 
+/** A made-up study with its own name and contact, and German strings beside the default ones. */
+const courtsSurvey = (() => {
+  const base = madeUpInstrument('courts-survey', [
+    {
+      name: 'p1',
+      elements: [{ ...CONSENT_QUESTION, title: { default: 'Do you agree to take part?', de: 'Nehmen Sie teil?' } }],
+    },
+  ]);
+  return {
+    ...base,
+    meta: {
+      ...base.meta,
+      study: { name: 'Made-Up Courts Study', contactEmail: 'courts-study@example.org', footer: 'Made-Up Institute' },
+    },
+  };
+})();
+
 let h: BrowserHarness;
 beforeAll(async () => {
-  h = await startBrowserHarness({ instruments: createInstrumentRegistry([postcodeSurvey]) });
+  h = await startBrowserHarness({ instruments: createInstrumentRegistry([postcodeSurvey, courtsSurvey]) });
 });
 afterAll(async () => {
   await h?.close();
@@ -40,8 +58,12 @@ afterAll(async () => {
 const storedAnswers = (caseId: number) =>
   JSON.parse(h.env.db.prepare('SELECT answers FROM responses WHERE case_id = ?').pluck().get(caseId) as string);
 
-async function open(fielding: string, instrument: string): Promise<{ page: Page; caseId: number }> {
-  const [link] = seedFielding(h.env, { name: fielding, instrument });
+async function open(
+  fielding: string,
+  instrument: string,
+  row: Record<string, string> = {},
+): Promise<{ page: Page; caseId: number }> {
+  const [link] = seedFielding(h.env, { name: fielding, instrument, rows: [frameRow(1, row)] });
   const caseId = h.env.db
     .prepare('SELECT c.id FROM cases c JOIN fieldings f ON f.id = c.fielding_id WHERE f.name = ?')
     .pluck()
@@ -69,6 +91,33 @@ describe('any SurveyJS instrument in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Complete' }).click();
     await page.getByRole('heading', { name: /your survey has been submitted/ }).waitFor({ timeout: 10_000 });
     expect(storedAnswers(caseId)).toEqual(typed);
+    await page.context().close();
+  });
+
+  it('names the instrument’s own study in the banner and footer, and no other study', async () => {
+    const { page } = await open('courts', 'courts-survey');
+    await page.getByRole('heading', { name: 'Do you agree to take part?' }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.getByRole('banner').textContent()).toContain('Made-Up Courts Study');
+    const footer = page.getByRole('contentinfo');
+    expect(await footer.textContent()).toContain('Made-Up Institute');
+    expect(await footer.getByRole('link').getAttribute('href')).toBe('mailto:courts-study@example.org');
+    expect(await page.locator('body').textContent()).not.toMatch(/Prosecutors|tip-study/);
+    expect(await page.title()).toContain('Made-Up Courts Study');
+    await page.context().close();
+  });
+
+  it('shows an office whose frame language is "de" the German strings', async () => {
+    const { page } = await open('courts-de', 'courts-survey', { language: 'de' });
+    await page.getByRole('heading', { name: 'Nehmen Sie teil?' }).waitFor({ timeout: 10_000 });
+    await page.context().close();
+  });
+
+  it('names no study on the access-code page', async () => {
+    const page = await (await h.browser.newContext()).newPage();
+    await page.goto(`${h.baseUrl}/code`);
+    await page.getByRole('heading', { name: 'Enter your access code' }).waitFor();
+    expect(await page.getByRole('banner').textContent()).toBe('Fieldkit survey');
+    expect(await page.locator('body').textContent()).not.toMatch(/Prosecutors|tip-study|Courts Study/);
     await page.context().close();
   });
 });
