@@ -1,4 +1,12 @@
-import { CustomError, Model, PanelModelBase, type Question, SurveyElement, type SurveyModel } from 'survey-core';
+import {
+  CustomError,
+  Model,
+  PanelModelBase,
+  type Question,
+  QuestionTextModel,
+  SurveyElement,
+  type SurveyModel,
+} from 'survey-core';
 import { DONT_KNOW } from '../../server/instruments/extensions.js';
 import type { OpenRespondState } from './api.js';
 import { enableDontKnow, isDontKnowCount } from './dontKnow.js';
@@ -35,6 +43,18 @@ export function headingLevel(element: SurveyElement): number {
     if (parent.hasTitle) level += 1;
   }
   return Math.min(level, 6);
+}
+
+/**
+ * SurveyJS ignores `textUpdateMode: 'onTyping'` for masked inputs and takes their text only when
+ * they lose focus, so text typed into one just before the tab closes would never be saved.
+ */
+export function commitFocusedMaskedInput(model: SurveyModel, active: Element | null): void {
+  if (!(active instanceof HTMLInputElement)) return;
+  const question = model
+    .getAllQuestions(true)
+    .find((q) => q instanceof QuestionTextModel && !q.maskTypeIsEmpty && q.inputId === active.id);
+  if (question instanceof QuestionTextModel) question.inputValue = active.value;
 }
 
 export function readAnswers(model: SurveyModel): Answers {

@@ -120,4 +120,17 @@ describe('any SurveyJS instrument in Chromium', { timeout: 120_000 }, () => {
     expect(await page.locator('body').textContent()).not.toMatch(/Prosecutors|tip-study|Courts Study/);
     await page.context().close();
   });
+
+  it('saves text typed into a masked field when the page is hidden while the field still has focus', async () => {
+    const { page, caseId } = await open('postcode-focus', 'postcode-survey');
+    await page.getByRole('radio', { name: '1', exact: true }).locator('xpath=ancestor::label[1]').click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('textbox', { name: 'Postcode, masked and saved as shown' }).pressSequentially('SW11 4AB');
+    // What a browser sends as the tab closes or goes to the background.
+    await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+    await expect
+      .poll(() => storedAnswers(caseId), { timeout: 10_000 })
+      .toEqual({ consent: 1, postcode_shown: 'SW11 4AB' });
+    await page.context().close();
+  });
 });
