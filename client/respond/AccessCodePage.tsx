@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useRef, useState } from 'react';
 import { exchangeAccessCode, type Failure } from './api.js';
-import { ContactLink, Layout } from './Layout.js';
+import { Contact, Layout } from './Layout.js';
 import { RespondPage } from './RespondPage.js';
 
 /** Kept for the browser tab only, so reloading /code resumes without typing the code again. */
@@ -113,7 +113,7 @@ export function AccessCodePage() {
         </button>
       </form>
       <p>
-        No letter or code? Email <ContactLink />.
+        No letter or code? <Contact capital />.
       </p>
     </Layout>
   );

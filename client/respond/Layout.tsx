@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useRef } from 'react';
-import { STUDY_CONTACT_EMAIL, STUDY_NAME } from './study.js';
+import { useStudy } from './study.js';
 
 interface LayoutProps {
   /** The browser tab's title and the page's only <h1>. */
@@ -14,15 +14,16 @@ interface LayoutProps {
  * focus when the view changes so screen-reader users hear where they are.
  */
 export function Layout({ title, context, children }: LayoutProps) {
+  const study = useStudy();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    document.title = `${title} – ${STUDY_NAME}`;
+    document.title = `${title} – ${study.name}`;
     heading.current?.focus({ preventScroll: true });
-  }, [title]);
+  }, [title, study.name]);
   return (
     <>
       <header className="fk-banner">
-        <p className="fk-banner__study">{STUDY_NAME}</p>
+        <p className="fk-banner__study">{study.header || study.name}</p>
         {context ? <p className="fk-banner__context">{context}</p> : null}
       </header>
       <main className="fk-main">
@@ -32,14 +33,25 @@ export function Layout({ title, context, children }: LayoutProps) {
         {children}
       </main>
       <footer className="fk-footer">
+        {study.footer ? <p>{study.footer}</p> : null}
         <p>
-          Questions about the study? Email <a href={`mailto:${STUDY_CONTACT_EMAIL}`}>{STUDY_CONTACT_EMAIL}</a>.
+          Questions about the study? <Contact capital />.
         </p>
       </footer>
     </>
   );
 }
 
-export function ContactLink() {
-  return <a href={`mailto:${STUDY_CONTACT_EMAIL}`}>{STUDY_CONTACT_EMAIL}</a>;
+/**
+ * "email <address>" when the study gives one; otherwise the team is named without an address,
+ * since no other study's address may stand in for it.
+ */
+export function Contact({ capital = false }: { capital?: boolean }) {
+  const { contactEmail } = useStudy();
+  if (!contactEmail) return <>{capital ? 'Contact' : 'contact'} the team running the survey</>;
+  return (
+    <>
+      {capital ? 'Email' : 'email'} <a href={`mailto:${contactEmail}`}>{contactEmail}</a>
+    </>
+  );
 }

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { type FinishState, loadRespondState, type OpenRespondState } from './api.js';
+import { type FinishState, loadRespondState, type OpenRespondState, type Study } from './api.js';
 import { sessionBackupStore } from './draftBackup.js';
 import type { StopReason } from './draftSync.js';
 import { SurveyView } from './SurveyView.js';
+import { NEUTRAL_STUDY, StudyContext } from './study.js';
 import {
   AlreadySubmittedView,
   LinkNotValidView,
@@ -31,12 +32,15 @@ interface RespondPageProps {
 
 export function RespondPage({ credential, onLinkNotValid }: RespondPageProps) {
   const [view, setView] = useState<View>({ kind: 'loading' });
+  // Kept while the state is loaded again, so the banner does not flicker back to no study.
+  const [study, setStudy] = useState<Study>(NEUTRAL_STUDY);
 
   const load = useCallback(async () => {
     setView({ kind: 'loading' });
     const result = await loadRespondState(credential);
     if (result.ok) {
       const state = result.value;
+      setStudy(state.study);
       // A closed response takes no more answers: a copy kept for a reload has nothing left to restore.
       if (state.status !== 'open') sessionBackupStore(credential).write(undefined);
       if (state.status === 'open') setView({ kind: 'open', state });
@@ -79,6 +83,22 @@ export function RespondPage({ credential, onLinkNotValid }: RespondPageProps) {
     [load, onLinkNotValid],
   );
 
+  return (
+    <StudyContext value={study}>
+      <CurrentView view={view} credential={credential} onFinished={onFinished} onStopped={onStopped} onRetry={load} />
+    </StudyContext>
+  );
+}
+
+interface CurrentViewProps {
+  view: View;
+  credential: string;
+  onFinished: (state: FinishState) => void;
+  onStopped: (reason: StopReason) => void;
+  onRetry: () => Promise<void>;
+}
+
+function CurrentView({ view, credential, onFinished, onStopped, onRetry }: CurrentViewProps) {
   switch (view.kind) {
     case 'loading':
       return <LoadingView />;
@@ -105,6 +125,6 @@ export function RespondPage({ credential, onLinkNotValid }: RespondPageProps) {
     case 'link_not_valid':
       return <LinkNotValidView />;
     case 'load_failed':
-      return <LoadFailedView retryAfterSeconds={view.retryAfterSeconds} onRetry={() => void load()} />;
+      return <LoadFailedView retryAfterSeconds={view.retryAfterSeconds} onRetry={() => void onRetry()} />;
   }
 }

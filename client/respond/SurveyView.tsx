@@ -10,6 +10,7 @@ import { type ConflictItem, ConflictNotice, ErrorSummary, ProblemNotice, SaveInd
 import {
   applyAnswers,
   buildSurveyModel,
+  commitFocusedMaskedInput,
   describeAnswer,
   isConsentDeclined,
   openQuestionPage,
@@ -164,13 +165,16 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       options.allow = false;
       void (isConsentDeclined(model, state.instrument.consent) ? decline() : submit());
     };
-    const flushOnHide = () => {
-      if (document.visibilityState === 'hidden') sync.saveNow();
+    const flushNow = () => {
+      commitFocusedMaskedInput(model, document.activeElement);
+      sync.saveNow();
     };
-    const flushNow = () => sync.saveNow();
+    const flushOnHide = () => {
+      if (document.visibilityState === 'hidden') flushNow();
+    };
     // A pending save goes out with keepalive; only answers the server keeps refusing are worth a prompt.
     const warnIfUnsaved = (event: BeforeUnloadEvent) => {
-      sync.saveNow();
+      flushNow();
       if (sync.isFailing) event.preventDefault();
     };
 

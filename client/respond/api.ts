@@ -21,9 +21,20 @@ const InvalidAnswersDetailsSchema = z.object({
 
 const RetryDetailsSchema = z.object({ retryAfterSeconds: z.number() });
 
+const StudySchema = z.object({
+  name: z.string(),
+  contactEmail: z.string(),
+  header: z.string(),
+  footer: z.string(),
+});
+export type Study = z.infer<typeof StudySchema>;
+
 const OpenSchema = z.object({
   status: z.literal('open'),
   office: z.object({ name: z.string() }),
+  study: StudySchema,
+  /** SurveyJS locale for this office ("" = the survey's default). */
+  locale: z.string(),
   instrument: z.object({
     id: z.string(),
     version: z.string(),
@@ -39,7 +50,12 @@ const OpenSchema = z.object({
 const CompletedSchema = z.object({ status: z.literal('completed'), submittedAt: z.string() });
 const DeclinedSchema = z.object({ status: z.literal('declined') });
 
-const RespondStateSchema = z.discriminatedUnion('status', [OpenSchema, CompletedSchema, DeclinedSchema]);
+// Opening a closed link names the study too, so the page still says whom to ask.
+const RespondStateSchema = z.discriminatedUnion('status', [
+  OpenSchema,
+  z.object({ ...CompletedSchema.shape, study: StudySchema }),
+  z.object({ ...DeclinedSchema.shape, study: StudySchema }),
+]);
 export type RespondState = z.infer<typeof RespondStateSchema>;
 export type OpenRespondState = z.infer<typeof OpenSchema>;
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { SaveStatus } from './draftSync.js';
-import { formatTime } from './study.js';
+import { formatTime } from './format.js';
 import type { ServerErrorItem } from './surveyModel.js';
 
 function saveStatusText(status: SaveStatus, submitting: boolean): string {

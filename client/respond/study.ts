@@ -1,15 +1,10 @@
-/** Shown on every page so a respondent always knows whom to ask. */
-export const STUDY_NAME = 'National Survey of Local Prosecutors’ Offices';
-export const STUDY_CONTACT_EMAIL = 'tip-study@example.org';
+import { createContext, useContext } from 'react';
+import type { Study } from './api.js';
 
-export function formatTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }).format(date);
-}
+/** Before a link is opened nothing says which study it belongs to, so no study is named. */
+export const NEUTRAL_STUDY: Study = { name: 'Fieldkit survey', contactEmail: '', header: '', footer: '' };
 
-export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' }).format(date);
-}
+/** The study of the link being answered, from the server; every page's banner and footer show it. */
+export const StudyContext = createContext<Study>(NEUTRAL_STUDY);
+
+export const useStudy = (): Study => useContext(StudyContext);

@@ -1,4 +1,12 @@
-import { CustomError, Model, PanelModelBase, type Question, SurveyElement, type SurveyModel } from 'survey-core';
+import {
+  CustomError,
+  Model,
+  PanelModelBase,
+  type Question,
+  QuestionTextModel,
+  SurveyElement,
+  type SurveyModel,
+} from 'survey-core';
 import { DONT_KNOW } from '../../server/instruments/extensions.js';
 import type { OpenRespondState } from './api.js';
 import { enableDontKnow, isDontKnowCount } from './dontKnow.js';
@@ -7,6 +15,8 @@ import { type Answers, answersEqual } from './merge.js';
 /** One model per loaded instrument: answers and the saved page are restored on any device. */
 export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   const model = new Model(state.instrument.survey);
+  // The office's language, when the instrument has strings in it; "" keeps the survey's default.
+  if (state.locale) model.locale = state.locale;
   enableDontKnow(model);
   model.onGetTitleTagName.add((_, options) => {
     if (options.element instanceof SurveyElement) options.tagName = `h${headingLevel(options.element)}`;
@@ -33,6 +43,18 @@ export function headingLevel(element: SurveyElement): number {
     if (parent.hasTitle) level += 1;
   }
   return Math.min(level, 6);
+}
+
+/**
+ * SurveyJS ignores `textUpdateMode: 'onTyping'` for masked inputs and takes their text only when
+ * they lose focus, so text typed into one just before the tab closes would never be saved.
+ */
+export function commitFocusedMaskedInput(model: SurveyModel, active: Element | null): void {
+  if (!(active instanceof HTMLInputElement)) return;
+  const question = model
+    .getAllQuestions(true)
+    .find((q) => q instanceof QuestionTextModel && !q.maskTypeIsEmpty && q.inputId === active.id);
+  if (question instanceof QuestionTextModel) question.inputValue = active.value;
 }
 
 export function readAnswers(model: SurveyModel): Answers {

@@ -1,5 +1,5 @@
-import { ContactLink, Layout } from './Layout.js';
-import { formatDateTime } from './study.js';
+import { formatDateTime } from './format.js';
+import { Contact, Layout } from './Layout.js';
 
 export function LoadingView() {
   return (
@@ -16,7 +16,7 @@ export function ThanksCompletedView({ submittedAt }: { submittedAt: string }) {
       <p>Your office’s answers were received{when ? ` on ${when}` : ''}.</p>
       <p>There is nothing more to do. You can close this window.</p>
       <p>
-        If you have questions about the study, email <ContactLink />.
+        If you have questions about the study, <Contact />.
       </p>
     </Layout>
   );
@@ -27,8 +27,7 @@ export function ThanksDeclinedView() {
     <Layout title="Thank you for considering the study">
       <p>We have recorded that your office will not take part. We will not send further reminders about this survey.</p>
       <p>
-        If you change your mind, or if this was a mistake, email <ContactLink /> and we will reopen the survey for your
-        office.
+        If you change your mind, or if this was a mistake, <Contact /> and we will reopen the survey for your office.
       </p>
     </Layout>
   );
@@ -42,7 +41,7 @@ export function AlreadySubmittedView({ submittedAt }: { submittedAt: string }) {
         The survey for this office was submitted{when ? ` on ${when}` : ''}. Submitted answers can no longer be changed.
       </p>
       <p>
-        If something needs correcting, email <ContactLink />.
+        If something needs correcting, <Contact />.
       </p>
     </Layout>
   );
@@ -53,7 +52,7 @@ export function OfficeDeclinedView() {
     <Layout title="This office has declined the survey">
       <p>Someone from this office told us that the office will not take part in the survey.</p>
       <p>
-        If you would like to take part after all, email <ContactLink /> and we will reopen the survey for your office.
+        If you would like to take part after all, <Contact /> and we will reopen the survey for your office.
       </p>
     </Layout>
   );
@@ -68,7 +67,7 @@ export function LinkNotValidView() {
         <a href="/code">enter your access code</a>.
       </p>
       <p>
-        If that does not work, email <ContactLink /> and we will help.
+        If that does not work, <Contact /> and we will help.
       </p>
     </Layout>
   );
@@ -96,7 +95,7 @@ export function LoadFailedView({
         </button>
       </p>
       <p>
-        If the problem continues, email <ContactLink />.
+        If the problem continues, <Contact />.
       </p>
     </Layout>
   );

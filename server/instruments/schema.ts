@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containsMarkup } from './sanitize.js';
 
 /**
  * An instrument file is `{ "meta": {...}, "survey": {...} }`: Fieldkit's metadata beside a plain
@@ -44,6 +45,17 @@ export const InstrumentMetaSchema = z.object({
   prefill: z.record(z.string().min(1), PrefillSchema).default({}),
   /** Written by `fieldkit instruments import`; absent for instruments written to Fieldkit's conventions. */
   variables: VariableMapSchema.optional(),
+  /** Who runs the study, shown on every respondent page; without it the survey's title names it. */
+  study: z
+    .object({
+      name: z.string().min(1),
+      contactEmail: z.email().optional(),
+      header: z.string().min(1).optional(),
+      footer: z.string().min(1).optional(),
+    })
+    // Shown as text, never as markup: a tag here would appear literally on every page.
+    .refine((study) => !Object.values(study).some((text) => containsMarkup(text)), 'study texts must be plain text')
+    .optional(),
 });
 
 export const InstrumentFileSchema = z.object({

@@ -13,14 +13,21 @@ function surveyToRender(instrument: Instrument): Record<string, unknown> {
 }
 
 import type { ResponseRow } from './repo.js';
+import { studyInfo } from './study.js';
 
-/** What a respondent's browser receives: never staff data, never another contact's details. */
-export function presentResponse(row: ResponseRow, instrument: Instrument, officeName: string) {
-  if (row.status === 'completed') return { status: 'completed' as const, submittedAt: row.submitted_at };
-  if (row.status === 'declined') return { status: 'declined' as const };
+/**
+ * What a respondent's browser receives: never staff data, never another contact's details. Every
+ * status names the study, so even a closed link tells the person whom to ask.
+ */
+export function presentResponse(row: ResponseRow, instrument: Instrument, officeName: string, locale: string) {
+  const study = studyInfo(instrument, locale);
+  if (row.status === 'completed') return { status: 'completed' as const, submittedAt: row.submitted_at, study };
+  if (row.status === 'declined') return { status: 'declined' as const, study };
   return {
     status: 'open' as const,
     office: { name: officeName },
+    study,
+    locale,
     instrument: {
       id: instrument.meta.id,
       version: instrument.meta.version,

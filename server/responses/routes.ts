@@ -28,8 +28,8 @@ export function respondentRoutes(ctx: RespondContext, access: RespondentAccess):
   router.get('/api/respond/:credential', (req, res) => {
     const credential = parse(CredentialSchema, req.params.credential, 'link');
     const { token, kind } = access.lookUp(req, credential);
-    const { row, instrument, officeName } = openResponse(ctx, token, kind);
-    res.json(presentResponse(row, instrument, officeName));
+    const { row, instrument, officeName, locale } = openResponse(ctx, token, kind);
+    res.json(presentResponse(row, instrument, officeName, locale));
   });
 
   router.put('/api/respond/:credential/draft', (req, res) => {

@@ -18,6 +18,7 @@ import type { TokenRow } from '../tokens/repo.js';
 import { completionDigest } from './digest.js';
 import type { ResponseRow } from './repo.js';
 import type { CompleteBody, DeclineBody, DraftBody } from './schema.js';
+import { respondentLocale } from './study.js';
 
 export type RespondContext = {
   repos: Repos;
@@ -57,12 +58,15 @@ function frameValue(
   }
 }
 
+/** The frame's extra columns for an office, by header name (e.g. `language`). */
+const officeAttributes = (office: OfficeRow) => JSON.parse(office.attributes) as Record<string, string | undefined>;
+
 /** Office-profile answers the frame already knows, shown to the respondent for confirmation. */
 export function prefillAnswers(instrument: Instrument, office: OfficeRow): Answers {
   const model = instrumentStructure(instrument);
   const answers: Answers = {};
   // The frame's own columns first, then its extra columns (kept as attributes).
-  const attributes = JSON.parse(office.attributes) as Record<string, string>;
+  const attributes = officeAttributes(office);
   const fields: Record<string, unknown> = { ...attributes, ...office, attributes: undefined };
   for (const [name, rule] of Object.entries(instrument.meta.prefill)) {
     const question = model.getQuestionByName(name);
@@ -143,7 +147,9 @@ export function openResponse(ctx: RespondContext, token: TokenRow, via: 'link' |
   }
   const found = ctx.repos.cases.findCase(token.case_id);
   const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
-  return { row, instrument, officeName: found?.office_name ?? '' };
+  const office = found && ctx.repos.offices.findOffice(found.office_id);
+  const language = office ? officeAttributes(office).language : undefined;
+  return { row, instrument, officeName: found?.office_name ?? '', locale: respondentLocale(instrument, language) };
 }
 
 export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody) {

@@ -28,7 +28,9 @@ const CHROMIUM_ARGS = [
 export type BrowserHarness = { env: TestEnv; baseUrl: string; browser: Browser; close(): Promise<void> };
 
 /** The real app with the real client build on a loopback port, and Debian's Chromium. */
-export async function startBrowserHarness(): Promise<BrowserHarness> {
+export async function startBrowserHarness(
+  options: Omit<Parameters<typeof createTestEnv>[0] & object, 'clientDir'> = {},
+): Promise<BrowserHarness> {
   const clientDir = path.join(projectRoot, 'dist', 'client');
   if (!existsSync(path.join(clientDir, 'respond', 'index.html'))) {
     throw new Error(
@@ -36,7 +38,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     );
   }
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-test-deps.sh`);
-  const env = createTestEnv({ clientDir });
+  const env = createTestEnv({ ...options, clientDir });
   const server: Server = await new Promise((resolve) => {
     const s = env.app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -79,6 +79,8 @@ export function openState(overrides: Partial<OpenRespondState> = {}): OpenRespon
   return {
     status: 'open',
     office: { name: 'Ramsey County Attorney’s Office' },
+    study: { name: 'Made-Up Study of Counts', contactEmail: 'counts@example.org', header: '', footer: '' },
+    locale: '',
     instrument: {
       id: 'tip-prosecutor-survey',
       version: '1.0',

@@ -97,3 +97,20 @@ describe('showServerErrors', () => {
     expect(model.currentPageNo).toBe(2);
   });
 });
+
+describe('buildSurveyModel locale', () => {
+  const survey = {
+    pages: [{ name: 'p1', elements: [{ type: 'text', name: 'q1', title: { default: 'Your name', de: 'Ihr Name' } }] }],
+  };
+  const instrument = openState().instrument;
+
+  it('shows the strings of the locale the server picked', () => {
+    const model = buildSurveyModel(openState({ locale: 'de', instrument: { ...instrument, survey } }));
+    expect(model.getQuestionByName('q1').processedTitle).toBe('Ihr Name');
+  });
+
+  it('keeps the survey’s default strings when the locale is empty', () => {
+    const model = buildSurveyModel(openState({ locale: '', instrument: { ...instrument, survey } }));
+    expect(model.getQuestionByName('q1').processedTitle).toBe('Your name');
+  });
+});

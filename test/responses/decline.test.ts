@@ -10,7 +10,10 @@ describe('POST /api/respond/:credential/decline', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'declined' });
     expect(eventTypes(env)).toContain('declined');
-    expect((await request(app).get(`/api/respond/${token}`)).body).toEqual({ status: 'declined' });
+    expect((await request(app).get(`/api/respond/${token}`)).body).toEqual({
+      status: 'declined',
+      study: expect.objectContaining({ name: expect.any(String) }),
+    });
     const draft = await putDraft(app, token, { answers: {}, page: 0, revision: 1 });
     expect(draft.status).toBe(409);
     expect(draft.body.error.code).toBe('already_declined');

@@ -94,7 +94,11 @@ describe('GET /api/respond/:credential', () => {
     const before = storedResponse(env);
     const res = await request(app).get(`/api/respond/${token}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'completed', submittedAt: '2027-02-01T09:00:00.000Z' });
+    expect(res.body).toEqual({
+      status: 'completed',
+      submittedAt: '2027-02-01T09:00:00.000Z',
+      study: expect.objectContaining({ name: expect.any(String) }),
+    });
     expect(storedResponse(env)).toEqual(before);
   });
 });
