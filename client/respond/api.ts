@@ -40,7 +40,10 @@ const OpenSchema = z.object({
     version: z.string(),
     title: z.string(),
     estimatedMinutes: z.number(),
-    consent: z.object({ question: z.string(), declineValue: z.number() }),
+    // null: the instrument has no consent question, so no consent gate.
+    consent: z.nullable(
+      z.object({ question: z.string(), declineValue: z.union([z.string(), z.number(), z.boolean()]) }),
+    ),
     survey: z.record(z.string(), z.unknown()),
   }),
   answers: AnswersSchema,

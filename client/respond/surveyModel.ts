@@ -99,7 +99,7 @@ export function describeAnswer(model: SurveyModel, key: string, value: unknown):
 }
 
 export function isConsentDeclined(model: SurveyModel, consent: OpenRespondState['instrument']['consent']): boolean {
-  return model.getValue(consent.question) === consent.declineValue;
+  return consent !== null && model.getValue(consent.question) === consent.declineValue;
 }
 
 export interface ServerErrorItem {

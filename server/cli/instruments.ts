@@ -148,7 +148,9 @@ export const instrumentCommands: Record<string, Command> = {
   // Reads the instruments folder only: listing needs no database and must not create one.
   'instruments list'(_args, io) {
     for (const i of loadInstruments(parseConfig(io.env, io.cwd).instrumentsDir).all()) {
-      io.out(`${i.key}\t${i.meta.mode}\t${i.meta.estimatedMinutes} min\t${i.meta.title}`);
+      io.out(
+        `${i.key}\t${i.meta.mode}\t${i.meta.estimatedMinutes ?? buildCodebook(i).instrument.estimatedMinutes} min\t${i.meta.title}`,
+      );
     }
   },
 

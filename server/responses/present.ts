@@ -1,15 +1,23 @@
+import { buildCodebook } from '../codebook/build.js';
 import type { Instrument } from '../instruments/registry.js';
 import { renderableSurvey } from '../instruments/sanitize.js';
 
-/** Each instrument's survey with refused markup removed, made once: instruments never change. */
-const rendered = new WeakMap<Instrument, Record<string, unknown>>();
-function surveyToRender(instrument: Instrument): Record<string, unknown> {
-  let survey = rendered.get(instrument);
-  if (!survey) {
-    survey = renderableSurvey(instrument.survey);
-    rendered.set(instrument, survey);
+/**
+ * What a respondent's browser gets of an instrument, made once per instrument (instruments never
+ * change): the survey with refused markup removed, and the minutes from the metadata or, when it
+ * gives none, from the codebook's estimate.
+ */
+const rendered = new WeakMap<Instrument, { survey: Record<string, unknown>; estimatedMinutes: number }>();
+function forRespondents(instrument: Instrument) {
+  let view = rendered.get(instrument);
+  if (!view) {
+    view = {
+      survey: renderableSurvey(instrument.survey),
+      estimatedMinutes: instrument.meta.estimatedMinutes ?? buildCodebook(instrument).instrument.estimatedMinutes,
+    };
+    rendered.set(instrument, view);
   }
-  return survey;
+  return view;
 }
 
 import type { ResponseRow } from './repo.js';
@@ -32,9 +40,9 @@ export function presentResponse(row: ResponseRow, instrument: Instrument, office
       id: instrument.meta.id,
       version: instrument.meta.version,
       title: instrument.meta.title,
-      estimatedMinutes: instrument.meta.estimatedMinutes,
-      consent: instrument.meta.consent,
-      survey: surveyToRender(instrument),
+      estimatedMinutes: forRespondents(instrument).estimatedMinutes,
+      consent: instrument.meta.consent ?? null,
+      survey: forRespondents(instrument).survey,
     },
     answers: JSON.parse(row.answers) as Record<string, unknown>,
     page: row.current_page,

@@ -198,7 +198,9 @@ describe('loadInstruments', () => {
         }),
       });
 
-      expect(loadError(dir)).toContain('mini.json: question "priorities": type "ranking2" is not supported [type]');
+      expect(loadError(dir)).toContain(
+        'mini.json: question "priorities": type "ranking2" is not supported: SurveyJS does not know it either (a typo?) [type]',
+      );
     });
 
     it('a question has a SurveyJS type the platform cannot store or export ("signaturepad")', () => {
@@ -221,15 +223,17 @@ describe('loadInstruments', () => {
           elements: [
             { type: 'radiogroup', name: 'consent', choices: [1, 2] },
             { type: 'text', name: 'office_state' },
-            { type: 'panel', name: 'details', elements: [{ type: 'rating', name: 'satisfaction' }] },
+            { type: 'panel', name: 'details', elements: [{ type: 'file', name: 'upload' }] },
           ],
         }),
       });
 
-      expect(loadError(dir)).toContain('question "satisfaction": type "rating" is not supported');
+      expect(loadError(dir)).toContain(
+        'question "upload": type "file" is not supported: file uploads are not accepted',
+      );
     });
 
-    it('SurveyJS reports a JSON error (an unknown property)', () => {
+    it('SurveyJS reports a JSON error (an unknown property): the instrument loads with a warning, as SurveyJS ignores it', () => {
       const dir = instrumentsFolder({
         'mini.json': miniInstrument({
           elements: [
@@ -239,7 +243,11 @@ describe('loadInstruments', () => {
         }),
       });
 
-      expect(loadError(dir)).toContain("mini.json: Unknown property in class 'text': 'colour'. [surveyjs]");
+      const registry = loadInstruments(dir);
+
+      expect(registry.all()[0]?.warnings).toContain(
+        "mini.json: warning: Unknown property in class 'text': 'colour'. SurveyJS ignores it. [surveyjs]",
+      );
     });
 
     it('meta.consent names a question that does not exist', () => {
