@@ -333,6 +333,32 @@ function addQuestion(ctx: Context, q: Question): void {
       }
       return;
     }
+    case 'slider': {
+      const range = { min: Number(q.getPropertyValue('min') ?? 0), max: Number(q.getPropertyValue('max') ?? 100) };
+      const type =
+        Number.isInteger(Number(q.getPropertyValue('step') ?? 1)) && Number.isInteger(range.min) ? 'integer' : 'number';
+      if (q.getPropertyValue('sliderType') !== 'range') {
+        push(ctx, { ...whole, type, measure: 'scale', values: [], missing: [], range });
+        return;
+      }
+      for (const [end, label] of [
+        ['from', 'from'],
+        ['to', 'to'],
+      ] as const) {
+        push(ctx, {
+          ...whole,
+          name: `${name}_${end}`,
+          label: `${title} — ${label}`,
+          type,
+          measure: 'scale',
+          values: [],
+          missing: [],
+          range,
+          source: { kind: 'item', question: q.getValueName(), item: end },
+        });
+      }
+      return;
+    }
     case 'expression':
       // Computed by the server from the answers at completion (a client's value is ignored).
       push(ctx, { ...whole, type: 'text', measure: 'nominal', values: [], missing: [] });

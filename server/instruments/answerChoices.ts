@@ -1,5 +1,6 @@
 import type {
   ItemValue,
+  Question,
   QuestionBooleanModel,
   QuestionCheckboxModel,
   QuestionDropdownModel,
@@ -152,4 +153,36 @@ export function checkRating(q: QuestionRatingModel, value: unknown): string[] {
 export function checkBoolean(q: QuestionBooleanModel, value: unknown): string[] {
   const allowed = [q.valueTrue ?? true, q.valueFalse ?? false];
   return allowed.some((a) => a === value) ? [] : [`${describe(value)} is not a yes/no answer`];
+}
+
+/**
+ * A slider stores a number (or, with sliderType "range", two) between min and max on the step grid
+ * from min; a range also keeps minRangeLength/maxRangeLength when they are set.
+ */
+export function checkSlider(q: Question, value: unknown): string[] {
+  const min = Number(q.getPropertyValue('min') ?? 0);
+  const max = Number(q.getPropertyValue('max') ?? 100);
+  const step = Number(q.getPropertyValue('step') ?? 1);
+  const one = (v: unknown): string | undefined => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `${describe(v)} is not a number`;
+    if (v < min || v > max) return `${v} is outside the slider's range ${min} to ${max}`;
+    // Steps are checked with a tolerance: 0.1 steps are not exact in binary.
+    const steps = (v - min) / step;
+    if (step > 0 && Math.abs(steps - Math.round(steps)) > 1e-9)
+      return `${v} is not on the slider's steps of ${step} from ${min}`;
+    return undefined;
+  };
+  if (q.getPropertyValue('sliderType') !== 'range') {
+    const problem = one(value);
+    return problem ? [problem] : [];
+  }
+  if (!Array.isArray(value) || value.length !== 2) return ['a range slider stores two numbers, [from, to]'];
+  const problems = value.map(one).filter((p): p is string => p !== undefined);
+  if (problems.length > 0) return problems;
+  const length = Math.abs((value[1] as number) - (value[0] as number));
+  const shortest = q.getPropertyValue('minRangeLength') as number | undefined;
+  const longest = q.getPropertyValue('maxRangeLength') as number | undefined;
+  if (shortest !== undefined && length < shortest) return [`the range ${length} is shorter than ${shortest}`];
+  if (longest !== undefined && length > longest) return [`the range ${length} is longer than ${longest}`];
+  return [];
 }

@@ -32,6 +32,7 @@ import {
   checkRanking,
   checkRating,
   checkSingleChoice,
+  checkSlider,
   choiceSetOf,
 } from './answerChoices.js';
 import { checkTextAnswer } from './answerText.js';
@@ -229,6 +230,8 @@ export function checkQuestionValue(q: Question, value: unknown, dk = dkAllowed(q
       return checkImagePicker(q as QuestionImagePickerModel, value);
     case 'rating':
       return checkRating(q as QuestionRatingModel, value);
+    case 'slider':
+      return checkSlider(q, value);
     case 'boolean':
       return checkBoolean(q as QuestionBooleanModel, value);
     case 'matrix':

@@ -24,6 +24,7 @@ export const SUPPORTED_QUESTION_TYPES = new Set([
   'ranking',
   'imagepicker',
   'matrixdynamic',
+  'slider',
 ]);
 
 /** Types SurveyJS has that the platform refuses, and why, in words for the instrument's author. */
@@ -31,7 +32,6 @@ const REFUSED_TYPES: Record<string, string> = {
   file: 'file uploads are not accepted: a survey dataset holds answers, not documents; ask for the information as text or choices',
   signaturepad:
     'signatures are not accepted: a signature image cannot go into a dataset; ask for consent as a yes/no question',
-  slider: 'sliders are not supported yet: use a rating or a number question with min and max',
 };
 
 /** Cell types of a matrix of dropdowns whose values the platform can validate and export. */
@@ -128,6 +128,23 @@ export function checkQuestion(q: Question, problems: CheckProblem[], mapped = fa
     return;
   }
   if (type === 'matrixdropdown' || type === 'matrixdynamic') checkCellTypes(q, problems);
+  // A codebook lists every choice a question can have; these take them from elsewhere at run time.
+  const byUrl = q.getPropertyValue('choicesByUrl') as { url?: string } | undefined;
+  if (byUrl?.url) {
+    problems.push({
+      rule: 'type',
+      question: q.name,
+      message: `choicesByUrl loads the choices from ${byUrl.url} when the survey runs, so no codebook can list them: copy the choices into "choices"`,
+    });
+  }
+  if (q.getPropertyValue('allowCustomChoices') === true) {
+    problems.push({
+      rule: 'type',
+      question: q.name,
+      message:
+        'allowCustomChoices lets respondents add choices of their own, which no codebook can list: remove it and offer "Other" (showOtherItem) instead',
+    });
+  }
   if (mapped) return;
   if (!QUESTION_NAME.test(q.name)) {
     problems.push({

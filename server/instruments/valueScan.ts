@@ -24,6 +24,7 @@ export function allowedDepth(q: Question): number {
     case 'imagepicker':
     case 'matrix':
     case 'multipletext':
+    case 'slider':
       depth = 1;
       break;
     case 'matrixdropdown':

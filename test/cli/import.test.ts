@@ -147,6 +147,27 @@ describe('fieldkit instruments import', () => {
     expect(existsSync(ws.file('bad-instrument.json'))).toBe(false);
   });
 
+  it('refuses choices loaded from a URL or added by respondents, saying why', async () => {
+    const ws = workspace();
+    writeFileSync(
+      ws.file('dynamic.json'),
+      JSON.stringify({
+        elements: [
+          { type: 'dropdown', name: 'country', choicesByUrl: { url: 'https://example.org/countries' } },
+          { type: 'tagbox', name: 'skills', choices: ['a', 'b'], allowCustomChoices: true },
+        ],
+      }),
+    );
+
+    const result = await ws.run('instruments', 'import', 'dynamic.json', '--id', 'dynamic');
+
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      'question "country": choicesByUrl loads the choices from https://example.org/countries when the survey runs, so no codebook can list them',
+    );
+    expect(result.err).toContain('question "skills": allowCustomChoices lets respondents add choices of their own');
+  });
+
   it('names the line and column of a JSON syntax error', async () => {
     const ws = workspace();
     writeFileSync(ws.file('broken.json'), '{\n  "elements": [\n    { "type": "text", "name": "a" },,\n  ]\n}\n');

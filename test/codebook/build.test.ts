@@ -1,7 +1,11 @@
+import { Model } from 'survey-core';
 import { describe, expect, it } from 'vitest';
 import { buildCodebook, type Codebook, type Variable } from '../../server/codebook/build.js';
 import { codebookHtml, codebookMarkdown } from '../../server/codebook/render.js';
+import { EXPORT_COLUMNS } from '../../server/instruments/checkColumns.js';
+import { definedQuestions } from '../../server/instruments/checker.js';
 import type { Instrument } from '../../server/instruments/registry.js';
+import { deriveVariableMap } from '../../server/instruments/variableMap.js';
 import { shippedInstruments } from '../support/app.js';
 
 const codebookOf = (ref: string): Codebook => buildCodebook(shippedInstruments().resolve(ref) as Instrument);
@@ -163,5 +167,90 @@ describe('the codebooks of the Phase II instruments', () => {
       expect.arrayContaining(['d_role', 'd_disp', 'd_convtip', 'd_days', 'd_sentmo', 'd_restit']),
     );
     expect(variable(cb, 'd_sentmo').condition).toContain('panel.d_disp = 1');
+  });
+});
+
+describe('the codebook of an imported survey (names and codes from its variable map)', () => {
+  /** A survey as SurveyJS Creator writes it, with the map `fieldkit instruments import` derives. */
+  function imported(elements: unknown[]): Instrument {
+    const survey = { pages: [{ name: 'p1', elements }] };
+    const variables = deriveVariableMap(definedQuestions(new Model(survey)), {}, EXPORT_COLUMNS);
+    return {
+      key: 'imported@1',
+      meta: { id: 'imported', version: '1', title: 'Imported', mode: 'self', prefill: {}, variables },
+      survey,
+      contentHash: 'x',
+      file: 'imported.json',
+    };
+  }
+  const byName = (cb: ReturnType<typeof buildCodebook>) => Object.fromEntries(cb.variables.map((v) => [v.name, v]));
+
+  it('names variables by the map and codes text choice values in order, with -6 and -7 for refuse and don’t know', () => {
+    const cb = buildCodebook(
+      imported([
+        {
+          type: 'radiogroup',
+          name: 'Office Type',
+          choices: ['item1', 'item2'],
+          showRefuseItem: true,
+          showDontKnowItem: true,
+        },
+        { type: 'tagbox', name: 'Skills', choices: ['a', 'b'] },
+      ]),
+    );
+    const v = byName(cb);
+
+    expect(v.office_type?.values).toEqual([
+      { code: 1, label: 'item1' },
+      { code: 2, label: 'item2' },
+    ]);
+    expect(v.office_type?.missing.map((m) => m.code)).toEqual(expect.arrayContaining([-6, -7]));
+    expect(Object.keys(v)).toEqual(expect.arrayContaining(['skills_1', 'skills_2']));
+  });
+
+  it('gives ratings their values, rankings a rank per item, sliders a number (two for a range), and expressions a variable', () => {
+    const cb = buildCodebook(
+      imported([
+        { type: 'rating', name: 'stars', rateMin: 1, rateMax: 5 },
+        { type: 'ranking', name: 'order', choices: ['x', 'y', 'z'] },
+        { type: 'slider', name: 'temp', min: 10, max: 30 },
+        { type: 'slider', name: 'span', sliderType: 'range' },
+        { type: 'text', name: 'a', inputType: 'number' },
+        { type: 'expression', name: 'double', expression: '{a} * 2' },
+      ]),
+    );
+    const v = byName(cb);
+
+    expect(v.stars?.values.map((x) => x.code)).toEqual([1, 2, 3, 4, 5]);
+    expect(['order_1', 'order_2', 'order_3'].map((n) => v[n]?.range)).toEqual([
+      { min: 1, max: 3 },
+      { min: 1, max: 3 },
+      { min: 1, max: 3 },
+    ]);
+    expect(v.temp).toMatchObject({ type: 'integer', range: { min: 10, max: 30 } });
+    expect(Object.keys(v)).toEqual(expect.arrayContaining(['span_from', 'span_to', 'double']));
+  });
+
+  it('puts a dynamic matrix in a second table keyed by case and row, a column per variable', () => {
+    const cb = buildCodebook(
+      imported([
+        {
+          type: 'matrixdynamic',
+          name: 'Teachers Rate',
+          choices: ['good', 'bad'],
+          columns: [{ name: 'teacher', cellType: 'text' }, { name: 'rate' }],
+        },
+      ]),
+    );
+
+    expect(cb.tables).toContainEqual(
+      expect.objectContaining({ name: 'teachers_rate', key: ['case_id', 'teachers_rate_n'] }),
+    );
+    const rate = cb.variables.find((v) => v.name === 'teachers_rate_rate');
+    expect(rate).toMatchObject({ table: 'teachers_rate', type: 'single' });
+    expect(rate?.values).toEqual([
+      { code: 1, label: 'good' },
+      { code: 2, label: 'bad' },
+    ]);
   });
 });

@@ -108,6 +108,23 @@ describe('rating', () => {
   });
 });
 
+describe('slider', () => {
+  it('accepts a number on the steps between min and max, and refuses others', () => {
+    const q = { type: 'slider', name: 'temp', min: 10, max: 30, step: 0.5 };
+    expect(shapeOf([q], { temp: 12.5 })).toEqual({});
+    expect(shapeOf([q], { temp: 31 })).toEqual({ temp: ["31 is outside the slider's range 10 to 30"] });
+    expect(shapeOf([q], { temp: 12.25 })).toEqual({ temp: ["12.25 is not on the slider's steps of 0.5 from 10"] });
+    expect(shapeOf([q], { temp: '12' })).toEqual({ temp: ['"12" is not a number'] });
+  });
+
+  it('accepts two numbers for a range slider, within minRangeLength', () => {
+    const q = { type: 'slider', name: 'span', sliderType: 'range', min: 0, max: 100, minRangeLength: 10 };
+    expect(shapeOf([q], { span: [20, 40] })).toEqual({});
+    expect(shapeOf([q], { span: [20, 25] })).toEqual({ span: ['the range 5 is shorter than 10'] });
+    expect(shapeOf([q], { span: 20 })).toEqual({ span: ['a range slider stores two numbers, [from, to]'] });
+  });
+});
+
 describe('ranking', () => {
   const rank = { type: 'ranking', name: 'rank', choices: ['a', 'b', { value: 'c', visibleIf: '{consent} = 1' }] };
 
