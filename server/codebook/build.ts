@@ -223,7 +223,34 @@ function cellVariables(
   }
 }
 
+/**
+ * The texts SurveyJS keeps beside an answer under `<name>-Comment`: the "Other (specify)" text of a
+ * choice question with showOtherItem (`<variable>_oth`), or a comment area (`<variable>_comment`).
+ */
+function addCommentVariables(ctx: Context, q: Question): void {
+  const other = q.getPropertyValue('showOtherItem') === true && q.getPropertyValue('storeOthersAsComment') !== false;
+  const commentArea = q.getPropertyValue('showCommentArea') === true;
+  if (!other && !commentArea) return;
+  const name = ctx.vars.nameOf(q.getValueName());
+  const question = `${q.getValueName()}-Comment`;
+  push(ctx, {
+    name: `${name}_${other ? 'oth' : 'comment'}`,
+    question: q.getValueName(),
+    label: `${plain(q.title)} — ${other ? 'other (specify)' : 'comment'}`,
+    type: 'text',
+    measure: 'nominal',
+    values: [],
+    missing: [],
+    source: { kind: 'value', question },
+  });
+}
+
 function addQuestion(ctx: Context, q: Question): void {
+  addQuestionValue(ctx, q);
+  addCommentVariables(ctx, q);
+}
+
+function addQuestionValue(ctx: Context, q: Question): void {
   const key = q.name;
   const name = ctx.vars.nameOf(q.getValueName());
   const sfx = ctx.vars.suffixOf;

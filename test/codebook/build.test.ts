@@ -208,6 +208,16 @@ describe('the codebook of an imported survey (names and codes from its variable 
     expect(Object.keys(v)).toEqual(expect.arrayContaining(['skills_1', 'skills_2']));
   });
 
+  it('adds the "Other (specify)" text kept under <name>-Comment as <variable>_oth', () => {
+    const cb = buildCodebook(imported([{ type: 'checkbox', name: 'Sources', choices: ['a'], showOtherItem: true }]));
+
+    expect(byName(cb).sources_oth).toMatchObject({
+      type: 'text',
+      source: { kind: 'value', question: 'Sources-Comment' },
+    });
+    expect(byName(cb).sources_2).toMatchObject({ type: 'dummy', label: expect.stringMatching(/Other/) });
+  });
+
   it('gives ratings their values, rankings a rank per item, sliders a number (two for a range), and expressions a variable', () => {
     const cb = buildCodebook(
       imported([
