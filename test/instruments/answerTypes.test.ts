@@ -239,6 +239,29 @@ describe('expression questions', () => {
   });
 });
 
+describe('matrix with checkbox cells', () => {
+  const devices = {
+    type: 'matrix',
+    name: 'devices',
+    cellType: 'checkbox',
+    columns: ['phone', 'tablet'],
+    rows: ['videos', 'news'],
+  };
+
+  it('accepts a list of columns per row, as SurveyJS stores it', () => {
+    expect(completing([devices], { devices: { videos: ['phone', 'tablet'], news: ['phone'] } })).toEqual({});
+  });
+
+  it('refuses a single column, an unknown column and a column chosen twice', () => {
+    expect(shapeOf([devices], { devices: { videos: 'phone' } })).toEqual({
+      devices: ['row "videos": "phone" is not a list of choices'],
+    });
+    expect(shapeOf([devices], { devices: { videos: ['fax', 'phone', 'phone'] } })).toEqual({
+      devices: ['row "videos": "fax" is not one of the choices', 'row "videos": "phone" is chosen twice'],
+    });
+  });
+});
+
 describe('text, comment, single-choice matrix, multiple text and repeating panels', () => {
   it('accept their SurveyJS shapes and refuse others, naming the question', () => {
     const elements = [
