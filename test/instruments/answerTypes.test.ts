@@ -239,6 +239,42 @@ describe('expression questions', () => {
   });
 });
 
+describe('keys SurveyJS writes into the answers itself', () => {
+  const base = madeUpInstrument('any-survey', [
+    {
+      name: 'p1',
+      elements: [
+        CONSENT_QUESTION,
+        { type: 'text', name: 'first' },
+        { type: 'radiogroup', name: 'copy', choices: ['Yes'] },
+      ],
+    },
+  ]);
+  const survey = {
+    ...base,
+    survey: {
+      ...base.survey,
+      calculatedValues: [{ name: 'greeting', expression: "'Hello ' + {first}", includeIntoResult: true }],
+      triggers: [{ type: 'setvalue', expression: "{copy} = 'Yes'", setToName: 'tempvar', setValue: 'copied' }],
+    },
+  };
+
+  it('accepts a setvalue trigger value under a name that is no question, in drafts and completions, and keeps it', () => {
+    const answers = { consent: 1, copy: 'Yes', tempvar: 'copied' };
+    expect(answerShapeErrors(createSurveyModel(survey), answers)).toEqual({});
+    expect(judgeCompletion(survey, answers)).toEqual({ ok: true, cleaned: { ...answers, greeting: 'Hello ' } });
+  });
+
+  it('accepts a calculated value included in the result, and stores the value the server computes', () => {
+    const answers = { consent: 1, first: 'Ada', greeting: 'forged' };
+    expect(answerShapeErrors(createSurveyModel(survey), answers)).toEqual({});
+    expect(judgeCompletion(survey, answers)).toEqual({
+      ok: true,
+      cleaned: { consent: 1, first: 'Ada', greeting: 'Hello Ada' },
+    });
+  });
+});
+
 describe('matrix with checkbox cells', () => {
   const devices = {
     type: 'matrix',
