@@ -275,6 +275,28 @@ describe('keys SurveyJS writes into the answers itself', () => {
   });
 });
 
+describe('questions shown by a visible trigger', () => {
+  const survey = madeUpInstrument('any-survey', [
+    {
+      name: 'p1',
+      elements: [
+        CONSENT_QUESTION,
+        { type: 'radiogroup', name: 'type', choices: ['hatch', 'sedan'] },
+        { type: 'text', name: 'model', visible: false, isRequired: true },
+      ],
+    },
+  ]);
+  (survey.survey as Record<string, unknown>).triggers = [
+    { type: 'visible', name: 'type', operator: 'equal', value: 'hatch', questions: ['model'] },
+  ];
+
+  it('are validated and keep their answers at completion, as the respondent saw them', () => {
+    expect(completionErrors(survey, { consent: 1, type: 'hatch' })).toEqual({ model: ['Response required.'] });
+    const answers = { consent: 1, type: 'hatch', model: 'Civic' };
+    expect(judgeCompletion(survey, answers)).toEqual({ ok: true, cleaned: answers });
+  });
+});
+
 describe('matrix with checkbox cells', () => {
   const devices = {
     type: 'matrix',
