@@ -37,6 +37,7 @@ import {
 } from './answerChoices.js';
 import { checkTextAnswer } from './answerText.js';
 import { dkAllowed } from './extensions.js';
+import { matrixRowsAreLists } from './valueScan.js';
 
 const COMMENT_SUFFIX = '-Comment';
 const SELECT_TYPES = new Set(['radiogroup', 'dropdown', 'checkbox', 'tagbox']);
@@ -81,14 +82,24 @@ function checkMatrix(q: QuestionMatrixModel, value: unknown): string[] {
   if (!isPlainObject(value)) return [`${describe(value)} is not a set of row answers`];
   const rows = rowsOf(q);
   const columns = cachedPer(matrixColumnValues, q, () => new Map((q.columns as ItemValue[]).map((c) => [c.value, c])));
+  const lists = matrixRowsAreLists(q);
   const problems = new Problems();
   for (const rowKey in value) {
     if (problems.full) break;
     const row = rows.get(rowKey);
     const cell = value[rowKey];
     if (!row) problems.add(`row ${describe(rowKey)} does not exist`);
-    else if (!isEmptyAnswer(cell) && !columns.has(cell)) {
-      problems.add(`row "${row.text}": ${describe(cell)} is not one of the choices`);
+    else if (isEmptyAnswer(cell)) continue;
+    else if (!lists) {
+      if (!columns.has(cell)) problems.add(`row "${row.text}": ${describe(cell)} is not one of the choices`);
+    } else if (!Array.isArray(cell)) problems.add(`row "${row.text}": ${describe(cell)} is not a list of choices`);
+    else {
+      const picked = new Set<unknown>();
+      for (const v of cell) {
+        if (!columns.has(v)) problems.add(`row "${row.text}": ${describe(v)} is not one of the choices`);
+        else if (picked.has(v)) problems.add(`row "${row.text}": ${describe(v)} is chosen twice`);
+        picked.add(v);
+      }
     }
   }
   return problems.messages;

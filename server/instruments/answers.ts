@@ -40,6 +40,8 @@ export type AnswerCheck = {
 };
 
 const COMMENT_SUFFIX = '-Comment';
+/** How deeply nested a value a setvalue trigger may store (a trigger can set a whole matrix). */
+const TRIGGERED_DEPTH = 3;
 const TOTAL_SUFFIX = '-total';
 const valueNames = new WeakMap<Model, Map<string, Question>>();
 
@@ -53,17 +55,45 @@ function questionsByValueName(model: Model): Map<string, Question> {
   return byValueName;
 }
 
+/** Keys SurveyJS itself writes into the answers that belong to no question. */
+type SurveyKeys = { calculated: Set<string>; triggered: Set<string> };
+const surveyKeySets = new WeakMap<Model, SurveyKeys>();
+
+function surveyKeys(model: Model): SurveyKeys {
+  let keys = surveyKeySets.get(model);
+  if (!keys) {
+    const byValueName = questionsByValueName(model);
+    keys = {
+      // calculatedValues with includeIntoResult appear in the survey's data.
+      calculated: new Set(model.calculatedValues.filter((c) => c.includeIntoResult).map((c) => c.name)),
+      // A setvalue trigger naming no question stores its value under that name (unless isVariable).
+      triggered: new Set(
+        model.triggers
+          .filter((t) => t.getType() === 'setvaluetrigger' && !t.getPropertyValue('isVariable'))
+          .map((t) => String(t.getPropertyValue('setToName') ?? ''))
+          .filter((name) => name !== '' && !byValueName.has(name)),
+      ),
+    };
+    surveyKeySets.set(model, keys);
+  }
+  return keys;
+}
+
 /** What a top-level key of the answers holds. */
 type KeyRole =
   | { kind: 'answer'; question: Question }
   | { kind: 'comment'; question: Question }
   | { kind: 'computed' }
+  | { kind: 'triggered' }
   | { kind: 'unknown' };
 
 export function roleOfKey(model: Model, key: string): KeyRole {
   const byValueName = questionsByValueName(model);
   const question = byValueName.get(key);
   if (question) return COMPUTED_TYPES.has(question.getType()) ? { kind: 'computed' } : { kind: 'answer', question };
+  const { calculated, triggered } = surveyKeys(model);
+  if (calculated.has(key)) return { kind: 'computed' };
+  if (triggered.has(key)) return { kind: 'triggered' };
   if (key.endsWith(COMMENT_SUFFIX)) {
     // Only where SurveyJS shows a comment box: anything else is not part of the survey.
     const of = byValueName.get(key.slice(0, -COMMENT_SUFFIX.length));
@@ -106,7 +136,11 @@ export function checkAnswerShape(model: Model, answers: Answers): AnswerCheck {
     // kept: drafts drop them and a completion stores the server's computation (computedValues.ts).
     if (role.kind === 'computed') continue;
     if (role.kind === 'unknown') add('_answers', `${describe(key)} is not a question of this survey`);
-    else if (role.kind === 'comment') {
+    else if (role.kind === 'triggered') {
+      // The survey's own value (a trigger's setValue), kept with the answers: only its size is checked.
+      const problem = scanAnswer(value, TRIGGERED_DEPTH);
+      if (problem) add('_answers', `${describe(key)}: the value ${problem}`);
+    } else if (role.kind === 'comment') {
       const problem = scanAnswer(value, 0);
       const found = problem ? [problem] : checkComment(value);
       for (const e of found) add(role.question.name, `comment: ${e}`);

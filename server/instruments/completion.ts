@@ -19,6 +19,7 @@ import { computeMatrixCells, withoutClientComputed } from './computedValues.js';
 import { DONT_KNOW, dkAllowed } from './extensions.js';
 import { type NumericRule, numericRule } from './numeric.js';
 import type { Instrument } from './registry.js';
+import { replayVisibleTriggers } from './triggers.js';
 
 /**
  * The checks of a completion that need a SurveyJS model given the answers: the instrument's own
@@ -98,6 +99,7 @@ export function surveyErrors(instrument: Pick<Instrument, 'survey'>, answers: An
   const errors: AnswerErrors = {};
   const model = createSurveyModel(instrument);
   model.data = withoutDontKnow(model, withoutClientComputed(model, answers));
+  replayVisibleTriggers(model);
   const shown = clientRuleErrors(model, answers);
   if (!model.validate(true)) {
     for (const q of model.getAllQuestions(false, false, true)) {
@@ -123,6 +125,7 @@ export function completionErrors(instrument: Instrument, answers: Answers): Answ
 export function clearHiddenAnswers(instrument: Pick<Instrument, 'survey'>, answers: Answers): Answers {
   const model = createSurveyModel(instrument);
   model.data = structuredClone(withoutClientComputed(model, answers));
+  replayVisibleTriggers(model);
   computeMatrixCells(model);
   for (const q of model.getAllQuestions(false, false, false)) {
     if (!q.isEmpty() && !q.isVisibleInSurvey) q.clearValue();

@@ -5,7 +5,7 @@ import './extensions.js';
 import { Model } from 'survey-core';
 import { checkInstrument, definedQuestions, formatProblem, isWarning } from './checker.js';
 import { findJsonSyntaxError } from './jsonLocation.js';
-import type { InstrumentFile, InstrumentMeta, VariableMap } from './schema.js';
+import { type InstrumentFile, InstrumentFileSchema, type InstrumentMeta, type VariableMap } from './schema.js';
 import { deriveVariableMap, mapChangeProblems } from './variableMap.js';
 
 export type Instrument = Readonly<{
@@ -61,9 +61,12 @@ export function loadInstrumentFile(file: string, displayName = path.basename(fil
   if (problems.length > 0) throw new InstrumentError(problems.join('\n'));
   const warnings = checked.filter(isWarning).map((p) => formatProblem(displayName, p));
   const data = json as InstrumentFile;
+  // The meta as its schema reads it, defaults included (an imported file has no `prefill`); the
+  // hash stays that of the file as written.
+  const meta = InstrumentFileSchema.parse(json).meta;
   return Object.freeze({
-    key: `${data.meta.id}@${data.meta.version}`,
-    meta: data.meta,
+    key: `${meta.id}@${meta.version}`,
+    meta,
     survey: data.survey,
     contentHash: createHash('sha256').update(JSON.stringify(data)).digest('hex'),
     file,

@@ -13,6 +13,9 @@ import type {
  */
 const depths = new WeakMap<Question, number>();
 
+/** A matrix with `cellType: "checkbox"` stores a list of columns per row instead of one column. */
+export const matrixRowsAreLists = (q: Question) => q.getPropertyValue('cellType') === 'checkbox';
+
 export function allowedDepth(q: Question): number {
   const known = depths.get(q);
   if (known !== undefined) return known;
@@ -22,10 +25,12 @@ export function allowedDepth(q: Question): number {
     case 'tagbox':
     case 'ranking':
     case 'imagepicker':
-    case 'matrix':
     case 'multipletext':
     case 'slider':
       depth = 1;
+      break;
+    case 'matrix':
+      depth = matrixRowsAreLists(q) ? 2 : 1;
       break;
     case 'matrixdropdown':
     case 'matrixdynamic': {

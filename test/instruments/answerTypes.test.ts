@@ -256,6 +256,87 @@ describe('expression questions', () => {
   });
 });
 
+describe('keys SurveyJS writes into the answers itself', () => {
+  const base = madeUpInstrument('any-survey', [
+    {
+      name: 'p1',
+      elements: [
+        CONSENT_QUESTION,
+        { type: 'text', name: 'first' },
+        { type: 'radiogroup', name: 'copy', choices: ['Yes'] },
+      ],
+    },
+  ]);
+  const survey = {
+    ...base,
+    survey: {
+      ...base.survey,
+      calculatedValues: [{ name: 'greeting', expression: "'Hello ' + {first}", includeIntoResult: true }],
+      triggers: [{ type: 'setvalue', expression: "{copy} = 'Yes'", setToName: 'tempvar', setValue: 'copied' }],
+    },
+  };
+
+  it('accepts a setvalue trigger value under a name that is no question, in drafts and completions, and keeps it', () => {
+    const answers = { consent: 1, copy: 'Yes', tempvar: 'copied' };
+    expect(answerShapeErrors(createSurveyModel(survey), answers)).toEqual({});
+    expect(judgeCompletion(survey, answers)).toEqual({ ok: true, cleaned: { ...answers, greeting: 'Hello ' } });
+  });
+
+  it('accepts a calculated value included in the result, and stores the value the server computes', () => {
+    const answers = { consent: 1, first: 'Ada', greeting: 'forged' };
+    expect(answerShapeErrors(createSurveyModel(survey), answers)).toEqual({});
+    expect(judgeCompletion(survey, answers)).toEqual({
+      ok: true,
+      cleaned: { consent: 1, first: 'Ada', greeting: 'Hello Ada' },
+    });
+  });
+});
+
+describe('questions shown by a visible trigger', () => {
+  const survey = madeUpInstrument('any-survey', [
+    {
+      name: 'p1',
+      elements: [
+        CONSENT_QUESTION,
+        { type: 'radiogroup', name: 'type', choices: ['hatch', 'sedan'] },
+        { type: 'text', name: 'model', visible: false, isRequired: true },
+      ],
+    },
+  ]);
+  (survey.survey as Record<string, unknown>).triggers = [
+    { type: 'visible', name: 'type', operator: 'equal', value: 'hatch', questions: ['model'] },
+  ];
+
+  it('are validated and keep their answers at completion, as the respondent saw them', () => {
+    expect(completionErrors(survey, { consent: 1, type: 'hatch' })).toEqual({ model: ['Response required.'] });
+    const answers = { consent: 1, type: 'hatch', model: 'Civic' };
+    expect(judgeCompletion(survey, answers)).toEqual({ ok: true, cleaned: answers });
+  });
+});
+
+describe('matrix with checkbox cells', () => {
+  const devices = {
+    type: 'matrix',
+    name: 'devices',
+    cellType: 'checkbox',
+    columns: ['phone', 'tablet'],
+    rows: ['videos', 'news'],
+  };
+
+  it('accepts a list of columns per row, as SurveyJS stores it', () => {
+    expect(completing([devices], { devices: { videos: ['phone', 'tablet'], news: ['phone'] } })).toEqual({});
+  });
+
+  it('refuses a single column, an unknown column and a column chosen twice', () => {
+    expect(shapeOf([devices], { devices: { videos: 'phone' } })).toEqual({
+      devices: ['row "videos": "phone" is not a list of choices'],
+    });
+    expect(shapeOf([devices], { devices: { videos: ['fax', 'phone', 'phone'] } })).toEqual({
+      devices: ['row "videos": "fax" is not one of the choices', 'row "videos": "phone" is chosen twice'],
+    });
+  });
+});
+
 describe('text, comment, single-choice matrix, multiple text and repeating panels', () => {
   it('accept their SurveyJS shapes and refuse others, naming the question', () => {
     const elements = [

@@ -104,6 +104,15 @@ describe('loadInstruments', () => {
       expect(registry.resolve('mini-survey@1.9')?.key).toBe('mini-survey@1.9');
     });
 
+    it('reads the meta with its defaults: a file without prefill (as import writes it) prefills nothing', () => {
+      const { prefill: _omitted, ...meta } = miniInstrument().meta;
+      const dir = instrumentsFolder({ 'mini.json': { ...miniInstrument(), meta } });
+
+      const loaded = loadInstruments(dir).resolve('mini-survey');
+
+      expect(loaded?.meta.prefill).toEqual({});
+    });
+
     it('keeps the file path, the survey as written and a SHA-256 content hash', () => {
       const instrument = miniInstrument();
       const dir = instrumentsFolder({ 'mini.json': instrument, 'notes.txt': 'ignored: not JSON' });
