@@ -8,6 +8,7 @@ import {
   type SurveyModel,
 } from 'survey-core';
 import { DONT_KNOW } from '../../server/instruments/extensions.js';
+import { replayVisibleTriggers } from '../../server/instruments/triggers.js';
 import type { OpenRespondState } from './api.js';
 import { enableDontKnow, isDontKnowCount } from './dontKnow.js';
 import { type Answers, answersEqual } from './merge.js';
@@ -27,6 +28,8 @@ export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   // while someone is typing (a save status changing) cannot throw away what they typed.
   model.textUpdateMode = 'onTyping';
   model.data = state.answers;
+  // Questions a "visible" trigger showed before the respondent left must be shown on resuming too.
+  replayVisibleTriggers(model);
   const lastPage = Math.max(0, model.visiblePageCount - 1);
   model.currentPageNo = Math.min(Math.max(0, state.page), lastPage);
   return model;

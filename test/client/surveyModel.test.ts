@@ -23,6 +23,28 @@ describe('buildSurveyModel', () => {
     expect(buildSurveyModel(openState({ page: 9 })).currentPageNo).toBe(2);
     expect(buildSurveyModel(openState({ page: -1 })).currentPageNo).toBe(0);
   });
+
+  it('shows again on resuming the questions a "visible" trigger showed, without a consent question', () => {
+    const base = openState();
+    const model = buildSurveyModel({
+      ...base,
+      instrument: {
+        ...base.instrument,
+        consent: null,
+        survey: {
+          elements: [
+            { type: 'radiogroup', name: 'kind', choices: ['car', 'bike'] },
+            { type: 'text', name: 'wheels', visible: false },
+          ],
+          triggers: [{ type: 'visible', expression: "{kind} = 'car'", questions: ['wheels'] }],
+        },
+      },
+      answers: { kind: 'car', wheels: '4' },
+    });
+
+    expect(model.getQuestionByName('wheels').isVisible).toBe(true);
+    expect(isConsentDeclined(model, null)).toBe(false);
+  });
 });
 
 describe('applyAnswers', () => {

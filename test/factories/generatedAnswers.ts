@@ -204,6 +204,12 @@ function scalarValue(q: Question): unknown {
       const values = (q as QuestionRatingModel).visibleRateValues;
       return values[Math.floor(values.length / 2)]?.value;
     }
+    case 'slider': {
+      // One step above min (two numbers for a range), inside any range-length limits by default.
+      const min = Number(q.getPropertyValue('min') ?? 0);
+      const step = Number(q.getPropertyValue('step') ?? 1);
+      return q.getPropertyValue('sliderType') === 'range' ? [min, min + step] : min + step;
+    }
     case 'expression':
     case 'html':
     case 'image':
