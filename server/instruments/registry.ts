@@ -5,7 +5,7 @@ import './extensions.js';
 import { Model } from 'survey-core';
 import { checkInstrument, definedQuestions, formatProblem, isWarning } from './checker.js';
 import { findJsonSyntaxError } from './jsonLocation.js';
-import type { InstrumentFile, InstrumentMeta, VariableMap } from './schema.js';
+import { type InstrumentFile, InstrumentFileSchema, type InstrumentMeta, type VariableMap } from './schema.js';
 import { deriveVariableMap, mapChangeProblems } from './variableMap.js';
 
 export type Instrument = Readonly<{
@@ -60,10 +60,13 @@ export function loadInstrumentFile(file: string, displayName = path.basename(fil
   const problems = checked.filter((p) => !isWarning(p)).map((p) => formatProblem(displayName, p));
   if (problems.length > 0) throw new InstrumentError(problems.join('\n'));
   const warnings = checked.filter(isWarning).map((p) => formatProblem(displayName, p));
+  // The schema's defaults (no prefill, a prefill's text transform) apply to the metadata; the hash
+  // stays the file's own, so a version's recorded hash does not change with the defaults.
   const data = json as InstrumentFile;
+  const { meta } = InstrumentFileSchema.parse(json);
   return Object.freeze({
-    key: `${data.meta.id}@${data.meta.version}`,
-    meta: data.meta,
+    key: `${meta.id}@${meta.version}`,
+    meta,
     survey: data.survey,
     contentHash: createHash('sha256').update(JSON.stringify(data)).digest('hex'),
     file,
