@@ -174,9 +174,9 @@ const clickLabelOf = (page: Page, role: 'radio' | 'checkbox', name: string) =>
   page.getByRole(role, { name, exact: true }).locator('xpath=ancestor::label[1]').click();
 
 /**
- * Opens a SurveyJS dropdown or tagbox from the keyboard and clicks the options. A mouse click on
- * the box works for a person too, but Playwright then scrolls the option into view, and SurveyJS
- * closes its popup on any scroll; opening it from the focused box keeps the page still.
+ * Opens a SurveyJS dropdown or tagbox from the keyboard and clicks the options. SurveyJS closes an
+ * open list whenever the page scrolls, and a mouse click on the box (with the scrolling Playwright
+ * does before clicking) closed it again before an option could be clicked.
  */
 async function pickFromList(page: Page, combobox: string, options: string[]) {
   const box = page.getByRole('combobox', { name: combobox, exact: true });
@@ -240,6 +240,9 @@ describe('SurveyJS question types in Chromium', { timeout: 120_000 }, () => {
     await expectNoAxeViolations(page, 'the completion page');
     const final = stored(caseId) as Stored;
     expect(final.status).toBe('completed');
+    expect(
+      h.env.db.prepare("SELECT count(*) FROM case_events WHERE case_id = ? AND type = 'completed'").pluck().get(caseId),
+    ).toBe(1);
     expect(JSON.parse(final.answers)).toEqual({
       'Workload Rating': 5,
       'Priority Order': ['item4', 'item1', 'item3', 'item2'],
