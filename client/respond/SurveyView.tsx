@@ -205,8 +205,8 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
   return (
     <Layout title={state.instrument.title} context={state.office.name}>
       <p className="fk-lede">
-        About {minutes} minutes. Your answers are saved as you go, so you can stop and come back later with the same
-        link.
+        About {minutes} {minutes === 1 ? 'minute' : 'minutes'}. Your answers are saved as you go, so you can stop and
+        come back later with the same link.
       </p>
       <SaveIndicator status={status} submitting={submitting} />
       <div aria-live="polite">

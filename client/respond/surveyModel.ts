@@ -3,6 +3,7 @@ import {
   Model,
   PanelModelBase,
   type Question,
+  QuestionSelectBase,
   QuestionTextModel,
   SurveyElement,
   type SurveyModel,
@@ -19,6 +20,7 @@ export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   // The office's language, when the instrument has strings in it; "" keeps the survey's default.
   if (state.locale) model.locale = state.locale;
   enableDontKnow(model);
+  nameOtherTextBoxes(model);
   model.onGetTitleTagName.add((_, options) => {
     if (options.element instanceof SurveyElement) options.tagName = `h${headingLevel(options.element)}`;
   });
@@ -33,6 +35,19 @@ export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   const lastPage = Math.max(0, model.visiblePageCount - 1);
   model.currentPageNo = Math.min(Math.max(0, state.page), lastPage);
   return model;
+}
+
+/**
+ * SurveyJS renders the "Other" text box without a label of its own (axe: label), leaving it
+ * unnamed for a screen reader. A placeholder is the name browsers fall back to, so a box without
+ * one is named after its choice ("Other (describe)"), in the survey's language.
+ */
+export function nameOtherTextBoxes(model: SurveyModel): void {
+  for (const q of model.getAllQuestions(false, false, true)) {
+    if (q instanceof QuestionSelectBase && q.showOtherItem && !q.otherPlaceholder) {
+      q.otherPlaceholder = q.otherItem.text;
+    }
+  }
 }
 
 /**

@@ -60,10 +60,10 @@ export function loadInstrumentFile(file: string, displayName = path.basename(fil
   const problems = checked.filter((p) => !isWarning(p)).map((p) => formatProblem(displayName, p));
   if (problems.length > 0) throw new InstrumentError(problems.join('\n'));
   const warnings = checked.filter(isWarning).map((p) => formatProblem(displayName, p));
+  // The schema's defaults (no prefill, a prefill's text transform) apply to the metadata; the hash
+  // stays the file's own, so a version's recorded hash does not change with the defaults.
   const data = json as InstrumentFile;
-  // The meta as its schema reads it, defaults included (an imported file has no `prefill`); the
-  // hash stays that of the file as written.
-  const meta = InstrumentFileSchema.parse(json).meta;
+  const { meta } = InstrumentFileSchema.parse(json);
   return Object.freeze({
     key: `${meta.id}@${meta.version}`,
     meta,

@@ -13,7 +13,9 @@ function forRespondents(instrument: Instrument) {
   if (!view) {
     view = {
       survey: renderableSurvey(instrument.survey),
-      estimatedMinutes: instrument.meta.estimatedMinutes ?? buildCodebook(instrument).instrument.estimatedMinutes,
+      // A very short survey's estimate rounds to 0, and "About 0 minutes" reads as a mistake.
+      estimatedMinutes:
+        instrument.meta.estimatedMinutes ?? Math.max(1, buildCodebook(instrument).instrument.estimatedMinutes),
     };
     rendered.set(instrument, view);
   }

@@ -1,10 +1,12 @@
 import '../../server/instruments/extensions.js';
+import { Model, type QuestionSelectBase } from 'survey-core';
 import { describe, expect, it } from 'vitest';
 import {
   applyAnswers,
   buildSurveyModel,
   describeAnswer,
   isConsentDeclined,
+  nameOtherTextBoxes,
   openQuestionPage,
   questionForKey,
   showServerErrors,
@@ -44,6 +46,33 @@ describe('buildSurveyModel', () => {
 
     expect(model.getQuestionByName('wheels').isVisible).toBe(true);
     expect(isConsentDeclined(model, null)).toBe(false);
+  });
+});
+
+describe('nameOtherTextBoxes', () => {
+  const withOther = (otherPlaceholder?: string) =>
+    new Model({
+      elements: [
+        { type: 'radiogroup', name: 'kind', choices: ['item1'], showOtherItem: true, otherPlaceholder },
+        { type: 'checkbox', name: 'units', choices: ['item1'], showOtherItem: true, otherText: 'Something else' },
+        { type: 'radiogroup', name: 'plain', choices: ['item1'] },
+      ],
+    });
+  const placeholderOf = (model: Model, name: string) =>
+    (model.getQuestionByName(name) as QuestionSelectBase).otherPlaceholder;
+
+  it('names an "Other" text box after its choice, so it is never unlabelled', () => {
+    const model = withOther();
+    nameOtherTextBoxes(model);
+    expect(placeholderOf(model, 'kind')).toBe('Other (describe)');
+    expect(placeholderOf(model, 'units')).toBe('Something else');
+    expect(placeholderOf(model, 'plain')).toBe('');
+  });
+
+  it('keeps a placeholder the instrument gives', () => {
+    const model = withOther('Which kind?');
+    nameOtherTextBoxes(model);
+    expect(placeholderOf(model, 'kind')).toBe('Which kind?');
   });
 });
 

@@ -125,6 +125,23 @@ describe('loadInstruments', () => {
     });
   });
 
+  describe('a file as `fieldkit instruments import` writes it', () => {
+    it('loads with no prefill when meta.prefill is absent, and a prefill rule without a transform takes text', () => {
+      const { prefill: _, ...imported } = miniInstrument().meta;
+      const dir = instrumentsFolder({
+        'imported.json': { ...miniInstrument(), meta: { ...imported, id: 'imported' } },
+        'mini.json': miniInstrument({ meta: { prefill: { office_state: { column: 'state' } } } }),
+      });
+
+      const registry = loadInstruments(dir);
+
+      expect(registry.resolve('imported')?.meta.prefill).toEqual({});
+      expect(registry.resolve('mini-survey')?.meta.prefill).toEqual({
+        office_state: { column: 'state', transform: 'text' },
+      });
+    });
+  });
+
   describe('refuses to start, naming the file and the problem, when', () => {
     it('a file has a JSON syntax error (with :line:column of the error)', () => {
       const text = pretty(miniInstrument()).replace('"title": "A small survey",', '"title": "A small survey",,');

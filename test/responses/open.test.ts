@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { loadInstruments } from '../../server/instruments/registry.js';
 import { createRepos } from '../../server/repos.js';
 import { revokeTokens } from '../../server/tokens/workflows.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
@@ -21,6 +25,25 @@ describe('GET /api/respond/:credential', () => {
     // frameRow(1) is in PA (FIPS 42) with population 10,000.
     expect(res.body.answers).toEqual({ a3_state: 42, a5_pop: 10_000 });
     expect(res.body.instrument.survey.pages.length).toBeGreaterThan(5);
+  });
+
+  it('opens a link to an imported instrument, whose metadata has no prefill, consent or minutes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-imported-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const survey = { pages: [{ name: 'page1', elements: [{ type: 'text', name: 'question1' }] }] };
+    writeFileSync(
+      path.join(dir, 'imported.json'),
+      JSON.stringify({ meta: { id: 'imported', version: '1', title: 'Imported', mode: 'self' }, survey }),
+    );
+    const env = openEnv({ instruments: loadInstruments(dir) });
+    const [link] = seedFielding(env, { instrument: 'imported' });
+
+    const res = await request(env.app).get(`/api/respond/${tokenOf(link as NonNullable<typeof link>)}`);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ answers: {}, instrument: { id: 'imported', consent: null } });
+    // One short question rounds to 0 minutes; a respondent is told at least 1.
+    expect(res.body.instrument.estimatedMinutes).toBe(1);
   });
 
   it('records that the link was opened in the case log', async () => {
