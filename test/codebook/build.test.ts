@@ -208,6 +208,21 @@ describe('the codebook of an imported survey (names and codes from its variable 
     expect(Object.keys(v)).toEqual(expect.arrayContaining(['skills_1', 'skills_2']));
   });
 
+  it("labels variables and codes in the survey's default locale, whatever languages it has", () => {
+    const cb = buildCodebook(
+      imported([
+        {
+          type: 'radiogroup',
+          name: 'lang',
+          title: { default: 'Language', de: 'Sprache' },
+          choices: [{ value: 'en', text: { default: 'English', de: 'Englisch' } }],
+        },
+      ]),
+    );
+
+    expect(byName(cb).lang).toMatchObject({ label: 'Language', values: [{ code: 1, label: 'English' }] });
+  });
+
   it('adds the "Other (specify)" text kept under <name>-Comment as <variable>_oth', () => {
     const cb = buildCodebook(imported([{ type: 'checkbox', name: 'Sources', choices: ['a'], showOtherItem: true }]));
 
