@@ -30,6 +30,11 @@ export const MISSING_CODES = Object.freeze({
   skipped: { code: -8, label: 'Legitimately skipped (hidden by logic)' },
   notAnswered: { code: -9, label: 'Not answered (shown, left blank)' },
 });
+/** The codes of a multi-select's 0/1 dummy variables. */
+const SELECTED_CODES: ValueLabel[] = [
+  { code: 0, label: 'Not selected' },
+  { code: 1, label: 'Selected' },
+];
 const RESERVED = new Set(Object.values(MISSING_CODES).map((m) => m.code));
 
 export type ValueLabel = { code: number; label: string };
@@ -164,10 +169,7 @@ function choiceDummies(ctx: Context, q: Question, key: string, name: string, tit
       label: `${title} — ${plain(item.text)}`,
       type: 'dummy',
       measure: 'nominal',
-      values: [
-        { code: 0, label: 'Not selected' },
-        { code: 1, label: 'Selected' },
-      ],
+      values: SELECTED_CODES,
       missing: [],
       source: { kind: 'choice', question: q.getValueName(), code: item.value as number | string },
     });
@@ -211,10 +213,7 @@ function cellVariables(
         label: `${base.label} — ${plain(item.text)}`,
         type: 'dummy',
         measure: 'nominal',
-        values: [
-          { code: 0, label: 'Not selected' },
-          { code: 1, label: 'Selected' },
-        ],
+        values: SELECTED_CODES,
         missing: [],
       });
     }
