@@ -1,0 +1,45 @@
+/**
+ * A table as every export format writes it: typed variables with their labels and codes, and rows
+ * of cells. The dataset builder makes one per table (cases, and one per repeating panel or dynamic
+ * matrix); each format writer (CSV, SPSS .sav, Stata .dta, R) turns it into its file without
+ * knowing anything of instruments or SurveyJS.
+ */
+
+/** A code with a label: a choice, or one of the typed missing codes. */
+export type CodeLabel = { code: number; label: string };
+
+/** The study-wide missing codes every format declares (spec: exports.md "Missing values"). */
+export const MISSING = Object.freeze({
+  notAnswered: { code: -9, label: 'Not answered (shown, left blank)' },
+  skipped: { code: -8, label: 'Legitimately skipped (hidden by logic)' },
+  dontKnow: { code: -7, label: "Don't know" },
+  preferNot: { code: -6, label: 'Prefer not to answer' },
+});
+
+export type ExportVariable = {
+  /** Valid in SPSS and Stata: [a-z][a-z0-9_]{0,31}. */
+  name: string;
+  /** The question text (UTF-8; writers truncate to their format's limit). */
+  label: string;
+  /** numeric cells are numbers (codes, counts, missing codes); string cells are text. */
+  kind: 'numeric' | 'string';
+  measure: 'nominal' | 'ordinal' | 'scale';
+  /** Decimals to display for numeric variables (0 for codes and counts). */
+  decimals: number;
+  /** Labels of the valid codes of a numeric variable, in order. */
+  valueLabels: CodeLabel[];
+  /** The missing codes (from MISSING) this numeric variable can hold; declared user-missing. */
+  missing: CodeLabel[];
+};
+
+/** A cell: a number for numeric variables, a string for string variables; null only where a format has no other choice. */
+export type Cell = number | string | null;
+
+export type ExportTable = {
+  name: string;
+  variables: ExportVariable[];
+  /** Rows in order, each with one cell per variable. Iterated once per writer. */
+  rows: () => Iterable<Cell[]>;
+  /** Number of rows, known before writing (headers of .sav and .dta carry it). */
+  rowCount: number;
+};
