@@ -1,4 +1,5 @@
 import { accessCommands } from './cli/access.js';
+import { caseCommands } from './cli/cases.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
@@ -21,6 +22,11 @@ Fieldings
       only their hashes: keep the links file safe, and delete it when the invitations are out.
   fielding list
   frame check <offices.csv>          Validates a frame without importing it.
+
+Cases
+  case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
+      Records what only staff know: an office that is not eligible (closed, merged, duplicate,
+      out of scope), or a refusal received by phone or letter. Prints the disposition after it.
 
 Links and access codes
   token revoke --link <url-or-token> | --code <access-code> | --fielding <name> --office <office_id> --email <email>
@@ -61,6 +67,7 @@ const commands: Record<string, Command> = {
   ...tokenCommands,
   ...instrumentCommands,
   ...accessCommands,
+  ...caseCommands,
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {

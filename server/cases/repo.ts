@@ -9,7 +9,11 @@ export type CaseEventType =
   | 'consented'
   | 'page_saved'
   | 'completed'
-  | 'declined';
+  | 'declined'
+  /** Staff recorded the office as not eligible (closed, merged, duplicate listing, out of scope). */
+  | 'marked_ineligible'
+  /** Staff recorded a refusal received outside the survey (by phone, by letter). */
+  | 'marked_refused';
 
 export type CaseEventRow = {
   id: number;

@@ -1,0 +1,66 @@
+import type { CaseEventType } from './repo.js';
+
+/** The AAPOR final dispositions this platform derives (spec: fieldwork.md, Dispositions). */
+export const DISPOSITIONS = Object.freeze({
+  complete: { code: '1.1', label: 'Complete' },
+  partial: { code: '1.2', label: 'Partial' },
+  refusal: { code: '2.11', label: 'Refusal' },
+  breakOff: { code: '2.12', label: 'Break-off' },
+  notInvited: { code: '3.11', label: 'Not invited (no usable address)' },
+  nothingReturned: { code: '3.19', label: 'Nothing returned' },
+  ineligible: { code: '4.10', label: 'Not eligible' },
+});
+
+export type Disposition = (typeof DISPOSITIONS)[keyof typeof DISPOSITIONS] & {
+  /** Why, where the log says (a refusal's or an ineligibility's reason). */
+  reason?: string;
+};
+
+/** Shares of the items shown that must be answered; fixed before fieldwork (spec: 80% and 50%). */
+export type DispositionThresholds = Readonly<{ complete: number; partial: number }>;
+export const DEFAULT_THRESHOLDS: DispositionThresholds = Object.freeze({ complete: 0.8, partial: 0.5 });
+
+export type CaseEvent = { type: CaseEventType | string; detail?: Record<string, unknown> };
+
+const REFUSALS = new Set(['declined', 'marked_refused', 'opted_out']);
+const STARTED = new Set(['consented', 'page_saved']);
+
+/**
+ * A case's final AAPOR disposition from its event log (in order) and the thresholds.
+ * `pctAnswered` is the share of the items shown that were answered at the final state of the
+ * answers (0..1; the export computes it from the instrument's logic), absent when nothing was saved.
+ *
+ * Precedence, strongest first: staff's ineligibility (4.10); a submission (1.1 / 1.2 / 2.12 by the
+ * share answered); a refusal — declined consent, an opt-out, or one staff recorded — which keeps a
+ * partial's data as a partial (1.2) and is otherwise 2.11; a start without submission (1.2 or 2.12);
+ * a link opened but nothing answered (2.12, "logged on, no items"); invited and never opened (3.19);
+ * no invitation at all (3.11). Email events (sent, bounced, opted out) join with the fieldwork issue.
+ */
+export function finalDisposition(
+  events: readonly CaseEvent[],
+  thresholds: DispositionThresholds = DEFAULT_THRESHOLDS,
+  pctAnswered?: number,
+): Disposition {
+  const has = (types: Set<string> | string) =>
+    events.some((e) => (typeof types === 'string' ? e.type === types : types.has(e.type)));
+  const reasonOf = (type: string | Set<string>) => {
+    const last = [...events].reverse().find((e) => (typeof type === 'string' ? e.type === type : type.has(e.type)));
+    const reason = last?.detail?.reason;
+    return typeof reason === 'string' && reason !== '' ? { reason } : {};
+  };
+  const share = pctAnswered ?? 0;
+  if (has('marked_ineligible')) return { ...DISPOSITIONS.ineligible, ...reasonOf('marked_ineligible') };
+  if (has('completed')) {
+    if (share >= thresholds.complete) return DISPOSITIONS.complete;
+    return share >= thresholds.partial ? DISPOSITIONS.partial : DISPOSITIONS.breakOff;
+  }
+  if (has(REFUSALS)) {
+    return share >= thresholds.partial ? DISPOSITIONS.partial : { ...DISPOSITIONS.refusal, ...reasonOf(REFUSALS) };
+  }
+  if (has(STARTED) || pctAnswered !== undefined) {
+    return share >= thresholds.partial ? DISPOSITIONS.partial : DISPOSITIONS.breakOff;
+  }
+  if (has('link_opened')) return DISPOSITIONS.breakOff;
+  if (has('token_issued')) return DISPOSITIONS.nothingReturned;
+  return DISPOSITIONS.notInvited;
+}
