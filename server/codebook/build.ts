@@ -44,7 +44,8 @@ export type VariableSource =
   | { kind: 'value'; question: string }
   | { kind: 'choice'; question: string; code: number | string }
   | { kind: 'row'; question: string; row: string }
-  | { kind: 'cell'; question: string; row: string; column: string }
+  /** A grid cell; `choice` for the 0/1 dummy of one choice in a multi-select cell. */
+  | { kind: 'cell'; question: string; row: string; column: string; choice?: number | string | boolean }
   | { kind: 'item'; question: string; item: string }
   | { kind: 'rank'; question: string; choice: number | string }
   | { kind: 'column'; question: string; column: string };
@@ -209,6 +210,10 @@ function cellVariables(
       const code = ctx.vars.codeOf(own, item.value) ?? item.value;
       push(ctx, {
         ...base,
+        source:
+          base.source.kind === 'cell'
+            ? { ...base.source, choice: item.value as number | string | boolean }
+            : base.source,
         name: `${base.name}_${ctx.vars.suffixOf(code)}`,
         label: `${base.label} — ${plain(item.text)}`,
         type: 'dummy',

@@ -1,0 +1,123 @@
+import type { Model, Question } from 'survey-core';
+import type { Codebook, Variable } from '../codebook/build.js';
+import { createSurveyModel, isEmptyAnswer } from '../instruments/answers.js';
+import type { Instrument } from '../instruments/registry.js';
+import { replayVisibleTriggers } from '../instruments/triggers.js';
+import { type ResolvedVariables, resolveVariables } from '../instruments/variableMap.js';
+import { MISSING } from './table.js';
+
+type Answers = Record<string, unknown>;
+export type CaseCell = number | string;
+
+const SKIPPED = MISSING.skipped.code;
+const NOT_ANSWERED = MISSING.notAnswered.code;
+
+/** Shown at the final state of the answers: the question, its panels and its page all visible. */
+function shown(q: Question): boolean {
+  return q.isVisible && q.isParentVisible && (q.page ? q.page.isVisible : true);
+}
+
+/** No answer: nothing, an empty text, an empty list or an empty object. */
+const blank = (v: unknown) =>
+  isEmptyAnswer(v) || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The cells of one case for the codebook's variables of the main table, with typed missing codes
+ * derived from the instrument's logic at the final state of the answers: -8 where the question is
+ * hidden, -9 where it was shown and left blank, -7/-6 as answered (don't know, prefer not to
+ * answer); a blank never stands for either. One model per instrument is reused for every case.
+ */
+export function createCaseValues(instrument: Instrument, codebook: Codebook) {
+  const model: Model = createSurveyModel(instrument);
+  const vars: ResolvedVariables = resolveVariables(instrument.meta.variables);
+  const main = codebook.variables.filter((v) => v.table === 'main');
+  const questionOf = new Map<string, Question>();
+  for (const q of model.getAllQuestions(false, false, false)) questionOf.set(q.getValueName(), q);
+
+  /** A choice value as its code, or the value itself when it has none (text, numbers). */
+  const coded = (key: string, value: unknown): CaseCell => {
+    const code = vars.codeOf(key, value);
+    if (code !== undefined) return code;
+    if (typeof value === 'number' || typeof value === 'string') return value;
+    return JSON.stringify(value);
+  };
+
+  function cell(v: Variable, answers: Answers): CaseCell {
+    const q = questionOf.get(v.question);
+    if (!q || !shown(q)) return SKIPPED;
+    const source = v.source;
+    const whole = answers[source.question];
+    const key = q.name;
+    switch (source.kind) {
+      case 'value': {
+        if (source.question.endsWith('-Comment')) {
+          // The "Other (specify)" text exists only when Other was chosen.
+          const chosen = answers[v.question];
+          const other = q.getPropertyValue('otherItem')?.value ?? 'other';
+          const picked = Array.isArray(chosen) ? chosen.includes(other) : chosen === other;
+          if (q.getPropertyValue('showOtherItem') && !picked) return SKIPPED;
+        }
+        if (blank(whole)) return NOT_ANSWERED;
+        if (v.type === 'text' || v.type === 'date') return typeof whole === 'string' ? whole : String(whole);
+        return coded(key, whole);
+      }
+      case 'choice': {
+        if (!Array.isArray(whole) || whole.length === 0) return NOT_ANSWERED;
+        return whole.some((x) => x === source.code) ? 1 : 0;
+      }
+      case 'rank': {
+        if (!Array.isArray(whole) || whole.length === 0) return NOT_ANSWERED;
+        const at = whole.indexOf(source.choice);
+        return at >= 0 ? at + 1 : NOT_ANSWERED;
+      }
+      case 'row': {
+        const value = isRecord(whole) ? whole[source.row] : undefined;
+        return isEmptyAnswer(value) ? NOT_ANSWERED : coded(key, value);
+      }
+      case 'item': {
+        const value = isRecord(whole)
+          ? whole[source.item]
+          : Array.isArray(whole)
+            ? whole[source.item === 'from' ? 0 : 1]
+            : undefined;
+        if (isEmptyAnswer(value)) return NOT_ANSWERED;
+        return v.type === 'text' || v.type === 'date' ? String(value) : coded(key, value);
+      }
+      case 'cell': {
+        const row = isRecord(whole) ? whole[source.row] : undefined;
+        const value = isRecord(row) ? row[source.column] : undefined;
+        if (isEmptyAnswer(value)) return NOT_ANSWERED;
+        if (source.choice !== undefined) return Array.isArray(value) && value.includes(source.choice) ? 1 : 0;
+        if (v.type === 'text' || v.type === 'date') return String(value);
+        return coded(`${key}/${source.column}`, value);
+      }
+      default:
+        return NOT_ANSWERED;
+    }
+  }
+
+  return {
+    variables: main,
+    /** The cells of one case, in the order of `variables`, and the share of shown questions answered. */
+    row(answers: Answers): { cells: CaseCell[]; pctAnswered: number } {
+      model.data = answers;
+      replayVisibleTriggers(model);
+      const cells = main.map((v) => cell(v, answers));
+      let asked = 0;
+      let answered = 0;
+      for (const q of questionOf.values()) {
+        if (q.getType() === 'html' || q.getType() === 'image' || q.getType() === 'expression' || !shown(q)) continue;
+        asked++;
+        if (!blank(answers[q.getValueName()])) answered++;
+      }
+      return { cells, pctAnswered: asked === 0 ? 0 : answered / asked };
+    },
+    /** Whether survey-core shows the question behind a variable, at the answers last given to `row`. */
+    isShown(v: Variable): boolean {
+      const q = questionOf.get(v.question);
+      return q !== undefined && shown(q);
+    },
+  };
+}
