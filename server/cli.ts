@@ -1,5 +1,6 @@
 import { accessCommands } from './cli/access.js';
 import { caseCommands } from './cli/cases.js';
+import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
@@ -22,6 +23,12 @@ Fieldings
       only their hashes: keep the links file safe, and delete it when the invitations are out.
   fielding list
   frame check <offices.csv>          Validates a frame without importing it.
+
+Exports
+  export --fielding <name> --out <folder> [--formats csv,labels,codebook] [--completes-only]
+      Writes the cleaned dataset of a fielding into a new folder: data.csv (codes),
+      data_labels.csv (labels), codebook.json/.html and manifest.json (counts, SHA-256 of every
+      file). Completes and partials by default. Recorded in the audit log.
 
 Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
@@ -68,6 +75,7 @@ const commands: Record<string, Command> = {
   ...instrumentCommands,
   ...accessCommands,
   ...caseCommands,
+  ...exportCommands,
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {

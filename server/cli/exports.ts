@@ -1,0 +1,54 @@
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { EXPORT_FORMATS, type ExportFormat, exportFielding } from '../exports/service.js';
+import { createRepos } from '../repos.js';
+import { type Command, required, resolveFrom, UsageError } from './io.js';
+
+function formatsOf(list: string): ExportFormat[] {
+  const asked = list
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const unknown = asked.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown.length > 0 || asked.length === 0) {
+    throw new UsageError(
+      `--formats takes a comma-separated list of ${EXPORT_FORMATS.join(', ')}; not "${unknown.join(', ') || list}".`,
+    );
+  }
+  return asked as ExportFormat[];
+}
+
+export const exportCommands: Record<string, Command> = {
+  export(args, io, runtime) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        fielding: { type: 'string' },
+        out: { type: 'string' },
+        formats: { type: 'string', default: EXPORT_FORMATS.join(',') },
+        'completes-only': { type: 'boolean', default: false },
+      },
+    });
+    const v = required({ fielding: values.fielding, out: values.out }, ['fielding', 'out']);
+    const formats = formatsOf(values.formats);
+    const deps = runtime();
+    try {
+      const manifest = exportFielding(
+        { repos: createRepos(deps.db), instruments: deps.instruments, clock: deps.clock },
+        {
+          fielding: v.fielding as string,
+          out: resolveFrom(io, v.out as string),
+          formats,
+          completesOnly: values['completes-only'],
+          actor: userInfo().username,
+        },
+      );
+      const [main] = manifest.tables;
+      io.out(
+        `Exported ${manifest.fielding} (${manifest.instrument}): ${main?.rows ?? 0} cases × ${main?.columns ?? 0} columns to ${v.out}: ${manifest.files.map((f) => f.name).join(', ')}, manifest.json.`,
+      );
+    } finally {
+      deps.db.close();
+    }
+  },
+};

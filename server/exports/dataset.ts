@@ -1,0 +1,140 @@
+import { randomInt } from 'node:crypto';
+import { DEFAULT_THRESHOLDS, type DispositionThresholds, finalDisposition } from '../cases/disposition.js';
+import { buildCodebook, type Codebook, type Variable } from '../codebook/build.js';
+import type { Instrument } from '../instruments/registry.js';
+import { createCaseValues } from './caseValues.js';
+import type { ExportRepo } from './repo.js';
+import { type Cell, type ExportTable, type ExportVariable, MISSING } from './table.js';
+
+export type ExportOptions = Readonly<{
+  /** Only cases whose final disposition is complete (1.1); default: completes and partials. */
+  completesOnly: boolean;
+  thresholds?: DispositionThresholds;
+}>;
+
+const ALL_MISSING = Object.values(MISSING);
+
+function metaVariable(name: string, label: string, kind: ExportVariable['kind'], decimals = 0): ExportVariable {
+  return {
+    name,
+    label,
+    kind,
+    measure: kind === 'string' ? 'nominal' : 'scale',
+    decimals,
+    valueLabels: [],
+    missing: [],
+  };
+}
+
+/** The columns every export starts with (spec: exports.md, Metadata columns; identified file). */
+const META_VARIABLES: ExportVariable[] = [
+  metaVariable('case_id', 'Case (random id, new in every export)', 'numeric'),
+  metaVariable('office_id', 'Office id (frame)', 'string'),
+  metaVariable('office_name', 'Office name', 'string'),
+  metaVariable('state', 'State (USPS code)', 'string'),
+  metaVariable('stratum', 'Stratum', 'string'),
+  metaVariable('status', 'Response status', 'string'),
+  metaVariable('disposition', 'AAPOR final disposition', 'string'),
+  metaVariable('instrument_version', 'Instrument version answered', 'string'),
+  metaVariable('started_at', 'Started (UTC)', 'string'),
+  metaVariable('submitted_at', 'Submitted (UTC)', 'string'),
+  metaVariable('duration_min', 'Minutes from start to submission', 'numeric', 1),
+  metaVariable('n_sessions', 'Visits (link or code opened)', 'numeric'),
+  metaVariable('pct_answered', 'Percent of the questions shown that were answered', 'numeric', 1),
+];
+
+/** A codebook variable as every format declares it. */
+export function exportVariable(v: Variable): ExportVariable {
+  const string = v.type === 'text' || v.type === 'date';
+  return {
+    name: v.name,
+    label: v.label,
+    kind: string ? 'string' : 'numeric',
+    measure: v.measure,
+    decimals: v.type === 'number' ? 2 : 0,
+    valueLabels: v.values,
+    missing: ALL_MISSING.filter((m) => v.missing.some((x) => x.code === m.code)),
+  };
+}
+
+/** Text as exports keep it: trimmed, runs of spaces and tabs made one space, line breaks kept. */
+export function cleanText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
+    .join('\n')
+    .trim();
+}
+
+const minutesBetween = (from: string | null, to: string | null) =>
+  from && to ? Math.round(((new Date(to).getTime() - new Date(from).getTime()) / 60_000) * 10) / 10 : -9;
+
+/**
+ * The main table of a fielding's export: one row per case with the metadata columns and every
+ * variable of the codebook, cells typed by the variable's kind (a string variable's missing code is
+ * its text, "-9"). Cases are read page by page each time the rows are iterated.
+ */
+export function caseTable(
+  repo: ExportRepo,
+  fielding: { id: number; name: string },
+  instrument: Instrument,
+  options: ExportOptions,
+): { table: ExportTable; codebook: Codebook } {
+  const codebook = buildCodebook(instrument);
+  const values = createCaseValues(instrument, codebook);
+  const variables = [...META_VARIABLES, ...values.variables.map(exportVariable)];
+  const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+  const randomIds = new Map<number, number>();
+  const usedIds = new Set<number>();
+  const randomIdOf = (caseId: number) => {
+    const known = randomIds.get(caseId);
+    if (known !== undefined) return known;
+    let id: number;
+    do id = randomInt(1_000_000, 10_000_000);
+    while (usedIds.has(id));
+    usedIds.add(id);
+    randomIds.set(caseId, id);
+    return id;
+  };
+
+  function* rows(): Generator<Cell[]> {
+    for (const c of repo.casesOf(fielding.id)) {
+      if (c.response_status === null || c.answers === null) continue;
+      const events = repo.eventsOf(c.case_id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
+      const answers = JSON.parse(c.answers) as Record<string, unknown>;
+      const { cells, pctAnswered } = values.row(answers);
+      const disposition = finalDisposition(events, thresholds, pctAnswered);
+      const wanted = options.completesOnly ? ['1.1'] : ['1.1', '1.2'];
+      if (!wanted.includes(disposition.code)) continue;
+      const meta: Cell[] = [
+        randomIdOf(c.case_id),
+        c.office_id,
+        cleanText(c.office_name),
+        c.state,
+        c.stratum,
+        c.response_status === 'completed' ? 'submitted' : c.response_status,
+        disposition.code,
+        c.instrument_version ?? '',
+        c.started_at ?? '',
+        c.submitted_at ?? '',
+        minutesBetween(c.started_at, c.submitted_at),
+        events.filter((e) => e.type === 'link_opened').length,
+        Math.round(pctAnswered * 1000) / 10,
+      ];
+      const data = cells.map((cell, i) =>
+        variables[META_VARIABLES.length + i]?.kind === 'string'
+          ? typeof cell === 'string'
+            ? cleanText(cell)
+            : String(cell)
+          : cell,
+      );
+      yield [...meta, ...data];
+    }
+  }
+
+  // The row count is needed before writing (.sav and .dta headers carry it): one counting pass.
+  let rowCount = 0;
+  for (const _ of rows()) rowCount++;
+  return { table: { name: 'data', variables, rows, rowCount }, codebook };
+}

@@ -1,0 +1,55 @@
+import type { Db } from '../db.js';
+
+/** One case as an export reads it: the office, its response if any, and nothing of its contacts. */
+export type ExportCaseRow = {
+  case_id: number;
+  office_id: string;
+  office_name: string;
+  state: string;
+  stratum: string;
+  response_status: 'in_progress' | 'completed' | 'declined' | null;
+  answers: string | null;
+  instrument_version: string | null;
+  started_at: string | null;
+  submitted_at: string | null;
+};
+
+export type ExportRepo = ReturnType<typeof createExportRepo>;
+
+export function createExportRepo(db: Db) {
+  const casesOf = db.prepare<[number, number, number], ExportCaseRow>(
+    `SELECT c.id AS case_id, o.office_id, o.office_name, o.state, o.stratum,
+       r.status AS response_status, r.answers, r.instrument_version, r.started_at, r.submitted_at
+     FROM cases c JOIN offices o ON o.id = c.office_id LEFT JOIN responses r ON r.case_id = c.id
+     WHERE c.fielding_id = ? AND c.id > ? ORDER BY c.id LIMIT ?`,
+  );
+  const eventsOf = db.prepare<[number], { type: string; detail: string }>(
+    'SELECT type, detail FROM case_events WHERE case_id = ? ORDER BY id',
+  );
+  const audit = db.prepare<[string, string, string, string | null, string]>(
+    'INSERT INTO audit_log (at, actor, action, fielding, detail) VALUES (?, ?, ?, ?, ?)',
+  );
+  const auditEntries = db.prepare<
+    [],
+    { at: string; actor: string; action: string; fielding: string | null; detail: string }
+  >('SELECT at, actor, action, fielding, detail FROM audit_log ORDER BY id');
+  return {
+    /**
+     * Every case of a fielding, in pages by id: a fielding of 10,000 cases is never held in memory
+     * at once, and the connection is free between pages for the events of each case.
+     */
+    *casesOf(fieldingId: number, pageSize = 500): Generator<ExportCaseRow> {
+      let after = 0;
+      for (;;) {
+        const page = casesOf.all(fieldingId, after, pageSize);
+        yield* page;
+        if (page.length < pageSize) return;
+        after = (page.at(-1) as ExportCaseRow).case_id;
+      }
+    },
+    eventsOf: (caseId: number) => eventsOf.all(caseId),
+    recordAudit: (entry: { at: string; actor: string; action: string; fielding: string | null; detail: unknown }) =>
+      audit.run(entry.at, entry.actor, entry.action, entry.fielding, JSON.stringify(entry.detail)),
+    auditEntries: () => auditEntries.all(),
+  };
+}

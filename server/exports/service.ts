@@ -1,0 +1,115 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { codebookHtml } from '../codebook/render.js';
+import type { Clock } from '../deps.js';
+import { AppError } from '../errors.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
+import type { Repos } from '../repos.js';
+import { csvChunks } from './csv.js';
+import { caseTable } from './dataset.js';
+import { createExportRepo } from './repo.js';
+
+export const EXPORT_FORMATS = ['csv', 'labels', 'codebook'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export type ExportRequest = {
+  fielding: string;
+  /** The folder to create; it must not exist yet. */
+  out: string;
+  formats: readonly ExportFormat[];
+  completesOnly: boolean;
+  /** Who asked, for the audit log (the OS user for the CLI). */
+  actor: string;
+};
+
+export type ExportManifest = {
+  fielding: string;
+  instrument: string;
+  createdAt: string;
+  options: { formats: readonly ExportFormat[]; completesOnly: boolean };
+  tables: { name: string; rows: number; columns: number }[];
+  files: { name: string; bytes: number; sha256: string }[];
+};
+
+/** Writes chunks to a new file, returning its size and SHA-256. */
+function writeFile(file: string, chunks: Iterable<string | Buffer>): { bytes: number; sha256: string } {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    for (const chunk of chunks) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      hash.update(buffer);
+      writeSync(fd, buffer);
+      bytes += buffer.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * Writes the export bundle of a fielding into a new folder: the files of the chosen formats and a
+ * manifest.json with the row and column counts and each file's SHA-256. Everything is written into
+ * a hidden sibling folder first and renamed into place when complete, so an interrupted export
+ * never leaves a folder that looks whole. Each export is recorded in the audit log.
+ */
+export function exportFielding(
+  ctx: { repos: Repos; instruments: InstrumentRegistry; clock: Clock },
+  request: ExportRequest,
+): ExportManifest {
+  const fielding = ctx.repos.fieldings.findFieldingByName(request.fielding);
+  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${request.fielding}".`);
+  const instrument = ctx.instruments.get(fielding.instrument_id, fielding.instrument_version);
+  if (!instrument) {
+    throw new AppError(
+      500,
+      'instrument_missing',
+      `Instrument ${fielding.instrument_id}@${fielding.instrument_version} is not loaded on this server.`,
+    );
+  }
+  if (existsSync(request.out)) {
+    throw new AppError(409, 'exists', `${request.out} already exists; choose a new folder for the export.`);
+  }
+  const repo = createExportRepo(ctx.repos.db);
+  const { table, codebook } = caseTable(repo, fielding, instrument, { completesOnly: request.completesOnly });
+  const partial = path.join(
+    path.dirname(request.out),
+    `.${path.basename(request.out)}.part-${randomBytes(4).toString('hex')}`,
+  );
+  mkdirSync(partial, { mode: 0o700 });
+  const files: ExportManifest['files'] = [];
+  const add = (name: string, chunks: Iterable<string | Buffer>) =>
+    files.push({ name, ...writeFile(path.join(partial, name), chunks) });
+  try {
+    if (request.formats.includes('csv')) add('data.csv', csvChunks(table));
+    if (request.formats.includes('labels')) add('data_labels.csv', csvChunks(table, { labels: true }));
+    if (request.formats.includes('codebook')) {
+      add('codebook.json', [`${JSON.stringify(codebook, null, 2)}\n`]);
+      add('codebook.html', [codebookHtml(codebook)]);
+    }
+    const manifest: ExportManifest = {
+      fielding: fielding.name,
+      instrument: instrument.key,
+      createdAt: ctx.clock().toISOString(),
+      options: { formats: request.formats, completesOnly: request.completesOnly },
+      tables: [{ name: table.name, rows: table.rowCount, columns: table.variables.length }],
+      files,
+    };
+    writeFile(path.join(partial, 'manifest.json'), [`${JSON.stringify(manifest, null, 2)}\n`]);
+    renameSync(partial, request.out);
+    repo.recordAudit({
+      at: manifest.createdAt,
+      actor: request.actor,
+      action: 'export',
+      fielding: fielding.name,
+      detail: { out: path.basename(request.out), options: manifest.options, files },
+    });
+    return manifest;
+  } catch (err) {
+    if (existsSync(partial)) rmSync(partial, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../server/csv.js';
+import { createPilot, tokenOfLink, workspace } from '../cli/workspace.js';
+import { chargedOfficeAnswers } from '../factories/answers.js';
+
+const records = (text: string) => parseCsv(text).records.map((r) => r.fields);
+
+/** A pilot of four offices: one submitted, one with a full draft (a partial), one declined, one untouched. */
+async function fieldedPilot() {
+  const ws = workspace();
+  const links = await createPilot(ws, { offices: 4 });
+  const api = ws.api();
+  const [done, partial, declined] = links.map((l) => tokenOfLink(l.link));
+  const answers = chargedOfficeAnswers({ b6_altchg_oth: '=HYPERLINK("http://x.example")' });
+  await api.put(`/api/respond/${done}/draft`).send({ answers, page: 0, revision: 0 }).expect(200);
+  await api.post(`/api/respond/${done}/complete`).send({ answers, revision: 1 }).expect(200);
+  await api
+    .put(`/api/respond/${partial}/draft`)
+    .send({ answers: chargedOfficeAnswers(), page: 3, revision: 0 })
+    .expect(200);
+  await api.post(`/api/respond/${declined}/decline`).send({}).expect(200);
+  return ws;
+}
+
+describe('fieldkit export', () => {
+  it('writes data.csv, data_labels.csv, the codebook and a manifest whose hashes match the files, and logs the export', async () => {
+    const ws = await fieldedPilot();
+
+    const result = await ws.run('export', '--fielding', 'pilot', '--out', 'export-1');
+
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(
+      /^Exported pilot \(tip-prosecutor-survey@[\d.]+\): 2 cases × \d+ columns to export-1: data\.csv, data_labels\.csv, codebook\.json, codebook\.html, manifest\.json\.$/,
+    );
+    const dir = ws.file('export-1');
+    expect(readdirSync(dir).sort()).toEqual([
+      'codebook.html',
+      'codebook.json',
+      'data.csv',
+      'data_labels.csv',
+      'manifest.json',
+    ]);
+    const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
+    for (const f of manifest.files) {
+      expect(
+        createHash('sha256')
+          .update(readFileSync(`${dir}/${f.name}`))
+          .digest('hex'),
+        f.name,
+      ).toBe(f.sha256);
+    }
+    const [header, ...rows] = records(readFileSync(`${dir}/data.csv`, 'utf8'));
+    const codebook = JSON.parse(readFileSync(`${dir}/codebook.json`, 'utf8'));
+    expect(header?.slice(0, 3)).toEqual(['case_id', 'office_id', 'office_name']);
+    expect(header).toHaveLength(13 + codebook.variables.length);
+    expect(manifest.tables).toEqual([{ name: 'data', rows: 2, columns: header?.length }]);
+    const byOffice = Object.fromEntries(
+      rows.map((r) => [r[1], Object.fromEntries(header?.map((h, i) => [h, r[i]]) ?? [])]),
+    );
+    expect(byOffice['OFF-1']).toMatchObject({
+      status: 'submitted',
+      disposition: '1.1',
+      a1_role: '1',
+      a7_unit_1: '1',
+      a7_unit_2: '0',
+    });
+    expect(byOffice['OFF-2']).toMatchObject({ status: 'in_progress', disposition: '1.2' });
+    // Formula injection neutralized in text; codes stay numbers; no blank cell anywhere.
+    expect(byOffice['OFF-1']?.b6_altchg_oth).toBe(`'=HYPERLINK("http://x.example")`);
+    const answerColumns = (header ?? []).map((h, i) => i).slice(13);
+    expect(rows.every((r) => answerColumns.every((i) => r[i] !== ''))).toBe(true);
+    expect(byOffice['OFF-2']?.submitted_at).toBe('');
+    const entries = ws.database().prepare('SELECT actor, action, fielding, detail FROM audit_log').all() as {
+      detail: string;
+    }[];
+    expect(entries).toEqual([expect.objectContaining({ action: 'export', fielding: 'pilot' })]);
+    expect(JSON.parse(entries[0]?.detail ?? '{}').files).toEqual(manifest.files);
+  });
+
+  it('writes labels instead of codes in data_labels.csv, missing codes included', async () => {
+    const ws = await fieldedPilot();
+    await ws.run('export', '--fielding', 'pilot', '--out', 'export-1', '--formats', 'labels');
+
+    const [header, ...rows] = records(readFileSync(ws.file('export-1/data_labels.csv'), 'utf8'));
+    const column = (name: string) => rows.map((r) => r[header?.indexOf(name) ?? -1]);
+
+    expect(column('a7_unit_1')).toContain('Selected');
+    expect(rows.flat().some((cell) => /Legitimately skipped|Not answered/.test(cell))).toBe(true);
+  });
+
+  it('exports completes only when asked', async () => {
+    const ws = await fieldedPilot();
+
+    const result = await ws.run('export', '--fielding', 'pilot', '--out', 'completes', '--completes-only');
+
+    expect(result.out).toMatch(/: 1 cases × /);
+  });
+
+  it('refuses an existing folder, an unknown fielding and an unknown format, leaving nothing behind', async () => {
+    const ws = await fieldedPilot();
+    await ws.run('export', '--fielding', 'pilot', '--out', 'export-1');
+
+    const again = await ws.run('export', '--fielding', 'pilot', '--out', 'export-1');
+    const unknown = await ws.run('export', '--fielding', 'nope', '--out', 'export-2');
+    const format = await ws.run('export', '--fielding', 'pilot', '--out', 'export-3', '--formats', 'csv,sas');
+
+    expect(again).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/export-1 already exists; choose a new folder/),
+    });
+    expect(unknown).toMatchObject({ code: 1, err: 'fieldkit: No fielding named "nope".' });
+    expect(format).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--formats takes a comma-separated list of csv, labels, codebook; not "sas"/),
+    });
+    expect(existsSync(ws.file('export-2')) || existsSync(ws.file('export-3'))).toBe(false);
+    expect(readdirSync(ws.dir).filter((f) => f.includes('.part-'))).toEqual([]);
+  });
+});
