@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine (run as root):
 # Debian's Chromium for the browser tests (no browser download is possible, so playwright-core
-# drives /usr/bin/chromium), then the project's npm dependencies exactly as locked.
+# drives /usr/bin/chromium), R to read the exports back, then the project's npm dependencies
+# exactly as locked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium)
+# chromium: browser tests; r-base-core: `Rscript` reads back the exports' data.R (base R only).
+apt_packages=(chromium r-base-core)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

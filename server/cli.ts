@@ -25,10 +25,10 @@ Fieldings
   frame check <offices.csv>          Validates a frame without importing it.
 
 Exports
-  export --fielding <name> --out <folder> [--formats csv,labels,codebook] [--completes-only]
+  export --fielding <name> --out <folder> [--formats csv,labels,r,codebook] [--completes-only]
       Writes the cleaned dataset of a fielding into a new folder: data.csv (codes),
-      data_labels.csv (labels), codebook.json/.html and manifest.json (counts, SHA-256 of every
-      file). Completes and partials by default. Recorded in the audit log.
+      data_labels.csv (labels), data.R (reads data.csv with labels), codebook.json/.html and
+      manifest.json (counts, SHA-256 of every file). Completes and partials by default. Recorded in the audit log.
 
 Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>

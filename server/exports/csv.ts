@@ -15,9 +15,9 @@ export function* csvChunks(table: ExportTable, options: { labels?: boolean } = {
   for (const row of table.rows()) {
     batch.push(
       row.map((cell, i) => {
-        if (typeof cell === 'string' && missingOf[i]?.has(cell)) return Number(cell);
-        if (options.labels && typeof cell === 'number') return labelsOf[i]?.get(cell) ?? cell;
-        return cell;
+        const value = typeof cell === 'string' && missingOf[i]?.has(cell) ? Number(cell) : cell;
+        if (options.labels && typeof value === 'number') return labelsOf[i]?.get(value) ?? value;
+        return value;
       }),
     );
     if (batch.length === 500) {

@@ -9,8 +9,9 @@ import type { Repos } from '../repos.js';
 import { csvChunks } from './csv.js';
 import { caseTable } from './dataset.js';
 import { createExportRepo } from './repo.js';
+import { rScript } from './rScript.js';
 
-export const EXPORT_FORMATS = ['csv', 'labels', 'codebook'] as const;
+export const EXPORT_FORMATS = ['csv', 'labels', 'r', 'codebook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type ExportRequest = {
@@ -84,7 +85,9 @@ export function exportFielding(
   const add = (name: string, chunks: Iterable<string | Buffer>) =>
     files.push({ name, ...writeFile(path.join(partial, name), chunks) });
   try {
-    if (request.formats.includes('csv')) add('data.csv', csvChunks(table));
+    // data.R reads data.csv, so asking for R brings the CSV along.
+    if (request.formats.includes('csv') || request.formats.includes('r')) add('data.csv', csvChunks(table));
+    if (request.formats.includes('r')) add('data.R', [rScript(table)]);
     if (request.formats.includes('labels')) add('data_labels.csv', csvChunks(table, { labels: true }));
     if (request.formats.includes('codebook')) {
       add('codebook.json', [`${JSON.stringify(codebook, null, 2)}\n`]);

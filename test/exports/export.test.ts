@@ -2,27 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
-import { createPilot, tokenOfLink, workspace } from '../cli/workspace.js';
-import { chargedOfficeAnswers } from '../factories/answers.js';
+import { fieldedPilot } from './pilot.js';
 
 const records = (text: string) => parseCsv(text).records.map((r) => r.fields);
-
-/** A pilot of four offices: one submitted, one with a full draft (a partial), one declined, one untouched. */
-async function fieldedPilot() {
-  const ws = workspace();
-  const links = await createPilot(ws, { offices: 4 });
-  const api = ws.api();
-  const [done, partial, declined] = links.map((l) => tokenOfLink(l.link));
-  const answers = chargedOfficeAnswers({ b6_altchg_oth: '=HYPERLINK("http://x.example")' });
-  await api.put(`/api/respond/${done}/draft`).send({ answers, page: 0, revision: 0 }).expect(200);
-  await api.post(`/api/respond/${done}/complete`).send({ answers, revision: 1 }).expect(200);
-  await api
-    .put(`/api/respond/${partial}/draft`)
-    .send({ answers: chargedOfficeAnswers(), page: 3, revision: 0 })
-    .expect(200);
-  await api.post(`/api/respond/${declined}/decline`).send({}).expect(200);
-  return ws;
-}
 
 describe('fieldkit export', () => {
   it('writes data.csv, data_labels.csv, the codebook and a manifest whose hashes match the files, and logs the export', async () => {
@@ -32,12 +14,13 @@ describe('fieldkit export', () => {
 
     expect(result.code).toBe(0);
     expect(result.out).toMatch(
-      /^Exported pilot \(tip-prosecutor-survey@[\d.]+\): 2 cases × \d+ columns to export-1: data\.csv, data_labels\.csv, codebook\.json, codebook\.html, manifest\.json\.$/,
+      /^Exported pilot \(tip-prosecutor-survey@[\d.]+\): 2 cases × \d+ columns to export-1: data\.csv, data\.R, data_labels\.csv, codebook\.json, codebook\.html, manifest\.json\.$/,
     );
     const dir = ws.file('export-1');
     expect(readdirSync(dir).sort()).toEqual([
       'codebook.html',
       'codebook.json',
+      'data.R',
       'data.csv',
       'data_labels.csv',
       'manifest.json',
@@ -113,7 +96,7 @@ describe('fieldkit export', () => {
     expect(unknown).toMatchObject({ code: 1, err: 'fieldkit: No fielding named "nope".' });
     expect(format).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/--formats takes a comma-separated list of csv, labels, codebook; not "sas"/),
+      err: expect.stringMatching(/--formats takes a comma-separated list of csv, labels, r, codebook; not "sas"/),
     });
     expect(existsSync(ws.file('export-2')) || existsSync(ws.file('export-3'))).toBe(false);
     expect(readdirSync(ws.dir).filter((f) => f.includes('.part-'))).toEqual([]);

@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../server/csv.js';
+import { fieldedPilot } from './pilot.js';
+
+const RSCRIPT = '/usr/bin/Rscript';
+const records = (text: string) => parseCsv(text).records.map((r) => r.fields);
+
+describe('data.R read back by R', () => {
+  it('gives factors with the labels, NA with the reason for every missing code, and the question text, cell by cell as data_labels.csv', async () => {
+    if (!existsSync(RSCRIPT))
+      throw new Error(`${RSCRIPT} is missing: run scripts/install-test-deps.sh (Debian r-base-core)`);
+    const ws = await fieldedPilot();
+    await ws.run('export', '--fielding', 'pilot', '--out', 'export', '--formats', 'r,labels,codebook');
+    const dir = ws.file('export');
+    const out = ws.file('from-r.csv');
+    // R writes every cell as it sees it: a factor's label, a number, a text, or NA:<reason>.
+    const program = [
+      `source(${JSON.stringify(`${dir}/data.R`)})`,
+      'cells <- lapply(data, function(x) { r <- attr(x, "missing_reason"); v <- as.character(x); ifelse(is.na(v), paste0("NA:", r), v) })',
+      `utils::write.csv(as.data.frame(cells, check.names = FALSE), ${JSON.stringify(out)}, row.names = FALSE, fileEncoding = "UTF-8")`,
+      `labels <- vapply(data, function(x) attr(x, "label"), "")`,
+      `writeLines(paste(names(labels), labels, sep = "\\t"), ${JSON.stringify(`${out}.labels`)}, useBytes = FALSE)`,
+      `cat(paste(names(data)[vapply(data, is.factor, TRUE)], collapse = ","))`,
+    ].join('\n');
+
+    const factors = execFileSync(RSCRIPT, ['-e', program], {
+      encoding: 'utf8',
+      env: { ...process.env, LANG: 'C.UTF-8' },
+    });
+
+    const [expectedHeader, ...expected] = records(readFileSync(`${dir}/data_labels.csv`, 'utf8'));
+    const [header, ...actual] = records(readFileSync(out, 'utf8'));
+    const codebook = JSON.parse(readFileSync(`${dir}/codebook.json`, 'utf8')) as {
+      variables: { name: string; label: string; values: unknown[]; missing: { code: number; label: string }[] }[];
+    };
+    const missingLabels = new Set(codebook.variables.flatMap((v) => v.missing.map((m) => m.label)));
+    expect(header).toEqual(expectedHeader);
+    expected.forEach((row, r) => {
+      row.forEach((cell, c) => {
+        const want = missingLabels.has(cell) ? `NA:${cell}` : cell.replace(/^'/, '');
+        expect(actual[r]?.[c], `${header?.[c]} row ${r + 1}`).toBe(want);
+      });
+    });
+    const coded = codebook.variables.filter((v) => v.values.length > 0).map((v) => v.name);
+    expect(factors.split(',')).toEqual(coded);
+    const labels = new Map(
+      readFileSync(`${out}.labels`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t') as [string, string]),
+    );
+    for (const v of codebook.variables) expect(labels.get(v.name), v.name).toBe(v.label);
+  });
+});
