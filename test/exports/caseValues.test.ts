@@ -88,7 +88,7 @@ function randomAnswers(seed: number): Record<string, unknown> {
 /** survey-core's own verdict, from a model of its own: is the question behind the variable shown? */
 function shownBySurveyCore(model: Model, v: Variable): boolean {
   const q = model.getQuestionByValueName(v.question) as Question | null;
-  return q !== null && q.isVisible && q.isParentVisible && (q.page?.isVisible ?? true);
+  return Boolean(q?.isVisible && q.isParentVisible && (q.page?.isVisible ?? true));
 }
 
 const blank = (v: unknown) =>
@@ -126,7 +126,7 @@ describe('the cells of a case (typed missing codes from the logic)', () => {
               : source.kind === 'item' && answer && typeof answer === 'object'
                 ? (answer as Record<string, unknown>)[source.item]
                 : source.kind === 'cell' && answer && typeof answer === 'object'
-                  ? ((answer as Record<string, Record<string, unknown>>)[source.row] ?? {})[source.column]
+                  ? (answer as Record<string, Record<string, unknown>>)[source.row]?.[source.column]
                   : answer;
           if (blank(part)) {
             expect(cell, where).toBe(-9);

@@ -52,7 +52,7 @@ describe('fieldkit export', () => {
     expect(byOffice['OFF-2']).toMatchObject({ status: 'in_progress', disposition: '1.2' });
     // Formula injection neutralized in text; codes stay numbers; no blank cell anywhere.
     expect(byOffice['OFF-1']?.b6_altchg_oth).toBe(`'=HYPERLINK("http://x.example")`);
-    const answerColumns = (header ?? []).map((h, i) => i).slice(13);
+    const answerColumns = (header ?? []).map((_, i) => i).slice(13);
     expect(rows.every((r) => answerColumns.every((i) => r[i] !== ''))).toBe(true);
     expect(byOffice['OFF-2']?.submitted_at).toBe('');
     const entries = ws.database().prepare('SELECT actor, action, fielding, detail FROM audit_log').all() as {
