@@ -41,6 +41,8 @@ const META_VARIABLES: ExportVariable[] = [
   metaVariable('duration_min', 'Minutes from start to submission', 'numeric', 1),
   metaVariable('n_sessions', 'Visits (link or code opened)', 'numeric'),
   metaVariable('pct_answered', 'Percent of the questions shown that were answered', 'numeric', 1),
+  metaVariable('wt_base', 'Base weight: offices in the stratum / offices invited', 'numeric', 4),
+  metaVariable('wt_nr', 'Nonresponse-adjusted weight: completes reproduce the stratum count (0 for partials)', 'numeric', 4),
 ];
 
 /** A codebook variable as every format declares it. */
@@ -80,7 +82,7 @@ export function caseTable(
   fielding: { id: number; name: string },
   instrument: Instrument,
   options: ExportOptions,
-): { table: ExportTable; codebook: Codebook } {
+): { table: ExportTable; codebook: Codebook; warnings: string[] } {
   const codebook = buildCodebook(instrument);
   const values = createCaseValues(instrument, codebook);
   const variables = [...META_VARIABLES, ...values.variables.map(exportVariable)];
@@ -98,15 +100,42 @@ export function caseTable(
     return id;
   };
 
+  /**
+   * First pass, over every case: its disposition, and per stratum the frame count (cases), the
+   * invited (a link issued) and the completes, for the weights. Kept small: a code per case.
+   */
+  const dispositions = new Map<number, string>();
+  const strata = new Map<string, { frame: number; invited: number; completes: number }>();
+  for (const c of repo.casesOf(fielding.id)) {
+    const events = repo.eventsOf(c.case_id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
+    const pct = c.answers === null ? undefined : values.row(JSON.parse(c.answers)).pctAnswered;
+    const code = finalDisposition(events, thresholds, pct).code;
+    dispositions.set(c.case_id, code);
+    const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0 };
+    s.frame++;
+    if (events.some((e) => e.type === 'token_issued')) s.invited++;
+    if (code === '1.1') s.completes++;
+    strata.set(c.stratum, s);
+  }
+  const warnings = [...strata]
+    .filter(([, s]) => s.completes === 0)
+    .map(
+      ([stratum, s]) =>
+        `Stratum "${stratum}" has no complete (${s.frame} offices in the frame): its wt_nr cannot be computed, and weighted totals leave it out.`,
+    );
+  const wanted = options.completesOnly ? ['1.1'] : ['1.1', '1.2'];
+
   function* rows(): Generator<Cell[]> {
     for (const c of repo.casesOf(fielding.id)) {
-      if (c.response_status === null || c.answers === null) continue;
-      const events = repo.eventsOf(c.case_id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
+      const code = dispositions.get(c.case_id);
+      if (c.response_status === null || c.answers === null || !code || !wanted.includes(code)) continue;
+      const events = repo.eventsOf(c.case_id);
       const answers = JSON.parse(c.answers) as Record<string, unknown>;
       const { cells, pctAnswered } = values.row(answers);
-      const disposition = finalDisposition(events, thresholds, pctAnswered);
-      const wanted = options.completesOnly ? ['1.1'] : ['1.1', '1.2'];
-      if (!wanted.includes(disposition.code)) continue;
+      const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0 };
+      // wt_base: frame count / invited; wt_nr: so that the completes reproduce the frame count.
+      const wtBase = s.invited > 0 ? s.frame / s.invited : 0;
+      const wtNr = code === '1.1' && s.completes > 0 ? s.frame / s.completes : 0;
       const meta: Cell[] = [
         randomIdOf(c.case_id),
         c.office_id,
@@ -114,13 +143,15 @@ export function caseTable(
         c.state,
         c.stratum,
         c.response_status === 'completed' ? 'submitted' : c.response_status,
-        disposition.code,
+        code,
         c.instrument_version ?? '',
         c.started_at ?? '',
         c.submitted_at ?? '',
         minutesBetween(c.started_at, c.submitted_at),
         events.filter((e) => e.type === 'link_opened').length,
         Math.round(pctAnswered * 1000) / 10,
+        wtBase,
+        wtNr,
       ];
       const data = cells.map((cell, i) =>
         variables[META_VARIABLES.length + i]?.kind === 'string'
@@ -133,8 +164,6 @@ export function caseTable(
     }
   }
 
-  // The row count is needed before writing (.sav and .dta headers carry it): one counting pass.
-  let rowCount = 0;
-  for (const _ of rows()) rowCount++;
-  return { table: { name: 'data', variables, rows, rowCount }, codebook };
+  const rowCount = [...dispositions].filter(([, code]) => wanted.includes(code)).length;
+  return { table: { name: 'data', variables, rows, rowCount }, codebook, warnings };
 }

@@ -30,6 +30,8 @@ export type ExportManifest = {
   createdAt: string;
   options: { formats: readonly ExportFormat[]; completesOnly: boolean };
   tables: { name: string; rows: number; columns: number }[];
+  /** What an analyst must know about this file (e.g. a stratum without completes). */
+  warnings: string[];
   files: { name: string; bytes: number; sha256: string }[];
 };
 
@@ -75,7 +77,7 @@ export function exportFielding(
     throw new AppError(409, 'exists', `${request.out} already exists; choose a new folder for the export.`);
   }
   const repo = createExportRepo(ctx.repos.db);
-  const { table, codebook } = caseTable(repo, fielding, instrument, { completesOnly: request.completesOnly });
+  const { table, codebook, warnings } = caseTable(repo, fielding, instrument, { completesOnly: request.completesOnly });
   const partial = path.join(
     path.dirname(request.out),
     `.${path.basename(request.out)}.part-${randomBytes(4).toString('hex')}`,
@@ -99,6 +101,7 @@ export function exportFielding(
       createdAt: ctx.clock().toISOString(),
       options: { formats: request.formats, completesOnly: request.completesOnly },
       tables: [{ name: table.name, rows: table.rowCount, columns: table.variables.length }],
+      warnings,
       files,
     };
     writeFile(path.join(partial, 'manifest.json'), [`${JSON.stringify(manifest, null, 2)}\n`]);

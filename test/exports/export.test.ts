@@ -37,7 +37,7 @@ describe('fieldkit export', () => {
     const [header, ...rows] = records(readFileSync(`${dir}/data.csv`, 'utf8'));
     const codebook = JSON.parse(readFileSync(`${dir}/codebook.json`, 'utf8'));
     expect(header?.slice(0, 3)).toEqual(['case_id', 'office_id', 'office_name']);
-    expect(header).toHaveLength(13 + codebook.variables.length);
+    expect(header).toHaveLength(15 + codebook.variables.length);
     expect(manifest.tables).toEqual([{ name: 'data', rows: 2, columns: header?.length }]);
     const byOffice = Object.fromEntries(
       rows.map((r) => [r[1], Object.fromEntries(header?.map((h, i) => [h, r[i]]) ?? [])]),
@@ -52,7 +52,7 @@ describe('fieldkit export', () => {
     expect(byOffice['OFF-2']).toMatchObject({ status: 'in_progress', disposition: '1.2' });
     // Formula injection neutralized in text; codes stay numbers; no blank cell anywhere.
     expect(byOffice['OFF-1']?.b6_altchg_oth).toBe(`'=HYPERLINK("http://x.example")`);
-    const answerColumns = (header ?? []).map((_, i) => i).slice(13);
+    const answerColumns = (header ?? []).map((_, i) => i).slice(15);
     expect(rows.every((r) => answerColumns.every((i) => r[i] !== ''))).toBe(true);
     expect(byOffice['OFF-2']?.submitted_at).toBe('');
     const entries = ws.database().prepare('SELECT actor, action, fielding, detail FROM audit_log').all() as {
