@@ -26,6 +26,7 @@ Fieldings
 
 Exports
   export --fielding <name> --out <folder> [--formats csv,labels,r,codebook] [--completes-only]
+         [--public [--include-free-text]]
       Writes the cleaned dataset of a fielding into a new folder: data.csv (codes),
       data_labels.csv (labels), data.R (reads data.csv with labels), codebook.json/.html and
       manifest.json (counts, SHA-256 of every file). Completes and partials by default. Recorded in the audit log.

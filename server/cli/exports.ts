@@ -27,10 +27,17 @@ export const exportCommands: Record<string, Command> = {
         out: { type: 'string' },
         formats: { type: 'string', default: EXPORT_FORMATS.join(',') },
         'completes-only': { type: 'boolean', default: false },
+        public: { type: 'boolean', default: false },
+        'include-free-text': { type: 'boolean', default: false },
       },
     });
     const v = required({ fielding: values.fielding, out: values.out }, ['fielding', 'out']);
     const formats = formatsOf(values.formats);
+    if (values['include-free-text'] && !values.public) {
+      throw new UsageError(
+        '--include-free-text is for the public-use file (--public); the identified export has all text.',
+      );
+    }
     const deps = runtime();
     try {
       const manifest = exportFielding(
@@ -40,6 +47,8 @@ export const exportCommands: Record<string, Command> = {
           out: resolveFrom(io, v.out as string),
           formats,
           completesOnly: values['completes-only'],
+          public: values.public,
+          includeFreeText: values['include-free-text'],
           actor: userInfo().username,
         },
       );

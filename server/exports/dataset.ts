@@ -42,7 +42,12 @@ const META_VARIABLES: ExportVariable[] = [
   metaVariable('n_sessions', 'Visits (link or code opened)', 'numeric'),
   metaVariable('pct_answered', 'Percent of the questions shown that were answered', 'numeric', 1),
   metaVariable('wt_base', 'Base weight: offices in the stratum / offices invited', 'numeric', 4),
-  metaVariable('wt_nr', 'Nonresponse-adjusted weight: completes reproduce the stratum count (0 for partials)', 'numeric', 4),
+  metaVariable(
+    'wt_nr',
+    'Nonresponse-adjusted weight: completes reproduce the stratum count (0 for partials)',
+    'numeric',
+    4,
+  ),
 ];
 
 /** A codebook variable as every format declares it. */

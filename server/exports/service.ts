@@ -8,6 +8,7 @@ import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { Repos } from '../repos.js';
 import { csvChunks } from './csv.js';
 import { caseTable } from './dataset.js';
+import { publicUseTable } from './publicUse.js';
 import { createExportRepo } from './repo.js';
 import { rScript } from './rScript.js';
 
@@ -20,6 +21,10 @@ export type ExportRequest = {
   out: string;
   formats: readonly ExportFormat[];
   completesOnly: boolean;
+  /** The de-identified public-use file (publicUse.ts). */
+  public: boolean;
+  /** With `public`: keep free-text answers. */
+  includeFreeText: boolean;
   /** Who asked, for the audit log (the OS user for the CLI). */
   actor: string;
 };
@@ -28,7 +33,9 @@ export type ExportManifest = {
   fielding: string;
   instrument: string;
   createdAt: string;
-  options: { formats: readonly ExportFormat[]; completesOnly: boolean };
+  options: { formats: readonly ExportFormat[]; completesOnly: boolean; public: boolean; includeFreeText: boolean };
+  /** For a public-use file: the variables left out and why, and the rows whose geography was suppressed. */
+  publicUse?: { removed: { name: string; why: string }[]; suppressed: { region: number; regionAndStratum: number } };
   tables: { name: string; rows: number; columns: number }[];
   /** What an analyst must know about this file (e.g. a stratum without completes). */
   warnings: string[];
@@ -77,7 +84,12 @@ export function exportFielding(
     throw new AppError(409, 'exists', `${request.out} already exists; choose a new folder for the export.`);
   }
   const repo = createExportRepo(ctx.repos.db);
-  const { table, codebook, warnings } = caseTable(repo, fielding, instrument, { completesOnly: request.completesOnly });
+  const built = caseTable(repo, fielding, instrument, { completesOnly: request.completesOnly });
+  const { codebook, warnings } = built;
+  const publicUse = request.public
+    ? publicUseTable(built.table, { includeFreeText: request.includeFreeText })
+    : undefined;
+  const table = publicUse?.table ?? built.table;
   const partial = path.join(
     path.dirname(request.out),
     `.${path.basename(request.out)}.part-${randomBytes(4).toString('hex')}`,
@@ -99,7 +111,13 @@ export function exportFielding(
       fielding: fielding.name,
       instrument: instrument.key,
       createdAt: ctx.clock().toISOString(),
-      options: { formats: request.formats, completesOnly: request.completesOnly },
+      options: {
+        formats: request.formats,
+        completesOnly: request.completesOnly,
+        public: request.public,
+        includeFreeText: request.includeFreeText,
+      },
+      ...(publicUse ? { publicUse: { removed: publicUse.removed, suppressed: publicUse.suppressed } } : {}),
       tables: [{ name: table.name, rows: table.rowCount, columns: table.variables.length }],
       warnings,
       files,
