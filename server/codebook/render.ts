@@ -55,14 +55,19 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
-export function codebookHtml(cb: Codebook): string {
+/** `frequencies`, for an export's codebook: per variable, the cases with each code. */
+export function codebookHtml(cb: Codebook, frequencies?: Record<string, Record<string, number>>): string {
+  const counts = (name: string) =>
+    Object.entries(frequencies?.[name] ?? {})
+      .map(([code, n]) => `${code}: ${n}`)
+      .join('; ');
   const title = `Codebook: ${cb.instrument.title}`;
   const rows = (table: string) =>
     cb.variables
       .filter((v) => v.table === table)
       .map((v) => {
         const values = v.values.length > 0 ? codes(v.values) : rangeText(v);
-        return `<tr><th scope="row"><code>${escapeHtml(v.name)}</code></th><td>${escapeHtml(v.label)}</td><td>${v.type} (${v.measure})</td><td>${escapeHtml(values)}</td><td>${escapeHtml(codes(v.missing))}</td><td>${escapeHtml(v.condition ?? 'always')}</td></tr>`;
+        return `<tr><th scope="row"><code>${escapeHtml(v.name)}</code></th><td>${escapeHtml(v.label)}</td><td>${v.type} (${v.measure})</td><td>${escapeHtml(values)}</td><td>${escapeHtml(codes(v.missing))}</td><td>${escapeHtml(v.condition ?? 'always')}</td>${frequencies ? `<td>${escapeHtml(counts(v.name))}</td>` : ''}</tr>`;
       })
       .join('\n');
   const tables = cb.tables
@@ -70,7 +75,7 @@ export function codebookHtml(cb: Codebook): string {
       (
         t,
       ) => `<section><h2>Table <code>${escapeHtml(t.name)}</code></h2><p>${escapeHtml(t.description)} Key: ${escapeHtml(t.key.join(', '))}.</p>
-<table><thead><tr><th scope="col">Variable</th><th scope="col">Label</th><th scope="col">Type</th><th scope="col">Values</th><th scope="col">Missing</th><th scope="col">Shown when</th></tr></thead>
+<table><thead><tr><th scope="col">Variable</th><th scope="col">Label</th><th scope="col">Type</th><th scope="col">Values</th><th scope="col">Missing</th><th scope="col">Shown when</th>${frequencies ? '<th scope="col">Cases per code</th>' : ''}</tr></thead>
 <tbody>
 ${rows(t.name)}
 </tbody></table></section>`,

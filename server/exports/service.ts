@@ -8,6 +8,7 @@ import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { Repos } from '../repos.js';
 import { csvChunks } from './csv.js';
 import { caseTable } from './dataset.js';
+import { frequencies } from './frequencies.js';
 import { publicUseTable } from './publicUse.js';
 import { createExportRepo } from './repo.js';
 import { rScript } from './rScript.js';
@@ -104,8 +105,10 @@ export function exportFielding(
     if (request.formats.includes('r')) add('data.R', [rScript(table)]);
     if (request.formats.includes('labels')) add('data_labels.csv', csvChunks(table, { labels: true }));
     if (request.formats.includes('codebook')) {
-      add('codebook.json', [`${JSON.stringify(codebook, null, 2)}\n`]);
-      add('codebook.html', [codebookHtml(codebook)]);
+      // Frequencies only in the identified file: in a public file a rare code could point to an office.
+      const counts = request.public ? undefined : frequencies(table);
+      add('codebook.json', [`${JSON.stringify(counts ? { ...codebook, frequencies: counts } : codebook, null, 2)}\n`]);
+      add('codebook.html', [codebookHtml(codebook, counts)]);
     }
     const manifest: ExportManifest = {
       fielding: fielding.name,

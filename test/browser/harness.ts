@@ -14,7 +14,7 @@ export const CHROMIUM = '/usr/bin/chromium';
  * The flags this machine needs: no sandbox as root, and no background traffic to the outside.
  * Playwright gives every launch a fresh temporary profile of its own.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

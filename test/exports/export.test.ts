@@ -36,6 +36,8 @@ describe('fieldkit export', () => {
     }
     const [header, ...rows] = records(readFileSync(`${dir}/data.csv`, 'utf8'));
     const codebook = JSON.parse(readFileSync(`${dir}/codebook.json`, 'utf8'));
+    // Frequencies of the identified file: both rows chose a1_role 1; units 1 and 3, not 2.
+    expect(codebook.frequencies).toMatchObject({ a1_role: { '1': 2 }, a7_unit_1: { '1': 2 }, a7_unit_2: { '0': 2 } });
     expect(header?.slice(0, 3)).toEqual(['case_id', 'office_id', 'office_name']);
     expect(header).toHaveLength(15 + codebook.variables.length);
     expect(manifest.tables).toEqual([{ name: 'data', rows: 2, columns: header?.length }]);

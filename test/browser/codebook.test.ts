@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { fieldedPilot } from '../exports/pilot.js';
+import { CHROMIUM, CHROMIUM_ARGS, expectNoAxeViolations } from './harness.js';
+
+describe("an export's codebook.html in Chromium", () => {
+  it('shows every variable with its frequencies, with 0 axe violations', async () => {
+    const ws = await fieldedPilot();
+    await ws.run('export', '--fielding', 'pilot', '--out', 'export', '--formats', 'codebook');
+    const file = ws.file('export/codebook.html');
+    const codebook = JSON.parse(readFileSync(ws.file('export/codebook.json'), 'utf8'));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`file://${file}`);
+
+      expect(await page.locator('tbody tr').count()).toBe(codebook.variables.length);
+      expect(await page.locator('thead th', { hasText: 'Cases per code' }).count()).toBeGreaterThan(0);
+      expect(await page.locator('tr', { hasText: 'a1_role' }).first().innerText()).toMatch(/1: 2/);
+      await expectNoAxeViolations(page, 'codebook.html');
+    } finally {
+      await browser.close();
+    }
+  });
+});
