@@ -48,7 +48,31 @@ const META_VARIABLES: ExportVariable[] = [
     'numeric',
     4,
   ),
+  flagVariable('flag_speeder', 'Submitted in under a third of the median duration of the submissions'),
+  flagVariable('flag_straightline', 'The same answer in every row of a grid of at least 3 rows'),
 ];
+
+function flagVariable(name: string, label: string): ExportVariable {
+  return {
+    ...metaVariable(name, label, 'numeric'),
+    measure: 'nominal',
+    valueLabels: [
+      { code: 0, label: 'No' },
+      { code: 1, label: 'Yes' },
+    ],
+    missing: [MISSING.notAnswered],
+  };
+}
+
+/** A single-choice grid answered identically in every one of at least 3 rows. */
+function straightLined(grids: string[], answers: Record<string, unknown>): boolean {
+  return grids.some((name) => {
+    const value = answers[name];
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const cells = Object.values(value);
+    return cells.length >= 3 && cells.every((c) => c === cells[0]);
+  });
+}
 
 /** A codebook variable as every format declares it. */
 export function exportVariable(v: Variable): ExportVariable {
@@ -110,6 +134,7 @@ export function caseTable(
    * invited (a link issued) and the completes, for the weights. Kept small: a code per case.
    */
   const dispositions = new Map<number, string>();
+  const durations: number[] = [];
   const strata = new Map<string, { frame: number; invited: number; completes: number }>();
   for (const c of repo.casesOf(fielding.id)) {
     const events = repo.eventsOf(c.case_id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
@@ -118,6 +143,8 @@ export function caseTable(
     dispositions.set(c.case_id, code);
     const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0 };
     s.frame++;
+    const minutes = minutesBetween(c.started_at, c.submitted_at);
+    if (minutes >= 0 && c.submitted_at) durations.push(minutes);
     if (events.some((e) => e.type === 'token_issued')) s.invited++;
     if (code === '1.1') s.completes++;
     strata.set(c.stratum, s);
@@ -129,6 +156,12 @@ export function caseTable(
         `Stratum "${stratum}" has no complete (${s.frame} offices in the frame): its wt_nr cannot be computed, and weighted totals leave it out.`,
     );
   const wanted = options.completesOnly ? ['1.1'] : ['1.1', '1.2'];
+  durations.sort((a, b) => a - b);
+  const median = durations.length > 0 ? (durations[Math.floor((durations.length - 1) / 2)] as number) : undefined;
+  const grids = codebook.variables
+    .filter((v) => v.source.kind === 'row' && v.table === 'main')
+    .map((v) => v.source.question)
+    .filter((q, i, all) => all.indexOf(q) === i);
 
   function* rows(): Generator<Cell[]> {
     for (const c of repo.casesOf(fielding.id)) {
@@ -157,6 +190,12 @@ export function caseTable(
         Math.round(pctAnswered * 1000) / 10,
         wtBase,
         wtNr,
+        c.submitted_at && median !== undefined
+          ? minutesBetween(c.started_at, c.submitted_at) < median / 3
+            ? 1
+            : 0
+          : -9,
+        straightLined(grids, answers) ? 1 : 0,
       ];
       const data = cells.map((cell, i) =>
         variables[META_VARIABLES.length + i]?.kind === 'string'

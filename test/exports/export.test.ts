@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
+import { createPilot, tokenOfLink, workspace } from '../cli/workspace.js';
+import { chargedOfficeAnswers } from '../factories/answers.js';
 import { fieldedPilot } from './pilot.js';
 
 const records = (text: string) => parseCsv(text).records.map((r) => r.fields);
@@ -39,7 +41,7 @@ describe('fieldkit export', () => {
     // Frequencies of the identified file: both rows chose a1_role 1; units 1 and 3, not 2.
     expect(codebook.frequencies).toMatchObject({ a1_role: { '1': 2 }, a7_unit_1: { '1': 2 }, a7_unit_2: { '0': 2 } });
     expect(header?.slice(0, 3)).toEqual(['case_id', 'office_id', 'office_name']);
-    expect(header).toHaveLength(15 + codebook.variables.length);
+    expect(header).toHaveLength(17 + codebook.variables.length);
     expect(manifest.tables).toEqual([{ name: 'data', rows: 2, columns: header?.length }]);
     const byOffice = Object.fromEntries(
       rows.map((r) => [r[1], Object.fromEntries(header?.map((h, i) => [h, r[i]]) ?? [])]),
@@ -54,7 +56,7 @@ describe('fieldkit export', () => {
     expect(byOffice['OFF-2']).toMatchObject({ status: 'in_progress', disposition: '1.2' });
     // Formula injection neutralized in text; codes stay numbers; no blank cell anywhere.
     expect(byOffice['OFF-1']?.b6_altchg_oth).toBe(`'=HYPERLINK("http://x.example")`);
-    const answerColumns = (header ?? []).map((_, i) => i).slice(15);
+    const answerColumns = (header ?? []).map((_, i) => i).slice(17);
     expect(rows.every((r) => answerColumns.every((i) => r[i] !== ''))).toBe(true);
     expect(byOffice['OFF-2']?.submitted_at).toBe('');
     const entries = ws.database().prepare('SELECT actor, action, fielding, detail FROM audit_log').all() as {
@@ -102,5 +104,40 @@ describe('fieldkit export', () => {
     });
     expect(existsSync(ws.file('export-2')) || existsSync(ws.file('export-3'))).toBe(false);
     expect(readdirSync(ws.dir).filter((f) => f.includes('.part-'))).toEqual([]);
+  });
+});
+
+describe('fieldkit export flags', () => {
+  it('flags a speeder (under a third of the median duration) and a straight-lined grid', async () => {
+    const ws = workspace();
+    const links = await createPilot(ws, { offices: 3 });
+    const api = ws.api();
+    const straight = { '1': 1, '2': 1, '3': 1, '4': 1, '5': 1, '6': 1, '7': 1 };
+    for (const [i, link] of links.entries()) {
+      const answers = chargedOfficeAnswers(i === 2 ? { b1_law: straight } : {});
+      await api
+        .post(`/api/respond/${tokenOfLink(link.link)}/complete`)
+        .send({ answers, revision: 0 })
+        .expect(200);
+    }
+    // Durations of 30, 30 and 5 minutes: the median is 30, and 5 is under a third of it.
+    const db = ws.database();
+    for (const [caseId, minutes] of [
+      [1, 30],
+      [2, 30],
+      [3, 5],
+    ]) {
+      db.prepare(
+        "UPDATE responses SET started_at = '2027-01-01T09:00:00.000Z', submitted_at = ? WHERE case_id = ?",
+      ).run(new Date(Date.parse('2027-01-01T09:00:00.000Z') + (minutes as number) * 60_000).toISOString(), caseId);
+    }
+
+    await ws.run('export', '--fielding', 'pilot', '--out', 'export', '--formats', 'csv');
+
+    const [header, ...rows] = records(readFileSync(ws.file('export/data.csv'), 'utf8'));
+    const column = (name: string) => rows.map((r) => `${r[1]}:${r[header?.indexOf(name) ?? -1]}`).sort();
+    expect(column('duration_min')).toEqual(['OFF-1:30', 'OFF-2:30', 'OFF-3:5']);
+    expect(column('flag_speeder')).toEqual(['OFF-1:0', 'OFF-2:0', 'OFF-3:1']);
+    expect(column('flag_straightline')).toEqual(['OFF-1:0', 'OFF-2:0', 'OFF-3:1']);
   });
 });

@@ -44,7 +44,7 @@ describe('data.R read back by R', () => {
       });
     });
     const coded = codebook.variables.filter((v) => v.values.length > 0).map((v) => v.name);
-    expect(factors.split(',')).toEqual(coded);
+    expect(factors.split(',')).toEqual(['flag_speeder', 'flag_straightline', ...coded]);
     const labels = new Map(
       readFileSync(`${out}.labels`, 'utf8')
         .trim()
