@@ -17,7 +17,7 @@ describe("an export's codebook.html in Chromium", () => {
 
       expect(await page.locator('tbody tr').count()).toBe(codebook.variables.length);
       expect(await page.locator('thead th', { hasText: 'Cases per code' }).count()).toBeGreaterThan(0);
-      expect(await page.locator('tr', { hasText: 'a1_role' }).first().innerText()).toMatch(/1: 2/);
+      expect(await page.locator('tr', { hasText: 'a1_role' }).first().textContent()).toMatch(/1: 2/);
       await expectNoAxeViolations(page, 'codebook.html');
     } finally {
       await browser.close();
