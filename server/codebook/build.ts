@@ -48,7 +48,7 @@ export type VariableSource =
   | { kind: 'cell'; question: string; row: string; column: string; choice?: number | string | boolean }
   | { kind: 'item'; question: string; item: string }
   | { kind: 'rank'; question: string; choice: number | string }
-  | { kind: 'column'; question: string; column: string };
+  | { kind: 'column'; question: string; column: string; choice?: number | string | boolean };
 
 export type VariableType = 'single' | 'dummy' | 'integer' | 'number' | 'text' | 'date';
 
@@ -83,7 +83,8 @@ export type Codebook = {
     estimatedMinutesSource: 'metadata' | 'estimate';
   };
   reading: ReadingEstimate;
-  tables: { name: string; key: string[]; description: string }[];
+  /** `question`: the SurveyJS question whose value holds a second table's entries (absent for main). */
+  tables: { name: string; key: string[]; description: string; question?: string }[];
   variables: Variable[];
   missingCodes: ValueLabel[];
 };
@@ -439,6 +440,7 @@ export function buildCodebook(instrument: Instrument): Codebook {
       const table = vars.nameOf(q.name);
       tables.push({
         name: table,
+        question: q.getValueName(),
         key: ['case_id', `${table}_n`],
         description: `One row per row of the table "${plain(q.title)}", keyed by case and row number.`,
       });
@@ -457,6 +459,7 @@ export function buildCodebook(instrument: Instrument): Codebook {
       const table = vars.nameOf(q.name);
       tables.push({
         name: table,
+        question: q.getValueName(),
         key: ['case_id', `${table}_n`],
         description: `One row per entry of "${plain(q.title)}", keyed by case and entry number.`,
       });

@@ -3,6 +3,7 @@ import { DEFAULT_THRESHOLDS, type DispositionThresholds, finalDisposition } from
 import { buildCodebook, type Codebook, type Variable } from '../codebook/build.js';
 import type { Instrument } from '../instruments/registry.js';
 import { createCaseValues } from './caseValues.js';
+import { entryTables } from './entryTables.js';
 import type { ExportRepo } from './repo.js';
 import { type Cell, type ExportTable, type ExportVariable, MISSING } from './table.js';
 
@@ -111,7 +112,7 @@ export function caseTable(
   fielding: { id: number; name: string },
   instrument: Instrument,
   options: ExportOptions,
-): { table: ExportTable; codebook: Codebook; warnings: string[] } {
+): { table: ExportTable; entryTables: ExportTable[]; codebook: Codebook; warnings: string[] } {
   const codebook = buildCodebook(instrument);
   const values = createCaseValues(instrument, codebook);
   const variables = [...META_VARIABLES, ...values.variables.map(exportVariable)];
@@ -209,5 +210,14 @@ export function caseTable(
   }
 
   const rowCount = [...dispositions].filter(([, code]) => wanted.includes(code)).length;
-  return { table: { name: 'data', variables, rows, rowCount }, codebook, warnings };
+  /** The cases in the export, with the same random ids as the main table, for the second tables. */
+  function* included() {
+    for (const c of repo.casesOf(fielding.id)) {
+      const code = dispositions.get(c.case_id);
+      if (c.answers === null || !code || !wanted.includes(code)) continue;
+      yield { caseId: randomIdOf(c.case_id), answers: JSON.parse(c.answers) as Record<string, unknown> };
+    }
+  }
+  const second = entryTables(instrument, codebook, exportVariable, included);
+  return { table: { name: 'data', variables, rows, rowCount }, entryTables: second, codebook, warnings };
 }

@@ -103,6 +103,12 @@ export function exportFielding(
     // data.R reads data.csv, so asking for R brings the CSV along.
     if (request.formats.includes('csv') || request.formats.includes('r')) add('data.csv', csvChunks(table));
     if (request.formats.includes('r')) add('data.R', [rScript(table)]);
+    // Repeating panels and dynamic matrices: a second table each, keyed by case_id and entry number.
+    const second = request.public ? [] : built.entryTables;
+    for (const t of second) {
+      if (request.formats.includes('csv')) add(`data_${t.name}.csv`, csvChunks(t));
+      if (request.formats.includes('labels')) add(`data_${t.name}_labels.csv`, csvChunks(t, { labels: true }));
+    }
     if (request.formats.includes('labels')) add('data_labels.csv', csvChunks(table, { labels: true }));
     if (request.formats.includes('codebook')) {
       // Frequencies only in the identified file: in a public file a rare code could point to an office.
@@ -121,7 +127,11 @@ export function exportFielding(
         includeFreeText: request.includeFreeText,
       },
       ...(publicUse ? { publicUse: { removed: publicUse.removed, suppressed: publicUse.suppressed } } : {}),
-      tables: [{ name: table.name, rows: table.rowCount, columns: table.variables.length }],
+      tables: [table, ...(request.public ? [] : built.entryTables)].map((t) => ({
+        name: t.name,
+        rows: t.rowCount,
+        columns: t.variables.length,
+      })),
       warnings,
       files,
     };

@@ -36,7 +36,16 @@ import { numericRule } from '../../server/instruments/numeric.js';
 export class CannotGenerate extends Error {}
 
 /** Text that passes simple regex validators found in public surveys, tried in order. */
-const REGEX_CANDIDATES = ['123456789', 'Answer text', 'ABC-1234', 'someone@example.org', '12345', 'a'];
+const REGEX_CANDIDATES = [
+  '123456789',
+  'Answer text',
+  'ABC-1234',
+  'someone@example.org',
+  '12345',
+  'Abc',
+  'CR-2017',
+  'a',
+];
 
 const isA = <T extends SurveyValidator>(v: SurveyValidator, kind: new (...args: never[]) => T): v is T =>
   v instanceof kind;

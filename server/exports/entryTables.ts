@@ -1,0 +1,92 @@
+import { ConditionRunner } from 'survey-core';
+import type { Codebook, Variable } from '../codebook/build.js';
+import type { Instrument } from '../instruments/registry.js';
+import { resolveVariables } from '../instruments/variableMap.js';
+import type { Cell, ExportTable, ExportVariable } from './table.js';
+import { MISSING } from './table.js';
+
+type Answers = Record<string, unknown>;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const blank = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  v === '' ||
+  (Array.isArray(v) && v.length === 0) ||
+  (isRecord(v) && Object.keys(v).length === 0);
+
+/**
+ * The second tables of an export: one per repeating panel or dynamic matrix, one row per entry,
+ * keyed by the case's export id and the entry number. A cell is -8 where its question's conditions
+ * (the panel's own and those around it, `{panel.x}` read from the entry) hide it, -9 where shown
+ * and blank, else the value coded by the variable map.
+ */
+export function entryTables(
+  instrument: Instrument,
+  codebook: Codebook,
+  exportVariable: (v: Variable) => ExportVariable,
+  cases: () => Iterable<{ caseId: number; answers: Answers }>,
+): ExportTable[] {
+  const vars = resolveVariables(instrument.meta.variables);
+  const runners = new Map<string, ConditionRunner>();
+  const holds = (condition: string, values: Answers) => {
+    let runner = runners.get(condition);
+    if (!runner) {
+      runner = new ConditionRunner(condition);
+      runners.set(condition, runner);
+    }
+    return runner.runValues(values);
+  };
+
+  return codebook.tables
+    .filter((t) => t.question !== undefined)
+    .map((t) => {
+      const question = t.question as string;
+      const inner = codebook.variables.filter((v) => v.table === t.name);
+      const keyVariable = (name: string, label: string): ExportVariable => ({
+        name,
+        label,
+        kind: 'numeric',
+        measure: 'nominal',
+        decimals: 0,
+        valueLabels: [],
+        missing: [],
+      });
+      const variables = [
+        keyVariable('case_id', 'Case (the random id of the main table)'),
+        keyVariable(`${t.name}_n`, 'Entry number'),
+        ...inner.map(exportVariable),
+      ];
+      const cell = (v: Variable, entry: Answers, answers: Answers): Cell => {
+        const context = { ...answers, panel: entry, row: entry };
+        if (!v.conditions.every((c) => holds(c, context))) return MISSING.skipped.code;
+        const source = v.source;
+        const key =
+          source.kind === 'column'
+            ? `${question}/${source.column}`
+            : source.kind === 'value'
+              ? source.question
+              : question;
+        const value =
+          source.kind === 'column' ? entry[source.column] : entry[source.question.replace(/-Comment$/, '-Comment')];
+        if (blank(value))
+          return v.type === 'text' || v.type === 'date' ? String(MISSING.notAnswered.code) : MISSING.notAnswered.code;
+        const choice = 'choice' in source ? source.choice : source.kind === 'choice' ? source.code : undefined;
+        if (choice !== undefined) return Array.isArray(value) && value.includes(choice) ? 1 : 0;
+        if (v.type === 'text' || v.type === 'date') return String(value);
+        return vars.codeOf(key, value) ?? (typeof value === 'number' ? value : String(value));
+      };
+      let rowCount = 0;
+      function* rows(): Generator<Cell[]> {
+        for (const { caseId, answers } of cases()) {
+          const entries = answers[question];
+          if (!Array.isArray(entries)) continue;
+          for (const [n, entry] of entries.entries()) {
+            if (!isRecord(entry)) continue;
+            yield [caseId, n + 1, ...inner.map((v) => cell(v, entry, answers))];
+          }
+        }
+      }
+      for (const _ of rows()) rowCount++;
+      return { name: t.name, variables, rows, rowCount };
+    });
+}
