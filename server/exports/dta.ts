@@ -93,6 +93,8 @@ export function* dtaChunks(table: ExportTable, options: DtaOptions = {}): Genera
   const valueLabels = section('value_labels', Buffer.concat(labelled.map(valueLabelTable)));
   const closing = tag('</stata_dta>');
 
+  // The map holds 14 offsets: <stata_dta>, <map>, the seven sections before the data, <data>,
+  // <strls>, <value_labels>, </stata_dta> and the end of the file; all are known before any row.
   const mapBytes = tag('<map>').length + 14 * 8 + tag('</map>').length;
   const offsets = [0, header.length];
   for (const length of [mapBytes, ...before.map((b) => b.length), dataBytes, strls.length, valueLabels.length]) {
