@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine (run as root):
 # Debian's Chromium for the browser tests (no browser download is possible, so playwright-core
-# drives /usr/bin/chromium), R to read the exports back, then the project's npm dependencies
-# exactly as locked.
+# drives /usr/bin/chromium), the tools that read the exports back (R for data.R, pandas with
+# Debian's /usr/bin/python3 for data.dta, GNU PSPP for data.sav), then the project's npm
+# dependencies exactly as locked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# chromium: browser tests; r-base-core: `Rscript` reads back the exports' data.R (base R only).
-apt_packages=(chromium r-base-core)
+apt_packages=(chromium r-base-core python3-pandas)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -19,6 +19,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 test -x /usr/bin/chromium || { echo "install-test-deps: /usr/bin/chromium is missing after install" >&2; exit 1; }
+/usr/bin/python3 -c 'import pandas' || { echo "install-test-deps: /usr/bin/python3 cannot import pandas" >&2; exit 1; }
 
 # better-sqlite3 compiles from source here (~1-2 min): no prebuilt binary can be downloaded.
 npm ci --no-audit --no-fund

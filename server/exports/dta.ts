@@ -1,0 +1,340 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type Cell, type ExportTable, type ExportVariable, MISSING } from './table.js';
+
+/**
+ * Stata 118 (.dta, Stata 14+) writer: the file is yielded in chunks so rows stream with flat memory.
+ * Every section before the data is metadata-sized and built up front; rows have a fixed width, so
+ * the offsets of the sections after the data (the <map> needs them) are known before streaming.
+ * Layout follows Stata's `help dta` (dta_118), little-endian throughout.
+ */
+
+export type DtaOptions = { created?: Date; datasetLabel?: string };
+
+const NAME_BYTES = 129;
+const FORMAT_BYTES = 57;
+const VARIABLE_LABEL_BYTES = 321;
+// Stata's documented limits for variable and dataset labels: 80 characters, at most 4 bytes each.
+const LABEL_CHARS = 80;
+const LABEL_TEXT_BYTES = 320;
+const VALUE_LABEL_TEXT_BYTES = 32_000;
+/** The widest str#; longer text is truncated (strL is not written). */
+export const DTA_MAX_STRING_BYTES = 2045;
+const MAX_VARIABLES = 32_767;
+const TYPE_DOUBLE = 65_526;
+const DOUBLE_BYTES = 8;
+
+/** `.` as a double; `.a` … `.z` follow in steps of 2^40 (Stata `help dta`, "missing values"). */
+const SYSTEM_MISSING_DOUBLE = 0x7fe0_0000_0000_0000n;
+const EXTENDED_MISSING_STEP = 1n << 40n;
+/** Largest double Stata treats as a value; everything above is a missing code. */
+const MAX_DOUBLE = 8.98846567431158e307;
+/** `.` as a long; value-label keys of `.a` … `.z` are the longs above it. */
+const SYSTEM_MISSING_INT32 = 2_147_483_621;
+
+/** The study's missing codes as Stata extended missing values (spec: exports.md). */
+export const STATA_MISSING_LETTER: ReadonlyMap<number, string> = new Map([
+  [MISSING.notAnswered.code, 'n'],
+  [MISSING.skipped.code, 's'],
+  [MISSING.dontKnow.code, 'd'],
+  [MISSING.preferNot.code, 'r'],
+]);
+
+const letterIndex = (letter: string) => letter.charCodeAt(0) - 'a'.charCodeAt(0) + 1;
+export const extendedMissingDouble = (letter: string) =>
+  SYSTEM_MISSING_DOUBLE + BigInt(letterIndex(letter)) * EXTENDED_MISSING_STEP;
+export const extendedMissingLabelKey = (letter: string) => SYSTEM_MISSING_INT32 + letterIndex(letter);
+
+const RESERVED_NAMES = new Set(
+  '_all _b byte _coef _cons double float if in int long _n _N _pi _pred _rc _skip strL using with'.split(' '),
+);
+
+type Column =
+  | { kind: 'numeric'; variable: ExportVariable; offset: number; missingBits: ReadonlyMap<number, bigint> }
+  | { kind: 'string'; variable: ExportVariable; offset: number; width: number };
+
+export function* dtaChunks(table: ExportTable, options: DtaOptions = {}): Generator<Buffer> {
+  const columns = planColumns(table);
+  const recordBytes = columns.reduce((sum, c) => sum + (c.kind === 'string' ? c.width : DOUBLE_BYTES), 0);
+  const labelled = table.variables.filter(hasValueLabels);
+
+  const header = headerSection(table, options);
+  const before = [
+    section('variable_types', u16s(columns.map((c) => (c.kind === 'string' ? c.width : TYPE_DOUBLE)))),
+    section(
+      'varnames',
+      fixedFields(
+        table.variables.map((v) => v.name),
+        NAME_BYTES,
+      ),
+    ),
+    section('sortlist', Buffer.alloc((table.variables.length + 1) * 2)),
+    section('formats', fixedFields(columns.map(displayFormat), FORMAT_BYTES)),
+    section(
+      'value_label_names',
+      fixedFields(
+        table.variables.map((v) => (hasValueLabels(v) ? v.name : '')),
+        NAME_BYTES,
+      ),
+    ),
+    section(
+      'variable_labels',
+      fixedFields(
+        table.variables.map((v) => stataLabel(v.label)),
+        VARIABLE_LABEL_BYTES,
+      ),
+    ),
+    section('characteristics', Buffer.alloc(0)),
+  ];
+  const dataBytes = tag('<data>').length + recordBytes * table.rowCount + tag('</data>').length;
+  const strls = section('strls', Buffer.alloc(0));
+  const valueLabels = section('value_labels', Buffer.concat(labelled.map(valueLabelTable)));
+  const closing = tag('</stata_dta>');
+
+  // The map holds 14 offsets: <stata_dta>, <map>, the seven sections before the data, <data>,
+  // <strls>, <value_labels>, </stata_dta> and the end of the file; all are known before any row.
+  const mapBytes = tag('<map>').length + 14 * 8 + tag('</map>').length;
+  const offsets = [0, header.length];
+  for (const length of [mapBytes, ...before.map((b) => b.length), dataBytes, strls.length, valueLabels.length]) {
+    offsets.push((offsets.at(-1) ?? 0) + length);
+  }
+  offsets.push((offsets.at(-1) ?? 0) + closing.length);
+
+  yield header;
+  yield section('map', u64s(offsets));
+  yield Buffer.concat(before);
+  yield tag('<data>');
+  yield* dataChunks(table, columns, recordBytes);
+  yield tag('</data>');
+  yield Buffer.concat([strls, valueLabels, closing]);
+}
+
+/** Streams the file to `path.part` and renames it to `path` only once complete. */
+export async function writeDta(table: ExportTable, path: string, options: DtaOptions = {}): Promise<void> {
+  const partial = `${path}.part`;
+  try {
+    await pipeline(Readable.from(dtaChunks(table, options)), createWriteStream(partial));
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+function planColumns(table: ExportTable): Column[] {
+  if (table.variables.length > MAX_VARIABLES) {
+    throw new RangeError(
+      `Stata 118 holds at most ${MAX_VARIABLES} variables; ${table.name} has ${table.variables.length}`,
+    );
+  }
+  for (const variable of table.variables) checkName(variable.name);
+  const widths = stringWidths(table);
+  let offset = 0;
+  return table.variables.map((variable, index) => {
+    const start = offset;
+    if (variable.kind === 'string') {
+      const width = Math.min(DTA_MAX_STRING_BYTES, Math.max(1, widths.get(index) ?? 0));
+      offset += width;
+      return { kind: 'string', variable, offset: start, width };
+    }
+    offset += DOUBLE_BYTES;
+    const missingBits = new Map(
+      variable.missing.map(({ code }) => {
+        const letter = STATA_MISSING_LETTER.get(code);
+        if (!letter) throw new RangeError(`${variable.name}: missing code ${code} has no Stata extended missing value`);
+        return [code, extendedMissingDouble(letter)];
+      }),
+    );
+    return { kind: 'numeric', variable, offset: start, missingBits };
+  });
+}
+
+function checkName(name: string) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,31}$/.test(name) || RESERVED_NAMES.has(name) || /^str\d+$/.test(name)) {
+    throw new RangeError(`"${name}" is not a valid Stata variable name`);
+  }
+}
+
+/**
+ * A str# column is as wide as its longest value, which is known only after reading the rows: a
+ * first pass over rows() measures string columns (nothing is kept), the second writes them.
+ */
+function stringWidths(table: ExportTable): Map<number, number> {
+  const indexes = table.variables.flatMap((v, i) => (v.kind === 'string' ? [i] : []));
+  const widths = new Map(indexes.map((i) => [i, 0]));
+  if (indexes.length === 0) return widths;
+  for (const row of table.rows()) {
+    for (const i of indexes) {
+      const cell = row[i];
+      if (typeof cell === 'string') widths.set(i, Math.max(widths.get(i) ?? 0, Buffer.byteLength(cell)));
+    }
+  }
+  return widths;
+}
+
+function* dataChunks(table: ExportTable, columns: Column[], recordBytes: number): Generator<Buffer> {
+  const rowsPerChunk = Math.max(1, Math.floor(65_536 / Math.max(1, recordBytes)));
+  let chunk = Buffer.alloc(rowsPerChunk * recordBytes);
+  let inChunk = 0;
+  let written = 0;
+  for (const row of table.rows()) {
+    if (written === table.rowCount) throw new RangeError(`${table.name}: more rows than rowCount ${table.rowCount}`);
+    if (row.length !== columns.length) {
+      throw new RangeError(`${table.name} row ${written + 1}: ${row.length} cells for ${columns.length} variables`);
+    }
+    const base = inChunk * recordBytes;
+    columns.forEach((column, i) => {
+      writeCell(chunk, base + column.offset, column, row[i] ?? null);
+    });
+    inChunk += 1;
+    written += 1;
+    if (inChunk === rowsPerChunk) {
+      yield chunk;
+      chunk = Buffer.alloc(rowsPerChunk * recordBytes);
+      inChunk = 0;
+    }
+  }
+  if (written !== table.rowCount)
+    throw new RangeError(`${table.name}: ${written} rows, rowCount says ${table.rowCount}`);
+  if (inChunk > 0) yield chunk.subarray(0, inChunk * recordBytes);
+}
+
+function writeCell(target: Buffer, at: number, column: Column, cell: Cell) {
+  const name = column.variable.name;
+  if (column.kind === 'string') {
+    if (typeof cell === 'number') throw new TypeError(`${name}: a number in a string variable`);
+    utf8Prefix(cell ?? '', column.width).copy(target, at);
+    return;
+  }
+  if (typeof cell === 'string') throw new TypeError(`${name}: text in a numeric variable`);
+  const missing = cell === null ? undefined : column.missingBits.get(cell);
+  if (cell === null || Number.isNaN(cell)) {
+    target.writeBigUInt64LE(SYSTEM_MISSING_DOUBLE, at);
+  } else if (missing !== undefined) {
+    target.writeBigUInt64LE(missing, at);
+  } else if (!Number.isFinite(cell) || Math.abs(cell) > MAX_DOUBLE) {
+    throw new RangeError(`${name}: ${cell} is outside Stata's range of doubles`);
+  } else {
+    target.writeDoubleLE(cell, at);
+  }
+}
+
+function headerSection(table: ExportTable, options: DtaOptions): Buffer {
+  const k = Buffer.alloc(2);
+  k.writeUInt16LE(table.variables.length);
+  const n = Buffer.alloc(8);
+  n.writeBigUInt64LE(BigInt(table.rowCount));
+  const label = Buffer.from(stataLabel(options.datasetLabel ?? ''));
+  const labelLength = Buffer.alloc(2);
+  labelLength.writeUInt16LE(label.length);
+  const timestamp = Buffer.from(stataTimestamp(options.created ?? new Date()));
+  return Buffer.concat([
+    tag('<stata_dta><header><release>118</release><byteorder>LSF</byteorder>'),
+    section('K', k),
+    section('N', n),
+    section('label', Buffer.concat([labelLength, label])),
+    section('timestamp', Buffer.concat([Buffer.from([timestamp.length]), timestamp])),
+    tag('</header>'),
+  ]);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "dd Mon yyyy hh:mm" in UTC, so a file does not depend on the server's time zone. */
+export function stataTimestamp(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}`;
+}
+
+function displayFormat(column: Column): string {
+  if (column.kind === 'string') return `%-${column.width}s`;
+  const decimals = column.variable.decimals;
+  return decimals > 0 ? `%${Math.max(12, decimals + 9)}.${decimals}f` : '%9.0g';
+}
+
+function hasValueLabels(variable: ExportVariable): boolean {
+  return variable.kind === 'numeric' && variable.valueLabels.length + variable.missing.length > 0;
+}
+
+/** One <lbl> table per labelled variable, named after it: valid codes, then .n/.s/.d/.r keys. */
+function valueLabelTable(variable: ExportVariable): Buffer {
+  const entries = [
+    ...variable.valueLabels.map(({ code, label }) => {
+      if (!Number.isInteger(code) || code < -2_147_483_647 || code > 2_147_483_620) {
+        throw new RangeError(`${variable.name}: value label code ${code} is not a Stata integer`);
+      }
+      return { key: code, label };
+    }),
+    ...variable.missing.map(({ code, label }) => ({
+      key: extendedMissingLabelKey(STATA_MISSING_LETTER.get(code) ?? ''),
+      label,
+    })),
+  ].sort((a, b) => a.key - b.key);
+  const duplicate = entries.find((e, i) => i > 0 && entries[i - 1]?.key === e.key);
+  if (duplicate) throw new RangeError(`${variable.name}: two value labels for ${duplicate.key}`);
+
+  const texts = entries.map((e) => Buffer.concat([utf8Prefix(e.label, VALUE_LABEL_TEXT_BYTES), Buffer.from([0])]));
+  const txt = Buffer.concat(texts);
+  const offsets: number[] = [];
+  texts.reduce((at, text) => {
+    offsets.push(at);
+    return at + text.length;
+  }, 0);
+  const body = Buffer.concat([i32s([entries.length, txt.length]), i32s(offsets), i32s(entries.map((e) => e.key)), txt]);
+  return section(
+    'lbl',
+    Buffer.concat([i32s([body.length]), fixedFields([variable.name], NAME_BYTES), Buffer.alloc(3), body]),
+  );
+}
+
+/** Stata shows 80 characters of a label; the field also caps it at 320 bytes. */
+function stataLabel(text: string): string {
+  return utf8Prefix(Array.from(text).slice(0, LABEL_CHARS).join(''), LABEL_TEXT_BYTES).toString('utf8');
+}
+
+/** The longest prefix of the text's UTF-8 that fits in maxBytes without splitting a character. */
+export function utf8Prefix(text: string, maxBytes: number): Buffer {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return bytes;
+  let end = maxBytes;
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end);
+}
+
+/** Null-padded fields of a fixed width, always leaving room for the terminating null. */
+function fixedFields(values: string[], width: number): Buffer {
+  const out = Buffer.alloc(values.length * width);
+  values.forEach((value, i) => {
+    utf8Prefix(value, width - 1).copy(out, i * width);
+  });
+  return out;
+}
+
+const tag = (text: string) => Buffer.from(text, 'latin1');
+const section = (name: string, body: Buffer) => Buffer.concat([tag(`<${name}>`), body, tag(`</${name}>`)]);
+
+function u16s(values: number[]): Buffer {
+  const out = Buffer.alloc(values.length * 2);
+  values.forEach((v, i) => {
+    out.writeUInt16LE(v, i * 2);
+  });
+  return out;
+}
+
+function i32s(values: number[]): Buffer {
+  const out = Buffer.alloc(values.length * 4);
+  values.forEach((v, i) => {
+    out.writeInt32LE(v, i * 4);
+  });
+  return out;
+}
+
+function u64s(values: number[]): Buffer {
+  const out = Buffer.alloc(values.length * 8);
+  values.forEach((v, i) => {
+    out.writeBigUInt64LE(BigInt(v), i * 8);
+  });
+  return out;
+}

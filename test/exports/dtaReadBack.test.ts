@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDta } from '../../server/exports/dta.js';
+import { type Cell, type ExportTable, MISSING } from '../../server/exports/table.js';
+import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
+import { mulberry32 } from '../factories/random.js';
+
+/**
+ * The .dta read back by pandas (Debian's python3-pandas, installed by scripts/install-test-deps.sh):
+ * a reader nobody here wrote must see the table's values, missing kinds and labels.
+ */
+
+// Debian's interpreter: python3-pandas is installed for it, not for any other python3 on PATH.
+const PYTHON = '/usr/bin/python3';
+const READER = fileURLToPath(new URL('./readDta.py', import.meta.url));
+
+type ReadBack = {
+  pandas: string;
+  columns: string[];
+  rows: (number | string | { missing: string })[][];
+  variableLabels: Record<string, string>;
+  valueLabels: Record<string, Record<string, string>>;
+  dataLabel: string;
+};
+
+/** exports.md: the study's missing codes as Stata's extended missing values. */
+const STATA_KIND = new Map([
+  [MISSING.notAnswered.code, '.n'],
+  [MISSING.skipped.code, '.s'],
+  [MISSING.dontKnow.code, '.d'],
+  [MISSING.preferNot.code, '.r'],
+]);
+/** Value-label keys of .a-.z are the longs after `.` (2147483621): .a is 2147483622. */
+const labelKeyOf = (kind: string) => 2_147_483_621 + (kind.charCodeAt(1) - 'a'.charCodeAt(0) + 1);
+
+const ALL_MISSING = [MISSING.notAnswered, MISSING.skipped, MISSING.dontKnow, MISSING.preferNot];
+const LONG_QUESTION =
+  'In the last full fiscal year, about how many felony cases did your office’s attorneys handle on average — include cases closed by plea, dismissal and trial?';
+
+function surveyTable(): ExportTable {
+  const random = mulberry32(8);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const variables = [
+    numericVariable('case_id', { measure: 'scale', label: 'Case id' }),
+    numericVariable('court_type', {
+      label: 'Type of court',
+      valueLabels: [
+        { code: 1, label: 'Général (state)' },
+        { code: 2, label: 'Municipal' },
+        { code: 3, label: 'Tribal — Ñuu Savi' },
+      ],
+      missing: ALL_MISSING,
+    }),
+    numericVariable('staffing_satisfaction_rating_q12', {
+      measure: 'ordinal',
+      label: 'How satisfied are you with staffing?',
+      valueLabels: [1, 2, 3, 4, 5].map((code) => ({ code, label: `${code} — ${'★'.repeat(code)}` })),
+      missing: [MISSING.notAnswered, MISSING.skipped, MISSING.preferNot],
+    }),
+    numericVariable('avg_felony_caseload_per_attorney', {
+      measure: 'scale',
+      decimals: 2,
+      label: LONG_QUESTION,
+      missing: [MISSING.notAnswered, MISSING.dontKnow],
+    }),
+    stringVariable('staffing_comment', { label: 'Comments on staffing (über-long answers welcome) 🙂' }),
+  ];
+  const comments = ['', 'Café staff ü', 'Need more 🚀 attorneys', 'ÉÜ — naïve façade', 'ok'];
+  const rows: Cell[][] = Array.from({ length: 50 }, (_, i) => [
+    i + 1,
+    i < 4 ? ([-9, -8, -7, -6][i] as number) : pick([1, 2, 3, -9, -8]),
+    i < 3 ? ([-9, -8, -6][i] as number) : pick([1, 2, 3, 4, 5, -6]),
+    i === 0 ? -7 : i === 1 ? -9 : i === 2 ? null : Math.round(random() * 40_000) / 100,
+    i === 3 ? null : pick(comments),
+  ]);
+  return exportTable(variables, rows);
+}
+
+/** What pandas should report for a cell: extended missing kinds by their Stata name. */
+function expectedCell(table: ExportTable, column: number, cell: Cell) {
+  const variable = table.variables[column];
+  if (variable?.kind === 'string') return cell ?? '';
+  if (cell === null) return { missing: '.' };
+  const kind = variable?.missing.some((m) => m.code === cell) ? STATA_KIND.get(Number(cell)) : undefined;
+  return kind ? { missing: kind } : cell;
+}
+
+function pandasIsInstalled(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import pandas'], { encoding: 'utf8' }).status === 0;
+}
+
+describe('Stata .dta read back by pandas', () => {
+  const table = surveyTable();
+  let dir = '';
+  let readBack: ReadBack;
+
+  beforeAll(async () => {
+    if (!pandasIsInstalled()) {
+      throw new Error(
+        `pandas cannot be imported by ${PYTHON}: install python3-pandas (scripts/install-test-deps.sh, or apt-get install --no-install-recommends python3-pandas)`,
+      );
+    }
+    dir = mkdtempSync(join(tmpdir(), 'dta-readback-'));
+    const path = join(dir, 'data.dta');
+    await writeDta(table, path, { datasetLabel: 'Prosecutors’ offices — read-back test' });
+    const run = spawnSync(PYTHON, [READER, path], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`pandas could not read the .dta:\n${run.stderr}`);
+    readBack = JSON.parse(run.stdout) as ReadBack;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads every variable under its name, 32-character names included', () => {
+    expect(readBack.columns).toEqual(table.variables.map((v) => v.name));
+    expect(readBack.columns).toContain('avg_felony_caseload_per_attorney');
+  });
+
+  it('reads every cell back: codes, decimals, UTF-8 text, and .n .s .d .r where the missing codes were', () => {
+    const rows = [...table.rows()];
+    expect(readBack.rows).toHaveLength(rows.length);
+    rows.forEach((row, r) => {
+      row.forEach((cell, c) => {
+        expect(readBack.rows[r]?.[c], `row ${r + 1}, ${table.variables[c]?.name}`).toEqual(
+          expectedCell(table, c, cell),
+        );
+      });
+    });
+    const kinds = new Set(readBack.rows.flat().flatMap((cell) => (typeof cell === 'object' ? [cell.missing] : [])));
+    expect([...kinds].sort()).toEqual(['.', '.d', '.n', '.r', '.s']);
+  });
+
+  it('reads the variable labels, long ones cut to Stata’s 80 characters', () => {
+    expect(readBack.variableLabels).toEqual(
+      Object.fromEntries(table.variables.map((v) => [v.name, Array.from(v.label).slice(0, 80).join('')])),
+    );
+    expect(readBack.variableLabels.avg_felony_caseload_per_attorney).toHaveLength(80);
+    expect(readBack.dataLabel).toBe('Prosecutors’ offices — read-back test');
+  });
+
+  it('reads the value labels of codes and of the missing kinds each variable declares', () => {
+    const expected = Object.fromEntries(
+      table.variables
+        .filter((v) => v.kind === 'numeric' && v.valueLabels.length + v.missing.length > 0)
+        .map((v) => [
+          v.name,
+          Object.fromEntries([
+            ...v.valueLabels.map(({ code, label }) => [String(code), label]),
+            ...v.missing.map(({ code, label }) => [String(labelKeyOf(STATA_KIND.get(code) ?? '')), label]),
+          ]),
+        ]),
+    );
+    expect(readBack.valueLabels).toEqual(expected);
+    expect(readBack.valueLabels.court_type?.['2147483635']).toBe(MISSING.notAnswered.label);
+  });
+});
