@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine (run as root):
 # Debian's Chromium for the browser tests (no browser download is possible, so playwright-core
-# drives /usr/bin/chromium), then the project's npm dependencies exactly as locked.
+# drives /usr/bin/chromium), GNU PSPP to read the .sav exports back (a reader nobody here wrote), then the project's npm dependencies exactly as locked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium)
+apt_packages=(chromium pspp)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -17,6 +17,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 test -x /usr/bin/chromium || { echo "install-test-deps: /usr/bin/chromium is missing after install" >&2; exit 1; }
+command -v pspp >/dev/null || { echo "install-test-deps: pspp is missing after install" >&2; exit 1; }
 
 # better-sqlite3 compiles from source here (~1-2 min): no prebuilt binary can be downloaded.
 npm ci --no-audit --no-fund
