@@ -109,6 +109,7 @@ function numericLayout(variable: ExportVariable, widest: number): { format: numb
 }
 
 export function layoutColumns(table: ExportTable): { columns: SavColumn[]; caseSegments: number } {
+  if (table.variables.length === 0) throw new Error(`sav: ${table.name} has no variables; SPSS needs at least one`);
   const seen = new Set<string>();
   for (const { name } of table.variables) {
     if (!NAME_PATTERN.test(name))

@@ -295,6 +295,10 @@ describe('savChunks: streaming and checks', () => {
     expect(() => [...savChunks({ ...smallTable(), rowCount: 3 })]).toThrow(/rowCount 3 but its rows yield 2/);
   });
 
+  it('refuses a table without variables, which SPSS cannot open', () => {
+    expect(() => [...savChunks(table([], []))]).toThrow(/has no variables/);
+  });
+
   it('refuses a text cell in a numeric variable', () => {
     expect(() => [...savChunks(table([variable({ name: 'n' })], [['1']]))]).toThrow(/n row 1 holds a non-numeric/);
   });
