@@ -274,3 +274,56 @@ describe('writeSav read back by GNU PSPP', () => {
     });
   });
 });
+
+describe('writeSav edge cases read back by GNU PSPP', () => {
+  it('caps a string at 255 bytes and declares a range plus a discrete code around a labelled valid code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sav-pspp-'));
+    try {
+      const long = `${'é'.repeat(127)}xyz and more`;
+      const refused = { code: -99, label: 'Refused' };
+      const table: ExportTable = {
+        name: 'edge',
+        rowCount: 2,
+        rows: () => [
+          [long, -99],
+          ['short', -50],
+        ],
+        variables: [
+          {
+            name: 'long_text',
+            label: '',
+            kind: 'string',
+            measure: 'nominal',
+            decimals: 0,
+            valueLabels: [],
+            missing: [],
+          },
+          {
+            name: 'balance',
+            label: 'Balance',
+            kind: 'numeric',
+            measure: 'scale',
+            decimals: 0,
+            valueLabels: [{ code: -50, label: 'Minus fifty' }],
+            missing: [...ALL_MISSING, refused],
+          },
+        ],
+      };
+      const savPath = join(dir, 'edge.sav');
+      await writeSav(table, savPath);
+      const report = runPspp(dir, savPath);
+      expect(report.log).not.toMatch(/warning|error/i);
+      const variables = report.tables.get('Variables')?.rows ?? [];
+      expect(variables.map((row) => [row[0], row[7], row[9]])).toEqual([
+        ['long_text', 'A255', ''],
+        ['balance', 'F8.0', '-9 THRU -6; -99'],
+      ]);
+      expect(report.data.slice(1)).toEqual([
+        [`${'é'.repeat(127)}x`, '-99'],
+        ['short', '-50'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
