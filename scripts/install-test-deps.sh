@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium r-base-core python3-pandas)
+apt_packages=(chromium r-base-core python3-pandas pspp)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -20,6 +20,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 test -x /usr/bin/chromium || { echo "install-test-deps: /usr/bin/chromium is missing after install" >&2; exit 1; }
 /usr/bin/python3 -c 'import pandas' || { echo "install-test-deps: /usr/bin/python3 cannot import pandas" >&2; exit 1; }
+command -v pspp >/dev/null || { echo "install-test-deps: pspp is missing after install" >&2; exit 1; }
+command -v Rscript >/dev/null || { echo "install-test-deps: Rscript is missing after install" >&2; exit 1; }
 
 # better-sqlite3 compiles from source here (~1-2 min): no prebuilt binary can be downloaded.
 npm ci --no-audit --no-fund

@@ -1,0 +1,139 @@
+/**
+ * How each ExportVariable becomes an SPSS variable: its unique 8-byte short name, its width, its
+ * print format and the number of 8-byte case segments it occupies. Widths come from a pass over the
+ * rows, so this is also where a table whose rows disagree with its variables is refused.
+ */
+import type { Cell, ExportTable, ExportVariable } from './table.js';
+
+/** Longer strings need the very long string record (subtype 14), which this writer does not write. */
+export const MAX_STRING_WIDTH = 255;
+/** SPSS documents 120 bytes as the longest value label; PSPP reads up to 255. */
+export const MAX_VALUE_LABEL_BYTES = 120;
+export const MAX_VARIABLE_LABEL_BYTES = 255;
+
+const FORMAT_A = 1;
+const FORMAT_F = 5;
+const MIN_NUMERIC_WIDTH = 8;
+const MAX_NUMERIC_WIDTH = 40;
+const MAX_DECIMALS = 16;
+const NAME_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+// Keywords cannot be variable names in SPSS syntax, so a short name must not be one either.
+const RESERVED = new Set(['ALL', 'AND', 'BY', 'EQ', 'GE', 'GT', 'LE', 'LT', 'NE', 'NOT', 'OR', 'TO', 'WITH']);
+
+export type SavColumn = {
+  variable: ExportVariable;
+  shortName: string;
+  /** 0 for numeric, else the string width in bytes (1..255). */
+  width: number;
+  /** 8-byte segments in a case: 1 for numeric, ceil(width / 8) for strings. */
+  segments: number;
+  /** Packed print/write format: type << 16 | width << 8 | decimals. */
+  format: number;
+  /** Column width for the variable display record. */
+  displayWidth: number;
+  /** 1-based position of the variable's first segment in the dictionary (value label records use it). */
+  dictionaryIndex: number;
+};
+
+export function utf8Truncate(text: string, maxBytes: number): Buffer {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return bytes;
+  let cut = maxBytes;
+  // Back off continuation bytes (10xxxxxx) so no character is cut in half.
+  while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
+  return bytes.subarray(0, cut);
+}
+
+export function packFormat(type: number, width: number, decimals: number): number {
+  return (type << 16) | (width << 8) | decimals;
+}
+
+export function shortNames(longNames: string[]): string[] {
+  const taken = new Set<string>();
+  return longNames.map((longName) => {
+    const base = longName.toUpperCase().slice(0, 8);
+    let candidate = base;
+    for (let n = 1; taken.has(candidate) || RESERVED.has(candidate); n++) {
+      const suffix = `_${n}`;
+      candidate = base.slice(0, 8 - suffix.length) + suffix;
+    }
+    taken.add(candidate);
+    return candidate;
+  });
+}
+
+type Extent = { rows: number; maxLength: number[] };
+
+/** The pre-pass: counts rows, checks each cell's type, and measures the widest cell of each variable. */
+function measure(table: ExportTable): Extent {
+  const { variables } = table;
+  const maxLength: number[] = variables.map((v) => (v.kind === 'string' ? 1 : 0));
+  let rows = 0;
+  for (const row of table.rows()) {
+    rows++;
+    if (row.length !== variables.length) {
+      throw new Error(`sav: row ${rows} of ${table.name} has ${row.length} cells for ${variables.length} variables`);
+    }
+    for (let i = 0; i < variables.length; i++) {
+      const variable = variables[i] as ExportVariable;
+      const length = cellLength(variable, row[i] ?? null, rows);
+      if (length > (maxLength[i] ?? 0)) maxLength[i] = length;
+    }
+  }
+  if (rows !== table.rowCount) {
+    throw new Error(`sav: ${table.name} declares rowCount ${table.rowCount} but its rows yield ${rows}`);
+  }
+  return { rows, maxLength };
+}
+
+function cellLength(variable: ExportVariable, cell: Cell, row: number): number {
+  if (cell === null) return 0;
+  if (variable.kind === 'string') {
+    if (typeof cell !== 'string') throw new Error(`sav: ${variable.name} row ${row} holds a non-string cell`);
+    return Buffer.byteLength(cell, 'utf8');
+  }
+  if (typeof cell !== 'number') throw new Error(`sav: ${variable.name} row ${row} holds a non-numeric cell`);
+  return Number.isFinite(cell) ? formattedLength(cell, variable.decimals) : 0;
+}
+
+function formattedLength(value: number, decimals: number): number {
+  return value.toFixed(Math.min(decimals, MAX_DECIMALS)).length;
+}
+
+function numericLayout(variable: ExportVariable, widest: number): { format: number; width: number } {
+  const decimals = Math.max(0, Math.min(Math.trunc(variable.decimals), MAX_DECIMALS));
+  const codes = [...variable.valueLabels, ...variable.missing].map((c) => formattedLength(c.code, decimals));
+  const needed = Math.max(MIN_NUMERIC_WIDTH, decimals + 2, widest, ...codes);
+  const width = Math.min(needed, MAX_NUMERIC_WIDTH);
+  return { format: packFormat(FORMAT_F, width, decimals), width };
+}
+
+export function layoutColumns(table: ExportTable): { columns: SavColumn[]; caseSegments: number } {
+  if (table.variables.length === 0) throw new Error(`sav: ${table.name} has no variables; SPSS needs at least one`);
+  const seen = new Set<string>();
+  for (const { name } of table.variables) {
+    if (!NAME_PATTERN.test(name))
+      throw new Error(`sav: variable name ${JSON.stringify(name)} is not a valid SPSS name`);
+    if (seen.has(name)) throw new Error(`sav: variable name ${name} appears twice in ${table.name}`);
+    seen.add(name);
+  }
+  const { maxLength } = measure(table);
+  const names = shortNames(table.variables.map((v) => v.name));
+  let dictionaryIndex = 1;
+  const columns = table.variables.map((variable, i): SavColumn => {
+    const widest = maxLength[i] ?? 0;
+    const shortName = names[i] as string;
+    const index = dictionaryIndex;
+    if (variable.kind === 'numeric') {
+      const { format, width } = numericLayout(variable, widest);
+      dictionaryIndex += 1;
+      return { variable, shortName, width: 0, segments: 1, format, displayWidth: width, dictionaryIndex: index };
+    }
+    const width = Math.min(Math.max(widest, 1), MAX_STRING_WIDTH);
+    const segments = Math.ceil(width / 8);
+    dictionaryIndex += segments;
+    const format = packFormat(FORMAT_A, width, 0);
+    return { variable, shortName, width, segments, format, displayWidth: width, dictionaryIndex: index };
+  });
+  return { columns, caseSegments: dictionaryIndex - 1 };
+}

@@ -1,0 +1,163 @@
+/**
+ * The header and dictionary of an SPSS system file (uncompressed, little-endian), record by record,
+ * as PSPP's "System File Format" appendix describes them.
+ */
+import { MAX_VALUE_LABEL_BYTES, MAX_VARIABLE_LABEL_BYTES, type SavColumn, utf8Truncate } from './savColumns.js';
+import type { CodeLabel, ExportVariable } from './table.js';
+
+/** The system-missing value and the bounds SPSS expects in the floating point info record. */
+export const SYSMIS = -Number.MAX_VALUE;
+const HIGHEST = Number.MAX_VALUE;
+// LOWEST is the second-largest negative double: the largest one is taken by SYSMIS.
+const LOWEST = (() => {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setBigUint64(0, 0xffeffffffffffffen);
+  return view.getFloat64(0);
+})();
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const PRODUCT = '@(#) SPSS DATA FILE Fieldkit';
+const UTF8_CODE_PAGE = 65001;
+const MEASURE_CODE = { nominal: 1, ordinal: 2, scale: 3 } as const;
+const ALIGN_LEFT = 0;
+const ALIGN_RIGHT = 1;
+
+/** Appends little-endian fields; one instance per file keeps the dictionary in a single buffer. */
+class RecordWriter {
+  private parts: Buffer[] = [];
+
+  int32(...values: number[]): this {
+    const buf = Buffer.alloc(4 * values.length);
+    for (const [i, v] of values.entries()) buf.writeInt32LE(v, i * 4);
+    this.parts.push(buf);
+    return this;
+  }
+
+  float64(...values: number[]): this {
+    const buf = Buffer.alloc(8 * values.length);
+    for (const [i, v] of values.entries()) buf.writeDoubleLE(v, i * 8);
+    this.parts.push(buf);
+    return this;
+  }
+
+  /** Bytes padded with spaces (SPSS's padding for names, dates and labels) to exactly `length`. */
+  padded(bytes: Buffer | string, length: number, pad = 0x20): this {
+    const buf = Buffer.alloc(length, pad);
+    (typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes).copy(buf, 0, 0, length);
+    this.parts.push(buf);
+    return this;
+  }
+
+  bytes(buf: Buffer): this {
+    this.parts.push(buf);
+    return this;
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+export type HeaderOptions = { created: Date; fileLabel: string; caseSegments: number; rowCount: number };
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function writeHeader(out: RecordWriter, { created, fileLabel, caseSegments, rowCount }: HeaderOptions): void {
+  const date = `${two(created.getUTCDate())} ${MONTHS[created.getUTCMonth()]} ${two(created.getUTCFullYear() % 100)}`;
+  const time = `${two(created.getUTCHours())}:${two(created.getUTCMinutes())}:${two(created.getUTCSeconds())}`;
+  out.padded('$FL2', 4).padded(PRODUCT, 60);
+  // layout code 2, nominal case size, compression 0 (none), weight index 0 (unweighted), ncases
+  out.int32(2, caseSegments, 0, 0, rowCount);
+  out.float64(100);
+  out.padded(date, 9).padded(time, 8).padded(utf8Truncate(fileLabel, 64), 64).padded('', 3, 0);
+}
+
+type MissingDeclaration = { count: number; values: number[] };
+
+/**
+ * SPSS holds at most three discrete user-missing values, or a range (count -2: low, high), or a range
+ * plus one discrete value (count -3: low, high, value). A range must not swallow a labelled valid code.
+ */
+export function missingDeclaration(variable: ExportVariable): MissingDeclaration {
+  const codes = [...new Set(variable.missing.map((m) => m.code))].sort((a, b) => a - b);
+  if (codes.length <= 3) return { count: codes.length, values: codes };
+  const valid = variable.valueLabels.map((v) => v.code).filter((c) => !codes.includes(c));
+  const clear = (low: number, high: number) => valid.every((c) => c < low || c > high);
+  const low = codes[0] as number;
+  const high = codes[codes.length - 1] as number;
+  if (clear(low, high)) return { count: -2, values: [low, high] };
+  const second = codes[1] as number;
+  const penultimate = codes[codes.length - 2] as number;
+  if (clear(second, high)) return { count: -3, values: [second, high, low] };
+  if (clear(low, penultimate)) return { count: -3, values: [low, penultimate, high] };
+  throw new Error(`sav: the missing codes of ${variable.name} cannot be declared without covering a valid code`);
+}
+
+function writeVariable(out: RecordWriter, column: SavColumn): void {
+  const { variable, shortName, width, format, segments } = column;
+  const label = utf8Truncate(variable.label, MAX_VARIABLE_LABEL_BYTES);
+  const missing = variable.kind === 'numeric' ? missingDeclaration(variable) : { count: 0, values: [] };
+  out.int32(2, width, label.length > 0 ? 1 : 0, missing.count, format, format).padded(shortName, 8);
+  if (label.length > 0) out.int32(label.length).padded(label, Math.ceil(label.length / 4) * 4, 0x20);
+  if (missing.values.length > 0) out.float64(...missing.values);
+  // A string wider than 8 bytes takes one continuation record (type -1) per further 8-byte segment.
+  for (let s = 1; s < segments; s++) out.int32(2, -1, 0, 0, 0, 0).padded('', 8);
+}
+
+/** Choice labels, then the labels of the missing codes, each code once. */
+export function labelledCodes(variable: ExportVariable): CodeLabel[] {
+  const byCode = new Map<number, CodeLabel>();
+  for (const entry of [...variable.valueLabels, ...variable.missing]) {
+    if (!byCode.has(entry.code)) byCode.set(entry.code, entry);
+  }
+  return [...byCode.values()];
+}
+
+function writeValueLabels(out: RecordWriter, column: SavColumn): void {
+  const labels = labelledCodes(column.variable);
+  if (column.variable.kind !== 'numeric' || labels.length === 0) return;
+  out.int32(3, labels.length);
+  for (const { code, label } of labels) {
+    const text = utf8Truncate(label, MAX_VALUE_LABEL_BYTES);
+    // The length byte and the label together fill a multiple of 8 bytes.
+    const padded = Math.ceil((text.length + 1) / 8) * 8 - 1;
+    out
+      .float64(code)
+      .bytes(Buffer.from([text.length]))
+      .padded(text, padded);
+  }
+  out.int32(4, 1, column.dictionaryIndex);
+}
+
+function extension(out: RecordWriter, subtype: number, size: number, count: number): RecordWriter {
+  return out.int32(7, subtype, size, count);
+}
+
+function writeExtensions(out: RecordWriter, columns: SavColumn[]): void {
+  // Machine integer info: version 1.0.0, machine -1, IEEE 754, compression code 1, little-endian, UTF-8.
+  extension(out, 3, 4, 8).int32(1, 0, 0, -1, 1, 1, 2, UTF8_CODE_PAGE);
+  extension(out, 4, 8, 3).float64(SYSMIS, HIGHEST, LOWEST);
+  extension(out, 11, 4, columns.length * 3);
+  for (const { variable, displayWidth } of columns) {
+    // SPSS has no scale strings; a string is at most nominal or ordinal.
+    const measure = variable.kind === 'string' && variable.measure === 'scale' ? 'nominal' : variable.measure;
+    out.int32(MEASURE_CODE[measure], displayWidth, variable.kind === 'numeric' ? ALIGN_RIGHT : ALIGN_LEFT);
+  }
+  const longNames = Buffer.from(columns.map((c) => `${c.shortName}=${c.variable.name}`).join('\t'), 'utf8');
+  extension(out, 13, 1, longNames.length).bytes(longNames);
+  const encoding = Buffer.from('UTF-8', 'ascii');
+  extension(out, 20, 1, encoding.length).bytes(encoding);
+}
+
+/** Everything before the first case: header, variable records, value labels, extensions, termination. */
+export function dictionaryBytes(columns: SavColumn[], header: HeaderOptions): Buffer {
+  const out = new RecordWriter();
+  writeHeader(out, header);
+  for (const column of columns) writeVariable(out, column);
+  for (const column of columns) writeValueLabels(out, column);
+  writeExtensions(out, columns);
+  out.int32(999, 0);
+  return out.toBuffer();
+}
