@@ -8,12 +8,14 @@ import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { Repos } from '../repos.js';
 import { csvChunks } from './csv.js';
 import { caseTable } from './dataset.js';
+import { dtaChunks } from './dta.js';
 import { frequencies } from './frequencies.js';
 import { publicUseTable } from './publicUse.js';
 import { createExportRepo } from './repo.js';
 import { rScript } from './rScript.js';
+import { savChunks } from './sav.js';
 
-export const EXPORT_FORMATS = ['csv', 'labels', 'r', 'codebook'] as const;
+export const EXPORT_FORMATS = ['csv', 'labels', 'sav', 'dta', 'r', 'codebook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type ExportRequest = {
@@ -103,11 +105,18 @@ export function exportFielding(
     // data.R reads data.csv, so asking for R brings the CSV along.
     if (request.formats.includes('csv') || request.formats.includes('r')) add('data.csv', csvChunks(table));
     if (request.formats.includes('r')) add('data.R', [rScript(table)]);
+    const label = `${fielding.name}: ${instrument.key}`;
+    if (request.formats.includes('sav')) add('data.sav', savChunks(table, { fileLabel: label }));
+    if (request.formats.includes('dta')) add('data.dta', dtaChunks(table, { datasetLabel: label }));
     // Repeating panels and dynamic matrices: a second table each, keyed by case_id and entry number.
     const second = request.public ? [] : built.entryTables;
     for (const t of second) {
       if (request.formats.includes('csv')) add(`data_${t.name}.csv`, csvChunks(t));
       if (request.formats.includes('labels')) add(`data_${t.name}_labels.csv`, csvChunks(t, { labels: true }));
+      if (request.formats.includes('sav'))
+        add(`data_${t.name}.sav`, savChunks(t, { fileLabel: `${label}, ${t.name}` }));
+      if (request.formats.includes('dta'))
+        add(`data_${t.name}.dta`, dtaChunks(t, { datasetLabel: `${label}, ${t.name}` }));
     }
     if (request.formats.includes('labels')) add('data_labels.csv', csvChunks(table, { labels: true }));
     if (request.formats.includes('codebook')) {

@@ -16,7 +16,7 @@ describe('fieldkit export', () => {
 
     expect(result.code).toBe(0);
     expect(result.out).toMatch(
-      /^Exported pilot \(tip-prosecutor-survey@[\d.]+\): 2 cases × \d+ columns to export-1: data\.csv, data\.R, data_labels\.csv, codebook\.json, codebook\.html, manifest\.json\.$/,
+      /^Exported pilot \(tip-prosecutor-survey@[\d.]+\): 2 cases × \d+ columns to export-1: data\.csv, data\.R, data\.sav, data\.dta, data_labels\.csv, codebook\.json, codebook\.html, manifest\.json\.$/,
     );
     const dir = ws.file('export-1');
     expect(readdirSync(dir).sort()).toEqual([
@@ -24,6 +24,8 @@ describe('fieldkit export', () => {
       'codebook.json',
       'data.R',
       'data.csv',
+      'data.dta',
+      'data.sav',
       'data_labels.csv',
       'manifest.json',
     ]);
@@ -100,7 +102,9 @@ describe('fieldkit export', () => {
     expect(unknown).toMatchObject({ code: 1, err: 'fieldkit: No fielding named "nope".' });
     expect(format).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/--formats takes a comma-separated list of csv, labels, r, codebook; not "sas"/),
+      err: expect.stringMatching(
+        /--formats takes a comma-separated list of csv, labels, sav, dta, r, codebook; not "sas"/,
+      ),
     });
     expect(existsSync(ws.file('export-2')) || existsSync(ws.file('export-3'))).toBe(false);
     expect(readdirSync(ws.dir).filter((f) => f.includes('.part-'))).toEqual([]);
