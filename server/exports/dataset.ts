@@ -1,4 +1,8 @@
 import { randomInt } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { DEFAULT_THRESHOLDS, type DispositionThresholds, finalDisposition } from '../cases/disposition.js';
 import { buildCodebook, type Codebook, type Variable } from '../codebook/build.js';
 import type { Instrument } from '../instruments/registry.js';
@@ -89,6 +93,26 @@ export function exportVariable(v: Variable): ExportVariable {
   };
 }
 
+/** The lines of a file, read in 1 MB chunks (a character split across chunks is decoded whole). */
+function* jsonLines(file: string): Generator<string> {
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.alloc(1 << 20);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      const lines = (rest + decoder.write(buffer.subarray(0, n))).split('\n');
+      rest = lines.pop() ?? '';
+      yield* lines;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (rest !== '') yield rest;
+}
+
 /** Text as exports keep it: trimmed, runs of spaces and tabs made one space, line breaks kept. */
 export function cleanText(text: string): string {
   return text
@@ -112,7 +136,14 @@ export function caseTable(
   fielding: { id: number; name: string },
   instrument: Instrument,
   options: ExportOptions,
-): { table: ExportTable; entryTables: ExportTable[]; codebook: Codebook; warnings: string[] } {
+): {
+  table: ExportTable;
+  entryTables: ExportTable[];
+  codebook: Codebook;
+  warnings: string[];
+  /** Removes the temporary row file; call when every writer is done. */
+  dispose(): void;
+} {
   const codebook = buildCodebook(instrument);
   const values = createCaseValues(instrument, codebook);
   const variables = [...META_VARIABLES, ...values.variables.map(exportVariable)];
@@ -131,50 +162,38 @@ export function caseTable(
   };
 
   /**
-   * First pass, over every case: its disposition, and per stratum the frame count (cases), the
-   * invited (a link issued) and the completes, for the weights. Kept small: a code per case.
+   * One pass over every case computes what the export needs once: its disposition, its row (kept
+   * as a JSON line in a private temporary file, so 10,000 cases are never all in memory and every
+   * writer reads the rows without recomputing them), and per stratum the frame count, the invited
+   * (a link issued) and the completes, for the weights and the speeder median filled in on reading.
    */
   const dispositions = new Map<number, string>();
   const durations: number[] = [];
   const strata = new Map<string, { frame: number; invited: number; completes: number }>();
-  for (const c of repo.casesOf(fielding.id)) {
-    const events = repo.eventsOf(c.case_id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
-    const pct = c.answers === null ? undefined : values.row(JSON.parse(c.answers)).pctAnswered;
-    const code = finalDisposition(events, thresholds, pct).code;
-    dispositions.set(c.case_id, code);
-    const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0 };
-    s.frame++;
-    const minutes = minutesBetween(c.started_at, c.submitted_at);
-    if (minutes >= 0 && c.submitted_at) durations.push(minutes);
-    if (events.some((e) => e.type === 'token_issued')) s.invited++;
-    if (code === '1.1') s.completes++;
-    strata.set(c.stratum, s);
-  }
-  const warnings = [...strata]
-    .filter(([, s]) => s.completes === 0)
-    .map(
-      ([stratum, s]) =>
-        `Stratum "${stratum}" has no complete (${s.frame} offices in the frame): its wt_nr cannot be computed, and weighted totals leave it out.`,
-    );
   const wanted = options.completesOnly ? ['1.1'] : ['1.1', '1.2'];
-  durations.sort((a, b) => a - b);
-  const median = durations.length > 0 ? (durations[Math.floor((durations.length - 1) / 2)] as number) : undefined;
   const grids = codebook.variables
     .filter((v) => v.source.kind === 'row' && v.table === 'main')
     .map((v) => v.source.question)
     .filter((q, i, all) => all.indexOf(q) === i);
-
-  function* rows(): Generator<Cell[]> {
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'fieldkit-export-'));
+  const cacheFile = path.join(cacheDir, 'rows.jsonl');
+  const cache = openSync(cacheFile, 'wx', 0o600);
+  let rowCount = 0;
+  try {
     for (const c of repo.casesOf(fielding.id)) {
-      const code = dispositions.get(c.case_id);
-      if (c.response_status === null || c.answers === null || !code || !wanted.includes(code)) continue;
-      const events = repo.eventsOf(c.case_id);
-      const answers = JSON.parse(c.answers) as Record<string, unknown>;
-      const { cells, pctAnswered } = values.row(answers);
+      const events = repo.eventsOf(c.case_id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
+      const answers = c.answers === null ? undefined : (JSON.parse(c.answers) as Record<string, unknown>);
+      const computed = answers ? values.row(answers) : undefined;
+      const code = finalDisposition(events, thresholds, computed?.pctAnswered).code;
+      dispositions.set(c.case_id, code);
       const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0 };
-      // wt_base: frame count / invited; wt_nr: so that the completes reproduce the frame count.
-      const wtBase = s.invited > 0 ? s.frame / s.invited : 0;
-      const wtNr = code === '1.1' && s.completes > 0 ? s.frame / s.completes : 0;
+      s.frame++;
+      if (events.some((e) => e.type === 'token_issued')) s.invited++;
+      if (code === '1.1') s.completes++;
+      strata.set(c.stratum, s);
+      const minutes = minutesBetween(c.started_at, c.submitted_at);
+      if (minutes >= 0 && c.submitted_at) durations.push(minutes);
+      if (c.response_status === null || !answers || !computed || !wanted.includes(code)) continue;
       const meta: Cell[] = [
         randomIdOf(c.case_id),
         c.office_id,
@@ -186,30 +205,58 @@ export function caseTable(
         c.instrument_version ?? '',
         c.started_at ?? '',
         c.submitted_at ?? '',
-        minutesBetween(c.started_at, c.submitted_at),
+        minutes,
         events.filter((e) => e.type === 'link_opened').length,
-        Math.round(pctAnswered * 1000) / 10,
-        wtBase,
-        wtNr,
-        c.submitted_at && median !== undefined
-          ? minutesBetween(c.started_at, c.submitted_at) < median / 3
-            ? 1
-            : 0
-          : -9,
+        Math.round(computed.pctAnswered * 1000) / 10,
+        null, // wt_base, filled in on reading
+        null, // wt_nr
+        null, // flag_speeder
         straightLined(grids, answers) ? 1 : 0,
       ];
-      const data = cells.map((cell, i) =>
+      const data = computed.cells.map((cell, i) =>
         variables[META_VARIABLES.length + i]?.kind === 'string'
           ? typeof cell === 'string'
             ? cleanText(cell)
             : String(cell)
           : cell,
       );
-      yield [...meta, ...data];
+      writeSync(cache, `${JSON.stringify([...meta, ...data])}\n`);
+      rowCount++;
+    }
+  } finally {
+    closeSync(cache);
+  }
+  const warnings = [...strata]
+    .filter(([, s]) => s.completes === 0)
+    .map(
+      ([stratum, s]) =>
+        `Stratum "${stratum}" has no complete (${s.frame} offices in the frame): its wt_nr cannot be computed, and weighted totals leave it out.`,
+    );
+  durations.sort((a, b) => a - b);
+  const median = durations.length > 0 ? (durations[Math.floor((durations.length - 1) / 2)] as number) : undefined;
+  const at = (name: string) => variables.findIndex((v) => v.name === name);
+  const [STRATUM, DISPOSITION, SUBMITTED, DURATION, WT_BASE, WT_NR, SPEEDER] = [
+    'stratum',
+    'disposition',
+    'submitted_at',
+    'duration_min',
+    'wt_base',
+    'wt_nr',
+    'flag_speeder',
+  ].map(at) as number[] as [number, number, number, number, number, number, number];
+
+  function* rows(): Generator<Cell[]> {
+    for (const line of jsonLines(cacheFile)) {
+      const row = JSON.parse(line) as Cell[];
+      const s = strata.get(String(row[STRATUM])) ?? { frame: 0, invited: 0, completes: 0 };
+      // wt_base: frame count / invited; wt_nr: so that the completes reproduce the frame count.
+      row[WT_BASE] = s.invited > 0 ? s.frame / s.invited : 0;
+      row[WT_NR] = row[DISPOSITION] === '1.1' && s.completes > 0 ? s.frame / s.completes : 0;
+      row[SPEEDER] = row[SUBMITTED] && median !== undefined ? ((row[DURATION] as number) < median / 3 ? 1 : 0) : -9;
+      yield row;
     }
   }
 
-  const rowCount = [...dispositions].filter(([, code]) => wanted.includes(code)).length;
   /** The cases in the export, with the same random ids as the main table, for the second tables. */
   function* included() {
     for (const c of repo.casesOf(fielding.id)) {
@@ -219,5 +266,11 @@ export function caseTable(
     }
   }
   const second = entryTables(instrument, codebook, exportVariable, included);
-  return { table: { name: 'data', variables, rows, rowCount }, entryTables: second, codebook, warnings };
+  return {
+    table: { name: 'data', variables, rows, rowCount },
+    entryTables: second,
+    codebook,
+    warnings,
+    dispose: () => rmSync(cacheDir, { recursive: true, force: true }),
+  };
 }

@@ -97,11 +97,11 @@ export function exportFielding(
     path.dirname(request.out),
     `.${path.basename(request.out)}.part-${randomBytes(4).toString('hex')}`,
   );
-  mkdirSync(partial, { mode: 0o700 });
   const files: ExportManifest['files'] = [];
   const add = (name: string, chunks: Iterable<string | Buffer>) =>
     files.push({ name, ...writeFile(path.join(partial, name), chunks) });
   try {
+    mkdirSync(partial, { mode: 0o700 });
     // data.R reads data.csv, so asking for R brings the CSV along.
     if (request.formats.includes('csv') || request.formats.includes('r')) add('data.csv', csvChunks(table));
     if (request.formats.includes('r')) add('data.R', [rScript(table)]);
@@ -157,5 +157,7 @@ export function exportFielding(
   } catch (err) {
     if (existsSync(partial)) rmSync(partial, { recursive: true, force: true });
     throw err;
+  } finally {
+    built.dispose();
   }
 }
