@@ -43,11 +43,11 @@ describe('an export read back by other tools', () => {
 
     const [psppHeader, ...psppRows] = records(readFileSync(out, 'utf8'));
     expect(psppHeader).toEqual(header);
-    rows.forEach((row, r) =>
+    rows.forEach((row, r) => {
       row.forEach((cell, c) => {
         expect(same(psppRows[r]?.[c], cell), `${header[c]} row ${r + 1}: ${psppRows[r]?.[c]} vs ${cell}`).toBe(true);
-      }),
-    );
+      });
+    });
   });
 
   it('pandas reads data.dta: the same variables, every cell, the missing codes as .n .s .d .r', async () => {
@@ -65,7 +65,7 @@ describe('an export read back by other tools', () => {
     const read = JSON.parse(run.stdout) as { columns: string[]; rows: unknown[][] };
 
     expect(read.columns).toEqual(header);
-    rows.forEach((row, r) =>
+    rows.forEach((row, r) => {
       row.forEach((cell, c) => {
         const value = read.rows[r]?.[c];
         const text =
@@ -76,7 +76,7 @@ describe('an export read back by other tools', () => {
               ? ''
               : String(value);
         expect(same(text, cell), `${header[c]} row ${r + 1}: ${text} vs ${cell}`).toBe(true);
-      }),
-    );
+      });
+    });
   });
 });
