@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
 import { censusRegion } from '../../server/exports/publicUse.js';
-import { tokenOfLink, workspace } from '../cli/workspace.js';
+import { runCreate, tokenOfLink, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 
@@ -17,18 +17,7 @@ async function exportedPublicFile(...flags: string[]) {
     frameRow(5, { state: 'AK', stratum: '1,000,000 or more' }),
   ];
   ws.writeFrame('frame.csv', frameCsv(offices));
-  await ws.run(
-    'fielding',
-    'create',
-    '--name',
-    'pilot',
-    '--instrument',
-    'tip-prosecutor-survey',
-    '--frame',
-    'frame.csv',
-    '--links-out',
-    'links.csv',
-  );
+  await runCreate(ws, 'frame.csv');
   const api = ws.api();
   const answers = chargedOfficeAnswers({ b6_altchg_oth: 'Our office in Juneau' });
   for (const link of ws.readLinks('links.csv')) {

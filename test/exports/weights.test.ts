@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
-import { tokenOfLink, workspace } from '../cli/workspace.js';
+import { runCreate, tokenOfLink, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 
@@ -10,18 +10,7 @@ describe('export weights', () => {
     const ws = workspace();
     const strata = ['large', 'large', 'large', 'medium', 'medium', 'small'];
     ws.writeFrame('frame.csv', frameCsv(strata.map((stratum, i) => frameRow(i + 1, { stratum }))));
-    await ws.run(
-      'fielding',
-      'create',
-      '--name',
-      'pilot',
-      '--instrument',
-      'tip-prosecutor-survey',
-      '--frame',
-      'frame.csv',
-      '--links-out',
-      'links.csv',
-    );
+    await runCreate(ws, 'frame.csv');
     const links = ws.readLinks('links.csv');
     const api = ws.api();
     const answers = chargedOfficeAnswers();
