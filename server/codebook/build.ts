@@ -16,20 +16,16 @@ import type {
   SurveyModel,
 } from 'survey-core';
 import { createSurveyModel } from '../instruments/answers.js';
-import { DONT_KNOW, dkAllowed, PREFER_NOT } from '../instruments/extensions.js';
+import { dkAllowed } from '../instruments/extensions.js';
+import { MISSING_CODES } from '../instruments/missingCodes.js';
 import { isNumericInput, numericRule } from '../instruments/numeric.js';
 import type { Instrument } from '../instruments/registry.js';
 import { type ResolvedVariables, resolveVariables } from '../instruments/variableMap.js';
 import { readableCondition } from './conditions.js';
 import { type ReadingEstimate, readingEstimate } from './estimate.js';
 
-/** The study-wide missing-value codes (spec: Conventions). */
-export const MISSING_CODES = Object.freeze({
-  preferNot: { code: PREFER_NOT, label: 'Prefer not to answer' },
-  dontKnow: { code: DONT_KNOW, label: "Don't know" },
-  skipped: { code: -8, label: 'Legitimately skipped (hidden by logic)' },
-  notAnswered: { code: -9, label: 'Not answered (shown, left blank)' },
-});
+export { MISSING_CODES };
+
 /** The codes of a multi-select's 0/1 dummy variables. */
 const SELECTED_CODES: ValueLabel[] = [
   { code: 0, label: 'Not selected' },

@@ -1,10 +1,5 @@
 import type { ItemValue, Question, QuestionMatrixModel, SurveyModel } from 'survey-core';
 
-/** Every `{name}` or `{name.part}` an expression refers to; `{panel.x}` refers inside a panel. */
-export function expressionReferences(expression: string): string[] {
-  return [...expression.matchAll(/\{([^{}]+)\}/g)].map((m) => (m[1] as string).trim());
-}
-
 function choiceLabel(question: Question | null, code: string, row?: string): string | undefined {
   if (!question) return undefined;
   const type = question.getType();

@@ -1,3 +1,5 @@
+import { MISSING_CODES } from '../instruments/missingCodes.js';
+
 /**
  * A table as every export format writes it: typed variables with their labels and codes, and rows
  * of cells. The dataset builder makes one per table (cases, and one per repeating panel or dynamic
@@ -10,10 +12,10 @@ export type CodeLabel = { code: number; label: string };
 
 /** The study-wide missing codes every format declares (spec: exports.md "Missing values"). */
 export const MISSING = Object.freeze({
-  notAnswered: { code: -9, label: 'Not answered (shown, left blank)' },
-  skipped: { code: -8, label: 'Legitimately skipped (hidden by logic)' },
-  dontKnow: { code: -7, label: "Don't know" },
-  preferNot: { code: -6, label: 'Prefer not to answer' },
+  notAnswered: MISSING_CODES.notAnswered,
+  skipped: MISSING_CODES.skipped,
+  dontKnow: MISSING_CODES.dontKnow,
+  preferNot: MISSING_CODES.preferNot,
 });
 
 export type ExportVariable = {

@@ -1,6 +1,6 @@
 import type { ItemValue, Question, QuestionMatrixDropdownModel, QuestionMatrixModel } from 'survey-core';
-import { MISSING_CODES } from '../codebook/build.js';
 import type { CheckProblem } from './checker.js';
+import { MISSING_CODES } from './missingCodes.js';
 import { QUESTION_NAME } from './schema.js';
 
 /** Question types the platform can validate, store and export. */

@@ -1,6 +1,6 @@
 import { type Model, type Question, type QuestionMatrixDropdownModel, Serializer } from 'survey-core';
-import { expressionReferences } from '../codebook/conditions.js';
 import type { CheckProblem } from './checker.js';
+import { expressionReferences } from './expressions.js';
 import { containsMarkup, markupProblems } from './sanitize.js';
 
 /** Names an expression may use that are not questions. */

@@ -14,8 +14,8 @@ import {
   QuestionPanelDynamicModel,
 } from 'survey-core';
 import { expect } from 'vitest';
-import { expressionReferences } from '../../server/codebook/conditions.js';
 import { createSurveyModel } from '../../server/instruments/answers.js';
+import { expressionReferences } from '../../server/instruments/expressions.js';
 import { DONT_KNOW } from '../../server/instruments/extensions.js';
 import type { Instrument } from '../../server/instruments/registry.js';
 
