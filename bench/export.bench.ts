@@ -39,10 +39,10 @@ const sampler = setInterval(() => {
 }, 20);
 sampler.unref();
 
-function measured(label: string, work: () => void) {
+async function measured(label: string, work: () => void | Promise<void>) {
   peak.rss = process.memoryUsage().rss;
   const started = performance.now();
-  work();
+  await work();
   peak.rss = Math.max(peak.rss, process.memoryUsage().rss);
   const line = `${label}: ${((performance.now() - started) / 1000).toFixed(2)} s, peak RSS ${(peak.rss / 2 ** 20).toFixed(0)} MB`;
   process.stdout.write(`${line}\n`);
@@ -75,9 +75,9 @@ describe('export of completed Phase I cases', () => {
     bench(
       `every format, ${cases} cases`,
       () =>
-        measured(`export ${cases}`, () => {
+        measured(`export ${cases}`, async () => {
           const dir = `${out}-${cases}`;
-          exportFielding(
+          await exportFielding(
             { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
             {
               fielding: 'pilot',

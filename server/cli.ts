@@ -25,7 +25,7 @@ Fieldings
   frame check <offices.csv>          Validates a frame without importing it.
 
 Exports
-  export --fielding <name> --out <folder> [--formats csv,labels,sav,dta,r,codebook] [--completes-only]
+  export --fielding <name> --out <folder|file.zip> [--formats csv,labels,sav,dta,r,codebook] [--completes-only]
          [--public [--include-free-text]]
       Writes the cleaned dataset of a fielding into a new folder: data.csv (codes),
       data_labels.csv (labels), data.sav (SPSS), data.dta (Stata 118), data.R (reads data.csv
@@ -95,7 +95,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   }
   try {
-    command(rest, io, (options) => openRuntime(io, options));
+    await command(rest, io, (options) => openRuntime(io, options));
     return 0;
   } catch (err) {
     if (

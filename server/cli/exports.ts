@@ -19,7 +19,7 @@ function formatsOf(list: string): ExportFormat[] {
 }
 
 export const exportCommands: Record<string, Command> = {
-  export(args, io, runtime) {
+  async export(args, io, runtime) {
     const { values } = parseArgs({
       args,
       options: {
@@ -40,7 +40,7 @@ export const exportCommands: Record<string, Command> = {
     }
     const deps = runtime();
     try {
-      const manifest = exportFielding(
+      const manifest = await exportFielding(
         { repos: createRepos(deps.db), instruments: deps.instruments, clock: deps.clock },
         {
           fielding: v.fielding as string,

@@ -20,7 +20,7 @@ export class MissingDatabaseError extends Error {}
 /** Opens the database (only `fielding create` passes `create: true`) with the real dependencies. */
 export type OpenRuntime = (options?: { create?: boolean }) => Deps;
 
-export type Command = (args: string[], io: CliIo, runtime: OpenRuntime) => void;
+export type Command = (args: string[], io: CliIo, runtime: OpenRuntime) => void | Promise<void>;
 
 /** Every command that opens the database says which file, so a wrong DATA_DIR shows at once. */
 export function announceDatabase(io: CliIo, file: string): void {

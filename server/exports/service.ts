@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { ZipFile } from 'yazl';
 import { codebookHtml } from '../codebook/render.js';
 import type { Clock } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -20,7 +21,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type ExportRequest = {
   fielding: string;
-  /** The folder to create; it must not exist yet. */
+  /** The folder to create, or a `.zip` file; it must not exist yet. */
   out: string;
   formats: readonly ExportFormat[];
   completesOnly: boolean;
@@ -44,6 +45,19 @@ export type ExportManifest = {
   warnings: string[];
   files: { name: string; bytes: number; sha256: string }[];
 };
+
+/** Zips the named files of a folder into `target`, streaming (yazl), readable by the owner only. */
+function zipFiles(dir: string, names: string[], target: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const zip = new ZipFile();
+    for (const name of names) zip.addFile(path.join(dir, name), name);
+    const out = createWriteStream(target, { flags: 'wx', mode: 0o600 });
+    out.on('close', () => resolve());
+    out.on('error', reject);
+    zip.outputStream.on('error', reject).pipe(out);
+    zip.end();
+  });
+}
 
 /** Writes chunks to a new file, returning its size and SHA-256. */
 function writeFile(file: string, chunks: Iterable<string | Buffer>): { bytes: number; sha256: string } {
@@ -69,10 +83,10 @@ function writeFile(file: string, chunks: Iterable<string | Buffer>): { bytes: nu
  * a hidden sibling folder first and renamed into place when complete, so an interrupted export
  * never leaves a folder that looks whole. Each export is recorded in the audit log.
  */
-export function exportFielding(
+export async function exportFielding(
   ctx: { repos: Repos; instruments: InstrumentRegistry; clock: Clock },
   request: ExportRequest,
-): ExportManifest {
+): Promise<ExportManifest> {
   const fielding = ctx.repos.fieldings.findFieldingByName(request.fielding);
   if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${request.fielding}".`);
   const instrument = ctx.instruments.get(fielding.instrument_id, fielding.instrument_version);
@@ -145,7 +159,14 @@ export function exportFielding(
       files,
     };
     writeFile(path.join(partial, 'manifest.json'), [`${JSON.stringify(manifest, null, 2)}\n`]);
-    renameSync(partial, request.out);
+    if (request.out.toLowerCase().endsWith('.zip')) {
+      // A bundle: the same files in one zip, written to `.part` and renamed when whole.
+      await zipFiles(partial, [...files.map((f) => f.name), 'manifest.json'], `${request.out}.part`);
+      renameSync(`${request.out}.part`, request.out);
+      rmSync(partial, { recursive: true, force: true });
+    } else {
+      renameSync(partial, request.out);
+    }
     repo.recordAudit({
       at: manifest.createdAt,
       actor: request.actor,
@@ -156,6 +177,7 @@ export function exportFielding(
     return manifest;
   } catch (err) {
     if (existsSync(partial)) rmSync(partial, { recursive: true, force: true });
+    rmSync(`${request.out}.part`, { force: true });
     throw err;
   } finally {
     built.dispose();

@@ -21,7 +21,7 @@ describe('the second tables of an export', () => {
     await postComplete(env.app, tokenOf(link as NonNullable<typeof link>), { answers, revision: 0 }).expect(200);
 
     const out = path.join(env.dir, 'export');
-    const manifest = exportFielding(
+    const manifest = await exportFielding(
       { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
       {
         fielding: 'pilot',

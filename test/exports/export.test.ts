@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -143,5 +144,48 @@ describe('fieldkit export flags', () => {
     expect(column('duration_min')).toEqual(['OFF-1:30', 'OFF-2:30', 'OFF-3:5']);
     expect(column('flag_speeder')).toEqual(['OFF-1:0', 'OFF-2:0', 'OFF-3:1']);
     expect(column('flag_straightline')).toEqual(['OFF-1:0', 'OFF-2:0', 'OFF-3:1']);
+  });
+});
+
+describe('fieldkit export to a .zip', () => {
+  it('writes one zip holding the same files, each matching the manifest hash, read by Python’s zipfile', async () => {
+    const ws = await fieldedPilot();
+
+    const result = await ws.run('export', '--fielding', 'pilot', '--out', 'pilot.zip', '--formats', 'csv,sav,codebook');
+
+    expect(result.code).toBe(0);
+    expect(readdirSync(ws.dir).filter((f) => f.includes('.part') || f.startsWith('.pilot.zip'))).toEqual([]);
+    const listing = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import hashlib, json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist()}))',
+        ws.file('pilot.zip'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(listing.status, listing.stderr).toBe(0);
+    const hashes = JSON.parse(listing.stdout) as Record<string, string>;
+    expect(Object.keys(hashes).sort()).toEqual([
+      'codebook.html',
+      'codebook.json',
+      'data.csv',
+      'data.sav',
+      'manifest.json',
+    ]);
+    const manifest = JSON.parse(
+      spawnSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          'import sys, zipfile\nsys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("manifest.json").decode())',
+          ws.file('pilot.zip'),
+        ],
+        {
+          encoding: 'utf8',
+        },
+      ).stdout,
+    ) as { files: { name: string; sha256: string }[] };
+    for (const f of manifest.files) expect(hashes[f.name], f.name).toBe(f.sha256);
   });
 });
