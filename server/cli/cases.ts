@@ -1,17 +1,7 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { finalDisposition } from '../cases/disposition.js';
 import { createRepos } from '../repos.js';
-import { type Command, required, UsageError } from './io.js';
-
-/** Who ran the command, for the case log: the operating-system user. */
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
+import { type Command, osUser, required, UsageError } from './io.js';
 
 export const caseCommands: Record<string, Command> = {
   /**

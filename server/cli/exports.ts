@@ -1,8 +1,7 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type ExportFormat, exportFielding } from '../exports/service.js';
 import { createRepos } from '../repos.js';
-import { type Command, required, resolveFrom, UsageError } from './io.js';
+import { type Command, osUser, required, resolveFrom, UsageError } from './io.js';
 
 function formatsOf(list: string): ExportFormat[] {
   const asked = list
@@ -49,7 +48,7 @@ export const exportCommands: Record<string, Command> = {
           completesOnly: values['completes-only'],
           public: values.public,
           includeFreeText: values['include-free-text'],
-          actor: userInfo().username,
+          actor: osUser(),
         },
       );
       const [main] = manifest.tables;

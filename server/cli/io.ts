@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../config.js';
 import type { Deps } from '../deps.js';
@@ -51,3 +52,12 @@ export function required(values: Record<string, string | undefined>, names: stri
 }
 
 export const resolveFrom = (io: CliIo, file: string) => path.resolve(io.cwd, file);
+
+/** Who ran the command, for the case log and the audit log: the operating-system user. */
+export function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -429,17 +429,17 @@ export function buildCodebook(instrument: Instrument): Codebook {
   const tables: Codebook['tables'] = [
     { name: 'main', key: ['case_id'], description: 'One row per case (office × fielding).' },
   ];
+  /** A table of its own for a question with entries (repeating panel, dynamic matrix), keyed by case and entry. */
+  const secondTable = (q: Question, description: string) => {
+    const name = vars.nameOf(q.name);
+    tables.push({ name, question: q.getValueName(), key: ['case_id', `${name}_n`], description });
+    return name;
+  };
   for (const q of model.getAllQuestions(false, false, false)) {
     const conditions = visibilityChain(q as unknown as Element);
     if (q.getType() === 'matrixdynamic') {
       const matrix = q as QuestionMatrixDynamicModel;
-      const table = vars.nameOf(q.name);
-      tables.push({
-        name: table,
-        question: q.getValueName(),
-        key: ['case_id', `${table}_n`],
-        description: `One row per row of the table "${plain(q.title)}", keyed by case and row number.`,
-      });
+      const table = secondTable(q, `One row per row of the table "${plain(q.title)}", keyed by case and row number.`);
       for (const column of matrix.columns as MatrixDropdownColumn[]) {
         cellVariables({ table, conditions, model, out: variables, vars }, matrix, column, {
           name: `${table}_${vars.suffixOf(column.name)}`,
@@ -452,13 +452,7 @@ export function buildCodebook(instrument: Instrument): Codebook {
     }
     if (q.getType() === 'paneldynamic') {
       const panel = q as QuestionPanelDynamicModel;
-      const table = vars.nameOf(q.name);
-      tables.push({
-        name: table,
-        question: q.getValueName(),
-        key: ['case_id', `${table}_n`],
-        description: `One row per entry of "${plain(q.title)}", keyed by case and entry number.`,
-      });
+      const table = secondTable(q, `One row per entry of "${plain(q.title)}", keyed by case and entry number.`);
       for (const inner of panel.template.questions) {
         addQuestion(
           {

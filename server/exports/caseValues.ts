@@ -1,6 +1,6 @@
 import { ConditionRunner, type Model, type Question } from 'survey-core';
 import type { Codebook, Variable } from '../codebook/build.js';
-import { createSurveyModel, isEmptyAnswer } from '../instruments/answers.js';
+import { createSurveyModel, isBlankAnswer, isEmptyAnswer, isPlainObject } from '../instruments/answers.js';
 import type { Instrument } from '../instruments/registry.js';
 import { replayVisibleTriggers } from '../instruments/triggers.js';
 import { type ResolvedVariables, resolveVariables } from '../instruments/variableMap.js';
@@ -33,12 +33,6 @@ function visibilityOf(q: Question): { conditions: string[]; hiddenOutright: bool
   }
   return { conditions, hiddenOutright };
 }
-
-/** No answer: nothing, an empty text, an empty list or an empty object. */
-const blank = (v: unknown) =>
-  isEmptyAnswer(v) || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The cells of one case for the codebook's variables of the main table, with typed missing codes
@@ -109,7 +103,7 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
           const picked = Array.isArray(chosen) ? chosen.includes(other) : chosen === other;
           if (q.getPropertyValue('showOtherItem') && !picked) return SKIPPED;
         }
-        if (blank(whole)) return NOT_ANSWERED;
+        if (isBlankAnswer(whole)) return NOT_ANSWERED;
         if (v.type === 'text' || v.type === 'date') return typeof whole === 'string' ? whole : String(whole);
         return coded(key, whole);
       }
@@ -123,11 +117,11 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
         return at >= 0 ? at + 1 : NOT_ANSWERED;
       }
       case 'row': {
-        const value = isRecord(whole) ? whole[source.row] : undefined;
+        const value = isPlainObject(whole) ? whole[source.row] : undefined;
         return isEmptyAnswer(value) ? NOT_ANSWERED : coded(key, value);
       }
       case 'item': {
-        const value = isRecord(whole)
+        const value = isPlainObject(whole)
           ? whole[source.item]
           : Array.isArray(whole)
             ? whole[source.item === 'from' ? 0 : 1]
@@ -136,8 +130,8 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
         return v.type === 'text' || v.type === 'date' ? String(value) : coded(key, value);
       }
       case 'cell': {
-        const row = isRecord(whole) ? whole[source.row] : undefined;
-        const value = isRecord(row) ? row[source.column] : undefined;
+        const row = isPlainObject(whole) ? whole[source.row] : undefined;
+        const value = isPlainObject(row) ? row[source.column] : undefined;
         if (isEmptyAnswer(value)) return NOT_ANSWERED;
         if (source.choice !== undefined) return Array.isArray(value) && value.includes(source.choice) ? 1 : 0;
         if (v.type === 'text' || v.type === 'date') return String(value);
@@ -164,7 +158,7 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
       for (const q of questionOf.values()) {
         if (q.getType() === 'html' || q.getType() === 'image' || q.getType() === 'expression' || !shown(q)) continue;
         asked++;
-        if (!blank(answers[q.getValueName()])) answered++;
+        if (!isBlankAnswer(answers[q.getValueName()])) answered++;
       }
       return { cells, pctAnswered: asked === 0 ? 0 : answered / asked };
     },

@@ -1,18 +1,12 @@
 import { ConditionRunner } from 'survey-core';
 import type { Codebook, Variable } from '../codebook/build.js';
+import { isBlankAnswer, isPlainObject } from '../instruments/answers.js';
 import type { Instrument } from '../instruments/registry.js';
 import { resolveVariables } from '../instruments/variableMap.js';
 import type { Cell, ExportTable, ExportVariable } from './table.js';
 import { MISSING } from './table.js';
 
 type Answers = Record<string, unknown>;
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const blank = (v: unknown) =>
-  v === undefined ||
-  v === null ||
-  v === '' ||
-  (Array.isArray(v) && v.length === 0) ||
-  (isRecord(v) && Object.keys(v).length === 0);
 
 /**
  * The second tables of an export: one per repeating panel or dynamic matrix, one row per entry,
@@ -68,7 +62,7 @@ export function entryTables(
               : question;
         const value =
           source.kind === 'column' ? entry[source.column] : entry[source.question.replace(/-Comment$/, '-Comment')];
-        if (blank(value))
+        if (isBlankAnswer(value))
           return v.type === 'text' || v.type === 'date' ? String(MISSING.notAnswered.code) : MISSING.notAnswered.code;
         const choice = 'choice' in source ? source.choice : source.kind === 'choice' ? source.code : undefined;
         if (choice !== undefined) return Array.isArray(value) && value.includes(choice) ? 1 : 0;
@@ -81,7 +75,7 @@ export function entryTables(
           const entries = answers[question];
           if (!Array.isArray(entries)) continue;
           for (const [n, entry] of entries.entries()) {
-            if (!isRecord(entry)) continue;
+            if (!isPlainObject(entry)) continue;
             yield [caseId, n + 1, ...inner.map((v) => cell(v, entry, answers))];
           }
         }

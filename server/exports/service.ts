@@ -103,9 +103,13 @@ export async function exportFielding(
   const repo = createExportRepo(ctx.repos.db);
   const built = caseTable(repo, fielding, instrument, { completesOnly: request.completesOnly });
   const { codebook, warnings } = built;
-  const publicUse = request.public
-    ? publicUseTable(built.table, { includeFreeText: request.includeFreeText })
-    : undefined;
+  let publicUse: ReturnType<typeof publicUseTable> | undefined;
+  try {
+    publicUse = request.public ? publicUseTable(built.table, { includeFreeText: request.includeFreeText }) : undefined;
+  } catch (err) {
+    built.dispose();
+    throw err;
+  }
   const table = publicUse?.table ?? built.table;
   const partial = path.join(
     path.dirname(request.out),

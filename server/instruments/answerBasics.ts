@@ -15,6 +15,9 @@ export const ANSWER_LIMITS = Object.freeze({
 export const isEmptyAnswer = (v: unknown) => v === undefined || v === null || v === '';
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+/** No answer at all: empty, or an empty list or object (what a cleared multi-select or grid leaves). */
+export const isBlankAnswer = (v: unknown) =>
+  isEmptyAnswer(v) || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
 
 /** A short, safe rendering of a value for a message; never walks into lists or objects. */
 export function describe(v: unknown): string {

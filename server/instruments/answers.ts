@@ -4,7 +4,7 @@ import { COMPUTED_TYPES, checkComment, checkQuestionValue, hasCommentBox } from 
 import type { Instrument } from './registry.js';
 import { allowedDepth, scanAnswer } from './valueScan.js';
 
-export { ANSWER_LIMITS, isEmptyAnswer, isPlainObject } from './answerBasics.js';
+export { ANSWER_LIMITS, isBlankAnswer, isEmptyAnswer, isPlainObject } from './answerBasics.js';
 export { checkQuestionValue } from './answerTypes.js';
 
 export type Answers = Record<string, unknown>;

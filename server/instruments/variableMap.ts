@@ -102,14 +102,19 @@ export function choiceSetsOf(q: Question): ChoiceSet[] {
 /** Questions that get a variable name: all but display-only elements. */
 export const hasVariable = (q: Question) => !DISPLAY_ONLY.has(q.getType());
 
-/** A valid, unused variable name made from a SurveyJS question name. */
-export function deriveVariableName(raw: string, used: Set<string>): string {
-  let base = raw
+/** Text as the characters of a variable name: accents dropped, lower case, runs of others as one `_`. */
+function slug(text: string): string {
+  return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
+}
+
+/** A valid, unused variable name made from a SurveyJS question name. */
+export function deriveVariableName(raw: string, used: Set<string>): string {
+  let base = slug(raw);
   if (!/^[a-z]/.test(base)) base = base ? `q_${base}` : 'q';
   base = base.slice(0, 32).replace(/_+$/, '');
   if (!used.has(base)) return base;
@@ -249,14 +254,7 @@ export function resolveVariables(map: VariableMap | undefined): ResolvedVariable
     nameOf: (question) => map[question]?.name ?? question,
     suffixOf: (raw) => {
       const text = typeof raw === 'number' && raw < 0 ? `n${-raw}` : String(raw);
-      return (
-        text
-          .normalize('NFKD')
-          .replace(/[\u0300-\u036f]/g, '')
-          .toLowerCase()
-          .replace(/[^a-z0-9]+/g, '_')
-          .replace(/^_+|_+$/g, '') || 'x'
-      );
+      return slug(text) || 'x';
     },
     codeOf: (key, value) => {
       const own = codes.get(key)?.get(valueKey(value));
