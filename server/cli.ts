@@ -22,6 +22,10 @@ Fieldings
       and writes the clear links and access codes to the links file, once. The database keeps
       only their hashes: keep the links file safe, and delete it when the invitations are out.
   fielding list
+  fielding version --name <name> --version <v>
+      Moves a fielding to another loaded version of its instrument: responses started from now on
+      use it; responses already started stay on their version. Exports hold the union of the
+      versions' variables (a variable a case's version lacks is -8, "not in this version").
   frame check <offices.csv>          Validates a frame without importing it.
 
 Exports

@@ -1,4 +1,5 @@
 import { createAccessRepo } from './access/repo.js';
+import { createAuditRepo } from './audit/repo.js';
 import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
@@ -16,6 +17,7 @@ export function createRepos(db: Db) {
     tokens: createTokenRepo(db),
     responses: createResponseRepo(db),
     access: createAccessRepo(db),
+    audit: createAuditRepo(db),
   };
 }
 

@@ -2,11 +2,11 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toCsv } from '../csv.js';
-import { createFielding } from '../fieldings/service.js';
+import { changeFieldingVersion, createFielding } from '../fieldings/service.js';
 import { formatFrameProblem, parseFrame } from '../offices/frame.js';
 import { createRepos } from '../repos.js';
 import type { IssuedLink } from '../tokens/workflows.js';
-import { type CliIo, type Command, required, UsageError } from './io.js';
+import { type CliIo, type Command, osUser, required, UsageError } from './io.js';
 
 const LINK_COLUMNS = ['office_id', 'office_name', 'contact_name', 'contact_email', 'link', 'access_code'] as const;
 
@@ -110,6 +110,23 @@ export const fieldingCommands: Record<string, Command> = {
         io.out(
           `${f.name}\t${f.instrument_id}@${f.instrument_version}\t${f.cases} cases\tcreated ${f.created_at}${f.closes_at ? `\tcloses ${f.closes_at}` : ''}`,
         );
+      }
+    } finally {
+      deps.db.close();
+    }
+  },
+  'fielding version'(args, io, runtime) {
+    const { values } = parseArgs({ args, options: { name: { type: 'string' }, version: { type: 'string' } } });
+    const v = required(values, ['name', 'version']);
+    const deps = runtime();
+    try {
+      const result = changeFieldingVersion(
+        { repos: createRepos(deps.db), instruments: deps.instruments, clock: deps.clock },
+        { fielding: v.name as string, version: v.version as string, actor: osUser() },
+      );
+      io.out(`Fielding "${v.name}" moved from ${result.from} to ${result.to}: responses started from now on use it.`);
+      for (const s of result.started) {
+        io.out(`  ${s.n} response(s) already started stay on version ${s.instrument_version}.`);
       }
     } finally {
       deps.db.close();

@@ -56,7 +56,12 @@ const escapeHtml = (text: string) =>
   );
 
 /** `frequencies`, for an export's codebook: per variable, the cases with each code. */
-export function codebookHtml(cb: Codebook, frequencies?: Record<string, Record<string, number>>): string {
+export function codebookHtml(
+  cb: Omit<Codebook, 'variables'> & { versions?: string[]; variables: (Variable & { versions?: string[] })[] },
+  frequencies?: Record<string, Record<string, number>>,
+): string {
+  // Data from several versions: which versions ask each variable (-8 in cases of the others).
+  const versions = cb.versions && cb.versions.length > 1 ? cb.versions : undefined;
   const counts = (name: string) =>
     Object.entries(frequencies?.[name] ?? {})
       .map(([code, n]) => `${code}: ${n}`)
@@ -67,7 +72,7 @@ export function codebookHtml(cb: Codebook, frequencies?: Record<string, Record<s
       .filter((v) => v.table === table)
       .map((v) => {
         const values = v.values.length > 0 ? codes(v.values) : rangeText(v);
-        return `<tr><th scope="row"><code>${escapeHtml(v.name)}</code></th><td>${escapeHtml(v.label)}</td><td>${v.type} (${v.measure})</td><td>${escapeHtml(values)}</td><td>${escapeHtml(codes(v.missing))}</td><td>${escapeHtml(v.condition ?? 'always')}</td>${frequencies ? `<td>${escapeHtml(counts(v.name))}</td>` : ''}</tr>`;
+        return `<tr><th scope="row"><code>${escapeHtml(v.name)}</code></th><td>${escapeHtml(v.label)}</td><td>${v.type} (${v.measure})</td><td>${escapeHtml(values)}</td><td>${escapeHtml(codes(v.missing))}</td><td>${escapeHtml(v.condition ?? 'always')}</td>${versions ? `<td>${escapeHtml((v.versions ?? versions).join(', '))}</td>` : ''}${frequencies ? `<td>${escapeHtml(counts(v.name))}</td>` : ''}</tr>`;
       })
       .join('\n');
   const tables = cb.tables
@@ -75,7 +80,7 @@ export function codebookHtml(cb: Codebook, frequencies?: Record<string, Record<s
       (
         t,
       ) => `<section><h2>Table <code>${escapeHtml(t.name)}</code></h2><p>${escapeHtml(t.description)} Key: ${escapeHtml(t.key.join(', '))}.</p>
-<table><thead><tr><th scope="col">Variable</th><th scope="col">Label</th><th scope="col">Type</th><th scope="col">Values</th><th scope="col">Missing</th><th scope="col">Shown when</th>${frequencies ? '<th scope="col">Cases per code</th>' : ''}</tr></thead>
+<table><thead><tr><th scope="col">Variable</th><th scope="col">Label</th><th scope="col">Type</th><th scope="col">Values</th><th scope="col">Missing</th><th scope="col">Shown when</th>${versions ? '<th scope="col">In versions</th>' : ''}${frequencies ? '<th scope="col">Cases per code</th>' : ''}</tr></thead>
 <tbody>
 ${rows(t.name)}
 </tbody></table></section>`,
@@ -85,8 +90,14 @@ ${rows(t.name)}
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}thead th{background:#eef3f1}code{font-size:13px}</style>
 </head><body><main><h1>${escapeHtml(title)}</h1>
-${header(cb)
-  .slice(1)
+${[
+  ...header(cb).slice(1),
+  ...(versions
+    ? [
+        `The cases answered versions ${versions.join(', ')} (new responses use ${versions[0]}). A variable that the version a case answered lacks holds -8 there: "not in this version".`,
+      ]
+    : []),
+]
   .map((l) => `<p>${escapeHtml(l)}</p>`)
   .join('\n')}
 ${tables}

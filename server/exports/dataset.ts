@@ -5,9 +5,10 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { DEFAULT_THRESHOLDS, type DispositionThresholds, finalDisposition } from '../cases/disposition.js';
 import { buildCodebook, type Codebook, type Variable } from '../codebook/build.js';
+import { NOT_IN_VERSION, unionCodebook, type VersionedCodebook } from '../codebook/union.js';
 import type { Instrument } from '../instruments/registry.js';
 import { createCaseValues } from './caseValues.js';
-import { entryTables } from './entryTables.js';
+import { entryTables, unionTables } from './entryTables.js';
 import type { ExportRepo } from './repo.js';
 import { type Cell, type ExportTable, type ExportVariable, MISSING } from './table.js';
 
@@ -89,7 +90,12 @@ export function exportVariable(v: Variable): ExportVariable {
     measure: v.measure,
     decimals: v.type === 'number' ? 2 : 0,
     valueLabels: v.values,
-    missing: ALL_MISSING.filter((m) => v.missing.some((x) => x.code === m.code)),
+    // The study's labels, but -8 says "or not in this version" where some versions lack the variable.
+    missing: ALL_MISSING.flatMap((m) => {
+      const declared = v.missing.find((x) => x.code === m.code);
+      if (!declared) return [];
+      return declared.label === NOT_IN_VERSION.label ? [NOT_IN_VERSION] : [m];
+    }),
   };
 }
 
@@ -134,19 +140,29 @@ const minutesBetween = (from: string | null, to: string | null) =>
 export function caseTable(
   repo: ExportRepo,
   fielding: { id: number; name: string },
-  instrument: Instrument,
+  /** The versions the fielding's cases answered, the one new responses use first. */
+  instruments: readonly Instrument[],
   options: ExportOptions,
 ): {
   table: ExportTable;
   entryTables: ExportTable[];
-  codebook: Codebook;
+  codebook: VersionedCodebook;
   warnings: string[];
   /** Removes the temporary row file; call when every writer is done. */
   dispose(): void;
 } {
-  const codebook = buildCodebook(instrument);
-  const values = createCaseValues(instrument, codebook);
-  const variables = [...META_VARIABLES, ...values.variables.map(exportVariable)];
+  const codebooks = instruments.map(buildCodebook);
+  const codebook = unionCodebook(codebooks);
+  const main = codebook.variables.filter((v) => v.table === 'main');
+  const variables = [...META_VARIABLES, ...main.map(exportVariable)];
+  /** Per version: its case values, and where each union variable sits among them (-1: not in it). */
+  const byVersion = new Map(
+    instruments.map((instrument, i) => {
+      const values = createCaseValues(instrument, codebooks[i] as Codebook);
+      const index = new Map(values.variables.map((v, j) => [v.name, j]));
+      return [instrument.meta.version, { values, columns: main.map((v) => index.get(v.name) ?? -1) }];
+    }),
+  );
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const randomIds = new Map<number, number>();
   const usedIds = new Set<number>();
@@ -183,7 +199,9 @@ export function caseTable(
     for (const c of repo.casesOf(fielding.id)) {
       const events = repo.eventsOf(c.case_id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
       const answers = c.answers === null ? undefined : (JSON.parse(c.answers) as Record<string, unknown>);
-      const computed = answers ? values.row(answers) : undefined;
+      const version = c.instrument_version === null ? undefined : byVersion.get(c.instrument_version);
+      if (answers && !version) throw new Error(`case ${c.case_id}: version ${c.instrument_version} is not loaded`);
+      const computed = answers && version ? version.values.row(answers) : undefined;
       const code = finalDisposition(events, thresholds, computed?.pctAnswered).code;
       dispositions.set(c.case_id, code);
       const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0 };
@@ -213,13 +231,14 @@ export function caseTable(
         null, // flag_speeder
         straightLined(grids, answers) ? 1 : 0,
       ];
-      const data = computed.cells.map((cell, i) =>
-        variables[META_VARIABLES.length + i]?.kind === 'string'
+      const data = (version as NonNullable<typeof version>).columns.map((at, i) => {
+        const cell = at < 0 ? NOT_IN_VERSION.code : (computed.cells[at] as Cell);
+        return variables[META_VARIABLES.length + i]?.kind === 'string'
           ? typeof cell === 'string'
             ? cleanText(cell)
             : String(cell)
-          : cell,
-      );
+          : cell;
+      });
       writeSync(cache, `${JSON.stringify([...meta, ...data])}\n`);
       rowCount++;
     }
@@ -257,15 +276,23 @@ export function caseTable(
     }
   }
 
-  /** The cases in the export, with the same random ids as the main table, for the second tables. */
-  function* included() {
-    for (const c of repo.casesOf(fielding.id)) {
-      const code = dispositions.get(c.case_id);
-      if (c.answers === null || !code || !wanted.includes(code)) continue;
-      yield { caseId: randomIdOf(c.case_id), answers: JSON.parse(c.answers) as Record<string, unknown> };
-    }
+  /** A version's cases in the export, with the same random ids as the main table, for the second tables. */
+  function included(version: string) {
+    return function* () {
+      for (const c of repo.casesOf(fielding.id)) {
+        const code = dispositions.get(c.case_id);
+        if (c.answers === null || c.instrument_version !== version || !code || !wanted.includes(code)) continue;
+        yield { caseId: randomIdOf(c.case_id), answers: JSON.parse(c.answers) as Record<string, unknown> };
+      }
+    };
   }
-  const second = entryTables(instrument, codebook, exportVariable, included);
+  const second = unionTables(
+    codebook,
+    exportVariable,
+    instruments.map((instrument, i) =>
+      entryTables(instrument, codebooks[i] as Codebook, exportVariable, included(instrument.meta.version)),
+    ),
+  );
   return {
     table: { name: 'data', variables, rows, rowCount },
     entryTables: second,

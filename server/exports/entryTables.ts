@@ -84,3 +84,43 @@ export function entryTables(
       return { name: t.name, variables, rows, rowCount };
     });
 }
+
+/**
+ * The second tables of cases answered on several versions: per table of the union codebook, the
+ * rows of every version's table, each cell moved to its union column and -8 where the case's
+ * version lacks the variable ("not in this version").
+ */
+export function unionTables(
+  codebook: Codebook,
+  exportVariable: (v: Variable) => ExportVariable,
+  perVersion: ExportTable[][],
+): ExportTable[] {
+  return codebook.tables
+    .filter((t) => t.question !== undefined)
+    .map((t) => {
+      const parts = perVersion.flatMap((tables) => tables.filter((x) => x.name === t.name));
+      const variables = [
+        ...(parts[0]?.variables.slice(0, t.key.length) ?? []),
+        ...codebook.variables.filter((v) => v.table === t.name).map(exportVariable),
+      ];
+      const moves = parts.map((part) => {
+        const index = new Map(part.variables.map((v, i) => [v.name, i]));
+        return variables.map((v) => index.get(v.name) ?? -1);
+      });
+      function* rows(): Generator<Cell[]> {
+        for (const [p, part] of parts.entries()) {
+          const move = moves[p] as number[];
+          for (const row of part.rows()) {
+            yield move.map((at, i) =>
+              at >= 0
+                ? (row[at] as Cell)
+                : variables[i]?.kind === 'string'
+                  ? String(MISSING.skipped.code)
+                  : MISSING.skipped.code,
+            );
+          }
+        }
+      }
+      return { name: t.name, variables, rows, rowCount: parts.reduce((n, p) => n + p.rowCount, 0) };
+    });
+}

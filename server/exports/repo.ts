@@ -26,13 +26,6 @@ export function createExportRepo(db: Db) {
   const eventsOf = db.prepare<[number], { type: string; detail: string }>(
     'SELECT type, detail FROM case_events WHERE case_id = ? ORDER BY id',
   );
-  const audit = db.prepare<[string, string, string, string | null, string]>(
-    'INSERT INTO audit_log (at, actor, action, fielding, detail) VALUES (?, ?, ?, ?, ?)',
-  );
-  const auditEntries = db.prepare<
-    [],
-    { at: string; actor: string; action: string; fielding: string | null; detail: string }
-  >('SELECT at, actor, action, fielding, detail FROM audit_log ORDER BY id');
   return {
     /**
      * Every case of a fielding, in pages by id: a fielding of 10,000 cases is never held in memory
@@ -48,8 +41,5 @@ export function createExportRepo(db: Db) {
       }
     },
     eventsOf: (caseId: number) => eventsOf.all(caseId),
-    recordAudit: (entry: { at: string; actor: string; action: string; fielding: string | null; detail: unknown }) =>
-      audit.run(entry.at, entry.actor, entry.action, entry.fielding, JSON.stringify(entry.detail)),
-    auditEntries: () => auditEntries.all(),
   };
 }

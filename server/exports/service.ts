@@ -35,7 +35,10 @@ export type ExportRequest = {
 
 export type ExportManifest = {
   fielding: string;
+  /** The instrument new responses use (id@version). */
   instrument: string;
+  /** Every version the exported cases answered, as id@version; variables are their union. */
+  instruments: string[];
   createdAt: string;
   options: { formats: readonly ExportFormat[]; completesOnly: boolean; public: boolean; includeFreeText: boolean };
   /** For a public-use file: the variables left out and why, and the rows whose geography was suppressed. */
@@ -89,19 +92,32 @@ export async function exportFielding(
 ): Promise<ExportManifest> {
   const fielding = ctx.repos.fieldings.findFieldingByName(request.fielding);
   if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${request.fielding}".`);
-  const instrument = ctx.instruments.get(fielding.instrument_id, fielding.instrument_version);
-  if (!instrument) {
-    throw new AppError(
-      500,
-      'instrument_missing',
-      `Instrument ${fielding.instrument_id}@${fielding.instrument_version} is not loaded on this server.`,
-    );
-  }
+  // The version new responses use first, then every other version a response was started on.
+  const versions = [
+    fielding.instrument_version,
+    ...ctx.repos.fieldings
+      .responsesByVersion(fielding.id)
+      .map((v) => v.instrument_version)
+      .filter((v) => v !== fielding.instrument_version)
+      .sort((a, b) => b.localeCompare(a, 'en', { numeric: true })),
+  ];
+  const instruments = versions.map((version) => {
+    const found = ctx.instruments.get(fielding.instrument_id, version);
+    if (!found) {
+      throw new AppError(
+        500,
+        'instrument_missing',
+        `Instrument ${fielding.instrument_id}@${version} is not loaded on this server: responses of fielding "${fielding.name}" were given on it. Restore its file in the instruments folder.`,
+      );
+    }
+    return found;
+  });
+  const instrument = instruments[0] as (typeof instruments)[number];
   if (existsSync(request.out)) {
     throw new AppError(409, 'exists', `${request.out} already exists; choose a new folder for the export.`);
   }
   const repo = createExportRepo(ctx.repos.db);
-  const built = caseTable(repo, fielding, instrument, { completesOnly: request.completesOnly });
+  const built = caseTable(repo, fielding, instruments, { completesOnly: request.completesOnly });
   const { codebook, warnings } = built;
   let publicUse: ReturnType<typeof publicUseTable> | undefined;
   try {
@@ -146,6 +162,7 @@ export async function exportFielding(
     const manifest: ExportManifest = {
       fielding: fielding.name,
       instrument: instrument.key,
+      instruments: instruments.map((i) => i.key),
       createdAt: ctx.clock().toISOString(),
       options: {
         formats: request.formats,
@@ -171,7 +188,7 @@ export async function exportFielding(
     } else {
       renameSync(partial, request.out);
     }
-    repo.recordAudit({
+    ctx.repos.audit.recordAudit({
       at: manifest.createdAt,
       actor: request.actor,
       action: 'export',

@@ -15,6 +15,11 @@ export function createFieldingRepo(db: Db) {
   const insert = db.prepare<[string, string, string, string | null, string]>(
     'INSERT INTO fieldings (name, instrument_id, instrument_version, closes_at, created_at) VALUES (?, ?, ?, ?, ?)',
   );
+  const setVersion = db.prepare<[string, number]>('UPDATE fieldings SET instrument_version = ? WHERE id = ?');
+  const startedOn = db.prepare<[number], { instrument_version: string; n: number }>(
+    `SELECT r.instrument_version, count(*) AS n FROM responses r JOIN cases c ON c.id = r.case_id
+     WHERE c.fielding_id = ? GROUP BY r.instrument_version ORDER BY r.instrument_version`,
+  );
   const byName = db.prepare<[string], FieldingRow>('SELECT * FROM fieldings WHERE name = ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM fieldings');
   const all = db.prepare<[], FieldingRow & { cases: number }>(
@@ -29,6 +34,10 @@ export function createFieldingRepo(db: Db) {
       at: string;
     }) => Number(insert.run(f.name, f.instrumentId, f.instrumentVersion, f.closesAt, f.at).lastInsertRowid),
     findFieldingByName: (name: string) => byName.get(name),
+    /** New responses of the fielding start on this version; started ones stay on theirs. */
+    setFieldingVersion: (id: number, version: string) => setVersion.run(version, id),
+    /** How many responses of the fielding were started on each instrument version. */
+    responsesByVersion: (id: number) => startedOn.all(id),
     listFieldings: () => all.all(),
     countFieldings: () => (count.get() as { n: number }).n,
   };

@@ -89,3 +89,49 @@ export function createFielding(ctx: FieldingContext, input: CreateFieldingInput)
     return { fieldingId, instrument: instrument.key, links };
   })();
 }
+
+/**
+ * Moves a fielding to another version of its instrument (a corrected wording, an added question):
+ * responses started from now on use it, while every response already started stays on the version
+ * it was started on (instruments.md: a response is pinned). The export then holds the union of the
+ * versions' variables. Recorded in the audit log.
+ */
+export function changeFieldingVersion(
+  ctx: { repos: Repos; instruments: InstrumentRegistry; clock: Clock },
+  input: { fielding: string; version: string; actor: string },
+) {
+  const fielding = ctx.repos.fieldings.findFieldingByName(input.fielding);
+  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${input.fielding}".`);
+  const instrument = ctx.instruments.get(fielding.instrument_id, input.version);
+  if (!instrument) {
+    const known = ctx.instruments
+      .all()
+      .filter((i) => i.meta.id === fielding.instrument_id)
+      .map((i) => i.meta.version)
+      .join(', ');
+    throw new AppError(
+      400,
+      'unknown_instrument',
+      `No version "${input.version}" of ${fielding.instrument_id} is loaded (loaded: ${known}).`,
+    );
+  }
+  if (fielding.instrument_version === input.version) {
+    throw new AppError(409, 'same_version', `Fielding "${fielding.name}" already uses ${instrument.key}.`);
+  }
+  const at = ctx.clock().toISOString();
+  return ctx.repos.db.transaction(() => {
+    ctx.repos.fieldings.setFieldingVersion(fielding.id, input.version);
+    ctx.repos.audit.recordAudit({
+      at,
+      actor: input.actor,
+      action: 'fielding_version',
+      fielding: fielding.name,
+      detail: { from: fielding.instrument_version, to: input.version },
+    });
+    return {
+      from: `${fielding.instrument_id}@${fielding.instrument_version}`,
+      to: instrument.key,
+      started: ctx.repos.fieldings.responsesByVersion(fielding.id),
+    };
+  })();
+}
