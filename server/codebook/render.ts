@@ -1,6 +1,6 @@
 import type { Codebook, ValueLabel, Variable } from './build.js';
 
-const codes = (list: ValueLabel[]) => list.map((v) => `${v.code} = ${v.label}`).join('; ');
+const codes = (list: readonly ValueLabel[]) => list.map((v) => `${v.code} = ${v.label}`).join('; ');
 
 function rangeText(v: Variable): string {
   if (!v.range || (v.range.min === undefined && v.range.max === undefined)) return '';
@@ -56,9 +56,20 @@ const escapeHtml = (text: string) =>
   );
 
 /** `frequencies`, for an export's codebook: per variable, the cases with each code. */
+/** A column an export adds itself, as the export declares it. */
+export type AddedColumn = {
+  name: string;
+  label: string;
+  kind: 'numeric' | 'string';
+  valueLabels: readonly ValueLabel[];
+  missing: readonly ValueLabel[];
+};
+
 export function codebookHtml(
   cb: Omit<Codebook, 'variables'> & { versions?: string[]; variables: (Variable & { versions?: string[] })[] },
   frequencies?: Record<string, Record<string, number>>,
+  /** Columns an export adds before the questions' (case keys, metadata, weights, flags). */
+  added: readonly AddedColumn[] = [],
 ): string {
   // Data from several versions: which versions ask each variable (-8 in cases of the others).
   const versions = cb.versions && cb.versions.length > 1 ? cb.versions : undefined;
@@ -75,6 +86,14 @@ export function codebookHtml(
         return `<tr><th scope="row"><code>${escapeHtml(v.name)}</code></th><td>${escapeHtml(v.label)}</td><td>${v.type} (${v.measure})</td><td>${escapeHtml(values)}</td><td>${escapeHtml(codes(v.missing))}</td><td>${escapeHtml(v.condition ?? 'always')}</td>${versions ? `<td>${escapeHtml((v.versions ?? versions).join(', '))}</td>` : ''}${frequencies ? `<td>${escapeHtml(counts(v.name))}</td>` : ''}</tr>`;
       })
       .join('\n');
+  const addedSection =
+    added.length === 0
+      ? ''
+      : `<section><h2>Columns the export adds</h2><p>Before the questions' variables, every row of <code>data</code> starts with these.</p>
+<table><thead><tr><th scope="col">Variable</th><th scope="col">Label</th><th scope="col">Type</th><th scope="col">Values</th><th scope="col">Missing</th></tr></thead>
+<tbody>
+${added.map((c) => `<tr><th scope="row"><code>${escapeHtml(c.name)}</code></th><td>${escapeHtml(c.label)}</td><td>${c.kind}</td><td>${escapeHtml(codes(c.valueLabels))}</td><td>${escapeHtml(codes(c.missing))}</td></tr>`).join('\n')}
+</tbody></table></section>`;
   const tables = cb.tables
     .map(
       (
@@ -100,6 +119,7 @@ ${[
 ]
   .map((l) => `<p>${escapeHtml(l)}</p>`)
   .join('\n')}
+${addedSection}
 ${tables}
 </main></body></html>
 `;

@@ -142,8 +142,37 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
     }
   }
 
+  /**
+   * The instrument's soft checks: expression validators with `notificationType: "warning"` let the
+   * respondent go on, so the export keeps them as flags (e.g. outcomes above the defendants charged).
+   */
+  const softChecks = [...questionOf.values()].flatMap((q) =>
+    q.validators
+      .filter((v) => v.getType() === 'expressionvalidator' && v.notificationType === 'warning')
+      .map((v) => ({
+        question: q.getValueName(),
+        text: v.text,
+        runner: new ConditionRunner(String(v.getPropertyValue('expression') ?? 'true')),
+      })),
+  );
+
   return {
     variables: main,
+    /** One per soft check: its question and the message the respondent saw. */
+    softChecks: softChecks.map(({ question, text }) => ({ question, text })),
+    /**
+     * The soft checks at the answers last given to `row`, in the order of `softChecks`: 1 failed
+     * (the respondent went on past the warning), 0 held, -8 question hidden, -9 question not answered.
+     */
+    checked(answers: Answers): CaseCell[] {
+      const values = needsModel ? model.getFilteredValues() : answers;
+      return softChecks.map(({ question, runner }) => {
+        const q = questionOf.get(question);
+        if (!q || !shown(q)) return SKIPPED;
+        if (isBlankAnswer(answers[question])) return NOT_ANSWERED;
+        return runner.runValues(values) ? 0 : 1;
+      });
+    },
     /** The cells of one case, in the order of `variables`, and the share of shown questions answered. */
     row(answers: Answers): { cells: CaseCell[]; pctAnswered: number } {
       current = answers;

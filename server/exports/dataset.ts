@@ -56,7 +56,33 @@ const META_VARIABLES: ExportVariable[] = [
   ),
   flagVariable('flag_speeder', 'Submitted in under a third of the median duration of the submissions'),
   flagVariable('flag_straightline', 'The same answer in every row of a grid of at least 3 rows'),
+  flagVariable('flag_out_of_range', 'A number outside the range the codebook gives (kept as answered)'),
 ];
+const RESERVED_CODES = new Set(ALL_MISSING.map((m) => m.code));
+
+/** A number of the case outside its variable's range; the reserved missing codes are not numbers. */
+function outOfRange(variables: readonly Variable[], cells: readonly Cell[]): boolean {
+  return variables.some((v, i) => {
+    const cell = cells[i];
+    if (!v.range || typeof cell !== 'number' || RESERVED_CODES.has(cell)) return false;
+    return (v.range.min !== undefined && cell < v.range.min) || (v.range.max !== undefined && cell > v.range.max);
+  });
+}
+
+/**
+ * One flag per soft check of the instruments (a warning the respondent could go past), named after
+ * its question: `flag_<question>`, cut to the 32 characters SPSS and Stata allow and made unique.
+ */
+function softCheckVariables(checks: readonly { question: string; text: string }[]): ExportVariable[] {
+  const taken = new Set(META_VARIABLES.map((v) => v.name));
+  return checks.map(({ question, text }) => {
+    const base = `flag_${question.toLowerCase().replace(/[^a-z0-9_]+/g, '_')}`.slice(0, 32);
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 32 - String(n).length - 1)}_${n}`;
+    taken.add(name);
+    return flagVariable(name, `Went past the soft check on ${question}: ${text}`.replace(/\s+/g, ' '));
+  });
+}
 
 function flagVariable(name: string, label: string): ExportVariable {
   return {
@@ -154,13 +180,25 @@ export function caseTable(
   const codebooks = instruments.map(buildCodebook);
   const codebook = unionCodebook(codebooks);
   const main = codebook.variables.filter((v) => v.table === 'main');
-  const variables = [...META_VARIABLES, ...main.map(exportVariable)];
-  /** Per version: its case values, and where each union variable sits among them (-1: not in it). */
+  const caseValues = instruments.map((instrument, i) => createCaseValues(instrument, codebooks[i] as Codebook));
+  /** The soft checks of every version, by question (the current version's first). */
+  const checks = [...new Map(caseValues.flatMap((c) => c.softChecks).map((c) => [c.question, c])).values()];
+  const lead = [...META_VARIABLES, ...softCheckVariables(checks)];
+  const variables = [...lead, ...main.map(exportVariable)];
+  /** Per version: its case values, and where each union variable and check sits among them (-1: not in it). */
   const byVersion = new Map(
     instruments.map((instrument, i) => {
-      const values = createCaseValues(instrument, codebooks[i] as Codebook);
+      const values = caseValues[i] as (typeof caseValues)[number];
       const index = new Map(values.variables.map((v, j) => [v.name, j]));
-      return [instrument.meta.version, { values, columns: main.map((v) => index.get(v.name) ?? -1) }];
+      const checkIndex = new Map(values.softChecks.map((c, j) => [c.question, j]));
+      return [
+        instrument.meta.version,
+        {
+          values,
+          columns: main.map((v) => index.get(v.name) ?? -1),
+          checks: checks.map((c) => checkIndex.get(c.question) ?? -1),
+        },
+      ];
     }),
   );
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
@@ -211,7 +249,7 @@ export function caseTable(
       strata.set(c.stratum, s);
       const minutes = minutesBetween(c.started_at, c.submitted_at);
       if (minutes >= 0 && c.submitted_at) durations.push(minutes);
-      if (c.response_status === null || !answers || !computed || !wanted.includes(code)) continue;
+      if (c.response_status === null || !answers || !version || !computed || !wanted.includes(code)) continue;
       const meta: Cell[] = [
         randomIdOf(c.case_id),
         c.office_id,
@@ -230,16 +268,19 @@ export function caseTable(
         null, // wt_nr
         null, // flag_speeder
         straightLined(grids, answers) ? 1 : 0,
+        outOfRange(version.values.variables, computed.cells) ? 1 : 0,
       ];
-      const data = (version as NonNullable<typeof version>).columns.map((at, i) => {
+      const checked = version.values.checked(answers);
+      const softFlags = version.checks.map((at) => (at < 0 ? NOT_IN_VERSION.code : (checked[at] as Cell)));
+      const data = version.columns.map((at, i) => {
         const cell = at < 0 ? NOT_IN_VERSION.code : (computed.cells[at] as Cell);
-        return variables[META_VARIABLES.length + i]?.kind === 'string'
+        return variables[lead.length + i]?.kind === 'string'
           ? typeof cell === 'string'
             ? cleanText(cell)
             : String(cell)
           : cell;
       });
-      writeSync(cache, `${JSON.stringify([...meta, ...data])}\n`);
+      writeSync(cache, `${JSON.stringify([...meta, ...softFlags, ...data])}\n`);
       rowCount++;
     }
   } finally {

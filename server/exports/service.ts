@@ -156,8 +156,13 @@ export async function exportFielding(
     if (request.formats.includes('codebook')) {
       // Frequencies only in the identified file: in a public file a rare code could point to an office.
       const counts = request.public ? undefined : frequencies(table);
-      add('codebook.json', [`${JSON.stringify(counts ? { ...codebook, frequencies: counts } : codebook, null, 2)}\n`]);
-      add('codebook.html', [codebookHtml(codebook, counts)]);
+      const asked = new Set(codebook.variables.map((v) => v.name));
+      const added = table.variables
+        .filter((v) => !asked.has(v.name))
+        .map(({ name, label, kind, valueLabels, missing }) => ({ name, label, kind, valueLabels, missing }));
+      const json = { ...codebook, exportColumns: added, ...(counts ? { frequencies: counts } : {}) };
+      add('codebook.json', [`${JSON.stringify(json, null, 2)}\n`]);
+      add('codebook.html', [codebookHtml(codebook, counts, added)]);
     }
     const manifest: ExportManifest = {
       fielding: fielding.name,

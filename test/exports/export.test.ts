@@ -44,7 +44,15 @@ describe('fieldkit export', () => {
     // Frequencies of the identified file: both rows chose a1_role 1; units 1 and 3, not 2.
     expect(codebook.frequencies).toMatchObject({ a1_role: { '1': 2 }, a7_unit_1: { '1': 2 }, a7_unit_2: { '0': 2 } });
     expect(header?.slice(0, 3)).toEqual(['case_id', 'office_id', 'office_name']);
-    expect(header).toHaveLength(17 + codebook.variables.length);
+    // The export's own columns first, documented in the codebook, then the questions' variables.
+    expect(header).toEqual([
+      ...codebook.exportColumns.map((c: { name: string }) => c.name),
+      ...codebook.variables.map((v: { name: string }) => v.name),
+    ]);
+    expect(codebook.exportColumns.map((c: { name: string }) => c.name)).toEqual(
+      expect.arrayContaining(['wt_nr', 'flag_speeder', 'flag_straightline', 'flag_out_of_range', 'flag_b4_outcome']),
+    );
+    expect(readFileSync(`${dir}/codebook.html`, 'utf8')).toContain('<code>flag_out_of_range</code>');
     expect(manifest.tables).toEqual([{ name: 'data', rows: 2, columns: header?.length }]);
     const byOffice = Object.fromEntries(
       rows.map((r) => [r[1], Object.fromEntries(header?.map((h, i) => [h, r[i]]) ?? [])]),
@@ -144,6 +152,42 @@ describe('fieldkit export flags', () => {
     expect(column('duration_min')).toEqual(['OFF-1:30', 'OFF-2:30', 'OFF-3:5']);
     expect(column('flag_speeder')).toEqual(['OFF-1:0', 'OFF-2:0', 'OFF-3:1']);
     expect(column('flag_straightline')).toEqual(['OFF-1:0', 'OFF-2:0', 'OFF-3:1']);
+  });
+});
+
+describe('fieldkit export data-quality flags', () => {
+  it('flags a soft check the respondent went past (b4 outcomes above the b3 defendants) and a number out of range', async () => {
+    const ws = workspace();
+    const links = await createPilot(ws, { offices: 3 });
+    const api = ws.api();
+    const years = ['2009', '2010', '2011', '2012', '2013', '2014', '2015', '2016', '2017', '2018'];
+    // Every b3 cell entered: 20 defendants in all, against 36 outcomes in b4 (the factory's).
+    const fewDefendants = { b3_cases: Object.fromEntries(years.map((y) => [y, { sex: 1, labor: 1 }])) };
+    for (const [i, link] of links.entries()) {
+      await api
+        .post(`/api/respond/${tokenOfLink(link.link)}/complete`)
+        .send({ answers: chargedOfficeAnswers(i === 1 ? fewDefendants : {}), revision: 0 })
+        .expect(200);
+    }
+    // A count stored before its range was tightened (today's instrument allows 0 to 9999).
+    const db = ws.database();
+    const stored = db.prepare('SELECT answers FROM responses WHERE case_id = 3').get() as { answers: string };
+    const answers = JSON.parse(stored.answers);
+    answers.b4_outcome.pending = 12_000;
+    db.prepare('UPDATE responses SET answers = ? WHERE case_id = 3').run(JSON.stringify(answers));
+
+    await ws.run('export', '--fielding', 'pilot', '--out', 'export', '--formats', 'csv,sav');
+
+    const [header, ...rows] = records(readFileSync(ws.file('export/data.csv'), 'utf8'));
+    const column = (name: string) => rows.map((r) => `${r[1]}:${r[header?.indexOf(name) ?? -1]}`).sort();
+    expect(column('flag_b4_outcome')).toEqual(['OFF-1:0', 'OFF-2:1', 'OFF-3:0']);
+    expect(column('flag_out_of_range')).toEqual(['OFF-1:0', 'OFF-2:0', 'OFF-3:1']);
+    expect(column('b4_outcome_pending')).toEqual(['OFF-1:3', 'OFF-2:3', 'OFF-3:12000']);
+    const dictionary = spawnSync('pspp', ['-O', 'format=csv', '-o', '-', '-'], {
+      input: `GET FILE='${ws.file('export/data.sav')}'.\nDISPLAY DICTIONARY /VARIABLES=flag_b4_outcome.\n`,
+      encoding: 'utf8',
+    });
+    expect(dictionary.stdout).toContain('Went past the soft check on b4_outcome: These outcomes add up to more than');
   });
 });
 

@@ -34,6 +34,7 @@ describe('data.R read back by R', () => {
     const [header, ...actual] = records(readFileSync(out, 'utf8'));
     const codebook = JSON.parse(readFileSync(`${dir}/codebook.json`, 'utf8')) as {
       variables: { name: string; label: string; values: unknown[]; missing: { code: number; label: string }[] }[];
+      exportColumns: { name: string; valueLabels: unknown[] }[];
     };
     const missingLabels = new Set(codebook.variables.flatMap((v) => v.missing.map((m) => m.label)));
     expect(header).toEqual(expectedHeader);
@@ -44,7 +45,9 @@ describe('data.R read back by R', () => {
       });
     });
     const coded = codebook.variables.filter((v) => v.values.length > 0).map((v) => v.name);
-    expect(factors.split(',')).toEqual(['flag_speeder', 'flag_straightline', ...coded]);
+    const flags = codebook.exportColumns.filter((c) => c.valueLabels.length > 0).map((c) => c.name);
+    expect(flags).toContain('flag_b4_outcome');
+    expect(factors.split(',')).toEqual([...flags, ...coded]);
     const labels = new Map(
       readFileSync(`${out}.labels`, 'utf8')
         .trim()
