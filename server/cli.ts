@@ -73,6 +73,7 @@ const defaultIo: CliIo = {
   cwd: process.cwd(),
   out: (t) => process.stdout.write(`${t}\n`),
   err: (t) => process.stderr.write(`${t}\n`),
+  ...(process.stderr.isTTY ? { progress: (t: string) => process.stderr.write(t) } : {}),
 };
 
 const commands: Record<string, Command> = {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type ExportFormat, exportFielding } from '../exports/service.js';
 import { createRepos } from '../repos.js';
 import { type Command, osUser, required, resolveFrom, UsageError } from './io.js';
+import { progressBar } from './progress.js';
 
 function formatsOf(list: string): ExportFormat[] {
   const asked = list
@@ -38,6 +39,7 @@ export const exportCommands: Record<string, Command> = {
       );
     }
     const deps = runtime();
+    const bar = io.progress ? progressBar(io.progress) : undefined;
     try {
       const manifest = await exportFielding(
         { repos: createRepos(deps.db), instruments: deps.instruments, clock: deps.clock },
@@ -49,13 +51,16 @@ export const exportCommands: Record<string, Command> = {
           public: values.public,
           includeFreeText: values['include-free-text'],
           actor: osUser(),
+          ...(bar ? { onProgress: bar.update } : {}),
         },
       );
+      bar?.end();
       const [main] = manifest.tables;
       io.out(
         `Exported ${manifest.fielding} (${manifest.instrument}): ${main?.rows ?? 0} cases × ${main?.columns ?? 0} columns to ${v.out}: ${manifest.files.map((f) => f.name).join(', ')}, manifest.json.`,
       );
     } finally {
+      bar?.end();
       deps.db.close();
     }
   },

@@ -10,6 +10,8 @@ export type CliIo = {
   cwd: string;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Draws on the terminal without a newline (progress bars); absent when stderr is not a terminal. */
+  progress?: (text: string) => void;
 };
 
 /** A mistake in how the command was called: exit code 2 and the message, no stack. */

@@ -16,6 +16,8 @@ export type ExportOptions = Readonly<{
   /** Only cases whose final disposition is complete (1.1); default: completes and partials. */
   completesOnly: boolean;
   thresholds?: DispositionThresholds;
+  /** Told after every 100 cases read (and the last), for a progress bar. */
+  onCases?: (done: number, total: number) => void;
 }>;
 
 const ALL_MISSING = Object.values(MISSING);
@@ -233,8 +235,14 @@ export function caseTable(
   const cacheFile = path.join(cacheDir, 'rows.jsonl');
   const cache = openSync(cacheFile, 'wx', 0o600);
   let rowCount = 0;
+  const totalCases = options.onCases ? repo.countCases(fielding.id) : 0;
+  let casesRead = 0;
   try {
     for (const c of repo.casesOf(fielding.id)) {
+      casesRead++;
+      if (options.onCases && (casesRead % 100 === 0 || casesRead === totalCases)) {
+        options.onCases(casesRead, totalCases);
+      }
       const events = repo.eventsOf(c.case_id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
       const answers = c.answers === null ? undefined : (JSON.parse(c.answers) as Record<string, unknown>);
       const version = c.instrument_version === null ? undefined : byVersion.get(c.instrument_version);

@@ -26,7 +26,9 @@ export function createExportRepo(db: Db) {
   const eventsOf = db.prepare<[number], { type: string; detail: string }>(
     'SELECT type, detail FROM case_events WHERE case_id = ? ORDER BY id',
   );
+  const countCases = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM cases WHERE fielding_id = ?');
   return {
+    countCases: (fieldingId: number) => (countCases.get(fieldingId) as { n: number }).n,
     /**
      * Every case of a fielding, in pages by id: a fielding of 10,000 cases is never held in memory
      * at once, and the connection is free between pages for the events of each case.

@@ -31,6 +31,8 @@ export type ExportRequest = {
   includeFreeText: boolean;
   /** Who asked, for the audit log (the OS user for the CLI). */
   actor: string;
+  /** Told as the cases are read and as each file is written (the CLI draws a progress bar). */
+  onProgress?: (progress: { done: number; total: number; label: string }) => void;
 };
 
 export type ExportManifest = {
@@ -44,6 +46,12 @@ export type ExportManifest = {
   /** For a public-use file: the variables left out and why, and the rows whose geography was suppressed. */
   publicUse?: { removed: { name: string; why: string }[]; suppressed: { region: number; regionAndStratum: number } };
   tables: { name: string; rows: number; columns: number }[];
+  /**
+   * Duplicate submissions per office. The database holds one case per office and fielding and one
+   * response per case (UNIQUE constraints, db/migrations/0001_init.sql): a second visit revises
+   * that response, so an export never has two rows of one office and `dropped` is empty.
+   */
+  duplicates: { rule: string; dropped: { officeId: string; caseId: number }[] };
   /** What an analyst must know about this file (e.g. a stratum without completes). */
   warnings: string[];
   files: { name: string; bytes: number; sha256: string }[];
@@ -60,6 +68,14 @@ function zipFiles(dir: string, names: string[], target: string): Promise<void> {
     zip.outputStream.on('error', reject).pipe(out);
     zip.end();
   });
+}
+
+/** How many files the bundle holds besides the manifest, for the progress bar. */
+function plannedFiles(request: ExportRequest, secondTables: number): number {
+  const has = (f: ExportFormat) => request.formats.includes(f);
+  const main = [has('csv') || has('r'), has('r'), has('sav'), has('dta'), has('labels')].filter(Boolean).length;
+  const perTable = [has('csv'), has('labels'), has('sav'), has('dta')].filter(Boolean).length;
+  return main + perTable * secondTables + (has('codebook') ? 2 : 0);
 }
 
 /** Writes chunks to a new file, returning its size and SHA-256. */
@@ -117,7 +133,11 @@ export async function exportFielding(
     throw new AppError(409, 'exists', `${request.out} already exists; choose a new folder for the export.`);
   }
   const repo = createExportRepo(ctx.repos.db);
-  const built = caseTable(repo, fielding, instruments, { completesOnly: request.completesOnly });
+  const onProgress = request.onProgress;
+  const built = caseTable(repo, fielding, instruments, {
+    completesOnly: request.completesOnly,
+    ...(onProgress ? { onCases: (done: number, total: number) => onProgress({ done, total, label: 'cases' }) } : {}),
+  });
   const { codebook, warnings } = built;
   let publicUse: ReturnType<typeof publicUseTable> | undefined;
   try {
@@ -132,8 +152,11 @@ export async function exportFielding(
     `.${path.basename(request.out)}.part-${randomBytes(4).toString('hex')}`,
   );
   const files: ExportManifest['files'] = [];
-  const add = (name: string, chunks: Iterable<string | Buffer>) =>
+  const planned = plannedFiles(request, request.public ? 0 : built.entryTables.length);
+  const add = (name: string, chunks: Iterable<string | Buffer>) => {
     files.push({ name, ...writeFile(path.join(partial, name), chunks) });
+    onProgress?.({ done: files.length, total: planned, label: `files (${name})` });
+  };
   try {
     mkdirSync(partial, { mode: 0o700 });
     // data.R reads data.csv, so asking for R brings the CSV along.
@@ -181,6 +204,10 @@ export async function exportFielding(
         rows: t.rowCount,
         columns: t.variables.length,
       })),
+      duplicates: {
+        rule: 'One case per office and fielding, one response per case (database constraints); a return visit revises the same response, so no office has two rows.',
+        dropped: [],
+      },
       warnings,
       files,
     };

@@ -17,7 +17,8 @@ const LINK_COLUMNS = ['office_id', 'office_name', 'contact_name', 'contact_email
 const TABLES = ['offices', 'contacts', 'fieldings', 'cases', 'tokens', 'responses'] as const;
 
 type LinkRow = Record<(typeof LINK_COLUMNS)[number], string>;
-type CliResult = { code: number; out: string; err: string };
+/** `progress`: what a terminal would have shown on stderr without newlines (progress bars). */
+type CliResult = { code: number; out: string; err: string; progress: string[] };
 
 /** `fieldkit fielding create` of the Phase I survey as "pilot", writing links.csv, plus any extra options. */
 export function runCreate(ws: { run(...argv: string[]): Promise<CliResult> }, frame: string, ...extra: string[]) {
@@ -62,8 +63,15 @@ export function workspace(envOverrides: Record<string, string> = {}) {
         if (t.startsWith('fieldkit: database ')) opened.push(t.slice('fieldkit: database '.length));
         else err.push(t);
       };
-      const code = await main(argv, { env, cwd: dir, out: (t) => out.push(t), err: toErr });
-      return { code, out: out.join('\n'), err: err.join('\n') };
+      const progress: string[] = [];
+      const code = await main(argv, {
+        env,
+        cwd: dir,
+        out: (t) => out.push(t),
+        err: toErr,
+        progress: (t) => progress.push(t),
+      });
+      return { code, out: out.join('\n'), err: err.join('\n'), progress };
     },
     writeFrame(name: string, csv: string): string {
       writeFileSync(path.join(dir, name), csv);

@@ -54,6 +54,23 @@ describe('fieldkit export', () => {
     );
     expect(readFileSync(`${dir}/codebook.html`, 'utf8')).toContain('<code>flag_out_of_range</code>');
     expect(manifest.tables).toEqual([{ name: 'data', rows: 2, columns: header?.length }]);
+    // No duplicate rows to resolve: the database refuses a second case of an office or a second response of a case.
+    expect(manifest.duplicates).toMatchObject({ dropped: [] });
+    const db = ws.database();
+    expect(() =>
+      db
+        .prepare(
+          'INSERT INTO cases (fielding_id, office_id, created_at) SELECT fielding_id, office_id, created_at FROM cases LIMIT 1',
+        )
+        .run(),
+    ).toThrow(/UNIQUE constraint failed: cases.fielding_id, cases.office_id/);
+    expect(() =>
+      db
+        .prepare(
+          'INSERT INTO responses (case_id, instrument_id, instrument_version, answers, started_at, updated_at) SELECT case_id, instrument_id, instrument_version, answers, started_at, updated_at FROM responses LIMIT 1',
+        )
+        .run(),
+    ).toThrow(/UNIQUE constraint failed: responses.case_id/);
     const byOffice = Object.fromEntries(
       rows.map((r) => [r[1], Object.fromEntries(header?.map((h, i) => [h, r[i]]) ?? [])]),
     );
