@@ -38,7 +38,7 @@ describe('the CLI progress bar', () => {
   it('fieldkit export reports the cases read and every file written, ending at 100% of each', async () => {
     const ws = await fieldedPilot();
 
-    const result = await ws.run('export', '--fielding', 'pilot', '--out', 'export');
+    const result = await ws.runOnTerminal('export', '--fielding', 'pilot', '--out', 'export');
 
     expect(result.code).toBe(0);
     const frames = result.progress.join('').split('\r').filter(Boolean);

@@ -17,8 +17,7 @@ const LINK_COLUMNS = ['office_id', 'office_name', 'contact_name', 'contact_email
 const TABLES = ['offices', 'contacts', 'fieldings', 'cases', 'tokens', 'responses'] as const;
 
 type LinkRow = Record<(typeof LINK_COLUMNS)[number], string>;
-/** `progress`: what a terminal would have shown on stderr without newlines (progress bars). */
-type CliResult = { code: number; out: string; err: string; progress: string[] };
+type CliResult = { code: number; out: string; err: string };
 
 /** `fieldkit fielding create` of the Phase I survey as "pilot", writing links.csv, plus any extra options. */
 export function runCreate(ws: { run(...argv: string[]): Promise<CliResult> }, frame: string, ...extra: string[]) {
@@ -50,28 +49,34 @@ export function workspace(envOverrides: Record<string, string> = {}) {
   /** The `fieldkit: database <file>` lines, kept apart from the other stderr output tests compare. */
   const opened: string[] = [];
 
+  async function run(argv: string[], progress?: (text: string) => void): Promise<CliResult> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const toErr = (t: string) => {
+      if (t.startsWith('fieldkit: database ')) opened.push(t.slice('fieldkit: database '.length));
+      else err.push(t);
+    };
+    const code = await main(argv, {
+      env,
+      cwd: dir,
+      out: (t) => out.push(t),
+      err: toErr,
+      ...(progress ? { progress } : {}),
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
   return {
     dir,
     env,
     databaseFile,
     opened,
     file: (name: string) => path.join(dir, name),
-    async run(...argv: string[]): Promise<CliResult> {
-      const out: string[] = [];
-      const err: string[] = [];
-      const toErr = (t: string) => {
-        if (t.startsWith('fieldkit: database ')) opened.push(t.slice('fieldkit: database '.length));
-        else err.push(t);
-      };
+    run: (...argv: string[]): Promise<CliResult> => run(argv),
+    /** As on a terminal: `progress` holds what stderr showed without newlines (progress bars). */
+    async runOnTerminal(...argv: string[]): Promise<CliResult & { progress: string[] }> {
       const progress: string[] = [];
-      const code = await main(argv, {
-        env,
-        cwd: dir,
-        out: (t) => out.push(t),
-        err: toErr,
-        progress: (t) => progress.push(t),
-      });
-      return { code, out: out.join('\n'), err: err.join('\n'), progress };
+      return { ...(await run(argv, (t) => progress.push(t))), progress };
     },
     writeFrame(name: string, csv: string): string {
       writeFileSync(path.join(dir, name), csv);
