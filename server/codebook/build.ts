@@ -21,6 +21,7 @@ import { MISSING_CODES } from '../instruments/missingCodes.js';
 import { isNumericInput, numericRule } from '../instruments/numeric.js';
 import type { Instrument } from '../instruments/registry.js';
 import { type ResolvedVariables, resolveVariables } from '../instruments/variableMap.js';
+import { visibilityOf } from '../instruments/visibility.js';
 import { readableCondition } from './conditions.js';
 import { type ReadingEstimate, readingEstimate } from './estimate.js';
 
@@ -84,21 +85,6 @@ export type Codebook = {
   variables: Variable[];
   missingCodes: ValueLabel[];
 };
-
-type Element = { visibleIf?: string; parent?: unknown; parentQuestion?: unknown };
-
-/** The conditions on an element and on every panel, page or repeating panel around it. */
-function visibilityChain(start: Element): string[] {
-  const chain: string[] = [];
-  const seen = new Set<unknown>();
-  let element: Element | undefined = start;
-  while (element && !seen.has(element)) {
-    seen.add(element);
-    if (element.visibleIf) chain.unshift(element.visibleIf);
-    element = (element.parent ?? element.parentQuestion) as Element | undefined;
-  }
-  return chain;
-}
 
 const plain = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -436,7 +422,7 @@ export function buildCodebook(instrument: Instrument): Codebook {
     return name;
   };
   for (const q of model.getAllQuestions(false, false, false)) {
-    const conditions = visibilityChain(q as unknown as Element);
+    const { conditions } = visibilityOf(q);
     if (q.getType() === 'matrixdynamic') {
       const matrix = q as QuestionMatrixDynamicModel;
       const table = secondTable(q, `One row per row of the table "${plain(q.title)}", keyed by case and row number.`);
