@@ -225,7 +225,7 @@ export function checkInstrument(json: unknown): CheckProblem[] {
         .filter((p) => ['name', 'duplicate-name', 'reserved-code', 'choice-code'].includes(p.rule))
         .map((p) => p.question),
     );
-    checkColumns(file, refused, problems);
+    checkColumns(file, model, refused, problems);
   }
   return problems;
 }
