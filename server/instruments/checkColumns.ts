@@ -1,5 +1,5 @@
 import type { SurveyModel } from 'survey-core';
-import type { CheckProblem } from './checker.js';
+import type { CheckProblem } from './checkProblem.js';
 import { exportColumns } from './columns.js';
 import type { InstrumentFile } from './schema.js';
 import { resolveVariables } from './variableMap.js';
