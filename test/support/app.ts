@@ -2,9 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ThrottleLimits } from '../../server/access/service.js';
 import { createApp } from '../../server/app.js';
-import { type Config, defaultLimits, parseConfig, type RespondentLimits } from '../../server/config.js';
+import {
+  type Config,
+  defaultLimits,
+  parseConfig,
+  type RespondentLimits,
+  type ThrottleLimits,
+} from '../../server/config.js';
 import { type Db, migrate, openDatabase } from '../../server/db.js';
 import type { Deps, Logger } from '../../server/deps.js';
 import { createFielding } from '../../server/fieldings/service.js';
