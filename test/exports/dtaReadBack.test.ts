@@ -6,7 +6,7 @@ import { writeDta } from '../../server/exports/dta.js';
 import { type Cell, type ExportTable, MISSING } from '../../server/exports/table.js';
 import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
 import { mulberry32 } from '../factories/random.js';
-import { type PandasReadBack, readDtaWithPandas } from '../support/readBack.js';
+import { type PandasReadBack, readDtaWithPandas, stataMissingLabelKey } from '../support/readBack.js';
 
 /**
  * The .dta read back by pandas (Debian's python3-pandas, installed by scripts/install-test-deps.sh):
@@ -20,8 +20,6 @@ const STATA_KIND = new Map([
   [MISSING.dontKnow.code, '.d'],
   [MISSING.preferNot.code, '.r'],
 ]);
-/** Value-label keys of .a-.z are the longs after `.` (2147483621): .a is 2147483622. */
-const labelKeyOf = (kind: string) => 2_147_483_621 + (kind.charCodeAt(1) - 'a'.charCodeAt(0) + 1);
 
 const ALL_MISSING = [MISSING.notAnswered, MISSING.skipped, MISSING.dontKnow, MISSING.preferNot];
 const LONG_QUESTION =
@@ -125,7 +123,7 @@ describe('Stata .dta read back by pandas', () => {
           v.name,
           Object.fromEntries([
             ...v.valueLabels.map(({ code, label }) => [String(code), label]),
-            ...v.missing.map(({ code, label }) => [String(labelKeyOf(STATA_KIND.get(code) ?? '')), label]),
+            ...v.missing.map(({ code, label }) => [String(stataMissingLabelKey(STATA_KIND.get(code) ?? '')), label]),
           ]),
         ]),
     );

@@ -131,6 +131,9 @@ export type PandasReadBack = {
   dataLabel: string;
 };
 
+/** The key pandas gives the value label of an extended missing value: .a is 2147483622 (the longs after `.`). */
+export const stataMissingLabelKey = (kind: string) => 2_147_483_621 + (kind.charCodeAt(1) - 'a'.charCodeAt(0) + 1);
+
 /** pandas' `read_stata` of a .dta: cells (extended missing as {missing: ".n"}), labels and value labels. */
 export function readDtaWithPandas(dtaPath: string): PandasReadBack {
   if (spawnSync(PYTHON, ['-c', 'import pandas'], { encoding: 'utf8' }).status !== 0) {
