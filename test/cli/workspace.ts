@@ -39,6 +39,17 @@ export function runCreate(ws: { run(...argv: string[]): Promise<CliResult> }, fr
 /** Registers what to undo (close, remove) when the workspace is done with. */
 export type Cleanup = (undo: () => void) => void;
 
+/** A cleanup for a workspace built in `beforeAll`: collects the undos; `teardown` is what beforeAll returns. */
+export function suiteCleanup(): { cleanup: Cleanup; teardown: () => void } {
+  const undos: (() => void)[] = [];
+  return {
+    cleanup: (undo) => undos.push(undo),
+    teardown: () => {
+      for (const undo of undos.reverse()) undo();
+    },
+  };
+}
+
 /**
  * A data folder of its own (removed when the test ends) and a way to run the CLI in it, in
  * process, with the output captured. A suite that shares one workspace among its tests, built in

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Workspace } from '../cli/workspace.js';
+import { projectRoot } from '../../server/paths.js';
+import { suiteCleanup, type Workspace } from '../cli/workspace.js';
 import {
   pandasCellText,
   psppMissingCodes,
@@ -16,7 +17,7 @@ import {
   stataMissingLabelKey,
   utf8Prefix,
 } from '../support/readBack.js';
-import { ADDED, DROPPED, twoVersionFielding } from './twoVersions.js';
+import { ADDED, DROPPED, INSTRUMENT, twoVersionFielding } from './twoVersions.js';
 
 /**
  * The proof of issue 8 item 7 (exports.md "Proof"): the export of a fielding with completes,
@@ -30,6 +31,7 @@ type CodeLabel = { code: number; label: string };
 type CodebookVariable = {
   name: string;
   label: string;
+  question: string;
   type: string;
   measure: string;
   values: CodeLabel[];
@@ -58,8 +60,8 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
   let codebook: CodebookVariable[] = [];
 
   beforeAll(async () => {
-    const undo: (() => void)[] = [];
-    ({ ws } = await twoVersionFielding((fn) => undo.push(fn)));
+    const { cleanup, teardown } = suiteCleanup();
+    ({ ws } = await twoVersionFielding(cleanup));
     const result = await ws.run(
       'export',
       '--fielding',
@@ -75,9 +77,7 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
     labelRows = records(readFileSync(path.join(dir, 'data_labels.csv'), 'utf8')).slice(1);
     codebook = (JSON.parse(readFileSync(path.join(dir, 'codebook.json'), 'utf8')) as { variables: CodebookVariable[] })
       .variables;
-    return () => {
-      for (const fn of undo.reverse()) fn();
-    };
+    return teardown;
   });
 
   /** Each codebook variable with its column in data.csv. */
@@ -101,6 +101,17 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
     expect(rows.map((r) => r[dropped]).sort()).toEqual(['-8', '-8', '-9', '1']);
     // Every kind of variable Phase I makes: choices, dummies, counts and texts (with line breaks and a formula).
     expect(new Set(codebook.map((v) => v.type))).toEqual(new Set(['single', 'dummy', 'integer', 'text']));
+    // Every SurveyJS question type of the instrument answered (a value other than -9/-8) in some case.
+    const survey = JSON.parse(readFileSync(path.join(projectRoot, 'instruments', `${INSTRUMENT}.json`), 'utf8')) as {
+      survey: { pages: { elements: { type: string; name: string }[] }[] };
+    };
+    const typeOf = new Map(survey.survey.pages.flatMap((p) => p.elements).map((e) => [e.name, e.type]));
+    const answered = new Set(
+      columns()
+        .filter(({ at }) => rows.some((r) => r[at] !== '-9' && r[at] !== '-8'))
+        .map(({ v }) => typeOf.get(v.question)),
+    );
+    expect([...new Set(typeOf.values())].filter((t) => !answered.has(t))).toEqual([]);
     expect(cells.some((c) => c?.includes('\n'))).toBe(true);
     expect(cells.some((c) => c?.startsWith("'="))).toBe(true);
   });

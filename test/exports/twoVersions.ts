@@ -50,13 +50,13 @@ export function secondVersion(first: InstrumentFile): InstrumentFile {
   return next;
 }
 
-/** The office of each case in the frame (OFF-1 ...), and the version it answered. */
+/** The office (frame id) of each case. */
 export const OFFICES = {
-  v1Complete: { office: 'OFF-1', version: V1 },
-  v1Partial: { office: 'OFF-2', version: V1 },
-  v1Declined: { office: 'OFF-3', version: V1 },
-  v2Complete: { office: 'OFF-4', version: V2 },
-  v2Partial: { office: 'OFF-5', version: V2 },
+  v1Complete: 'OFF-1',
+  v1Partial: 'OFF-2',
+  v1Declined: 'OFF-3',
+  v2Complete: 'OFF-4',
+  v2Partial: 'OFF-5',
 } as const;
 
 /** Every question of the first case answered, with the "Other" texts, don't know counts and a multi-line comment. */
@@ -154,20 +154,20 @@ export async function twoVersionFielding(cleanup?: Cleanup) {
   const v1 = ws.api();
   const complete = v1CompleteAnswers();
   await v1
-    .put(`/api/respond/${token('OFF-1')}/draft`)
+    .put(`/api/respond/${token(OFFICES.v1Complete)}/draft`)
     .send({ answers: complete, page: 2, revision: 0 })
     .expect(200);
   await v1
-    .post(`/api/respond/${token('OFF-1')}/complete`)
+    .post(`/api/respond/${token(OFFICES.v1Complete)}/complete`)
     .send({ answers: complete, revision: 1 })
     .expect(200);
   const partial = v1PartialAnswers();
   await v1
-    .put(`/api/respond/${token('OFF-2')}/draft`)
+    .put(`/api/respond/${token(OFFICES.v1Partial)}/draft`)
     .send({ answers: partial, page: 3, revision: 0 })
     .expect(200);
   await v1
-    .post(`/api/respond/${token('OFF-3')}/decline`)
+    .post(`/api/respond/${token(OFFICES.v1Declined)}/decline`)
     .send({})
     .expect(200);
 
@@ -177,12 +177,12 @@ export async function twoVersionFielding(cleanup?: Cleanup) {
 
   const v2 = ws.api();
   await v2
-    .put(`/api/respond/${token('OFF-2')}/draft`)
+    .put(`/api/respond/${token(OFFICES.v1Partial)}/draft`)
     .send({ answers: { ...partial, c2_screen: [2, 4] }, page: 4, revision: 1 })
     .expect(200);
   for (const [office, answers] of [
-    ['OFF-4', v2CompleteAnswers()],
-    ['OFF-5', v2PartialAnswers()],
+    [OFFICES.v2Complete, v2CompleteAnswers()],
+    [OFFICES.v2Partial, v2PartialAnswers()],
   ] as const) {
     await v2
       .put(`/api/respond/${token(office)}/draft`)
@@ -190,7 +190,7 @@ export async function twoVersionFielding(cleanup?: Cleanup) {
       .expect(200);
   }
   await v2
-    .post(`/api/respond/${token('OFF-4')}/complete`)
+    .post(`/api/respond/${token(OFFICES.v2Complete)}/complete`)
     .send({ answers: v2CompleteAnswers(), revision: 1 })
     .expect(200);
   return { ws, switched };

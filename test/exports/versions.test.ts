@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuditRepo } from '../../server/audit/repo.js';
-import { createPilot, type Workspace } from '../cli/workspace.js';
+import { createPilot, suiteCleanup, type Workspace } from '../cli/workspace.js';
 import { records } from '../support/readBack.js';
 import { fieldedPilot } from './pilot.js';
 import {
@@ -65,33 +65,31 @@ describe('fieldkit export of a fielding whose cases span two instrument versions
   let ws: Workspace;
   let dir = '';
   beforeAll(async () => {
-    const undo: (() => void)[] = [];
-    ({ ws } = await twoVersionFielding((fn) => undo.push(fn)));
+    const { cleanup, teardown } = suiteCleanup();
+    ({ ws } = await twoVersionFielding(cleanup));
     const result = await ws.run('export', '--fielding', 'pilot', '--out', 'export', '--formats', 'csv,labels,codebook');
     expect(result, result.err).toMatchObject({ code: 0, err: '' });
     dir = ws.file('export');
-    return () => {
-      for (const fn of undo.reverse()) fn();
-    };
+    return teardown;
   });
 
   it('has one row per complete or partial case, each with the version it answered; the declined case is left out', () => {
     const data = byOffice(`${dir}/data.csv`);
 
     expect(data.column('instrument_version')).toEqual({
-      [OFFICES.v1Complete.office]: V1,
+      [OFFICES.v1Complete]: V1,
       // Started on 1.0.0 before the switch and saved again after it: still 1.0.0.
-      [OFFICES.v1Partial.office]: V1,
-      [OFFICES.v2Complete.office]: V2,
-      [OFFICES.v2Partial.office]: V2,
+      [OFFICES.v1Partial]: V1,
+      [OFFICES.v2Complete]: V2,
+      [OFFICES.v2Partial]: V2,
     });
     expect(data.column('status')).toEqual({
-      [OFFICES.v1Complete.office]: 'submitted',
-      [OFFICES.v1Partial.office]: 'in_progress',
-      [OFFICES.v2Complete.office]: 'submitted',
-      [OFFICES.v2Partial.office]: 'in_progress',
+      [OFFICES.v1Complete]: 'submitted',
+      [OFFICES.v1Partial]: 'in_progress',
+      [OFFICES.v2Complete]: 'submitted',
+      [OFFICES.v2Partial]: 'in_progress',
     });
-    expect(data.offices).not.toContain(OFFICES.v1Declined.office);
+    expect(data.offices).not.toContain(OFFICES.v1Declined);
   });
 
   it(`holds the answers to ${DROPPED} (1.0.0 only) for the 1.0.0 cases and -8 for the 2.0.0 cases, one column per choice`, () => {
@@ -101,11 +99,11 @@ describe('fieldkit export of a fielding whose cases span two instrument versions
     expect(columns).toEqual([1, 2, 3, 4].map((code) => `${DROPPED}_${code}`));
     expect(columns.map((c) => data.column(c))).toEqual(
       ['1', '0', '1', '0'].map((chosen) => ({
-        [OFFICES.v1Complete.office]: chosen,
+        [OFFICES.v1Complete]: chosen,
         // Shown on 1.0.0 and left blank: not answered, the whole set.
-        [OFFICES.v1Partial.office]: '-9',
-        [OFFICES.v2Complete.office]: '-8',
-        [OFFICES.v2Partial.office]: '-8',
+        [OFFICES.v1Partial]: '-9',
+        [OFFICES.v2Complete]: '-8',
+        [OFFICES.v2Partial]: '-8',
       })),
     );
   });
@@ -115,18 +113,18 @@ describe('fieldkit export of a fielding whose cases span two instrument versions
     const labels = byOffice(`${dir}/data_labels.csv`);
 
     expect(data.column(ADDED)).toEqual({
-      [OFFICES.v1Complete.office]: '-8',
-      [OFFICES.v1Partial.office]: '-8',
-      [OFFICES.v2Complete.office]: '-6',
-      [OFFICES.v2Partial.office]: '-7',
+      [OFFICES.v1Complete]: '-8',
+      [OFFICES.v1Partial]: '-8',
+      [OFFICES.v2Complete]: '-6',
+      [OFFICES.v2Partial]: '-7',
     });
     expect(labels.column(ADDED)).toEqual({
-      [OFFICES.v1Complete.office]: NOT_IN_VERSION,
-      [OFFICES.v1Partial.office]: NOT_IN_VERSION,
-      [OFFICES.v2Complete.office]: 'Prefer not to answer',
-      [OFFICES.v2Partial.office]: "Don't know",
+      [OFFICES.v1Complete]: NOT_IN_VERSION,
+      [OFFICES.v1Partial]: NOT_IN_VERSION,
+      [OFFICES.v2Complete]: 'Prefer not to answer',
+      [OFFICES.v2Partial]: "Don't know",
     });
-    expect(labels.column(`${DROPPED}_1`)[OFFICES.v2Complete.office]).toBe(NOT_IN_VERSION);
+    expect(labels.column(`${DROPPED}_1`)[OFFICES.v2Complete]).toBe(NOT_IN_VERSION);
   });
 
   it('keeps the variables both versions share in the order of the current version, the 1.0.0-only ones beside their neighbour', () => {
