@@ -227,7 +227,9 @@ describe('fieldkit fielding version', () => {
       .auditEntries()
       .filter((e) => e.action === 'fielding_version');
 
-  it('moves the fielding to another loaded version, says which started responses stay, and writes an audit entry', async () => {
+  it('moves the fielding to another loaded version, says which started responses stay, and writes an audit entry', {
+    timeout: 60_000,
+  }, async () => {
     const { ws, switched } = await twoVersionFielding();
 
     expect(switched.out).toBe(
