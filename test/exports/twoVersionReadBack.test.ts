@@ -58,6 +58,8 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
   let rows: string[][] = [];
   let labelRows: string[][] = [];
   let codebook: CodebookVariable[] = [];
+  /** The missing labels of each column the export adds (codebook.json `exportColumns`). */
+  let addedMissing = new Map<string, Set<string>>();
 
   beforeAll(async () => {
     const { cleanup, teardown } = suiteCleanup();
@@ -75,8 +77,12 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
     dir = ws.file('export');
     [header = [], ...rows] = records(readFileSync(path.join(dir, 'data.csv'), 'utf8'));
     labelRows = records(readFileSync(path.join(dir, 'data_labels.csv'), 'utf8')).slice(1);
-    codebook = (JSON.parse(readFileSync(path.join(dir, 'codebook.json'), 'utf8')) as { variables: CodebookVariable[] })
-      .variables;
+    const json = JSON.parse(readFileSync(path.join(dir, 'codebook.json'), 'utf8')) as {
+      variables: CodebookVariable[];
+      exportColumns: { name: string; missing: { code: number; label: string }[] }[];
+    };
+    codebook = json.variables;
+    addedMissing = new Map(json.exportColumns.map((c) => [c.name, new Set(c.missing.map((m) => m.label))]));
     return teardown;
   });
 
@@ -334,13 +340,14 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
           else expect(Number(got), where).toBe(Number(cell));
         });
       }
-      // The metadata columns (not in the codebook) as data_labels.csv shows them, a flag's -9 as NA.
+      // The columns the export adds, as data_labels.csv shows them, their missing codes as NA.
       header.forEach((name, c) => {
         if (isCodebookColumn(name)) return;
+        expect(addedMissing.has(name), `${name} is in codebook.json's exportColumns`).toBe(true);
         labelRows.forEach((row, r) => {
           const cell = row[c] ?? '';
           const got = read.cells.get(name)?.[r];
-          const expected = cell === 'Not answered (shown, left blank)' ? `NA:${cell}` : cell;
+          const expected = addedMissing.get(name)?.has(cell) ? `NA:${cell}` : cell;
           expect(sameCell(got, expected), `${name} row ${r + 1}: ${got} vs ${expected}`).toBe(true);
         });
       });

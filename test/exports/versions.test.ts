@@ -48,11 +48,13 @@ function byOffice(file: string) {
 
 /** The cells of each row of codebook.html's variable table, by variable name, and its column headers. */
 function htmlTable(html: string) {
-  const headers = [...(/<thead>(.*?)<\/thead>/s.exec(html)?.[1] ?? '').matchAll(/<th scope="col">(.*?)<\/th>/g)].map(
+  // The first table of questions' variables (after the table of the columns the export adds).
+  const main = html.slice(html.indexOf('<h2>Table '));
+  const headers = [...(/<thead>(.*?)<\/thead>/s.exec(main)?.[1] ?? '').matchAll(/<th scope="col">(.*?)<\/th>/g)].map(
     (m) => m[1],
   );
   const rows = new Map<string, string[]>();
-  for (const [, name = '', cells = ''] of html.matchAll(/<tr><th scope="row"><code>(.*?)<\/code><\/th>(.*?)<\/tr>/g)) {
+  for (const [, name = '', cells = ''] of main.matchAll(/<tr><th scope="row"><code>(.*?)<\/code><\/th>(.*?)<\/tr>/g)) {
     rows.set(
       name,
       [...cells.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1] ?? ''),
