@@ -95,13 +95,31 @@ export function missingDeclaration(variable: ExportVariable): MissingDeclaration
   throw new Error(`sav: the missing codes of ${variable.name} cannot be declared without covering a valid code`);
 }
 
+/**
+ * A string variable's missing codes as the text its cells hold ("-9"): SPSS takes at most three
+ * discrete values for a string, each stored in 8 bytes, and only those that fit the variable's width.
+ * A string of up to 8 bytes declares them in its variable record. A longer one would need subtype
+ * 22, whose layout SPSS (one value length) and PSPP 1.6 (a length before each value) read
+ * differently, so a long string gets the codes' labels (subtype 21) but no declaration.
+ */
+export function stringMissing(column: SavColumn): string[] {
+  if (column.variable.kind !== 'string') return [];
+  return [...new Set(column.variable.missing.map((m) => String(m.code)))]
+    .filter((text) => Buffer.byteLength(text) <= Math.min(8, column.width))
+    .slice(0, 3);
+}
+
 function writeVariable(out: RecordWriter, column: SavColumn): void {
   const { variable, shortName, width, format, segments } = column;
   const label = utf8Truncate(variable.label, MAX_VARIABLE_LABEL_BYTES);
   const missing = variable.kind === 'numeric' ? missingDeclaration(variable) : { count: 0, values: [] };
-  out.int32(2, width, label.length > 0 ? 1 : 0, missing.count, format, format).padded(shortName, 8);
+  // A short string (8 bytes or fewer) holds its missing values here; a longer one in subtype 22.
+  const shortStringMissing = width > 0 && width <= 8 ? stringMissing(column) : [];
+  const count = variable.kind === 'numeric' ? missing.count : shortStringMissing.length;
+  out.int32(2, width, label.length > 0 ? 1 : 0, count, format, format).padded(shortName, 8);
   if (label.length > 0) out.int32(label.length).padded(label, Math.ceil(label.length / 4) * 4, 0x20);
   if (missing.values.length > 0) out.float64(...missing.values);
+  for (const text of shortStringMissing) out.padded(text, 8);
   // A string wider than 8 bytes takes one continuation record (type -1) per further 8-byte segment.
   for (let s = 1; s < segments; s++) out.int32(2, -1, 0, 0, 0, 0).padded('', 8);
 }
@@ -115,20 +133,55 @@ export function labelledCodes(variable: ExportVariable): CodeLabel[] {
   return [...byCode.values()];
 }
 
+/** The labels of a string variable: its missing codes' texts ("-9" = "Not answered ..."). */
+function stringLabels(column: SavColumn): CodeLabel[] {
+  const declared = new Set(stringMissing(column));
+  return labelledCodes(column.variable).filter((l) => declared.has(String(l.code)));
+}
+
 function writeValueLabels(out: RecordWriter, column: SavColumn): void {
-  const labels = labelledCodes(column.variable);
-  if (column.variable.kind !== 'numeric' || labels.length === 0) return;
+  const numeric = column.variable.kind === 'numeric';
+  // Strings wider than 8 bytes take their labels in subtype 21 instead.
+  if (!numeric && column.width > 8) return;
+  const labels = numeric ? labelledCodes(column.variable) : stringLabels(column);
+  if (labels.length === 0) return;
   out.int32(3, labels.length);
   for (const { code, label } of labels) {
     const text = utf8Truncate(label, MAX_VALUE_LABEL_BYTES);
     // The length byte and the label together fill a multiple of 8 bytes.
     const padded = Math.ceil((text.length + 1) / 8) * 8 - 1;
-    out
-      .float64(code)
-      .bytes(Buffer.from([text.length]))
-      .padded(text, padded);
+    if (numeric) out.float64(code);
+    else out.padded(String(code), 8);
+    out.bytes(Buffer.from([text.length])).padded(text, padded);
   }
   out.int32(4, 1, column.dictionaryIndex);
+}
+
+/** A counted string: int32 byte length, then the bytes. */
+function counted(text: string | Buffer): Buffer {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const length = Buffer.alloc(4);
+  length.writeInt32LE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+/** Subtype 21: value labels of strings wider than 8 bytes (each value padded to the variable's width). */
+function longStringLabels(columns: SavColumn[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const column of columns) {
+    const labels = column.width > 8 ? stringLabels(column) : [];
+    if (labels.length === 0) continue;
+    const head = Buffer.alloc(8);
+    head.writeInt32LE(column.width, 0);
+    head.writeInt32LE(labels.length, 4);
+    parts.push(counted(column.variable.name), head);
+    for (const { code, label } of labels) {
+      const value = Buffer.alloc(column.width, 0x20);
+      value.write(String(code), 'utf8');
+      parts.push(counted(value), counted(utf8Truncate(label, MAX_VALUE_LABEL_BYTES)));
+    }
+  }
+  return Buffer.concat(parts);
 }
 
 function extension(out: RecordWriter, subtype: number, size: number, count: number): RecordWriter {
@@ -149,6 +202,8 @@ function writeExtensions(out: RecordWriter, columns: SavColumn[]): void {
   extension(out, 13, 1, longNames.length).bytes(longNames);
   const encoding = Buffer.from('UTF-8', 'ascii');
   extension(out, 20, 1, encoding.length).bytes(encoding);
+  const labels = longStringLabels(columns);
+  if (labels.length > 0) extension(out, 21, 1, labels.length).bytes(labels);
 }
 
 /** Everything before the first case: header, variable records, value labels, extensions, termination. */

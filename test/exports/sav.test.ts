@@ -253,6 +253,47 @@ describe('savChunks: extension records, termination and data', () => {
     expect([...found.keys()]).toEqual([3, 4, 11, 13, 20]);
   });
 
+  it('declares a short string’s missing codes in its variable record and labels them in a type 3 record', () => {
+    const notAnswered = MISSING.notAnswered;
+    const skipped = MISSING.skipped;
+    const t = table(
+      [variable({ name: 'st', label: '', kind: 'string', missing: [notAnswered, skipped] })],
+      [['PA'], ['-9']],
+    );
+    const file = fileOf(t);
+    const c = new Cursor(file, HEADER_BYTES);
+    // width 2, no label, two missing values, A2, short name, then each value in 8 bytes.
+    expect([c.int32(), c.int32(), c.int32(), c.int32()]).toEqual([2, 2, 0, 2]);
+    expect([c.int32(), c.int32()]).toEqual([0x010200, 0x010200]);
+    expect(c.text(8)).toBe('ST      ');
+    expect([c.text(8), c.text(8)]).toEqual(['-9      ', '-8      ']);
+    expect(c.int32()).toBe(3);
+    expect(c.int32()).toBe(2);
+    expect(c.text(8)).toBe('-9      ');
+    const length = file.readUInt8(c.offset);
+    expect(file.subarray(c.offset + 1, c.offset + 1 + length).toString('utf8')).toBe(notAnswered.label);
+  });
+
+  it('labels a long string’s missing codes in subtype 21 (value padded to the width) and declares none', () => {
+    const t = table(
+      [variable({ name: 'comment_text', kind: 'string', missing: [MISSING.notAnswered, MISSING.skipped] })],
+      [['a comment of some length'], ['-8']],
+    );
+    const file = fileOf(t);
+    const c = new Cursor(file, HEADER_BYTES);
+    expect([c.int32(), c.int32(), c.int32(), c.int32()]).toEqual([2, 24, 0, 0]);
+    const found = extensions(file);
+    expect([...found.keys()]).toEqual([3, 4, 11, 13, 20, 21]);
+    const labels = new Cursor(found.get(21)?.data as Buffer);
+    expect(labels.text(labels.int32())).toBe('comment_text');
+    expect([labels.int32(), labels.int32()]).toEqual([24, 2]);
+    expect(labels.text(labels.int32())).toBe('-9'.padEnd(24));
+    expect(labels.text(labels.int32())).toBe(MISSING.notAnswered.label);
+    expect(labels.text(labels.int32())).toBe('-8'.padEnd(24));
+    expect(labels.text(labels.int32())).toBe(MISSING.skipped.label);
+    expect(labels.offset).toBe(found.get(21)?.data.length);
+  });
+
   it('ends the dictionary with 999, 0 and writes each case as float64s and space-padded strings', () => {
     const file = fileOf(smallTable());
     const caseBytes = 4 * 8;
