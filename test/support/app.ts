@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ThrottleLimits } from '../../server/access/service.js';
 import { createApp } from '../../server/app.js';
-import { type Config, defaultLimits, parseConfig, type RespondentLimits } from '../../server/config.js';
+import {
+  type Config,
+  defaultLimits,
+  defaultStaffSettings,
+  parseConfig,
+  type RespondentLimits,
+  type StaffSettings,
+} from '../../server/config.js';
 import { type Db, migrate, openDatabase } from '../../server/db.js';
 import type { Deps, Logger } from '../../server/deps.js';
 import { createFielding } from '../../server/fieldings/service.js';
@@ -61,6 +68,8 @@ export function createTestEnv(
     clientDir?: string;
     publicUrl?: string;
     instruments?: InstrumentRegistry;
+    /** Staff settings over the defaults (timeouts, login throttle, scrypt cost). */
+    staff?: Partial<StaffSettings>;
   } = {},
 ): TestEnv {
   const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-test-'));
@@ -84,7 +93,9 @@ export function createTestEnv(
     ...options.limits,
     throttle: { ...defaultLimits.throttle, ...options.throttle },
   };
-  const config: Config = Object.freeze({ ...base, clientDir, limits });
+  // scrypt at 2^12 keeps a test's dozens of logins fast; test/staff/passwords.test.ts proves the real default.
+  const staff: StaffSettings = { ...defaultStaffSettings, scryptLogN: 12, ...options.staff };
+  const config: Config = Object.freeze({ ...base, clientDir, limits, staff });
   const db: Db = openDatabase(config.databaseFile);
   migrate(db);
   const logger = memoryLogger();
