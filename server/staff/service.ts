@@ -162,7 +162,8 @@ export const loginFailed = () =>
 /**
  * Checks the password and opens a session. Unknown emails, wrong passwords, disabled accounts and
  * accounts without a password all get the same answer after the same scrypt work. A throttled
- * attempt is answered 429 before any work, so a flood of guesses costs the server almost nothing.
+ * attempt is answered 429 before any work, so a flood of guesses costs the server almost nothing;
+ * an attempt counts as a failure until its password proves right.
  */
 export async function login(
   ctx: StaffContext,
@@ -173,6 +174,7 @@ export async function login(
   const keys = { account: email, client: input.client };
   const wait = throttle.retryAfter(keys);
   if (wait > 0) throw tooManyRequests(wait);
+  throttle.recordAttempt(keys);
   const staff = ctx.repos.staff.findStaffByEmail(email);
   const stored = staff?.password_hash ?? (await decoyFor(ctx.settings.scryptLogN));
   const matches = await verifyPassword(input.password, stored);
@@ -186,7 +188,6 @@ export async function login(
           ? 'wrong_password'
           : undefined;
   if (reason || !staff) {
-    throttle.recordFailure(keys);
     audit(ctx, email.slice(0, 254), 'staff.login_failed', { reason, client: input.client });
     throw loginFailed();
   }

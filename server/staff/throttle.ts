@@ -43,6 +43,17 @@ export function createLoginThrottle(deps: { db: Db; repo: StaffRepo; settings: S
     }
   });
 
+  const undoClientAttempt = db.transaction((client: string, nowMs: number) => {
+    const row = live(`client:${client}`, nowMs);
+    if (!row) return;
+    const failures = Math.max(0, row.failures - 1);
+    const delay = delayAfter(failures, settings.loginFreeFailures.client, {
+      baseDelayMs: settings.loginBaseDelayMs,
+      maxDelayMs: settings.loginMaxDelayMs,
+    });
+    repo.saveLoginFailure({ ...row, failures, blocked_until_ms: delay > 0 ? row.last_failure_ms + delay : 0 });
+  });
+
   return {
     /** Whole seconds before this account may be tried again from this client, or 0. */
     retryAfter(keys: LoginKeys): number {
@@ -53,12 +64,17 @@ export function createLoginThrottle(deps: { db: Db; repo: StaffRepo; settings: S
       );
       return until > nowMs ? Math.ceil((until - nowMs) / 1000) : 0;
     },
-    recordFailure(keys: LoginKeys): void {
+    /**
+     * Counts an attempt as failed before its password is checked: checking takes a few hundred
+     * milliseconds, and guesses sent all at once would otherwise all pass the allowance together.
+     */
+    recordAttempt(keys: LoginKeys): void {
       record(keys, clock().getTime());
     },
-    /** A successful login clears the account's count (not the client's: it may be guessing others). */
+    /** A successful login takes its attempt back and clears the account's count (not the client's: it may be guessing others). */
     recordSuccess(keys: LoginKeys): void {
       repo.forgetLoginFailures(`account:${keys.account}`);
+      undoClientAttempt(keys.client, clock().getTime());
     },
   };
 }
