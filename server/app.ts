@@ -11,6 +11,7 @@ import { noStore, securityHeaders } from './http/security.js';
 import { createRepos } from './repos.js';
 import { createRespondentAccess } from './responses/access.js';
 import { respondentRoutes } from './responses/routes.js';
+import { passwordPageRoutes } from './staff/passwordPage.js';
 import { staffRouter } from './staff/registry.js';
 import { STAFF_ROUTES } from './staff/routes.js';
 import { createLoginThrottle } from './staff/throttle.js';
@@ -37,6 +38,7 @@ export function createApp(deps: Deps) {
     }
     res.sendFile(respondentHtml);
   });
+  app.use(passwordPageRoutes());
   app.get('/', (_req, res) => res.redirect(302, '/code'));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
 

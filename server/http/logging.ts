@@ -22,6 +22,7 @@ const ROUTE_WORDS = new Set([
   'login',
   'logout',
   'password',
+  'password.js',
   'me',
   'users',
   'role',
