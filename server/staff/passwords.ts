@@ -10,11 +10,36 @@ const SALT_BYTES = 16;
 const R = 8;
 const P = 1;
 
+/**
+ * At most this many hashes at once, process-wide. scrypt runs on libuv's thread pool (4 threads),
+ * which also reads the files respondents download; a wave of logins must leave threads for them,
+ * and each hash holds 64 MiB.
+ */
+const MAX_CONCURRENT_HASHES = 2;
+let hashing = 0;
+const waitingForSlot: (() => void)[] = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing < MAX_CONCURRENT_HASHES) hashing++;
+  else await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next in line, so no newcomer can slip in between.
+    const next = waitingForSlot.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
 /** scrypt on libuv's thread pool: a login never holds up the event loop that serves respondents. */
 function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return withHashSlot(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 // 128 * N * r bytes of memory; twice that leaves room for Node's own check.

@@ -246,7 +246,11 @@ export function resumeApiToken(ctx: StaffContext, token: string) {
   if (!row || row.revoked_at) return undefined;
   const staff = ctx.repos.staff.findStaff(row.staff_id);
   if (!staff || staff.disabled_at) return undefined;
-  ctx.repos.staff.touchApiToken(row.id, ctx.clock().toISOString());
+  const now = ctx.clock();
+  // Once a minute is precise enough for "last used", and spares a synced write per request.
+  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= 60_000) {
+    ctx.repos.staff.touchApiToken(row.id, now.toISOString());
+  }
   return { staff, token: row };
 }
 
