@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ThrottleLimits } from './access/service.js';
+import type { AccessKind } from './access/repo.js';
 import { projectRoot } from './paths.js';
 
 /**
@@ -98,6 +98,18 @@ export type RespondentLimits = Readonly<{
   bodyBytes: number;
   /** How failed look-ups of links and codes are slowed, per client address (server/access). */
   throttle: ThrottleLimits;
+}>;
+
+/** The access throttle's limits, beside their defaults: config.ts imports nothing that imports it back. */
+export type ThrottleLimits = Readonly<{
+  /** Failed look-ups a client may make before each further one must wait (links, codes). */
+  freeFailures: Readonly<Record<AccessKind, number>>;
+  /** The first wait; each further failure doubles it. */
+  baseDelayMs: number;
+  /** The longest wait. */
+  maxDelayMs: number;
+  /** A client with no failure for this long starts again from nothing. */
+  forgetAfterMs: number;
 }>;
 
 export const defaultLimits: RespondentLimits = Object.freeze({

@@ -1,18 +1,8 @@
 import { isIPv6 } from 'node:net';
+import type { ThrottleLimits } from '../config.js';
 import type { Db } from '../db.js';
 import type { Clock, Logger } from '../deps.js';
 import type { AccessKind, AccessRepo } from './repo.js';
-
-export type ThrottleLimits = Readonly<{
-  /** Failed look-ups a client may make before each further one must wait (links, codes). */
-  freeFailures: Readonly<Record<AccessKind, number>>;
-  /** The first wait; each further failure doubles it. */
-  baseDelayMs: number;
-  /** The longest wait. */
-  maxDelayMs: number;
-  /** A client with no failure for this long starts again from nothing. */
-  forgetAfterMs: number;
-}>;
 
 /**
  * The key failures are counted under: the IPv4 address, or the /64 prefix of an IPv6 address

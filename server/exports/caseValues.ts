@@ -4,6 +4,7 @@ import { createSurveyModel, isBlankAnswer, isEmptyAnswer, isPlainObject } from '
 import type { Instrument } from '../instruments/registry.js';
 import { replayVisibleTriggers } from '../instruments/triggers.js';
 import { type ResolvedVariables, resolveVariables } from '../instruments/variableMap.js';
+import { type Visibility, visibilityOf } from '../instruments/visibility.js';
 import { MISSING } from './table.js';
 
 type Answers = Record<string, unknown>;
@@ -15,23 +16,6 @@ const NOT_ANSWERED = MISSING.notAnswered.code;
 /** Shown at the final state of the answers: the question, its panels and its page all visible. */
 function shownInModel(q: Question): boolean {
   return q.isVisible && q.isParentVisible && (q.page ? q.page.isVisible : true);
-}
-
-type Element = { visibleIf?: string; visible?: boolean; parent?: unknown; page?: unknown };
-
-/** The visibleIf conditions of an element and of every panel and page around it, and whether any is hidden outright. */
-function visibilityOf(q: Question): { conditions: string[]; hiddenOutright: boolean } {
-  const conditions: string[] = [];
-  let hiddenOutright = false;
-  const seen = new Set<unknown>();
-  let element: Element | undefined = q as unknown as Element;
-  while (element && !seen.has(element)) {
-    seen.add(element);
-    if (element.visibleIf) conditions.push(element.visibleIf);
-    if (element.visible === false && !element.visibleIf) hiddenOutright = true;
-    element = (element.parent ?? element.page) as Element | undefined;
-  }
-  return { conditions, hiddenOutright };
 }
 
 /**
@@ -57,7 +41,7 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
   const needsModel =
     /"triggers"\s*:\s*\[\s*\{|"calculatedValues"|"setValueIf"|"setValueExpression"|"defaultValueExpression"/.test(json);
   const runners = new Map<string, ConditionRunner>();
-  const visibility = new Map<Question, { conditions: string[]; hiddenOutright: boolean }>();
+  const visibility = new Map<Question, Visibility>();
   for (const q of questionOf.values()) visibility.set(q, visibilityOf(q));
   let current: Answers = {};
   const shownCache = new Map<Question, boolean>();

@@ -75,14 +75,22 @@ function outOfRange(variables: readonly Variable[], cells: readonly Cell[]): boo
  * One flag per soft check of the instruments (a warning the respondent could go past), named after
  * its question: `flag_<question>`, cut to the 32 characters SPSS and Stata allow and made unique.
  */
-function softCheckVariables(checks: readonly { question: string; text: string }[]): ExportVariable[] {
+function softCheckVariables(
+  checks: readonly { question: string; text: string }[],
+  /** Whether some version of the export lacks the check (its -8 then also means "not in this version"). */
+  lackedBySome: (question: string) => boolean,
+): ExportVariable[] {
   const taken = new Set(META_VARIABLES.map((v) => v.name));
   return checks.map(({ question, text }) => {
     const base = `flag_${question.toLowerCase().replace(/[^a-z0-9_]+/g, '_')}`.slice(0, 32);
     let name = base;
     for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 32 - String(n).length - 1)}_${n}`;
     taken.add(name);
-    return flagVariable(name, `Went past the soft check on ${question}: ${text}`.replace(/\s+/g, ' '));
+    return {
+      ...flagVariable(name, `Went past the soft check on ${question}: ${text}`.replace(/\s+/g, ' ')),
+      // Hidden question: no check; unanswered: nothing to check.
+      missing: [MISSING.notAnswered, lackedBySome(question) ? NOT_IN_VERSION : MISSING.skipped],
+    };
   });
 }
 
@@ -185,7 +193,10 @@ export function caseTable(
   const caseValues = instruments.map((instrument, i) => createCaseValues(instrument, codebooks[i] as Codebook));
   /** The soft checks of every version, by question (the current version's first). */
   const checks = [...new Map(caseValues.flatMap((c) => c.softChecks).map((c) => [c.question, c])).values()];
-  const lead = [...META_VARIABLES, ...softCheckVariables(checks)];
+  const lead = [
+    ...META_VARIABLES,
+    ...softCheckVariables(checks, (q) => caseValues.some((c) => !c.softChecks.some((x) => x.question === q))),
+  ];
   const variables = [...lead, ...main.map(exportVariable)];
   /** Per version: its case values, and where each union variable and check sits among them (-1: not in it). */
   const byVersion = new Map(

@@ -1,6 +1,8 @@
-import { buildCodebook } from '../codebook/build.js';
-import type { CheckProblem } from './checker.js';
+import type { SurveyModel } from 'survey-core';
+import type { CheckProblem } from './checkProblem.js';
+import { exportColumns } from './columns.js';
 import type { InstrumentFile } from './schema.js';
+import { resolveVariables } from './variableMap.js';
 
 /** Columns every export adds; no question may generate one of these names. */
 export const EXPORT_COLUMNS: ReadonlySet<string> = new Set([
@@ -22,17 +24,16 @@ export const EXPORT_COLUMNS: ReadonlySet<string> = new Set([
   'wt_nr',
 ]);
 
-export function checkColumns(file: InstrumentFile, refused: Set<string | undefined>, problems: CheckProblem[]) {
-  const codebook = buildCodebook({
-    key: `${file.meta.id}@${file.meta.version}`,
-    meta: file.meta,
-    survey: file.survey,
-    contentHash: '',
-    file: '',
-  });
+export function checkColumns(
+  file: InstrumentFile,
+  model: SurveyModel,
+  refused: Set<string | undefined>,
+  problems: CheckProblem[],
+) {
+  const { tables, columns } = exportColumns(model, resolveVariables(file.meta.variables));
   const byTable = new Map<string, Map<string, string>>();
-  const keys = new Set(codebook.tables.flatMap((t) => t.key));
-  for (const v of codebook.variables) {
+  const keys = new Set(tables.flatMap((t) => t.key));
+  for (const v of columns) {
     if (refused.has(v.question)) continue;
     if (EXPORT_COLUMNS.has(v.name) || keys.has(v.name) || v.name.startsWith('flag_')) {
       problems.push({

@@ -1,5 +1,5 @@
 import type { ItemValue, Question, QuestionMatrixDropdownModel, QuestionMatrixModel } from 'survey-core';
-import type { CheckProblem } from './checker.js';
+import type { CheckProblem } from './checkProblem.js';
 import { MISSING_CODES } from './missingCodes.js';
 import { QUESTION_NAME } from './schema.js';
 

@@ -1,5 +1,5 @@
 import { type Model, type Question, type QuestionMatrixDropdownModel, Serializer } from 'survey-core';
-import type { CheckProblem } from './checker.js';
+import type { CheckProblem } from './checkProblem.js';
 import { expressionReferences } from './expressions.js';
 import { containsMarkup, markupProblems } from './sanitize.js';
 

@@ -1,5 +1,6 @@
 import { Model, type Question, type QuestionPanelDynamicModel } from 'survey-core';
 import { checkColumns } from './checkColumns.js';
+import type { CheckProblem } from './checkProblem.js';
 import { checkQuestion } from './checkQuestions.js';
 import { checkExpressions, checkMarkup, checkTriggerTargets, rawUnknownTypes } from './checkReferences.js';
 import './extensions.js';
@@ -7,24 +8,8 @@ import { containsMarkup } from './sanitize.js';
 import { InstrumentFileSchema, QUESTION_NAME, type VariableMap } from './schema.js';
 import { choiceSetsOf, DONT_KNOW_CODE, hasVariable, REFUSE_CODE } from './variableMap.js';
 
+export type { CheckProblem, CheckRule } from './checkProblem.js';
 export { SUPPORTED_QUESTION_TYPES } from './checkQuestions.js';
-
-export type CheckRule =
-  | 'meta'
-  | 'surveyjs'
-  | 'type'
-  | 'name'
-  | 'duplicate-name'
-  | 'column'
-  | 'choice-code'
-  | 'reserved-code'
-  | 'expression'
-  | 'exclusive-none'
-  | 'variables'
-  | 'html';
-
-/** A problem stops the instrument from loading; a warning is printed and the instrument loads. */
-export type CheckProblem = { rule: CheckRule; question?: string; message: string; severity?: 'warning' };
 
 export const isWarning = (p: CheckProblem) => p.severity === 'warning';
 
@@ -225,7 +210,7 @@ export function checkInstrument(json: unknown): CheckProblem[] {
         .filter((p) => ['name', 'duplicate-name', 'reserved-code', 'choice-code'].includes(p.rule))
         .map((p) => p.question),
     );
-    checkColumns(file, refused, problems);
+    checkColumns(file, model, refused, problems);
   }
   return problems;
 }

@@ -36,13 +36,28 @@ export function runCreate(ws: { run(...argv: string[]): Promise<CliResult> }, fr
   );
 }
 
+/** Registers what to undo (close, remove) when the workspace is done with. */
+export type Cleanup = (undo: () => void) => void;
+
+/** A cleanup for a workspace built in `beforeAll`: collects the undos; `teardown` is what beforeAll returns. */
+export function suiteCleanup(): { cleanup: Cleanup; teardown: () => void } {
+  const undos: (() => void)[] = [];
+  return {
+    cleanup: (undo) => undos.push(undo),
+    teardown: () => {
+      for (const undo of undos.reverse()) undo();
+    },
+  };
+}
+
 /**
  * A data folder of its own (removed when the test ends) and a way to run the CLI in it, in
- * process, with the output captured.
+ * process, with the output captured. A suite that shares one workspace among its tests, built in
+ * `beforeAll`, passes a `cleanup` that collects the undos for its teardown instead.
  */
-export function workspace(envOverrides: Record<string, string> = {}) {
+export function workspace(envOverrides: Record<string, string> = {}, cleanup: Cleanup = onTestFinished) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-cli-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   const env = { DATA_DIR: dir, PUBLIC_URL, LOG_LEVEL: 'silent', ...envOverrides };
   const databaseFile = path.join(dir, 'fieldkit.db');
 
@@ -91,7 +106,7 @@ export function workspace(envOverrides: Record<string, string> = {}) {
     database(): Db {
       const db = openDatabase(databaseFile);
       migrate(db);
-      onTestFinished(() => {
+      cleanup(() => {
         if (db.open) db.close();
       });
       return db;
@@ -111,7 +126,7 @@ export function workspace(envOverrides: Record<string, string> = {}) {
     /** The respondent API over the same data folder, as the server would run it. */
     api() {
       const deps = createRuntime(env, dir);
-      onTestFinished(() => {
+      cleanup(() => {
         if (deps.db.open) deps.db.close();
       });
       return request(createApp(deps));

@@ -1,31 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDta } from '../../server/exports/dta.js';
 import { type Cell, type ExportTable, MISSING } from '../../server/exports/table.js';
 import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
 import { mulberry32 } from '../factories/random.js';
+import { type PandasReadBack, readDtaWithPandas, stataMissingLabelKey } from '../support/readBack.js';
 
 /**
  * The .dta read back by pandas (Debian's python3-pandas, installed by scripts/install-test-deps.sh):
  * a reader nobody here wrote must see the table's values, missing kinds and labels.
  */
-
-// Debian's interpreter: python3-pandas is installed for it, not for any other python3 on PATH.
-const PYTHON = '/usr/bin/python3';
-const READER = fileURLToPath(new URL('./readDta.py', import.meta.url));
-
-type ReadBack = {
-  pandas: string;
-  columns: string[];
-  rows: (number | string | { missing: string })[][];
-  variableLabels: Record<string, string>;
-  valueLabels: Record<string, Record<string, string>>;
-  dataLabel: string;
-};
 
 /** exports.md: the study's missing codes as Stata's extended missing values. */
 const STATA_KIND = new Map([
@@ -34,8 +20,6 @@ const STATA_KIND = new Map([
   [MISSING.dontKnow.code, '.d'],
   [MISSING.preferNot.code, '.r'],
 ]);
-/** Value-label keys of .a-.z are the longs after `.` (2147483621): .a is 2147483622. */
-const labelKeyOf = (kind: string) => 2_147_483_621 + (kind.charCodeAt(1) - 'a'.charCodeAt(0) + 1);
 
 const ALL_MISSING = [MISSING.notAnswered, MISSING.skipped, MISSING.dontKnow, MISSING.preferNot];
 const LONG_QUESTION =
@@ -89,27 +73,16 @@ function expectedCell(table: ExportTable, column: number, cell: Cell) {
   return kind ? { missing: kind } : cell;
 }
 
-function pandasIsInstalled(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import pandas'], { encoding: 'utf8' }).status === 0;
-}
-
 describe('Stata .dta read back by pandas', () => {
   const table = surveyTable();
   let dir = '';
-  let readBack: ReadBack;
+  let readBack: PandasReadBack;
 
   beforeAll(async () => {
-    if (!pandasIsInstalled()) {
-      throw new Error(
-        `pandas cannot be imported by ${PYTHON}: install python3-pandas (scripts/install-test-deps.sh, or apt-get install --no-install-recommends python3-pandas)`,
-      );
-    }
     dir = mkdtempSync(join(tmpdir(), 'dta-readback-'));
     const path = join(dir, 'data.dta');
     await writeDta(table, path, { datasetLabel: 'Prosecutors’ offices — read-back test' });
-    const run = spawnSync(PYTHON, [READER, path], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`pandas could not read the .dta:\n${run.stderr}`);
-    readBack = JSON.parse(run.stdout) as ReadBack;
+    readBack = readDtaWithPandas(path);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -128,7 +101,9 @@ describe('Stata .dta read back by pandas', () => {
         );
       });
     });
-    const kinds = new Set(readBack.rows.flat().flatMap((cell) => (typeof cell === 'object' ? [cell.missing] : [])));
+    const kinds = new Set(
+      readBack.rows.flat().flatMap((cell) => (typeof cell === 'object' && 'missing' in cell ? [cell.missing] : [])),
+    );
     expect([...kinds].sort()).toEqual(['.', '.d', '.n', '.r', '.s']);
   });
 
@@ -148,7 +123,7 @@ describe('Stata .dta read back by pandas', () => {
           v.name,
           Object.fromEntries([
             ...v.valueLabels.map(({ code, label }) => [String(code), label]),
-            ...v.missing.map(({ code, label }) => [String(labelKeyOf(STATA_KIND.get(code) ?? '')), label]),
+            ...v.missing.map(({ code, label }) => [String(stataMissingLabelKey(STATA_KIND.get(code) ?? '')), label]),
           ]),
         ]),
     );

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
 import { fieldedPilot } from './pilot.js';
@@ -55,5 +55,28 @@ describe('data.R read back by R', () => {
         .map((l) => l.split('\t') as [string, string]),
     );
     for (const v of codebook.variables) expect(labels.get(v.name), v.name).toBe(v.label);
+  });
+
+  it('runs as `Rscript data.R`, and reads the data.csv beside it when an analyst’s script run by Rscript elsewhere sources it', async () => {
+    if (!existsSync(RSCRIPT))
+      throw new Error(`${RSCRIPT} is missing: run scripts/install-test-deps.sh (Debian r-base-core)`);
+    const ws = await fieldedPilot();
+    await ws.run('export', '--fielding', 'pilot', '--out', 'export', '--formats', 'r');
+    const elsewhere = ws.file('analysis');
+    mkdirSync(elsewhere);
+    writeFileSync(
+      `${elsewhere}/analysis.R`,
+      `source(${JSON.stringify(ws.file('export/data.R'))})\ncat(nrow(data), ncol(data))\n`,
+    );
+
+    const alone = spawnSync(RSCRIPT, [ws.file('export/data.R')], { cwd: elsewhere, encoding: 'utf8' });
+    const sourced = spawnSync(RSCRIPT, ['analysis.R'], { cwd: elsewhere, encoding: 'utf8' });
+
+    expect(alone.status, alone.stderr).toBe(0);
+    expect(sourced.status, sourced.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(ws.file('export/manifest.json'), 'utf8')) as {
+      tables: { rows: number; columns: number }[];
+    };
+    expect(sourced.stdout).toBe(`${manifest.tables[0]?.rows} ${manifest.tables[0]?.columns}`);
   });
 });

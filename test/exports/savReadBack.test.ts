@@ -3,12 +3,10 @@
  * its dictionary and cases, which must equal the table cell by cell. PSPP is a required test
  * dependency (scripts/install-test-deps.sh): without it these tests fail, they never skip.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/csv.js';
 import { writeSav } from '../../server/exports/sav.js';
 import {
   type Cell,
@@ -17,6 +15,7 @@ import {
   type ExportVariable,
   MISSING,
 } from '../../server/exports/table.js';
+import { type PsppReport, psppValueLabels, readSavWithPspp, utf8Prefix } from '../support/readBack.js';
 
 const ALL_MISSING = Object.values(MISSING);
 const LONG_LABEL = `${'Over the last twelve months, how satisfied were you with the café and the Übergang '.repeat(4)}…`;
@@ -97,66 +96,6 @@ function rowAt(i: number): Cell[] {
 const ROWS: Cell[][] = Array.from({ length: 50 }, (_, i) => rowAt(i));
 const TABLE: ExportTable = { name: 'cases', variables: VARIABLES, rows: () => ROWS, rowCount: ROWS.length };
 
-type Section = { header: string[]; rows: string[][] };
-type PsppReport = { tables: Map<string, Section>; data: string[][]; log: string };
-
-/** Splits PSPP's CSV output into its "Table: <title>" sections (the last one of each title wins). */
-function sections(csv: string): Map<string, Section> {
-  const tables = new Map<string, Section>();
-  let current: Section | undefined;
-  for (const { fields } of parseCsv(csv).records) {
-    const first = fields[0] ?? '';
-    if (fields.length === 1 && first.startsWith('Table: ')) {
-      current = { header: [], rows: [] };
-      tables.set(first.slice('Table: '.length), current);
-    } else if (fields.length === 1 && first.startsWith('Footnote: ')) {
-      current = undefined;
-    } else if (current && current.header.length === 0) {
-      current.header = fields;
-    } else if (current) {
-      current.rows.push(fields);
-    }
-  }
-  return tables;
-}
-
-function runPspp(dir: string, savPath: string): PsppReport {
-  const probe = spawnSync('pspp', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      'GNU PSPP is required to read .sav exports back but `pspp` could not be run; install it with ' +
-        'scripts/install-test-deps.sh (apt-get install -y --no-install-recommends pspp)',
-    );
-  }
-  const dataPath = join(dir, 'data.csv');
-  const syntax = [
-    'SET TVARS=NAMES.',
-    `SYSFILE INFO FILE='${savPath}'.`,
-    `GET FILE='${savPath}'.`,
-    `SAVE TRANSLATE /OUTFILE='${dataPath}' /TYPE=CSV /FIELDNAMES /REPLACE /CELLS=VALUES.`,
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'read.sps'), syntax);
-  const outPath = join(dir, 'out.csv');
-  const run = spawnSync('pspp', ['-O', 'format=csv', '-o', outPath, join(dir, 'read.sps')], { encoding: 'utf8' });
-  const log = `${run.stdout}\n${run.stderr}`;
-  if (run.status !== 0) throw new Error(`pspp exited with ${run.status}:\n${log}`);
-  return {
-    tables: sections(readFileSync(outPath, 'utf8')),
-    data: parseCsv(readFileSync(dataPath, 'utf8')).records.map((r) => r.fields),
-    log,
-  };
-}
-
-function utf8Prefix(text: string, maxBytes: number): string {
-  let out = '';
-  for (const char of text) {
-    if (Buffer.byteLength(out + char, 'utf8') > maxBytes) break;
-    out += char;
-  }
-  return out;
-}
-
 /** How PSPP prints a declaration: up to three values "a; b; c", more as the range "low THRU high". */
 function expectedMissing(codes: CodeLabel[]): string {
   const sorted = codes.map((c) => c.code).sort((a, b) => a - b);
@@ -182,7 +121,7 @@ describe('writeSav read back by GNU PSPP', () => {
     const savPath = join(dir, 'cases.sav');
     await writeSav(TABLE, savPath, { created: new Date('2026-03-05T07:08:09Z'), fileLabel: 'Fieldkit cases — été' });
     try {
-      outcome = runPspp(dir, savPath);
+      outcome = readSavWithPspp(savPath, dir);
     } catch (error) {
       outcome = error instanceof Error ? error : new Error(String(error));
     }
@@ -244,13 +183,7 @@ describe('writeSav read back by GNU PSPP', () => {
   });
 
   it('reads back each numeric variable value labels, choices and missing codes, with the codes marked user-missing', () => {
-    const read: { name: string; code: number; label: string; userMissing: boolean }[] = [];
-    let name = '';
-    for (const [variable, value = '', label = ''] of psppReport().tables.get('Value Labels')?.rows ?? []) {
-      if (variable) name = variable;
-      const marker = /\[[a-z]\]$/.exec(value);
-      read.push({ name, code: Number(value.replace(/\[[a-z]\]$/, '')), label, userMissing: marker !== null });
-    }
+    const read = psppValueLabels(psppReport());
     const expected = VARIABLES.flatMap((v) => [
       ...v.missing.map((m) => ({ name: v.name, code: m.code, label: m.label, userMissing: true })),
       ...v.valueLabels.map((c) => ({ name: v.name, code: c.code, label: c.label, userMissing: false })),
@@ -311,7 +244,7 @@ describe('writeSav edge cases read back by GNU PSPP', () => {
       };
       const savPath = join(dir, 'edge.sav');
       await writeSav(table, savPath);
-      const report = runPspp(dir, savPath);
+      const report = readSavWithPspp(savPath, dir);
       expect(report.log).not.toMatch(/warning|error/i);
       const variables = report.tables.get('Variables')?.rows ?? [];
       expect(variables.map((row) => [row[0], row[7], row[9]])).toEqual([

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ThrottleLimits } from '../../server/access/service.js';
 import { createApp } from '../../server/app.js';
 import {
   type Config,
@@ -11,6 +10,7 @@ import {
   parseConfig,
   type RespondentLimits,
   type StaffSettings,
+  type ThrottleLimits,
 } from '../../server/config.js';
 import { type Db, migrate, openDatabase } from '../../server/db.js';
 import type { Deps, Logger } from '../../server/deps.js';

@@ -1,0 +1,346 @@
+import type {
+  ItemValue,
+  MatrixDropdownColumn,
+  Question,
+  QuestionBooleanModel,
+  QuestionImagePickerModel,
+  QuestionMatrixDropdownModel,
+  QuestionMatrixDropdownModelBase,
+  QuestionMatrixDynamicModel,
+  QuestionMatrixModel,
+  QuestionMultipleTextModel,
+  QuestionPanelDynamicModel,
+  QuestionRatingModel,
+  QuestionSelectBase,
+  QuestionTextModel,
+  SurveyModel,
+} from 'survey-core';
+import { dkAllowed } from './extensions.js';
+import type { numericRule } from './numeric.js';
+import type { ResolvedVariables } from './variableMap.js';
+import { visibilityOf } from './visibility.js';
+
+/** Where a column's value sits in a stored answer set. */
+export type VariableSource =
+  | { kind: 'value'; question: string }
+  | { kind: 'choice'; question: string; code: number | string }
+  | { kind: 'row'; question: string; row: string }
+  /** A grid cell; `choice` for the 0/1 dummy of one choice in a multi-select cell. */
+  | { kind: 'cell'; question: string; row: string; column: string; choice?: number | string | boolean }
+  | { kind: 'item'; question: string; item: string }
+  | { kind: 'rank'; question: string; choice: number | string }
+  | { kind: 'column'; question: string; column: string; choice?: number | string | boolean };
+
+type InputOwner = Parameters<typeof numericRule>[0];
+
+/** What a column holds: enough for the codebook to give it a type, codes and a range. */
+export type ColumnContent =
+  /** One of a set of choices; `key` is the variable map entry of their codes (question, or `<question>/<column>`). */
+  | { kind: 'choice'; key: string; items: readonly { value: unknown; text: string }[]; measure: 'nominal' | 'ordinal' }
+  /** A yes/no question, coded through `key`. */
+  | { kind: 'yesNo'; key: string; yes: unknown; no: unknown }
+  /** 0/1: whether one choice of a multi-select was picked. */
+  | { kind: 'dummy' }
+  /** The rank, 1 to `of`, given to one item of a ranking. */
+  | { kind: 'rank'; of: number }
+  /** Typed input: a number when the input type is numeric, otherwise text or a date. */
+  | { kind: 'input'; inputType: string; owner: InputOwner; dkOffered: boolean }
+  /** A slider's value, or one end of a range slider. */
+  | { kind: 'slider'; owner: Question }
+  | { kind: 'text' };
+
+/** One column of an export: its variable name, its table and the question it comes from. */
+export type ExportColumn = {
+  name: string;
+  /** `main` (one row per case) or a repeating panel's name (one row per entry, keyed by case). */
+  table: string;
+  /** The SurveyJS value name of the question. */
+  question: string;
+  label: string;
+  source: VariableSource;
+  /** The SurveyJS conditions that must all hold for the column's question to be shown. */
+  conditions: string[];
+  content: ColumnContent;
+};
+
+/** `question`: the SurveyJS question whose value holds a second table's entries (absent for main). */
+export type ExportTable = { name: string; key: string[]; question?: string; title?: string; entries?: 'row' | 'entry' };
+
+export type ExportColumns = { tables: ExportTable[]; columns: ExportColumn[] };
+
+export const plainText = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+type Context = { table: string; conditions: string[]; vars: ResolvedVariables; out: ExportColumn[] };
+type Base = { name: string; question: string; label: string; source: VariableSource };
+
+const add = (ctx: Context, base: Base, content: ColumnContent) =>
+  ctx.out.push({ ...base, table: ctx.table, conditions: ctx.conditions, content });
+
+function input(ctx: Context, base: Base, inputType: string, owner: InputOwner) {
+  add(ctx, base, { kind: 'input', inputType, owner, dkOffered: dkAllowed(owner) });
+}
+
+/** One 0/1 column per choice of a multi-select (checkbox, tagbox, multi-select image picker). */
+function choiceDummies(ctx: Context, q: Question, key: string, name: string, title: string) {
+  for (const item of (q as QuestionSelectBase).visibleChoices) {
+    add(
+      ctx,
+      {
+        name: `${name}_${ctx.vars.suffixOf(ctx.vars.codeOf(key, item.value) ?? item.value)}`,
+        question: q.getValueName(),
+        label: `${title} — ${plainText(item.text)}`,
+        source: { kind: 'choice', question: q.getValueName(), code: item.value as number | string },
+      },
+      { kind: 'dummy' },
+    );
+  }
+}
+
+/** The columns of one matrix cell, by the column's cell type; choices come from the column or the matrix. */
+function cellColumns(ctx: Context, matrix: QuestionMatrixDropdownModelBase, column: MatrixDropdownColumn, base: Base) {
+  const cell = column.templateQuestion;
+  const cellType = cell.getType();
+  const own = `${matrix.name}/${column.name}`;
+  const choices = () => {
+    const list = cell.getPropertyValue('choices') as ItemValue[] | undefined;
+    return list && list.length > 0 ? list : (matrix.choices as ItemValue[]);
+  };
+  if (cellType === 'text') {
+    add(ctx, base, {
+      kind: 'input',
+      inputType: (cell as QuestionTextModel).inputType,
+      owner: cell,
+      dkOffered: dkAllowed(column),
+    });
+  } else if (cellType === 'dropdown' || cellType === 'radiogroup' || cellType === 'rating' || cellType === 'boolean') {
+    const items =
+      cellType === 'rating'
+        ? (cell as QuestionRatingModel).visibleRateValues
+        : cellType === 'boolean'
+          ? [
+              { value: (cell as QuestionBooleanModel).valueTrue ?? true, text: 'Yes' },
+              { value: (cell as QuestionBooleanModel).valueFalse ?? false, text: 'No' },
+            ]
+          : choices();
+    add(ctx, base, { kind: 'choice', key: own, items, measure: 'nominal' });
+  } else if (cellType === 'checkbox' || cellType === 'tagbox') {
+    for (const item of choices()) {
+      const code = ctx.vars.codeOf(own, item.value) ?? item.value;
+      add(
+        ctx,
+        {
+          ...base,
+          source:
+            base.source.kind === 'cell'
+              ? { ...base.source, choice: item.value as number | string | boolean }
+              : base.source,
+          name: `${base.name}_${ctx.vars.suffixOf(code)}`,
+          label: `${base.label} — ${plainText(item.text)}`,
+        },
+        { kind: 'dummy' },
+      );
+    }
+  } else if (cellType !== 'expression') {
+    add(ctx, base, { kind: 'text' });
+  }
+}
+
+/**
+ * The texts SurveyJS keeps beside an answer under `<name>-Comment`: the "Other (specify)" text of a
+ * choice question with showOtherItem (`<variable>_oth`), or a comment area (`<variable>_comment`).
+ */
+function commentColumns(ctx: Context, q: Question): void {
+  const other = q.getPropertyValue('showOtherItem') === true && q.getPropertyValue('storeOthersAsComment') !== false;
+  const commentArea = q.getPropertyValue('showCommentArea') === true;
+  if (!other && !commentArea) return;
+  const name = ctx.vars.nameOf(q.getValueName());
+  add(
+    ctx,
+    {
+      name: `${name}_${other ? 'oth' : 'comment'}`,
+      question: q.getValueName(),
+      label: `${plainText(q.title)} — ${other ? 'other (specify)' : 'comment'}`,
+      source: { kind: 'value', question: `${q.getValueName()}-Comment` },
+    },
+    { kind: 'text' },
+  );
+}
+
+function questionColumns(ctx: Context, q: Question): void {
+  valueColumns(ctx, q);
+  commentColumns(ctx, q);
+}
+
+function valueColumns(ctx: Context, q: Question): void {
+  const key = q.name;
+  const name = ctx.vars.nameOf(q.getValueName());
+  const sfx = ctx.vars.suffixOf;
+  const title = plainText(q.title);
+  const question = q.getValueName();
+  // A question whose whole value is one column.
+  const whole: Base = { name, question, label: title, source: { kind: 'value', question } };
+  switch (q.getType()) {
+    case 'radiogroup':
+    case 'dropdown':
+      add(ctx, whole, { kind: 'choice', key, items: (q as QuestionSelectBase).visibleChoices, measure: 'nominal' });
+      return;
+    case 'boolean': {
+      const b = q as QuestionBooleanModel;
+      add(ctx, whole, { kind: 'yesNo', key, yes: b.valueTrue ?? true, no: b.valueFalse ?? false });
+      return;
+    }
+    case 'checkbox':
+    case 'tagbox':
+      choiceDummies(ctx, q, key, name, title);
+      return;
+    case 'matrix': {
+      const matrix = q as QuestionMatrixModel;
+      for (const row of matrix.rows as ItemValue[]) {
+        add(
+          ctx,
+          {
+            name: `${name}_${sfx(row.value)}`,
+            question,
+            label: `${title} — ${plainText(row.text)}`,
+            source: { kind: 'row', question, row: String(row.value) },
+          },
+          { kind: 'choice', key, items: matrix.columns as ItemValue[], measure: 'ordinal' },
+        );
+      }
+      return;
+    }
+    case 'matrixdropdown': {
+      const matrix = q as QuestionMatrixDropdownModel;
+      for (const row of matrix.rows as ItemValue[]) {
+        for (const column of matrix.columns as MatrixDropdownColumn[]) {
+          cellColumns(ctx, matrix, column, {
+            name: `${name}_${sfx(row.value)}_${sfx(column.name)}`,
+            question,
+            label: `${title} — ${plainText(row.text)}: ${plainText(column.title)}`,
+            source: { kind: 'cell', question, row: String(row.value), column: column.name },
+          });
+        }
+      }
+      return;
+    }
+    case 'rating':
+      add(ctx, whole, {
+        kind: 'choice',
+        key,
+        items: (q as QuestionRatingModel).visibleRateValues,
+        measure: 'ordinal',
+      });
+      return;
+    case 'imagepicker':
+      if (!(q as QuestionImagePickerModel).multiSelect) {
+        add(ctx, whole, { kind: 'choice', key, items: (q as QuestionSelectBase).visibleChoices, measure: 'nominal' });
+        return;
+      }
+      choiceDummies(ctx, q, key, name, title);
+      return;
+    case 'ranking': {
+      // A rank per item: 1 is the first; items a respondent left unranked are not answered.
+      const items = (q as QuestionSelectBase).visibleChoices;
+      for (const item of items) {
+        add(
+          ctx,
+          {
+            name: `${name}_${sfx(ctx.vars.codeOf(key, item.value) ?? item.value)}`,
+            question,
+            label: `${title} — rank of ${plainText(item.text)}`,
+            source: { kind: 'rank', question, choice: item.value as number | string },
+          },
+          { kind: 'rank', of: items.length },
+        );
+      }
+      return;
+    }
+    case 'slider':
+      if (q.getPropertyValue('sliderType') !== 'range') {
+        add(ctx, whole, { kind: 'slider', owner: q });
+        return;
+      }
+      for (const end of ['from', 'to'] as const) {
+        add(
+          ctx,
+          {
+            ...whole,
+            name: `${name}_${end}`,
+            label: `${title} — ${end}`,
+            source: { kind: 'item', question, item: end },
+          },
+          { kind: 'slider', owner: q },
+        );
+      }
+      return;
+    case 'expression':
+    case 'comment':
+      // An expression is computed by the server from the answers at completion (a client's value is ignored).
+      add(ctx, whole, { kind: 'text' });
+      return;
+    case 'multipletext':
+      for (const item of (q as QuestionMultipleTextModel).items) {
+        const base: Base = {
+          name: `${name}_${sfx(item.name)}`,
+          question,
+          label: `${title} — ${plainText(item.title || item.name)}`,
+          source: { kind: 'item', question, item: item.name },
+        };
+        input(ctx, base, item.inputType, item);
+      }
+      return;
+    case 'text':
+      input(ctx, whole, (q as QuestionTextModel).inputType, q);
+      return;
+    default:
+      // html and image elements hold no answer of their own.
+      return;
+  }
+}
+
+/**
+ * Every column an export of this survey has, in questionnaire order, and the tables they go in:
+ * the one enumeration of names that the codebook describes and the instrument checker checks.
+ */
+export function exportColumns(model: SurveyModel, vars: ResolvedVariables): ExportColumns {
+  const columns: ExportColumn[] = [];
+  const tables: ExportTable[] = [{ name: 'main', key: ['case_id'] }];
+  /** A table of its own for a question with entries (repeating panel, dynamic matrix), keyed by case and entry. */
+  const secondTable = (q: Question, entries: 'row' | 'entry') => {
+    const name = vars.nameOf(q.name);
+    tables.push({
+      name,
+      key: ['case_id', `${name}_n`],
+      question: q.getValueName(),
+      title: plainText(q.title),
+      entries,
+    });
+    return name;
+  };
+  for (const q of model.getAllQuestions(false, false, false)) {
+    const { conditions } = visibilityOf(q);
+    if (q.getType() === 'matrixdynamic') {
+      const matrix = q as QuestionMatrixDynamicModel;
+      const table = secondTable(q, 'row');
+      for (const column of matrix.columns as MatrixDropdownColumn[]) {
+        cellColumns({ table, conditions, vars, out: columns }, matrix, column, {
+          name: `${table}_${vars.suffixOf(column.name)}`,
+          question: q.getValueName(),
+          label: `${plainText(q.title)}: ${plainText(column.title)}`,
+          source: { kind: 'column', question: q.getValueName(), column: column.name },
+        });
+      }
+      continue;
+    }
+    if (q.getType() === 'paneldynamic') {
+      const table = secondTable(q, 'entry');
+      for (const inner of (q as QuestionPanelDynamicModel).template.questions) {
+        const own = inner.visibleIf ? [inner.visibleIf] : [];
+        questionColumns({ table, conditions: [...conditions, ...own], vars, out: columns }, inner);
+      }
+      continue;
+    }
+    questionColumns({ table: 'main', conditions, vars, out: columns }, q);
+  }
+  return { tables, columns };
+}
