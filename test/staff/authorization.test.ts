@@ -126,6 +126,31 @@ describe('staff routes are declared with their roles', () => {
     }
   });
 
+  it('applies the same roles to personal API tokens, which need no CSRF token but cannot manage sessions', async () => {
+    const env = staffEnv();
+    const sessions = await everyRole(env);
+    const tokens = {} as Record<(typeof ROLES)[number], string>;
+    for (const role of ROLES) {
+      tokens[role] = (await sessions[role].send('post', '/api/staff/tokens', { name: 'sweep' })).body.token;
+    }
+    for (const route of protectedRoutes) {
+      if (route.roles === 'public') continue;
+      for (const role of ROLES) {
+        const res = await call(env, route).set('Authorization', `Bearer ${tokens[role]}`);
+        const where = `${declared(route)} by ${role}'s token`;
+        if (!route.roles.includes(role)) {
+          expect([res.status, res.body.error?.code], where).toEqual([403, 'forbidden']);
+        } else if (route.sessionOnly) {
+          expect([res.status, res.body.error?.code], where).toEqual([403, 'session_required']);
+        } else {
+          expect([401, 403], where).not.toContain(res.status);
+        }
+      }
+      const unknown = await call(env, route).set('Authorization', 'Bearer fkp_not-a-real-token');
+      expect([unknown.status, unknown.body.error.code], declared(route)).toEqual([401, 'token_not_valid']);
+    }
+  });
+
   it('refuses every change by cookie without the CSRF token, or with another session’s token', async () => {
     const env = staffEnv();
     const sessions = await everyRole(env);
