@@ -11,6 +11,10 @@ import { noStore, securityHeaders } from './http/security.js';
 import { createRepos } from './repos.js';
 import { createRespondentAccess } from './responses/access.js';
 import { respondentRoutes } from './responses/routes.js';
+import { passwordPageRoutes } from './staff/passwordPage.js';
+import { staffRouter } from './staff/registry.js';
+import { STAFF_ROUTES } from './staff/routes.js';
+import { createLoginThrottle } from './staff/throttle.js';
 
 /** The whole HTTP application, built from its dependencies; `server/index.ts` is what listens. */
 export function createApp(deps: Deps) {
@@ -34,6 +38,7 @@ export function createApp(deps: Deps) {
     }
     res.sendFile(respondentHtml);
   });
+  app.use(passwordPageRoutes());
   app.get('/', (_req, res) => res.redirect(302, '/code'));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
 
@@ -51,6 +56,24 @@ export function createApp(deps: Deps) {
   });
   const access = createRespondentAccess({ tokens: repos.tokens, throttle, clock });
   app.use(respondentRoutes({ repos, instruments: deps.instruments, clock, validation: deps.validation }, access));
+
+  // Staff logins have their own throttle: a flood of them never slows a respondent, nor the reverse.
+  const loginThrottle = createLoginThrottle({ db: deps.db, repo: repos.staff, settings: config.staff, clock });
+  app.use(
+    staffRouter(
+      {
+        repos,
+        settings: config.staff,
+        clock,
+        random: deps.random,
+        publicUrl: config.publicUrl,
+        throttle: loginThrottle,
+        secureCookie: config.publicUrl.startsWith('https:'),
+        origin: new URL(config.publicUrl).origin,
+      },
+      STAFF_ROUTES,
+    ),
+  );
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger.error));

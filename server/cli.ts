@@ -4,6 +4,7 @@ import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
+import { staffCommands } from './cli/staff.js';
 import { tokenCommands } from './cli/tokens.js';
 import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
@@ -50,6 +51,14 @@ Access
   access stats [--days <n>]          Failed link and code look-ups per day (all clients together) and
                                      the client addresses whose failures are being slowed now.
 
+Staff accounts
+  staff add <email> --role admin|fieldwork|analyst|interviewer
+      Adds an account and prints its one-time set-password link (valid 72 hours). Start here for the
+      first admin.
+  staff list
+  staff disable <email>              Ends the account's sessions, API tokens and set-password links.
+  staff reset-password <email>       The old password stops working; prints a new set-password link.
+
 Instruments
   instruments import <survey.json> --id <id> [--out <file>] [--previous <instrument.json>]
                      [--version <v>] [--title <text>] [--mode self|interviewer]
@@ -83,6 +92,7 @@ const commands: Record<string, Command> = {
   ...accessCommands,
   ...caseCommands,
   ...exportCommands,
+  ...staffCommands,
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {

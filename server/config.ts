@@ -63,7 +63,35 @@ export type Config = Readonly<{
   logLevel: 'silent' | 'error' | 'info';
   validationThreads: number;
   limits: RespondentLimits;
+  staff: StaffSettings;
 }>;
+
+/** Staff accounts: password hashing cost, session timeouts and the login throttle (server/staff). */
+export type StaffSettings = Readonly<{
+  /** scrypt's N is 2^this; 16 costs ~64 MiB and a few hundred ms per hash on this project's servers. */
+  scryptLogN: number;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  /** How long a set-password link printed by `fieldkit staff add` or a reset works. */
+  passwordLinkMs: number;
+  /** Failed logins before each further one must wait: per account (any client) and per client (any account). */
+  loginFreeFailures: Readonly<{ account: number; client: number }>;
+  loginBaseDelayMs: number;
+  loginMaxDelayMs: number;
+  loginForgetAfterMs: number;
+}>;
+
+export const defaultStaffSettings: StaffSettings = Object.freeze({
+  scryptLogN: 16,
+  sessionIdleMs: 30 * 60 * 1000,
+  sessionAbsoluteMs: 12 * 60 * 60 * 1000,
+  passwordLinkMs: 72 * 60 * 60 * 1000,
+  // A person mistypes a few times; a guesser needs millions. An office NAT may hold several staff.
+  loginFreeFailures: Object.freeze({ account: 5, client: 30 }),
+  loginBaseDelayMs: 1000,
+  loginMaxDelayMs: 15 * 60 * 1000,
+  loginForgetAfterMs: 60 * 60 * 1000,
+});
 
 export type RespondentLimits = Readonly<{
   /** Largest JSON body accepted on any route (bytes). */
@@ -156,5 +184,6 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     // One core stays free for the event loop; more than 4 threads buy nothing for one server.
     validationThreads: e.VALIDATION_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
     limits: defaultLimits,
+    staff: defaultStaffSettings,
   });
 }

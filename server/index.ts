@@ -23,6 +23,17 @@ function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): 
   }
 }
 
+/** What a fresh server says about staff accounts: how to make the first admin, since no one can sign in yet. */
+function staffLines(accounts: number): string[] {
+  if (accounts > 0)
+    return [`${accounts} staff account(s). Add more with: npx fieldkit staff add <email> --role <role>`];
+  return [
+    'No staff accounts yet. Create the first admin (run it in this folder, with the same DATA_DIR):',
+    '  npx fieldkit staff add you@your-institution.org --role admin',
+    'It prints a one-time link to set the password; then sign in to the staff API at /api/staff/login.',
+  ];
+}
+
 function start() {
   let deps: ReturnType<typeof createRuntime>;
   try {
@@ -54,7 +65,8 @@ function start() {
   server.listen(config.port, config.host, () => {
     server.off('error', onListenError);
     const { port } = server.address() as AddressInfo;
-    const fieldings = createRepos(db).fieldings.countFieldings();
+    const repos = createRepos(db);
+    const fieldings = repos.fieldings.countFieldings();
     const lines = [
       `Fieldkit is running: ${config.publicUrl} (listening on ${config.host}:${port})`,
       `Data: ${config.databaseFile}`,
@@ -71,7 +83,8 @@ function start() {
       '  (the frame format is in README.md; check a frame first with: npx fieldkit frame check offices.csv)',
       'Each office contact then opens their link from pilot-links.csv, or types the access code at',
       `  ${config.publicUrl}/code`,
-      'The staff console is not part of this version: fieldwork is run with the `fieldkit` command.',
+      '',
+      ...staffLines(repos.staff.countStaff()),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });

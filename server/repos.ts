@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import { createResponseRepo } from './responses/repo.js';
+import { createStaffRepo } from './staff/repo.js';
 import { createTokenRepo } from './tokens/repo.js';
 
 /** Every repository over one connection, with its statements prepared once. */
@@ -18,6 +19,7 @@ export function createRepos(db: Db) {
     responses: createResponseRepo(db),
     access: createAccessRepo(db),
     audit: createAuditRepo(db),
+    staff: createStaffRepo(db),
   };
 }
 

@@ -62,6 +62,8 @@ describe('npm start (dist/server/index.js)', () => {
     expect(started.stdout).toContain('tip-prosecutor-survey@1.0.0');
     expect(started.stdout).toContain('fieldkit fielding create');
     expect(started.stdout).toContain('http://survey.example.org/code');
+    expect(started.stdout).toContain('No staff accounts yet. Create the first admin');
+    expect(started.stdout).toContain('npx fieldkit staff add you@your-institution.org --role admin');
     const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(started.stdout)?.[1]);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);

@@ -17,6 +17,20 @@ const ROUTE_WORDS = new Set([
   'decline',
   'assets',
   'favicon.ico',
+  // The staff API (server/staff/routes.ts); its ids are row numbers, but they are redacted all the same.
+  'staff',
+  'login',
+  'logout',
+  'password',
+  'password.js',
+  'me',
+  'users',
+  'role',
+  'disable',
+  'reset-password',
+  'audit',
+  'tokens',
+  'fieldings',
 ]);
 
 /** What a redacted segment stands for, named by the word before it so the log stays readable. */

@@ -6,8 +6,10 @@ import { createApp } from '../../server/app.js';
 import {
   type Config,
   defaultLimits,
+  defaultStaffSettings,
   parseConfig,
   type RespondentLimits,
+  type StaffSettings,
   type ThrottleLimits,
 } from '../../server/config.js';
 import { type Db, migrate, openDatabase } from '../../server/db.js';
@@ -66,6 +68,8 @@ export function createTestEnv(
     clientDir?: string;
     publicUrl?: string;
     instruments?: InstrumentRegistry;
+    /** Staff settings over the defaults (timeouts, login throttle, scrypt cost). */
+    staff?: Partial<StaffSettings>;
   } = {},
 ): TestEnv {
   const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-test-'));
@@ -89,7 +93,9 @@ export function createTestEnv(
     ...options.limits,
     throttle: { ...defaultLimits.throttle, ...options.throttle },
   };
-  const config: Config = Object.freeze({ ...base, clientDir, limits });
+  // scrypt at 2^12 keeps a test's dozens of logins fast; test/staff/passwords.test.ts proves the real default.
+  const staff: StaffSettings = { ...defaultStaffSettings, scryptLogN: 12, ...options.staff };
+  const config: Config = Object.freeze({ ...base, clientDir, limits, staff });
   const db: Db = openDatabase(config.databaseFile);
   migrate(db);
   const logger = memoryLogger();

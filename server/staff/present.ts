@@ -1,0 +1,42 @@
+import type { ApiTokenRow, StaffRow } from './repo.js';
+
+/** What staff see of an account: never the password hash. */
+export function presentStaff(row: StaffRow) {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    status: row.disabled_at ? 'disabled' : row.password_hash ? 'active' : 'password_not_set',
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
+  };
+}
+
+/** A token as listed: its name and first characters, never the token or its hash. */
+export function presentApiToken(row: ApiTokenRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+export function presentAuditEntry(row: {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  fielding: string | null;
+  detail: string;
+}) {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    fielding: row.fielding,
+    detail: JSON.parse(row.detail) as unknown,
+  };
+}

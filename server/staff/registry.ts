@@ -1,0 +1,180 @@
+import { timingSafeEqual } from 'node:crypto';
+import { type Request, type Response, Router } from 'express';
+import type { z } from 'zod';
+import { clientKey } from '../access/service.js';
+import { AppError } from '../errors.js';
+import { parse } from '../http/validate.js';
+import { hashSecret } from '../tokens/service.js';
+import type { SessionRow, StaffRow } from './repo.js';
+import type { Role } from './schema.js';
+import { resumeApiToken, resumeSession, type StaffContext } from './service.js';
+import type { LoginThrottle } from './throttle.js';
+
+/**
+ * Authorization as data: every staff route is one declaration of method, path, the roles allowed
+ * (or 'public'), its schemas and its handler. The router is built only from these declarations,
+ * and test/staff/authorization.test.ts walks them and the app's router to prove each answers 401
+ * without a session, 403 to every other role, and 403 to a cookie request without the CSRF token.
+ */
+export type Method = 'get' | 'post' | 'put' | 'delete';
+export type StaffAccess = readonly Role[] | 'public';
+
+export type StaffAuth =
+  | { kind: 'session'; staff: StaffRow; session: SessionRow }
+  | { kind: 'token'; staff: StaffRow; tokenId: number };
+
+export type StaffApiContext = StaffContext & { throttle: LoginThrottle; secureCookie: boolean; origin: string };
+
+type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export type HandlerInput<A extends StaffAccess, B, Q, P> = {
+  ctx: StaffApiContext;
+  auth: A extends 'public' ? undefined : StaffAuth;
+  body: Parsed<B>;
+  query: Parsed<Q>;
+  params: Parsed<P>;
+  req: Request;
+  res: Response;
+};
+
+export type StaffRouteSpec<A extends StaffAccess, B, Q, P> = {
+  method: Method;
+  /** The full path, always under /api/staff/. */
+  path: `/api/staff/${string}`;
+  roles: A;
+  /** Routes that manage the session itself refuse a personal API token. */
+  sessionOnly?: boolean;
+  summary: string;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** The JSON to send (200), or undefined when the handler answered itself. */
+  handler(input: HandlerInput<A, B, Q, P>): unknown;
+};
+
+export type StaffRoute = {
+  method: Method;
+  path: string;
+  roles: StaffAccess;
+  sessionOnly: boolean;
+  summary: string;
+  /** True when the route changes state, so a cookie request must carry the CSRF token. */
+  changesState: boolean;
+  run(ctx: StaffApiContext, auth: StaffAuth | undefined, req: Request, res: Response): unknown;
+};
+
+/** Declares one staff route; types of the handler's input come from the schemas. */
+export function staffRoute<
+  const A extends StaffAccess,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(spec: StaffRouteSpec<A, B, Q, P>): StaffRoute {
+  return {
+    method: spec.method,
+    path: spec.path,
+    roles: spec.roles,
+    sessionOnly: spec.sessionOnly ?? false,
+    summary: spec.summary,
+    changesState: spec.method !== 'get',
+    run(ctx, auth, req, res) {
+      const params = (spec.params ? parse(spec.params, req.params, 'path') : undefined) as Parsed<P>;
+      const query = (spec.query ? parse(spec.query, req.query, 'query') : undefined) as Parsed<Q>;
+      const body = (spec.body ? parse(spec.body, req.body ?? {}) : undefined) as Parsed<B>;
+      return spec.handler({
+        ctx,
+        auth: auth as A extends 'public' ? undefined : StaffAuth,
+        body,
+        query,
+        params,
+        req,
+        res,
+      });
+    },
+  };
+}
+
+export const notSignedIn = () =>
+  new AppError(401, 'not_signed_in', 'Sign in first (or send a personal API token as Authorization: Bearer).');
+export const forbidden = () => new AppError(403, 'forbidden', 'Your role does not allow this.');
+export const csrfFailed = () =>
+  new AppError(
+    403,
+    'csrf_failed',
+    'This change must come from the staff console: send the X-CSRF-Token the login or /api/staff/me returned.',
+  );
+
+export const SESSION_COOKIE = 'fieldkit_staff';
+/** Over https the cookie gets the __Host- prefix: the browser then refuses it from anything but this exact host. */
+export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
+
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(hashSecret(a));
+  const y = Buffer.from(hashSecret(b));
+  return timingSafeEqual(x, y);
+};
+
+/** Cookie session, or `Authorization: Bearer <personal API token>`; a bad credential is never ignored. */
+function authenticate(ctx: StaffApiContext, req: Request): StaffAuth | undefined {
+  const authorization = req.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer ([\w-]{1,200})$/.exec(authorization);
+    const found = match?.[1] ? resumeApiToken(ctx, match[1]) : undefined;
+    if (!found) throw new AppError(401, 'token_not_valid', 'The API token is not valid (unknown or revoked).');
+    return { kind: 'token', staff: found.staff, tokenId: found.token.id };
+  }
+  const sessionId = readCookie(req, sessionCookieName(ctx.secureCookie));
+  const found = sessionId ? resumeSession(ctx, sessionId) : undefined;
+  return found ? { kind: 'session', staff: found.staff, session: found.session } : undefined;
+}
+
+/**
+ * A browser names the page that sent a request; a change to staff data may only come from our own
+ * origin. Scripts send no Origin and pass (they hold a token or the per-session CSRF token).
+ */
+function checkOrigin(ctx: StaffApiContext, req: Request) {
+  const origin = req.headers.origin;
+  if ((origin !== undefined && origin !== ctx.origin) || req.headers['sec-fetch-site'] === 'cross-site') {
+    throw new AppError(403, 'cross_origin', 'Staff changes are accepted only from the staff console.');
+  }
+}
+
+/** The client address the login throttle and the audit log use (honours TRUST_PROXY like the respondent throttle). */
+export const clientOf = (req: Request) => clientKey(req.ip);
+
+/** Guards and runs one declared route: authenticate, CSRF, roles, then schemas and handler. */
+function guarded(ctx: StaffApiContext, route: StaffRoute) {
+  return async (req: Request, res: Response) => {
+    let auth: StaffAuth | undefined;
+    if (route.changesState) checkOrigin(ctx, req);
+    if (route.roles !== 'public') {
+      auth = authenticate(ctx, req);
+      if (!auth) throw notSignedIn();
+      if (route.sessionOnly && auth.kind !== 'session') {
+        throw new AppError(403, 'session_required', 'This needs a signed-in session, not an API token.');
+      }
+      if (route.changesState && auth.kind === 'session') {
+        const sent = req.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !sameSecret(sent, auth.session.csrf_token)) throw csrfFailed();
+      }
+      if (!route.roles.includes(auth.staff.role)) throw forbidden();
+    }
+    const result = await route.run(ctx, auth, req, res);
+    if (result !== undefined) res.json(result);
+  };
+}
+
+/** One router holding every declared route at its full path (mounted without a prefix). */
+export function staffRouter(ctx: StaffApiContext, routes: readonly StaffRoute[]): Router {
+  const router = Router();
+  for (const route of routes) router[route.method](route.path, guarded(ctx, route));
+  return router;
+}

@@ -1,0 +1,150 @@
+import type { Db } from '../db.js';
+import { conflict } from '../errors.js';
+import type { Role } from './schema.js';
+
+export type StaffRow = {
+  id: number;
+  email: string;
+  role: Role;
+  password_hash: string | null;
+  created_at: string;
+  disabled_at: string | null;
+};
+
+export type SessionRow = {
+  id_hash: string;
+  staff_id: number;
+  csrf_token: string;
+  created_ms: number;
+  last_seen_ms: number;
+};
+
+export type ApiTokenRow = {
+  id: number;
+  staff_id: number;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+};
+
+export type LoginFailureRow = { key: string; failures: number; last_failure_ms: number; blocked_until_ms: number };
+
+export type StaffRepo = ReturnType<typeof createStaffRepo>;
+
+const isUniqueViolation = (err: unknown) =>
+  typeof err === 'object' && err !== null && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE';
+
+export function createStaffRepo(db: Db) {
+  const insertStaff = db.prepare<[string, Role, string]>(
+    'INSERT INTO staff (email, role, created_at) VALUES (?, ?, ?)',
+  );
+  const byId = db.prepare<[number], StaffRow>('SELECT * FROM staff WHERE id = ?');
+  const byEmail = db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE email = ?');
+  const all = db.prepare<[], StaffRow>('SELECT * FROM staff ORDER BY email');
+  const countActiveAdmins = db.prepare<[], number>(
+    "SELECT count(*) FROM staff WHERE role = 'admin' AND disabled_at IS NULL",
+  );
+  const countAll = db.prepare<[], number>('SELECT count(*) FROM staff');
+  const setRole = db.prepare<[Role, number]>('UPDATE staff SET role = ? WHERE id = ?');
+  const setPassword = db.prepare<[string | null, number]>('UPDATE staff SET password_hash = ? WHERE id = ?');
+  const disable = db.prepare<[string, number]>('UPDATE staff SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL');
+
+  const insertSession = db.prepare<[string, number, string, number, number]>(
+    'INSERT INTO staff_sessions (id_hash, staff_id, csrf_token, created_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?)',
+  );
+  const session = db.prepare<[string], SessionRow>('SELECT * FROM staff_sessions WHERE id_hash = ?');
+  const touchSession = db.prepare<[number, string]>('UPDATE staff_sessions SET last_seen_ms = ? WHERE id_hash = ?');
+  const deleteSession = db.prepare<[string]>('DELETE FROM staff_sessions WHERE id_hash = ?');
+  const deleteSessionsOf = db.prepare<[number]>('DELETE FROM staff_sessions WHERE staff_id = ?');
+  const deleteStaleSessions = db.prepare<[number, number]>(
+    'DELETE FROM staff_sessions WHERE last_seen_ms < ? OR created_ms < ?',
+  );
+
+  const insertLink = db.prepare<[string, number, number]>(
+    'INSERT INTO staff_password_links (token_hash, staff_id, expires_ms) VALUES (?, ?, ?)',
+  );
+  const link = db.prepare<
+    [string],
+    { token_hash: string; staff_id: number; expires_ms: number; used_ms: number | null }
+  >('SELECT * FROM staff_password_links WHERE token_hash = ?');
+  // A new link or a used one ends every other open link of the account.
+  const closeLinksOf = db.prepare<[number, number]>(
+    'UPDATE staff_password_links SET used_ms = ? WHERE staff_id = ? AND used_ms IS NULL',
+  );
+
+  const insertToken = db.prepare<[number, string, string, string, string]>(
+    'INSERT INTO staff_api_tokens (staff_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const tokenByHash = db.prepare<[string], ApiTokenRow>('SELECT * FROM staff_api_tokens WHERE token_hash = ?');
+  const tokensOf = db.prepare<[number], ApiTokenRow>(
+    'SELECT * FROM staff_api_tokens WHERE staff_id = ? AND revoked_at IS NULL ORDER BY id',
+  );
+  const revokeToken = db.prepare<[string, number, number]>(
+    'UPDATE staff_api_tokens SET revoked_at = ? WHERE id = ? AND staff_id = ? AND revoked_at IS NULL',
+  );
+  const revokeTokensOf = db.prepare<[string, number]>(
+    'UPDATE staff_api_tokens SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL',
+  );
+  const touchToken = db.prepare<[string, number]>('UPDATE staff_api_tokens SET last_used_at = ? WHERE id = ?');
+
+  const failure = db.prepare<[string], LoginFailureRow>('SELECT * FROM staff_login_failures WHERE key = ?');
+  const saveFailure = db.prepare<[string, number, number, number]>(
+    `INSERT INTO staff_login_failures (key, failures, last_failure_ms, blocked_until_ms) VALUES (?, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_failure_ms = excluded.last_failure_ms,
+       blocked_until_ms = excluded.blocked_until_ms`,
+  );
+  const forgetFailures = db.prepare<[string]>('DELETE FROM staff_login_failures WHERE key = ?');
+  const forgetFailuresBefore = db.prepare<[number]>('DELETE FROM staff_login_failures WHERE last_failure_ms < ?');
+
+  return {
+    /** Adds an account without a password; a second account with the same email (any case) is a 409. */
+    insertStaff(email: string, role: Role, at: string): number {
+      try {
+        return Number(insertStaff.run(email, role, at).lastInsertRowid);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict('staff_exists', `There is already an account for ${email}.`);
+        throw err;
+      }
+    },
+    findStaff: (id: number) => byId.get(id),
+    findStaffByEmail: (email: string) => byEmail.get(email),
+    listStaff: () => all.all(),
+    countActiveAdmins: () => countActiveAdmins.pluck().get() ?? 0,
+    countStaff: () => countAll.pluck().get() ?? 0,
+    setRole: (id: number, role: Role) => setRole.run(role, id),
+    setPasswordHash: (id: number, hash: string | null) => setPassword.run(hash, id),
+    /** True when the account was active and is now disabled. */
+    disableStaff: (id: number, at: string) => disable.run(at, id).changes === 1,
+
+    insertSession: (s: SessionRow) =>
+      insertSession.run(s.id_hash, s.staff_id, s.csrf_token, s.created_ms, s.last_seen_ms),
+    findSession: (idHash: string) => session.get(idHash),
+    touchSession: (idHash: string, nowMs: number) => touchSession.run(nowMs, idHash),
+    deleteSession: (idHash: string) => deleteSession.run(idHash),
+    deleteSessionsOf: (staffId: number) => deleteSessionsOf.run(staffId).changes,
+    deleteStaleSessions: (idleBeforeMs: number, createdBeforeMs: number) =>
+      deleteStaleSessions.run(idleBeforeMs, createdBeforeMs).changes,
+
+    insertPasswordLink: (tokenHash: string, staffId: number, expiresMs: number) =>
+      insertLink.run(tokenHash, staffId, expiresMs),
+    findPasswordLink: (tokenHash: string) => link.get(tokenHash),
+    closePasswordLinksOf: (staffId: number, nowMs: number) => closeLinksOf.run(nowMs, staffId),
+
+    insertApiToken: (t: { staffId: number; name: string; hash: string; prefix: string; at: string }) =>
+      Number(insertToken.run(t.staffId, t.name, t.hash, t.prefix, t.at).lastInsertRowid),
+    findApiTokenByHash: (hash: string) => tokenByHash.get(hash),
+    listApiTokens: (staffId: number) => tokensOf.all(staffId),
+    /** True when the token was the user's and live, and is now revoked. */
+    revokeApiToken: (id: number, staffId: number, at: string) => revokeToken.run(at, id, staffId).changes === 1,
+    revokeApiTokensOf: (staffId: number, at: string) => revokeTokensOf.run(at, staffId).changes,
+    touchApiToken: (id: number, at: string) => touchToken.run(at, id),
+
+    findLoginFailure: (key: string) => failure.get(key),
+    saveLoginFailure: (r: LoginFailureRow) => saveFailure.run(r.key, r.failures, r.last_failure_ms, r.blocked_until_ms),
+    forgetLoginFailures: (key: string) => forgetFailures.run(key),
+    forgetLoginFailuresBefore: (cutoffMs: number) => forgetFailuresBefore.run(cutoffMs).changes,
+  };
+}

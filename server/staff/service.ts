@@ -1,0 +1,283 @@
+import type { StaffSettings } from '../config.js';
+import type { Clock } from '../deps.js';
+import { AppError, conflict, notFound, tooManyRequests, unprocessable } from '../errors.js';
+import type { Repos } from '../repos.js';
+import { hashSecret, type RandomBytes } from '../tokens/service.js';
+import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import type { StaffRow } from './repo.js';
+import type { Role } from './schema.js';
+import type { LoginThrottle } from './throttle.js';
+
+export type StaffContext = {
+  repos: Repos;
+  settings: StaffSettings;
+  clock: Clock;
+  random: RandomBytes;
+  publicUrl: string;
+};
+
+/** Who did it, for the audit log: a staff email, or `cli:<os user>` for the fieldkit command. */
+export type Actor = string;
+
+const secret = (ctx: StaffContext, bytes: number) => ctx.random(bytes).toString('base64url');
+
+function audit(ctx: StaffContext, actor: Actor, action: string, detail: Record<string, unknown>) {
+  ctx.repos.audit.recordAudit({ at: ctx.clock().toISOString(), actor, action, fielding: null, detail });
+}
+
+/** The address the emailed or printed set-password link opens; the token rides in the fragment, never in a log. */
+const passwordLinkUrl = (ctx: StaffContext, token: string) => `${ctx.publicUrl}/staff/password#${token}`;
+
+function issuePasswordLink(ctx: StaffContext, staffId: number): string {
+  const token = secret(ctx, 24);
+  const nowMs = ctx.clock().getTime();
+  ctx.repos.staff.closePasswordLinksOf(staffId, nowMs);
+  ctx.repos.staff.insertPasswordLink(hashSecret(token), staffId, nowMs + ctx.settings.passwordLinkMs);
+  return passwordLinkUrl(ctx, token);
+}
+
+export function findStaffOr404(ctx: StaffContext, id: number): StaffRow {
+  const row = ctx.repos.staff.findStaff(id);
+  if (!row) throw notFound('No staff account with this id.');
+  return row;
+}
+
+export function findStaffByEmailOr404(ctx: StaffContext, email: string): StaffRow {
+  const row = ctx.repos.staff.findStaffByEmail(email);
+  if (!row) throw notFound(`No staff account for ${email}.`);
+  return row;
+}
+
+/** Creates the account without a password and returns the one-time link that sets it. */
+export function addStaff(ctx: StaffContext, input: { email: string; role: Role; actor: Actor }) {
+  return ctx.repos.db.transaction(() => {
+    const id = ctx.repos.staff.insertStaff(input.email, input.role, ctx.clock().toISOString());
+    const link = issuePasswordLink(ctx, id);
+    audit(ctx, input.actor, 'staff.add', { email: input.email, role: input.role });
+    return { staff: findStaffOr404(ctx, id), link, expiresAt: linkExpiry(ctx) };
+  })();
+}
+
+const linkExpiry = (ctx: StaffContext) => new Date(ctx.clock().getTime() + ctx.settings.passwordLinkMs).toISOString();
+
+/** The last active admin can be neither demoted nor disabled: nobody could manage staff any more. */
+function keepAnAdmin(ctx: StaffContext, target: StaffRow) {
+  if (target.role === 'admin' && !target.disabled_at && ctx.repos.staff.countActiveAdmins() <= 1) {
+    throw conflict('last_admin', `${target.email} is the only active admin; make another admin first.`);
+  }
+}
+
+/** A new role takes effect at the next login: every session of the account ends now. */
+export function changeRole(ctx: StaffContext, input: { id: number; role: Role; actor: Actor }) {
+  return ctx.repos.db.transaction(() => {
+    const target = findStaffOr404(ctx, input.id);
+    if (target.role === input.role) return target;
+    if (input.role !== 'admin') keepAnAdmin(ctx, target);
+    ctx.repos.staff.setRole(target.id, input.role);
+    const ended = ctx.repos.staff.deleteSessionsOf(target.id);
+    audit(ctx, input.actor, 'staff.role_change', {
+      email: target.email,
+      from: target.role,
+      to: input.role,
+      sessionsEnded: ended,
+    });
+    return findStaffOr404(ctx, target.id);
+  })();
+}
+
+/** Ends the account's sessions, API tokens and open set-password links; the row stays for the audit log. */
+export function disableStaff(ctx: StaffContext, input: { id: number; actor: Actor }) {
+  return ctx.repos.db.transaction(() => {
+    const target = findStaffOr404(ctx, input.id);
+    if (target.disabled_at) return target;
+    keepAnAdmin(ctx, target);
+    const at = ctx.clock().toISOString();
+    ctx.repos.staff.disableStaff(target.id, at);
+    const ended = ctx.repos.staff.deleteSessionsOf(target.id);
+    const tokens = ctx.repos.staff.revokeApiTokensOf(target.id, at);
+    ctx.repos.staff.closePasswordLinksOf(target.id, ctx.clock().getTime());
+    audit(ctx, input.actor, 'staff.disable', { email: target.email, sessionsEnded: ended, tokensRevoked: tokens });
+    return findStaffOr404(ctx, target.id);
+  })();
+}
+
+/**
+ * For a forgotten or leaked password: the old password stops working at once, every session
+ * ends, and a new one-time link is returned.
+ */
+export function resetPassword(ctx: StaffContext, input: { id: number; actor: Actor }) {
+  return ctx.repos.db.transaction(() => {
+    const target = findStaffOr404(ctx, input.id);
+    if (target.disabled_at) throw conflict('staff_disabled', `${target.email} is disabled.`);
+    ctx.repos.staff.setPasswordHash(target.id, null);
+    const ended = ctx.repos.staff.deleteSessionsOf(target.id);
+    const link = issuePasswordLink(ctx, target.id);
+    audit(ctx, input.actor, 'staff.reset_password', { email: target.email, sessionsEnded: ended });
+    return { staff: findStaffOr404(ctx, target.id), link, expiresAt: linkExpiry(ctx) };
+  })();
+}
+
+const passwordLinkNotValid = () =>
+  new AppError(
+    404,
+    'password_link_not_valid',
+    'This set-password link is not valid: it was used, replaced or has expired. Ask an admin for a new one.',
+  );
+
+/** Sets the password from a one-time link; every session of the account ends. */
+export async function setPasswordFromLink(ctx: StaffContext, input: { token: string; password: string }) {
+  const tokenHash = hashSecret(input.token);
+  const usable = () => {
+    const link = ctx.repos.staff.findPasswordLink(tokenHash);
+    const staff = link && ctx.repos.staff.findStaff(link.staff_id);
+    if (!link || !staff || link.used_ms !== null || link.expires_ms <= ctx.clock().getTime() || staff.disabled_at) {
+      throw passwordLinkNotValid();
+    }
+    return staff;
+  };
+  const staff = usable();
+  const problem = passwordProblem(input.password, staff.email);
+  if (problem) throw unprocessable('weak_password', problem);
+  // Hashing takes a few hundred milliseconds off the event loop, so it happens outside the transaction.
+  const hash = await hashPassword(input.password, ctx.settings.scryptLogN);
+  return ctx.repos.db.transaction(() => {
+    const current = usable();
+    ctx.repos.staff.setPasswordHash(current.id, hash);
+    ctx.repos.staff.closePasswordLinksOf(current.id, ctx.clock().getTime());
+    const ended = ctx.repos.staff.deleteSessionsOf(current.id);
+    audit(ctx, current.email, 'staff.password_set', { sessionsEnded: ended });
+    return findStaffOr404(ctx, current.id);
+  })();
+}
+
+let decoy: { logN: number; hash: Promise<string> } | undefined;
+function decoyFor(logN: number): Promise<string> {
+  if (decoy?.logN !== logN) decoy = { logN, hash: decoyHash(logN) };
+  return decoy.hash;
+}
+
+export const loginFailed = () =>
+  new AppError(401, 'login_failed', 'The email or password is not right, or the account is not active.');
+
+/**
+ * Checks the password and opens a session. Unknown emails, wrong passwords, disabled accounts and
+ * accounts without a password all get the same answer after the same scrypt work. A throttled
+ * attempt is answered 429 before any work, so a flood of guesses costs the server almost nothing;
+ * an attempt counts as a failure until its password proves right.
+ */
+export async function login(
+  ctx: StaffContext,
+  throttle: LoginThrottle,
+  input: { email: string; password: string; client: string },
+) {
+  const email = input.email.trim().toLowerCase();
+  const keys = { account: email, client: input.client };
+  const wait = throttle.retryAfter(keys);
+  if (wait > 0) throw tooManyRequests(wait);
+  throttle.recordAttempt(keys);
+  const staff = ctx.repos.staff.findStaffByEmail(email);
+  const stored = staff?.password_hash ?? (await decoyFor(ctx.settings.scryptLogN));
+  const matches = await verifyPassword(input.password, stored);
+  const reason = !staff
+    ? 'unknown_account'
+    : staff.disabled_at
+      ? 'disabled'
+      : !staff.password_hash
+        ? 'no_password'
+        : !matches
+          ? 'wrong_password'
+          : undefined;
+  if (reason || !staff) {
+    audit(ctx, email.slice(0, 254), 'staff.login_failed', { reason, client: input.client });
+    throw loginFailed();
+  }
+  throttle.recordSuccess(keys);
+  const sessionId = secret(ctx, 32);
+  const csrfToken = secret(ctx, 24);
+  const nowMs = ctx.clock().getTime();
+  ctx.repos.db.transaction(() => {
+    ctx.repos.staff.insertSession({
+      id_hash: hashSecret(sessionId),
+      staff_id: staff.id,
+      csrf_token: csrfToken,
+      created_ms: nowMs,
+      last_seen_ms: nowMs,
+    });
+    ctx.repos.staff.deleteStaleSessions(nowMs - ctx.settings.sessionIdleMs, nowMs - ctx.settings.sessionAbsoluteMs);
+    audit(ctx, staff.email, 'staff.login', { client: input.client });
+  })();
+  return { staff, sessionId, csrfToken };
+}
+
+/** Only refresh the idle clock every so often: every request would otherwise be a synced write. */
+const TOUCH_EVERY_MS = 15_000;
+
+/** The live session behind a cookie's id, or undefined (unknown, idle too long, too old, account disabled). */
+export function resumeSession(ctx: StaffContext, sessionId: string) {
+  const idHash = hashSecret(sessionId);
+  const session = ctx.repos.staff.findSession(idHash);
+  if (!session) return undefined;
+  const nowMs = ctx.clock().getTime();
+  const staff = ctx.repos.staff.findStaff(session.staff_id);
+  if (
+    !staff ||
+    staff.disabled_at ||
+    nowMs - session.last_seen_ms >= ctx.settings.sessionIdleMs ||
+    nowMs - session.created_ms >= ctx.settings.sessionAbsoluteMs
+  ) {
+    ctx.repos.staff.deleteSession(idHash);
+    return undefined;
+  }
+  if (nowMs - session.last_seen_ms >= TOUCH_EVERY_MS) ctx.repos.staff.touchSession(idHash, nowMs);
+  return { staff, session };
+}
+
+export function logout(ctx: StaffContext, staff: StaffRow, sessionIdHash: string) {
+  ctx.repos.staff.deleteSession(sessionIdHash);
+  audit(ctx, staff.email, 'staff.logout', {});
+}
+
+const API_TOKEN_PREFIX = 'fkp_';
+
+/** The account behind a personal API token, or undefined (unknown, revoked, account disabled). */
+export function resumeApiToken(ctx: StaffContext, token: string) {
+  if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
+  const row = ctx.repos.staff.findApiTokenByHash(hashSecret(token));
+  if (!row || row.revoked_at) return undefined;
+  const staff = ctx.repos.staff.findStaff(row.staff_id);
+  if (!staff || staff.disabled_at) return undefined;
+  const now = ctx.clock();
+  // Once a minute is precise enough for "last used", and spares a synced write per request.
+  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= 60_000) {
+    ctx.repos.staff.touchApiToken(row.id, now.toISOString());
+  }
+  return { staff, token: row };
+}
+
+/** A personal API token: shown once, stored hashed, acting with its owner's role at the time of each request. */
+export function createApiToken(ctx: StaffContext, staff: StaffRow, name: string) {
+  const token = `${API_TOKEN_PREFIX}${secret(ctx, 32)}`;
+  return ctx.repos.db.transaction(() => {
+    const at = ctx.clock().toISOString();
+    const id = ctx.repos.staff.insertApiToken({
+      staffId: staff.id,
+      name,
+      hash: hashSecret(token),
+      prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+      at,
+    });
+    audit(ctx, staff.email, 'staff.token_create', { tokenId: id, name });
+    const row = ctx.repos.staff.listApiTokens(staff.id).find((t) => t.id === id);
+    if (!row) throw new Error('token vanished inside its own transaction');
+    return { token, row };
+  })();
+}
+
+export function revokeApiToken(ctx: StaffContext, staff: StaffRow, id: number) {
+  ctx.repos.db.transaction(() => {
+    if (!ctx.repos.staff.revokeApiToken(id, staff.id, ctx.clock().toISOString())) {
+      throw notFound('No live API token of yours with this id.');
+    }
+    audit(ctx, staff.email, 'staff.token_revoke', { tokenId: id });
+  })();
+}
