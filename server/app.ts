@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import { createAccessThrottle } from './access/service.js';
+import { createCaseDispositions } from './cases/dispositionCache.js';
 import { pingDatabase } from './db.js';
 import type { Deps } from './deps.js';
 import { AppError, createErrorHandler, notFoundHandler } from './errors.js';
+import { createExportRunner } from './exports/runner.js';
 import { jsonBody, requireJsonBody } from './http/body.js';
 import { requestLog } from './http/logging.js';
 import { noStore, securityHeaders } from './http/security.js';
@@ -12,7 +14,7 @@ import { createRepos } from './repos.js';
 import { createRespondentAccess } from './responses/access.js';
 import { respondentRoutes } from './responses/routes.js';
 import { passwordPageRoutes } from './staff/passwordPage.js';
-import { staffRouter } from './staff/registry.js';
+import { acceptsUpload, staffRouter } from './staff/registry.js';
 import { STAFF_ROUTES } from './staff/routes.js';
 import { createLoginThrottle } from './staff/throttle.js';
 
@@ -42,7 +44,8 @@ export function createApp(deps: Deps) {
   app.get('/', (_req, res) => res.redirect(302, '/code'));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
 
-  app.use('/api', noStore, requireJsonBody, jsonBody(config.limits.bodyBytes));
+  // Declared uploads (a frame as text/csv) bring their own body reader; every other body is JSON.
+  app.use('/api', noStore, requireJsonBody(acceptsUpload(STAFF_ROUTES)), jsonBody(config.limits.bodyBytes));
   app.get('/api/health', (_req, res) => {
     pingDatabase(deps.db);
     res.json({ ok: true });
@@ -70,6 +73,13 @@ export function createApp(deps: Deps) {
         throttle: loginThrottle,
         secureCookie: config.publicUrl.startsWith('https:'),
         origin: new URL(config.publicUrl).origin,
+        instruments: deps.instruments,
+        exports: createExportRunner({
+          databaseFile: config.databaseFile,
+          instruments: deps.instruments,
+          logError: logger.error,
+        }),
+        dispositions: createCaseDispositions(deps.instruments),
       },
       STAFF_ROUTES,
     ),

@@ -35,6 +35,20 @@ export type CaseRow = {
   office_name: string;
 };
 
+/** A case as the staff case list needs it: office, response state, and what its log has reached. */
+export type CaseStateRow = {
+  id: number;
+  office_study_id: string;
+  office_name: string;
+  state: string;
+  stratum: string;
+  response_status: 'in_progress' | 'completed' | 'declined' | null;
+  response_revision: number | null;
+  response_version: string | null;
+  /** The newest event's id: a case whose log and response have not moved keeps its disposition. */
+  last_event_id: number | null;
+};
+
 export type CaseRepo = ReturnType<typeof createCaseRepo>;
 
 export function createCaseRepo(db: Db) {
@@ -61,6 +75,13 @@ export function createCaseRepo(db: Db) {
      ORDER BY id DESC LIMIT 1`,
   );
   const eventsOf = db.prepare<[number], CaseEventRow>('SELECT * FROM case_events WHERE case_id = ? ORDER BY id');
+  const statesOf = db.prepare<[number], CaseStateRow>(
+    `SELECT c.id, o.office_id AS office_study_id, o.office_name, o.state, o.stratum,
+       r.status AS response_status, r.revision AS response_revision, r.instrument_version AS response_version,
+       (SELECT max(e.id) FROM case_events e WHERE e.case_id = c.id) AS last_event_id
+     FROM cases c JOIN offices o ON o.id = c.office_id LEFT JOIN responses r ON r.case_id = c.id
+     WHERE c.fielding_id = ? ORDER BY c.id`,
+  );
   return {
     insertCase: (fieldingId: number, officeId: number, at: string) =>
       Number(insertCase.run(fieldingId, officeId, at).lastInsertRowid),
@@ -77,6 +98,8 @@ export function createCaseRepo(db: Db) {
       insertEvent.run(caseId, type, at, tokenId, JSON.stringify(detail));
     },
     eventsOf: (caseId: number) => eventsOf.all(caseId),
+    /** Every case of a fielding with its office and response state, in one statement. */
+    caseStatesOf: (fieldingId: number) => statesOf.all(fieldingId),
     /** When this token last opened the case by link or by code, if ever. */
     lastOpenedAt: (caseId: number, tokenId: number, via: string) =>
       lastOpened.pluck().get(caseId, tokenId, via) as string | undefined,

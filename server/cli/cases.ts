@@ -1,13 +1,11 @@
 import { parseArgs } from 'node:util';
-import { finalDisposition } from '../cases/disposition.js';
+import { markCase } from '../cases/service.js';
+import { AppError } from '../errors.js';
 import { createRepos } from '../repos.js';
 import { type Command, osUser, required, UsageError } from './io.js';
 
 export const caseCommands: Record<string, Command> = {
-  /**
-   * Records what only staff can know: an office that is not eligible, or a refusal received
-   * outside the survey. Appends to the case's log; the disposition is derived from it.
-   */
+  /** Records an ineligible office or a refusal received outside the survey (cases/service.ts markCase). */
   'case mark'(args, io, runtime) {
     const { values } = parseArgs({
       args,
@@ -34,17 +32,16 @@ export const caseCommands: Record<string, Command> = {
       if (!found) {
         throw new UsageError(`No case for office "${v.office}" in fielding "${v.fielding}".`);
       }
-      const events = repos.cases.eventsOf(found.id);
-      if (values.refused && events.some((e) => e.type === 'completed')) {
-        throw new UsageError(
-          `${found.office_name} has submitted the survey; a refusal cannot be recorded. Nothing changed.`,
-        );
+      let after: ReturnType<typeof markCase>['disposition'];
+      try {
+        after = markCase(
+          { repos, clock: deps.clock },
+          { caseId: found.id, as: values.ineligible ? 'ineligible' : 'refused', reason, actor: osUser() },
+        ).disposition;
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'already_submitted') throw new UsageError(err.message);
+        throw err;
       }
-      const type = values.ineligible ? 'marked_ineligible' : 'marked_refused';
-      repos.cases.appendEvent(found.id, type, deps.clock().toISOString(), null, { reason, by: osUser() });
-      const after = finalDisposition(
-        repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
-      );
       io.out(
         `${found.office_name} (${found.office_study_id}) in ${found.fielding_name}: recorded as ${values.ineligible ? 'not eligible' : 'a refusal'}. Disposition now ${after.code} ${after.label}.`,
       );

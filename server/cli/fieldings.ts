@@ -1,14 +1,11 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { toCsv } from '../csv.js';
-import { changeFieldingVersion, createFielding } from '../fieldings/service.js';
+import { changeFieldingVersion, closingInstant, createFielding } from '../fieldings/service.js';
 import { formatFrameProblem, parseFrame } from '../offices/frame.js';
 import { createRepos } from '../repos.js';
-import type { IssuedLink } from '../tokens/workflows.js';
+import { type IssuedLink, linksCsv } from '../tokens/workflows.js';
 import { type CliIo, type Command, osUser, required, UsageError } from './io.js';
-
-const LINK_COLUMNS = ['office_id', 'office_name', 'contact_name', 'contact_email', 'link', 'access_code'] as const;
 
 /** Links files are secrets: written once, never over an existing file, readable by the owner only. */
 export function linksWriter(io: CliIo, file: string) {
@@ -19,8 +16,7 @@ export function linksWriter(io: CliIo, file: string) {
   return {
     target,
     write(links: IssuedLink[]) {
-      const rows = links.map((l) => LINK_COLUMNS.map((c) => l[c]));
-      writeFileSync(target, toCsv([[...LINK_COLUMNS], ...rows], { neutralizeFormulas: true }), {
+      writeFileSync(target, linksCsv(links), {
         flag: 'wx',
         mode: 0o600,
       });
@@ -32,12 +28,8 @@ function parseDate(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
     throw new UsageError(`--closes must be a date like 2027-03-31, not "${value}".`);
-  // Links work through the whole closing day, in UTC.
-  const date = new Date(`${value}T23:59:59.999Z`);
-  // Date quietly rolls 2027-02-30 over to March; only a round trip shows the day does not exist.
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    throw new UsageError(`--closes "${value}" is not a real date.`);
-  }
+  const date = closingInstant(value);
+  if (!date) throw new UsageError(`--closes "${value}" is not a real date.`);
   return date;
 }
 

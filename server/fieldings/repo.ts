@@ -20,6 +20,7 @@ export function createFieldingRepo(db: Db) {
     `SELECT r.instrument_version, count(*) AS n FROM responses r JOIN cases c ON c.id = r.case_id
      WHERE c.fielding_id = ? GROUP BY r.instrument_version ORDER BY r.instrument_version`,
   );
+  const setClosesAt = db.prepare<[string | null, number]>('UPDATE fieldings SET closes_at = ? WHERE id = ?');
   const byName = db.prepare<[string], FieldingRow>('SELECT * FROM fieldings WHERE name = ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM fieldings');
   const all = db.prepare<[], FieldingRow & { cases: number }>(
@@ -39,6 +40,8 @@ export function createFieldingRepo(db: Db) {
     /** How many responses of the fielding were started on each instrument version. */
     responsesByVersion: (id: number) => startedOn.all(id),
     listFieldings: () => all.all(),
+    /** Links of the fielding stop working after this instant (null: no closing date). */
+    setClosesAt: (id: number, closesAt: string | null) => setClosesAt.run(closesAt, id),
     countFieldings: () => (count.get() as { n: number }).n,
   };
 }

@@ -25,6 +25,18 @@ export type CreateFieldingInput = {
   deliver?: (links: IssuedLink[]) => void;
 };
 
+/**
+ * The instant a closing date means: links work through the whole closing day, in UTC. Undefined
+ * when the text is not a real calendar date like 2027-03-31.
+ */
+export function closingInstant(day: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const date = new Date(`${day}T23:59:59.999Z`);
+  // Date quietly rolls 2027-02-30 over to March; only a round trip shows the day does not exist.
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day) return undefined;
+  return date;
+}
+
 export type FieldingContext = {
   repos: Repos;
   instruments: InstrumentRegistry;
@@ -133,5 +145,32 @@ export function changeFieldingVersion(
       to: instrument.key,
       started: ctx.repos.fieldings.responsesByVersion(fielding.id),
     };
+  })();
+}
+
+/**
+ * Sets or removes a fielding's closing date: links and codes stop working after it. A date in
+ * the past is refused, as at creation; recorded in the audit log.
+ */
+export function setClosingDate(
+  ctx: { repos: Repos; clock: Clock },
+  input: { fielding: string; closesAt: Date | null; actor: string },
+) {
+  const fielding = ctx.repos.fieldings.findFieldingByName(input.fielding);
+  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${input.fielding}".`);
+  const now = ctx.clock();
+  if (input.closesAt && input.closesAt <= now) {
+    throw new AppError(400, 'closes_in_past', 'The closing date must be in the future.');
+  }
+  const closesAt = input.closesAt?.toISOString() ?? null;
+  ctx.repos.db.transaction(() => {
+    ctx.repos.fieldings.setClosesAt(fielding.id, closesAt);
+    ctx.repos.audit.recordAudit({
+      at: now.toISOString(),
+      actor: input.actor,
+      action: 'fielding.closes',
+      fielding: fielding.name,
+      detail: { from: fielding.closes_at, to: closesAt },
+    });
   })();
 }

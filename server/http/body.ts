@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 import { scanJson } from '../instruments/valueScan.js';
 
@@ -22,17 +22,22 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** A body that is not JSON gets 415 naming what to send, not a confusing "expected object". */
-export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (hasBody(req) && !req.is('application/json')) {
-    throw new AppError(
-      415,
-      'unsupported_media_type',
-      `The request body must be JSON sent as Content-Type: application/json (got ${req.headers['content-type'] ? `"${String(req.headers['content-type']).slice(0, 60)}"` : 'no Content-Type'}).`,
-    );
-  }
-  next();
-};
+/**
+ * A body that is not JSON gets 415 naming what to send, not a confusing "expected object". Routes
+ * that take a file (`isUpload`) read and check their own body.
+ */
+export const requireJsonBody =
+  (isUpload: (req: Request) => boolean = () => false): RequestHandler =>
+  (req, _res, next) => {
+    if (hasBody(req) && !req.is('application/json') && !isUpload(req)) {
+      throw new AppError(
+        415,
+        'unsupported_media_type',
+        `The request body must be JSON sent as Content-Type: application/json (got ${req.headers['content-type'] ? `"${String(req.headers['content-type']).slice(0, 60)}"` : 'no Content-Type'}).`,
+      );
+    }
+    next();
+  };
 
 /** express.json with the size limit and the nesting and key-count checks, run on the raw bytes before parsing. */
 export function jsonBody(limitBytes: number): RequestHandler {

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
+import { startWorker } from '../workers.js';
 import type { Answers } from './answers.js';
 import type { CompletionVerdict } from './completion.js';
 import type { Instrument } from './registry.js';
@@ -38,23 +37,9 @@ type Thread = { worker: Worker; ready: boolean; sent: Set<string>; running?: Pen
 const busy = (message: string) =>
   new AppError(503, 'server_busy', message, { retryAfterSeconds: 5 }, { 'Retry-After': '5' });
 
-/**
- * The worker's entry: the compiled .js next to this file, or under the test runner (which runs
- * the TypeScript sources) the .ts file loaded through tsx's loader.
- */
-function spawnWorker(): Worker {
-  const here = fileURLToPath(import.meta.url);
-  const resourceLimits = { maxOldGenerationSizeMb: 256 };
-  if (here.endsWith('.js')) return new Worker(new URL('./validationWorker.js', import.meta.url), { resourceLimits });
-  // require.resolve finds tsx's CommonJS build; its loader must be registered from the ES module one.
-  const tsxApi = createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  const tsx = pathToFileURL(tsxApi).href;
-  const entry = new URL('./validationWorker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, resourceLimits });
-}
+/** A validation thread (validationWorker.ts), its memory bounded. */
+const spawnWorker = () =>
+  startWorker(import.meta.url, 'validationWorker', { resourceLimits: { maxOldGenerationSizeMb: 256 } });
 
 export function createValidationPool(options: ValidationPoolOptions): ValidationPool {
   const { threads: size, jobTimeoutMs = 15_000, maxQueued = 200 } = options;

@@ -29,6 +29,28 @@ export type OfficeInput = {
 
 export type ContactInput = { name: string; email: string; title?: string | undefined };
 
+export type ContactStatus = 'active' | 'undeliverable' | 'opted_out';
+
+export type ContactRow = {
+  id: number;
+  office_id: number;
+  name: string;
+  email: string;
+  title: string | null;
+  status: ContactStatus;
+  created_at: string;
+  updated_at: string;
+};
+
+/** Everything the frame said about an office, for the case page. */
+export type OfficeDetailRow = OfficeRow & {
+  address_line1: string | null;
+  address_line2: string | null;
+  city: string | null;
+  zip: string | null;
+  phone: string | null;
+};
+
 export type OfficeRepo = ReturnType<typeof createOfficeRepo>;
 
 export function createOfficeRepo(db: Db) {
@@ -57,6 +79,22 @@ export function createOfficeRepo(db: Db) {
   const contactByEmail = db.prepare<[number, string], { id: number; name: string; email: string }>(
     'SELECT id, name, email FROM contacts WHERE office_id = ? AND email = ?',
   );
+  const detail = db.prepare<[number], OfficeDetailRow>(
+    `SELECT id, office_id, office_name, state, jurisdiction, population, stratum, attributes, address_line1,
+       address_line2, city, zip, phone FROM offices WHERE id = ?`,
+  );
+  const contactColumns = 'id, office_id, name, email, title, status, created_at, updated_at';
+  const contactsOf = db.prepare<[number], ContactRow>(
+    `SELECT ${contactColumns} FROM contacts WHERE office_id = ? ORDER BY id`,
+  );
+  const contactById = db.prepare<[number], ContactRow>(`SELECT ${contactColumns} FROM contacts WHERE id = ?`);
+  const insertContact = db.prepare<[number, string, string, string | null, string, string]>(
+    'INSERT INTO contacts (office_id, name, email, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const editContact = db.prepare<[string, string, string | null, string, number]>(
+    'UPDATE contacts SET name = ?, email = ?, title = ?, updated_at = ? WHERE id = ?',
+  );
+  const setStatus = db.prepare<[string, string, number]>('UPDATE contacts SET status = ?, updated_at = ? WHERE id = ?');
   return {
     upsertOffice(office: OfficeInput, at: string): number {
       const row = upsertOffice.get({
@@ -87,6 +125,15 @@ export function createOfficeRepo(db: Db) {
       return row.id;
     },
     findOffice: (id: number) => byId.get(id),
+    findOfficeDetail: (id: number) => detail.get(id),
+    contactsOf: (officeId: number) => contactsOf.all(officeId),
+    findContact: (id: number) => contactById.get(id),
+    /** A contact staff add by hand; a second contact with the same email at one office is refused by UNIQUE. */
+    insertContact: (officeId: number, c: ContactInput, at: string) =>
+      Number(insertContact.run(officeId, c.name, c.email, c.title ?? null, at, at).lastInsertRowid),
+    editContact: (id: number, c: { name: string; email: string; title: string | null }, at: string) =>
+      editContact.run(c.name, c.email, c.title, at, id),
+    setContactStatus: (id: number, status: ContactStatus, at: string) => setStatus.run(status, at, id),
     findContactByEmail: (officeId: number, email: string) => contactByEmail.get(officeId, email.toLowerCase()),
   };
 }

@@ -1,9 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
-import { type Request, type Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
 import { clientKey } from '../access/service.js';
+import type { CaseDispositions } from '../cases/dispositionCache.js';
 import { AppError } from '../errors.js';
+import type { ExportRunner } from '../exports/runner.js';
 import { parse } from '../http/validate.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
 import { hashSecret } from '../tokens/service.js';
 import type { SessionRow, StaffRow } from './repo.js';
 import type { Role } from './schema.js';
@@ -16,14 +19,29 @@ import type { LoginThrottle } from './throttle.js';
  * and test/staff/authorization.test.ts walks them and the app's router to prove each answers 401
  * without a session, 403 to every other role, and 403 to a cookie request without the CSRF token.
  */
-export type Method = 'get' | 'post' | 'put' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type StaffAccess = readonly Role[] | 'public';
 
 export type StaffAuth =
   | { kind: 'session'; staff: StaffRow; session: SessionRow }
   | { kind: 'token'; staff: StaffRow; tokenId: number };
 
-export type StaffApiContext = StaffContext & { throttle: LoginThrottle; secureCookie: boolean; origin: string };
+/** What the study's routes need besides the staff basics: instruments, the export thread, dispositions. */
+export type StudyContext = {
+  instruments: InstrumentRegistry;
+  exports: ExportRunner;
+  dispositions: CaseDispositions;
+};
+
+export type StaffApiContext = StaffContext &
+  StudyContext & { throttle: LoginThrottle; secureCookie: boolean; origin: string };
+
+/**
+ * A route that takes a file as its body (a frame): the raw bytes, of this media type, up to this
+ * size. The body is read only after the caller is authenticated and authorized, so strangers
+ * cannot make the server buffer megabytes.
+ */
+export type RawUpload = { mediaType: string; limitBytes: number; tooLarge: string };
 
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
@@ -33,6 +51,8 @@ export type HandlerInput<A extends StaffAccess, B, Q, P> = {
   body: Parsed<B>;
   query: Parsed<Q>;
   params: Parsed<P>;
+  /** The body of a declared upload (empty for other routes). */
+  file: Buffer;
   req: Request;
   res: Response;
 };
@@ -45,6 +65,8 @@ export type StaffRouteSpec<A extends StaffAccess, B, Q, P> = {
   /** Routes that manage the session itself refuse a personal API token. */
   sessionOnly?: boolean;
   summary: string;
+  /** The body is a file of this type (given to the handler as a Buffer), not JSON. */
+  upload?: RawUpload;
   body?: B;
   query?: Q;
   params?: P;
@@ -60,6 +82,7 @@ export type StaffRoute = {
   summary: string;
   /** True when the route changes state, so a cookie request must carry the CSRF token. */
   changesState: boolean;
+  upload?: RawUpload;
   run(ctx: StaffApiContext, auth: StaffAuth | undefined, req: Request, res: Response): unknown;
 };
 
@@ -77,6 +100,7 @@ export function staffRoute<
     sessionOnly: spec.sessionOnly ?? false,
     summary: spec.summary,
     changesState: spec.method !== 'get',
+    ...(spec.upload ? { upload: spec.upload } : {}),
     run(ctx, auth, req, res) {
       const params = (spec.params ? parse(spec.params, req.params, 'path') : undefined) as Parsed<P>;
       const query = (spec.query ? parse(spec.query, req.query, 'query') : undefined) as Parsed<Q>;
@@ -87,6 +111,7 @@ export function staffRoute<
         body,
         query,
         params,
+        file: spec.upload && Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
         req,
         res,
       });
@@ -150,8 +175,54 @@ function checkOrigin(ctx: StaffApiContext, req: Request) {
 /** The client address the login throttle and the audit log use (honours TRUST_PROXY like the respondent throttle). */
 export const clientOf = (req: Request) => clientKey(req.ip);
 
+/** Reads a declared upload's bytes into req.body, refusing another media type, charset or size. */
+function rawBody(upload: RawUpload) {
+  const read: RequestHandler = express.raw({ type: () => true, limit: upload.limitBytes });
+  return (req: Request, res: Response) =>
+    new Promise<void>((resolve, reject) => {
+      const charset = /;\s*charset="?([^";\s]+)/i.exec(String(req.headers['content-type'] ?? ''))?.[1];
+      if (!req.is(upload.mediaType)) {
+        reject(
+          new AppError(
+            415,
+            'unsupported_media_type',
+            `Send the file as the request body with Content-Type: ${upload.mediaType}.`,
+          ),
+        );
+        return;
+      }
+      if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+        reject(
+          new AppError(
+            415,
+            'unsupported_encoding',
+            `The file must be UTF-8 (sent as charset=${charset.slice(0, 40)}); save it as "CSV UTF-8" and send it again.`,
+          ),
+        );
+        return;
+      }
+      read(req, res, (err?: unknown) => {
+        const tooLarge =
+          typeof err === 'object' && err !== null && (err as { type?: string }).type === 'entity.too.large';
+        if (tooLarge) reject(new AppError(413, 'file_too_large', upload.tooLarge));
+        else if (err) reject(err);
+        else {
+          if (!Buffer.isBuffer(req.body)) req.body = Buffer.alloc(0);
+          resolve();
+        }
+      });
+    });
+}
+
+/** The declared uploads' method and path, so the API's JSON-only rule lets their bodies through. */
+export function acceptsUpload(routes: readonly StaffRoute[]) {
+  const uploads = new Set(routes.filter((r) => r.upload).map((r) => `${r.method.toUpperCase()} ${r.path}`));
+  return (req: Request) => uploads.has(`${req.method} ${req.originalUrl.split('?')[0]}`);
+}
+
 /** Guards and runs one declared route: authenticate, CSRF, roles, then schemas and handler. */
 function guarded(ctx: StaffApiContext, route: StaffRoute) {
+  const readUpload = route.upload ? rawBody(route.upload) : undefined;
   return async (req: Request, res: Response) => {
     let auth: StaffAuth | undefined;
     if (route.changesState) checkOrigin(ctx, req);
@@ -167,6 +238,7 @@ function guarded(ctx: StaffApiContext, route: StaffRoute) {
       }
       if (!route.roles.includes(auth.staff.role)) throw forbidden();
     }
+    if (readUpload) await readUpload(req, res);
     const result = await route.run(ctx, auth, req, res);
     if (result !== undefined) res.json(result);
   };

@@ -1,13 +1,18 @@
+import { CASE_ROUTES } from '../cases/routes.js';
+import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
+import { EXPORT_ROUTES } from '../exports/routes.js';
+import { FIELDING_ROUTES } from '../fieldings/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
 import {
+  ADMIN,
   AddStaffBodySchema,
+  ANY_STAFF,
   ApiTokenBodySchema,
   AuditQuerySchema,
   EmptyQuerySchema,
   IdParamsSchema,
   LoginBodySchema,
-  type Role,
   RoleBodySchema,
   SetPasswordBodySchema,
 } from './schema.js';
@@ -22,11 +27,6 @@ import {
   revokeApiToken,
   setPasswordFromLink,
 } from './service.js';
-
-const ANY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst', 'interviewer'];
-const ADMIN: readonly Role[] = ['admin'];
-/** Who works with fieldings and their data; interviewers see only their own cases (a later issue). */
-const STUDY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst'];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A date alone means the whole UTC day: `from` its start, `to` the end of it. */
@@ -204,23 +204,8 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
       return { ok: true };
     },
   }),
-  staffRoute({
-    method: 'get',
-    path: '/api/staff/fieldings',
-    roles: STUDY_STAFF,
-    summary: 'Every fielding with its instrument version and number of cases.',
-    query: EmptyQuerySchema,
-    handler({ ctx }) {
-      return {
-        fieldings: ctx.repos.fieldings.listFieldings().map((f) => ({
-          name: f.name,
-          instrument: f.instrument_id,
-          instrumentVersion: f.instrument_version,
-          cases: f.cases,
-          createdAt: f.created_at,
-          closesAt: f.closes_at,
-        })),
-      };
-    },
-  }),
+  ...FIELDING_ROUTES,
+  ...CASE_ROUTES,
+  ...INSTRUMENT_ROUTES,
+  ...EXPORT_ROUTES,
 ];

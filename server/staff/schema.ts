@@ -4,6 +4,22 @@ export const ROLES = ['admin', 'fieldwork', 'analyst', 'interviewer'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
+/** The roles of the staff API's routes (docs/staff-api.md); each route names one of these. */
+export const ANY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst', 'interviewer'];
+export const ADMIN: readonly Role[] = ['admin'];
+/** Who works with fieldings and their data; interviewers see only their own cases (a later issue). */
+export const STUDY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst'];
+/** Who runs the fieldwork: creates fieldings, changes cases, links and contacts. */
+export const FIELDWORK_STAFF: readonly Role[] = ['admin', 'fieldwork'];
+/** Who may take the data away: exports. */
+export const ANALYSTS: readonly Role[] = ['admin', 'analyst'];
+
+/** A positive whole number in a path (`/cases/12`). */
+export const PathId = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a positive whole number')
+  .transform(Number);
+
 const EmailSchema = z.email().max(254);
 
 export const LoginBodySchema = z.strictObject({
@@ -22,22 +38,10 @@ export const SetPasswordBodySchema = z.strictObject({
 
 export const ApiTokenBodySchema = z.strictObject({ name: z.string().trim().min(1).max(80) });
 
-export const IdParamsSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,9}$/, 'must be a positive whole number')
-    .transform(Number),
-});
+export const IdParamsSchema = z.strictObject({ id: PathId });
 
-const IsoDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
-
-export const AuditQuerySchema = z.strictObject({
-  actor: z.string().min(1).max(254).optional(),
-  action: z.string().min(1).max(64).optional(),
-  /** From this moment on (a date means its start, UTC). */
-  from: IsoDateTime.optional(),
-  /** Before this moment (a date means the end of that day, UTC). */
-  to: IsoDateTime.optional(),
+/** `page` from 1 and `pageSize` 1–200 (default 50), as query strings. */
+export const PagingQuery = {
   page: z
     .string()
     .regex(/^\d{1,6}$/, 'must be a page number')
@@ -50,6 +54,18 @@ export const AuditQuerySchema = z.strictObject({
     .transform(Number)
     .pipe(z.number().min(1).max(200))
     .default(50),
+};
+
+const IsoDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const AuditQuerySchema = z.strictObject({
+  actor: z.string().min(1).max(254).optional(),
+  action: z.string().min(1).max(64).optional(),
+  /** From this moment on (a date means its start, UTC). */
+  from: IsoDateTime.optional(),
+  /** Before this moment (a date means the end of that day, UTC). */
+  to: IsoDateTime.optional(),
+  ...PagingQuery,
 });
 
 export const EmptyQuerySchema = z.strictObject({});

@@ -22,6 +22,8 @@ export function createTokenRepo(db: Db) {
   const activeForContact = db.prepare<[number, number], TokenRow>(
     `${selectColumns} WHERE t.case_id = ? AND t.contact_id = ? AND t.revoked_at IS NULL ORDER BY t.id`,
   );
+  const byId = db.prepare<[number], TokenRow>(`${selectColumns} WHERE t.id = ?`);
+  const ofCase = db.prepare<[number], TokenRow>(`${selectColumns} WHERE t.case_id = ? ORDER BY t.id`);
   const insert = db.prepare<[number, number | null, string, string, string, string | null]>(
     `INSERT INTO tokens (case_id, contact_id, link_hash, code_hash, created_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -32,6 +34,8 @@ export function createTokenRepo(db: Db) {
   return {
     findByLinkHash: (hash: string) => byLinkHash.get(hash),
     findByCodeHash: (hash: string) => byCodeHash.get(hash),
+    findTokenById: (id: number) => byId.get(id),
+    tokensOfCase: (caseId: number) => ofCase.all(caseId),
     activeForContact: (caseId: number, contactId: number) => activeForContact.all(caseId, contactId),
     insertToken(t: {
       caseId: number;

@@ -1,3 +1,4 @@
+import { toCsv } from '../csv.js';
 import type { Clock } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { Repos } from '../repos.js';
@@ -20,6 +21,14 @@ export type IssuedLink = {
   link: string;
   access_code: string;
 };
+
+const LINK_COLUMNS = ['office_id', 'office_name', 'contact_name', 'contact_email', 'link', 'access_code'] as const;
+
+/** The links file: one row per link, safe to open in a spreadsheet (no cell read as a formula). */
+export function linksCsv(links: readonly IssuedLink[]): string {
+  const rows = links.map((l) => LINK_COLUMNS.map((c) => l[c]));
+  return toCsv([[...LINK_COLUMNS], ...rows], { neutralizeFormulas: true });
+}
 
 type IssueContext = { repos: Repos; random: RandomBytes; publicUrl: string };
 

@@ -30,8 +30,8 @@ function registeredRoutes(app: TestEnv['app']): string[] {
 }
 
 const declared = (r: StaffRoute) => `${r.method} ${r.path}`;
-/** A path to request: ids that exist nowhere, so allowed roles reach a 404 and change nothing. */
-const concrete = (path: string) => path.replaceAll(':id', '999999');
+/** A path to request: ids and names that exist nowhere, so allowed roles reach a 404 and change nothing. */
+const concrete = (path: string) => path.replace(/:\w+/g, '999999');
 /** Logout ends the session it is sent with, so it goes last. */
 const protectedRoutes = STAFF_ROUTES.filter((r) => r.roles !== 'public').sort(
   (a, b) => Number(a.path.endsWith('/logout')) - Number(b.path.endsWith('/logout')),
@@ -86,6 +86,20 @@ describe('staff routes are declared with their roles', () => {
       'post /api/staff/users/:id/reset-password': 'admin',
       'get /api/staff/audit': 'admin',
       'get /api/staff/fieldings': 'admin,fieldwork,analyst',
+      'post /api/staff/fieldings': 'admin,fieldwork',
+      'patch /api/staff/fieldings/:name': 'admin,fieldwork',
+      'post /api/staff/fieldings/:name/version': 'admin,fieldwork',
+      'get /api/staff/fieldings/:name/cases': 'admin,fieldwork,analyst',
+      'get /api/staff/cases/:id': 'admin,fieldwork',
+      'post /api/staff/cases/:id/links/:tokenId/revoke': 'admin,fieldwork',
+      'post /api/staff/cases/:id/contacts/:contactId/reissue': 'admin,fieldwork',
+      'post /api/staff/cases/:id/mark': 'admin,fieldwork',
+      'post /api/staff/cases/:id/contacts': 'admin,fieldwork',
+      'patch /api/staff/cases/:id/contacts/:contactId': 'admin,fieldwork',
+      'post /api/staff/cases/:id/contacts/:contactId/undeliverable': 'admin,fieldwork',
+      'get /api/staff/instruments': 'admin,fieldwork,analyst',
+      'get /api/staff/instruments/:id/:version/codebook': 'admin,fieldwork,analyst',
+      'post /api/staff/fieldings/:name/exports': 'admin,analyst',
     });
   });
 

@@ -45,7 +45,7 @@ export type Session = {
   csrf: string;
   get(path: string): request.Test;
   /** A state-changing request with the cookie and the CSRF token. */
-  send(method: 'post' | 'put' | 'delete', path: string, body?: object): request.Test;
+  send(method: 'post' | 'put' | 'patch' | 'delete', path: string, body?: object): request.Test;
 };
 
 /** Signs in over HTTP and returns requests that carry the session cookie (and the CSRF token on changes). */

@@ -1,0 +1,101 @@
+import { AppError, conflict } from '../errors.js';
+import type { ContactRow } from '../offices/repo.js';
+import type { CaseRow } from './repo.js';
+import { type CaseContext, findCaseOrFail } from './service.js';
+
+/** Contacts of a case's office, changed by staff from the case page; each change is audited. */
+
+const isUniqueViolation = (err: unknown) =>
+  typeof err === 'object' && err !== null && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+
+const emailTaken = (email: string) =>
+  conflict('contact_exists', `This office already has a contact with the email ${email}.`);
+
+function contactOfCase(ctx: CaseContext, caseId: number, contactId: number): { found: CaseRow; contact: ContactRow } {
+  const found = findCaseOrFail(ctx.repos, caseId);
+  const contact = ctx.repos.offices.findContact(contactId);
+  if (!contact || contact.office_id !== found.office_id) {
+    throw new AppError(404, 'contact_not_found', `Case ${found.id} has no contact ${contactId}.`);
+  }
+  return { found, contact };
+}
+
+const audit = (ctx: CaseContext, c: CaseRow, actor: string, action: string, detail: Record<string, unknown>) =>
+  ctx.repos.audit.recordAudit({
+    at: ctx.clock().toISOString(),
+    actor,
+    action,
+    fielding: c.fielding_name,
+    detail: { caseId: c.id, officeId: c.office_study_id, ...detail },
+  });
+
+export function addContact(
+  ctx: CaseContext,
+  input: { caseId: number; name: string; email: string; title?: string | undefined; actor: string },
+): ContactRow {
+  const found = findCaseOrFail(ctx.repos, input.caseId);
+  const at = ctx.clock().toISOString();
+  try {
+    return ctx.repos.db.transaction(() => {
+      const id = ctx.repos.offices.insertContact(found.office_id, input, at);
+      audit(ctx, found, input.actor, 'contact.add', { contactId: id, email: input.email });
+      return ctx.repos.offices.findContact(id) as ContactRow;
+    })();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw emailTaken(input.email);
+    throw err;
+  }
+}
+
+/** A corrected name, email or title; the contact's links keep working (they belong to the case). */
+export function editContact(
+  ctx: CaseContext,
+  input: {
+    caseId: number;
+    contactId: number;
+    name?: string | undefined;
+    email?: string | undefined;
+    title?: string | null | undefined;
+    actor: string;
+  },
+): ContactRow {
+  const { found, contact } = contactOfCase(ctx, input.caseId, input.contactId);
+  const next = {
+    name: input.name ?? contact.name,
+    email: input.email ?? contact.email,
+    title: input.title === undefined ? contact.title : input.title,
+  };
+  const at = ctx.clock().toISOString();
+  try {
+    return ctx.repos.db.transaction(() => {
+      ctx.repos.offices.editContact(contact.id, next, at);
+      const changed = Object.fromEntries(
+        (['name', 'email', 'title'] as const)
+          .filter((k) => next[k] !== contact[k])
+          .map((k) => [k, { from: contact[k], to: next[k] }]),
+      );
+      audit(ctx, found, input.actor, 'contact.edit', { contactId: contact.id, changed });
+      return ctx.repos.offices.findContact(contact.id) as ContactRow;
+    })();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw emailTaken(next.email);
+    throw err;
+  }
+}
+
+/** An address that bounced or was reported wrong: no more mail goes to it (fieldwork.md). */
+export function markContactUndeliverable(
+  ctx: CaseContext,
+  input: { caseId: number; contactId: number; reason?: string | undefined; actor: string },
+): ContactRow {
+  const { found, contact } = contactOfCase(ctx, input.caseId, input.contactId);
+  const at = ctx.clock().toISOString();
+  return ctx.repos.db.transaction(() => {
+    ctx.repos.offices.setContactStatus(contact.id, 'undeliverable', at);
+    audit(ctx, found, input.actor, 'contact.undeliverable', {
+      contactId: contact.id,
+      ...(input.reason ? { reason: input.reason } : {}),
+    });
+    return ctx.repos.offices.findContact(contact.id) as ContactRow;
+  })();
+}

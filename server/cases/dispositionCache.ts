@@ -1,0 +1,65 @@
+import { buildCodebook } from '../codebook/build.js';
+import { createCaseValues } from '../exports/caseValues.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
+import type { Repos } from '../repos.js';
+import { DEFAULT_THRESHOLDS, type Disposition, finalDisposition } from './disposition.js';
+import type { CaseStateRow } from './repo.js';
+
+export type CaseOutcome = { disposition: Disposition; pctAnswered: number | undefined };
+
+export type CaseDispositions = ReturnType<typeof createCaseDispositions>;
+
+/**
+ * Each case's final disposition, as the export derives it (finalDisposition over the event log and
+ * the share answered, which needs the instrument's logic at the case's answers). Computing that
+ * for 2,300 cases on every page of the staff case list would cost seconds, so each case's outcome
+ * is kept with the stamp it was computed at (its newest event and the response's revision) and
+ * recomputed only when either has moved. One per app, passed in; never a module singleton.
+ */
+export function createCaseDispositions(instruments: InstrumentRegistry) {
+  const known = new Map<number, { stamp: string; outcome: CaseOutcome }>();
+  const valuesByKey = new Map<string, ReturnType<typeof createCaseValues>>();
+  const valuesOf = (instrumentId: string, version: string) => {
+    const key = `${instrumentId}@${version}`;
+    let values = valuesByKey.get(key);
+    if (!values) {
+      const instrument = instruments.get(instrumentId, version);
+      if (!instrument) return undefined;
+      values = createCaseValues(instrument, buildCodebook(instrument));
+      valuesByKey.set(key, values);
+    }
+    return values;
+  };
+
+  function compute(repos: Repos, caseId: number): CaseOutcome {
+    const events = repos.cases.eventsOf(caseId).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
+    const response = repos.responses.findResponseByCase(caseId);
+    let pctAnswered: number | undefined;
+    if (response) {
+      const values = valuesOf(response.instrument_id, response.instrument_version);
+      pctAnswered = values ? values.row(JSON.parse(response.answers)).pctAnswered : undefined;
+    }
+    return { disposition: finalDisposition(events, DEFAULT_THRESHOLDS, pctAnswered), pctAnswered };
+  }
+
+  return {
+    /** The outcome of each listed case, computing only those whose log or response changed. */
+    outcomes(repos: Repos, rows: readonly CaseStateRow[]): Map<number, CaseOutcome> {
+      const result = new Map<number, CaseOutcome>();
+      for (const row of rows) {
+        const stamp = `${row.last_event_id ?? 0}:${row.response_revision ?? '-'}:${row.response_version ?? '-'}`;
+        const cached = known.get(row.id);
+        if (cached && cached.stamp === stamp) {
+          result.set(row.id, cached.outcome);
+          continue;
+        }
+        const outcome = compute(repos, row.id);
+        known.set(row.id, { stamp, outcome });
+        result.set(row.id, outcome);
+      }
+      return result;
+    },
+    /** One case, always computed afresh (the case page). */
+    outcomeOf: (repos: Repos, caseId: number) => compute(repos, caseId),
+  };
+}

@@ -1,0 +1,89 @@
+import type { ContactRow, OfficeDetailRow } from '../offices/repo.js';
+import type { ResponseRow } from '../responses/repo.js';
+import type { TokenRow } from '../tokens/repo.js';
+import type { CaseOutcome } from './dispositionCache.js';
+import type { ListedCase } from './list.js';
+import type { CaseEventRow } from './repo.js';
+
+const pct = (share: number | undefined) => (share === undefined ? null : Math.round(share * 1000) / 10);
+
+export const presentDisposition = (o: CaseOutcome) => ({
+  code: o.disposition.code,
+  label: o.disposition.label,
+  ...(o.disposition.reason ? { reason: o.disposition.reason } : {}),
+});
+
+export function presentListedCase(c: ListedCase) {
+  return {
+    id: c.id,
+    officeId: c.office_study_id,
+    officeName: c.office_name,
+    state: c.state,
+    stratum: c.stratum,
+    status: c.status,
+    disposition: presentDisposition(c.outcome),
+    pctAnswered: pct(c.outcome.pctAnswered),
+  };
+}
+
+export function presentOffice(o: OfficeDetailRow) {
+  return {
+    officeId: o.office_id,
+    officeName: o.office_name,
+    state: o.state,
+    jurisdiction: o.jurisdiction,
+    population: o.population,
+    stratum: o.stratum,
+    addressLine1: o.address_line1,
+    addressLine2: o.address_line2,
+    city: o.city,
+    zip: o.zip,
+    phone: o.phone,
+    attributes: JSON.parse(o.attributes) as Record<string, string>,
+  };
+}
+
+/** A link as staff see it: when it was issued and revoked, never its secret or hash. */
+export function presentToken(t: TokenRow) {
+  return {
+    id: t.id,
+    createdAt: t.created_at,
+    expiresAt: t.expires_at,
+    revokedAt: t.revoked_at,
+    replacedBy: t.replaced_by,
+    live: t.revoked_at === null,
+  };
+}
+
+export function presentContact(c: ContactRow, tokens: readonly TokenRow[] = []) {
+  return {
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    title: c.title,
+    status: c.status,
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+    links: tokens.filter((t) => t.contact_id === c.id).map(presentToken),
+  };
+}
+
+export function presentEvent(e: CaseEventRow) {
+  return { id: e.id, type: e.type, at: e.at, tokenId: e.token_id, detail: JSON.parse(e.detail) as unknown };
+}
+
+/** The response's progress only: answers stay out of the staff API (they leave by export). */
+export function presentProgress(r: ResponseRow | undefined, outcome: CaseOutcome) {
+  if (!r) return null;
+  return {
+    status: r.status,
+    instrumentVersion: r.instrument_version,
+    pctAnswered: pct(outcome.pctAnswered),
+    currentPage: r.current_page,
+    revision: r.revision,
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    submittedAt: r.submitted_at,
+    declinedAt: r.declined_at,
+  };
+}

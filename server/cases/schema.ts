@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { FrameOfficeSchema } from '../offices/frame.js';
+import { PagingQuery, PathId } from '../staff/schema.js';
+import { DISPOSITIONS } from './disposition.js';
+
+/** Where a case's response stands: not started, or the response's own status. */
+export const CASE_STATUSES = ['not_started', 'in_progress', 'completed', 'declined'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const CASE_SORTS = ['office_name', 'state', 'stratum', 'status', 'disposition'] as const;
+
+const DISPOSITION_CODES = Object.values(DISPOSITIONS).map((d) => d.code) as [string, ...string[]];
+
+export const CaseListQuerySchema = z.strictObject({
+  ...PagingQuery,
+  sort: z.enum(CASE_SORTS).default('office_name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  stratum: z.string().min(1).max(100).optional(),
+  state: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter postal code')
+    .transform((s) => s.toUpperCase())
+    .optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+  disposition: z.enum(DISPOSITION_CODES).optional(),
+  /** Free text found anywhere in the office's name, in any case. */
+  q: z.string().trim().min(1).max(100).optional(),
+});
+export type CaseListQuery = z.infer<typeof CaseListQuerySchema>;
+
+export const CaseParamsSchema = z.strictObject({ id: PathId });
+export const CaseTokenParamsSchema = z.strictObject({ id: PathId, tokenId: PathId });
+export const CaseContactParamsSchema = z.strictObject({ id: PathId, contactId: PathId });
+
+const Reason = z.string().trim().min(1, 'a reason is required').max(500);
+
+export const MarkCaseBodySchema = z.strictObject({ as: z.enum(['refused', 'ineligible']), reason: Reason });
+
+/** The frame's own rules for a contact's email (plausible, stored in lower case). */
+const ContactEmail = FrameOfficeSchema.shape.contact_email;
+const ContactName = z.string().trim().min(1).max(200);
+const ContactTitle = z.string().trim().max(200);
+
+export const AddContactBodySchema = z.strictObject({
+  name: ContactName,
+  email: ContactEmail,
+  title: ContactTitle.optional(),
+});
+
+export const EditContactBodySchema = z
+  .strictObject({
+    name: ContactName.optional(),
+    email: ContactEmail.optional(),
+    title: ContactTitle.nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'send at least one of name, email, title');
+
+export const UndeliverableBodySchema = z.strictObject({ reason: z.string().trim().max(500).optional() });

@@ -1,0 +1,104 @@
+import type { Clock } from '../deps.js';
+import { AppError } from '../errors.js';
+import type { Repos } from '../repos.js';
+import type { RandomBytes } from '../tokens/service.js';
+import { type IssuedLink, reissueToken } from '../tokens/workflows.js';
+import { type Disposition, finalDisposition } from './disposition.js';
+import type { CaseRow } from './repo.js';
+
+export type CaseContext = { repos: Repos; clock: Clock };
+type IssueContext = CaseContext & { random: RandomBytes; publicUrl: string };
+
+export const caseNotFound = (id: number | string) => new AppError(404, 'case_not_found', `No case ${id}.`);
+
+export function findCaseOrFail(repos: Repos, id: number): CaseRow {
+  const found = repos.cases.findCase(id);
+  if (!found) throw caseNotFound(id);
+  return found;
+}
+
+const audit = (ctx: CaseContext, c: CaseRow, actor: string, action: string, detail: Record<string, unknown>) =>
+  ctx.repos.audit.recordAudit({
+    at: ctx.clock().toISOString(),
+    actor,
+    action,
+    fielding: c.fielding_name,
+    detail: { caseId: c.id, officeId: c.office_study_id, ...detail },
+  });
+
+/**
+ * Records what only staff can know: an office that is not eligible, or a refusal received outside
+ * the survey (by phone, by letter). Appends to the case's log, from which the disposition is
+ * derived; a refusal cannot be recorded for an office that has submitted. Used by `fieldkit case
+ * mark` and the staff API alike.
+ */
+export function markCase(
+  ctx: CaseContext,
+  input: { caseId: number; as: 'refused' | 'ineligible'; reason: string; actor: string },
+): { case: CaseRow; disposition: Disposition } {
+  const found = findCaseOrFail(ctx.repos, input.caseId);
+  return ctx.repos.db.transaction(() => {
+    const events = ctx.repos.cases.eventsOf(found.id);
+    if (input.as === 'refused' && events.some((e) => e.type === 'completed')) {
+      throw new AppError(
+        409,
+        'already_submitted',
+        `${found.office_name} has submitted the survey; a refusal cannot be recorded. Nothing changed.`,
+      );
+    }
+    const type = input.as === 'ineligible' ? 'marked_ineligible' : 'marked_refused';
+    ctx.repos.cases.appendEvent(found.id, type, ctx.clock().toISOString(), null, {
+      reason: input.reason,
+      by: input.actor,
+    });
+    audit(ctx, found, input.actor, `case.mark_${input.as}`, { reason: input.reason });
+    const disposition = finalDisposition(
+      ctx.repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
+    );
+    return { case: found, disposition };
+  })();
+}
+
+/** Revokes one link (and its access code) of a case; its response is kept for any other link. */
+export function revokeCaseToken(ctx: CaseContext, input: { caseId: number; tokenId: number; actor: string }) {
+  const found = findCaseOrFail(ctx.repos, input.caseId);
+  const token = ctx.repos.tokens.findTokenById(input.tokenId);
+  if (!token || token.case_id !== found.id) {
+    throw new AppError(404, 'token_not_found', `Case ${found.id} has no link ${input.tokenId}.`);
+  }
+  const at = ctx.clock().toISOString();
+  ctx.repos.db.transaction(() => {
+    if (!ctx.repos.tokens.revokeToken(token.id, at, null)) {
+      throw new AppError(409, 'already_revoked', `Link ${token.id} was already revoked.`);
+    }
+    ctx.repos.cases.appendEvent(found.id, 'token_revoked', at, token.id, { reason: 'revoked by staff' });
+    audit(ctx, found, input.actor, 'case.revoke_link', { tokenId: token.id });
+  })();
+  return ctx.repos.tokens.findTokenById(token.id);
+}
+
+/**
+ * A new link and access code for one contact of the case (the CLI's `tokens reissue`): the
+ * contact's live links stop working and the new one continues the same response. The clear link
+ * exists only in the return value.
+ */
+export function reissueCaseLink(
+  ctx: IssueContext,
+  input: { caseId: number; contactId: number; actor: string },
+): IssuedLink {
+  const found = findCaseOrFail(ctx.repos, input.caseId);
+  const contact = ctx.repos.offices.findContact(input.contactId);
+  if (!contact || contact.office_id !== found.office_id) {
+    throw new AppError(404, 'contact_not_found', `Case ${found.id} has no contact ${input.contactId}.`);
+  }
+  return ctx.repos.db.transaction(() => {
+    const issued = reissueToken(ctx, {
+      kind: 'contact',
+      fielding: found.fielding_name,
+      officeId: found.office_study_id,
+      email: contact.email,
+    });
+    audit(ctx, found, input.actor, 'case.reissue_link', { contactId: contact.id });
+    return issued;
+  })();
+}

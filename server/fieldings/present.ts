@@ -1,0 +1,12 @@
+import type { FieldingRow } from './repo.js';
+
+export function presentFielding(f: FieldingRow & { cases: number }) {
+  return {
+    name: f.name,
+    instrument: f.instrument_id,
+    instrumentVersion: f.instrument_version,
+    cases: f.cases,
+    createdAt: f.created_at,
+    closesAt: f.closes_at,
+  };
+}
