@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { chargedOfficeAnswers } from '../factories/answers.js';
+import { frameRow } from '../factories/frame.js';
+import { seedFielding, type TestEnv } from '../support/app.js';
+import { addMember, signIn, staffEnv } from './setup.js';
+
+/** A fielding of `cases` offices, every one submitted with a full Phase I response. */
+function completedFielding(env: TestEnv, cases: number) {
+  seedFielding(env, { name: 'wave1', rows: Array.from({ length: cases }, (_, i) => frameRow(i + 1)) });
+  const at = env.clock().toISOString();
+  const insert = env.db.prepare(
+    `INSERT INTO responses (case_id, instrument_id, instrument_version, status, answers, started_at, updated_at, submitted_at)
+     SELECT id, 'tip-prosecutor-survey', '1.0.0', 'completed', ?, ?, ?, ? FROM cases WHERE id = ?`,
+  );
+  const event = env.db.prepare("INSERT INTO case_events (case_id, type, at) VALUES (?, 'completed', ?)");
+  env.db.transaction(() => {
+    for (let id = 1; id <= cases; id++) {
+      insert.run(JSON.stringify(chargedOfficeAnswers({ a2_years: id % 40, a5_pop: 1000 + id })), at, at, at, id);
+      event.run(id, at);
+    }
+  })();
+}
+
+/** Keeps a download's bytes as they came (supertest hands the parser the response stream). */
+const binary = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+/** The names and bytes of a zip's members, read by Python's zipfile (not by the code that wrote it). */
+function unzip(zip: Buffer): Record<string, string> {
+  const file = path.join(tmpdir(), `fieldkit-download-test-${process.pid}-${Date.now()}.zip`);
+  writeFileSync(file, zip);
+  const read = spawnSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      'import json, sys, zipfile, os\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("utf-8", "replace") for n in z.namelist()}))\nos.remove(sys.argv[1])',
+      file,
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  expect(read.status, read.stderr).toBe(0);
+  return JSON.parse(read.stdout) as Record<string, string>;
+}
+
+async function analyst(env: TestEnv) {
+  const { email } = await addMember(env, 'analyst@study.example.org', 'analyst');
+  return signIn(env, email);
+}
+
+const downloadsLeft = () =>
+  readdirSync(tmpdir()).filter((f) => f.startsWith('fieldkit-download-') && !f.endsWith('.zip'));
+
+describe('POST /api/staff/fieldings/:name/exports', () => {
+  it('answers the zip as an attachment, with the chosen formats, and audits the export as the staff member', async () => {
+    const env = staffEnv();
+    completedFielding(env, 3);
+    const staff = await analyst(env);
+    const before = downloadsLeft();
+    const res = await staff
+      .send('post', '/api/staff/fieldings/wave1/exports', { formats: ['csv', 'codebook'], completesOnly: true })
+      .buffer(true)
+      .parse(binary);
+    expect(res.status, res.body.toString()).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?wave1-export-2027-02-01\.zip"?$/);
+    const files = unzip(res.body as Buffer);
+    expect(Object.keys(files).sort()).toEqual(['codebook.html', 'codebook.json', 'data.csv', 'manifest.json']);
+    const manifest = JSON.parse(files['manifest.json'] as string);
+    expect(manifest).toMatchObject({
+      fielding: 'wave1',
+      options: { formats: ['csv', 'codebook'], completesOnly: true, public: false, includeFreeText: false },
+      tables: [{ name: 'data', rows: 3 }],
+    });
+    expect((files['data.csv'] as string).split('\r\n')[0]).toMatch(/^case_id,office_id,office_name,/);
+    const audit = env.db.prepare("SELECT actor, fielding, detail FROM audit_log WHERE action = 'export'").all() as {
+      actor: string;
+      fielding: string;
+      detail: string;
+    }[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: 'analyst@study.example.org', fielding: 'wave1' });
+    expect(JSON.parse(audit[0]?.detail ?? '{}')).toMatchObject({
+      out: 'wave1-export-2027-02-01.zip',
+      options: manifest.options,
+      files: manifest.files,
+    });
+    // The temporary folder of the download is gone once it was sent.
+    expect(downloadsLeft()).toEqual(before);
+  });
+
+  it('refuses an unknown fielding (404), unknown formats and free text without the public file (400), recording nothing', async () => {
+    const env = staffEnv();
+    completedFielding(env, 1);
+    const staff = await analyst(env);
+    const missing = await staff.send('post', '/api/staff/fieldings/nope/exports', {});
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);
+    const format = await staff.send('post', '/api/staff/fieldings/wave1/exports', { formats: ['xlsx'] });
+    expect(format.status).toBe(400);
+    const freeText = await staff.send('post', '/api/staff/fieldings/wave1/exports', { includeFreeText: true });
+    expect(freeText.status).toBe(400);
+    expect(freeText.body.error.details.problems[0].path).toBe('includeFreeText');
+    expect(env.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'export'").pluck().get()).toBe(0);
+  });
+
+  it('runs off the event loop: while a few hundred cases export, the health check answers promptly', async () => {
+    const env = staffEnv();
+    completedFielding(env, 400);
+    const staff = await analyst(env);
+    const started = performance.now();
+    let exporting = true;
+    const download = staff
+      .send('post', '/api/staff/fieldings/wave1/exports', { formats: ['csv', 'sav', 'dta', 'codebook'] })
+      .buffer(true)
+      .parse(binary)
+      .then((res) => {
+        exporting = false;
+        return res;
+      });
+    const health: number[] = [];
+    while (exporting) {
+      const asked = performance.now();
+      await request(env.app).get('/api/health').expect(200);
+      health.push(performance.now() - asked);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const res = await download;
+    const exportMs = performance.now() - started;
+    expect(res.status).toBe(200);
+    expect(Object.keys(unzip(res.body as Buffer))).toContain('data.sav');
+    process.stdout.write(
+      `export of 400 cases: ${exportMs.toFixed(0)} ms; ${health.length} health checks meanwhile, slowest ${Math.max(...health).toFixed(1)} ms\n`,
+    );
+    // Health kept answering throughout: many checks, each a small fraction of the export's time.
+    expect(health.length).toBeGreaterThan(10);
+    expect(Math.max(...health)).toBeLessThan(exportMs / 10);
+  }, 120_000);
+});
