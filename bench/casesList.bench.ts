@@ -1,0 +1,81 @@
+import request from 'supertest';
+import { afterAll, bench, describe } from 'vitest';
+import { parseFrame } from '../server/offices/frame.js';
+import { createRepos } from '../server/repos.js';
+import { addStaff, createApiToken } from '../server/staff/service.js';
+import { chargedOfficeAnswers } from '../test/factories/answers.js';
+import { generateFrame } from '../test/factories/frame.js';
+import { createTestEnv, seedFielding } from '../test/support/app.js';
+
+/**
+ * The staff case list (GET /api/staff/fieldings/:name/cases) of the synthetic national frame
+ * (~2,300 offices, a third of them submitted), next to a baseline in the same run: one raw SELECT
+ * of the same cases with their offices and responses. The first request computes every case's
+ * disposition (the share answered needs the instrument's logic); later requests reuse them.
+ */
+const env = createTestEnv();
+const frame = parseFrame(Buffer.from(generateFrame({ seed: 7 })));
+if (!frame.ok) throw new Error('the synthetic frame has problems');
+const rows = frame.offices.map((o) => ({
+  ...Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'string')),
+  population: String(o.population),
+  contact_name: o.contact_name,
+  contact_email: o.contact_email,
+}));
+seedFielding(env, { name: 'national', rows: rows as Record<string, string>[] });
+const at = env.clock().toISOString();
+env.db.transaction(() => {
+  const ids = env.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all() as number[];
+  const insert = env.db.prepare(
+    `INSERT INTO responses (case_id, instrument_id, instrument_version, status, answers, started_at, updated_at, submitted_at)
+     VALUES (?, 'tip-prosecutor-survey', '1.0.0', 'completed', ?, ?, ?, ?)`,
+  );
+  const event = env.db.prepare("INSERT INTO case_events (case_id, type, at) VALUES (?, 'completed', ?)");
+  for (const id of ids.filter((_, i) => i % 3 === 0)) {
+    insert.run(id, JSON.stringify(chargedOfficeAnswers({ a2_years: id % 40 })), at, at, at);
+    event.run(id, at);
+  }
+})();
+const ctx = {
+  repos: createRepos(env.db),
+  settings: env.config.staff,
+  clock: env.clock,
+  random: env.random,
+  publicUrl: env.config.publicUrl,
+};
+const { staff } = addStaff(ctx, { email: 'bench@study.example.org', role: 'fieldwork', actor: 'bench' });
+const { token } = createApiToken(ctx, staff, 'bench');
+const cases = env.db.prepare('SELECT count(*) FROM cases').pluck().get() as number;
+const raw = env.db.prepare(
+  `SELECT c.id, o.office_id, o.office_name, o.state, o.stratum, r.status, r.revision
+   FROM cases c JOIN offices o ON o.id = c.office_id LEFT JOIN responses r ON r.case_id = c.id`,
+);
+
+async function list(query: string) {
+  const res = await request(env.app)
+    .get(`/api/staff/fieldings/national/cases?${query}`)
+    .set('Authorization', `Bearer ${token}`);
+  if (res.status !== 200) throw new Error(`the list answered ${res.status}`);
+  return res.body.total as number;
+}
+
+// The first request fills the dispositions: timed once, printed beside the rest.
+const started = performance.now();
+await list('pageSize=50');
+process.stdout.write(
+  `cases list of ${cases} cases, first request (every disposition computed): ${(performance.now() - started).toFixed(0)} ms\n`,
+);
+
+afterAll(() => env.close());
+
+describe(`staff case list of ${cases} offices`, () => {
+  bench('baseline: raw SELECT of the cases with offices and responses', () => {
+    raw.all();
+  });
+  bench('GET page 1 by office name', async () => {
+    await list('pageSize=50');
+  });
+  bench('GET sorted by disposition, filtered by stratum and a name search, page 3', async () => {
+    await list('sort=disposition&order=desc&stratum=under%20100%2C000&q=county&page=3&pageSize=50');
+  });
+});
