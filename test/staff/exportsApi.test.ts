@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createExportRunner } from '../../server/exports/runner.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameRow } from '../factories/frame.js';
 import { seedFielding, type TestEnv } from '../support/app.js';
@@ -143,4 +144,34 @@ describe('POST /api/staff/fieldings/:name/exports', () => {
     expect(health.length).toBeGreaterThan(10);
     expect(Math.max(...health)).toBeLessThan(exportMs / 10);
   }, 120_000);
+});
+
+describe('the export runner', () => {
+  it('runs at most two exports at once and refuses a third with 503 exports_busy, then takes new ones', async () => {
+    const env = staffEnv();
+    completedFielding(env, 2);
+    const runner = createExportRunner({ databaseFile: env.config.databaseFile, instruments: env.instruments });
+    const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-runner-test-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const job = (n: number) =>
+      runner.run(
+        {
+          fielding: 'wave1',
+          out: path.join(dir, `${n}.zip`),
+          formats: ['csv'],
+          completesOnly: false,
+          public: false,
+          includeFreeText: false,
+          actor: 'analyst@study.example.org',
+        },
+        env.clock(),
+      );
+    const running = [job(1), job(2)];
+    await expect(job(3)).rejects.toMatchObject({ status: 503, code: 'exports_busy', headers: { 'Retry-After': '60' } });
+    expect(runner.running()).toBe(2);
+    const done = await Promise.all(running);
+    expect(done.map((d) => d.audit.actor)).toEqual(['analyst@study.example.org', 'analyst@study.example.org']);
+    expect(runner.running()).toBe(0);
+    await expect(job(4)).resolves.toMatchObject({ manifest: { fielding: 'wave1' } });
+  });
 });
