@@ -21,14 +21,14 @@ const sortValue: Record<CaseListQuery['sort'], (c: ListedCase) => string> = {
  * page costs one scan in memory; sorting by disposition or filtering on it needs every case's
  * disposition, which SQL alone cannot derive.
  */
-export function listCases(
+export async function listCases(
   repos: Repos,
   dispositions: CaseDispositions,
   fieldingId: number,
   query: CaseListQuery,
-): { cases: ListedCase[]; total: number } {
+): Promise<{ cases: ListedCase[]; total: number }> {
   const rows = repos.cases.caseStatesOf(fieldingId);
-  const outcomes = dispositions.outcomes(repos, rows);
+  const outcomes = await dispositions.outcomes(repos, rows);
   const needle = query.q?.toLocaleLowerCase('en');
   const matching: ListedCase[] = [];
   for (const row of rows) {

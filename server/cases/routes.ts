@@ -35,10 +35,10 @@ export const CASE_ROUTES: readonly StaffRoute[] = [
       'One page of the fielding’s cases with their dispositions; sort, order, filters stratum, state, status, disposition, q.',
     params: FieldingParamsSchema,
     query: CaseListQuerySchema,
-    handler({ ctx, params, query }) {
+    async handler({ ctx, params, query }) {
       const fielding = ctx.repos.fieldings.findFieldingByName(params.name);
       if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${params.name}".`);
-      const { cases, total } = listCases(ctx.repos, ctx.dispositions, fielding.id, query);
+      const { cases, total } = await listCases(ctx.repos, ctx.dispositions, fielding.id, query);
       return { cases: cases.map(presentListedCase), page: query.page, pageSize: query.pageSize, total };
     },
   }),

@@ -5,27 +5,8 @@ import path from 'node:path';
 import request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createExportRunner } from '../../server/exports/runner.js';
-import { chargedOfficeAnswers } from '../factories/answers.js';
-import { frameRow } from '../factories/frame.js';
-import { seedFielding, type TestEnv } from '../support/app.js';
-import { addMember, signIn, staffEnv } from './setup.js';
-
-/** A fielding of `cases` offices, every one submitted with a full Phase I response. */
-function completedFielding(env: TestEnv, cases: number) {
-  seedFielding(env, { name: 'wave1', rows: Array.from({ length: cases }, (_, i) => frameRow(i + 1)) });
-  const at = env.clock().toISOString();
-  const insert = env.db.prepare(
-    `INSERT INTO responses (case_id, instrument_id, instrument_version, status, answers, started_at, updated_at, submitted_at)
-     SELECT id, 'tip-prosecutor-survey', '1.0.0', 'completed', ?, ?, ?, ? FROM cases WHERE id = ?`,
-  );
-  const event = env.db.prepare("INSERT INTO case_events (case_id, type, at) VALUES (?, 'completed', ?)");
-  env.db.transaction(() => {
-    for (let id = 1; id <= cases; id++) {
-      insert.run(JSON.stringify(chargedOfficeAnswers({ a2_years: id % 40, a5_pop: 1000 + id })), at, at, at, id);
-      event.run(id, at);
-    }
-  })();
-}
+import type { TestEnv } from '../support/app.js';
+import { addMember, completedFielding, signIn, staffEnv } from './setup.js';
 
 /** Keeps a download's bytes as they came (supertest hands the parser the response stream). */
 const binary = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {

@@ -4,7 +4,9 @@ import type { StaffSettings } from '../../server/config.js';
 import { createRepos } from '../../server/repos.js';
 import type { Role } from '../../server/staff/schema.js';
 import { addStaff, type StaffContext, setPasswordFromLink } from '../../server/staff/service.js';
-import { createTestEnv, type TestEnv } from '../support/app.js';
+import { chargedOfficeAnswers } from '../factories/answers.js';
+import { frameRow } from '../factories/frame.js';
+import { createTestEnv, seedFielding, type TestEnv } from '../support/app.js';
 
 const envs: TestEnv[] = [];
 afterEach(() => {
@@ -74,4 +76,21 @@ export async function everyRole(env: TestEnv): Promise<Record<Role, Session>> {
     sessions[role] = await signIn(env, email);
   }
   return sessions;
+}
+
+/** A fielding named wave1 of `cases` offices, every one submitted with a full Phase I response. */
+export function completedFielding(env: TestEnv, cases: number) {
+  seedFielding(env, { name: 'wave1', rows: Array.from({ length: cases }, (_, i) => frameRow(i + 1)) });
+  const at = env.clock().toISOString();
+  const insert = env.db.prepare(
+    `INSERT INTO responses (case_id, instrument_id, instrument_version, status, answers, started_at, updated_at, submitted_at)
+     SELECT id, 'tip-prosecutor-survey', '1.0.0', 'completed', ?, ?, ?, ? FROM cases WHERE id = ?`,
+  );
+  const event = env.db.prepare("INSERT INTO case_events (case_id, type, at) VALUES (?, 'completed', ?)");
+  env.db.transaction(() => {
+    for (let id = 1; id <= cases; id++) {
+      insert.run(JSON.stringify(chargedOfficeAnswers({ a2_years: id % 40, a5_pop: 1000 + id })), at, at, at, id);
+      event.run(id, at);
+    }
+  })();
 }
