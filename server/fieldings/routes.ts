@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
-import { formatFrameProblem, parseFrame } from '../offices/frame.js';
+import { type FrameResult, formatFrameProblem } from '../offices/frame.js';
+import { parseFrameInThread } from '../offices/frameThread.js';
 import type { Repos } from '../repos.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { EmptyQuerySchema, FIELDWORK_STAFF, STUDY_STAFF } from '../staff/schema.js';
@@ -22,7 +23,7 @@ function fieldingSummary(repos: Repos, name: string) {
 }
 
 /** The frame's problems as the CLI prints them, the first 200 of them, and how many more there are. */
-function frameRefused(file: string, problems: ReturnType<typeof parseFrame> & { ok: false }) {
+function frameRefused(file: string, problems: FrameResult & { ok: false }) {
   const all = problems.problems;
   const shown = all.slice(0, SHOWN_FRAME_PROBLEMS).map((p) => ({ ...p, text: formatFrameProblem(file, p) }));
   return new AppError(422, 'frame_invalid', `${file}: ${all.length} problem(s); nothing was imported.`, {
@@ -56,10 +57,10 @@ export const FIELDING_ROUTES: readonly StaffRoute[] = [
       tooLarge: `The frame is larger than ${MAX_FRAME_BYTES / 1024 / 1024} MB; a frame of every U.S. prosecutor's office is well under 1 MB. Check that this is the right file.`,
     },
     query: CreateFieldingQuerySchema,
-    handler({ ctx, auth, query, file: frameBytes, req, res }) {
+    async handler({ ctx, auth, query, file: frameBytes, req, res }) {
       const file = query.file ?? 'frame.csv';
-      // The CLI's own path: the same parser, the same problems, the same all-or-nothing import.
-      const frame = parseFrame(frameBytes);
+      // The CLI's own path: the same parser (in a thread), the same problems, the same all-or-nothing import.
+      const frame = await parseFrameInThread(frameBytes);
       if (!frame.ok) throw frameRefused(file, frame);
       const created = createFielding(ctx, {
         name: query.name,

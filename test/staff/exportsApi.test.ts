@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
+import type request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createExportRunner } from '../../server/exports/runner.js';
 import type { TestEnv } from '../support/app.js';
+import { describeProbe, probeHealthWhile } from '../support/probe.js';
 import { addMember, completedFielding, signIn, staffEnv } from './setup.js';
 
 /** Keeps a download's bytes as they came (supertest hands the parser the response stream). */
@@ -97,33 +98,20 @@ describe('POST /api/staff/fieldings/:name/exports', () => {
     const env = staffEnv();
     completedFielding(env, 400);
     const staff = await analyst(env);
-    const started = performance.now();
-    let exporting = true;
-    const download = staff
-      .send('post', '/api/staff/fieldings/wave1/exports', { formats: ['csv', 'sav', 'dta', 'codebook'] })
-      .buffer(true)
-      .parse(binary)
-      .then((res) => {
-        exporting = false;
-        return res;
-      });
-    const health: number[] = [];
-    while (exporting) {
-      const asked = performance.now();
-      await request(env.app).get('/api/health').expect(200);
-      health.push(performance.now() - asked);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const res = await download;
-    const exportMs = performance.now() - started;
+    const { result: res, probe } = await probeHealthWhile(
+      env,
+      staff
+        .send('post', '/api/staff/fieldings/wave1/exports', { formats: ['csv', 'sav', 'dta', 'codebook'] })
+        .buffer(true)
+        .parse(binary)
+        .then((r) => r),
+    );
     expect(res.status).toBe(200);
     expect(Object.keys(unzip(res.body as Buffer))).toContain('data.sav');
-    process.stdout.write(
-      `export of 400 cases: ${exportMs.toFixed(0)} ms; ${health.length} health checks meanwhile, slowest ${Math.max(...health).toFixed(1)} ms\n`,
-    );
-    // Health kept answering throughout: many checks, each a small fraction of the export's time.
-    expect(health.length).toBeGreaterThan(10);
-    expect(Math.max(...health)).toBeLessThan(exportMs / 10);
+    process.stdout.write(describeProbe('export of 400 cases', probe));
+    // Health kept answering throughout: many checks, and no stretch without one near the export's time.
+    expect(probe.checks).toBeGreaterThan(10);
+    expect(probe.longestGapMs).toBeLessThan(probe.elapsedMs / 10);
   }, 120_000);
 });
 

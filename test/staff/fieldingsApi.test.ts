@@ -7,6 +7,7 @@ import { parseCsv } from '../../server/csv.js';
 import { loadInstruments } from '../../server/instruments/registry.js';
 import { formatFrameProblem, parseFrame } from '../../server/offices/frame.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
+import { describeProbe, probeHealthWhile } from '../support/probe.js';
 import { addMember, type Session, signIn, staffEnv } from './setup.js';
 
 const frameOf = (n: number, overrides: (i: number) => Record<string, string> = () => ({})) =>
@@ -115,6 +116,24 @@ describe('POST /api/staff/fieldings (a frame as the text/csv body)', () => {
     expect(res.body.error.details.problems[199]).toMatchObject({ line: 201, field: 'population' });
     expect(res.body.error.message).toBe('frame.csv: 5000 problem(s); nothing was imported.');
   });
+
+  it('checks a frame in a thread of its own: respondents’ requests are answered while ~9 MB are checked', async () => {
+    const env = staffEnv();
+    const staff = await fieldworker(env);
+    const csv = frameOf(75_000, (i) => ({ population: `${i},000` }));
+    expect(csv.length).toBeGreaterThan(8 * 1024 * 1024);
+    expect(csv.length).toBeLessThan(10 * 1024 * 1024);
+    const { result: res, probe } = await probeHealthWhile(
+      env,
+      upload(staff, 'name=wave1&instrument=tip-prosecutor-survey', csv).then((r) => r),
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toMatchObject({ total: 75_000, more: 74_800 });
+    process.stdout.write(describeProbe(`frame of ${(csv.length / 2 ** 20).toFixed(1)} MB checked`, probe));
+    // Checks kept being answered all along: no stretch without one near the time the check took.
+    expect(probe.checks).toBeGreaterThan(5);
+    expect(probe.longestGapMs).toBeLessThan(probe.elapsedMs / 4);
+  }, 60_000);
 
   it('reports a frame saved in a legacy encoding (Latin-1) on the line and column of the bad bytes', async () => {
     const env = staffEnv();
