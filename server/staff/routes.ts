@@ -1,5 +1,6 @@
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
+import { ADMIN, ANY_STAFF, STUDY_STAFF } from './roles.js';
 import {
   AddStaffBodySchema,
   ApiTokenBodySchema,
@@ -7,7 +8,6 @@ import {
   EmptyQuerySchema,
   IdParamsSchema,
   LoginBodySchema,
-  type Role,
   RoleBodySchema,
   SetPasswordBodySchema,
 } from './schema.js';
@@ -22,11 +22,6 @@ import {
   revokeApiToken,
   setPasswordFromLink,
 } from './service.js';
-
-const ANY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst', 'interviewer'];
-const ADMIN: readonly Role[] = ['admin'];
-/** Who works with fieldings and their data; interviewers see only their own cases (a later issue). */
-const STUDY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst'];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A date alone means the whole UTC day: `from` its start, `to` the end of it. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ROLES } from './roles.js';
 
-export const ROLES = ['admin', 'fieldwork', 'analyst', 'interviewer'] as const;
+export { ROLES };
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 

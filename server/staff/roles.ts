@@ -1,0 +1,11 @@
+/**
+ * The staff roles and the groups of them that routes allow. No imports, so the staff console
+ * (client/console) shares these very lists instead of restating who may open which page.
+ */
+export const ROLES = ['admin', 'fieldwork', 'analyst', 'interviewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ANY_STAFF: readonly Role[] = ROLES;
+export const ADMIN: readonly Role[] = ['admin'];
+/** Who works with fieldings and their data; interviewers see only their own cases (a later issue). */
+export const STUDY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst'];
