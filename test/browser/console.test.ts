@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRepos } from '../../server/repos.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
 import { type BrowserHarness, expectNoAxeViolations, startBrowserHarness } from './harness.js';
@@ -20,9 +21,19 @@ afterAll(async () => {
 const DESKTOP = { width: 1280, height: 800 };
 const NARROW = { width: 360, height: 740 };
 
+/** What Chromium reported the CSP refused; the console must work under the app's policy, unchanged. */
+const cspViolations: string[] = [];
+afterEach(() => {
+  expect(cspViolations.splice(0)).toEqual([]);
+});
+
 async function newPage(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({ viewport });
-  return { context, page: await context.newPage() };
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return { context, page };
 }
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
@@ -61,7 +72,8 @@ async function checkAtBothWidths(page: Page, where: string) {
 describe('staff console in Chromium', { timeout: 120_000 }, () => {
   it('an admin signs in and every page has no axe violation at 1280 and 360 px, nor sideways scrolling', async () => {
     const { context, page } = await newPage();
-    await page.goto(`${h.baseUrl}/staff/`);
+    const response = await page.goto(`${h.baseUrl}/staff/`);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self';");
     await heading(page, 'Sign in').waitFor();
     await checkAtBothWidths(page, 'the sign-in page');
 
@@ -168,6 +180,81 @@ describe('staff console in Chromium', { timeout: 120_000 }, () => {
     await heading(member.page, 'Page not found').waitFor();
     await checkAtBothWidths(member.page, 'a page the fieldwork role does not open');
     await member.context.close();
+  });
+
+  it('an admin changes a role (ending that session), resets a password, disables an account, and is refused disabling the last admin', async () => {
+    const memberEmail = 'changing.member@study.example.org';
+    const { password } = await addMember(h.env, memberEmail, 'fieldwork');
+    const member = await newPage();
+    await signIn(member.page, memberEmail, password);
+    await heading(member.page, 'Fieldings').waitFor();
+
+    const { context, page } = await newPage();
+    await signIn(page, admin.email, admin.password);
+    await heading(page, 'Fieldings').waitFor();
+    await open(page, 'Staff', /Staff accounts/);
+    const row = page.getByRole('row', { name: new RegExp(memberEmail.replaceAll('.', '\\.')) });
+
+    await row.getByLabel(`Role of ${memberEmail}`).selectOption('analyst');
+    await row.getByRole('button', { name: `Change role of ${memberEmail}` }).click();
+    await expect.poll(() => row.getByRole('button', { name: `Change role of ${memberEmail}` }).isDisabled()).toBe(true);
+    const roleOf = () => h.env.db.prepare('SELECT role FROM staff WHERE email = ?').pluck().get(memberEmail);
+    expect(roleOf()).toBe('analyst');
+
+    await member.page.getByRole('link', { name: 'API tokens' }).click();
+    await member.page.getByText('Your session has ended. Sign in again.').waitFor();
+    await heading(member.page, 'Sign in').waitFor();
+    await member.context.close();
+
+    await row.getByRole('button', { name: `Reset password ${memberEmail}` }).click();
+    await page.getByRole('button', { name: `Yes, reset password ${memberEmail}` }).click();
+    await page.getByRole('textbox', { name: `Set-password link for ${memberEmail}` }).waitFor();
+    await row.getByText('Password not set').waitFor();
+
+    await row.getByRole('button', { name: `Disable ${memberEmail}` }).click();
+    await page.getByRole('button', { name: `Yes, disable ${memberEmail}` }).click();
+    await row.getByText('Disabled', { exact: true }).waitFor();
+    await checkAtBothWidths(page, 'Staff after changes');
+
+    const self = page.getByRole('row', { name: /admin@study\.example\.org/ });
+    await self.getByRole('button', { name: `Disable ${admin.email}` }).click();
+    await page.getByRole('button', { name: `Yes, disable ${admin.email}` }).click();
+    await expect
+      .poll(() => page.getByRole('alert').allTextContents())
+      .toContainEqual(expect.stringMatching(/only active admin/));
+    await context.close();
+  });
+
+  it('pages through the audit log filtered by actor and dates', async () => {
+    const audit = createRepos(h.env.db).audit;
+    for (let day = 1; day <= 60; day += 1) {
+      const at = new Date(Date.UTC(2026, 10, 1) + day * 86_400_000).toISOString();
+      audit.recordAudit({ at, actor: 'bulk@study.example.org', action: 'test.bulk', fielding: null, detail: { day } });
+    }
+    const { context, page } = await newPage();
+    await signIn(page, admin.email, admin.password);
+    await heading(page, 'Fieldings').waitFor();
+    await open(page, 'Audit log', /Audit log: \d+ entries/);
+
+    await page.getByLabel('Actor').fill('BULK@study.example.org');
+    await page.getByLabel('From (UTC date)').fill('2026-11-05');
+    await page.getByLabel('To (UTC date, inclusive)').fill('2026-12-29');
+    await page.keyboard.press('Enter');
+    await page.getByText('Audit log: 55 entries, newest first, page 1 of 2').waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(50);
+    expect(await page.locator('tbody tr').first().textContent()).toContain('2026-12-29 00:00 UTC');
+
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Audit log: 55 entries, newest first, page 2 of 2').waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(5);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await checkAtBothWidths(page, 'Audit log, page 2 of a filter');
+
+    await page.getByLabel('From (UTC date)').fill('2026-12-30');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const to = page.getByRole('textbox', { name: 'To (UTC date, inclusive)' });
+    await expect.poll(() => to.getAttribute('aria-invalid')).toBe('true');
+    await context.close();
   });
 
   it('can be used with the keyboard alone: skip link, then the sign-in form submitted with Enter', async () => {
