@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { AuditPage } from './AuditPage.js';
 import { api, type Staff, setCsrfToken } from './api.js';
 import { FieldingsPage } from './FieldingsPage.js';
@@ -71,7 +71,7 @@ export function App() {
     if (firstPage && (path === '/' || path === '/login')) navigate(firstPage, { replace: true });
   }, [firstPage, path]);
 
-  let view: React.ReactNode;
+  let view: ReactNode;
   if (path === '/password') {
     view = <SetPasswordPage />;
   } else if (state.phase === 'loading') {
