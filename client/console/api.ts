@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ROLES } from '../../server/staff/roles.js';
+import { jsonRequest, type Outcome } from '../shared/jsonRequest.js';
 
 /**
  * The staff JSON API (docs/staff-api.md). Answers are parsed with schemas like any input; a body
@@ -73,7 +74,7 @@ export type Failure =
   | { kind: 'refused'; status: number; code: string; message: string; fields: Record<string, string> }
   | { kind: 'unavailable' };
 
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+export type ApiResult<T> = Outcome<T, Failure>;
 
 /** A 400's problems, keyed by the body field they name, so a form can show each beside its field. */
 function fieldProblems(details: unknown): Record<string, string> {
@@ -107,38 +108,21 @@ export const setCsrfToken = (token: string) => {
   csrfToken = token;
 };
 
-async function request<T>(
+function request<T>(
   method: 'GET' | 'POST' | 'DELETE',
   url: string,
   schema: z.ZodMiniType<T>,
   body?: unknown,
 ): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch {
-    return { ok: false, failure: { kind: 'unavailable' } };
-  }
-  let json: unknown;
-  try {
-    json = await response.json();
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    return { ok: false, failure: classify(response.status, json, response.headers.get('Retry-After')) };
-  }
-  const parsed = schema.safeParse(json);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, failure: { kind: 'unavailable' } };
+  return jsonRequest({
+    method,
+    url,
+    schema,
+    body,
+    headers: method === 'GET' ? {} : { 'X-CSRF-Token': csrfToken },
+    classify: (response, json) => classify(response.status, json, response.headers.get('Retry-After')),
+    unavailable: { kind: 'unavailable' },
+  });
 }
 
 const OkSchema = z.object({ ok: z.literal(true) });
