@@ -116,6 +116,8 @@ function StaffTable({
   const session = useSession();
   const announce = useAnnounce();
   const [problem, setProblem] = useState<string>();
+  // A disabled account's buttons go away; focus then stays in the table instead of falling to the page's top.
+  const table = useRef<HTMLElement>(null);
   const report = (message: string) => {
     setProblem(message);
     announce(message);
@@ -135,7 +137,7 @@ function StaffTable({
           {problem}
         </p>
       ) : null}
-      <DataTable caption={`Staff accounts (${staff.length})`}>
+      <DataTable caption={`Staff accounts (${staff.length})`} ref={table}>
         <thead>
           <tr>
             <th scope="col">Email</th>
@@ -181,6 +183,7 @@ function StaffTable({
                         const result = await api.disableUser(member.id);
                         if (!result.ok) return report(failureMessage(result.failure, session));
                         announce(`${member.email} is disabled.`);
+                        table.current?.focus();
                         onChanged();
                       }}
                     />

@@ -13,6 +13,8 @@ export function TokensPage() {
   const [created, setCreated] = useState<{ name: string; token: string }>();
   const [errors, setErrors] = useState<{ name?: string; form?: string }>({});
   const nameInput = useRef<HTMLInputElement>(null);
+  // A revoked token's row goes away; focus moves to the list's heading instead of the page's top.
+  const listHeading = useRef<HTMLHeadingElement>(null);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -66,7 +68,9 @@ export function TokensPage() {
           Copy it now: it is shown only this once and cannot be recovered.
         </ShownOnce>
       ) : null}
-      <h2>Your tokens</h2>
+      <h2 ref={listHeading} tabIndex={-1}>
+        Your tokens
+      </h2>
       {error ? <p className="fk-alert">{error}</p> : null}
       {!value && !error ? <p>Loading…</p> : null}
       {value && value.tokens.length === 0 ? <p>You have no API tokens.</p> : null}
@@ -98,6 +102,7 @@ export function TokensPage() {
                     onConfirm={async () => {
                       const result = await api.revokeToken(token.id);
                       announce(result.ok ? `Token ${token.name} revoked.` : failureMessage(result.failure, session));
+                      listHeading.current?.focus();
                       reload();
                     }}
                   />

@@ -103,11 +103,19 @@ export function ShownOnce({ label, value, children }: { label: string; value: st
  * A table with its caption; on a narrow screen it scrolls inside this region, which takes keyboard
  * focus so the hidden columns can be reached without a mouse.
  */
-export function DataTable({ caption, children }: { caption: string; children: ReactNode }) {
+export function DataTable({
+  caption,
+  ref,
+  children,
+}: {
+  caption: string;
+  ref?: Ref<HTMLElement>;
+  children: ReactNode;
+}) {
   const id = useId();
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to scroll by keyboard (WCAG 2.1.1)
-    <section className="fk-table-scroll" aria-labelledby={id} tabIndex={0}>
+    <section className="fk-table-scroll" aria-labelledby={id} tabIndex={0} ref={ref}>
       <table>
         <caption id={id}>{caption}</caption>
         {children}
@@ -169,7 +177,10 @@ export function ConfirmButton({
           setBusy(true);
           await onConfirm();
           setBusy(false);
-          ask(false);
+          // Back to the first button, unless the action put focus somewhere of its own choosing.
+          const focus = document.activeElement;
+          moved.current = focus === null || focus === document.body || focus === confirm.current;
+          setAsking(false);
         }}
       >
         Yes, {label.toLowerCase()}

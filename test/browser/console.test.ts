@@ -116,6 +116,7 @@ describe('staff console in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Revoke nightly export' }).click();
     await page.getByRole('button', { name: 'Yes, revoke nightly export' }).click();
     await page.getByText('You have no API tokens.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Your tokens');
     await request(h.env.app).get('/api/staff/me').set('Authorization', `Bearer ${token}`).expect(401);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -214,6 +215,7 @@ describe('staff console in Chromium', { timeout: 120_000 }, () => {
     await row.getByRole('button', { name: `Disable ${memberEmail}` }).click();
     await page.getByRole('button', { name: `Yes, disable ${memberEmail}` }).click();
     await row.getByText('Disabled', { exact: true }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SECTION');
     await checkAtBothWidths(page, 'Staff after changes');
 
     const self = page.getByRole('row', { name: /admin@study\.example\.org/ });
