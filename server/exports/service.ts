@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { codebookHtml } from '../codebook/render.js';
 import type { Clock } from '../deps.js';
@@ -15,8 +16,9 @@ import { publicUseTable } from './publicUse.js';
 import { createExportRepo } from './repo.js';
 import { rScript } from './rScript.js';
 import { savChunks } from './sav.js';
+import { xlsxOfTable } from './xlsx.js';
 
-export const EXPORT_FORMATS = ['csv', 'labels', 'sav', 'dta', 'r', 'codebook'] as const;
+export const EXPORT_FORMATS = ['csv', 'labels', 'xlsx', 'sav', 'dta', 'r', 'codebook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type ExportRequest = {
@@ -80,6 +82,23 @@ function writeFile(file: string, chunks: Iterable<string | Buffer>): { bytes: nu
   return { bytes, sha256: hash.digest('hex') };
 }
 
+/** Writes a stream (an .xlsx being zipped) to a new file, returning its size and SHA-256. */
+async function writeStreamed(file: string, stream: Readable): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    for await (const chunk of stream) {
+      hash.update(chunk as Buffer);
+      writeSync(fd, chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
 /**
  * Writes the export bundle of a fielding into a new folder: the files of the chosen formats and a
  * manifest.json with the row and column counts and each file's SHA-256. Everything is written into
@@ -134,12 +153,17 @@ export async function exportFielding(
   const files: ExportManifest['files'] = [];
   const add = (name: string, chunks: Iterable<string | Buffer>) =>
     files.push({ name, ...writeFile(path.join(partial, name), chunks) });
+  const addStreamed = async (name: string, stream: () => Readable) =>
+    files.push({ name, ...(await writeStreamed(path.join(partial, name), stream())) });
+  const mtime = ctx.clock();
   try {
     mkdirSync(partial, { mode: 0o700 });
     // data.R reads data.csv, so asking for R brings the CSV along.
     if (request.formats.includes('csv') || request.formats.includes('r')) add('data.csv', csvChunks(table));
     if (request.formats.includes('r')) add('data.R', [rScript(table)]);
     const label = `${fielding.name}: ${instrument.key}`;
+    if (request.formats.includes('xlsx'))
+      await addStreamed('data.xlsx', () => xlsxOfTable(table, codebook.variables, { mtime }));
     if (request.formats.includes('sav')) add('data.sav', savChunks(table, { fileLabel: label }));
     if (request.formats.includes('dta')) add('data.dta', dtaChunks(table, { datasetLabel: label }));
     // Repeating panels and dynamic matrices: a second table each, keyed by case_id and entry number.
@@ -147,6 +171,8 @@ export async function exportFielding(
     for (const t of second) {
       if (request.formats.includes('csv')) add(`data_${t.name}.csv`, csvChunks(t));
       if (request.formats.includes('labels')) add(`data_${t.name}_labels.csv`, csvChunks(t, { labels: true }));
+      if (request.formats.includes('xlsx'))
+        await addStreamed(`data_${t.name}.xlsx`, () => xlsxOfTable(t, codebook.variables, { mtime }));
       if (request.formats.includes('sav'))
         add(`data_${t.name}.sav`, savChunks(t, { fileLabel: `${label}, ${t.name}` }));
       if (request.formats.includes('dta'))
