@@ -20,7 +20,9 @@ export const CODEBOOK_COLUMNS = [
   'in_versions',
 ] as const;
 
-const codesText = (codes: CodeLabel[]) => codes.map((c) => `${c.code} = ${c.label}`).join('; ');
+// "[code] label": a list starting with a negative code would otherwise start with "-" and be
+// neutralized with a visible leading quote, like any text that could be read as a formula.
+const codesText = (codes: CodeLabel[]) => codes.map((c) => `[${c.code}] ${c.label}`).join('; ');
 
 /**
  * One row per variable of the table. Values and missing codes are the table's own (a public-use
