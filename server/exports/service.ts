@@ -64,39 +64,43 @@ function zipFiles(dir: string, names: string[], target: string): Promise<void> {
   });
 }
 
-/** Writes chunks to a new file, returning its size and SHA-256. */
-function writeFile(file: string, chunks: Iterable<string | Buffer>): { bytes: number; sha256: string } {
+/** A new file, readable by the owner only, that counts and hashes what is written to it. */
+function hashedFile(file: string) {
   const hash = createHash('sha256');
   let bytes = 0;
   const fd = openSync(file, 'wx', 0o600);
-  try {
-    for (const chunk of chunks) {
+  return {
+    write(chunk: string | Buffer) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       hash.update(buffer);
       writeSync(fd, buffer);
       bytes += buffer.length;
-    }
+    },
+    close: () => closeSync(fd),
+    written: () => ({ bytes, sha256: hash.digest('hex') }),
+  };
+}
+
+/** Writes chunks to a new file, returning its size and SHA-256. */
+function writeFile(file: string, chunks: Iterable<string | Buffer>): { bytes: number; sha256: string } {
+  const out = hashedFile(file);
+  try {
+    for (const chunk of chunks) out.write(chunk);
   } finally {
-    closeSync(fd);
+    out.close();
   }
-  return { bytes, sha256: hash.digest('hex') };
+  return out.written();
 }
 
 /** Writes a stream (an .xlsx being zipped) to a new file, returning its size and SHA-256. */
 async function writeStreamed(file: string, stream: Readable): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const fd = openSync(file, 'wx', 0o600);
+  const out = hashedFile(file);
   try {
-    for await (const chunk of stream) {
-      hash.update(chunk as Buffer);
-      writeSync(fd, chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
+    for await (const chunk of stream) out.write(chunk as Buffer);
   } finally {
-    closeSync(fd);
+    out.close();
   }
-  return { bytes, sha256: hash.digest('hex') };
+  return out.written();
 }
 
 /**
