@@ -4,7 +4,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
+import { exportFielding } from '../../server/exports/service.js';
 import { CODEBOOK_COLUMNS } from '../../server/exports/xlsx.js';
+import { createRepos } from '../../server/repos.js';
+import { generateAnswers } from '../factories/generatedAnswers.js';
+import { openEnv, postComplete } from '../responses/setup.js';
+import { seedFielding, tokenOf } from '../support/app.js';
 import { fieldedPilot } from './pilot.js';
 
 /**
@@ -67,12 +72,16 @@ function storageOf(book: ReadBack): Map<string, string> {
 }
 
 /** The cell as openpyxl read it equals the CSV's text: the same number, the same text, or both empty. */
-function expectSameCell(read: ReadCell | undefined, csv: string, where: string) {
+function expectSameCell(read: ReadCell | undefined, csv: string, where: string): void {
   const [, type, value] = read ?? ['n', 'NoneType', null];
-  if (csv === '') return expect(value, where).toBeNull();
-  if (type === 'int' || type === 'float') return expect(value, where).toBe(Number(csv));
-  expect(type, where).toBe('str');
-  expect(value, where).toBe(csv);
+  if (csv === '') {
+    expect(value, where).toBeNull();
+  } else if (type === 'int' || type === 'float') {
+    expect(value, where).toBe(Number(csv));
+  } else {
+    expect(type, where).toBe('str');
+    expect(value, where).toBe(csv);
+  }
 }
 
 describe('data.xlsx read back by openpyxl', () => {
@@ -163,5 +172,49 @@ describe('data.xlsx read back by openpyxl', () => {
       expect(row?.[column('values')]?.[2] ?? '', v.name).toBe(values);
       expect(String(row?.[column('missing_codes')]?.[2]), v.name).toMatch(/^\[-\d\] /);
     }
+  });
+
+  it('a second table (the defendants of a case file) gets its own data_<table>.xlsx, as it gets its own .csv', async () => {
+    const env = openEnv();
+    const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction' });
+    const { answers } = generateAnswers(env.instruments.resolve('cs-case-file-abstraction')?.survey ?? {});
+    answers.cf_defs = [...(answers.cf_defs as unknown[]), (answers.cf_defs as unknown[])[0]];
+    await postComplete(env.app, tokenOf(link as NonNullable<typeof link>), { answers, revision: 0 }).expect(200);
+    const out = path.join(env.dir, 'export');
+    const manifest = await exportFielding(
+      { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
+      {
+        fielding: 'pilot',
+        out,
+        formats: ['csv', 'labels', 'xlsx'],
+        completesOnly: false,
+        public: false,
+        includeFreeText: false,
+        actor: 'test',
+      },
+    );
+    expect(manifest.files.map((f) => f.name)).toEqual(expect.arrayContaining(['data.xlsx', 'data_cf_defs.xlsx']));
+
+    const book = readXlsx(path.join(out, 'data_cf_defs.xlsx'));
+    expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook']);
+    for (const [name, file] of [
+      ['codes', 'data_cf_defs.csv'],
+      ['labels', 'data_cf_defs_labels.csv'],
+    ] as const) {
+      const csv = records(readFileSync(path.join(out, file), 'utf8'));
+      const read = sheet(book, name).rows;
+      expect(read.length, name).toBe(csv.length);
+      expect(read[0]?.map((c) => c[2])).toEqual(csv[0]);
+      csv.slice(1).forEach((row, r) => {
+        row.forEach((text, c) => {
+          expectSameCell(read[r + 1]?.[c], text, `${name} ${csv[0]?.[c]} row ${r + 2}`);
+        });
+      });
+    }
+    expect(
+      sheet(book, 'codebook')
+        .rows.slice(1)
+        .map((r) => r[0]?.[2]),
+    ).toEqual(sheet(book, 'codes').rows[0]?.map((c) => c[2]));
   });
 });
