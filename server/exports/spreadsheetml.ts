@@ -203,7 +203,9 @@ export function xlsxStream(sheets: Sheet[], options: { mtime: Date }): Readable 
   zip.addBuffer(text(STYLES), 'xl/styles.xml', entry);
   sheets.forEach((sheet, i) => {
     // Lazily, so that each sheet's rows are read only when yazl reaches it.
-    zip.addReadStreamLazy(`xl/worksheets/sheet${i + 1}.xml`, entry, (ready) => {
+    // Deflate level 1: about three times faster than the default 6 on this repetitive XML, for a
+    // file some 15% larger (measured on 20,000 cases × 172 variables).
+    zip.addReadStreamLazy(`xl/worksheets/sheet${i + 1}.xml`, { ...entry, compressionLevel: 1 }, (ready) => {
       const xml = Readable.from(worksheetXml(sheet));
       // yazl does not listen for errors of the streams it reads; pass them to the reader of the zip.
       xml.on('error', (err) => output.destroy(err));
