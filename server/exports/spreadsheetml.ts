@@ -65,9 +65,9 @@ class CellProblem extends Error {}
 const NEEDS_ESCAPE = /[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|_x/;
 
 /**
- * One `<c>` element: a numeric cell, an inline-string cell, or nothing for an empty cell. Cells
- * carry no `r` reference: they follow each other from column A (allowed by ECMA-376, and a third of
- * the XML saved), empty ones written as `<c/>` to keep the columns in place.
+ * One `<c>` element: a numeric cell, an inline-string cell, or `<c/>` for an empty one. Cells
+ * carry no `r` reference: they follow each other from column A (allowed by ECMA-376; a quarter of
+ * the XML saved), so an empty cell is still written to keep the next ones in their columns.
  */
 export function cellXml(cell: SheetCell): string {
   if (cell === null || cell === '') return '<c/>';
@@ -110,6 +110,9 @@ export function* worksheetXml(sheet: Sheet): Generator<string> {
   let index = 0;
   let chunk = '';
   for (const row of sheet.rows()) {
+    // rowCount was checked before writing; this guards a table that yields more rows than it said.
+    if (index + 2 > EXCEL_LIMITS.rows)
+      throw new SheetLimitError(`Sheet "${sheet.name}" has more rows than Excel holds.`);
     const rowIndex = index;
     const where = (i: number) =>
       `${sheet.describeRow?.(row, rowIndex) ?? `row ${rowIndex + 1}`}, variable ${sheet.header[i]}`;
