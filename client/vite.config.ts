@@ -7,7 +7,9 @@ const clientDir = dirname(fileURLToPath(import.meta.url));
 
 /**
  * One HTML entry per audience, so respondents never download the staff console. The server serves
- * dist/client/respond/index.html for /s/:token and /code, and dist/client/assets/* as static files.
+ * dist/client/respond/index.html for /s/:token and /code, dist/client/console/index.html for
+ * /staff/*, and dist/client/assets/* as static files. The manifest lets test/client/bundles.test.ts
+ * check which files each page loads.
  */
 export default defineConfig({
   root: clientDir,
@@ -18,8 +20,12 @@ export default defineConfig({
     emptyOutDir: true,
     // React + survey-core + survey-react-ui are ~1.8 MB unsplit; that is expected, not a regression.
     chunkSizeWarningLimit: 2_500,
+    manifest: true,
     rolldownOptions: {
-      input: { respond: resolve(clientDir, 'respond/index.html') },
+      input: {
+        respond: resolve(clientDir, 'respond/index.html'),
+        console: resolve(clientDir, 'console/index.html'),
+      },
     },
   },
 });

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 const SOURCE_FOLDERS = ['server', 'client'];
 const SOURCE_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 /** What `npm start` needs from the build. */
-const OUTPUTS = ['dist/server/index.js', 'dist/client/respond/index.html'];
+const OUTPUTS = ['dist/server/index.js', 'dist/client/respond/index.html', 'dist/client/console/index.html'];
 const STAMP = 'dist/.build-stamp';
 
 function listFiles(dir) {

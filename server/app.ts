@@ -1,19 +1,18 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import { createAccessThrottle } from './access/service.js';
 import { createCaseDispositions } from './cases/dispositionCache.js';
 import { pingDatabase } from './db.js';
 import type { Deps } from './deps.js';
-import { AppError, createErrorHandler, notFoundHandler } from './errors.js';
+import { createErrorHandler, notFoundHandler } from './errors.js';
 import { createExportRunner } from './exports/runner.js';
 import { jsonBody, requireJsonBody } from './http/body.js';
+import { clientPage } from './http/clientPage.js';
 import { requestLog } from './http/logging.js';
 import { noStore, securityHeaders } from './http/security.js';
 import { createRepos } from './repos.js';
 import { createRespondentAccess } from './responses/access.js';
 import { respondentRoutes } from './responses/routes.js';
-import { passwordPageRoutes } from './staff/passwordPage.js';
 import { acceptsUpload, staffRouter } from './staff/registry.js';
 import { STAFF_ROUTES } from './staff/routes.js';
 import { createLoginThrottle } from './staff/throttle.js';
@@ -33,14 +32,10 @@ export function createApp(deps: Deps) {
     express.static(path.join(config.clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }),
   );
 
-  const respondentHtml = path.join(config.clientDir, 'respond', 'index.html');
-  app.get(['/s/:token', '/code'], noStore, (_req, res) => {
-    if (!existsSync(respondentHtml)) {
-      throw new AppError(503, 'client_not_built', 'The respondent app has not been built. Run `npm run build`.');
-    }
-    res.sendFile(respondentHtml);
-  });
-  app.use(passwordPageRoutes());
+  app.get(['/s/:token', '/code'], clientPage(config.clientDir, 'respond', 'respondent app'));
+  // The console routes in the browser (history API), so each of its paths answers with its page;
+  // /staff/password is the page a set-password link opens, its token in the fragment.
+  app.get(['/staff', '/staff/*page'], clientPage(config.clientDir, 'console', 'staff console'));
   app.get('/', (_req, res) => res.redirect(302, '/code'));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
 

@@ -30,11 +30,11 @@ Fieldings
   frame check <offices.csv>          Validates a frame without importing it.
 
 Exports
-  export --fielding <name> --out <folder|file.zip> [--formats csv,labels,sav,dta,r,codebook] [--completes-only]
+  export --fielding <name> --out <folder|file.zip> [--formats csv,labels,xlsx,sav,dta,r,codebook] [--completes-only]
          [--public [--include-free-text]]
       Writes the cleaned dataset of a fielding into a new folder: data.csv (codes),
-      data_labels.csv (labels), data.sav (SPSS), data.dta (Stata 118), data.R (reads data.csv
-      with labels), codebook.json/.html and
+      data_labels.csv (labels), data.xlsx (codes, labels and codebook sheets), data.sav (SPSS),
+      data.dta (Stata 118), data.R (reads data.csv with labels), codebook.json/.html and
       manifest.json (counts, SHA-256 of every file). Completes and partials by default. Recorded in the audit log.
 
 Cases

@@ -105,8 +105,17 @@ export function parseCsv(text: string): { records: CsvRecord[]; problems: CsvPro
   return { records, problems };
 }
 
-// Spreadsheets run a cell starting with one of these as a formula (CSV injection), see OWASP.
-const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+// Spreadsheets run a cell starting with one of these as a formula (CSV injection, see OWASP); the
+// full-width forms too, since Apple Numbers normalizes them (the set of csv-stringify's escape_formulas).
+const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20']);
+
+/**
+ * Text a spreadsheet would run as a formula, made inert with a leading quote: the one rule for every
+ * text cell the project writes to CSV or XLSX. Numbers are not text and never pass through here.
+ */
+export function neutralizeFormula(text: string): string {
+  return FORMULA_TRIGGERS.has(text.charAt(0)) ? `'${text}` : text;
+}
 const NEEDS_QUOTES = /[",\r\n]/;
 
 export function toCsv(rows: readonly (readonly CsvCell[])[], options: { neutralizeFormulas?: boolean } = {}): string {
@@ -114,7 +123,7 @@ export function toCsv(rows: readonly (readonly CsvCell[])[], options: { neutrali
   const cellText = (cell: CsvCell): string => {
     if (cell === null || cell === undefined) return '';
     if (typeof cell === 'number') return String(cell);
-    const text = neutralize && FORMULA_TRIGGERS.has(cell.charAt(0)) ? `'${cell}` : cell;
+    const text = neutralize ? neutralizeFormula(cell) : cell;
     return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return rows

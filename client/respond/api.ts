@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { jsonRequest, type Outcome } from '../shared/jsonRequest.js';
 import type { Answers } from './merge.js';
 
 /**
@@ -80,7 +81,7 @@ export type Failure =
   | { kind: 'too_many_requests'; retryAfterSeconds: number | undefined }
   | { kind: 'unavailable' };
 
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+export type ApiResult<T> = Outcome<T, Failure>;
 
 function classifyError(status: number, body: unknown): Failure {
   const parsed = ErrorBodySchema.safeParse(body);
@@ -108,38 +109,21 @@ function classifyError(status: number, body: unknown): Failure {
 /** Beacon-like requests survive the page closing, but browsers cap keepalive bodies at 64 KiB. */
 const KEEPALIVE_LIMIT = 60_000;
 
-async function request<T>(
+function request<T>(
   method: 'GET' | 'POST' | 'PUT',
   url: string,
   schema: z.ZodMiniType<T>,
   body?: unknown,
 ): Promise<ApiResult<T>> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers:
-        payload === undefined
-          ? { Accept: 'application/json' }
-          : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: payload,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      keepalive: payload !== undefined && payload.length < KEEPALIVE_LIMIT,
-    });
-  } catch {
-    return { ok: false, failure: { kind: 'unavailable' } };
-  }
-  let json: unknown;
-  try {
-    json = await response.json();
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) return { ok: false, failure: classifyError(response.status, json) };
-  const parsed = schema.safeParse(json);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, failure: { kind: 'unavailable' } };
+  return jsonRequest({
+    method,
+    url,
+    schema,
+    body,
+    keepaliveUnder: KEEPALIVE_LIMIT,
+    classify: (response, json) => classifyError(response.status, json),
+    unavailable: { kind: 'unavailable' },
+  });
 }
 
 function respondUrl(credential: string, suffix = ''): string {

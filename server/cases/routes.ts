@@ -1,7 +1,8 @@
 import { AppError } from '../errors.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { EmptyQuerySchema, FIELDWORK_STAFF, STUDY_STAFF } from '../staff/schema.js';
+import { FIELDWORK_STAFF, STUDY_STAFF } from '../staff/roles.js';
+import { EmptyQuerySchema } from '../staff/schema.js';
 import { addContact, editContact, markContactUndeliverable } from './contacts.js';
 import { listCases } from './list.js';
 import {

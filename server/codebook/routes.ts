@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { Instrument } from '../instruments/registry.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { EmptyQuerySchema, STUDY_STAFF } from '../staff/schema.js';
+import { STUDY_STAFF } from '../staff/roles.js';
+import { EmptyQuerySchema } from '../staff/schema.js';
 import { buildCodebook } from './build.js';
 import { codebookHtml } from './render.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AppError } from '../errors.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { ANALYSTS } from '../staff/schema.js';
+import { ANALYSTS } from '../staff/roles.js';
 import { ExportBodySchema } from './schema.js';
 
 /** The exports of the export issue, for download (docs/staff-api.md). */

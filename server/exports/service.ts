@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { codebookHtml } from '../codebook/render.js';
 import type { Clock } from '../deps.js';
@@ -15,8 +16,9 @@ import { publicUseTable } from './publicUse.js';
 import { createExportRepo } from './repo.js';
 import { rScript } from './rScript.js';
 import { savChunks } from './sav.js';
+import { xlsxOfTable } from './xlsx.js';
 
-export const EXPORT_FORMATS = ['csv', 'labels', 'sav', 'dta', 'r', 'codebook'] as const;
+export const EXPORT_FORMATS = ['csv', 'labels', 'xlsx', 'sav', 'dta', 'r', 'codebook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type ExportRequest = {
@@ -73,27 +75,50 @@ function zipFiles(dir: string, names: string[], target: string): Promise<void> {
 /** How many files the bundle holds besides the manifest, for the progress bar. */
 function plannedFiles(request: ExportRequest, secondTables: number): number {
   const has = (f: ExportFormat) => request.formats.includes(f);
-  const main = [has('csv') || has('r'), has('r'), has('sav'), has('dta'), has('labels')].filter(Boolean).length;
-  const perTable = [has('csv'), has('labels'), has('sav'), has('dta')].filter(Boolean).length;
+  const main = [has('csv') || has('r'), has('r'), has('xlsx'), has('sav'), has('dta'), has('labels')].filter(
+    Boolean,
+  ).length;
+  const perTable = [has('csv'), has('labels'), has('xlsx'), has('sav'), has('dta')].filter(Boolean).length;
   return main + perTable * secondTables + (has('codebook') ? 2 : 0);
 }
 
-/** Writes chunks to a new file, returning its size and SHA-256. */
-function writeFile(file: string, chunks: Iterable<string | Buffer>): { bytes: number; sha256: string } {
+/** A new file, readable by the owner only, that counts and hashes what is written to it. */
+function hashedFile(file: string) {
   const hash = createHash('sha256');
   let bytes = 0;
   const fd = openSync(file, 'wx', 0o600);
-  try {
-    for (const chunk of chunks) {
+  return {
+    write(chunk: string | Buffer) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       hash.update(buffer);
       writeSync(fd, buffer);
       bytes += buffer.length;
-    }
+    },
+    close: () => closeSync(fd),
+    written: () => ({ bytes, sha256: hash.digest('hex') }),
+  };
+}
+
+/** Writes chunks to a new file, returning its size and SHA-256. */
+function writeFile(file: string, chunks: Iterable<string | Buffer>): { bytes: number; sha256: string } {
+  const out = hashedFile(file);
+  try {
+    for (const chunk of chunks) out.write(chunk);
   } finally {
-    closeSync(fd);
+    out.close();
   }
-  return { bytes, sha256: hash.digest('hex') };
+  return out.written();
+}
+
+/** Writes a stream (an .xlsx being zipped) to a new file, returning its size and SHA-256. */
+async function writeStreamed(file: string, stream: Readable): Promise<{ bytes: number; sha256: string }> {
+  const out = hashedFile(file);
+  try {
+    for await (const chunk of stream) out.write(chunk as Buffer);
+  } finally {
+    out.close();
+  }
+  return out.written();
 }
 
 /**
@@ -157,12 +182,19 @@ export async function exportFielding(
     files.push({ name, ...writeFile(path.join(partial, name), chunks) });
     onProgress?.({ done: files.length, total: planned, label: `files (${name})` });
   };
+  const addStreamed = async (name: string, stream: () => Readable) => {
+    files.push({ name, ...(await writeStreamed(path.join(partial, name), stream())) });
+    onProgress?.({ done: files.length, total: planned, label: `files (${name})` });
+  };
+  const mtime = ctx.clock();
   try {
     mkdirSync(partial, { mode: 0o700 });
     // data.R reads data.csv, so asking for R brings the CSV along.
     if (request.formats.includes('csv') || request.formats.includes('r')) add('data.csv', csvChunks(table));
     if (request.formats.includes('r')) add('data.R', [rScript(table)]);
     const label = `${fielding.name}: ${instrument.key}`;
+    if (request.formats.includes('xlsx'))
+      await addStreamed('data.xlsx', () => xlsxOfTable(table, codebook.variables, { mtime }));
     if (request.formats.includes('sav')) add('data.sav', savChunks(table, { fileLabel: label }));
     if (request.formats.includes('dta')) add('data.dta', dtaChunks(table, { datasetLabel: label }));
     // Repeating panels and dynamic matrices: a second table each, keyed by case_id and entry number.
@@ -170,6 +202,8 @@ export async function exportFielding(
     for (const t of second) {
       if (request.formats.includes('csv')) add(`data_${t.name}.csv`, csvChunks(t));
       if (request.formats.includes('labels')) add(`data_${t.name}_labels.csv`, csvChunks(t, { labels: true }));
+      if (request.formats.includes('xlsx'))
+        await addStreamed(`data_${t.name}.xlsx`, () => xlsxOfTable(t, codebook.variables, { mtime }));
       if (request.formats.includes('sav'))
         add(`data_${t.name}.sav`, savChunks(t, { fileLabel: `${label}, ${t.name}` }));
       if (request.formats.includes('dta'))

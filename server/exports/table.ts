@@ -45,3 +45,20 @@ export type ExportTable = {
   /** Number of rows, known before writing (headers of .sav and .dta carry it). */
   rowCount: number;
 };
+
+/**
+ * The rows as the spreadsheet formats (CSV, XLSX) show them: codes, or with `labels` the label of
+ * every coded value and missing code; a string variable's missing code ("-9") becomes the number it
+ * stands for.
+ */
+export function* spreadsheetRows(table: ExportTable, options: { labels?: boolean } = {}): Generator<Cell[]> {
+  const labelsOf = table.variables.map((v) => new Map([...v.valueLabels, ...v.missing].map((c) => [c.code, c.label])));
+  const missingOf = table.variables.map((v) => new Set(v.missing.map((m) => String(m.code))));
+  for (const row of table.rows()) {
+    yield row.map((cell, i) => {
+      const value = typeof cell === 'string' && missingOf[i]?.has(cell) ? Number(cell) : cell;
+      if (options.labels && typeof value === 'number') return labelsOf[i]?.get(value) ?? value;
+      return value;
+    });
+  }
+}

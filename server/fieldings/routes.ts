@@ -3,7 +3,8 @@ import { type FrameResult, formatFrameProblem } from '../offices/frame.js';
 import { parseFrameInThread } from '../offices/frameThread.js';
 import type { Repos } from '../repos.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { EmptyQuerySchema, FIELDWORK_STAFF, STUDY_STAFF } from '../staff/schema.js';
+import { FIELDWORK_STAFF, STUDY_STAFF } from '../staff/roles.js';
+import { EmptyQuerySchema } from '../staff/schema.js';
 import { linksCsv } from '../tokens/workflows.js';
 import { presentFielding } from './present.js';
 import {

@@ -22,7 +22,6 @@ const ROUTE_WORDS = new Set([
   'login',
   'logout',
   'password',
-  'password.js',
   'me',
   'users',
   'role',

@@ -4,10 +4,9 @@ import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
+import { ADMIN, ANY_STAFF } from './roles.js';
 import {
-  ADMIN,
   AddStaffBodySchema,
-  ANY_STAFF,
   ApiTokenBodySchema,
   AuditQuerySchema,
   EmptyQuerySchema,

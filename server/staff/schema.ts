@@ -1,18 +1,9 @@
 import { z } from 'zod';
+import { ROLES } from './roles.js';
 
-export const ROLES = ['admin', 'fieldwork', 'analyst', 'interviewer'] as const;
+export { ROLES };
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
-
-/** The roles of the staff API's routes (docs/staff-api.md); each route names one of these. */
-export const ANY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst', 'interviewer'];
-export const ADMIN: readonly Role[] = ['admin'];
-/** Who works with fieldings and their data; interviewers see only their own cases (a later issue). */
-export const STUDY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst'];
-/** Who runs the fieldwork: creates fieldings, changes cases, links and contacts. */
-export const FIELDWORK_STAFF: readonly Role[] = ['admin', 'fieldwork'];
-/** Who may take the data away: exports. */
-export const ANALYSTS: readonly Role[] = ['admin', 'analyst'];
 
 /** A positive whole number in a path (`/cases/12`). */
 export const PathId = z

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -27,9 +27,13 @@ export const CHROMIUM_ARGS = [
 
 export type BrowserHarness = { env: TestEnv; baseUrl: string; browser: Browser; close(): Promise<void> };
 
-/** The real app with the real client build on a loopback port, and Debian's Chromium. */
+/**
+ * The real app with the real client build on a loopback port, and Debian's Chromium.
+ * `publicUrlIsServer` makes PUBLIC_URL the loopback address itself, as the staff console needs:
+ * staff changes are refused unless the browser's Origin is PUBLIC_URL's.
+ */
 export async function startBrowserHarness(
-  options: Omit<Parameters<typeof createTestEnv>[0] & object, 'clientDir'> = {},
+  options: Omit<Parameters<typeof createTestEnv>[0] & object, 'clientDir'> & { publicUrlIsServer?: boolean } = {},
 ): Promise<BrowserHarness> {
   const clientDir = path.join(projectRoot, 'dist', 'client');
   if (!existsSync(path.join(clientDir, 'respond', 'index.html'))) {
@@ -38,11 +42,17 @@ export async function startBrowserHarness(
     );
   }
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-test-deps.sh`);
-  const env = createTestEnv({ ...options, clientDir });
-  const server: Server = await new Promise((resolve) => {
-    const s = env.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  // Listening before the app exists gives the port that PUBLIC_URL may have to name.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const { publicUrlIsServer, ...envOptions } = options;
+  const env = createTestEnv({
+    ...envOptions,
+    clientDir,
+    ...(publicUrlIsServer ? { publicUrl: `http://127.0.0.1:${port}` } : {}),
+  });
+  server.on('request', env.app);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     env,

@@ -17,7 +17,7 @@ describe('fieldkit export', () => {
 
     expect(result.code).toBe(0);
     expect(result.out).toMatch(
-      /^Exported pilot \(tip-prosecutor-survey@[\d.]+\): 2 cases × \d+ columns to export-1: data\.csv, data\.R, data\.sav, data\.dta, data_labels\.csv, codebook\.json, codebook\.html, manifest\.json\.$/,
+      /^Exported pilot \(tip-prosecutor-survey@[\d.]+\): 2 cases × \d+ columns to export-1: data\.csv, data\.R, data\.xlsx, data\.sav, data\.dta, data_labels\.csv, codebook\.json, codebook\.html, manifest\.json\.$/,
     );
     const dir = ws.file('export-1');
     expect(readdirSync(dir).sort()).toEqual([
@@ -27,6 +27,7 @@ describe('fieldkit export', () => {
       'data.csv',
       'data.dta',
       'data.sav',
+      'data.xlsx',
       'data_labels.csv',
       'manifest.json',
     ]);
@@ -129,7 +130,7 @@ describe('fieldkit export', () => {
     expect(format).toMatchObject({
       code: 2,
       err: expect.stringMatching(
-        /--formats takes a comma-separated list of csv, labels, sav, dta, r, codebook; not "sas"/,
+        /--formats takes a comma-separated list of csv, labels, xlsx, sav, dta, r, codebook; not "sas"/,
       ),
     });
     expect(existsSync(ws.file('export-2')) || existsSync(ws.file('export-3'))).toBe(false);

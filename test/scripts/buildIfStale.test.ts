@@ -18,8 +18,10 @@ function projectTree() {
     "const fs = require('node:fs');",
     "fs.mkdirSync('dist/server', { recursive: true });",
     "fs.mkdirSync('dist/client/respond', { recursive: true });",
+    "fs.mkdirSync('dist/client/console', { recursive: true });",
     "fs.writeFileSync('dist/server/index.js', '');",
     "fs.writeFileSync('dist/client/respond/index.html', '');",
+    "fs.writeFileSync('dist/client/console/index.html', '');",
     "fs.appendFileSync('builds.txt', 'x');",
   ].join(' ');
   writeFileSync(

@@ -86,7 +86,7 @@ describe('POST /api/staff/fieldings/:name/exports', () => {
     const staff = await analyst(env);
     const missing = await staff.send('post', '/api/staff/fieldings/nope/exports', {});
     expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found']);
-    const format = await staff.send('post', '/api/staff/fieldings/wave1/exports', { formats: ['xlsx'] });
+    const format = await staff.send('post', '/api/staff/fieldings/wave1/exports', { formats: ['pdf'] });
     expect(format.status).toBe(400);
     const freeText = await staff.send('post', '/api/staff/fieldings/wave1/exports', { includeFreeText: true });
     expect(freeText.status).toBe(400);

@@ -81,6 +81,11 @@ export function createTestEnv(
       path.join(clientDir, 'respond', 'index.html'),
       '<!doctype html><title>Fieldkit survey</title><div id="root"></div>',
     );
+    mkdirSync(path.join(clientDir, 'console'), { recursive: true });
+    writeFileSync(
+      path.join(clientDir, 'console', 'index.html'),
+      '<!doctype html><title>Fieldkit staff</title><div id="root"></div>',
+    );
   }
   const base = parseConfig({
     DATA_DIR: dir,

@@ -1,0 +1,103 @@
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { AuditPage } from './AuditPage.js';
+import { api, type Staff, setCsrfToken } from './api.js';
+import { FieldingsPage } from './FieldingsPage.js';
+import { Layout, PageTitle } from './Layout.js';
+import { LoginPage } from './LoginPage.js';
+import { pagesFor } from './pages.js';
+import { navigate, usePath } from './router.js';
+import { SetPasswordPage } from './SetPasswordPage.js';
+import { StaffPage } from './StaffPage.js';
+import { type Session, SessionContext } from './session.js';
+import { TokensPage } from './TokensPage.js';
+import { AnnounceContext } from './ui.js';
+
+type State = { phase: 'loading' } | { phase: 'signed_out'; notice?: string } | { phase: 'signed_in'; staff: Staff };
+
+const PAGE_VIEWS = {
+  '/fieldings': FieldingsPage,
+  '/users': StaffPage,
+  '/audit': AuditPage,
+  '/tokens': TokensPage,
+} as const;
+
+export function App() {
+  const path = usePath();
+  const [state, setState] = useState<State>({ phase: 'loading' });
+  const [announcement, setAnnouncement] = useState('');
+
+  const onPasswordPage = path === '/password';
+  useEffect(() => {
+    if (onPasswordPage) return;
+    let live = true;
+    void api.me().then((result) => {
+      if (!live) return;
+      if (result.ok && result.value.csrfToken) {
+        setCsrfToken(result.value.csrfToken);
+        setState({ phase: 'signed_in', staff: result.value.staff });
+      } else {
+        setState({ phase: 'signed_out' });
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [onPasswordPage]);
+
+  const signedIn = useCallback((staff: Staff, csrfToken: string) => {
+    setCsrfToken(csrfToken);
+    setState({ phase: 'signed_in', staff });
+  }, []);
+  const signOut = useCallback(async () => {
+    await api.logout();
+    setCsrfToken('');
+    setState({ phase: 'signed_out', notice: 'You are signed out.' });
+    navigate('/login');
+  }, []);
+  const session = useMemo<Session | undefined>(
+    () =>
+      state.phase === 'signed_in'
+        ? {
+            staff: state.staff,
+            expired: () => setState({ phase: 'signed_out', notice: 'Your session has ended. Sign in again.' }),
+          }
+        : undefined,
+    [state],
+  );
+
+  // Signed in at the root or the login page: go to the first page the role may open.
+  const firstPage = session ? pagesFor(session.staff.role)[0]?.path : undefined;
+  useEffect(() => {
+    if (firstPage && (path === '/' || path === '/login')) navigate(firstPage, { replace: true });
+  }, [firstPage, path]);
+
+  let view: ReactNode;
+  if (path === '/password') {
+    view = <SetPasswordPage />;
+  } else if (state.phase === 'loading') {
+    view = <p>Loading…</p>;
+  } else if (state.phase === 'signed_out' || !session) {
+    view = <LoginPage notice={state.phase === 'signed_out' ? state.notice : undefined} onSignedIn={signedIn} />;
+  } else {
+    const page = pagesFor(session.staff.role).find((p) => p.path === path);
+    const View = page ? PAGE_VIEWS[page.path] : undefined;
+    view = View ? (
+      <View />
+    ) : path === '/' || path === '/login' ? null : (
+      <>
+        <PageTitle title="Page not found" />
+        <p>There is no such page in the console, or your role does not open it. Choose a page from the menu.</p>
+      </>
+    );
+  }
+
+  return (
+    <AnnounceContext value={setAnnouncement}>
+      <SessionContext value={session}>
+        <Layout staff={session?.staff} current={path} onSignOut={signOut} status={announcement}>
+          {view}
+        </Layout>
+      </SessionContext>
+    </AnnounceContext>
+  );
+}

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import type { OutputAsset, OutputChunk, RolldownOutput } from 'rolldown';
+import { build } from 'vite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../server/paths.js';
+
+/**
+ * Respondents must never download the staff console: this builds the client as `npm run build`
+ * does (in memory) and follows every file the respondent page loads, directly or by import.
+ */
+let output: (OutputChunk | OutputAsset)[];
+beforeAll(async () => {
+  const result = await build({
+    configFile: path.join(projectRoot, 'client', 'vite.config.ts'),
+    logLevel: 'silent',
+    build: { write: false },
+  });
+  output = (Array.isArray(result) ? result : [result as RolldownOutput]).flatMap((r) => r.output);
+}, 120_000);
+
+const file = (name: string) => output.find((o) => o.fileName === name);
+const html = (entry: string) => String((file(`${entry}/index.html`) as OutputAsset).source);
+const referenced = (page: string) => [...page.matchAll(/(?:src|href)="\/([^"]+)"/g)].map((m) => m[1] as string);
+
+/** Every file a page loads: what its HTML names, and every chunk those import, statically or lazily. */
+function filesLoadedBy(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const item = file(name);
+    if (item?.type === 'chunk') {
+      for (const next of [...item.imports, ...item.dynamicImports]) visit(next);
+      for (const css of item.viteMetadata?.importedCss ?? []) visit(css);
+    }
+  };
+  for (const name of referenced(html(entry))) visit(name);
+  return seen;
+}
+
+const consoleDir = `${path.join(projectRoot, 'client', 'console')}${path.sep}`;
+const text = (name: string) => {
+  const item = file(name);
+  if (!item) return '';
+  return item.type === 'chunk' ? item.code : String(item.source);
+};
+
+describe('the respondent bundle', () => {
+  it('loads no module of the staff console', () => {
+    const respondent = filesLoadedBy('respond');
+    const consoleModules = [...respondent].flatMap((name) => {
+      const item = file(name);
+      return item?.type === 'chunk' ? item.moduleIds.filter((id) => id.startsWith(consoleDir)) : [];
+    });
+
+    expect(respondent.size).toBeGreaterThan(1);
+    expect(consoleModules).toEqual([]);
+  });
+
+  it('holds none of the console’s code or text, and its page names no console asset', () => {
+    const respondent = filesLoadedBy('respond');
+    const consoleOnly = [...filesLoadedBy('console')].filter((name) => !respondent.has(name));
+
+    const tellTales = [...respondent].flatMap((name) =>
+      ['/api/staff/', 'Fieldkit staff'].filter((marker) => text(name).includes(marker)).map((m) => `${name}: ${m}`),
+    );
+    expect(tellTales).toEqual([]);
+    expect(consoleOnly.length).toBeGreaterThan(0);
+    for (const name of consoleOnly) expect(html('respond')).not.toContain(name);
+  });
+
+  it('is told apart from the console by these checks (they find the console in its own bundle)', () => {
+    const consoleFiles = [...filesLoadedBy('console')];
+    expect(consoleFiles.some((name) => text(name).includes('/api/staff/'))).toBe(true);
+    expect(
+      consoleFiles.some((name) => {
+        const item = file(name);
+        return item?.type === 'chunk' && item.moduleIds.some((id) => id.startsWith(consoleDir));
+      }),
+    ).toBe(true);
+  });
+});
