@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { fieldedPilot } from '../exports/pilot.js';
+import { twoVersionFielding } from '../exports/twoVersions.js';
 import { CHROMIUM, CHROMIUM_ARGS, expectNoAxeViolations } from './harness.js';
 
 describe("an export's codebook.html in Chromium", () => {
@@ -15,7 +16,9 @@ describe("an export's codebook.html in Chromium", () => {
       const page = await (await browser.newContext()).newPage();
       await page.goto(`file://${file}`);
 
-      expect(await page.locator('tbody tr').count()).toBe(codebook.variables.length);
+      // One row per question variable and per column the export adds (metadata, weights, flags).
+      expect(await page.locator('tbody tr').count()).toBe(codebook.variables.length + codebook.exportColumns.length);
+      expect(await page.locator('tr', { hasText: 'flag_out_of_range' }).count()).toBe(1);
       expect(await page.locator('thead th', { hasText: 'Cases per code' }).count()).toBeGreaterThan(0);
       expect(await page.locator('tr', { hasText: 'a1_role' }).first().textContent()).toMatch(/1: 2/);
       await expectNoAxeViolations(page, 'codebook.html');
@@ -23,4 +26,19 @@ describe("an export's codebook.html in Chromium", () => {
       await browser.close();
     }
   });
+
+  it('of a fielding answered on two versions, says which versions ask each variable, with 0 axe violations', async () => {
+    const { ws } = await twoVersionFielding();
+    await ws.run('export', '--fielding', 'pilot', '--out', 'export', '--formats', 'codebook');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`file://${ws.file('export/codebook.html')}`);
+
+      expect(await page.locator('thead th', { hasText: 'In versions' }).count()).toBeGreaterThan(0);
+      await expectNoAxeViolations(page, 'codebook.html of two versions');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
