@@ -121,7 +121,8 @@ export function FrameUpload({ instruments, onCreated }: { instruments: string[];
           </button>
         </form>
         {problems ? (
-          <section className="fk-problems" aria-labelledby={`${id}-p`}>
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls on its own, so it must take focus to scroll by keyboard (WCAG 2.1.1)
+          <section className="fk-problems" aria-labelledby={`${id}-p`} tabIndex={0}>
             <h3 id={`${id}-p`}>
               {problems.file}: {problems.total} {problems.total === 1 ? 'problem' : 'problems'}, nothing imported
             </h3>

@@ -167,7 +167,8 @@ async function fileRequest(
     return { ok: false, failure: classify(response.status, json, response.headers.get('Retry-After')) };
   }
   const disposition = response.headers.get('Content-Disposition') ?? '';
-  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+  // The name is quoted only when it needs to be (RFC 6266): `filename=wave1-links.csv` or `filename="a b.zip"`.
+  const filename = /filename=(?:"([^"]+)"|([^;\s]+))/.exec(disposition)?.slice(1).find(Boolean) ?? 'download';
   return { ok: true, value: { blob: await response.blob(), filename } };
 }
 
