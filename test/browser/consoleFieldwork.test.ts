@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
 import { frameCsv, frameRow, generateFrame } from '../factories/frame.js';
 import { addMember, goodPassword } from '../staff/setup.js';
+import { seedFielding } from '../support/app.js';
 import { type BrowserHarness, expectNoAxeViolations, startBrowserHarness } from './harness.js';
 
 let h: BrowserHarness;
@@ -275,5 +276,86 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     const audit = h.env.db.prepare("SELECT actor FROM audit_log WHERE action = 'export'").pluck().all();
     expect(audit).toEqual([analyst.email]);
     await context.close();
+  });
+
+  it('fieldwork adds a contact, edits its email, marks it undeliverable, revokes a link and records a refusal after confirming', async () => {
+    seedFielding(h.env, { name: 'casework', offices: 2 });
+    const caseId = h.env.db
+      .prepare("SELECT MIN(c.id) FROM cases c JOIN fieldings f ON f.id = c.fielding_id WHERE f.name = 'casework'")
+      .pluck()
+      .get() as number;
+    const { context, page } = await newPage();
+    await signIn(page, fieldwork);
+
+    // The version in use cannot be chosen again: the refusal is shown beside the row.
+    const row = page.getByRole('row', { name: /casework/ });
+    await row.getByRole('button', { name: 'Change version of casework' }).click();
+    await row.getByText(/already/i).waitFor();
+
+    await page.goto(`${h.baseUrl}/staff/cases/${caseId}`);
+    await heading(page, 'Case: Office 1').waitFor();
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    const name = page.getByRole('textbox', { name: 'Name', exact: true });
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    await name.fill('Second Person');
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill('Second@Office1.example.org');
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    await page.getByRole('heading', { level: 3, name: 'Second Person' }).waitFor();
+    await page.getByText('second@office1.example.org', { exact: false }).first().waitFor();
+
+    await page.getByLabel('Email of Second Person').fill('second.person@office1.example.org');
+    await page.getByRole('button', { name: 'Save email' }).nth(1).click();
+    await page.getByText(/second\.person@office1\.example\.org ·/).waitFor();
+
+    await page.getByRole('button', { name: 'Mark undeliverable second.person@office1.example.org' }).click();
+    await page.getByRole('button', { name: 'Yes, mark undeliverable second.person@office1.example.org' }).click();
+    await page.getByText('Undeliverable', { exact: true }).waitFor();
+
+    const first = 'contact1@office1.example.org';
+    const revoke = page.getByRole('button', {
+      name: new RegExp(`^Revoke link \\d+ of ${first.replaceAll('.', '\\.')}$`),
+    });
+    await revoke.click();
+    await page.getByRole('button', { name: /^Yes, revoke link \d+ of / }).click();
+    await page.getByText(/revoked \d{4}-/).waitFor();
+    expect(
+      h.env.db.prepare('SELECT COUNT(*) FROM tokens WHERE case_id = ? AND revoked_at IS NULL').pluck().get(caseId),
+    ).toBe(0);
+
+    await page.getByRole('button', { name: 'Record…' }).click();
+    const reason = page.getByRole('textbox', { name: 'Reason' });
+    await expect.poll(() => reason.getAttribute('aria-invalid')).toBe('true');
+    await reason.fill('Declined by phone');
+    await page.getByRole('button', { name: 'Record…' }).click();
+    await page.getByText('Record Office 1 as refused: “Declined by phone”?').waitFor();
+    expect(h.env.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'case.mark_refused'").pluck().get()).toBe(0);
+    await checkAtBothWidths(page, 'a case page asking to confirm a refusal');
+    await page.getByRole('button', { name: 'Yes, record as refused' }).click();
+    await page.getByText('2.11 Refusal', { exact: true }).waitFor();
+    const actions = h.env.db
+      .prepare('SELECT action FROM audit_log WHERE actor = ? ORDER BY id')
+      .pluck()
+      .all(fieldwork.email);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'contact.add',
+        'contact.edit',
+        'contact.undeliverable',
+        'case.revoke_link',
+        'case.mark_refused',
+      ]),
+    );
+    await checkAtBothWidths(page, 'a case page after a refusal');
+    await context.close();
+
+    // An analyst sees the case list but never a case's contacts.
+    const other = await newPage();
+    await signIn(other.page, analyst);
+    await other.page.goto(`${h.baseUrl}/staff/cases/${caseId}`);
+    await heading(other.page, 'Page not found').waitFor();
+    await other.page.goto(`${h.baseUrl}/staff/fieldings/casework/cases`);
+    await caption(other.page, 'Cases: 2 cases');
+    expect(await other.page.locator('tbody a').count()).toBe(0);
+    await other.context.close();
   });
 });
