@@ -32,6 +32,7 @@ export function FrameUpload({ instruments, onCreated }: { instruments: string[];
     const file = data.get('frame');
     const missing: Record<string, string> = {};
     if (!name) missing.name = 'Enter a name for the fielding.';
+    if (!instrument) missing.instrument = 'Choose the instrument the offices will answer.';
     if (!(file instanceof File) || file.size === 0) missing.frame = 'Choose the frame file (CSV).';
     setFields(missing);
     setError(undefined);
@@ -93,7 +94,20 @@ export function FrameUpload({ instruments, onCreated }: { instruments: string[];
           />
           <div className="fk-field">
             <label htmlFor={`${id}-instrument`}>Instrument</label>
-            <select id={`${id}-instrument`} name="instrument">
+            {fields.instrument ? (
+              <p className="fk-field-error" id={`${id}-instrument-error`}>
+                {fields.instrument}
+              </p>
+            ) : null}
+            {/* No instrument is preselected: a fielding on the wrong one would have to be made again. */}
+            <select
+              id={`${id}-instrument`}
+              name="instrument"
+              defaultValue=""
+              aria-invalid={fields.instrument ? true : undefined}
+              aria-describedby={fields.instrument ? `${id}-instrument-error` : undefined}
+            >
+              <option value="">Choose…</option>
               {instruments.map((instrument) => (
                 <option key={instrument} value={instrument}>
                   {instrument}

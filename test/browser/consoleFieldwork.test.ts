@@ -106,6 +106,11 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
       'API tokens',
     ]);
 
+    await page.getByRole('button', { name: 'Create fielding' }).click();
+    expect(await page.getByRole('textbox', { name: 'Name', exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Instrument').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Frame file').getAttribute('aria-invalid')).toBe('true');
+
     // 250 bad emails: the first 200 problems, each with its line, and a count of the rest.
     const bad = frameCsv(Array.from({ length: 250 }, (_, i) => frameRow(i + 1, { contact_email: `nobody${i}@` })));
     await upload(page, 'wave-bad', 'bad.csv', bad);
