@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { DISPOSITIONS } from '../../server/cases/disposition.js';
 import { api, type ListedCase } from './api.js';
 import { PageTitle } from './Layout.js';
@@ -36,13 +36,52 @@ function queryOf(filter: Filter, sort: Sort, order: 'asc' | 'desc', page: number
   return query;
 }
 
+type View = { filter: Filter; sort: Sort; order: 'asc' | 'desc'; page: number };
+
+const SORTS: readonly string[] = COLUMNS.map((c) => c.sort);
+
+/**
+ * Where the list stands, kept in the address (`?q=…&page=2`): the way back from a case, a reload or
+ * a shared link opens the same page of the same filter. Anything odd is the server's to refuse.
+ */
+function viewFromAddress(search: string): View {
+  const params = new URLSearchParams(search);
+  const text = (key: string) => params.get(key) ?? '';
+  const sort = text('sort');
+  const page = Number(text('page'));
+  return {
+    filter: {
+      q: text('q'),
+      stratum: text('stratum'),
+      state: text('state'),
+      status: text('status'),
+      disposition: text('disposition'),
+    },
+    sort: SORTS.includes(sort) ? (sort as Sort) : 'office_name',
+    order: text('order') === 'desc' ? 'desc' : 'asc',
+    page: Number.isInteger(page) && page >= 1 ? page : 1,
+  };
+}
+
 /** One fielding's cases, a page at a time: a national frame has ~2,300 offices, never all fetched. */
 export function CasesPage({ fielding }: { fielding: string }) {
   const session = useSession();
-  const [filter, setFilter] = useState<Filter>(NO_FILTER);
-  const [sort, setSort] = useState<Sort>('office_name');
-  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
-  const [page, setPage] = useState(1);
+  const [initial] = useState(() => viewFromAddress(window.location.search));
+  const [filter, setFilter] = useState<Filter>(initial.filter);
+  // What the form shows when drawn; a new key redraws it empty after "Clear".
+  const [shown, setShown] = useState({ filter: initial.filter, key: 0 });
+  // The "Clear" button goes with the old form: keyboard users carry on from the first filter.
+  useEffect(() => {
+    if (shown.key > 0) document.querySelector<HTMLInputElement>('.fk-filters input[name="q"]')?.focus();
+  }, [shown.key]);
+  const [sort, setSort] = useState<Sort>(initial.sort);
+  const [order, setOrder] = useState<'asc' | 'desc'>(initial.order);
+  const [page, setPage] = useState(initial.page);
+  useEffect(() => {
+    const query = new URLSearchParams(queryOf(filter, sort, order, page));
+    query.delete('pageSize');
+    window.history.replaceState(null, '', `${window.location.pathname}?${query}`);
+  }, [filter, sort, order, page]);
   const [stateError, setStateError] = useState<string>();
   const { value, error } = useLoad(
     () => api.cases(fielding, queryOf(filter, sort, order, page)),
@@ -85,20 +124,28 @@ export function CasesPage({ fielding }: { fielding: string }) {
       <p>
         <Link to="/fieldings">Back to the fieldings</Link>
       </p>
-      <form className="fk-form fk-filters" onSubmit={submit} aria-label="Filter the cases">
-        <Field label="Office name contains" name="q" type="search" autoComplete="off" />
-        <Field label="Stratum" hint="Exactly as in the frame." name="stratum" type="text" autoComplete="off" />
+      <form key={shown.key} className="fk-form fk-filters" onSubmit={submit} aria-label="Filter the cases">
+        <Field label="Office name contains" name="q" type="search" autoComplete="off" defaultValue={shown.filter.q} />
+        <Field
+          label="Stratum"
+          hint="Exactly as in the frame."
+          name="stratum"
+          type="text"
+          autoComplete="off"
+          defaultValue={shown.filter.stratum}
+        />
         <Field
           label="State"
           hint="Postal code, e.g. OH."
           name="state"
+          defaultValue={shown.filter.state}
           type="text"
           autoComplete="off"
           error={stateError}
         />
         <div className="fk-field">
           <label htmlFor="cases-status">Status</label>
-          <select id="cases-status" name="status" defaultValue="">
+          <select id="cases-status" name="status" defaultValue={shown.filter.status}>
             <option value="">Any</option>
             {Object.entries(STATUS_NAMES).map(([code, name]) => (
               <option key={code} value={code}>
@@ -109,7 +156,7 @@ export function CasesPage({ fielding }: { fielding: string }) {
         </div>
         <div className="fk-field">
           <label htmlFor="cases-disposition">Disposition</label>
-          <select id="cases-disposition" name="disposition" defaultValue="">
+          <select id="cases-disposition" name="disposition" defaultValue={shown.filter.disposition}>
             <option value="">Any</option>
             {Object.values(DISPOSITIONS).map(({ code, label }) => (
               <option key={code} value={code}>
@@ -121,9 +168,10 @@ export function CasesPage({ fielding }: { fielding: string }) {
         <div className="fk-filter-buttons">
           <button type="submit">Filter</button>{' '}
           <button
-            type="reset"
+            type="button"
             onClick={() => {
               setStateError(undefined);
+              setShown({ filter: NO_FILTER, key: shown.key + 1 });
               setFilter(NO_FILTER);
               setPage(1);
             }}

@@ -179,6 +179,8 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     await caption(page, 'Cases: 0 cases');
     await page.getByRole('button', { name: 'Clear' }).click();
     await caption(page, `Cases: ${OFFICES} cases`);
+    expect(await page.getByLabel('State', { exact: true }).inputValue()).toBe('');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('q');
     await checkAtBothWidths(page, 'the case list');
 
     // An office whose name no other office shares, so the search finds it alone.
@@ -192,6 +194,13 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     await page.getByRole('link', { name: target[1] as string, exact: true }).click();
     await heading(page, `Case: ${target[1]}`).waitFor();
     await page.getByText('No response has been started.').waitFor();
+    // Back to the list: the same filter and page, from the address.
+    await page.goBack();
+    await caption(page, 'page 1 of 1');
+    expect(new URL(page.url()).searchParams.get('q')).toBe(target[1]);
+    expect(await page.getByLabel('Office name contains').inputValue()).toBe(target[1]);
+    await page.getByRole('link', { name: target[1] as string, exact: true }).click();
+    await heading(page, `Case: ${target[1]}`).waitFor();
     await checkAtBothWidths(page, 'a case page');
 
     const email = target[3] as string;
