@@ -1,10 +1,14 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { AuditPage } from './AuditPage.js';
 import { api, type Staff, setCsrfToken } from './api.js';
+import { CasePage } from './CasePage.js';
+import { CasesPage } from './CasesPage.js';
+import { ExportsPage } from './ExportsPage.js';
 import { FieldingsPage } from './FieldingsPage.js';
+import { InstrumentsPage } from './InstrumentsPage.js';
 import { Layout, PageTitle } from './Layout.js';
 import { LoginPage } from './LoginPage.js';
-import { pagesFor } from './pages.js';
+import { type DetailMatch, detailPageFor, pagesFor } from './pages.js';
 import { navigate, usePath } from './router.js';
 import { SetPasswordPage } from './SetPasswordPage.js';
 import { StaffPage } from './StaffPage.js';
@@ -14,8 +18,19 @@ import { AnnounceContext } from './ui.js';
 
 type State = { phase: 'loading' } | { phase: 'signed_out'; notice?: string } | { phase: 'signed_in'; staff: Staff };
 
+function detailView(match: DetailMatch): ReactNode {
+  // A key per parameter: moving from one case to another starts the page afresh (no shown-once link carried over).
+  return match.kind === 'cases' ? (
+    <CasesPage key={match.param} fielding={match.param} />
+  ) : (
+    <CasePage key={match.param} id={Number(match.param)} />
+  );
+}
+
 const PAGE_VIEWS = {
   '/fieldings': FieldingsPage,
+  '/instruments': InstrumentsPage,
+  '/exports': ExportsPage,
   '/users': StaffPage,
   '/audit': AuditPage,
   '/tokens': TokensPage,
@@ -81,8 +96,11 @@ export function App() {
   } else {
     const page = pagesFor(session.staff.role).find((p) => p.path === path);
     const View = page ? PAGE_VIEWS[page.path] : undefined;
+    const detail = detailPageFor(path, session.staff.role);
     view = View ? (
       <View />
+    ) : detail ? (
+      detailView(detail)
     ) : path === '/' || path === '/login' ? null : (
       <>
         <PageTitle title="Page not found" />

@@ -1,20 +1,25 @@
-import { api } from './api.js';
+import { type FormEvent, useId, useState } from 'react';
+import { api, type Fielding, type Instrument } from './api.js';
+import { FrameUpload } from './FrameUpload.js';
 import { PageTitle } from './Layout.js';
-import { DataTable, formatTime } from './ui.js';
+import { canChangeFieldings, casesPath } from './pages.js';
+import { Link } from './router.js';
+import { failureMessage, useSession } from './session.js';
+import { DataTable, formatTime, Hidden, useAnnounce } from './ui.js';
 import { useLoad } from './useLoad.js';
 
 export function FieldingsPage() {
-  const { value, error } = useLoad(api.fieldings);
+  const session = useSession();
+  const { value, error, reload } = useLoad(api.fieldings);
+  const instruments = useLoad(api.instruments);
+  const changes = canChangeFieldings(session.staff.role);
+  const loaded = instruments.value?.instruments ?? [];
   return (
     <>
       <PageTitle title="Fieldings" />
       {error ? <p className="fk-alert">{error}</p> : null}
       {!value && !error ? <p>Loading…</p> : null}
-      {value && value.fieldings.length === 0 ? (
-        <p>
-          No fieldings yet. For now they are created on the server with <code>fieldkit fielding create</code>.
-        </p>
-      ) : null}
+      {value && value.fieldings.length === 0 ? <p>No fieldings yet.</p> : null}
       {value && value.fieldings.length > 0 ? (
         <DataTable caption={`Fieldings (${value.fieldings.length})`}>
           <thead>
@@ -27,22 +32,112 @@ export function FieldingsPage() {
               </th>
               <th scope="col">Created</th>
               <th scope="col">Closes</th>
+              {changes ? <th scope="col">Change</th> : null}
             </tr>
           </thead>
           <tbody>
             {value.fieldings.map((f) => (
               <tr key={f.name}>
-                <th scope="row">{f.name}</th>
+                <th scope="row">
+                  <Link to={casesPath(f.name)}>
+                    {f.name}
+                    <Hidden>: cases</Hidden>
+                  </Link>
+                </th>
                 <td>{f.instrument}</td>
                 <td>{f.instrumentVersion}</td>
                 <td className="fk-num">{f.cases.toLocaleString('en-US')}</td>
                 <td>{formatTime(f.createdAt)}</td>
                 <td>{formatTime(f.closesAt)}</td>
+                {changes ? (
+                  <td>
+                    <FieldingChanges
+                      fielding={f}
+                      instrument={loaded.find((i) => i.id === f.instrument)}
+                      onChanged={reload}
+                    />
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
         </DataTable>
       ) : null}
+      {changes ? <FrameUpload instruments={loaded.map((i) => i.id)} onCreated={reload} /> : null}
     </>
+  );
+}
+
+/** The closing date and the instrument version of one fielding, each a small form of its own. */
+function FieldingChanges({
+  fielding,
+  instrument,
+  onChanged,
+}: {
+  fielding: Fielding;
+  instrument: Instrument | undefined;
+  onChanged: () => void;
+}) {
+  const session = useSession();
+  const announce = useAnnounce();
+  const [error, setError] = useState<string>();
+  const versions = instrument?.versions.map((v) => v.version) ?? [fielding.instrumentVersion];
+
+  const run = async (work: Promise<{ ok: boolean; failure?: Parameters<typeof failureMessage>[0] }>, done: string) => {
+    const result = await work;
+    if (result.ok) {
+      setError(undefined);
+      announce(done);
+      onChanged();
+    } else if (result.failure) {
+      const message = failureMessage(result.failure, session);
+      setError(message);
+      announce(message);
+    }
+  };
+  const setCloses = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const closes = String(new FormData(event.currentTarget).get('closes') ?? '');
+    void run(
+      api.setCloses(fielding.name, closes || null),
+      closes ? `${fielding.name} now closes at the end of ${closes} (UTC).` : `${fielding.name} has no closing date.`,
+    );
+  };
+  const setVersion = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const version = String(new FormData(event.currentTarget).get('version') ?? '');
+    void run(api.setVersion(fielding.name, version), `${fielding.name} now uses version ${version}.`);
+  };
+  const id = useId();
+  const closesId = `${id}-closes`;
+  const versionId = `${id}-version`;
+  return (
+    <div className="fk-row-forms">
+      <form onSubmit={setCloses} className="fk-inline-form">
+        <label htmlFor={closesId}>
+          Close date<Hidden> of {fielding.name}</Hidden>
+        </label>
+        <input id={closesId} name="closes" type="date" defaultValue={fielding.closesAt?.slice(0, 10) ?? ''} />
+        <button type="submit">
+          Set<Hidden> close date of {fielding.name}</Hidden>
+        </button>
+      </form>
+      <form onSubmit={setVersion} className="fk-inline-form">
+        <label htmlFor={versionId}>
+          Version<Hidden> of {fielding.name}</Hidden>
+        </label>
+        <select id={versionId} name="version" defaultValue={fielding.instrumentVersion}>
+          {versions.map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+        <button type="submit">
+          Change<Hidden> version of {fielding.name}</Hidden>
+        </button>
+      </form>
+      {error ? <p className="fk-field-error">{error}</p> : null}
+    </div>
   );
 }

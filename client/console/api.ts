@@ -71,7 +71,14 @@ const ProblemsSchema = z.object({ problems: z.array(z.object({ path: z.string(),
 export type Failure =
   | { kind: 'signed_out' }
   | { kind: 'too_many_requests'; retryAfterSeconds: number }
-  | { kind: 'refused'; status: number; code: string; message: string; fields: Record<string, string> }
+  | {
+      kind: 'refused';
+      status: number;
+      code: string;
+      message: string;
+      fields: Record<string, string>;
+      details?: unknown;
+    }
   | { kind: 'unavailable' };
 
 export type ApiResult<T> = Outcome<T, Failure>;
@@ -98,7 +105,8 @@ function classify(status: number, body: unknown, retryAfterHeader: string | null
     const seconds = retry.success ? retry.data.retryAfterSeconds : Number(retryAfterHeader ?? 60);
     return { kind: 'too_many_requests', retryAfterSeconds: Number.isFinite(seconds) ? seconds : 60 };
   }
-  if (status >= 400 && status < 500) return { kind: 'refused', status, code, message, fields: fieldProblems(details) };
+  if (status >= 400 && status < 500)
+    return { kind: 'refused', status, code, message, fields: fieldProblems(details), details };
   return { kind: 'unavailable' };
 }
 
@@ -109,7 +117,7 @@ export const setCsrfToken = (token: string) => {
 };
 
 function request<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   schema: z.ZodMiniType<T>,
   body?: unknown,
@@ -124,6 +132,170 @@ function request<T>(
     unavailable: { kind: 'unavailable' },
   });
 }
+
+/**
+ * A request whose answer is a file (a links CSV, an export zip): the body is kept as a Blob with the
+ * name the server gave it; an error answer is still the one JSON shape, classified as above.
+ */
+async function fileRequest(
+  url: string,
+  init: { body?: BodyInit; contentType?: string; accept: string },
+): Promise<ApiResult<{ blob: Blob; filename: string }>> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        Accept: init.accept,
+        'X-CSRF-Token': csrfToken,
+        ...(init.contentType ? { 'Content-Type': init.contentType } : {}),
+      },
+      body: init.body ?? null,
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    return { ok: false, failure: { kind: 'unavailable' } };
+  }
+  if (!response.ok) {
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      json = undefined;
+    }
+    return { ok: false, failure: classify(response.status, json, response.headers.get('Retry-After')) };
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  // The name is quoted only when it needs to be (RFC 6266): `filename=wave1-links.csv` or `filename="a b.zip"`.
+  const filename = /filename=(?:"([^"]+)"|([^;\s]+))/.exec(disposition)?.slice(1).find(Boolean) ?? 'download';
+  return { ok: true, value: { blob: await response.blob(), filename } };
+}
+
+const FrameProblemSchema = z.object({
+  line: z.number(),
+  column: z.optional(z.number()),
+  field: z.optional(z.string()),
+  message: z.string(),
+  text: z.string(),
+});
+export type FrameProblem = z.infer<typeof FrameProblemSchema>;
+/** The details of a 422 frame_invalid: the first problems in file order, and how many in all. */
+export const FrameProblemsSchema = z.object({
+  problems: z.array(FrameProblemSchema),
+  total: z.number(),
+  more: z.number(),
+});
+
+const DispositionSchema = z.object({ code: z.string(), label: z.string(), reason: z.optional(z.string()) });
+const CASE_STATUSES = ['not_started', 'in_progress', 'completed', 'declined'] as const;
+const ListedCaseSchema = z.object({
+  id: z.number(),
+  officeId: z.string(),
+  officeName: z.string(),
+  state: z.string(),
+  stratum: z.string(),
+  status: z.enum(CASE_STATUSES),
+  disposition: DispositionSchema,
+  pctAnswered: z.nullable(z.number()),
+});
+export type ListedCase = z.infer<typeof ListedCaseSchema>;
+const CasePageSchema = z.object({
+  cases: z.array(ListedCaseSchema),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+});
+export type CasePage = z.infer<typeof CasePageSchema>;
+
+const CaseLinkSchema = z.object({
+  id: z.number(),
+  createdAt: z.string(),
+  expiresAt: z.nullable(z.string()),
+  revokedAt: z.nullable(z.string()),
+  replacedBy: z.nullable(z.number()),
+  live: z.boolean(),
+});
+const ContactSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  email: z.string(),
+  title: z.nullable(z.string()),
+  status: z.enum(['active', 'undeliverable', 'opted_out']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  links: z.array(CaseLinkSchema),
+});
+export type Contact = z.infer<typeof ContactSchema>;
+const CaseDetailSchema = z.object({
+  case: z.object({ id: z.number(), fielding: z.string(), instrument: z.string(), disposition: DispositionSchema }),
+  office: z.object({
+    officeId: z.string(),
+    officeName: z.string(),
+    state: z.string(),
+    jurisdiction: z.nullable(z.string()),
+    population: z.nullable(z.number()),
+    stratum: z.string(),
+    addressLine1: z.nullable(z.string()),
+    addressLine2: z.nullable(z.string()),
+    city: z.nullable(z.string()),
+    zip: z.nullable(z.string()),
+    phone: z.nullable(z.string()),
+    attributes: z.record(z.string(), z.string()),
+  }),
+  contacts: z.array(ContactSchema),
+  events: z.array(
+    z.object({
+      id: z.number(),
+      type: z.string(),
+      at: z.string(),
+      tokenId: z.nullable(z.number()),
+      detail: z.unknown(),
+    }),
+  ),
+  response: z.nullable(
+    z.object({
+      status: z.string(),
+      instrumentVersion: z.string(),
+      pctAnswered: z.nullable(z.number()),
+      currentPage: z.nullable(z.union([z.number(), z.string()])),
+      revision: z.number(),
+      startedAt: z.nullable(z.string()),
+      updatedAt: z.nullable(z.string()),
+      submittedAt: z.nullable(z.string()),
+      declinedAt: z.nullable(z.string()),
+    }),
+  ),
+});
+export type CaseDetail = z.infer<typeof CaseDetailSchema>;
+const IssuedLinkSchema = z.object({
+  office_id: z.string(),
+  office_name: z.string(),
+  contact_name: z.string(),
+  contact_email: z.string(),
+  link: z.string(),
+  access_code: z.string(),
+});
+export type IssuedLink = z.infer<typeof IssuedLinkSchema>;
+
+const InstrumentSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  versions: z.array(
+    z.object({ version: z.string(), key: z.string(), title: z.string(), mode: z.string(), contentHash: z.string() }),
+  ),
+});
+export type Instrument = z.infer<typeof InstrumentSchema>;
+
+export const EXPORT_FORMATS = ['csv', 'labels', 'xlsx', 'sav', 'dta', 'r', 'codebook'] as const;
+export type ExportOptions = {
+  formats: (typeof EXPORT_FORMATS)[number][];
+  completesOnly: boolean;
+  public: boolean;
+  includeFreeText: boolean;
+};
+
+const enc = encodeURIComponent;
 
 const OkSchema = z.object({ ok: z.literal(true) });
 
@@ -146,4 +318,49 @@ export const api = {
   createToken: (name: string) =>
     request('POST', '/api/staff/tokens', z.object({ token: z.string(), apiToken: ApiTokenSchema }), { name }),
   revokeToken: (id: number) => request('DELETE', `/api/staff/tokens/${id}`, OkSchema),
+  /** Creates a fielding from a frame file; the answer is the links file, which exists only now. */
+  createFielding: (query: { name: string; instrument: string; closes?: string; file: string }, frame: Blob) =>
+    fileRequest(`/api/staff/fieldings?${new URLSearchParams(query)}`, {
+      body: frame,
+      contentType: 'text/csv',
+      accept: 'text/csv',
+    }),
+  setCloses: (name: string, closes: string | null) =>
+    request('PATCH', `/api/staff/fieldings/${enc(name)}`, z.object({ fielding: FieldingSchema }), { closes }),
+  setVersion: (name: string, version: string) =>
+    request(
+      'POST',
+      `/api/staff/fieldings/${enc(name)}/version`,
+      z.object({ fielding: FieldingSchema, from: z.string(), to: z.string() }),
+      { version },
+    ),
+  cases: (fielding: string, query: Record<string, string>) =>
+    request('GET', `/api/staff/fieldings/${enc(fielding)}/cases?${new URLSearchParams(query)}`, CasePageSchema),
+  case: (id: number) => request('GET', `/api/staff/cases/${id}`, CaseDetailSchema),
+  revokeLink: (caseId: number, tokenId: number) =>
+    request('POST', `/api/staff/cases/${caseId}/links/${tokenId}/revoke`, z.object({ link: z.unknown() })),
+  reissueLink: (caseId: number, contactId: number) =>
+    request('POST', `/api/staff/cases/${caseId}/contacts/${contactId}/reissue`, z.object({ link: IssuedLinkSchema })),
+  markCase: (caseId: number, as: 'refused' | 'ineligible', reason: string) =>
+    request('POST', `/api/staff/cases/${caseId}/mark`, z.object({ disposition: DispositionSchema }), { as, reason }),
+  addContact: (caseId: number, contact: { name: string; email: string; title?: string }) =>
+    request('POST', `/api/staff/cases/${caseId}/contacts`, z.object({ contact: ContactSchema }), contact),
+  editContact: (caseId: number, contactId: number, change: { email: string }) =>
+    request('PATCH', `/api/staff/cases/${caseId}/contacts/${contactId}`, z.object({ contact: ContactSchema }), change),
+  markUndeliverable: (caseId: number, contactId: number) =>
+    request(
+      'POST',
+      `/api/staff/cases/${caseId}/contacts/${contactId}/undeliverable`,
+      z.object({ contact: ContactSchema }),
+      {},
+    ),
+  instruments: () => request('GET', '/api/staff/instruments', z.object({ instruments: z.array(InstrumentSchema) })),
+  codebookUrl: (id: string, version: string) =>
+    `/api/staff/instruments/${enc(id)}/${enc(version)}/codebook?format=html`,
+  exportZip: (fielding: string, options: ExportOptions) =>
+    fileRequest(`/api/staff/fieldings/${enc(fielding)}/exports`, {
+      body: JSON.stringify(options),
+      contentType: 'application/json',
+      accept: 'application/zip',
+    }),
 };

@@ -9,7 +9,7 @@ export type Outcome<T, F> = { ok: true; value: T } | { ok: false; failure: F };
  * stands for no answer at all, or one that does not match the schema (a server fault).
  */
 export async function jsonRequest<T, F>(request: {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   schema: z.ZodMiniType<T>;
   body?: unknown;

@@ -1,20 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { PAGES, pagesFor } from '../../client/console/pages.js';
+import { DETAIL_PAGES, detailPageFor, PAGES, pagesFor } from '../../client/console/pages.js';
 import { STAFF_ROUTES } from '../../server/staff/routes.js';
 
+const routeOf = (api: string) => STAFF_ROUTES.find((r) => `${r.method} ${r.path}` === api);
+
 describe('staff console navigation', () => {
-  it.each(PAGES.map((page) => [page.title, page] as const))(
-    'offers “%s” to exactly the roles its API route allows',
-    (_title, page) => {
-      const route = STAFF_ROUTES.find((r) => `${r.method} ${r.path}` === page.api);
+  it.each([...PAGES, ...DETAIL_PAGES].map((page) => [page.api, page] as const))(
+    'offers the page on %s to exactly the roles its API route allows',
+    (_api, page) => {
+      const route = routeOf(page.api);
       expect(route, `${page.api} is a declared staff route`).toBeDefined();
       expect([...page.roles].sort()).toEqual([...(route?.roles ?? [])].sort());
     },
   );
 
-  it('shows an admin every page, and a fieldwork member no admin page', () => {
-    expect(pagesFor('admin').map((p) => p.title)).toEqual(['Fieldings', 'Staff', 'Audit log', 'API tokens']);
-    expect(pagesFor('fieldwork').map((p) => p.title)).toEqual(['Fieldings', 'API tokens']);
+  it('shows an admin every page, fieldwork and analysts their own, an interviewer only tokens', () => {
+    expect(pagesFor('admin').map((p) => p.title)).toEqual([
+      'Fieldings',
+      'Instruments',
+      'Exports',
+      'Staff',
+      'Audit log',
+      'API tokens',
+    ]);
+    expect(pagesFor('fieldwork').map((p) => p.title)).toEqual(['Fieldings', 'Instruments', 'API tokens']);
+    expect(pagesFor('analyst').map((p) => p.title)).toEqual(['Fieldings', 'Instruments', 'Exports', 'API tokens']);
     expect(pagesFor('interviewer').map((p) => p.title)).toEqual(['API tokens']);
+  });
+
+  it('opens a fielding’s cases for study staff and a case only for those who may see contacts', () => {
+    expect(detailPageFor('/fieldings/wave%201/cases', 'analyst')).toEqual({ kind: 'cases', param: 'wave 1' });
+    expect(detailPageFor('/fieldings/wave1/cases', 'interviewer')).toBeUndefined();
+    expect(detailPageFor('/cases/12', 'fieldwork')).toEqual({ kind: 'case', param: '12' });
+    expect(detailPageFor('/cases/12', 'analyst')).toBeUndefined();
+    expect(detailPageFor('/cases/x', 'admin')).toBeUndefined();
+    expect(detailPageFor('/fieldings/%E0%A4%A/cases', 'admin')).toBeUndefined();
   });
 });

@@ -1,0 +1,115 @@
+import { type FormEvent, useState } from 'react';
+import { api, EXPORT_FORMATS, type ExportOptions } from './api.js';
+import { DownloadLink } from './download.js';
+import { PageTitle } from './Layout.js';
+import { failureMessage, useSession } from './session.js';
+import { FormError, useAnnounce } from './ui.js';
+import { useLoad } from './useLoad.js';
+
+const FORMAT_NAMES: Record<ExportOptions['formats'][number], string> = {
+  csv: 'CSV (codes)',
+  labels: 'CSV (labels)',
+  xlsx: 'Excel (xlsx)',
+  sav: 'SPSS (sav)',
+  dta: 'Stata (dta)',
+  r: 'R script',
+  codebook: 'Codebook',
+};
+
+/** The export of `fieldkit export` as a zip; each download is written to the audit log by the server. */
+export function ExportsPage() {
+  const session = useSession();
+  const announce = useAnnounce();
+  const fieldings = useLoad(api.fieldings);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [isPublic, setIsPublic] = useState(false);
+  const [zip, setZip] = useState<{ blob: Blob; filename: string }>();
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const fielding = String(data.get('fielding') ?? '');
+    const formats = EXPORT_FORMATS.filter((f) => data.get(`format-${f}`) === 'on');
+    if (formats.length === 0) {
+      setError('Choose at least one format.');
+      return;
+    }
+    const options: ExportOptions = {
+      formats,
+      completesOnly: data.get('completesOnly') === 'on',
+      public: data.get('public') === 'on',
+      includeFreeText: data.get('public') === 'on' && data.get('includeFreeText') === 'on',
+    };
+    setBusy(true);
+    setError(undefined);
+    setZip(undefined);
+    announce(`Exporting ${fielding}…`);
+    const result = await api.exportZip(fielding, options);
+    setBusy(false);
+    if (result.ok) {
+      setZip(result.value);
+      announce(`The export of ${fielding} is ready to download.`);
+    } else {
+      const message = failureMessage(result.failure, session);
+      setError(message);
+    }
+  };
+
+  const list = fieldings.value?.fieldings ?? [];
+  return (
+    <>
+      <PageTitle title="Exports" />
+      {fieldings.error ? <p className="fk-alert">{fieldings.error}</p> : null}
+      {fieldings.value && list.length === 0 ? <p>No fieldings to export yet.</p> : null}
+      {list.length > 0 ? (
+        <form className="fk-form" onSubmit={submit} aria-busy={busy}>
+          <FormError message={error} />
+          <div className="fk-field">
+            <label htmlFor="export-fielding">Fielding</label>
+            <select id="export-fielding" name="fielding">
+              {list.map((f) => (
+                <option key={f.name} value={f.name}>
+                  {f.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <fieldset className="fk-radios">
+            <legend>Formats</legend>
+            {EXPORT_FORMATS.map((f) => (
+              <label key={f}>
+                <input type="checkbox" name={`format-${f}`} defaultChecked /> {FORMAT_NAMES[f]}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="fk-radios">
+            <legend>Options</legend>
+            <label>
+              <input type="checkbox" name="completesOnly" /> Completed responses only
+            </label>
+            <label>
+              <input type="checkbox" name="public" checked={isPublic} onChange={(e) => setIsPublic(e.target.checked)} />{' '}
+              Public-use file (identifiers removed)
+            </label>
+            <label>
+              <input type="checkbox" name="includeFreeText" disabled={!isPublic} aria-describedby="free-text-hint" />{' '}
+              Include free text
+            </label>
+            <p className="fk-hint" id="free-text-hint">
+              Only with a public-use file.
+            </p>
+          </fieldset>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Exporting…' : 'Export'}
+          </button>
+        </form>
+      ) : null}
+      {zip ? (
+        <p className="fk-notice">
+          <DownloadLink blob={zip.blob} filename={zip.filename} label="Download the export" />
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,52 @@
+import { api } from './api.js';
+import { PageTitle } from './Layout.js';
+import { DataTable, Hidden } from './ui.js';
+import { useLoad } from './useLoad.js';
+
+/** The instruments loaded on the server, each version with its content hash and its codebook. */
+export function InstrumentsPage() {
+  const { value, error } = useLoad(api.instruments);
+  return (
+    <>
+      <PageTitle title="Instruments" />
+      {error ? <p className="fk-alert">{error}</p> : null}
+      {!value && !error ? <p>Loading…</p> : null}
+      {value && value.instruments.length === 0 ? <p>No instruments are loaded.</p> : null}
+      {value?.instruments.map((instrument) => (
+        <DataTable key={instrument.id} caption={`${instrument.title} (${instrument.id})`}>
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Title</th>
+              <th scope="col">Mode</th>
+              <th scope="col">Content hash (SHA-256)</th>
+              <th scope="col">Codebook</th>
+            </tr>
+          </thead>
+          <tbody>
+            {instrument.versions.map((v) => (
+              <tr key={v.version}>
+                <th scope="row">{v.version}</th>
+                <td>{v.title}</td>
+                <td>{v.mode}</td>
+                <td>
+                  <code className="fk-hash">{v.contentHash}</code>
+                </td>
+                <td>
+                  <a href={api.codebookUrl(instrument.id, v.version)} target="_blank" rel="noopener">
+                    Codebook
+                    <Hidden>
+                      {' '}
+                      of {instrument.id} {v.version}
+                    </Hidden>
+                    <Hidden> (opens in a new tab)</Hidden>
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </DataTable>
+      ))}
+    </>
+  );
+}
