@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api } from './api.js';
 import { PageTitle } from './Layout.js';
-import { DataTable, Field, formatTime } from './ui.js';
+import { DataTable, Field, formatTime, Pager } from './ui.js';
 import { useLoad } from './useLoad.js';
 
 const PAGE_SIZE = 50;
@@ -101,17 +101,7 @@ export function AuditPage() {
               ))}
             </tbody>
           </DataTable>
-          <nav aria-label="Audit log pages" className="fk-pager">
-            <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              Previous page
-            </button>
-            <span>
-              Page {value.page} of {pages}
-            </span>
-            <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Audit log pages" page={value.page} pages={pages} setPage={setPage} />
         </>
       ) : null}
     </>

@@ -5,7 +5,7 @@ import { PageTitle } from './Layout.js';
 import { canOpenCase, casePath } from './pages.js';
 import { Link } from './router.js';
 import { useSession } from './session.js';
-import { DataTable, Field, Hidden } from './ui.js';
+import { DataTable, Field, Hidden, Pager } from './ui.js';
 import { useLoad } from './useLoad.js';
 
 const PAGE_SIZE = 50;
@@ -222,17 +222,7 @@ export function CasesPage({ fielding }: { fielding: string }) {
               ))}
             </tbody>
           </DataTable>
-          <nav aria-label="Case pages" className="fk-pager">
-            <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              Previous page
-            </button>
-            <span>
-              Page {value.page} of {pages}
-            </span>
-            <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Case pages" page={value.page} pages={pages} setPage={setPage} />
         </>
       ) : null}
     </>

@@ -192,3 +192,30 @@ export function ConfirmButton({
     </span>
   );
 }
+
+/** Previous / next page buttons and "Page n of m", labelled for the list they page. */
+export function Pager({
+  label,
+  page,
+  pages,
+  setPage,
+}: {
+  label: string;
+  page: number;
+  pages: number;
+  setPage: (page: number) => void;
+}) {
+  return (
+    <nav aria-label={label} className="fk-pager">
+      <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+        Previous page
+      </button>
+      <span>
+        Page {page} of {pages}
+      </span>
+      <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+        Next page
+      </button>
+    </nav>
+  );
+}

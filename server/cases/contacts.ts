@@ -1,7 +1,7 @@
 import { AppError, conflict } from '../errors.js';
 import type { ContactRow } from '../offices/repo.js';
 import type { CaseRow } from './repo.js';
-import { type CaseContext, findCaseOrFail } from './service.js';
+import { auditCase, type CaseContext, findCaseOrFail } from './service.js';
 
 /** Contacts of a case's office, changed by staff from the case page; each change is audited. */
 
@@ -20,15 +20,6 @@ function contactOfCase(ctx: CaseContext, caseId: number, contactId: number): { f
   return { found, contact };
 }
 
-const audit = (ctx: CaseContext, c: CaseRow, actor: string, action: string, detail: Record<string, unknown>) =>
-  ctx.repos.audit.recordAudit({
-    at: ctx.clock().toISOString(),
-    actor,
-    action,
-    fielding: c.fielding_name,
-    detail: { caseId: c.id, officeId: c.office_study_id, ...detail },
-  });
-
 export function addContact(
   ctx: CaseContext,
   input: { caseId: number; name: string; email: string; title?: string | undefined; actor: string },
@@ -38,7 +29,7 @@ export function addContact(
   try {
     return ctx.repos.db.transaction(() => {
       const id = ctx.repos.offices.insertContact(found.office_id, input, at);
-      audit(ctx, found, input.actor, 'contact.add', { contactId: id, email: input.email });
+      auditCase(ctx, found, input.actor, 'contact.add', { contactId: id, email: input.email });
       return ctx.repos.offices.findContact(id) as ContactRow;
     })();
   } catch (err) {
@@ -74,7 +65,7 @@ export function editContact(
           .filter((k) => next[k] !== contact[k])
           .map((k) => [k, { from: contact[k], to: next[k] }]),
       );
-      audit(ctx, found, input.actor, 'contact.edit', { contactId: contact.id, changed });
+      auditCase(ctx, found, input.actor, 'contact.edit', { contactId: contact.id, changed });
       return ctx.repos.offices.findContact(contact.id) as ContactRow;
     })();
   } catch (err) {
@@ -92,7 +83,7 @@ export function markContactUndeliverable(
   const at = ctx.clock().toISOString();
   return ctx.repos.db.transaction(() => {
     ctx.repos.offices.setContactStatus(contact.id, 'undeliverable', at);
-    audit(ctx, found, input.actor, 'contact.undeliverable', {
+    auditCase(ctx, found, input.actor, 'contact.undeliverable', {
       contactId: contact.id,
       ...(input.reason ? { reason: input.reason } : {}),
     });

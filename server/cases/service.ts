@@ -17,7 +17,14 @@ export function findCaseOrFail(repos: Repos, id: number): CaseRow {
   return found;
 }
 
-const audit = (ctx: CaseContext, c: CaseRow, actor: string, action: string, detail: Record<string, unknown>) =>
+/** An audit entry about a case, naming its fielding, case and office. */
+export const auditCase = (
+  ctx: CaseContext,
+  c: CaseRow,
+  actor: string,
+  action: string,
+  detail: Record<string, unknown>,
+) =>
   ctx.repos.audit.recordAudit({
     at: ctx.clock().toISOString(),
     actor,
@@ -51,7 +58,7 @@ export function markCase(
       reason: input.reason,
       by: input.actor,
     });
-    audit(ctx, found, input.actor, `case.mark_${input.as}`, { reason: input.reason });
+    auditCase(ctx, found, input.actor, `case.mark_${input.as}`, { reason: input.reason });
     const disposition = finalDisposition(
       ctx.repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
     );
@@ -72,7 +79,7 @@ export function revokeCaseToken(ctx: CaseContext, input: { caseId: number; token
       throw new AppError(409, 'already_revoked', `Link ${token.id} was already revoked.`);
     }
     ctx.repos.cases.appendEvent(found.id, 'token_revoked', at, token.id, { reason: 'revoked by staff' });
-    audit(ctx, found, input.actor, 'case.revoke_link', { tokenId: token.id });
+    auditCase(ctx, found, input.actor, 'case.revoke_link', { tokenId: token.id });
   })();
   return ctx.repos.tokens.findTokenById(token.id);
 }
@@ -98,7 +105,7 @@ export function reissueCaseLink(
       officeId: found.office_study_id,
       email: contact.email,
     });
-    audit(ctx, found, input.actor, 'case.reissue_link', { contactId: contact.id });
+    auditCase(ctx, found, input.actor, 'case.reissue_link', { contactId: contact.id });
     return issued;
   })();
 }
