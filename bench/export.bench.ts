@@ -1,4 +1,5 @@
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -55,6 +56,38 @@ afterAll(() => {
   rmSync(out, { recursive: true, force: true });
 });
 
+/**
+ * `fieldkit export` as an analyst runs it: its own process on the database file, every format.
+ * Its peak memory is the process's own maximum resident set (getrusage), free of this bench's
+ * seeded databases; needs `npm run build` (the CLI is the compiled one).
+ */
+const CLI = new URL('../dist/server/cli.js', import.meta.url);
+function cliExport(label: string, dataDir: string, dir: string) {
+  if (!existsSync(CLI)) throw new Error('bench/export.bench.ts: run `npm run build` first (it runs the compiled CLI).');
+  const started = performance.now();
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { main } = await import(${JSON.stringify(CLI.href)});
+       process.exitCode = await main(process.argv.slice(1));
+       process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n');`,
+      'export',
+      '--fielding',
+      'pilot',
+      '--out',
+      dir,
+    ],
+    { env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' },
+  );
+  if (run.status !== 0) throw new Error(`fieldkit export failed: ${run.stderr}`);
+  const kb = Number(/maxrss (\d+)/.exec(run.stderr)?.[1]);
+  const line = `${label}: ${((performance.now() - started) / 1000).toFixed(2)} s, peak RSS ${(kb / 1024).toFixed(0)} MB (own process)`;
+  process.stdout.write(`${line}\n`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 describe('export of completed Phase I cases', () => {
   for (const [cases, env] of Object.entries(envs)) {
     bench(
@@ -91,6 +124,11 @@ describe('export of completed Phase I cases', () => {
           );
           rmSync(dir, { recursive: true, force: true });
         }),
+      { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 },
+    );
+    bench(
+      `fieldkit export (own process), every format, ${cases} cases`,
+      () => cliExport(`fieldkit export ${cases}`, env.dir, `${out}-cli-${cases}`),
       { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 },
     );
   }
