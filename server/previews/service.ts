@@ -1,11 +1,17 @@
 import type { Clock } from '../deps.js';
-import { AppError, notFound } from '../errors.js';
-import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
+import { notFound } from '../errors.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { ValidationPool } from '../instruments/validationPool.js';
 import type { Repos } from '../repos.js';
 import { presentResponse } from '../responses/present.js';
 import type { CompleteBody, DeclineBody, DraftBody } from '../responses/schema.js';
-import { checkedDraftAnswers, judgedCompletionAnswers, refuseIfClosed, staleRevision } from '../responses/service.js';
+import {
+  checkedDraftAnswers,
+  instrumentOf,
+  judgedCompletionAnswers,
+  refuseIfClosed,
+  staleRevision,
+} from '../responses/service.js';
 import { respondentLocale } from '../responses/study.js';
 import { hashSecret, type RandomBytes } from '../tokens/service.js';
 import type { PreviewRow } from './repo.js';
@@ -66,20 +72,12 @@ export function resolvePreview(ctx: PreviewContext, credential: string): Preview
   return row;
 }
 
-function instrumentOf(ctx: PreviewContext, row: PreviewRow): Instrument {
-  const instrument = ctx.instruments.get(row.instrument_id, row.instrument_version);
-  if (!instrument)
-    throw new AppError(
-      500,
-      'instrument_missing',
-      `Instrument ${row.instrument_id}@${row.instrument_version} is not loaded on this server.`,
-    );
-  return instrument;
-}
+const instrumentOfPreview = (ctx: PreviewContext, row: PreviewRow) =>
+  instrumentOf(ctx, row.instrument_id, row.instrument_version);
 
 /** The respondent app's view of a preview: a response of no office, its study marked as a test. */
 export function openPreview(ctx: PreviewContext, row: PreviewRow) {
-  const instrument = instrumentOf(ctx, row);
+  const instrument = instrumentOfPreview(ctx, row);
   const view = presentResponse(row, instrument, PREVIEW_OFFICE_NAME, respondentLocale(instrument, undefined));
   return { ...view, study: { ...view.study, testMode: true } };
 }
@@ -87,7 +85,7 @@ export function openPreview(ctx: PreviewContext, row: PreviewRow) {
 /** Saves a test draft after exactly the checks a respondent's draft gets. */
 export function savePreviewDraft(ctx: PreviewContext, row: PreviewRow, body: DraftBody) {
   refuseIfClosed(row);
-  const answers = checkedDraftAnswers(instrumentOf(ctx, row), body);
+  const answers = checkedDraftAnswers(instrumentOfPreview(ctx, row), body);
   const at = ctx.clock().toISOString();
   if (
     row.revision !== body.revision ||
@@ -113,7 +111,7 @@ export async function completePreview(
 ) {
   refuseIfClosed(row);
   if (row.revision !== body.revision) throw staleRevision(row);
-  const instrument = instrumentOf(ctx, row);
+  const instrument = instrumentOfPreview(ctx, row);
   const consent = instrument.meta.consent;
   if (consent && body.answers[consent.question] === consent.declineValue) {
     return declinePreview(ctx, row, 'consent_declined');

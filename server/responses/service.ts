@@ -30,7 +30,7 @@ export type RespondContext = {
 /** A link opened again within this time is one visit: the event log records visits, not page loads. */
 export const VISIT_MS = 30 * 60 * 1000;
 
-function instrumentOf(ctx: RespondContext, id: string, version: string): Instrument {
+export function instrumentOf(ctx: Pick<RespondContext, 'instruments'>, id: string, version: string): Instrument {
   const instrument = ctx.instruments.get(id, version);
   // A response stays on the version it started with; if that file is gone the server is misconfigured.
   if (!instrument)
