@@ -62,7 +62,7 @@ export function startPreview(
       detail: { instrument: instrument.meta.id, version: instrument.meta.version, expiresAt },
     });
   })();
-  return { url: `${ctx.publicUrl.replace(/\/$/, '')}/s/${token}`, expiresAt };
+  return { url: `${ctx.publicUrl}/s/${token}`, expiresAt };
 }
 
 /** The live preview behind a well-shaped preview token, or undefined (unknown and expired alike). */

@@ -106,6 +106,8 @@ describe('instrument preview in Chromium', { timeout: 120_000 }, () => {
     expect(await banner.textContent()).toBe('Test mode — answers are not recorded in the study.');
     await preview.getByText('Do you agree to take part?').first().waitFor();
     await expectNoAxeViolations(preview, 'the preview with its test-mode banner');
+    await preview.setViewportSize({ width: 360, height: 740 });
+    await expectNoAxeViolations(preview, 'the preview with its test-mode banner at 360 px');
 
     await preview.getByRole('radio', { name: 'Yes, I agree' }).locator('xpath=ancestor::label[1]').click();
     await preview.getByRole('button', { name: 'Next', exact: true }).click();
