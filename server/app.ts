@@ -52,7 +52,12 @@ export function createApp(deps: Deps) {
     clock,
     logger,
   });
-  const access = createRespondentAccess({ tokens: repos.tokens, throttle, clock });
+  const access = createRespondentAccess({
+    tokens: repos.tokens,
+    throttle,
+    clock,
+    previews: { repos, instruments: deps.instruments, clock },
+  });
   app.use(respondentRoutes({ repos, instruments: deps.instruments, clock, validation: deps.validation }, access));
 
   // Staff logins have their own throttle: a flood of them never slows a respondent, nor the reverse.

@@ -4,6 +4,7 @@ import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
+import { createPreviewRepo } from './previews/repo.js';
 import { createResponseRepo } from './responses/repo.js';
 import { createStaffRepo } from './staff/repo.js';
 import { createTokenRepo } from './tokens/repo.js';
@@ -20,6 +21,7 @@ export function createRepos(db: Db) {
     access: createAccessRepo(db),
     audit: createAuditRepo(db),
     staff: createStaffRepo(db),
+    previews: createPreviewRepo(db),
   };
 }
 

@@ -1,9 +1,10 @@
 import { api } from './api.js';
 import { PageTitle } from './Layout.js';
+import { PreviewButton } from './PreviewButton.js';
 import { DataTable, Hidden } from './ui.js';
 import { useLoad } from './useLoad.js';
 
-/** The instruments loaded on the server, each version with its content hash and its codebook. */
+/** The instruments loaded on the server, each version with its content hash, its codebook and a test-mode preview. */
 export function InstrumentsPage() {
   const { value, error } = useLoad(api.instruments);
   return (
@@ -21,6 +22,7 @@ export function InstrumentsPage() {
               <th scope="col">Mode</th>
               <th scope="col">Content hash (SHA-256)</th>
               <th scope="col">Codebook</th>
+              <th scope="col">Preview</th>
             </tr>
           </thead>
           <tbody>
@@ -41,6 +43,9 @@ export function InstrumentsPage() {
                     </Hidden>
                     <Hidden> (opens in a new tab)</Hidden>
                   </a>
+                </td>
+                <td>
+                  <PreviewButton id={instrument.id} version={v.version} />
                 </td>
               </tr>
             ))}

@@ -355,6 +355,14 @@ export const api = {
       {},
     ),
   instruments: () => request('GET', '/api/staff/instruments', z.object({ instruments: z.array(InstrumentSchema) })),
+  /** Starts a test-mode preview; the link opens the respondent app and works for two hours. */
+  startPreview: (id: string, version: string) =>
+    request(
+      'POST',
+      `/api/staff/instruments/${enc(id)}/${enc(version)}/preview`,
+      z.object({ url: z.string(), expiresAt: z.string() }),
+      {},
+    ),
   codebookUrl: (id: string, version: string) =>
     `/api/staff/instruments/${enc(id)}/${enc(version)}/codebook?format=html`,
   exportZip: (fielding: string, options: ExportOptions) =>

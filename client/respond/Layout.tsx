@@ -23,6 +23,12 @@ export function Layout({ title, context, children }: LayoutProps) {
   return (
     <>
       <header className="fk-banner">
+        {/* A staff preview says so on every page, and once to screen readers as it opens. */}
+        {study.testMode ? (
+          <p className="fk-test-mode" role="status">
+            <strong>Test mode</strong> — answers are not recorded in the study.
+          </p>
+        ) : null}
         <p className="fk-banner__study">{study.header || study.name}</p>
         {context ? <p className="fk-banner__context">{context}</p> : null}
       </header>

@@ -27,6 +27,8 @@ const StudySchema = z.object({
   contactEmail: z.string(),
   header: z.string(),
   footer: z.string(),
+  /** A staff preview: the answers go nowhere near the study's data. */
+  testMode: z.optional(z.boolean()),
 });
 export type Study = z.infer<typeof StudySchema>;
 

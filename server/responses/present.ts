@@ -29,7 +29,12 @@ import { studyInfo } from './study.js';
  * What a respondent's browser receives: never staff data, never another contact's details. Every
  * status names the study, so even a closed link tells the person whom to ask.
  */
-export function presentResponse(row: ResponseRow, instrument: Instrument, officeName: string, locale: string) {
+export function presentResponse(
+  row: Pick<ResponseRow, 'status' | 'submitted_at' | 'answers' | 'current_page' | 'revision'>,
+  instrument: Instrument,
+  officeName: string,
+  locale: string,
+) {
   const study = studyInfo(instrument, locale);
   if (row.status === 'completed') return { status: 'completed' as const, submittedAt: row.submitted_at, study };
   if (row.status === 'declined') return { status: 'declined' as const, study };

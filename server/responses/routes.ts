@@ -1,6 +1,13 @@
 import { Router } from 'express';
 import { invalidInput } from '../errors.js';
 import { parse } from '../http/validate.js';
+import {
+  completePreview,
+  declinePreview,
+  isPreviewTokenShape,
+  openPreview,
+  savePreviewDraft,
+} from '../previews/service.js';
 import { normalizeAccessCode } from '../tokens/service.js';
 import type { RespondentAccess } from './access.js';
 import { presentResponse } from './present.js';
@@ -13,9 +20,13 @@ import {
 } from './schema.js';
 import { completeResponse, declineResponse, openResponse, type RespondContext, saveDraft } from './service.js';
 
-/** The respondent's JSON API (documented in the README). */
+/**
+ * The respondent's JSON API (documented in the README). A staff preview's token takes the same
+ * routes and the same checks, but its answers go to its preview session, never to a case.
+ */
 export function respondentRoutes(ctx: RespondContext, access: RespondentAccess): Router {
   const router = Router();
+  const credentialOf = (raw: unknown) => parse(CredentialSchema, raw, 'link');
 
   router.post('/api/access-code', (req, res) => {
     const { code } = parse(AccessCodeBodySchema, req.body);
@@ -26,26 +37,46 @@ export function respondentRoutes(ctx: RespondContext, access: RespondentAccess):
   });
 
   router.get('/api/respond/:credential', (req, res) => {
-    const credential = parse(CredentialSchema, req.params.credential, 'link');
+    const credential = credentialOf(req.params.credential);
+    if (isPreviewTokenShape(credential)) {
+      res.json(openPreview(ctx, access.lookUpPreview(req, credential)));
+      return;
+    }
     const { token, kind } = access.lookUp(req, credential);
     const { row, instrument, officeName, locale } = openResponse(ctx, token, kind);
     res.json(presentResponse(row, instrument, officeName, locale));
   });
 
   router.put('/api/respond/:credential/draft', (req, res) => {
-    const credential = parse(CredentialSchema, req.params.credential, 'link');
+    const credential = credentialOf(req.params.credential);
+    if (isPreviewTokenShape(credential)) {
+      const preview = access.lookUpPreview(req, credential);
+      res.json(savePreviewDraft(ctx, preview, parse(DraftBodySchema, req.body)));
+      return;
+    }
     const { token } = access.lookUp(req, credential);
     res.json(saveDraft(ctx, token, parse(DraftBodySchema, req.body)));
   });
 
   router.post('/api/respond/:credential/complete', async (req, res) => {
-    const credential = parse(CredentialSchema, req.params.credential, 'link');
+    const credential = credentialOf(req.params.credential);
+    if (isPreviewTokenShape(credential)) {
+      const preview = access.lookUpPreview(req, credential);
+      res.json(await completePreview(ctx, preview, parse(CompleteBodySchema, req.body)));
+      return;
+    }
     const { token } = access.lookUp(req, credential);
     res.json(await completeResponse(ctx, token, parse(CompleteBodySchema, req.body)));
   });
 
   router.post('/api/respond/:credential/decline', (req, res) => {
-    const credential = parse(CredentialSchema, req.params.credential, 'link');
+    const credential = credentialOf(req.params.credential);
+    if (isPreviewTokenShape(credential)) {
+      const preview = access.lookUpPreview(req, credential);
+      const { reason } = parse(DeclineBodySchema, req.body ?? {});
+      res.json(declinePreview(ctx, preview, reason));
+      return;
+    }
     const { token } = access.lookUp(req, credential);
     const { reason } = parse(DeclineBodySchema, req.body ?? {});
     res.json(declineResponse(ctx, token, reason));

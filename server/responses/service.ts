@@ -30,7 +30,7 @@ export type RespondContext = {
 /** A link opened again within this time is one visit: the event log records visits, not page loads. */
 export const VISIT_MS = 30 * 60 * 1000;
 
-function instrumentOf(ctx: RespondContext, id: string, version: string): Instrument {
+export function instrumentOf(ctx: Pick<RespondContext, 'instruments'>, id: string, version: string): Instrument {
   const instrument = ctx.instruments.get(id, version);
   // A response stays on the version it started with; if that file is gone the server is misconfigured.
   if (!instrument)
@@ -96,9 +96,12 @@ function ensureResponse(ctx: RespondContext, caseId: number): ResponseRow {
   })();
 }
 
-const parseAnswers = (row: ResponseRow) => JSON.parse(row.answers) as Answers;
+/** What the respondent-facing checks read of a response, or of a staff preview's test run. */
+export type DraftState = Pick<ResponseRow, 'status' | 'answers' | 'current_page' | 'revision'>;
 
-function staleRevision(row: ResponseRow) {
+const parseAnswers = (row: DraftState) => JSON.parse(row.answers) as Answers;
+
+export function staleRevision(row: DraftState) {
   return conflict(
     'stale_revision',
     'These answers were changed on another device since you last saved. Both sets of answers were kept; review them and save again.',
@@ -110,7 +113,7 @@ function staleRevision(row: ResponseRow) {
   );
 }
 
-function refuseIfClosed(row: ResponseRow) {
+export function refuseIfClosed(row: Pick<ResponseRow, 'status'>) {
   if (row.status === 'completed')
     throw conflict('already_completed', 'This survey has already been submitted; nothing was changed.');
   if (row.status === 'declined')
@@ -152,10 +155,11 @@ export function openResponse(ctx: RespondContext, token: TokenRow, via: 'link' |
   return { row, instrument, officeName: found?.office_name ?? '', locale: respondentLocale(instrument, language) };
 }
 
-export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody) {
-  const row = ensureResponse(ctx, token.case_id);
-  refuseIfClosed(row);
-  const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
+/**
+ * A draft's answers as they are stored, after the checks every draft gets (a respondent's or a
+ * staff preview's alike): each answer fits its question and the page exists; else a 400.
+ */
+export function checkedDraftAnswers(instrument: Instrument, body: DraftBody): Answers {
   const model = instrumentStructure(instrument);
   const shape = checkAnswerShape(model, body.answers);
   if (shape.count > 0) {
@@ -173,7 +177,28 @@ export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody)
       `Page ${body.page} does not exist; the survey has ${model.pages.length} pages.`,
     );
   }
-  const answers = withoutClientComputed(model, body.answers);
+  return withoutClientComputed(model, body.answers);
+}
+
+/** A completion's cleaned answers after the full validation every completion gets; else a 422. */
+export async function judgedCompletionAnswers(
+  validation: ValidationPool,
+  instrument: Instrument,
+  answers: Answers,
+): Promise<Answers> {
+  const shape = checkAnswerShape(instrumentStructure(instrument), answers);
+  if (shape.count > 0) throw invalidCompletion(problemDetails(shape));
+  // SurveyJS's validation and the clearing of hidden answers build models: off the event loop.
+  const verdict = await validation.judgeCompletion(instrument, answers);
+  if (!verdict.ok) throw invalidCompletion({ questions: verdict.errors });
+  return verdict.cleaned;
+}
+
+export function saveDraft(ctx: RespondContext, token: TokenRow, body: DraftBody) {
+  const row = ensureResponse(ctx, token.case_id);
+  refuseIfClosed(row);
+  const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
+  const answers = checkedDraftAnswers(instrument, body);
   const at = ctx.clock().toISOString();
   return ctx.repos.db.transaction(() => {
     const current = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
@@ -226,23 +251,19 @@ export async function completeResponse(ctx: RespondContext, token: TokenRow, bod
     return declineResponse(ctx, token, 'consent_declined');
   }
 
-  const shape = checkAnswerShape(instrumentStructure(instrument), body.answers);
-  if (shape.count > 0) throw invalidCompletion(problemDetails(shape));
-  // SurveyJS's validation and the clearing of hidden answers build models: off the event loop.
-  const verdict = await ctx.validation.judgeCompletion(instrument, body.answers);
-  if (!verdict.ok) throw invalidCompletion({ questions: verdict.errors });
+  const cleaned = await judgedCompletionAnswers(ctx.validation, instrument, body.answers);
   const at = ctx.clock().toISOString();
   return ctx.repos.db.transaction(() => {
     const current = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
     // The response may have moved on while the answers were being checked.
     if (current.status === 'completed') return repeatOfCompletion(current, digest);
     refuseIfClosed(current);
-    if (!ctx.repos.responses.markCompleted(current.id, body.revision, verdict.cleaned, digest, at)) {
+    if (!ctx.repos.responses.markCompleted(current.id, body.revision, cleaned, digest, at)) {
       throw staleRevision(current);
     }
-    progressEvents(ctx, current, instrument, verdict.cleaned, undefined, token.id, at);
+    progressEvents(ctx, current, instrument, cleaned, undefined, token.id, at);
     ctx.repos.cases.appendEvent(row.case_id, 'completed', at, token.id, {
-      answered: Object.keys(verdict.cleaned).length,
+      answered: Object.keys(cleaned).length,
     });
     return { status: 'completed' as const, submittedAt: at };
   })();

@@ -2,6 +2,7 @@ import { CASE_ROUTES } from '../cases/routes.js';
 import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
+import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
 import { ADMIN, ANY_STAFF } from './roles.js';
@@ -206,5 +207,6 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   ...FIELDING_ROUTES,
   ...CASE_ROUTES,
   ...INSTRUMENT_ROUTES,
+  ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
 ];

@@ -99,6 +99,7 @@ describe('staff routes are declared with their roles', () => {
       'post /api/staff/cases/:id/contacts/:contactId/undeliverable': 'admin,fieldwork',
       'get /api/staff/instruments': 'admin,fieldwork,analyst',
       'get /api/staff/instruments/:id/:version/codebook': 'admin,fieldwork,analyst',
+      'post /api/staff/instruments/:id/:version/preview': 'admin,fieldwork,analyst',
       'post /api/staff/fieldings/:name/exports': 'admin,analyst',
     });
   });
