@@ -72,16 +72,6 @@ function zipFiles(dir: string, names: string[], target: string): Promise<void> {
   });
 }
 
-/** How many files the bundle holds besides the manifest, for the progress bar. */
-function plannedFiles(request: ExportRequest, secondTables: number): number {
-  const has = (f: ExportFormat) => request.formats.includes(f);
-  const main = [has('csv') || has('r'), has('r'), has('xlsx'), has('sav'), has('dta'), has('labels')].filter(
-    Boolean,
-  ).length;
-  const perTable = [has('csv'), has('labels'), has('xlsx'), has('sav'), has('dta')].filter(Boolean).length;
-  return main + perTable * secondTables + (has('codebook') ? 2 : 0);
-}
-
 /** A new file, readable by the owner only, that counts and hashes what is written to it. */
 function hashedFile(file: string) {
   const hash = createHash('sha256');
@@ -177,49 +167,51 @@ export async function exportFielding(
     `.${path.basename(request.out)}.part-${randomBytes(4).toString('hex')}`,
   );
   const files: ExportManifest['files'] = [];
-  const planned = plannedFiles(request, request.public ? 0 : built.entryTables.length);
-  const add = (name: string, chunks: Iterable<string | Buffer>) => {
-    files.push({ name, ...writeFile(path.join(partial, name), chunks) });
-    onProgress?.({ done: files.length, total: planned, label: `files (${name})` });
-  };
-  const addStreamed = async (name: string, stream: () => Readable) => {
-    files.push({ name, ...(await writeStreamed(path.join(partial, name), stream())) });
-    onProgress?.({ done: files.length, total: planned, label: `files (${name})` });
-  };
   const mtime = ctx.clock();
+  const label = `${fielding.name}: ${instrument.key}`;
+  const has = (format: ExportFormat) => request.formats.includes(format);
+  /** The bundle's files in order, each written when its turn comes; their count drives the progress bar. */
+  type Written = { bytes: number; sha256: string };
+  const jobs: { name: string; write: (file: string) => Written | Promise<Written> }[] = [];
+  const sync = (name: string, chunks: () => Iterable<string | Buffer>) =>
+    jobs.push({ name, write: (file) => writeFile(file, chunks()) });
+  const streamed = (name: string, stream: () => Readable) =>
+    jobs.push({ name, write: (file) => writeStreamed(file, stream()) });
+  // data.R reads data.csv, so asking for R brings the CSV along.
+  if (has('csv') || has('r')) sync('data.csv', () => csvChunks(table));
+  if (has('r')) sync('data.R', () => [rScript(table)]);
+  if (has('xlsx')) streamed('data.xlsx', () => xlsxOfTable(table, codebook.variables, { mtime }));
+  if (has('sav')) sync('data.sav', () => savChunks(table, { fileLabel: label }));
+  if (has('dta')) sync('data.dta', () => dtaChunks(table, { datasetLabel: label }));
+  // Repeating panels and dynamic matrices: a second table each, keyed by case_id and entry number.
+  for (const t of request.public ? [] : built.entryTables) {
+    if (has('csv')) sync(`data_${t.name}.csv`, () => csvChunks(t));
+    if (has('labels')) sync(`data_${t.name}_labels.csv`, () => csvChunks(t, { labels: true }));
+    if (has('xlsx')) streamed(`data_${t.name}.xlsx`, () => xlsxOfTable(t, codebook.variables, { mtime }));
+    if (has('sav')) sync(`data_${t.name}.sav`, () => savChunks(t, { fileLabel: `${label}, ${t.name}` }));
+    if (has('dta')) sync(`data_${t.name}.dta`, () => dtaChunks(t, { datasetLabel: `${label}, ${t.name}` }));
+  }
+  if (has('labels')) sync('data_labels.csv', () => csvChunks(table, { labels: true }));
+  if (has('codebook')) {
+    // Frequencies only in the identified file: in a public file a rare code could point to an office.
+    let counted: ReturnType<typeof frequencies> | undefined;
+    const counts = () => (request.public ? undefined : (counted ??= frequencies(table)));
+    const asked = new Set(codebook.variables.map((v) => v.name));
+    const added = table.variables
+      .filter((v) => !asked.has(v.name))
+      .map(({ name, label, kind, valueLabels, missing }) => ({ name, label, kind, valueLabels, missing }));
+    sync('codebook.json', () => {
+      const frequencies = counts();
+      const json = { ...codebook, exportColumns: added, ...(frequencies ? { frequencies } : {}) };
+      return [`${JSON.stringify(json, null, 2)}\n`];
+    });
+    sync('codebook.html', () => [codebookHtml(codebook, counts(), added)]);
+  }
   try {
     mkdirSync(partial, { mode: 0o700 });
-    // data.R reads data.csv, so asking for R brings the CSV along.
-    if (request.formats.includes('csv') || request.formats.includes('r')) add('data.csv', csvChunks(table));
-    if (request.formats.includes('r')) add('data.R', [rScript(table)]);
-    const label = `${fielding.name}: ${instrument.key}`;
-    if (request.formats.includes('xlsx'))
-      await addStreamed('data.xlsx', () => xlsxOfTable(table, codebook.variables, { mtime }));
-    if (request.formats.includes('sav')) add('data.sav', savChunks(table, { fileLabel: label }));
-    if (request.formats.includes('dta')) add('data.dta', dtaChunks(table, { datasetLabel: label }));
-    // Repeating panels and dynamic matrices: a second table each, keyed by case_id and entry number.
-    const second = request.public ? [] : built.entryTables;
-    for (const t of second) {
-      if (request.formats.includes('csv')) add(`data_${t.name}.csv`, csvChunks(t));
-      if (request.formats.includes('labels')) add(`data_${t.name}_labels.csv`, csvChunks(t, { labels: true }));
-      if (request.formats.includes('xlsx'))
-        await addStreamed(`data_${t.name}.xlsx`, () => xlsxOfTable(t, codebook.variables, { mtime }));
-      if (request.formats.includes('sav'))
-        add(`data_${t.name}.sav`, savChunks(t, { fileLabel: `${label}, ${t.name}` }));
-      if (request.formats.includes('dta'))
-        add(`data_${t.name}.dta`, dtaChunks(t, { datasetLabel: `${label}, ${t.name}` }));
-    }
-    if (request.formats.includes('labels')) add('data_labels.csv', csvChunks(table, { labels: true }));
-    if (request.formats.includes('codebook')) {
-      // Frequencies only in the identified file: in a public file a rare code could point to an office.
-      const counts = request.public ? undefined : frequencies(table);
-      const asked = new Set(codebook.variables.map((v) => v.name));
-      const added = table.variables
-        .filter((v) => !asked.has(v.name))
-        .map(({ name, label, kind, valueLabels, missing }) => ({ name, label, kind, valueLabels, missing }));
-      const json = { ...codebook, exportColumns: added, ...(counts ? { frequencies: counts } : {}) };
-      add('codebook.json', [`${JSON.stringify(json, null, 2)}\n`]);
-      add('codebook.html', [codebookHtml(codebook, counts, added)]);
+    for (const job of jobs) {
+      files.push({ name: job.name, ...(await job.write(path.join(partial, job.name))) });
+      onProgress?.({ done: files.length, total: jobs.length, label: `files (${job.name})` });
     }
     const manifest: ExportManifest = {
       fielding: fielding.name,
