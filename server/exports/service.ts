@@ -195,7 +195,10 @@ export async function exportFielding(
   if (has('codebook')) {
     // Frequencies only in the identified file: in a public file a rare code could point to an office.
     let counted: ReturnType<typeof frequencies> | undefined;
-    const counts = () => (request.public ? undefined : (counted ??= frequencies(table)));
+    const counts = () => {
+      if (!request.public && !counted) counted = frequencies(table);
+      return counted;
+    };
     const asked = new Set(codebook.variables.map((v) => v.name));
     const added = table.variables
       .filter((v) => !asked.has(v.name))
