@@ -7,6 +7,7 @@ import { DEFAULT_THRESHOLDS, type DispositionThresholds, finalDisposition } from
 import { buildCodebook, type Codebook, type Variable } from '../codebook/build.js';
 import { NOT_IN_VERSION, unionCodebook, type VersionedCodebook } from '../codebook/union.js';
 import type { Instrument } from '../instruments/registry.js';
+import { slug } from '../instruments/variableMap.js';
 import { createCaseValues } from './caseValues.js';
 import { entryTables, unionTables } from './entryTables.js';
 import type { ExportRepo } from './repo.js';
@@ -82,7 +83,7 @@ function softCheckVariables(
 ): ExportVariable[] {
   const taken = new Set(META_VARIABLES.map((v) => v.name));
   return checks.map(({ question, text }) => {
-    const base = `flag_${question.toLowerCase().replace(/[^a-z0-9_]+/g, '_')}`.slice(0, 32);
+    const base = `flag_${slug(question)}`.slice(0, 32);
     let name = base;
     for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 32 - String(n).length - 1)}_${n}`;
     taken.add(name);

@@ -103,7 +103,7 @@ export function choiceSetsOf(q: Question): ChoiceSet[] {
 export const hasVariable = (q: Question) => !DISPLAY_ONLY.has(q.getType());
 
 /** Text as the characters of a variable name: accents dropped, lower case, runs of others as one `_`. */
-function slug(text: string): string {
+export function slug(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
