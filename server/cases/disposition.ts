@@ -8,6 +8,7 @@ export const DISPOSITIONS = Object.freeze({
   breakOff: { code: '2.12', label: 'Break-off' },
   notInvited: { code: '3.11', label: 'Not invited (no usable address)' },
   nothingReturned: { code: '3.19', label: 'Nothing returned' },
+  undeliverable: { code: '3.30', label: 'Undeliverable (every address bounced)' },
   ineligible: { code: '4.10', label: 'Not eligible' },
 });
 
@@ -24,6 +25,9 @@ export type CaseEvent = { type: CaseEventType | string; detail?: Record<string, 
 
 const REFUSALS = new Set(['declined', 'marked_refused', 'opted_out']);
 const STARTED = new Set(['consented', 'page_saved']);
+const INVITED = new Set(['token_issued', 'email_sent']);
+/** Events that settle whether every address of the office is known bad; the newest one holds. */
+const ADDRESS_STATE = new Set(['undeliverable', 'contact_added']);
 
 /**
  * A case's final AAPOR disposition from its event log (in order) and the thresholds.
@@ -33,8 +37,9 @@ const STARTED = new Set(['consented', 'page_saved']);
  * Precedence, strongest first: staff's ineligibility (4.10); a submission (1.1 / 1.2 / 2.12 by the
  * share answered); a refusal — declined consent, an opt-out, or one staff recorded — which keeps a
  * partial's data as a partial (1.2) and is otherwise 2.11; a start without submission (1.2 or 2.12);
- * a link opened but nothing answered (2.12, "logged on, no items"); invited and never opened (3.19);
- * no invitation at all (3.11). Email events (sent, bounced, opted out) join with the fieldwork issue.
+ * a link opened but nothing answered (2.12, "logged on, no items"); every address bounced and no
+ * contact added since (3.30); invited — a link issued or an email accepted — and never opened
+ * (3.19); no invitation at all (3.11). An opt-out from an email is a refusal.
  */
 export function finalDisposition(
   events: readonly CaseEvent[],
@@ -61,6 +66,8 @@ export function finalDisposition(
     return share >= thresholds.partial ? DISPOSITIONS.partial : DISPOSITIONS.breakOff;
   }
   if (has('link_opened')) return DISPOSITIONS.breakOff;
-  if (has('token_issued')) return DISPOSITIONS.nothingReturned;
+  const addressState = [...events].reverse().find((e) => ADDRESS_STATE.has(e.type));
+  if (addressState?.type === 'undeliverable') return DISPOSITIONS.undeliverable;
+  if (has(INVITED)) return DISPOSITIONS.nothingReturned;
   return DISPOSITIONS.notInvited;
 }

@@ -13,7 +13,19 @@ export type CaseEventType =
   /** Staff recorded the office as not eligible (closed, merged, duplicate listing, out of scope). */
   | 'marked_ineligible'
   /** Staff recorded a refusal received outside the survey (by phone, by letter). */
-  | 'marked_refused';
+  | 'marked_refused'
+  /** An email (invitation, reminder, thank-you) accepted by the SMTP server; detail: send_id, contact_id, kind, number. */
+  | 'email_sent'
+  /** A permanent rejection (SMTP 5xx or a delivery-status notification); detail: contact_id, status, source. */
+  | 'email_bounced'
+  /** One contact of the case's office can no longer be mailed; detail: contact_id, reason. */
+  | 'contact_undeliverable'
+  /** Every contact of the case's office is undeliverable: the case is 3.30 unless something else happened. */
+  | 'undeliverable'
+  /** Staff added a contact, or made one deliverable again: a 3.30 no longer holds. */
+  | 'contact_added'
+  /** The office opted out from an email's link: an explicit refusal, and no more mail; detail: contact_id, send_id. */
+  | 'opted_out';
 
 export type CaseEventRow = {
   id: number;

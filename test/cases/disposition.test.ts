@@ -9,6 +9,16 @@ describe('finalDisposition', () => {
   it.each([
     ['no invitation', [e('case_created')], undefined, '3.11'],
     ['invited, never opened', invited, undefined, '3.19'],
+    ['invited by email only, never opened', [e('case_created'), e('email_sent')], undefined, '3.19'],
+    ['every address bounced', [...invited, e('email_sent'), e('email_bounced'), e('undeliverable')], undefined, '3.30'],
+    [
+      'every address bounced, then staff added a contact',
+      [...invited, e('undeliverable'), e('contact_added'), e('email_sent')],
+      undefined,
+      '3.19',
+    ],
+    ['every address bounced, but the link was opened', [...invited, e('undeliverable'), e('link_opened')], 0, '2.12'],
+    ['opted out from an email', [...invited, e('email_sent'), e('opted_out')], undefined, '2.11'],
     ['opened, nothing answered', [...invited, e('link_opened')], undefined, '2.12'],
     ['started, 20% answered', started, 0.2, '2.12'],
     ['started, 50% answered', started, 0.5, '1.2'],
