@@ -2,6 +2,7 @@ import { AppError, conflict } from '../errors.js';
 import type { ContactRow } from '../offices/repo.js';
 import type { CaseRow } from './repo.js';
 import { auditCase, type CaseContext, findCaseOrFail } from './service.js';
+import { recordContactAdded, recordUndeliverable } from './undeliverable.js';
 
 /** Contacts of a case's office, changed by staff from the case page; each change is audited. */
 
@@ -29,6 +30,7 @@ export function addContact(
   try {
     return ctx.repos.db.transaction(() => {
       const id = ctx.repos.offices.insertContact(found.office_id, input, at);
+      recordContactAdded(ctx.repos, { officeId: found.office_id, contactId: id, at });
       auditCase(ctx, found, input.actor, 'contact.add', { contactId: id, email: input.email });
       return ctx.repos.offices.findContact(id) as ContactRow;
     })();
@@ -82,7 +84,12 @@ export function markContactUndeliverable(
   const { found, contact } = contactOfCase(ctx, input.caseId, input.contactId);
   const at = ctx.clock().toISOString();
   return ctx.repos.db.transaction(() => {
-    ctx.repos.offices.setContactStatus(contact.id, 'undeliverable', at);
+    recordUndeliverable(ctx.repos, {
+      contactId: contact.id,
+      at,
+      reason: input.reason || 'marked by staff',
+      source: { kind: 'staff' },
+    });
     auditCase(ctx, found, input.actor, 'contact.undeliverable', {
       contactId: contact.id,
       ...(input.reason ? { reason: input.reason } : {}),

@@ -72,6 +72,7 @@ export function createCaseRepo(db: Db) {
        o.office_id AS office_study_id, o.office_name
      FROM cases c JOIN fieldings f ON f.id = c.fielding_id JOIN offices o ON o.id = c.office_id WHERE c.id = ?`,
   );
+  const idsOfOffice = db.prepare<[number], number>('SELECT id FROM cases WHERE office_id = ? ORDER BY id').pluck();
   const byFieldingAndOffice = db.prepare<[string, string], CaseRow>(
     `SELECT c.id, c.fielding_id, c.office_id, f.name AS fielding_name, f.instrument_id, f.instrument_version,
        o.office_id AS office_study_id, o.office_name
@@ -98,6 +99,8 @@ export function createCaseRepo(db: Db) {
     insertCase: (fieldingId: number, officeId: number, at: string) =>
       Number(insertCase.run(fieldingId, officeId, at).lastInsertRowid),
     findCase: (id: number) => byId.get(id),
+    /** The office's cases in every fielding: its contacts belong to the office, not to one fielding. */
+    caseIdsOfOffice: (officeId: number) => idsOfOffice.all(officeId),
     findCaseByNames: (fieldingName: string, officeStudyId: string) =>
       byFieldingAndOffice.get(fieldingName, officeStudyId),
     appendEvent(

@@ -362,6 +362,23 @@ describe('contacts', () => {
     expect(JSON.parse(edit).changed).toEqual({ email: { from: 'pat@erie.example.org', to: 'pdoe@erie.example.org' } });
   });
 
+  it('makes a case 3.30 when its last address is marked undeliverable, and 3.19 again when a contact is added', async () => {
+    const { env, staff } = await fielded();
+    const erie = caseIdOf(env, 'OFF-5');
+    const disposition = async () => (await staff.get(`/api/staff/cases/${erie}`)).body.case.disposition.code;
+    expect(await disposition()).toBe('3.19');
+    const only = (await staff.get(`/api/staff/cases/${erie}`)).body.contacts[0].id;
+    await staff.send('post', `/api/staff/cases/${erie}/contacts/${only}/undeliverable`, { reason: 'no such mailbox' });
+    expect(await disposition()).toBe('3.30');
+    const events = env.db
+      .prepare('SELECT type, detail FROM case_events WHERE case_id = ? ORDER BY id')
+      .all(erie) as { type: string; detail: string }[];
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['contact_undeliverable', 'undeliverable']);
+    expect(JSON.parse(events.at(-2)?.detail ?? '{}')).toEqual({ contact_id: only, reason: 'no such mailbox' });
+    await staff.send('post', `/api/staff/cases/${erie}/contacts`, { name: 'Pat Doe', email: 'pat@erie.example.org' });
+    expect(await disposition()).toBe('3.19');
+  });
+
   it('refuses an email the office already has (409), an implausible one or an empty edit (400), another office’s contact (404)', async () => {
     const { env, staff } = await fielded();
     const erie = caseIdOf(env, 'OFF-5');
