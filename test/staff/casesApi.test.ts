@@ -370,9 +370,10 @@ describe('contacts', () => {
     const only = (await staff.get(`/api/staff/cases/${erie}`)).body.contacts[0].id;
     await staff.send('post', `/api/staff/cases/${erie}/contacts/${only}/undeliverable`, { reason: 'no such mailbox' });
     expect(await disposition()).toBe('3.30');
-    const events = env.db
-      .prepare('SELECT type, detail FROM case_events WHERE case_id = ? ORDER BY id')
-      .all(erie) as { type: string; detail: string }[];
+    const events = env.db.prepare('SELECT type, detail FROM case_events WHERE case_id = ? ORDER BY id').all(erie) as {
+      type: string;
+      detail: string;
+    }[];
     expect(events.slice(-2).map((e) => e.type)).toEqual(['contact_undeliverable', 'undeliverable']);
     expect(JSON.parse(events.at(-2)?.detail ?? '{}')).toEqual({ contact_id: only, reason: 'no such mailbox' });
     await staff.send('post', `/api/staff/cases/${erie}/contacts`, { name: 'Pat Doe', email: 'pat@erie.example.org' });
