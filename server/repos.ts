@@ -7,6 +7,7 @@ import { createOfficeRepo } from './offices/repo.js';
 import { createPreviewRepo } from './previews/repo.js';
 import { createResponseRepo } from './responses/repo.js';
 import { createStaffRepo } from './staff/repo.js';
+import { createTemplateRepo } from './templates/repo.js';
 import { createTokenRepo } from './tokens/repo.js';
 
 /** Every repository over one connection, with its statements prepared once. */
@@ -22,6 +23,7 @@ export function createRepos(db: Db) {
     audit: createAuditRepo(db),
     staff: createStaffRepo(db),
     previews: createPreviewRepo(db),
+    templates: createTemplateRepo(db),
   };
 }
 
