@@ -245,8 +245,6 @@ export async function dispatchQueued(
   };
   const worker = async () => {
     while (!options.signal?.aborted) {
-      await paced();
-      if (options.signal?.aborted) return;
       const claimed = claimNext(ctx, fieldingId, kinds);
       if (claimed.kind === 'none') return;
       if (claimed.kind === 'cancelled') {
@@ -257,6 +255,9 @@ export async function dispatchQueued(
         finished(claimed.send, 'failed');
         continue;
       }
+      // Claimed first, then paced: a slot is spent only on a message that goes out. The wait
+      // (a few intervals at most) stays far inside the lease.
+      await paced();
       const outcome = await deliver(ctx, claimed.mail);
       finished(claimed.send, recordOutcome(ctx, claimed, outcome));
     }

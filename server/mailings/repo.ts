@@ -79,11 +79,11 @@ export function createMailingRepo(db: Db) {
   // One statement claims one row: SQLite runs writes one at a time, so two dispatchers (the
   // scheduler and the CLI, two processes) can never both move the same row out of 'queued'.
   const claim = db.prepare<[string, number, string, string], SendRow>(
-    `UPDATE email_sends SET status = 'sending', started_at = ?1, attempts = attempts + 1
+    `UPDATE email_sends SET status = 'sending', started_at = ?, attempts = attempts + 1
      WHERE status = 'queued' AND id = (
        SELECT id FROM email_sends
-       WHERE fielding_id = ?2 AND status = 'queued' AND next_attempt_at <= ?3
-         AND kind IN (SELECT value FROM json_each(?4))
+       WHERE fielding_id = ? AND status = 'queued' AND next_attempt_at <= ?
+         AND kind IN (SELECT value FROM json_each(?))
        ORDER BY next_attempt_at, id LIMIT 1)
      RETURNING *`,
   );
