@@ -238,7 +238,9 @@ describe('dispatchQueued: invitations over SMTP', () => {
     const m = await mailEnv({ offices: 12 });
     planInvitations(m.repos, m.fieldingId, now(m));
     const second = openDatabase(m.env.config.databaseFile);
-    onTestFinished(() => second.close());
+    onTestFinished(() => {
+      second.close();
+    });
     const other = { ...m.ctx, repos: createRepos(second) };
 
     const [a, b] = await Promise.all([
@@ -257,7 +259,9 @@ describe('dispatchQueued: invitations over SMTP', () => {
     const m = await mailEnv({ offices: 6 });
     planInvitations(m.repos, m.fieldingId, now(m));
     const second = openDatabase(m.env.config.databaseFile);
-    onTestFinished(() => second.close());
+    onTestFinished(() => {
+      second.close();
+    });
     const repos = [m.repos, createRepos(second)];
     const claimed: number[] = [];
     for (let i = 0; i < 10; i++) {
