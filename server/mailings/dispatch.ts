@@ -6,7 +6,7 @@ import type { RandomBytes } from '../tokens/service.js';
 import { issueLink } from '../tokens/workflows.js';
 import { composeMessage, messageIdOf, newOptOutToken, optOutHash, optOutUrl, unsubscribeHeaders } from './compose.js';
 import type { Mailer, MailOutcome, OutgoingMail } from './mailer.js';
-import type { SendRow } from './repo.js';
+import type { ClosedReason, SendRow } from './repo.js';
 
 export type MailingContext = {
   repos: Repos;
@@ -41,6 +41,11 @@ export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** Messages in flight at once: the SMTP pool's connections. */
 export const CONCURRENCY = 3;
 
+/** A settled case gets no more invitations or reminders; a thank-you is for a completed one. */
+function stillDue(send: SendRow, closed: ClosedReason | null): boolean {
+  return send.kind === 'thank_you' ? closed === 'completed' : closed === null;
+}
+
 type Claimed =
   | { kind: 'none' }
   | { kind: 'cancelled'; send: SendRow }
@@ -61,7 +66,13 @@ function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly Mail
     const contact = repos.offices.findContact(send.contact_id);
     const found = repos.cases.findCase(send.case_id);
     const office = found ? repos.offices.findOfficeDetail(found.office_id) : undefined;
-    if (!contact || !found || !office || contact.status !== 'active' || repos.mailings.closedReasonOf(send.case_id)) {
+    if (
+      !contact ||
+      !found ||
+      !office ||
+      contact.status !== 'active' ||
+      !stillDue(send, repos.mailings.closedReasonOf(send.case_id))
+    ) {
       repos.mailings.cancelSend(send.id, at);
       return { kind: 'cancelled', send };
     }
