@@ -209,6 +209,26 @@ export function strataChart(status: FieldingStatus): StrataChart {
   };
 }
 
+/**
+ * A stratum's name broken into lines that `fits` (the chart measures them), after a space or a
+ * dash, so the names under the bars do not run into each other ("250,000–999,999" → "250,000–",
+ * "999,999"). A single word too long for a line stays whole.
+ */
+export function wrapLabel(label: string, fits: (line: string) => boolean): string[] {
+  const words = label.match(/[^\s–-]+[–-]?\s*|[–-]\s*/g) ?? [label];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && !fits((line + word).trimEnd())) {
+      lines.push(line.trimEnd());
+      line = '';
+    }
+    line += word;
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines.length ? lines : [label];
+}
+
 const inWords = (share: number | null) => (share === null ? 'not yet known' : formatPercent(share));
 
 /** The progress chart's text alternative: where the lines end and which mailings are marked. */

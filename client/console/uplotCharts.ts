@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Marker, ProgressChart, StrataChart } from './dashboardData.js';
+import { type Marker, type ProgressChart, type StrataChart, wrapLabel } from './dashboardData.js';
 
 /**
  * The dashboard's two uPlot charts. Only the dashboard imports this module, and only with a dynamic
@@ -20,6 +20,15 @@ const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-ser
 const HEIGHT = 320;
 const DAY = 86_400;
 
+let measuring: CanvasRenderingContext2D | null | undefined;
+/** The width of a text in the axes' font, in CSS pixels. */
+function textWidth(text: string): number {
+  measuring ??= document.createElement('canvas').getContext('2d');
+  if (!measuring) return text.length * 7;
+  measuring.font = FONT;
+  return measuring.measureText(text).width;
+}
+
 const utcDay = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 const percentTicks = (_u: uPlot, splits: number[]) => splits.map((v) => `${v}%`);
 
@@ -34,7 +43,8 @@ const axis = (options: uPlot.Axis): uPlot.Axis => ({
 
 /**
  * Draws the mailing dates as dotted vertical lines with their names on the plot's canvas, after
- * the series, so the labels sit on top. Labels of neighbouring lines alternate between two rows.
+ * the series, so the labels sit on top. A label goes in the first row where it overlaps no other
+ * (close mailings on a narrow chart stack their names instead of printing over each other).
  */
 function mailingLines(markers: readonly Marker[]): uPlot.Plugin {
   return {
@@ -51,7 +61,11 @@ function mailingLines(markers: readonly Marker[]): uPlot.Plugin {
           ctx.setLineDash([2 * ratio, 3 * ratio]);
           ctx.font = FONT.replace('12px', `${Math.round(12 * ratio)}px`);
           ctx.textBaseline = 'top';
-          markers.forEach((marker, i) => {
+          ctx.textAlign = 'left';
+          const pad = 4 * ratio;
+          // The right end of the last label in each row so far.
+          const rows: number[] = [];
+          for (const marker of markers) {
             const x = Math.round(u.valToPos(marker.x, 'x', true));
             ctx.beginPath();
             ctx.moveTo(x, top);
@@ -59,10 +73,13 @@ function mailingLines(markers: readonly Marker[]): uPlot.Plugin {
             ctx.stroke();
             const text = marker.labels.join(', ');
             const textWidth = ctx.measureText(text).width;
-            const fitsRight = x + 4 * ratio + textWidth <= left + width;
-            ctx.textAlign = fitsRight ? 'left' : 'right';
-            ctx.fillText(text, fitsRight ? x + 4 * ratio : x - 4 * ratio, top + (4 + (i % 2) * 16) * ratio);
-          });
+            // Right of its line where it fits in the plot, otherwise ending at the line.
+            const start = x + pad + textWidth <= left + width ? x + pad : x - pad - textWidth;
+            let row = rows.findIndex((end) => end + pad <= start);
+            if (row < 0) row = rows.length;
+            rows[row] = start + textWidth;
+            ctx.fillText(text, start, top + pad + row * 16 * ratio);
+          }
           ctx.restore();
         },
       ],
@@ -109,8 +126,13 @@ export function drawStrataChart(target: HTMLElement, chart: StrataChart, width: 
   const bars = uPlot.paths.bars;
   if (!bars) throw new Error('this uPlot build has no bar paths');
   const positions = chart.data[0];
-  // Long stratum names ("250,000–999,999") overlap when each has less than ~110 px: slant them.
-  const slanted = width / Math.max(1, chart.labels.length) < 110;
+  // Each name wraps to its slot's width (the y axis takes ~70 px); all slant if a word is still wider.
+  const slot = (width - 70) / Math.max(1, chart.labels.length);
+  const fits = (line: string) => textWidth(line) <= slot - 8;
+  const lines = chart.labels.map((label) => wrapLabel(label, fits));
+  const slanted = !lines.flat().every(fits);
+  const rows = Math.max(1, ...lines.map((l) => l.length));
+  const longest = Math.max(0, ...chart.labels.map(textWidth));
   const options: uPlot.Options = {
     width,
     height: HEIGHT,
@@ -142,9 +164,10 @@ export function drawStrataChart(target: HTMLElement, chart: StrataChart, width: 
     axes: [
       axis({
         splits: () => positions,
-        values: (_u, splits) => splits.map((i) => chart.labels[i] ?? ''),
+        values: (_u, splits) => splits.map((i) => (slanted ? (chart.labels[i] ?? '') : (lines[i] ?? []).join('\n'))),
         grid: { show: false },
-        ...(slanted ? { rotate: -35, size: 90 } : { size: 40 }),
+        // A positive angle ends each slanted name at its tick, so none runs off the chart's right edge.
+        ...(slanted ? { rotate: 60, size: 20 + Math.ceil(longest * Math.sin(Math.PI / 3)) } : { size: 16 + rows * 16 }),
       }),
       axis({ scale: 'rate', label: 'Response rate', values: percentTicks }),
     ],

@@ -12,6 +12,7 @@ import {
   RATES,
   strataChart,
   strataSummary,
+  wrapLabel,
 } from '../../client/console/dashboardData.js';
 
 const noRates = () => Object.fromEntries(RATES.map((r) => [r, null])) as FieldingStatus['overall']['rates'];
@@ -175,6 +176,21 @@ describe('strataChart (chart 2’s uPlot data)', () => {
         [50, null],
       ],
     });
+  });
+});
+
+describe('wrapLabel (stratum names under the bars)', () => {
+  const upTo = (chars: number) => (line: string) => line.length <= chars;
+
+  it('breaks a name after a space or a dash into lines that fit', () => {
+    expect(wrapLabel('250,000–999,999', upTo(9))).toEqual(['250,000–', '999,999']);
+    expect(wrapLabel('under 100,000', upTo(9))).toEqual(['under', '100,000']);
+    expect(wrapLabel('under 100,000', upTo(20))).toEqual(['under 100,000']);
+  });
+
+  it('keeps a word too long for a line whole rather than cutting it', () => {
+    expect(wrapLabel('1,000,000+', upTo(4))).toEqual(['1,000,000+']);
+    expect(wrapLabel('Metropolitan districts', upTo(6))).toEqual(['Metropolitan', 'districts']);
   });
 });
 
