@@ -1,4 +1,5 @@
 import { accessCommands } from './cli/access.js';
+import { bounceCommands } from './cli/bounces.js';
 import { caseCommands } from './cli/cases.js';
 import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
@@ -41,6 +42,15 @@ Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
       Records what only staff know: an office that is not eligible (closed, merged, duplicate,
       out of scope), or a refusal received by phone or letter. Prints the disposition after it.
+
+Bounces
+  bounces read <file.eml|mbox>... [--dry-run]
+      Reads delivery-status notifications (RFC 3464 bounces, saved from the study's mailbox as .eml
+      files or an mbox). A permanent failure (Action failed, Status 5.x.x) marks the contact
+      undeliverable: the contact of the returned Message-ID's send, else every contact with the
+      address; a case whose contacts are all undeliverable becomes 3.30. Delays and 4.x.x are only
+      reported. All or nothing: if a message cannot be read, its problems are printed and nothing
+      changes. Reading a file again changes nothing. --dry-run reports without changing anything.
 
 Links and access codes
   token revoke --link <url-or-token> | --code <access-code> | --fielding <name> --office <office_id> --email <email>
@@ -91,6 +101,7 @@ const commands: Record<string, Command> = {
   ...instrumentCommands,
   ...accessCommands,
   ...caseCommands,
+  ...bounceCommands,
   ...exportCommands,
   ...staffCommands,
 };

@@ -1,5 +1,6 @@
 import { createAccessRepo } from './access/repo.js';
 import { createAuditRepo } from './audit/repo.js';
+import { createBounceRepo } from './bounces/repo.js';
 import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
@@ -24,6 +25,7 @@ export function createRepos(db: Db) {
     staff: createStaffRepo(db),
     previews: createPreviewRepo(db),
     templates: createTemplateRepo(db),
+    bounces: createBounceRepo(db),
   };
 }
 

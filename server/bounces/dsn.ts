@@ -199,7 +199,8 @@ function readRecipient(fields: HeaderField[], report: Report): DsnRecipient | un
     failed = true;
     report(at, message);
   };
-  const first = fields[0] as HeaderField;
+  // A missing field is the group's fault, not a value's: the group's first line, no column.
+  const first = { line: (fields[0] as HeaderField).line };
   const recipientField = field(fields, 'final-recipient') ?? field(fields, 'original-recipient');
   const action = field(fields, 'action');
   const status = field(fields, 'status');
