@@ -1,3 +1,4 @@
+import { BOUNCE_ROUTES } from '../bounces/routes.js';
 import { CASE_ROUTES } from '../cases/routes.js';
 import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
@@ -209,4 +210,5 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   ...INSTRUMENT_ROUTES,
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
+  ...BOUNCE_ROUTES,
 ];
