@@ -79,7 +79,7 @@ export const field = (headers: readonly HeaderField[], name: string) => headers.
 export function contentTypeOf(entity: Entity): ContentType {
   const header = field(entity.headers, 'content-type');
   if (!header) return { type: 'text/plain', params: {}, line: entity.line };
-  const value = header.value.replace(/\([^()]*\)/g, ' ');
+  const value = withoutComments(header.value);
   const semicolon = value.indexOf(';');
   const type = (semicolon < 0 ? value : value.slice(0, semicolon)).trim().toLowerCase();
   const params: Record<string, string> = {};
@@ -90,6 +90,31 @@ export function contentTypeOf(entity: Entity): ContentType {
     params[(m[1] as string).toLowerCase()] = unquoted;
   }
   return { type, params, line: header.line };
+}
+
+/** RFC 5322 comments `(like this)`, nested or not, removed; a quoted string keeps its parentheses. */
+function withoutComments(value: string): string {
+  let out = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i] as string;
+    if (c === '\\' && (quoted || depth > 0)) {
+      if (depth === 0) out += c + (value[i + 1] ?? '');
+      i++;
+    } else if (depth === 0 && c === '"') {
+      quoted = !quoted;
+      out += c;
+    } else if (!quoted && c === '(') {
+      depth++;
+    } else if (!quoted && depth > 0 && c === ')') {
+      depth--;
+      if (depth === 0) out += ' ';
+    } else if (depth === 0) {
+      out += c;
+    }
+  }
+  return out;
 }
 
 /**

@@ -261,7 +261,7 @@ describe('readBounceFile (RFC 3464 delivery-status notifications)', () => {
     ]);
   });
 
-  it('skips another kind of report, and a quoted boundary with an escaped quote still splits the parts', () => {
+  it('skips another kind of report; quoted boundaries with escaped quotes, parentheses and semicolons still split the parts', () => {
     const receipt = 'Content-Type: multipart/report; report-type=disposition-notification; boundary=r\n\n--r\n--r--\n';
     const quoted = dsn(
       'Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.1.1\n',
@@ -280,5 +280,11 @@ describe('readBounceFile (RFC 3464 delivery-status notifications)', () => {
     ]);
     const escaped = quoted.replace('boundary="b"', 'boundary="a\\"b"').replaceAll('--b', '--a"b');
     expect(readBounceFile(escaped)).toEqual(readBounceFile(quoted));
+    // Parentheses are comments outside quotes (RFC 5322) but part of a quoted boundary (RFC 2046 bchars).
+    const parenthesized = quoted
+      .replace('Multipart/Report;', 'Multipart/Report (sent by mx.example.org);')
+      .replace('boundary="b"', 'boundary="=_(b);1"')
+      .replaceAll('--b', '--=_(b);1');
+    expect(readBounceFile(parenthesized)).toEqual(readBounceFile(quoted));
   });
 });
