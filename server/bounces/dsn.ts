@@ -48,30 +48,34 @@ export function readBounceFile(text: string): BounceMessage[] {
   return splitMbox(lines).map(readMessage);
 }
 
+/** One message of the file; `fromLine` is its mbox "From " line, absent for a lone message. */
+export type MboxMessage = { fromLine?: number; lines: Line[] };
+
 /**
  * mboxo and mboxrd both start a message at every line beginning "From "; mboxrd escapes body lines
  * ">From ", ">>From " ... with one more ">", which is undone here (for mboxo it undoes the only one).
  */
-export function splitMbox(lines: readonly Line[]): Line[][] {
+export function splitMbox(lines: readonly Line[]): MboxMessage[] {
   const firstText = lines.find((l) => l.text.trim() !== '')?.text ?? '';
-  if (!firstText.startsWith('From ')) return [[...lines]];
-  const messages: Line[][] = [];
-  let current: Line[] | undefined;
+  if (!firstText.startsWith('From ')) return [{ lines: [...lines] }];
+  const messages: MboxMessage[] = [];
+  let current: Line[] = [];
   for (const l of lines) {
     if (l.text.startsWith('From ')) {
       current = [];
-      messages.push(current);
+      messages.push({ fromLine: l.line, lines: current });
       continue;
     }
-    current?.push(/^>+From /.test(l.text) ? { text: l.text.slice(1), line: l.line } : l);
+    current.push(/^>+From /.test(l.text) ? { text: l.text.slice(1), line: l.line } : l);
   }
   return messages;
 }
 
-function readMessage(lines: Line[]): BounceMessage {
+/** `line` is the message's first header line: the line after its "From " line in an mbox. */
+function readMessage({ fromLine, lines }: MboxMessage): BounceMessage {
   const start = lines.findIndex((l) => l.text.trim() !== '');
   const content = start < 0 ? [] : lines.slice(start);
-  const line = content[0]?.line ?? (lines[0]?.line ?? 1) - 1;
+  const line = content[0]?.line ?? fromLine ?? 1;
   const invalid = (problems: DsnProblem[]): BounceMessage => ({ kind: 'invalid', line, problems });
   if (content.length === 0) return invalid([{ line, message: 'empty message after the "From " line' }]);
   if (!startsWithHeader(content)) return invalid([{ line, message: 'not a mail message: no header block' }]);

@@ -40,7 +40,8 @@ function printReport(io: CliIo, r: BounceFileReport, dryRun: boolean): void {
   for (const s of r.skipped) io.out(`  skipped line ${s.line}: ${s.reason}`);
   io.out(
     `  ${plural(r.markedUndeliverable.length, 'contact')} ${marked}, ${r.alreadyUndeliverable.length} already undeliverable, ` +
-      `${r.temporary.length} temporary, ${plural(r.unknown.length, 'unknown recipient')}, ${r.skipped.length} skipped.`,
+      `${r.temporary.length} temporary, ${plural(r.unknown.length, 'unknown recipient')}, ${r.skipped.length} skipped` +
+      (r.ignored > 0 ? `, ${r.ignored} delivered, relayed or expanded (nothing to do).` : '.'),
   );
 }
 

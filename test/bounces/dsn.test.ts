@@ -154,8 +154,12 @@ describe('readBounceFile (RFC 3464 delivery-status notifications)', () => {
   it('splits an mbox at "From " lines and undoes one level of ">From " escaping, keeping file line numbers', () => {
     const messages = splitMbox(toLines(fixture('mixed.mbox')));
 
-    expect(messages.map((m) => m[0]?.line)).toEqual([2, 38, 49]);
-    expect(messages[1]?.slice(-3)).toEqual([
+    expect(messages.map((m) => [m.fromLine, m.lines[0]?.line])).toEqual([
+      [1, 2],
+      [37, 38],
+      [48, 49],
+    ]);
+    expect(messages[1]?.lines.slice(-3)).toEqual([
       { text: 'From now on, please write to our records unit.', line: 45 },
       { text: '>From the office of the District Attorney', line: 46 },
       { text: '', line: 47 },
@@ -185,6 +189,11 @@ describe('readBounceFile (RFC 3464 delivery-status notifications)', () => {
 
   it.each([
     ['an empty file', '\n\n', [{ line: 1, message: 'the file is empty' }]],
+    [
+      'an mbox message with nothing in it',
+      'From x  Thu May  6 10:00:00 2027\n\n',
+      [{ line: 1, message: 'empty message after the "From " line' }],
+    ],
     [
       'a report without a boundary',
       'Content-Type: multipart/report; report-type=delivery-status\n\nbody\n',

@@ -152,7 +152,7 @@ describe('fieldkit bounces read', () => {
         '  marked undeliverable: contact4@office4.example.org (office OFF-4), 5.2.2',
         '  unknown recipient: nobody@nowhere.example.org, 5.1.1 (message at line 2)',
         '  skipped line 38: not a delivery-status notification (text/plain, subject "Re: Your office\'s invitation")',
-        '  1 contact marked undeliverable, 0 already undeliverable, 0 temporary, 1 unknown recipient, 1 skipped.',
+        '  1 contact marked undeliverable, 0 already undeliverable, 0 temporary, 1 unknown recipient, 1 skipped, 1 delivered, relayed or expanded (nothing to do).',
         'delayed.eml: 1 message, 1 delivery-status notification',
         '  temporary, nothing changed: contact3@office3.example.org, delayed 4.4.7 (message at line 1)',
         '  0 contacts marked undeliverable, 0 already undeliverable, 1 temporary, 0 unknown recipients, 0 skipped.',
