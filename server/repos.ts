@@ -4,6 +4,7 @@ import { createBounceRepo } from './bounces/repo.js';
 import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
+import { createFieldworkRepo } from './fieldwork/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import { createPreviewRepo } from './previews/repo.js';
 import { createResponseRepo } from './responses/repo.js';
@@ -26,6 +27,7 @@ export function createRepos(db: Db) {
     previews: createPreviewRepo(db),
     templates: createTemplateRepo(db),
     bounces: createBounceRepo(db),
+    fieldwork: createFieldworkRepo(db),
   };
 }
 

@@ -3,6 +3,7 @@ import { CASE_ROUTES } from '../cases/routes.js';
 import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
+import { FIELDWORK_ROUTES } from '../fieldwork/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
@@ -207,6 +208,7 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   }),
   ...FIELDING_ROUTES,
   ...CASE_ROUTES,
+  ...FIELDWORK_ROUTES,
   ...INSTRUMENT_ROUTES,
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
