@@ -6,6 +6,7 @@ import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
 import { staffCommands } from './cli/staff.js';
+import { statusCommands } from './cli/status.js';
 import { tokenCommands } from './cli/tokens.js';
 import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
@@ -51,6 +52,12 @@ Bounces
       address; a case whose contacts are all undeliverable becomes 3.30. Delays and 4.x.x are only
       reported. All or nothing: if a message cannot be read, its problems are printed and nothing
       changes. Reading a file again changes nothing. --dry-run reports without changing anything.
+
+Fieldwork
+  status --fielding <name> [--json]
+      Counts by final disposition and stratum, the AAPOR rates (RR1-RR6, COOP1-COOP4, REF1-REF3,
+      CON1-CON3) overall and by stratum as percentages, and e with how it was estimated. --json
+      prints the dashboard's JSON (GET /api/staff/fieldings/<name>/status), completes by day included.
 
 Links and access codes
   token revoke --link <url-or-token> | --code <access-code> | --fielding <name> --office <office_id> --email <email>
@@ -104,6 +111,7 @@ const commands: Record<string, Command> = {
   ...bounceCommands,
   ...exportCommands,
   ...staffCommands,
+  ...statusCommands,
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {

@@ -102,8 +102,13 @@ export function estimateEligibility(counts: GroupCounts, setting?: number | null
   };
 }
 
-/** Every rate of the Standard Definitions from the group counts and e; NE leaves every denominator. */
-export function computeRates(counts: GroupCounts, e: number): Rates {
+export type Fraction = { numerator: number; denominator: number };
+
+/**
+ * Every rate of the Standard Definitions as numerator and denominator, from the group counts and
+ * e (the denominators with e(UH+UO) are fractional); NE leaves every denominator.
+ */
+export function rateFractions(counts: GroupCounts, e: number): Record<RateName, Fraction> {
   const { I, P, R, NC, O, UH, UO } = counts;
   const interviews = I + P;
   const nonInterviews = R + NC + O;
@@ -112,24 +117,33 @@ export function computeRates(counts: GroupCounts, e: number): Rates {
   const estimated = interviews + nonInterviews + e * unknown;
   const known = interviews + nonInterviews;
   const contacted = interviews + R + O;
+  const f = (numerator: number, denominator: number): Fraction => ({ numerator, denominator });
   return {
-    RR1: share(I, all),
-    RR2: share(interviews, all),
-    RR3: share(I, estimated),
-    RR4: share(interviews, estimated),
-    RR5: share(I, known),
-    RR6: share(interviews, known),
-    COOP1: share(I, interviews + R + O),
-    COOP2: share(interviews, interviews + R + O),
-    COOP3: share(I, interviews + R),
-    COOP4: share(interviews, interviews + R),
-    REF1: share(R, all),
-    REF2: share(R, estimated),
-    REF3: share(R, known),
-    CON1: share(contacted, contacted + NC + unknown),
-    CON2: share(contacted, contacted + NC + e * unknown),
-    CON3: share(contacted, contacted + NC),
+    RR1: f(I, all),
+    RR2: f(interviews, all),
+    RR3: f(I, estimated),
+    RR4: f(interviews, estimated),
+    RR5: f(I, known),
+    RR6: f(interviews, known),
+    COOP1: f(I, interviews + R + O),
+    COOP2: f(interviews, interviews + R + O),
+    COOP3: f(I, interviews + R),
+    COOP4: f(interviews, interviews + R),
+    REF1: f(R, all),
+    REF2: f(R, estimated),
+    REF3: f(R, known),
+    CON1: f(contacted, contacted + NC + unknown),
+    CON2: f(contacted, contacted + NC + e * unknown),
+    CON3: f(contacted, contacted + NC),
   };
+}
+
+/** Every rate as a share; null where the denominator is 0. */
+export function computeRates(counts: GroupCounts, e: number): Rates {
+  const fractions = rateFractions(counts, e);
+  return Object.fromEntries(
+    RATE_NAMES.map((name) => [name, share(fractions[name].numerator, fractions[name].denominator)]),
+  ) as Rates;
 }
 
 /** Counts per group from counts per disposition code. */
