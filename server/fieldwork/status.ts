@@ -69,6 +69,8 @@ export async function fieldingStatus(ctx: StatusContext, name: string): Promise<
     stratum.counts[group]++;
   }
 
+  // The counts took one pass over every case; let waiting requests in before the next statements.
+  await new Promise((resolve) => setImmediate(resolve));
   // One e for the fielding: the strata are too small to estimate their own, and AAPOR reports one.
   const e = estimateEligibility(overall, ctx.repos.fieldwork.eligibilitySetting(fielding.id));
   const dispositions = [...codes]
