@@ -1,7 +1,9 @@
+import { BOUNCE_ROUTES } from '../bounces/routes.js';
 import { CASE_ROUTES } from '../cases/routes.js';
 import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
+import { FIELDWORK_ROUTES } from '../fieldwork/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
@@ -206,7 +208,9 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   }),
   ...FIELDING_ROUTES,
   ...CASE_ROUTES,
+  ...FIELDWORK_ROUTES,
   ...INSTRUMENT_ROUTES,
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
+  ...BOUNCE_ROUTES,
 ];
