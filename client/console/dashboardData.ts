@@ -1,51 +1,32 @@
 import * as z from 'zod/mini';
+import { GROUPS, type Group, RATE_NAMES } from '../../server/fieldwork/rates.js';
 
 /**
- * The fielding dashboard's data: the schema of `GET /api/staff/fieldings/:name/status` and pure
+ * The fielding dashboard's data: the schema of `GET /api/staff/fieldings/:name/status` (zod/mini,
+ * as the rest of the console; test/client/dashboardData.test.ts proves its type is the server's
+ * FieldingStatus of server/fieldwork/schema.ts, which full zod would add to the bundle) and pure
  * helpers that turn it into table rows, chart series (uPlot's aligned arrays) and the words of the
  * charts' text alternatives. No React and no uPlot here, so the console's main chunk stays small
  * and test/client/dashboardData.test.ts runs it under plain Node.
  */
 
-/** AAPOR's outcome groups: interviews, partials, refusals and break-offs, non-contacts, other, unknown (household / other), not eligible. */
-export const GROUPS = ['I', 'P', 'R', 'NC', 'O', 'UH', 'UO', 'NE'] as const;
-export type Group = (typeof GROUPS)[number];
+export { GROUPS, type Group, RATE_NAMES as RATES } from '../../server/fieldwork/rates.js';
 
+/** The groups' names as a table explains them (server/fieldwork/rates.ts says which codes fall in each). */
 export const GROUP_NAMES: Record<Group, string> = {
   I: 'Complete interviews',
   P: 'Partial interviews',
   R: 'Refusals and break-offs',
   NC: 'Non-contacts',
   O: 'Other eligible, no interview',
-  UH: 'Unknown if eligible, nothing returned',
-  UO: 'Unknown if eligible, other',
+  UH: 'Unknown if eligible, never reached',
+  UO: 'Unknown if eligible, undeliverable or other',
   NE: 'Not eligible',
 };
 
-/** The rates of AAPOR's Standard Definitions, in the order they are listed there. */
-export const RATES = [
-  'RR1',
-  'RR2',
-  'RR3',
-  'RR4',
-  'RR5',
-  'RR6',
-  'COOP1',
-  'COOP2',
-  'COOP3',
-  'COOP4',
-  'REF1',
-  'REF2',
-  'REF3',
-  'CON1',
-  'CON2',
-  'CON3',
-] as const;
-export type Rate = (typeof RATES)[number];
-
 const CountsSchema = z.record(z.enum(GROUPS), z.number());
 /** A rate is a share (0..1); null where its denominator is 0 (no case in it yet). */
-const RatesSchema = z.record(z.enum(RATES), z.nullable(z.number()));
+const RatesSchema = z.record(z.enum(RATE_NAMES), z.nullable(z.number()));
 const DaySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 export const FieldingStatusSchema = z.object({

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   daySeconds,
   dispositionTable,
@@ -14,6 +14,7 @@ import {
   strataSummary,
   wrapLabel,
 } from '../../client/console/dashboardData.js';
+import type { FieldingStatus as ServerFieldingStatus } from '../../server/fieldwork/schema.js';
 
 const noRates = () => Object.fromEntries(RATES.map((r) => [r, null])) as FieldingStatus['overall']['rates'];
 const counts = (c: Partial<FieldingStatus['overall']['counts']> = {}) => ({
@@ -72,6 +73,10 @@ function status(overrides: Partial<FieldingStatus> = {}): FieldingStatus {
 }
 
 describe('the status answer’s schema', () => {
+  it('parses exactly the type the server’s contract declares (checked by the type checker)', () => {
+    expectTypeOf<FieldingStatus>().toEqualTypeOf<ServerFieldingStatus>();
+  });
+
   it('accepts the contract’s shape and refuses an answer missing one of the sixteen rates', () => {
     expect(FieldingStatusSchema.safeParse(status()).success).toBe(true);
     const { CON3: _dropped, ...fifteen } = status().overall.rates;
