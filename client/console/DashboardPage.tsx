@@ -110,7 +110,15 @@ function ProgressFigure({ status }: { status: FieldingStatus }) {
             : 'No invitations or reminders sent yet',
         },
       ]}
-      table={<ProgressTable rows={rows} />}
+      table={
+        // A month fits on a screen; a long field period's table (up to 400 days) is opened on request.
+        <details className="fk-chart-table" open={rows.length <= 31}>
+          <summary>
+            Table of the chart: {formatCount(rows.length)} {rows.length === 1 ? 'day' : 'days'}
+          </summary>
+          <ProgressTable rows={rows} />
+        </details>
+      }
     />
   );
 }
