@@ -111,13 +111,17 @@ function ProgressFigure({ status }: { status: FieldingStatus }) {
         },
       ]}
       table={
-        // A month fits on a screen; a long field period's table (up to 400 days) is opened on request.
-        <details className="fk-chart-table" open={rows.length <= 31}>
-          <summary>
-            Table of the chart: {formatCount(rows.length)} {rows.length === 1 ? 'day' : 'days'}
-          </summary>
-          <ProgressTable rows={rows} />
-        </details>
+        rows.length === 0 ? (
+          <p>No days to show yet: the chart starts on the day of the first invitation.</p>
+        ) : (
+          // A month fits on a screen; a long field period's table (up to 400 days) is opened on request.
+          <details className="fk-chart-table" open={rows.length <= 31}>
+            <summary>
+              Table of the chart: {formatCount(rows.length)} {rows.length === 1 ? 'day' : 'days'}
+            </summary>
+            <ProgressTable rows={rows} />
+          </details>
+        )
       }
     />
   );

@@ -105,8 +105,8 @@ export function drawProgressChart(target: HTMLElement, chart: ProgressChart, wid
     },
     series: [
       {},
-      { label: 'Completes (cumulative)', scale: 'completes', stroke: FIRST, width: 2, points: { show: true, size: 5 } },
-      { label: 'RR1', scale: 'rate', stroke: SECOND, width: 2, dash: [8, 4], points: { show: true, size: 5 } },
+      { label: 'Completes (cumulative)', scale: 'completes', stroke: FIRST, width: 2, points: { size: 5 } },
+      { label: 'RR1', scale: 'rate', stroke: SECOND, width: 2, dash: [8, 4], points: { size: 5 } },
     ],
     axes: [
       axis({
