@@ -15,7 +15,7 @@ export type CaseMailRow = {
 
 export type FieldworkRepo = ReturnType<typeof createFieldworkRepo>;
 
-/** The fieldwork monitor's reads: the invitation's date, completion dates, mailings, the e setting. */
+/** The fieldwork monitor's reads: the invitation's date, completion dates, mailings, each case's mail. */
 export function createFieldworkRepo(db: Db) {
   // A link issued counts as an invitation as in finalDisposition (3.19 "invited, never opened").
   const firstInvitation = db
@@ -33,9 +33,6 @@ export function createFieldworkRepo(db: Db) {
      WHERE fielding_id = ? AND status = 'sent' AND kind IN ('invitation', 'reminder') AND finished_at IS NOT NULL
      GROUP BY date, kind, number ORDER BY date, kind, number`,
   );
-  const eligibilitySetting = db
-    .prepare<[number], number | null>('SELECT eligibility_estimate FROM fielding_mail_settings WHERE fielding_id = ?')
-    .pluck();
   // Reminders count by number: reminder 2 sent to two contacts of one office is one reminder to the case.
   const caseMail = db.prepare<[number], CaseMailRow>(
     `SELECT c.id AS case_id,
@@ -53,8 +50,6 @@ export function createFieldworkRepo(db: Db) {
     /** Each completed case's first `completed` event. */
     completedAt: (fieldingId: number) => completedAt.all(fieldingId),
     mailings: (fieldingId: number) => mailings.all(fieldingId),
-    /** The staff's e for the fielding; undefined when none is set (the AAPOR default applies). */
-    eligibilitySetting: (fieldingId: number) => eligibilitySetting.get(fieldingId) ?? undefined,
     caseMail: (fieldingId: number) => caseMail.all(fieldingId),
   };
 }

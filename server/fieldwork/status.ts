@@ -71,8 +71,8 @@ export async function fieldingStatus(ctx: StatusContext, name: string): Promise<
 
   // The counts took one pass over every case; let waiting requests in before the next statements.
   await new Promise((resolve) => setImmediate(resolve));
-  // One e for the fielding: the strata are too small to estimate their own, and AAPOR reports one.
-  const e = estimateEligibility(overall, ctx.repos.fieldwork.eligibilitySetting(fielding.id));
+  // One e for the fielding: a stratum's few resolved cases would give an unstable e of its own.
+  const e = estimateEligibility(overall, ctx.repos.fieldings.mailSettingsOf(fielding.id).eligibilityEstimate);
   const dispositions = [...codes]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, tally]) => ({

@@ -95,11 +95,14 @@ describe('GET /api/staff/fieldings/:name/status', () => {
   it('takes e from the fielding’s setting when staff set one', async () => {
     const env = staffEnv();
     await fieldedWave(env);
-    env.db
-      .prepare(
-        "INSERT INTO fielding_mail_settings (fielding_id, eligibility_estimate, updated_at) SELECT id, 0.5, '2027-02-01' FROM fieldings",
-      )
-      .run();
+    const repos = createRepos(env.db);
+    const fielding = repos.fieldings.findFieldingByName('wave1');
+    if (!fielding) throw new Error('no wave1');
+    repos.fieldings.saveMailSettings(
+      fielding.id,
+      { ...repos.fieldings.mailSettingsOf(fielding.id), eligibilityEstimate: 0.5 },
+      env.clock().toISOString(),
+    );
     const staff = await analyst(env);
 
     const { body } = await staff.get('/api/staff/fieldings/wave1/status').expect(200);
