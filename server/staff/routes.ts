@@ -3,6 +3,7 @@ import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
+import { TEMPLATE_ROUTES } from '../templates/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
 import { ADMIN, ANY_STAFF } from './roles.js';
@@ -209,4 +210,5 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   ...INSTRUMENT_ROUTES,
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
+  ...TEMPLATE_ROUTES,
 ];
