@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { DISPOSITIONS } from '../../server/cases/disposition.js';
 import { api, type ListedCase } from './api.js';
 import { PageTitle } from './Layout.js';
-import { canOpenCase, casePath } from './pages.js';
+import { canOpenCase, canOpenEmail, casePath, emailPath } from './pages.js';
 import { Link } from './router.js';
 import { useSession } from './session.js';
 import { DataTable, Field, Hidden, Pager } from './ui.js';
@@ -123,6 +123,12 @@ export function CasesPage({ fielding }: { fielding: string }) {
       <PageTitle title={`Cases of ${fielding}`} />
       <p>
         <Link to="/fieldings">Back to the fieldings</Link>
+        {canOpenEmail(session.staff.role) ? (
+          <>
+            {' · '}
+            <Link to={emailPath(fielding)}>Email for {fielding}</Link>
+          </>
+        ) : null}
       </p>
       <form key={shown.key} className="fk-form fk-filters" onSubmit={submit} aria-label="Filter the cases">
         <Field label="Office name contains" name="q" type="search" autoComplete="off" defaultValue={shown.filter.q} />

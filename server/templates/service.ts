@@ -116,7 +116,7 @@ export function deadlineText(settings: Pick<MailSettings, 'deadline'>, fielding:
 export const previewSecrets = (publicUrl: string) => ({
   link: `${publicUrl}/s/(personal link issued when sent)`,
   accessCode: '(access code issued when sent)',
-  optOutLink: `${publicUrl}/(one-click opt-out link issued when sent)`,
+  optOutLink: `${publicUrl}/u/(one-click opt-out link issued when sent)`,
 });
 
 export type TemplatePreview = RenderedEmail & { to: string; office: { officeId: string; officeName: string } };

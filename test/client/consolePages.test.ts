@@ -36,4 +36,10 @@ describe('staff console navigation', () => {
     expect(detailPageFor('/cases/x', 'admin')).toBeUndefined();
     expect(detailPageFor('/fieldings/%E0%A4%A/cases', 'admin')).toBeUndefined();
   });
+
+  it('opens a fielding’s email page for those who run the fieldwork only', () => {
+    expect(detailPageFor('/fieldings/wave%201/email', 'fieldwork')).toEqual({ kind: 'email', param: 'wave 1' });
+    expect(detailPageFor('/fieldings/wave1/email', 'admin')).toEqual({ kind: 'email', param: 'wave1' });
+    expect(detailPageFor('/fieldings/wave1/email', 'analyst')).toBeUndefined();
+  });
 });

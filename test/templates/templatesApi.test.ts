@@ -155,7 +155,7 @@ describe('POST /api/staff/fieldings/:name/templates/:kind/preview', () => {
     expect(res.body.text).toContain('(FIPS 42001) by as soon as you can:');
     expect(res.body.text).toContain('http://fieldkit.test/s/(personal link issued when sent)');
     expect(res.body.text).toContain('or type (access code issued when sent) at http://fieldkit.test/code.');
-    expect(res.body.text).toContain('open: http://fieldkit.test/(one-click opt-out link issued when sent)');
+    expect(res.body.text).toContain('open: http://fieldkit.test/u/(one-click opt-out link issued when sent)');
     expect(res.body.html).toContain('<p>Dear Ann Adams,</p>');
     expect(tokenCount(env)).toBe(before);
   });
