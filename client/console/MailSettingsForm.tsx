@@ -67,8 +67,12 @@ export function MailSettingsForm({
       onSaved(result.value.settings);
     } else {
       const failure = result.failure;
-      if (failure.kind === 'refused') setErrors(failure.fields as Errors);
-      setFormError(failureMessage(failure, session));
+      const fields = failure.kind === 'refused' ? (failure.fields as Errors) : {};
+      setErrors(fields);
+      // The server's words go beside the settings they name; the top says only that there are some.
+      setFormError(
+        Object.keys(fields).length > 0 ? 'Correct the settings marked below.' : failureMessage(failure, session),
+      );
     }
   };
 
