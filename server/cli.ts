@@ -4,6 +4,7 @@ import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
+import { mailingCommands } from './cli/mailings.js';
 import { staffCommands } from './cli/staff.js';
 import { tokenCommands } from './cli/tokens.js';
 import { ConfigError } from './config.js';
@@ -41,6 +42,14 @@ Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
       Records what only staff know: an office that is not eligible (closed, merged, duplicate,
       out of scope), or a refusal received by phone or letter. Prints the disposition after it.
+
+Email (needs SMTP_URL; MAIL_FROM sets the sender)
+  invite --fielding <name> [--dry-run]
+      Plans one invitation per active contact of every case not yet invited (never twice) and
+      sends them, paced to the fielding's per-minute setting, then prints what was sent, rejected
+      (those contacts are marked undeliverable), failed, cancelled or interrupted. Safe to run
+      again: it sends only what is still due. --dry-run changes nothing: it prints how many would
+      be sent, why the others are skipped, and the first message.
 
 Links and access codes
   token revoke --link <url-or-token> | --code <access-code> | --fielding <name> --office <office_id> --email <email>
@@ -91,6 +100,7 @@ const commands: Record<string, Command> = {
   ...instrumentCommands,
   ...accessCommands,
   ...caseCommands,
+  ...mailingCommands,
   ...exportCommands,
   ...staffCommands,
 };

@@ -2,6 +2,7 @@ import { CASE_ROUTES } from '../cases/routes.js';
 import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
+import { MAILING_ROUTES } from '../mailings/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { TEMPLATE_ROUTES } from '../templates/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
@@ -211,4 +212,5 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
   ...TEMPLATE_ROUTES,
+  ...MAILING_ROUTES,
 ];

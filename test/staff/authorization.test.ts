@@ -106,6 +106,8 @@ describe('staff routes are declared with their roles', () => {
       'post /api/staff/fieldings/:name/templates/:kind/preview': 'admin,fieldwork',
       'get /api/staff/fieldings/:name/mail-settings': 'admin,fieldwork,analyst',
       'put /api/staff/fieldings/:name/mail-settings': 'admin,fieldwork',
+      'post /api/staff/fieldings/:name/mailings': 'admin,fieldwork',
+      'get /api/staff/fieldings/:name/mailings': 'admin,fieldwork',
     });
   });
 
