@@ -1,6 +1,7 @@
 import type { Clock } from '../deps.js';
 import { AppError, notFound, unprocessable } from '../errors.js';
 import type { FieldingRow, MailSettings } from '../fieldings/repo.js';
+import { deadlineText, optOutUrl } from '../mailings/compose.js';
 import type { Repos } from '../repos.js';
 import {
   allowedFields,
@@ -96,19 +97,6 @@ export function saveTemplate(
   return ctx.repos.templates.templateOf(fielding.id, input.kind);
 }
 
-const LONG_DATE = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
-
-/**
- * {{deadline}} as a mail says it: the fielding's own wording, else its closing day (links work
- * through that UTC day), else a request without a date. Sending uses this too, so a preview says
- * what the mail will say.
- */
-export function deadlineText(settings: Pick<MailSettings, 'deadline'>, fielding: Pick<FieldingRow, 'closes_at'>) {
-  if (settings.deadline) return settings.deadline;
-  if (fielding.closes_at) return LONG_DATE.format(new Date(fielding.closes_at));
-  return 'as soon as you can';
-}
-
 /**
  * What a preview shows in place of the secrets: no token is issued for a preview, so these say
  * plainly that the real ones are made when the mail is sent.
@@ -116,7 +104,7 @@ export function deadlineText(settings: Pick<MailSettings, 'deadline'>, fielding:
 export const previewSecrets = (publicUrl: string) => ({
   link: `${publicUrl}/s/(personal link issued when sent)`,
   accessCode: '(access code issued when sent)',
-  optOutLink: `${publicUrl}/u/(one-click opt-out link issued when sent)`,
+  optOutLink: optOutUrl(publicUrl, '(one-click opt-out link issued when sent)'),
 });
 
 export type TemplatePreview = RenderedEmail & { to: string; office: { officeId: string; officeName: string } };
@@ -141,7 +129,8 @@ export function previewTemplate(
     contact,
     ...secrets,
     codeUrl: `${ctx.publicUrl}/code`,
-    deadline: deadlineText(ctx.repos.fieldings.mailSettingsOf(fielding.id), fielding),
+    // What sending will say, from the same function.
+    deadline: deadlineText(ctx.repos, fielding.id, fielding.closes_at),
   });
   let rendered: RenderedEmail;
   try {

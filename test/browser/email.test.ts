@@ -1,12 +1,16 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSmtpMailer, type Mailer } from '../../server/mailings/mailer.js';
 import { createRepos } from '../../server/repos.js';
 import { frameRow } from '../factories/frame.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 import { type BrowserHarness, expectNoAxeViolations, startBrowserHarness } from './harness.js';
 
 let h: BrowserHarness;
+/** A second server whose mail goes to a real SMTP server on loopback. */
+let sending: { h: BrowserHarness; smtp: TestSmtpServer; mailer: Mailer } | undefined;
 const fieldwork = { email: 'field.lead@study.example.org', password: goodPassword('field.lead@study.example.org') };
 
 beforeAll(async () => {
@@ -22,17 +26,20 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
+  sending?.mailer.close();
+  await sending?.smtp.close();
+  await sending?.h.close();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function newPage(harness = h): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await harness.browser.newContext({ viewport: { width: 1280, height: 900 } });
   return { context, page: await context.newPage() };
 }
 const MAIL_FRAME = 'iframe.fk-mail-html';
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
 
-async function signIn(page: Page) {
-  await page.goto(`${h.baseUrl}/staff/`);
+async function signIn(page: Page, harness = h) {
+  await page.goto(`${harness.baseUrl}/staff/`);
   await heading(page, 'Sign in').waitFor();
   await page.getByLabel('Email').fill(fieldwork.email);
   await page.getByLabel('Password').fill(fieldwork.password);
@@ -149,6 +156,46 @@ describe('the Email page in Chromium', { timeout: 120_000 }, () => {
       eligibilityEstimate: null,
     });
     await expectNoAxeViolations(page, 'the Email page after saving', { exclude: [MAIL_FRAME] });
+    await context.close();
+  });
+
+  it('fieldwork sends the invitations after a dry run and watches the progress reach the total', async () => {
+    const smtp = await startSmtpServer({ dataDelayMs: 250 });
+    const mailer = createSmtpMailer(smtp.url);
+    const harness = await startBrowserHarness({ publicUrlIsServer: true, mailer });
+    sending = { h: harness, smtp, mailer };
+    await addMember(harness.env, fieldwork.email, 'fieldwork');
+    const OFFICES = 6;
+    seedFielding(harness.env, { name: 'wave2', offices: OFFICES });
+    const { context, page } = await newPage(harness);
+    await signIn(page, harness);
+    await page.goto(`${harness.baseUrl}/staff/fieldings/wave2/email`);
+    await heading(page, 'Email for wave2').waitFor();
+    const panel = page.getByRole('region', { name: 'Sending' });
+    await panel.getByText(/^Mail goes out from /).waitFor();
+
+    // The first press only counts; nothing is planned or sent until the number is confirmed.
+    await panel.getByRole('button', { name: 'Send invitations' }).click();
+    await panel.getByText(`This will send ${OFFICES} invitations.`).waitFor();
+    expect(harness.env.db.prepare('SELECT count(*) FROM email_sends').pluck().get()).toBe(0);
+    await panel.getByRole('button', { name: `Yes, send ${OFFICES} invitations` }).click();
+
+    const progress = panel.getByRole('status');
+    await progress.getByText('(sending…)').waitFor();
+    await progress
+      .getByText(`Invitations: ${OFFICES} of ${OFFICES} done, ${OFFICES} sent`)
+      .waitFor({ timeout: 20_000 });
+    const bar = panel.locator('progress');
+    expect([await bar.getAttribute('value'), await bar.getAttribute('max')]).toEqual([
+      String(OFFICES),
+      String(OFFICES),
+    ]);
+    expect(smtp.received).toHaveLength(OFFICES);
+    const attempts = panel.getByRole('region', { name: /^Latest attempts \(6\)/ });
+    expect(await attempts.locator('tbody tr').count()).toBe(OFFICES);
+    expect(await attempts.locator('tbody tr td').last().textContent()).toMatch(/^250 /);
+    await panel.getByRole('cell', { name: 'sent' }).first().waitFor();
+    await expectNoAxeViolations(page, 'the Email page after sending', { exclude: [MAIL_FRAME] });
     await context.close();
   });
 });
