@@ -156,6 +156,13 @@ describe('the Email page in Chromium', { timeout: 120_000 }, () => {
       eligibilityEstimate: null,
     });
     await expectNoAxeViolations(page, 'the Email page after saving', { exclude: [MAIL_FRAME] });
+    // On a phone the page scrolls down only: long lines wrap, tables scroll inside their region.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expectNoAxeViolations(page, 'the Email page at 360 px', { exclude: [MAIL_FRAME] });
+    const sideways = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(sideways, 'the Email page scrolls sideways at 360 px').toBeLessThanOrEqual(0);
     await context.close();
   });
 
