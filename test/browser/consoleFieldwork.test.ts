@@ -229,7 +229,10 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     // The case page and the list now show the completed response.
     const again = await newPage();
     await signIn(again.page, fieldwork);
-    await again.page.getByRole('row', { name: /wave1/ }).getByRole('link', { name: /cases$/ }).click();
+    await again.page
+      .getByRole('row', { name: /wave1/ })
+      .getByRole('link', { name: /cases$/ })
+      .click();
     await heading(again.page, 'Cases of wave1').waitFor();
     await again.page.getByLabel('Status').selectOption('completed');
     await again.page.getByRole('button', { name: 'Filter' }).click();
