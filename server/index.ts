@@ -5,6 +5,7 @@ import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
+import type { MailingRunner } from './mailings/runner.js';
 import { createRepos } from './repos.js';
 import { createRuntime } from './runtime.js';
 
@@ -101,9 +102,12 @@ function start() {
     process.stdout.write(`${lines.join('\n')}\n`);
   });
   const shutdown = () => {
-    server.close(() => {
-      // Validation threads may still hold a completion; they finish before the database goes.
+    // No new message is claimed; those in flight finish and are recorded before the mailer closes.
+    const mailingsStopped = (app.locals.mailings as MailingRunner).stop();
+    server.close(async () => {
+      await mailingsStopped;
       deps.mailer?.close();
+      // Validation threads may still hold a completion; they finish before the database goes.
       void deps.validation.close().finally(() => {
         db.close();
         process.exit(0);

@@ -3,6 +3,7 @@ import { AuditPage } from './AuditPage.js';
 import { api, type Staff, setCsrfToken } from './api.js';
 import { CasePage } from './CasePage.js';
 import { CasesPage } from './CasesPage.js';
+import { DashboardPage } from './DashboardPage.js';
 import { EmailPage } from './EmailPage.js';
 import { ExportsPage } from './ExportsPage.js';
 import { FieldingsPage } from './FieldingsPage.js';
@@ -26,6 +27,8 @@ function detailView(match: DetailMatch): ReactNode {
       return <CasesPage key={match.param} fielding={match.param} />;
     case 'email':
       return <EmailPage key={match.param} fielding={match.param} />;
+    case 'dashboard':
+      return <DashboardPage key={match.param} fielding={match.param} />;
     case 'case':
       return <CasePage key={match.param} id={Number(match.param)} />;
   }
