@@ -35,6 +35,8 @@ export function SendingPanel({ fielding }: { fielding: string }) {
   const announce = useAnnounce();
   const id = useId();
   const [mailings, setMailings] = useState<Mailings>();
+  // What the last look at the progress said went wrong (cleared by the next good one), and what the last action did.
+  const [loadError, setLoadError] = useState<string>();
   const [error, setError] = useState<string>();
   const [plan, setPlan] = useState<MailingPlan>();
   const [busy, setBusy] = useState(false);
@@ -42,8 +44,10 @@ export function SendingPanel({ fielding }: { fielding: string }) {
 
   const load = useCallback(async () => {
     const result = await api.mailings(fielding);
-    if (result.ok) setMailings(result.value);
-    else setError(failureMessage(result.failure, session));
+    if (result.ok) {
+      setMailings(result.value);
+      setLoadError(undefined);
+    } else setLoadError(failureMessage(result.failure, session));
   }, [fielding, session]);
   useEffect(() => {
     void load();
@@ -93,8 +97,8 @@ export function SendingPanel({ fielding }: { fielding: string }) {
   return (
     <section aria-labelledby={`${id}-title`} className="fk-sending">
       <h2 id={`${id}-title`}>Sending</h2>
-      <FormError message={error} />
-      {!mailings && !error ? <p>Loading…</p> : null}
+      <FormError message={error ?? loadError} />
+      {!mailings && !loadError ? <p>Loading…</p> : null}
       {off ? (
         <p className="fk-notice">
           Email is off — set <code>SMTP_URL</code> on the server and restart it to send mail.

@@ -182,6 +182,14 @@ describe('POST /api/staff/fieldings/:name/templates/:kind/preview', () => {
     expect(res.body.html).toContain('Please answer for Baker &amp; Co. Prosecutor');
   });
 
+  it('says the fielding’s closing day as {{deadline}} when the settings give no wording, as sending does', async () => {
+    const { staff } = await fielded();
+    await staff.send('patch', '/api/staff/fieldings/wave1', { closes: '2027-06-30' }).expect(200);
+    const res = await staff.send('post', '/api/staff/fieldings/wave1/templates/invitation/preview', GOOD);
+    expect(res.status).toBe(200);
+    expect(res.body.text).toContain('(FIPS 42001) by June 30, 2027:');
+  });
+
   it('passes over a case whose contact is undeliverable, and says so when the office named has no contact left', async () => {
     const { staff } = await fielded();
     const adams = (await staff.get('/api/staff/fieldings/wave1/cases?q=adams').expect(200)).body.cases[0].id;
