@@ -6,6 +6,7 @@ import { FIELDING_ROUTES } from '../fieldings/routes.js';
 import { FIELDWORK_ROUTES } from '../fieldwork/routes.js';
 import { MAILING_ROUTES } from '../mailings/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
+import { TEMPLATE_ROUTES } from '../templates/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
 import { ADMIN, ANY_STAFF } from './roles.js';
@@ -213,6 +214,7 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   ...INSTRUMENT_ROUTES,
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
+  ...TEMPLATE_ROUTES,
   ...MAILING_ROUTES,
   ...BOUNCE_ROUTES,
 ];
