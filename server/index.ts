@@ -34,6 +34,16 @@ function staffLines(accounts: number): string[] {
   ];
 }
 
+/** Whether invitations can go out by email, and how to turn it on when they cannot. */
+function emailLines(smtpUrl: string | undefined, mailFrom: string): string[] {
+  if (smtpUrl)
+    return [`Email is on: invitations and reminders go out from ${mailFrom} (npx fieldkit invite --fielding <name>).`];
+  return [
+    'Email is off (SMTP_URL is not set): invitations cannot be sent by email; use the links file or letters.',
+    '  To turn it on, restart with SMTP_URL=smtp://user:password@mail.example.org:587 and MAIL_FROM="Survey team" <survey@example.org>',
+  ];
+}
+
 function start() {
   let deps: ReturnType<typeof createRuntime>;
   try {
@@ -85,12 +95,15 @@ function start() {
       `  ${config.publicUrl}/code`,
       '',
       ...staffLines(repos.staff.countStaff()),
+      '',
+      ...emailLines(config.smtpUrl, config.mailFrom),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });
   const shutdown = () => {
     server.close(() => {
       // Validation threads may still hold a completion; they finish before the database goes.
+      deps.mailer?.close();
       void deps.validation.close().finally(() => {
         db.close();
         process.exit(0);

@@ -3,6 +3,7 @@ import { createAuditRepo } from './audit/repo.js';
 import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
+import { createMailingRepo } from './mailings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import { createPreviewRepo } from './previews/repo.js';
 import { createResponseRepo } from './responses/repo.js';
@@ -24,6 +25,7 @@ export function createRepos(db: Db) {
     staff: createStaffRepo(db),
     previews: createPreviewRepo(db),
     templates: createTemplateRepo(db),
+    mailings: createMailingRepo(db),
   };
 }
 

@@ -41,6 +41,8 @@ export function issueLink(
     at: string;
     office: { office_id: string; office_name: string };
     contact: { name: string; email: string };
+    /** What the link was issued for (an email's kind); logged with the event. */
+    purpose?: string;
   },
 ): { issued: IssuedLink; tokenId: number } {
   const secrets = issueTokenSecrets(ctx.random);
@@ -52,7 +54,10 @@ export function issueLink(
     at: t.at,
     expiresAt: null,
   });
-  ctx.repos.cases.appendEvent(t.caseId, 'token_issued', t.at, tokenId, { contact_id: t.contactId });
+  ctx.repos.cases.appendEvent(t.caseId, 'token_issued', t.at, tokenId, {
+    contact_id: t.contactId,
+    ...(t.purpose === undefined ? {} : { purpose: t.purpose }),
+  });
   const issued = {
     office_id: t.office.office_id,
     office_name: t.office.office_name,
