@@ -1,4 +1,5 @@
 import type { Repos } from '../repos.js';
+import type { SendRow } from './repo.js';
 
 /** Why a case or contact gets no invitation; counted per contact, except `no_contact` (per case). */
 export type SkipReason = 'completed' | 'refused' | 'ineligible' | 'opted_out' | 'undeliverable' | 'no_contact';
@@ -47,5 +48,26 @@ export function planInvitations(
       else plan.alreadyPlanned++;
     }
     return plan;
+  })();
+}
+
+export type OptOutResult = { caseId: number; contactId: number; alreadyOptedOut: boolean; cancelled: number };
+
+/**
+ * The office contact asked for no more email (the link in a mail, or a mail client's one-click
+ * POST): recorded once as an explicit refusal of the case (AAPOR 2.11), the contact set to
+ * opted_out, and the case's mail still in the queue cancelled. Only this token's own case changes.
+ */
+export function recordOptOut(repos: Repos, send: SendRow, at: string): OptOutResult {
+  return repos.db.transaction((): OptOutResult => {
+    const contact = repos.offices.findContact(send.contact_id);
+    const already = repos.cases
+      .eventsOf(send.case_id)
+      .some((e) => e.type === 'opted_out' && JSON.parse(e.detail).contact_id === send.contact_id);
+    const result = { caseId: send.case_id, contactId: send.contact_id, alreadyOptedOut: already, cancelled: 0 };
+    if (already) return result;
+    if (contact && contact.status !== 'opted_out') repos.offices.setContactStatus(contact.id, 'opted_out', at);
+    repos.cases.appendEvent(send.case_id, 'opted_out', at, null, { contact_id: send.contact_id, send_id: send.id });
+    return { ...result, cancelled: repos.mailings.cancelQueuedOfCase(send.case_id, at) };
   })();
 }

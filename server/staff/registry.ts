@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import type { ExportRunner } from '../exports/runner.js';
 import { parse } from '../http/validate.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
+import type { MailingRunner } from '../mailings/runner.js';
 import { hashSecret } from '../tokens/service.js';
 import type { SessionRow, StaffRow } from './repo.js';
 import type { Role } from './schema.js';
@@ -26,11 +27,13 @@ export type StaffAuth =
   | { kind: 'session'; staff: StaffRow; session: SessionRow }
   | { kind: 'token'; staff: StaffRow; tokenId: number };
 
-/** What the study's routes need besides the staff basics: instruments, the export thread, dispositions. */
+/** What the study's routes need besides the staff basics: instruments, the export thread, dispositions, mail. */
 export type StudyContext = {
   instruments: InstrumentRegistry;
   exports: ExportRunner;
   dispositions: CaseDispositions;
+  /** Sends mail in the background of the server; knows whether email is on. */
+  mailings: MailingRunner;
 };
 
 export type StaffApiContext = StaffContext &
