@@ -5,6 +5,7 @@ import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
+import { mailingContextOf, type ReminderScheduler, startReminderScheduler } from './reminders/scheduler.js';
 import { createRepos } from './repos.js';
 import { createRuntime } from './runtime.js';
 
@@ -72,6 +73,7 @@ function start() {
     });
   };
   server.once('error', onListenError);
+  let scheduler: ReminderScheduler | undefined;
   server.listen(config.port, config.host, () => {
     server.off('error', onListenError);
     const { port } = server.address() as AddressInfo;
@@ -97,16 +99,27 @@ function start() {
       ...staffLines(repos.staff.countStaff()),
       '',
       ...emailLines(config.smtpUrl, config.mailFrom),
+      ...(deps.mailer
+        ? [
+            "Reminders and thank-yous go out by themselves where a fielding's mail settings turn them on (checked every minute).",
+          ]
+        : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    // Not inside createApp: the app stays a function without timers. Off when email is off.
+    if (deps.mailer) scheduler = startReminderScheduler({ mailing: mailingContextOf(deps, deps.mailer) });
   });
   const shutdown = () => {
+    // No new reminder starts; one in the middle of its SMTP transaction is recorded before the database closes.
+    const schedulerStopped = scheduler?.stop() ?? Promise.resolve();
     server.close(() => {
       // Validation threads may still hold a completion; they finish before the database goes.
-      deps.mailer?.close();
-      void deps.validation.close().finally(() => {
-        db.close();
-        process.exit(0);
+      void schedulerStopped.finally(() => {
+        deps.mailer?.close();
+        void deps.validation.close().finally(() => {
+          db.close();
+          process.exit(0);
+        });
       });
     });
   };

@@ -6,6 +6,7 @@ import { createFieldingRepo } from './fieldings/repo.js';
 import { createMailingRepo } from './mailings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import { createPreviewRepo } from './previews/repo.js';
+import { createReminderRepo } from './reminders/repo.js';
 import { createResponseRepo } from './responses/repo.js';
 import { createStaffRepo } from './staff/repo.js';
 import { createTemplateRepo } from './templates/repo.js';
@@ -26,6 +27,7 @@ export function createRepos(db: Db) {
     previews: createPreviewRepo(db),
     templates: createTemplateRepo(db),
     mailings: createMailingRepo(db),
+    reminders: createReminderRepo(db),
   };
 }
 

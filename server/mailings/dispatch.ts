@@ -61,7 +61,9 @@ function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly Mail
     const contact = repos.offices.findContact(send.contact_id);
     const found = repos.cases.findCase(send.case_id);
     const office = found ? repos.offices.findOfficeDetail(found.office_id) : undefined;
-    if (!contact || !found || !office || contact.status !== 'active' || repos.mailings.closedReasonOf(send.case_id)) {
+    // A thank-you is for a completed case; only invitations and reminders stop when the case is settled.
+    const settled = send.kind !== 'thank_you' && repos.mailings.closedReasonOf(send.case_id) !== null;
+    if (!contact || !found || !office || contact.status !== 'active' || settled) {
       repos.mailings.cancelSend(send.id, at);
       return { kind: 'cancelled', send };
     }

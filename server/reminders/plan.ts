@@ -39,7 +39,11 @@ function invitedAt(row: { invited_by_send: string | null; invited_by_event: stri
  * prints these); none while the fielding's settings turn reminders off. Only cases not complete (not started, or partial), not refused, not ineligible and
  * not undeliverable, and only their active contacts, are candidates (reminders/repo.ts).
  */
-export function dueReminders(repos: Pick<Repos, 'fieldings' | 'reminders'>, fieldingId: number, now: Date): DueReminder[] {
+export function dueReminders(
+  repos: Pick<Repos, 'fieldings' | 'reminders'>,
+  fieldingId: number,
+  now: Date,
+): DueReminder[] {
   const { reminderDays, remindersEnabled } = repos.fieldings.mailSettingsOf(fieldingId);
   if (!remindersEnabled) return [];
   const due: DueReminder[] = [];
