@@ -4,6 +4,7 @@ import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
+import { reminderCommands } from './cli/reminders.js';
 import { staffCommands } from './cli/staff.js';
 import { tokenCommands } from './cli/tokens.js';
 import { ConfigError } from './config.js';
@@ -36,6 +37,17 @@ Exports
       data_labels.csv (labels), data.xlsx (codes, labels and codebook sheets), data.sav (SPSS),
       data.dta (Stata 118), data.R (reads data.csv with labels), codebook.json/.html and
       manifest.json (counts, SHA-256 of every file). Completes and partials by default. Recorded in the audit log.
+
+Reminders
+  remind --fielding <name> [--dry-run]
+      Queues and sends the reminders and thank-yous due now (as the server's scheduler does every
+      minute; both may run at once, e.g. from cron, and nobody gets a message twice). Reminders
+      fall due on the days after a case's invitation set in the fielding's mail settings (e.g. 7,
+      14, 21); never to completed, refused, opted-out, ineligible or undeliverable cases. When several are due
+      at once only the highest is sent, the lower ones are recorded as skipped. Prints the counts per
+      reminder number. --dry-run prints what is due and changes nothing. Needs SMTP_URL.
+      FIELDKIT_NOW=2027-03-01T09:00:00Z acts as if it were that instant (tests, rehearsing a schedule
+      on a copy of the data).
 
 Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
@@ -91,6 +103,7 @@ const commands: Record<string, Command> = {
   ...instrumentCommands,
   ...accessCommands,
   ...caseCommands,
+  ...reminderCommands,
   ...exportCommands,
   ...staffCommands,
 };

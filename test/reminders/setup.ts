@@ -3,14 +3,16 @@ import { markCase } from '../../server/cases/service.js';
 import { DEFAULT_MAIL_SETTINGS, type MailSettings } from '../../server/fieldings/repo.js';
 import { dispatchQueued } from '../../server/mailings/dispatch.js';
 import { planInvitations } from '../../server/mailings/service.js';
+import type { Repos } from '../../server/repos.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { caseOf, type MailEnv, mailEnv } from '../mailings/setup.js';
-import { parseMail, type RcptReply } from '../support/smtp.js';
+import { parseMail, type RcptReply, type TestSmtpServer } from '../support/smtp.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Day 0 of the field period: the fake clock's start, when the invitations go out. */
 export const DAY_0 = new Date('2027-02-01T09:00:00.000Z').getTime();
-export const dayAt = (day: number) => new Date(DAY_0 + day * DAY_MS).toISOString();
+/** The instant `ms` after 09:00 UTC on this day of the field period. */
+export const dayAt = (day: number, ms = 0) => new Date(DAY_0 + day * DAY_MS + ms).toISOString();
 
 /**
  * A fielding of `offices` offices (OFF-1 ... with contact1@office1.example.org ...), a real SMTP
@@ -45,7 +47,7 @@ export const addressOf = (office: string) => {
 };
 
 /** The link token from the invitation the office's contact received, as they would click it. */
-export function invitationToken(m: MailEnv, office: string): string {
+export function invitationToken(m: Pick<Mailbox, 'smtp'>, office: string): string {
   for (const r of m.smtp.received) {
     if (!r.envelopeTo.includes(addressOf(office))) continue;
     const mail = parseMail(r.raw);
@@ -128,8 +130,11 @@ export function markIneligible(m: MailEnv, office: string) {
 /** A received message, matched to its email_sends row by its Message-ID. */
 export type Delivery = { to: string; kind: string; number: number; subject: string };
 
+/** Where messages were received and where their sends are recorded: a MailEnv, or a CLI workspace's. */
+export type Mailbox = { smtp: TestSmtpServer; repos: Pick<Repos, 'db'> };
+
 /** Every message the SMTP server accepted, in order of arrival. */
-export function deliveries(m: MailEnv): Delivery[] {
+export function deliveries(m: Mailbox): Delivery[] {
   const byMessageId = m.repos.db.prepare<[string], { kind: string; number: number }>(
     'SELECT kind, number FROM email_sends WHERE message_id = ?',
   );
@@ -142,7 +147,7 @@ export function deliveries(m: MailEnv): Delivery[] {
 }
 
 /** `contact3@office3.example.org` -> counts of reminders received per number, e.g. { 1: 1, 2: 1 }. */
-export function remindersReceived(m: MailEnv): Record<string, Record<number, number>> {
+export function remindersReceived(m: Mailbox): Record<string, Record<number, number>> {
   const out: Record<string, Record<number, number>> = {};
   for (const d of deliveries(m)) {
     if (d.kind !== 'reminder') continue;
