@@ -105,6 +105,12 @@ function start() {
           ]
         : []),
     ];
+    if (config.clockStartsAt !== undefined) {
+      lines.push(
+        '',
+        `FIELDKIT_NOW is set: acting as if it were ${config.clockStartsAt}. Never set it on a live server.`,
+      );
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
     // Not inside createApp: the app stays a function without timers. Off when email is off.
     if (deps.mailer) scheduler = startReminderScheduler({ mailing: mailingContextOf(deps, deps.mailer) });
