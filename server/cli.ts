@@ -4,6 +4,7 @@ import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
+import { mailingCommands } from './cli/mailings.js';
 import { reminderCommands } from './cli/reminders.js';
 import { staffCommands } from './cli/staff.js';
 import { tokenCommands } from './cli/tokens.js';
@@ -38,21 +39,27 @@ Exports
       data.dta (Stata 118), data.R (reads data.csv with labels), codebook.json/.html and
       manifest.json (counts, SHA-256 of every file). Completes and partials by default. Recorded in the audit log.
 
-Reminders
-  remind --fielding <name> [--dry-run]
-      Queues and sends the reminders and thank-yous due now (as the server's scheduler does every
-      minute; both may run at once, e.g. from cron, and nobody gets a message twice). Reminders
-      fall due on the days after a case's invitation set in the fielding's mail settings (e.g. 7,
-      14, 21); never to completed, refused, opted-out, ineligible or undeliverable cases. When several are due
-      at once only the highest is sent, the lower ones are recorded as skipped. Prints the counts per
-      reminder number. --dry-run prints what is due and changes nothing. Needs SMTP_URL.
-      FIELDKIT_NOW=2027-03-01T09:00:00Z acts as if it were that instant (tests, rehearsing a schedule
-      on a copy of the data).
-
 Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
       Records what only staff know: an office that is not eligible (closed, merged, duplicate,
       out of scope), or a refusal received by phone or letter. Prints the disposition after it.
+
+Email (needs SMTP_URL; MAIL_FROM sets the sender)
+  invite --fielding <name> [--dry-run]
+      Plans one invitation per active contact of every case not yet invited (never twice) and
+      sends them, paced to the fielding's per-minute setting, then prints what was sent, rejected
+      (those contacts are marked undeliverable), failed, cancelled or interrupted. Safe to run
+      again: it sends only what is still due. --dry-run changes nothing: it prints how many would
+      be sent, why the others are skipped, and the first message.
+  remind --fielding <name> [--dry-run]
+      Queues and sends the reminders and thank-yous due now, as the server's scheduler does every
+      minute; both may run at once (e.g. from cron) and nobody gets a message twice. Reminders fall
+      due on the days after a case's invitation set in the fielding's mail settings (e.g. 7, 14,
+      21); never to completed, refused, opted-out, ineligible or undeliverable cases. When several
+      are due at once only the highest is sent; the lower ones are recorded as skipped. Prints the
+      counts per reminder number. --dry-run prints what is due and changes nothing.
+      FIELDKIT_NOW=2027-03-01T09:00:00Z acts as if it were that instant (for tests, or to rehearse a
+      schedule on a copy of the data).
 
 Links and access codes
   token revoke --link <url-or-token> | --code <access-code> | --fielding <name> --office <office_id> --email <email>
@@ -103,6 +110,7 @@ const commands: Record<string, Command> = {
   ...instrumentCommands,
   ...accessCommands,
   ...caseCommands,
+  ...mailingCommands,
   ...reminderCommands,
   ...exportCommands,
   ...staffCommands,

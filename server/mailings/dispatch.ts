@@ -6,7 +6,7 @@ import type { RandomBytes } from '../tokens/service.js';
 import { issueLink } from '../tokens/workflows.js';
 import { composeMessage, messageIdOf, newOptOutToken, optOutHash, optOutUrl, unsubscribeHeaders } from './compose.js';
 import type { Mailer, MailOutcome, OutgoingMail } from './mailer.js';
-import type { SendRow } from './repo.js';
+import type { ClosedReason, SendRow } from './repo.js';
 
 export type MailingContext = {
   repos: Repos;
@@ -41,6 +41,11 @@ export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** Messages in flight at once: the SMTP pool's connections. */
 export const CONCURRENCY = 3;
 
+/** A settled case gets no more invitations or reminders; a thank-you is for a completed one. */
+function stillDue(send: SendRow, closed: ClosedReason | null): boolean {
+  return send.kind === 'thank_you' ? closed === 'completed' : closed === null;
+}
+
 type Claimed =
   | { kind: 'none' }
   | { kind: 'cancelled'; send: SendRow }
@@ -55,17 +60,32 @@ type Claimed =
 function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly MailKind[]): Claimed {
   const { repos } = ctx;
   const at = ctx.clock().toISOString();
-  const claim = repos.db.transaction((): Claimed => {
+  return repos.db.transaction((): Claimed => {
     const send = repos.mailings.claimNext(fieldingId, kinds, at);
     if (!send) return { kind: 'none' };
     const contact = repos.offices.findContact(send.contact_id);
     const found = repos.cases.findCase(send.case_id);
     const office = found ? repos.offices.findOfficeDetail(found.office_id) : undefined;
-    // A thank-you is for a completed case; only invitations and reminders stop when the case is settled.
-    const settled = send.kind !== 'thank_you' && repos.mailings.closedReasonOf(send.case_id) !== null;
-    if (!contact || !found || !office || contact.status !== 'active' || settled) {
+    if (
+      !contact ||
+      !found ||
+      !office ||
+      contact.status !== 'active' ||
+      !stillDue(send, repos.mailings.closedReasonOf(send.case_id))
+    ) {
       repos.mailings.cancelSend(send.id, at);
       return { kind: 'cancelled', send };
+    }
+    const closesAt = repos.fieldings.findFieldingByName(found.fielding_name)?.closes_at ?? null;
+    const compose = (secrets: { link: string; accessCode: string; optOutLink: string }) =>
+      composeMessage({ repos, publicUrl: ctx.publicUrl, send, office, contact, closesAt, ...secrets });
+    // A template that no longer renders (a frame column it names is gone) fails the same whatever
+    // the secrets: find out before issuing any, and mark this row so it is not claimed again.
+    const problem = renderProblem(() => compose({ link: '', accessCode: '', optOutLink: '' }));
+    if (problem !== undefined) {
+      repos.mailings.finishSend(send.id, 'failed', { code: null, reply: `template: ${problem}`, at });
+      repos.mailings.appendAttempt({ sendId: send.id, at, outcome: 'error', code: null, reply: problem });
+      return { kind: 'unsendable', send };
     }
     const { issued, tokenId } = issueLink(ctx, {
       caseId: send.case_id,
@@ -79,18 +99,7 @@ function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly Mail
     const messageId = messageIdOf(send.id, ctx.random, ctx.publicUrl);
     repos.mailings.setSecrets(send.id, { tokenId, optOutHash: optOutHash(optOutToken), messageId });
     const optOutLink = optOutUrl(ctx.publicUrl, optOutToken);
-    const closesAt = repos.fieldings.findFieldingByName(found.fielding_name)?.closes_at ?? null;
-    const rendered = composeMessage({
-      repos,
-      publicUrl: ctx.publicUrl,
-      send,
-      office,
-      contact,
-      closesAt,
-      link: issued.link,
-      accessCode: issued.access_code,
-      optOutLink,
-    });
+    const rendered = compose({ link: issued.link, accessCode: issued.access_code, optOutLink });
     const mail: OutgoingMail = {
       from: ctx.mailFrom,
       to: contact.email,
@@ -99,21 +108,16 @@ function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly Mail
       headers: unsubscribeHeaders(optOutLink),
     };
     return { kind: 'ready', send, mail, tokenId, email: contact.email };
-  });
+  })();
+}
+
+function renderProblem(render: () => unknown): string | undefined {
   try {
-    return claim();
+    render();
+    return undefined;
   } catch (err) {
-    if (!(err instanceof MissingMergeFieldError)) throw err;
-    // The claim rolled back; the row is marked so that it is not claimed again and again.
-    const send = repos.db.transaction(() => {
-      const next = repos.mailings.claimNext(fieldingId, kinds, at);
-      if (next) {
-        repos.mailings.finishSend(next.id, 'failed', { code: null, reply: `template: ${err.message}`, at });
-        repos.mailings.appendAttempt({ sendId: next.id, at, outcome: 'error', code: null, reply: err.message });
-      }
-      return next;
-    })();
-    return send ? { kind: 'unsendable', send } : { kind: 'none' };
+    if (err instanceof MissingMergeFieldError) return err.message;
+    throw err;
   }
 }
 

@@ -143,6 +143,14 @@ export function createMailingRepo(db: Db) {
     [number],
     { at: string; outcome: AttemptOutcome; smtp_code: number | null; smtp_reply: string | null }
   >('SELECT at, outcome, smtp_code, smtp_reply FROM email_attempts WHERE send_id = ? ORDER BY id');
+  const settledSince = db.prepare<
+    [number, string, string],
+    { office_id: string; email: string; smtp_reply: string | null }
+  >(
+    `SELECT o.office_id, ct.email, s.smtp_reply FROM email_sends s JOIN contacts ct ON ct.id = s.contact_id
+       JOIN offices o ON o.id = ct.office_id
+     WHERE s.fielding_id = ? AND s.status = ? AND s.finished_at >= ? ORDER BY s.id`,
+  );
   const kindsJson = (kinds: readonly MailKind[]) => JSON.stringify(kinds);
   return {
     /** Plans one message; UNIQUE(case, contact, kind, number) makes planning twice a no-op. True if new. */
@@ -184,6 +192,9 @@ export function createMailingRepo(db: Db) {
       code: number | null;
       reply: string | null;
     }) => insertAttempt.run(a.sendId, a.at, a.outcome, a.code, a.reply),
+    /** Sends of the fielding that ended in this status since a time (a run's rejected or interrupted). */
+    settledSince: (fieldingId: number, status: 'rejected' | 'failed' | 'interrupted', since: string) =>
+      settledSince.all(fieldingId, status, since),
     findByOptOutHash: (hash: string) => byOptOutHash.get(hash),
     findSend: (id: number) => byId.get(id),
     attemptsOf: (sendId: number) => attemptsOf.all(sendId),

@@ -20,7 +20,7 @@ async function withSmtp(options: { offices: number; dataDelayMs?: number }) {
   return { env, smtp, session: await signIn(env, email) };
 }
 
-async function untilIdle(env: TestEnv, get: () => Promise<{ body: { running: boolean } }>) {
+async function untilIdle<R extends { body: { running: boolean } }>(env: TestEnv, get: () => Promise<R>): Promise<R> {
   for (let i = 0; i < 200; i++) {
     const res = await get();
     if (!res.body.running) return res;

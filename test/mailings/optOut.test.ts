@@ -34,6 +34,9 @@ describe('opt-out links (/u/:token)', () => {
     expect(res.text).toContain('<form method="post">');
     expect(m.repos.cases.eventsOf(caseOf(m.repos, 'OFF-1'))).toHaveLength(before);
     expect(dispositionCode(m.repos, caseOf(m.repos, 'OFF-1'))).toBe('3.19');
+    // The request log shows the route, never the token.
+    expect(m.env.logger.lines).toContainEqual(expect.stringMatching(/^GET \/u\/:token 200 /));
+    expect(m.env.logger.lines.join('\n')).not.toContain(path.slice(3));
   });
 
   it('records a one-click POST from a mail client once: contact opted out, case 2.11, queued mail cancelled, nothing planned again', async () => {

@@ -22,10 +22,16 @@ export type TestSmtpServer = {
  * given how many times it was offered before; `dataDelayMs` makes each message slow to accept.
  */
 export async function startSmtpServer(
-  options: { rcpt?: (address: string, timesBefore: number) => RcptReply | undefined; dataDelayMs?: number } = {},
+  options: {
+    rcpt?: (address: string, timesBefore: number) => RcptReply | undefined;
+    dataDelayMs?: number;
+    /** Called when the n-th message's data has arrived, before it is accepted (1-based). */
+    onData?: (n: number) => void;
+  } = {},
 ): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const offered: string[] = [];
+  let dataCount = 0;
   const server = new SMTPServer({
     secure: false,
     disabledCommands: ['STARTTLS'],
@@ -47,6 +53,7 @@ export async function startSmtpServer(
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        options.onData?.(++dataCount);
         const accept = () => {
           received.push({
             envelopeTo: session.envelope.rcptTo.map((r) => r.address),
