@@ -62,7 +62,7 @@ export type ChildRun = { code: number | null; stdout: string; stderr: string };
 export function spawnFieldkit(ws: Workspace, args: string[], env: Record<string, string> = {}) {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(projectRoot, 'test', 'reminders', 'fieldkitProcess.ts'), ...args],
+    ['--import', 'tsx', path.join(projectRoot, 'test', 'support', 'cliMain.ts'), ...args],
     { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...ws.env, ...env } },
   );
   onTestFinished(() => {

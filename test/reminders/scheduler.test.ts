@@ -191,6 +191,20 @@ describe('the reminder scheduler (days 7, 14, 21 after the invitation)', () => {
     ]);
   });
 
+  it('once stopped (server shutdown), starts no further tick, by timer or by hand', async () => {
+    const m = await reminderEnv({ offices: 1 });
+    await sendInvitations(m);
+    const s = scheduler(m.ctx, 5);
+    await s.tick();
+
+    await s.stop();
+    goToDay(m, 7);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await s.tick();
+
+    expect(remindersReceived(m)).toEqual({});
+  });
+
   it('logs a fielding that fails without stopping: the next tick runs and sends what is due', async () => {
     const m = await reminderEnv({ offices: 1 });
     await sendInvitations(m);
