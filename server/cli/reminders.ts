@@ -3,10 +3,9 @@ import { ConfigError } from '../config.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { type DispatchProgress, dispatchQueued } from '../mailings/dispatch.js';
-import { dueReminders, planReminders, planThankYous, type ReminderPlan } from '../reminders/plan.js';
+import { dueReminders, planReminders, planThankYous, type ReminderPlan, remindingKinds } from '../reminders/plan.js';
 import { mailingContextOf } from '../reminders/scheduler.js';
 import { createRepos, type Repos } from '../repos.js';
-import type { MailKind } from '../templates/render.js';
 import { type CliIo, type Command, required } from './io.js';
 import { progressBar } from './progress.js';
 
@@ -109,10 +108,7 @@ async function sendDue(
     const plan = planReminders(repos, fielding.id, now);
     const thankYous = planThankYous(repos, fielding.id, now);
     printPlanned(io, fielding.name, plan, thankYous);
-    const kinds: MailKind[] = [
-      ...(settings.remindersEnabled ? (['reminder'] as const) : []),
-      ...(settings.thankYouEnabled ? (['thank_you'] as const) : []),
-    ];
+    const kinds = remindingKinds(settings);
     const bar = io.progress ? progressBar(io.progress) : undefined;
     const sent = await dispatchQueued(mailing, {
       fieldingId: fielding.id,

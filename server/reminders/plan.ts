@@ -1,4 +1,6 @@
+import type { MailSettings } from '../fieldings/repo.js';
 import type { Repos } from '../repos.js';
+import type { MailKind } from '../templates/render.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -36,8 +38,9 @@ function invitedAt(row: { invited_by_send: string | null; invited_by_event: stri
 
 /**
  * The reminders due now and not yet decided, without changing anything (`fieldkit remind --dry-run`
- * prints these); none while the fielding's settings turn reminders off. Only cases not complete (not started, or partial), not refused, not ineligible and
- * not undeliverable, and only their active contacts, are candidates (reminders/repo.ts).
+ * prints these); none while the fielding's settings turn reminders off. Only cases not complete
+ * (not started, or partial), not refused, not ineligible and not undeliverable, and only their
+ * active contacts, are candidates (reminders/repo.ts).
  */
 export function dueReminders(
   repos: Pick<Repos, 'fieldings' | 'reminders'>,
@@ -74,7 +77,8 @@ export function dueReminders(
  * or the schedule was shortened) only the highest number is queued: an office that missed reminders
  * 1 and 2 should get one message, the one meant for this point in the field period, not three on
  * one morning. The lower numbers are recorded as 'cancelled' so that every number is decided exactly
- * once and a later run does not send them after all.
+ * once and a later run does not send them after all; a lower one still waiting in the queue (while
+ * reminders were turned off, or SMTP was down) is cancelled for the same reason.
  *
  * Exactly once per case, contact and number, whichever process plans: UNIQUE (case_id, contact_id,
  * kind, number) in email_sends makes a second insert a no-op, and the IMMEDIATE transaction takes
@@ -95,6 +99,9 @@ export function planReminders(repos: PlanRepos, fieldingId: number, now: Date): 
         const key = { fieldingId, caseId: d.caseId, contactId: d.contactId, kind: 'reminder' as const };
         if (repos.mailings.enqueue({ ...key, number: d.number, at })) {
           plan.queued[d.number] = (plan.queued[d.number] ?? 0) + 1;
+          for (const stale of repos.reminders.cancelQueuedRemindersBelow({ ...key, number: d.number, at })) {
+            plan.skipped[stale] = (plan.skipped[stale] ?? 0) + 1;
+          }
         }
       }
     })
@@ -119,4 +126,16 @@ export function planThankYous(repos: PlanRepos, fieldingId: number, now: Date): 
     })
     .immediate();
   return queued;
+}
+
+/**
+ * The kinds of queued mail to send for a fielding: only those its settings turn on, so that
+ * turning reminders off also holds back the ones already queued (planning cancels them once a
+ * later number falls due).
+ */
+export function remindingKinds(settings: Pick<MailSettings, 'remindersEnabled' | 'thankYouEnabled'>): MailKind[] {
+  return [
+    ...(settings.remindersEnabled ? (['reminder'] as const) : []),
+    ...(settings.thankYouEnabled ? (['thank_you'] as const) : []),
+  ];
 }

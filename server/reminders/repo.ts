@@ -60,6 +60,13 @@ export function createReminderRepo(db: Db) {
     `INSERT OR IGNORE INTO email_sends (fielding_id, case_id, contact_id, kind, number, status, queued_at, next_attempt_at, finished_at)
      VALUES (?, ?, ?, 'reminder', ?, 'cancelled', ?, ?, ?)`,
   );
+  const cancelQueuedBelow = db
+    .prepare<[string, number, number, number], number>(
+      `UPDATE email_sends SET status = 'cancelled', finished_at = ?
+       WHERE case_id = ? AND contact_id = ? AND kind = 'reminder' AND number < ? AND status = 'queued'
+       RETURNING number`,
+    )
+    .pluck();
   const scheduled = db
     .prepare<[], number>(
       'SELECT fielding_id FROM fielding_mail_settings WHERE reminders_enabled = 1 OR thank_you_enabled = 1 ORDER BY fielding_id',
@@ -77,6 +84,12 @@ export function createReminderRepo(db: Db) {
     cancelReminder(r: { fieldingId: number; caseId: number; contactId: number; number: number; at: string }): boolean {
       return insertCancelled.run(r.fieldingId, r.caseId, r.contactId, r.number, r.at, r.at, r.at).changes === 1;
     },
+    /**
+     * Cancels reminders of lower numbers still waiting in the queue (reminders were off for a while,
+     * or SMTP was down): the contact gets the current one instead. Returns their numbers.
+     */
+    cancelQueuedRemindersBelow: (r: { caseId: number; contactId: number; number: number; at: string }) =>
+      cancelQueuedBelow.all(r.at, r.caseId, r.contactId, r.number),
     /** Fieldings whose mail settings turn reminders or thank-yous on. */
     scheduledFieldingIds: () => scheduled.all(),
     reminderTally: (fieldingId: number) => tally.all(fieldingId),

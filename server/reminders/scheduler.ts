@@ -2,8 +2,7 @@ import type { Deps } from '../deps.js';
 import { dispatchQueued, type MailingContext } from '../mailings/dispatch.js';
 import type { Mailer } from '../mailings/mailer.js';
 import { createRepos } from '../repos.js';
-import type { MailKind } from '../templates/render.js';
-import { planReminders, planThankYous, type ReminderPlan } from './plan.js';
+import { planReminders, planThankYous, type ReminderPlan, remindingKinds } from './plan.js';
 
 /** Once a minute: a reminder falls due on its day, so a minute late is on time. */
 export const DEFAULT_INTERVAL_MS = 60_000;
@@ -82,10 +81,7 @@ export function startReminderScheduler(deps: ReminderSchedulerDeps): ReminderSch
     const thankYous = planThankYous(mailing.repos, fieldingId, now);
     const planned = describePlan(plan, thankYous);
     if (planned !== '') mailing.logger.info(`reminders: fielding ${fieldingId}: queued ${planned}`);
-    const kinds: MailKind[] = [
-      ...(settings.remindersEnabled ? (['reminder'] as const) : []),
-      ...(settings.thankYouEnabled ? (['thank_you'] as const) : []),
-    ];
+    const kinds = remindingKinds(settings);
     // Most minutes nothing is due: no dispatch, no log line.
     if (mailing.repos.mailings.countDue(fieldingId, kinds, mailing.clock().toISOString()) === 0) return;
     await dispatchQueued(mailing, { fieldingId, kinds, signal: abort.signal });

@@ -3,6 +3,7 @@ import { recordUndeliverable } from '../../server/cases/undeliverable.js';
 import { openDatabase } from '../../server/db.js';
 import type { MailingContext } from '../../server/mailings/dispatch.js';
 import { createSmtpMailer } from '../../server/mailings/mailer.js';
+import { planReminders } from '../../server/reminders/plan.js';
 import { loggableError, startReminderScheduler } from '../../server/reminders/scheduler.js';
 import { createRepos } from '../../server/repos.js';
 import type { MailEnv } from '../mailings/setup.js';
@@ -25,10 +26,14 @@ import {
 
 const HOUR_MS = 60 * 60 * 1000;
 
-/** A scheduler over the test's mailing context whose timer never fires during the test: the test ticks. */
-function scheduler(ctx: MailingContext, intervalMs = HOUR_MS) {
+/**
+ * A scheduler over the test's mailing context whose timer never fires during the test: the test
+ * ticks. Returned once its first tick (at start, at the clock's time then) is over.
+ */
+async function scheduler(ctx: MailingContext, intervalMs = HOUR_MS) {
   const s = startReminderScheduler({ mailing: ctx, intervalMs });
   onTestFinished(() => s.stop());
+  await s.tick();
   return s;
 }
 
@@ -52,7 +57,7 @@ describe('the reminder scheduler (days 7, 14, 21 after the invitation)', () => {
   it('reminds on day 7 and day 14 exactly the cases not complete, never completed, refused, opted-out, ineligible or undeliverable ones, and keeps the count and dates', async () => {
     const m = await reminderEnv({ offices: 8 });
     await sendInvitations(m);
-    const s = scheduler(m.ctx);
+    const s = await scheduler(m.ctx);
     await s.tick();
     goToDay(m, 2);
     // OFF-1 and OFF-8 never answer; OFF-2 answers part of the survey; the others are settled.
@@ -107,7 +112,7 @@ describe('the reminder scheduler (days 7, 14, 21 after the invitation)', () => {
     await sendInvitations(m);
 
     goToDay(m, 15);
-    const s = scheduler(m.ctx);
+    const s = await scheduler(m.ctx);
     await s.tick();
     goToDay(m, 16);
     await s.tick();
@@ -128,7 +133,7 @@ describe('the reminder scheduler (days 7, 14, 21 after the invitation)', () => {
     const m = await reminderEnv({ offices: 3 });
     await sendInvitations(m);
     goToDay(m, 7);
-    const first = scheduler(m.ctx);
+    const first = await scheduler(m.ctx);
     await first.tick();
     await first.stop();
     expect(Object.keys(remindersReceived(m))).toHaveLength(3);
@@ -161,12 +166,48 @@ describe('the reminder scheduler (days 7, 14, 21 after the invitation)', () => {
     });
   });
 
+  it('holds queued reminders while reminders are off; turned on again later, sends only the one now due', async () => {
+    const m = await reminderEnv({ offices: 1 });
+    await sendInvitations(m);
+    goToDay(m, 7);
+    expect(planReminders(m.repos, m.fieldingId, m.env.clock()).queued).toEqual({ 1: 1 });
+    const settings = m.repos.fieldings.mailSettingsOf(m.fieldingId);
+    m.repos.fieldings.saveMailSettings(m.fieldingId, { ...settings, remindersEnabled: false }, dayAt(7));
+    const s = await scheduler(m.ctx);
+    await s.tick();
+    expect(remindersReceived(m)).toEqual({});
+
+    goToDay(m, 15);
+    m.repos.fieldings.saveMailSettings(m.fieldingId, { ...settings, remindersEnabled: true }, dayAt(15));
+    await s.tick();
+
+    expect(remindersReceived(m)).toEqual({ [addressOf('OFF-1')]: { 2: 1 } });
+    expect(reminderRows(m).map((r) => [r.number, r.status])).toEqual([
+      [1, 'cancelled'],
+      [2, 'sent'],
+    ]);
+  });
+
+  it('sends no reminder after the fielding’s closing date, when its links no longer work', async () => {
+    const m = await reminderEnv({ offices: 1 });
+    await sendInvitations(m);
+    m.repos.fieldings.setClosesAt(m.fieldingId, dayAt(10));
+    const s = await scheduler(m.ctx);
+    goToDay(m, 7);
+    await s.tick();
+
+    goToDay(m, 14);
+    await s.tick();
+
+    expect(remindersReceived(m)).toEqual({ [addressOf('OFF-1')]: { 1: 1 } });
+  });
+
   it('sends no reminder while the fielding’s mail settings turn reminders off', async () => {
     const m = await reminderEnv({ offices: 2, settings: { remindersEnabled: false } });
     await sendInvitations(m);
     goToDay(m, 7);
 
-    await scheduler(m.ctx).tick();
+    await (await scheduler(m.ctx)).tick();
 
     expect(remindersReceived(m)).toEqual({});
     expect(reminderRows(m)).toEqual([]);
@@ -176,7 +217,7 @@ describe('the reminder scheduler (days 7, 14, 21 after the invitation)', () => {
     const m = await reminderEnv({ offices: 2 });
     await sendInvitations(m);
     goToDay(m, 7);
-    const s = scheduler(m.ctx);
+    const s = await scheduler(m.ctx);
     await s.tick();
     goToDay(m, 14);
 
@@ -194,7 +235,7 @@ describe('the reminder scheduler (days 7, 14, 21 after the invitation)', () => {
   it('once stopped (server shutdown), starts no further tick, by timer or by hand', async () => {
     const m = await reminderEnv({ offices: 1 });
     await sendInvitations(m);
-    const s = scheduler(m.ctx, 5);
+    const s = await scheduler(m.ctx, 5);
     await s.tick();
 
     await s.stop();
@@ -211,8 +252,7 @@ describe('the reminder scheduler (days 7, 14, 21 after the invitation)', () => {
     goToDay(m, 7);
     // A schedule the planner cannot read (only a hand-edited database holds one).
     m.repos.db.prepare(`UPDATE fielding_mail_settings SET reminder_days = '"weekly"'`).run();
-    const s = scheduler(m.ctx);
-    await s.tick();
+    const s = await scheduler(m.ctx);
     expect(m.env.logger.lines.filter((l) => l.startsWith('ERROR reminders:'))).toEqual([
       expect.stringMatching(/^ERROR reminders: fielding \d+: TypeError: /),
     ]);
@@ -240,7 +280,7 @@ describe('thank-you mail', () => {
   it('goes out once to the contact of a case completed through the respondent API, when turned on', async () => {
     const m = await reminderEnv({ offices: 2, settings: { thankYouEnabled: true } });
     await sendInvitations(m);
-    const s = scheduler(m.ctx);
+    const s = await scheduler(m.ctx);
     goToDay(m, 3);
     await complete(m, 'OFF-1');
 
@@ -260,9 +300,9 @@ describe('thank-you mail', () => {
     goToDay(m, 3);
     await complete(m, 'OFF-1');
 
-    await scheduler(m.ctx).tick();
+    await (await scheduler(m.ctx)).tick();
     goToDay(m, 10);
-    await scheduler(m.ctx).tick();
+    await (await scheduler(m.ctx)).tick();
 
     expect(deliveries(m).map((d) => d.kind)).toEqual(['invitation']);
     expect(reminderRows(m)).toEqual([]);
