@@ -100,6 +100,9 @@ export function createApp(deps: Deps) {
     ),
   );
 
+  // server/index.ts stops the background mailings on shutdown, before the mailer and database close.
+  app.locals.mailings = mailings;
+
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger.error));
   return app;

@@ -1,4 +1,5 @@
 import { accessCommands } from './cli/access.js';
+import { bounceCommands } from './cli/bounces.js';
 import { caseCommands } from './cli/cases.js';
 import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
@@ -7,6 +8,7 @@ import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError
 import { mailingCommands } from './cli/mailings.js';
 import { reminderCommands } from './cli/reminders.js';
 import { staffCommands } from './cli/staff.js';
+import { statusCommands } from './cli/status.js';
 import { tokenCommands } from './cli/tokens.js';
 import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
@@ -61,6 +63,21 @@ Email (needs SMTP_URL; MAIL_FROM sets the sender)
       FIELDKIT_NOW=2027-03-01T09:00:00Z acts as if it were that instant (for tests, or to rehearse a
       schedule on a copy of the data).
 
+Bounces
+  bounces read <file.eml|mbox>... [--dry-run]
+      Reads delivery-status notifications (RFC 3464 bounces, saved from the study's mailbox as .eml
+      files or an mbox). A permanent failure (Action failed, Status 5.x.x) marks the contact
+      undeliverable: the contact of the returned Message-ID's send, else every contact with the
+      address; a case whose contacts are all undeliverable becomes 3.30. Delays and 4.x.x are only
+      reported. All or nothing: if a message cannot be read, its problems are printed and nothing
+      changes. Reading a file again changes nothing. --dry-run reports without changing anything.
+
+Fieldwork
+  status --fielding <name> [--json]
+      Counts by final disposition and stratum, the AAPOR rates (RR1-RR6, COOP1-COOP4, REF1-REF3,
+      CON1-CON3) overall and by stratum as percentages, and e with how it was estimated. --json
+      prints the dashboard's JSON (GET /api/staff/fieldings/<name>/status), completes by day included.
+
 Links and access codes
   token revoke --link <url-or-token> | --code <access-code> | --fielding <name> --office <office_id> --email <email>
   token reissue --fielding <name> --office <office_id> --email <email> --links-out <file.csv>
@@ -112,8 +129,10 @@ const commands: Record<string, Command> = {
   ...caseCommands,
   ...mailingCommands,
   ...reminderCommands,
+  ...bounceCommands,
   ...exportCommands,
   ...staffCommands,
+  ...statusCommands,
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {

@@ -5,6 +5,7 @@ import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
+import type { MailingRunner } from './mailings/runner.js';
 import { mailingContextOf, type ReminderScheduler, startReminderScheduler } from './reminders/scheduler.js';
 import { createRepos } from './repos.js';
 import { createRuntime } from './runtime.js';
@@ -116,16 +117,16 @@ function start() {
     if (deps.mailer) scheduler = startReminderScheduler({ mailing: mailingContextOf(deps, deps.mailer) });
   });
   const shutdown = () => {
-    // No new reminder starts; one in the middle of its SMTP transaction is recorded before the database closes.
-    const schedulerStopped = scheduler?.stop() ?? Promise.resolve();
-    server.close(() => {
+    // No new message is claimed, by the background mailings or the reminder scheduler; those in
+    // flight finish and are recorded before the mailer and the database close.
+    const mailingsStopped = Promise.all([(app.locals.mailings as MailingRunner).stop(), scheduler?.stop()]);
+    server.close(async () => {
+      await mailingsStopped;
+      deps.mailer?.close();
       // Validation threads may still hold a completion; they finish before the database goes.
-      void schedulerStopped.finally(() => {
-        deps.mailer?.close();
-        void deps.validation.close().finally(() => {
-          db.close();
-          process.exit(0);
-        });
+      void deps.validation.close().finally(() => {
+        db.close();
+        process.exit(0);
       });
     });
   };

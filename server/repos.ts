@@ -1,8 +1,10 @@
 import { createAccessRepo } from './access/repo.js';
 import { createAuditRepo } from './audit/repo.js';
+import { createBounceRepo } from './bounces/repo.js';
 import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
+import { createFieldworkRepo } from './fieldwork/repo.js';
 import { createMailingRepo } from './mailings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import { createPreviewRepo } from './previews/repo.js';
@@ -28,6 +30,8 @@ export function createRepos(db: Db) {
     templates: createTemplateRepo(db),
     mailings: createMailingRepo(db),
     reminders: createReminderRepo(db),
+    bounces: createBounceRepo(db),
+    fieldwork: createFieldworkRepo(db),
   };
 }
 

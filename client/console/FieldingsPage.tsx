@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { api, type Fielding, type Instrument } from './api.js';
 import { FrameUpload } from './FrameUpload.js';
 import { PageTitle } from './Layout.js';
-import { canChangeFieldings, casesPath } from './pages.js';
+import { canChangeFieldings, casesPath, dashboardPath } from './pages.js';
 import { Link } from './router.js';
 import { failureMessage, useSession } from './session.js';
 import { DataTable, formatTime, Hidden, useAnnounce } from './ui.js';
@@ -25,6 +25,7 @@ export function FieldingsPage() {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Progress</th>
               <th scope="col">Instrument</th>
               <th scope="col">Version</th>
               <th scope="col" className="fk-num">
@@ -44,6 +45,11 @@ export function FieldingsPage() {
                     <Hidden>: cases</Hidden>
                   </Link>
                 </th>
+                <td>
+                  <Link to={dashboardPath(f.name)}>
+                    Dashboard<Hidden> of {f.name}</Hidden>
+                  </Link>
+                </td>
                 <td>{f.instrument}</td>
                 <td>{f.instrumentVersion}</td>
                 <td className="fk-num">{f.cases.toLocaleString('en-US')}</td>

@@ -10,7 +10,10 @@ import { type DispatchProgress, dispatchQueued, type MailingContext } from './di
 export function createMailingRunner(
   ctx: Omit<MailingContext, 'mailer'> & { mailer: MailingContext['mailer'] | undefined },
 ) {
-  const running = new Map<number, { controller: AbortController; progress: DispatchProgress | null }>();
+  const running = new Map<
+    number,
+    { controller: AbortController; progress: DispatchProgress | null; done: Promise<void> }
+  >();
   const retryTimers = new Map<number, NodeJS.Timeout>();
   let stopped = false;
 
@@ -30,23 +33,27 @@ export function createMailingRunner(
   function run(fieldingId: number, kinds: readonly MailKind[]) {
     const mailer = ctx.mailer;
     if (!mailer) return;
-    const job = { controller: new AbortController(), progress: null as DispatchProgress | null };
+    const controller = new AbortController();
+    const job = { controller, progress: null as DispatchProgress | null, done: Promise.resolve() };
     running.set(fieldingId, job);
-    void dispatchQueued(
+    job.done = dispatchQueued(
       { ...ctx, mailer },
       {
         fieldingId,
         kinds,
-        signal: job.controller.signal,
+        signal: controller.signal,
         onProgress: (p) => {
           job.progress = p;
         },
       },
     )
-      .catch((err: unknown) => {
-        ctx.logger.error(`mailings: fielding ${fieldingId}: ${err instanceof Error ? err.message : String(err)}`);
-      })
-      .finally(() => {
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          ctx.logger.error(`mailings: fielding ${fieldingId}: ${err instanceof Error ? err.message : String(err)}`);
+        },
+      )
+      .then(() => {
         running.delete(fieldingId);
         scheduleRetry(fieldingId, kinds);
       });
@@ -76,11 +83,16 @@ export function createMailingRunner(
       clearTimeout(retryTimers.get(fieldingId));
       run(fieldingId, kinds);
     },
-    /** Stops claiming new messages (those in flight finish); for shutdown. */
-    stop() {
+    /**
+     * For shutdown: stops claiming new messages and resolves once those in flight are recorded, so
+     * the mailer and the database can close without leaving a message in 'sending'.
+     */
+    async stop(): Promise<void> {
       stopped = true;
       for (const timer of retryTimers.values()) clearTimeout(timer);
-      for (const job of running.values()) job.controller.abort();
+      const jobs = [...running.values()];
+      for (const job of jobs) job.controller.abort();
+      await Promise.all(jobs.map((j) => j.done));
     },
   };
 }

@@ -40,11 +40,11 @@ export type StaffApiContext = StaffContext &
   StudyContext & { throttle: LoginThrottle; secureCookie: boolean; origin: string };
 
 /**
- * A route that takes a file as its body (a frame): the raw bytes, of this media type, up to this
+ * A route that takes a file as its body (a frame, bounces): the raw bytes, of this media type, up to this
  * size. The body is read only after the caller is authenticated and authorized, so strangers
  * cannot make the server buffer megabytes.
  */
-export type RawUpload = { mediaType: string; limitBytes: number; tooLarge: string };
+export type RawUpload = { mediaType: string | readonly string[]; limitBytes: number; tooLarge: string };
 
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
@@ -184,12 +184,13 @@ function rawBody(upload: RawUpload) {
   return (req: Request, res: Response) =>
     new Promise<void>((resolve, reject) => {
       const charset = /;\s*charset="?([^";\s]+)/i.exec(String(req.headers['content-type'] ?? ''))?.[1];
-      if (!req.is(upload.mediaType)) {
+      const accepted = typeof upload.mediaType === 'string' ? [upload.mediaType] : [...upload.mediaType];
+      if (!req.is(accepted)) {
         reject(
           new AppError(
             415,
             'unsupported_media_type',
-            `Send the file as the request body with Content-Type: ${upload.mediaType}.`,
+            `Send the file as the request body with Content-Type: ${accepted.join(' or ')}.`,
           ),
         );
         return;

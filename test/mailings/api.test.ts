@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createSmtpMailer } from '../../server/mailings/mailer.js';
+import type { MailingRunner } from '../../server/mailings/runner.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
 import { seedFielding, type TestEnv } from '../support/app.js';
 import { startSmtpServer } from '../support/smtp.js';
@@ -76,6 +77,20 @@ describe('POST /api/staff/fieldings/:name/mailings', () => {
     expect(second.body.error.code).toBe('mailing_running');
     expect((await session.get(PATH)).body.running).toBe(true);
     await untilIdle(env, () => session.get(PATH));
+  });
+
+  it('stops on shutdown with every message in flight recorded and the rest still queued', async () => {
+    const { env, smtp, session } = await withSmtp({ offices: 8, dataDelayMs: 100 });
+    await session.send('post', PATH, { kind: 'invitation' }).expect(202);
+    while (smtp.received.length < 2) await new Promise((r) => setTimeout(r, 10));
+
+    await (env.app.locals.mailings as MailingRunner).stop();
+
+    const statuses = env.db.prepare('SELECT status FROM email_sends').pluck().all() as string[];
+    expect(statuses).not.toContain('sending');
+    expect(statuses.filter((s) => s === 'sent')).toHaveLength(smtp.received.length);
+    expect(statuses.filter((s) => s === 'queued').length).toBeGreaterThan(0);
+    expect((await session.get(PATH)).body.running).toBe(false);
   });
 
   it('counts without changing anything on a dry run', async () => {

@@ -107,6 +107,12 @@ describe('opt-out links (/u/:token)', () => {
       expect(res.text).not.toContain('<button');
     }
     expect(pages[0]?.text).toBe(pages[2]?.text);
+    const oversized = await request(m.env.app)
+      .post(unknown)
+      .type('form')
+      .send(`x=${'y'.repeat(5000)}`);
+    expect(oversized.status).toBe(400);
+    expect(oversized.text).toContain('This link is not valid.');
     expect(dispositionCode(m.repos, caseOf(m.repos, 'OFF-1'))).toBe('3.19');
   });
 
