@@ -16,9 +16,6 @@ export type ReminderCandidateRow = {
 
 export type ThankYouCandidateRow = { case_id: number; contact_id: number };
 
-/** How the reminders of a fielding went so far, per reminder number and status. */
-export type ReminderTallyRow = { kind: 'reminder' | 'thank_you'; number: number; status: string; n: number };
-
 export type ReminderRepo = ReturnType<typeof createReminderRepo>;
 
 // A case that answered, refused (declined consent, refusal by phone, opt-out) or was found not
@@ -72,10 +69,6 @@ export function createReminderRepo(db: Db) {
       'SELECT fielding_id FROM fielding_mail_settings WHERE reminders_enabled = 1 OR thank_you_enabled = 1 ORDER BY fielding_id',
     )
     .pluck();
-  const tally = db.prepare<[number], ReminderTallyRow>(
-    `SELECT kind, number, status, count(*) AS n FROM email_sends
-     WHERE fielding_id = ? AND kind IN ('reminder', 'thank_you') GROUP BY kind, number, status ORDER BY kind, number, status`,
-  );
   return {
     /** Contacts that may still be reminded at `now` (an ISO instant). */
     reminderCandidates: (fieldingId: number, now: string) => candidates.all(fieldingId, now),
@@ -92,6 +85,5 @@ export function createReminderRepo(db: Db) {
       cancelQueuedBelow.all(r.at, r.caseId, r.contactId, r.number),
     /** Fieldings whose mail settings turn reminders or thank-yous on. */
     scheduledFieldingIds: () => scheduled.all(),
-    reminderTally: (fieldingId: number) => tally.all(fieldingId),
   };
 }
