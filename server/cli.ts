@@ -6,6 +6,7 @@ import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
 import { mailingCommands } from './cli/mailings.js';
+import { reminderCommands } from './cli/reminders.js';
 import { staffCommands } from './cli/staff.js';
 import { statusCommands } from './cli/status.js';
 import { tokenCommands } from './cli/tokens.js';
@@ -52,6 +53,15 @@ Email (needs SMTP_URL; MAIL_FROM sets the sender)
       (those contacts are marked undeliverable), failed, cancelled or interrupted. Safe to run
       again: it sends only what is still due. --dry-run changes nothing: it prints how many would
       be sent, why the others are skipped, and the first message.
+  remind --fielding <name> [--dry-run]
+      Queues and sends the reminders and thank-yous due now, as the server's scheduler does every
+      minute; both may run at once (e.g. from cron) and nobody gets a message twice. Reminders fall
+      due on the days after a case's invitation set in the fielding's mail settings (e.g. 7, 14,
+      21); never to completed, refused, opted-out, ineligible or undeliverable cases. When several
+      are due at once only the highest is sent; the lower ones are recorded as skipped. Prints the
+      counts per reminder number. --dry-run prints what is due and changes nothing.
+      FIELDKIT_NOW=2027-03-01T09:00:00Z acts as if it were that instant (for tests, or to rehearse a
+      schedule on a copy of the data).
 
 Bounces
   bounces read <file.eml|mbox>... [--dry-run]
@@ -118,6 +128,7 @@ const commands: Record<string, Command> = {
   ...accessCommands,
   ...caseCommands,
   ...mailingCommands,
+  ...reminderCommands,
   ...bounceCommands,
   ...exportCommands,
   ...staffCommands,

@@ -56,6 +56,12 @@ const EnvSchema = z.object({
     .transform(Number)
     .pipe(z.number().min(1, 'must be at least 1').max(16, 'must be at most 16'))
     .optional(),
+  // "Act as if it were this instant": for tests and for rehearsing a reminder schedule on a copy of
+  // the data (FIELDKIT_NOW=2027-03-01T09:00:00Z fieldkit remind --fielding pilot --dry-run). The
+  // clock starts there and runs on. Never set it on a server that fields a live survey.
+  FIELDKIT_NOW: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 instant with a time zone, e.g. 2027-03-01T09:00:00Z' })
+    .optional(),
 });
 
 export type Config = Readonly<{
@@ -73,6 +79,8 @@ export type Config = Readonly<{
   trustProxy: TrustProxy;
   logLevel: 'silent' | 'error' | 'info';
   validationThreads: number;
+  /** FIELDKIT_NOW as an ISO instant: the clock starts there instead of at the real time. */
+  clockStartsAt: string | undefined;
   limits: RespondentLimits;
   staff: StaffSettings;
 }>;
@@ -195,6 +203,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     logLevel: e.LOG_LEVEL,
     // One core stays free for the event loop; more than 4 threads buy nothing for one server.
     validationThreads: e.VALIDATION_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
+    clockStartsAt: e.FIELDKIT_NOW === undefined ? undefined : new Date(e.FIELDKIT_NOW).toISOString(),
     limits: defaultLimits,
     staff: defaultStaffSettings,
   });

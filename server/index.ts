@@ -6,6 +6,7 @@ import { MigrationError } from './db.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
 import type { MailingRunner } from './mailings/runner.js';
+import { mailingContextOf, type ReminderScheduler, startReminderScheduler } from './reminders/scheduler.js';
 import { createRepos } from './repos.js';
 import { createRuntime } from './runtime.js';
 
@@ -73,6 +74,7 @@ function start() {
     });
   };
   server.once('error', onListenError);
+  let scheduler: ReminderScheduler | undefined;
   server.listen(config.port, config.host, () => {
     server.off('error', onListenError);
     const { port } = server.address() as AddressInfo;
@@ -98,12 +100,26 @@ function start() {
       ...staffLines(repos.staff.countStaff()),
       '',
       ...emailLines(config.smtpUrl, config.mailFrom),
+      ...(deps.mailer
+        ? [
+            "Reminders and thank-yous go out by themselves where a fielding's mail settings turn them on (checked every minute).",
+          ]
+        : []),
     ];
+    if (config.clockStartsAt !== undefined) {
+      lines.push(
+        '',
+        `FIELDKIT_NOW is set: acting as if it were ${config.clockStartsAt}. Never set it on a live server.`,
+      );
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
+    // Not inside createApp: the app stays a function without timers. Off when email is off.
+    if (deps.mailer) scheduler = startReminderScheduler({ mailing: mailingContextOf(deps, deps.mailer) });
   });
   const shutdown = () => {
-    // No new message is claimed; those in flight finish and are recorded before the mailer closes.
-    const mailingsStopped = (app.locals.mailings as MailingRunner).stop();
+    // No new message is claimed, by the background mailings or the reminder scheduler; those in
+    // flight finish and are recorded before the mailer and the database close.
+    const mailingsStopped = Promise.all([(app.locals.mailings as MailingRunner).stop(), scheduler?.stop()]);
     server.close(async () => {
       await mailingsStopped;
       deps.mailer?.close();

@@ -8,6 +8,7 @@ import { createFieldworkRepo } from './fieldwork/repo.js';
 import { createMailingRepo } from './mailings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import { createPreviewRepo } from './previews/repo.js';
+import { createReminderRepo } from './reminders/repo.js';
 import { createResponseRepo } from './responses/repo.js';
 import { createStaffRepo } from './staff/repo.js';
 import { createTemplateRepo } from './templates/repo.js';
@@ -28,6 +29,7 @@ export function createRepos(db: Db) {
     previews: createPreviewRepo(db),
     templates: createTemplateRepo(db),
     mailings: createMailingRepo(db),
+    reminders: createReminderRepo(db),
     bounces: createBounceRepo(db),
     fieldwork: createFieldworkRepo(db),
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, parseConfig } from './config.js';
 import { type Db, migrate, openDatabase } from './db.js';
-import { consoleLogger, type Deps, realSleep } from './deps.js';
+import { type Clock, consoleLogger, type Deps, realSleep } from './deps.js';
 import { loadInstruments } from './instruments/registry.js';
 import { createValidationPool } from './instruments/validationPool.js';
 import { recordInstrumentVersions } from './instruments/versions.js';
@@ -26,7 +26,7 @@ export function createRuntime(env: Record<string, string | undefined> = process.
     config,
     db,
     instruments,
-    clock: () => new Date(),
+    clock: clockOf(config),
     random: randomBytes,
     logger: consoleLogger(config.logLevel),
     // Threads start on first use, so CLI commands that never validate start none.
@@ -35,4 +35,14 @@ export function createRuntime(env: Record<string, string | undefined> = process.
     mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl) : undefined,
     sleep: realSleep,
   };
+}
+
+/**
+ * The real clock, or with FIELDKIT_NOW one that starts at that instant and runs on at the real
+ * pace, so that waits and rate limits behave as they would on that day.
+ */
+export function clockOf(config: Pick<Config, 'clockStartsAt'>, realNow: () => number = Date.now): Clock {
+  if (config.clockStartsAt === undefined) return () => new Date(realNow());
+  const offset = new Date(config.clockStartsAt).getTime() - realNow();
+  return () => new Date(realNow() + offset);
 }

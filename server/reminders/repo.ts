@@ -1,0 +1,89 @@
+import type { Db } from '../db.js';
+
+/**
+ * One active contact of a case that may still be reminded: the case is not complete, not refused,
+ * not ineligible and not undeliverable. `invited_by_send` / `invited_by_event` are the two records
+ * of the first invitation (the send's finish, the `email_sent` event); either may be missing.
+ */
+export type ReminderCandidateRow = {
+  case_id: number;
+  contact_id: number;
+  invited_by_send: string | null;
+  invited_by_event: string | null;
+  /** The highest reminder number already decided (queued, sent, cancelled ...) for this contact. */
+  last_decided: number | null;
+};
+
+export type ThankYouCandidateRow = { case_id: number; contact_id: number };
+
+export type ReminderRepo = ReturnType<typeof createReminderRepo>;
+
+// A case that answered, refused (declined consent, refusal by phone, opt-out) or was found not
+// eligible gets no reminder, whatever its contacts' state.
+const SETTLED_EVENTS = "'completed', 'declined', 'marked_refused', 'opted_out', 'marked_ineligible'";
+
+export function createReminderRepo(db: Db) {
+  const candidates = db.prepare<[number, string], ReminderCandidateRow>(
+    `SELECT c.id AS case_id, k.id AS contact_id,
+       (SELECT min(s.finished_at) FROM email_sends s
+        WHERE s.case_id = c.id AND s.kind = 'invitation' AND s.status = 'sent') AS invited_by_send,
+       (SELECT min(e.at) FROM case_events e
+        WHERE e.case_id = c.id AND e.type = 'email_sent'
+          AND coalesce(json_extract(e.detail, '$.kind'), 'invitation') = 'invitation') AS invited_by_event,
+       (SELECT max(r.number) FROM email_sends r
+        WHERE r.case_id = c.id AND r.contact_id = k.id AND r.kind = 'reminder') AS last_decided
+     FROM cases c JOIN contacts k ON k.office_id = c.office_id AND k.status = 'active'
+       JOIN fieldings f ON f.id = c.fielding_id
+     WHERE c.fielding_id = ?
+       -- After the closing date the links no longer work: a reminder would only lead to a closed page.
+       AND (f.closes_at IS NULL OR f.closes_at > ?)
+       AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type IN (${SETTLED_EVENTS}))
+       -- 3.30: the newest word on the office's addresses is that every one of them bounced.
+       AND coalesce((SELECT e.type FROM case_events e WHERE e.case_id = c.id AND e.type IN ('undeliverable', 'contact_added')
+                     ORDER BY e.id DESC LIMIT 1), '') <> 'undeliverable'
+     ORDER BY c.id, k.id`,
+  );
+  const thankYouCandidates = db.prepare<[number], ThankYouCandidateRow>(
+    `SELECT c.id AS case_id, k.id AS contact_id
+     FROM cases c JOIN contacts k ON k.office_id = c.office_id AND k.status = 'active'
+     WHERE c.fielding_id = ?
+       AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'completed')
+       AND NOT EXISTS (SELECT 1 FROM email_sends s WHERE s.case_id = c.id AND s.contact_id = k.id AND s.kind = 'thank_you')
+     ORDER BY c.id, k.id`,
+  );
+  // INSERT OR IGNORE on UNIQUE (case_id, contact_id, kind, number): a number decided by another
+  // process (the server's scheduler, a cron run of the CLI) stays as that process decided it.
+  const insertCancelled = db.prepare<[number, number, number, number, string, string, string]>(
+    `INSERT OR IGNORE INTO email_sends (fielding_id, case_id, contact_id, kind, number, status, queued_at, next_attempt_at, finished_at)
+     VALUES (?, ?, ?, 'reminder', ?, 'cancelled', ?, ?, ?)`,
+  );
+  const cancelQueuedBelow = db
+    .prepare<[string, number, number, number], number>(
+      `UPDATE email_sends SET status = 'cancelled', finished_at = ?
+       WHERE case_id = ? AND contact_id = ? AND kind = 'reminder' AND number < ? AND status = 'queued'
+       RETURNING number`,
+    )
+    .pluck();
+  const scheduled = db
+    .prepare<[], number>(
+      'SELECT fielding_id FROM fielding_mail_settings WHERE reminders_enabled = 1 OR thank_you_enabled = 1 ORDER BY fielding_id',
+    )
+    .pluck();
+  return {
+    /** Contacts that may still be reminded at `now` (an ISO instant). */
+    reminderCandidates: (fieldingId: number, now: string) => candidates.all(fieldingId, now),
+    thankYouCandidates: (fieldingId: number) => thankYouCandidates.all(fieldingId),
+    /** Records a reminder number as decided without a message; false when it was already decided. */
+    cancelReminder(r: { fieldingId: number; caseId: number; contactId: number; number: number; at: string }): boolean {
+      return insertCancelled.run(r.fieldingId, r.caseId, r.contactId, r.number, r.at, r.at, r.at).changes === 1;
+    },
+    /**
+     * Cancels reminders of lower numbers still waiting in the queue (reminders were off for a while,
+     * or SMTP was down): the contact gets the current one instead. Returns their numbers.
+     */
+    cancelQueuedRemindersBelow: (r: { caseId: number; contactId: number; number: number; at: string }) =>
+      cancelQueuedBelow.all(r.at, r.caseId, r.contactId, r.number),
+    /** Fieldings whose mail settings turn reminders or thank-yous on. */
+    scheduledFieldingIds: () => scheduled.all(),
+  };
+}
