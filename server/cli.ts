@@ -4,6 +4,7 @@ import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
+import { letterCommands } from './cli/letters.js';
 import { staffCommands } from './cli/staff.js';
 import { tokenCommands } from './cli/tokens.js';
 import { ConfigError } from './config.js';
@@ -41,6 +42,13 @@ Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
       Records what only staff know: an office that is not eligible (closed, merged, duplicate,
       out of scope), or a refusal received by phone or letter. Prints the disposition after it.
+
+Letters
+  letters --fielding <name> --out <letters.pdf>
+      Postal letters for the offices that have not finished: one page per office, addressed to its
+      first active contact, with a new access code and the address where it is typed (PUBLIC_URL/code).
+      Completed, refused and ineligible offices are skipped, and so are offices with no active contact;
+      the counts are printed. The codes are recorded in each case's log and the batch in the audit log.
 
 Links and access codes
   token revoke --link <url-or-token> | --code <access-code> | --fielding <name> --office <office_id> --email <email>
@@ -92,6 +100,7 @@ const commands: Record<string, Command> = {
   ...accessCommands,
   ...caseCommands,
   ...exportCommands,
+  ...letterCommands,
   ...staffCommands,
 };
 

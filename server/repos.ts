@@ -3,6 +3,7 @@ import { createAuditRepo } from './audit/repo.js';
 import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
+import { createLetterRepo } from './letters/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import { createPreviewRepo } from './previews/repo.js';
 import { createResponseRepo } from './responses/repo.js';
@@ -22,6 +23,7 @@ export function createRepos(db: Db) {
     audit: createAuditRepo(db),
     staff: createStaffRepo(db),
     previews: createPreviewRepo(db),
+    letters: createLetterRepo(db),
   };
 }
 

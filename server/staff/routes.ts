@@ -2,6 +2,7 @@ import { CASE_ROUTES } from '../cases/routes.js';
 import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
+import { LETTER_ROUTES } from '../letters/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
@@ -209,4 +210,5 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   ...INSTRUMENT_ROUTES,
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
+  ...LETTER_ROUTES,
 ];

@@ -32,7 +32,10 @@ export function linksCsv(links: readonly IssuedLink[]): string {
 
 type IssueContext = { repos: Repos; random: RandomBytes; publicUrl: string };
 
-/** Issues a token for one contact of a case. Call inside the caller's transaction. */
+/**
+ * Issues a token for one contact of a case. Call inside the caller's transaction. `purpose` says
+ * in the case log what the token was issued for when it is not an emailed link (e.g. 'letter').
+ */
 export function issueLink(
   ctx: IssueContext,
   t: {
@@ -41,6 +44,7 @@ export function issueLink(
     at: string;
     office: { office_id: string; office_name: string };
     contact: { name: string; email: string };
+    purpose?: string;
   },
 ): { issued: IssuedLink; tokenId: number } {
   const secrets = issueTokenSecrets(ctx.random);
@@ -52,7 +56,10 @@ export function issueLink(
     at: t.at,
     expiresAt: null,
   });
-  ctx.repos.cases.appendEvent(t.caseId, 'token_issued', t.at, tokenId, { contact_id: t.contactId });
+  ctx.repos.cases.appendEvent(t.caseId, 'token_issued', t.at, tokenId, {
+    contact_id: t.contactId,
+    ...(t.purpose === undefined ? {} : { purpose: t.purpose }),
+  });
   const issued = {
     office_id: t.office.office_id,
     office_name: t.office.office_name,

@@ -101,6 +101,7 @@ describe('staff routes are declared with their roles', () => {
       'get /api/staff/instruments/:id/:version/codebook': 'admin,fieldwork,analyst',
       'post /api/staff/instruments/:id/:version/preview': 'admin,fieldwork,analyst',
       'post /api/staff/fieldings/:name/exports': 'admin,analyst',
+      'post /api/staff/fieldings/:name/letters': 'admin,fieldwork',
     });
   });
 
