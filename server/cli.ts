@@ -5,6 +5,7 @@ import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
 import { letterCommands } from './cli/letters.js';
+import { paperCommands } from './cli/paper.js';
 import { staffCommands } from './cli/staff.js';
 import { tokenCommands } from './cli/tokens.js';
 import { ConfigError } from './config.js';
@@ -77,6 +78,10 @@ Instruments
   instruments check [files...]       Checks instrument files (default: every file in the instruments
                                      folder) and, where a database exists, that versions with responses
                                      are unchanged. Exit code 1 on any problem.
+  instruments print <id[@version]|instrument.json> --out <file.pdf|file.html>
+      A blank paper copy of the instrument: numbered questions, boxes for choices, lines for text,
+      grids for matrices, and before each conditional question its skip instruction in words (the
+      codebook's condition). PDF is printed by Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
   codebook <id[@version]> [--format md|json|html] [--out <file>]
                                      Every variable an export will have: label, type, codes, missing
                                      codes and the condition that shows it.
@@ -97,6 +102,7 @@ const commands: Record<string, Command> = {
   ...fieldingCommands,
   ...tokenCommands,
   ...instrumentCommands,
+  ...paperCommands,
   ...accessCommands,
   ...caseCommands,
   ...exportCommands,

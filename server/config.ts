@@ -40,6 +40,8 @@ const EnvSchema = z.object({
       return parsed;
     }),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+  // Chromium prints the blank instrument to PDF (`fieldkit instruments print`).
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   // Threads that run SurveyJS validation of completions off the event loop (see validationPool.ts).
   VALIDATION_THREADS: z
     .string()
@@ -62,6 +64,8 @@ export type Config = Readonly<{
   trustProxy: TrustProxy;
   logLevel: 'silent' | 'error' | 'info';
   validationThreads: number;
+  /** The Chromium (or Chrome) executable that prints HTML to PDF. */
+  chromiumPath: string;
   limits: RespondentLimits;
   staff: StaffSettings;
 }>;
@@ -183,6 +187,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     logLevel: e.LOG_LEVEL,
     // One core stays free for the event loop; more than 4 threads buy nothing for one server.
     validationThreads: e.VALIDATION_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
+    chromiumPath: path.resolve(cwd, e.CHROMIUM_PATH),
     limits: defaultLimits,
     staff: defaultStaffSettings,
   });

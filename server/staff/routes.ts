@@ -3,6 +3,7 @@ import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
 import { LETTER_ROUTES } from '../letters/routes.js';
+import { PAPER_ROUTES } from '../paper/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
@@ -211,4 +212,5 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
   ...LETTER_ROUTES,
+  ...PAPER_ROUTES,
 ];

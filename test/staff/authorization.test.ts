@@ -102,6 +102,7 @@ describe('staff routes are declared with their roles', () => {
       'post /api/staff/instruments/:id/:version/preview': 'admin,fieldwork,analyst',
       'post /api/staff/fieldings/:name/exports': 'admin,analyst',
       'post /api/staff/fieldings/:name/letters': 'admin,fieldwork',
+      'get /api/staff/instruments/:id/:version/paper': 'admin,fieldwork,analyst',
     });
   });
 
