@@ -4,7 +4,10 @@ import { PreviewButton } from './PreviewButton.js';
 import { DataTable, Hidden } from './ui.js';
 import { useLoad } from './useLoad.js';
 
-/** The instruments loaded on the server, each version with its content hash, its codebook and a test-mode preview. */
+/**
+ * The instruments loaded on the server, each version with its content hash, its codebook, a printable
+ * blank copy and a test-mode preview.
+ */
 export function InstrumentsPage() {
   const { value, error } = useLoad(api.instruments);
   return (
@@ -22,6 +25,7 @@ export function InstrumentsPage() {
               <th scope="col">Mode</th>
               <th scope="col">Content hash (SHA-256)</th>
               <th scope="col">Codebook</th>
+              <th scope="col">Paper</th>
               <th scope="col">Preview</th>
             </tr>
           </thead>
@@ -37,6 +41,16 @@ export function InstrumentsPage() {
                 <td>
                   <a href={api.codebookUrl(instrument.id, v.version)} target="_blank" rel="noopener">
                     Codebook
+                    <Hidden>
+                      {' '}
+                      of {instrument.id} {v.version}
+                    </Hidden>
+                    <Hidden> (opens in a new tab)</Hidden>
+                  </a>
+                </td>
+                <td>
+                  <a href={api.paperUrl(instrument.id, v.version)} target="_blank" rel="noopener">
+                    Printable copy
                     <Hidden>
                       {' '}
                       of {instrument.id} {v.version}
