@@ -5,12 +5,11 @@ import request from 'supertest';
 import { afterAll, bench, describe } from 'vitest';
 import { writeLettersPdf } from '../server/letters/pdf.js';
 import type { Letter } from '../server/letters/service.js';
-import { parseFrame } from '../server/offices/frame.js';
 import { createRepos } from '../server/repos.js';
 import { addStaff, createApiToken } from '../server/staff/service.js';
-import { generateFrame } from '../test/factories/frame.js';
 import { createTestEnv, seedFielding } from '../test/support/app.js';
 import { describeProbe, probeHealthWhile } from '../test/support/probe.js';
+import { nationalFrame } from './support/nationalFrame.js';
 
 /**
  * Letters for the synthetic national frame (~2,300 offices), next to a baseline in the same run: a
@@ -19,15 +18,8 @@ import { describeProbe, probeHealthWhile } from '../test/support/probe.js';
  * respondents' requests wait while it runs. Prints the times and their ratio.
  */
 const env = createTestEnv();
-const frame = parseFrame(Buffer.from(generateFrame({ seed: 7 })));
-if (!frame.ok) throw new Error('the synthetic frame has problems');
-const rows = frame.offices.map((o) => ({
-  ...Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'string')),
-  population: String(o.population),
-  contact_name: o.contact_name,
-  contact_email: o.contact_email,
-}));
-seedFielding(env, { name: 'national', rows: rows as Record<string, string>[] });
+const frame = nationalFrame();
+seedFielding(env, { name: 'national', rows: frame.rows });
 const ctx = {
   repos: createRepos(env.db),
   settings: env.config.staff,

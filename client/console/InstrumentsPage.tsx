@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { api } from './api.js';
 import { PageTitle } from './Layout.js';
 import { PreviewButton } from './PreviewButton.js';
@@ -39,24 +40,14 @@ export function InstrumentsPage() {
                   <code className="fk-hash">{v.contentHash}</code>
                 </td>
                 <td>
-                  <a href={api.codebookUrl(instrument.id, v.version)} target="_blank" rel="noopener">
-                    Codebook
-                    <Hidden>
-                      {' '}
-                      of {instrument.id} {v.version}
-                    </Hidden>
-                    <Hidden> (opens in a new tab)</Hidden>
-                  </a>
+                  <NewTabLink href={api.codebookUrl(instrument.id, v.version)} label="Codebook">
+                    of {instrument.id} {v.version}
+                  </NewTabLink>
                 </td>
                 <td>
-                  <a href={api.paperUrl(instrument.id, v.version)} target="_blank" rel="noopener">
-                    Printable copy
-                    <Hidden>
-                      {' '}
-                      of {instrument.id} {v.version}
-                    </Hidden>
-                    <Hidden> (opens in a new tab)</Hidden>
-                  </a>
+                  <NewTabLink href={api.paperUrl(instrument.id, v.version)} label="Printable copy">
+                    of {instrument.id} {v.version}
+                  </NewTabLink>
                 </td>
                 <td>
                   <PreviewButton id={instrument.id} version={v.version} />
@@ -67,5 +58,16 @@ export function InstrumentsPage() {
         </DataTable>
       ))}
     </>
+  );
+}
+
+/** A page the server renders (codebook, paper copy), in a new tab; `children` names it for screen readers. */
+function NewTabLink({ href, label, children }: { href: string; label: string; children: ReactNode }) {
+  return (
+    <a href={href} target="_blank" rel="noopener">
+      {label}
+      <Hidden> {children}</Hidden>
+      <Hidden> (opens in a new tab)</Hidden>
+    </a>
   );
 }

@@ -1,27 +1,12 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../config.js';
-import { type Instrument, loadInstrumentFile, loadInstruments } from '../instruments/registry.js';
+import { loadInstrumentFile } from '../instruments/registry.js';
 import { instrumentHtml } from '../paper/instrumentHtml.js';
 import { paperInstrument } from '../paper/layout.js';
 import { printHtmlToPdf } from '../paper/pdf.js';
+import { resolveInstrument } from './instruments.js';
 import { type Command, resolveFrom, UsageError } from './io.js';
-
-/** A loaded instrument by `id[@version]`, or an instrument file given by its path. */
-function instrumentOf(ref: string, instrumentsDir: string, resolve: (file: string) => string): Instrument {
-  if (ref.toLowerCase().endsWith('.json')) return loadInstrumentFile(resolve(ref), ref);
-  const registry = loadInstruments(instrumentsDir);
-  const instrument = registry.resolve(ref);
-  if (!instrument) {
-    throw new UsageError(
-      `No instrument "${ref}". Known: ${registry
-        .all()
-        .map((i) => i.key)
-        .join(', ')}; or give the path of an instrument file (.json).`,
-    );
-  }
-  return instrument;
-}
 
 const pageCount = (pdf: Buffer) => pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g)?.length ?? 0;
 
@@ -43,7 +28,10 @@ export const paperCommands: Record<string, Command> = {
         : undefined;
     if (!format) throw new UsageError('--out must name a .pdf or .html file.');
     const config = parseConfig(io.env, io.cwd);
-    const instrument = instrumentOf(ref, config.instrumentsDir, (file) => resolveFrom(io, file));
+    // A file path prints an instrument that is not (yet) loaded on this server.
+    const instrument = ref.toLowerCase().endsWith('.json')
+      ? loadInstrumentFile(resolveFrom(io, ref), ref)
+      : resolveInstrument(io, ref);
     const paper = paperInstrument(instrument);
     const html = instrumentHtml(paper);
     const out = resolveFrom(io, values.out);

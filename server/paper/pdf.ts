@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
  * The flags Chromium needs here (notes/stack.md): headless, no sandbox (servers often run as root),
  * and no background traffic to the outside. Playwright gives every launch a fresh profile.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -2,24 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { frameCsv } from '../factories/frame.js';
 import { bringToStates, eventsOfType, LETTER_OFFICES, OPEN_OFFICES, PRINTED_CODE, readPdf } from '../letters/setup.js';
-import { PUBLIC_URL, tokenOfLink, workspace } from './workspace.js';
+import { PUBLIC_URL, runCreate, tokenOfLink, workspace } from './workspace.js';
 
 /** The six offices of test/letters/setup.ts fielded by the CLI, in their states. */
 async function fielded() {
   const ws = workspace();
   const frame = ws.writeFrame('frame.csv', frameCsv(LETTER_OFFICES));
-  const created = await ws.run(
-    'fielding',
-    'create',
-    '--name',
-    'pilot',
-    '--instrument',
-    'tip-prosecutor-survey',
-    '--frame',
-    frame,
-    '--links-out',
-    'links.csv',
-  );
+  const created = await runCreate(ws, frame);
   expect(created.code, created.err).toBe(0);
   const links = ws.readLinks('links.csv');
   await bringToStates(
