@@ -10,6 +10,8 @@ import { jsonBody, requireJsonBody } from './http/body.js';
 import { clientPage } from './http/clientPage.js';
 import { requestLog } from './http/logging.js';
 import { noStore, securityHeaders } from './http/security.js';
+import { optOutRoutes } from './mailings/optOutRoutes.js';
+import { createMailingRunner } from './mailings/runner.js';
 import { createRepos } from './repos.js';
 import { createRespondentAccess } from './responses/access.js';
 import { respondentRoutes } from './responses/routes.js';
@@ -59,6 +61,18 @@ export function createApp(deps: Deps) {
     previews: { repos, instruments: deps.instruments, clock },
   });
   app.use(respondentRoutes({ repos, instruments: deps.instruments, clock, validation: deps.validation }, access));
+  // Opt-out links from emails: outside /api, so a mail client's form-encoded one-click POST is read.
+  app.use(optOutRoutes({ repos, clock, throttle, logger }));
+  const mailings = createMailingRunner({
+    repos,
+    mailer: deps.mailer,
+    clock,
+    random: deps.random,
+    publicUrl: config.publicUrl,
+    mailFrom: config.mailFrom,
+    sleep: deps.sleep,
+    logger,
+  });
 
   // Staff logins have their own throttle: a flood of them never slows a respondent, nor the reverse.
   const loginThrottle = createLoginThrottle({ db: deps.db, repo: repos.staff, settings: config.staff, clock });
@@ -80,10 +94,14 @@ export function createApp(deps: Deps) {
           logError: logger.error,
         }),
         dispositions: createCaseDispositions(deps.instruments),
+        mailings,
       },
       STAFF_ROUTES,
     ),
   );
+
+  // server/index.ts stops the background mailings on shutdown, before the mailer and database close.
+  app.locals.mailings = mailings;
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger.error));

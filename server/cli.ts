@@ -1,12 +1,15 @@
 import { accessCommands } from './cli/access.js';
+import { bounceCommands } from './cli/bounces.js';
 import { caseCommands } from './cli/cases.js';
 import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
 import { letterCommands } from './cli/letters.js';
+import { mailingCommands } from './cli/mailings.js';
 import { paperCommands } from './cli/paper.js';
 import { staffCommands } from './cli/staff.js';
+import { statusCommands } from './cli/status.js';
 import { tokenCommands } from './cli/tokens.js';
 import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
@@ -43,6 +46,29 @@ Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
       Records what only staff know: an office that is not eligible (closed, merged, duplicate,
       out of scope), or a refusal received by phone or letter. Prints the disposition after it.
+
+Email (needs SMTP_URL; MAIL_FROM sets the sender)
+  invite --fielding <name> [--dry-run]
+      Plans one invitation per active contact of every case not yet invited (never twice) and
+      sends them, paced to the fielding's per-minute setting, then prints what was sent, rejected
+      (those contacts are marked undeliverable), failed, cancelled or interrupted. Safe to run
+      again: it sends only what is still due. --dry-run changes nothing: it prints how many would
+      be sent, why the others are skipped, and the first message.
+
+Bounces
+  bounces read <file.eml|mbox>... [--dry-run]
+      Reads delivery-status notifications (RFC 3464 bounces, saved from the study's mailbox as .eml
+      files or an mbox). A permanent failure (Action failed, Status 5.x.x) marks the contact
+      undeliverable: the contact of the returned Message-ID's send, else every contact with the
+      address; a case whose contacts are all undeliverable becomes 3.30. Delays and 4.x.x are only
+      reported. All or nothing: if a message cannot be read, its problems are printed and nothing
+      changes. Reading a file again changes nothing. --dry-run reports without changing anything.
+
+Fieldwork
+  status --fielding <name> [--json]
+      Counts by final disposition and stratum, the AAPOR rates (RR1-RR6, COOP1-COOP4, REF1-REF3,
+      CON1-CON3) overall and by stratum as percentages, and e with how it was estimated. --json
+      prints the dashboard's JSON (GET /api/staff/fieldings/<name>/status), completes by day included.
 
 Letters
   letters --fielding <name> --out <letters.pdf>
@@ -105,9 +131,12 @@ const commands: Record<string, Command> = {
   ...paperCommands,
   ...accessCommands,
   ...caseCommands,
+  ...mailingCommands,
+  ...bounceCommands,
   ...exportCommands,
   ...letterCommands,
   ...staffCommands,
+  ...statusCommands,
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {

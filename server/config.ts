@@ -27,6 +27,15 @@ const EnvSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .refine((u) => !/[?#]/.test(u), 'must not have a query or fragment (links are built by appending /s/<token>)')
     .optional(),
+  // The sender of invitations and reminders, as written in a From header.
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(
+      /^(?:[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+      'must be an address like survey@example.org or "Survey team" <survey@example.org>',
+    )
+    .optional(),
   INSTRUMENTS_DIR: z.string().min(1).optional(),
   TRUST_PROXY: z
     .string()
@@ -57,6 +66,8 @@ export type Config = Readonly<{
   dataDir: string;
   databaseFile: string;
   smtpUrl: string | undefined;
+  /** The From of every mail; default "Fieldkit survey" <survey@the PUBLIC_URL's host>. */
+  mailFrom: string;
   publicUrl: string;
   instrumentsDir: string;
   clientDir: string;
@@ -180,6 +191,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     dataDir,
     databaseFile: path.join(dataDir, 'fieldkit.db'),
     smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `"Fieldkit survey" <survey@${new URL(publicUrl).hostname}>`,
     publicUrl,
     instrumentsDir: e.INSTRUMENTS_DIR ? path.resolve(cwd, e.INSTRUMENTS_DIR) : path.join(projectRoot, 'instruments'),
     clientDir: path.join(projectRoot, 'dist', 'client'),

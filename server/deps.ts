@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from './db.js';
 import type { InstrumentRegistry } from './instruments/registry.js';
 import type { ValidationPool } from './instruments/validationPool.js';
+import type { Mailer } from './mailings/mailer.js';
 import type { RandomBytes } from './tokens/service.js';
 
 export type Clock = () => Date;
@@ -18,7 +19,13 @@ export type Deps = {
   logger: Logger;
   /** Runs SurveyJS validation of completions in worker threads. */
   validation: ValidationPool;
+  /** The SMTP mailer, or undefined when SMTP_URL is not set (email is off). */
+  mailer: Mailer | undefined;
+  /** Waits between paced messages; tests pass one that moves their fake clock. */
+  sleep: (ms: number) => Promise<void>;
 };
+
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function consoleLogger(level: Config['logLevel']): Logger {
   return {

@@ -5,6 +5,7 @@ import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
+import type { MailingRunner } from './mailings/runner.js';
 import { createRepos } from './repos.js';
 import { createRuntime } from './runtime.js';
 
@@ -31,6 +32,16 @@ function staffLines(accounts: number): string[] {
     'No staff accounts yet. Create the first admin (run it in this folder, with the same DATA_DIR):',
     '  npx fieldkit staff add you@your-institution.org --role admin',
     'It prints a one-time link to set the password; then sign in to the staff API at /api/staff/login.',
+  ];
+}
+
+/** Whether invitations can go out by email, and how to turn it on when they cannot. */
+function emailLines(smtpUrl: string | undefined, mailFrom: string): string[] {
+  if (smtpUrl)
+    return [`Email is on: invitations and reminders go out from ${mailFrom} (npx fieldkit invite --fielding <name>).`];
+  return [
+    'Email is off (SMTP_URL is not set): invitations cannot be sent by email; use the links file or letters.',
+    '  To turn it on, restart with SMTP_URL=smtp://user:password@mail.example.org:587 and MAIL_FROM="Survey team" <survey@example.org>',
   ];
 }
 
@@ -85,11 +96,17 @@ function start() {
       `  ${config.publicUrl}/code`,
       '',
       ...staffLines(repos.staff.countStaff()),
+      '',
+      ...emailLines(config.smtpUrl, config.mailFrom),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });
   const shutdown = () => {
-    server.close(() => {
+    // No new message is claimed; those in flight finish and are recorded before the mailer closes.
+    const mailingsStopped = (app.locals.mailings as MailingRunner).stop();
+    server.close(async () => {
+      await mailingsStopped;
+      deps.mailer?.close();
       // Validation threads may still hold a completion; they finish before the database goes.
       void deps.validation.close().finally(() => {
         db.close();

@@ -1,13 +1,17 @@
 import { createAccessRepo } from './access/repo.js';
 import { createAuditRepo } from './audit/repo.js';
+import { createBounceRepo } from './bounces/repo.js';
 import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
+import { createFieldworkRepo } from './fieldwork/repo.js';
 import { createLetterRepo } from './letters/repo.js';
+import { createMailingRepo } from './mailings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import { createPreviewRepo } from './previews/repo.js';
 import { createResponseRepo } from './responses/repo.js';
 import { createStaffRepo } from './staff/repo.js';
+import { createTemplateRepo } from './templates/repo.js';
 import { createTokenRepo } from './tokens/repo.js';
 
 /** Every repository over one connection, with its statements prepared once. */
@@ -23,6 +27,10 @@ export function createRepos(db: Db) {
     audit: createAuditRepo(db),
     staff: createStaffRepo(db),
     previews: createPreviewRepo(db),
+    templates: createTemplateRepo(db),
+    mailings: createMailingRepo(db),
+    bounces: createBounceRepo(db),
+    fieldwork: createFieldworkRepo(db),
     letters: createLetterRepo(db),
   };
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, parseConfig } from './config.js';
 import { type Db, migrate, openDatabase } from './db.js';
-import { consoleLogger, type Deps } from './deps.js';
+import { consoleLogger, type Deps, realSleep } from './deps.js';
 import { loadInstruments } from './instruments/registry.js';
 import { createValidationPool } from './instruments/validationPool.js';
 import { recordInstrumentVersions } from './instruments/versions.js';
+import { createSmtpMailer } from './mailings/mailer.js';
 
 /**
  * Builds the real dependencies from the environment: config, database (migrated), instruments.
@@ -30,5 +31,8 @@ export function createRuntime(env: Record<string, string | undefined> = process.
     logger: consoleLogger(config.logLevel),
     // Threads start on first use, so CLI commands that never validate start none.
     validation: createValidationPool({ threads: config.validationThreads }),
+    // The pool connects on the first message, so commands that send nothing open no connection.
+    mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl) : undefined,
+    sleep: realSleep,
   };
 }

@@ -95,6 +95,8 @@ describe('parseConfig', () => {
     ['TRUST_PROXY', '11'],
     ['LOG_LEVEL', 'debug'],
     ['DATA_DIR', ''],
+    ['MAIL_FROM', 'survey team'],
+    ['MAIL_FROM', 'Survey <survey@example.org>\r\nBcc: x@example.org'],
   ])('rejects %s=%j with a ConfigError that names the variable', (variable, value) => {
     const error = configErrorOf({ [variable]: value });
 
@@ -118,6 +120,16 @@ describe('parseConfig', () => {
     expect(configErrorOf({ TRUST_PROXY: 'true' }).message).toMatch(
       /TRUST_PROXY: true would trust any X-Forwarded-For .* \(1 for one reverse proxy\) or their addresses/,
     );
+  });
+
+  it('sends mail from "Fieldkit survey" at the PUBLIC_URL host unless MAIL_FROM says otherwise', () => {
+    expect(parseConfig({ PUBLIC_URL: 'https://survey.example.org/tip' }, cwd).mailFrom).toBe(
+      '"Fieldkit survey" <survey@survey.example.org>',
+    );
+    expect(parseConfig({ MAIL_FROM: '"TIP study" <tip@univ.example.edu>' }, cwd).mailFrom).toBe(
+      '"TIP study" <tip@univ.example.edu>',
+    );
+    expect(parseConfig({ MAIL_FROM: 'tip@univ.example.edu' }, cwd).mailFrom).toBe('tip@univ.example.edu');
   });
 
   it('reports every bad variable at once', () => {

@@ -64,6 +64,8 @@ describe('npm start (dist/server/index.js)', () => {
     expect(started.stdout).toContain('http://survey.example.org/code');
     expect(started.stdout).toContain('No staff accounts yet. Create the first admin');
     expect(started.stdout).toContain('npx fieldkit staff add you@your-institution.org --role admin');
+    expect(started.stdout).toContain('Email is off (SMTP_URL is not set)');
+    expect(started.stdout).toContain('To turn it on, restart with SMTP_URL=smtp://');
     const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(started.stdout)?.[1]);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);

@@ -3,6 +3,7 @@ import { AuditPage } from './AuditPage.js';
 import { api, type Staff, setCsrfToken } from './api.js';
 import { CasePage } from './CasePage.js';
 import { CasesPage } from './CasesPage.js';
+import { DashboardPage } from './DashboardPage.js';
 import { ExportsPage } from './ExportsPage.js';
 import { FieldingsPage } from './FieldingsPage.js';
 import { InstrumentsPage } from './InstrumentsPage.js';
@@ -20,11 +21,14 @@ type State = { phase: 'loading' } | { phase: 'signed_out'; notice?: string } | {
 
 function detailView(match: DetailMatch): ReactNode {
   // A key per parameter: moving from one case to another starts the page afresh (no shown-once link carried over).
-  return match.kind === 'cases' ? (
-    <CasesPage key={match.param} fielding={match.param} />
-  ) : (
-    <CasePage key={match.param} id={Number(match.param)} />
-  );
+  switch (match.kind) {
+    case 'cases':
+      return <CasesPage key={match.param} fielding={match.param} />;
+    case 'dashboard':
+      return <DashboardPage key={match.param} fielding={match.param} />;
+    case 'case':
+      return <CasePage key={match.param} id={Number(match.param)} />;
+  }
 }
 
 const PAGE_VIEWS = {

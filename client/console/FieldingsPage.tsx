@@ -3,7 +3,7 @@ import { api, type Fielding, type Instrument } from './api.js';
 import { FrameUpload } from './FrameUpload.js';
 import { PageTitle } from './Layout.js';
 import { LettersButton } from './LettersButton.js';
-import { canChangeFieldings, casesPath } from './pages.js';
+import { canChangeFieldings, casesPath, dashboardPath } from './pages.js';
 import { Link } from './router.js';
 import { failureMessage, useSession } from './session.js';
 import { DataTable, formatTime, Hidden, useAnnounce } from './ui.js';
@@ -26,6 +26,7 @@ export function FieldingsPage() {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Progress</th>
               <th scope="col">Instrument</th>
               <th scope="col">Version</th>
               <th scope="col" className="fk-num">
@@ -45,6 +46,11 @@ export function FieldingsPage() {
                     <Hidden>: cases</Hidden>
                   </Link>
                 </th>
+                <td>
+                  <Link to={dashboardPath(f.name)}>
+                    Dashboard<Hidden> of {f.name}</Hidden>
+                  </Link>
+                </td>
                 <td>{f.instrument}</td>
                 <td>{f.instrumentVersion}</td>
                 <td className="fk-num">{f.cases.toLocaleString('en-US')}</td>

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ROLES } from '../../server/staff/roles.js';
 import { jsonRequest, type Outcome } from '../shared/jsonRequest.js';
+import { FieldingStatusSchema } from './dashboardData.js';
 
 /**
  * The staff JSON API (docs/staff-api.md). Answers are parsed with schemas like any input; a body
@@ -134,20 +135,20 @@ function request<T>(
 }
 
 /**
- * A request whose answer is a file (a links CSV, an export zip): the body is kept as a Blob with the
+ * A request whose answer is a file (a links CSV, an export zip, a case list): the body is kept as a Blob with the
  * name the server gave it; an error answer is still the one JSON shape, classified as above.
  */
 async function fileRequest(
   url: string,
-  init: { body?: BodyInit; contentType?: string; accept: string },
+  init: { method?: 'GET' | 'POST'; body?: BodyInit; contentType?: string; accept: string },
 ): Promise<ApiResult<{ blob: Blob; filename: string; headers: Headers }>> {
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'POST',
+      method: init.method ?? 'POST',
       headers: {
         Accept: init.accept,
-        'X-CSRF-Token': csrfToken,
+        ...(init.method === 'GET' ? {} : { 'X-CSRF-Token': csrfToken }),
         ...(init.contentType ? { 'Content-Type': init.contentType } : {}),
       },
       body: init.body ?? null,
@@ -382,6 +383,11 @@ export const api = {
     ),
   codebookUrl: (id: string, version: string) =>
     `/api/staff/instruments/${enc(id)}/${enc(version)}/codebook?format=html`,
+  /** Counts by disposition and stratum, the AAPOR rates, and progress by day, for the dashboard. */
+  fieldingStatus: (fielding: string) =>
+    request('GET', `/api/staff/fieldings/${enc(fielding)}/status`, FieldingStatusSchema),
+  caseList: (fielding: string) =>
+    fileRequest(`/api/staff/fieldings/${enc(fielding)}/cases.csv`, { method: 'GET', accept: 'text/csv' }),
   paperUrl: (id: string, version: string) => `/api/staff/instruments/${enc(id)}/${enc(version)}/paper`,
   /** Issues an access code per open office and answers the letters PDF with its counts. */
   letters: async (fielding: string) => {

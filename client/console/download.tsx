@@ -18,3 +18,20 @@ export function DownloadLink({ blob, filename, label }: { blob: Blob; filename: 
     </a>
   );
 }
+
+/**
+ * Saves a file the console received straight away, as a link with `download` would (one click for
+ * a file that can be asked for again, like a case list). The object URL is released a minute later:
+ * revoking it at once can cut the save short in some browsers.
+ */
+export function saveFile(blob: Blob, filename: string) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -21,7 +21,7 @@ export type PagePath = (typeof PAGES)[number]['path'];
 export const pagesFor = (role: Role) => PAGES.filter((page) => page.roles.includes(role));
 
 /**
- * Pages reached from another page rather than the navigation (a fielding's cases, one case), with
+ * Pages reached from another page rather than the navigation (a fielding's cases and dashboard, one case), with
  * the roles of their API route, checked by the same test.
  */
 export const DETAIL_PAGES = [
@@ -32,6 +32,12 @@ export const DETAIL_PAGES = [
     roles: STUDY_STAFF,
   },
   { kind: 'case', pattern: /^\/cases\/(\d+)$/, api: 'get /api/staff/cases/:id', roles: FIELDWORK_STAFF },
+  {
+    kind: 'dashboard',
+    pattern: /^\/fieldings\/([^/]+)\/dashboard$/,
+    api: 'get /api/staff/fieldings/:name/status',
+    roles: STUDY_STAFF,
+  },
 ] as const satisfies readonly { kind: string; pattern: RegExp; api: string; roles: readonly Role[] }[];
 
 export type DetailMatch = { kind: (typeof DETAIL_PAGES)[number]['kind']; param: string };
@@ -53,6 +59,7 @@ export function detailPageFor(path: string, role: Role): DetailMatch | undefined
 
 export const casesPath = (fielding: string) => `/fieldings/${encodeURIComponent(fielding)}/cases`;
 export const casePath = (id: number) => `/cases/${id}`;
+export const dashboardPath = (fielding: string) => `/fieldings/${encodeURIComponent(fielding)}/dashboard`;
 /** Who may open a case page (its contacts' addresses): the roles of GET /api/staff/cases/:id. */
 export const canOpenCase = (role: Role) => FIELDWORK_STAFF.includes(role);
 export const canChangeFieldings = (role: Role) => FIELDWORK_STAFF.includes(role);

@@ -185,6 +185,8 @@ export function caseTable(
   entryTables: ExportTable[];
   codebook: VersionedCodebook;
   warnings: string[];
+  /** Every case by final disposition code and stratum. */
+  dispositionCounts: Record<string, Record<string, number>>;
   /** Removes the temporary row file; call when every writer is done. */
   dispose(): void;
 } {
@@ -236,6 +238,8 @@ export function caseTable(
    * (a link issued) and the completes, for the weights and the speeder median filled in on reading.
    */
   const dispositions = new Map<number, string>();
+  /** Every case's final disposition by stratum, also the cases the data file leaves out (manifest.json). */
+  const dispositionCounts: Record<string, Record<string, number>> = {};
   const durations: number[] = [];
   const strata = new Map<string, { frame: number; invited: number; completes: number }>();
   const wanted = options.completesOnly ? ['1.1'] : ['1.1', '1.2'];
@@ -262,6 +266,10 @@ export function caseTable(
       const computed = answers && version ? version.values.row(answers) : undefined;
       const code = finalDisposition(events, thresholds, computed?.pctAnswered).code;
       dispositions.set(c.case_id, code);
+      // Strata are the frame's own words; a null prototype keeps one named "__proto__" a plain key.
+      const byStratum = dispositionCounts[code] ?? (Object.create(null) as Record<string, number>);
+      byStratum[c.stratum] = (byStratum[c.stratum] ?? 0) + 1;
+      dispositionCounts[code] = byStratum;
       const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0 };
       s.frame++;
       if (events.some((e) => e.type === 'token_issued')) s.invited++;
@@ -359,6 +367,7 @@ export function caseTable(
     entryTables: second,
     codebook,
     warnings,
+    dispositionCounts,
     dispose: () => rmSync(cacheDir, { recursive: true, force: true }),
   };
 }

@@ -56,6 +56,12 @@ export type ExportManifest = {
   duplicates: { rule: string; dropped: { officeId: string; caseId: number }[] };
   /** What an analyst must know about this file (e.g. a stratum without completes). */
   warnings: string[];
+  /**
+   * Every case of the fielding by final disposition code and stratum, the cases the data file
+   * leaves out included (the fieldwork status counts the same; test/fieldwork/agreement.test.ts).
+   * Only in the identified export, like the codebook's frequencies.
+   */
+  dispositions?: Record<string, Record<string, number>>;
   files: { name: string; bytes: number; sha256: string }[];
 };
 
@@ -238,6 +244,7 @@ export async function exportFielding(
         dropped: [],
       },
       warnings,
+      ...(request.public ? {} : { dispositions: built.dispositionCounts }),
       files,
     };
     writeFile(path.join(partial, 'manifest.json'), [`${JSON.stringify(manifest, null, 2)}\n`]);

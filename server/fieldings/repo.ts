@@ -9,6 +9,38 @@ export type FieldingRow = {
   created_at: string;
 };
 
+/** How a fielding's mail goes out (table fielding_mail_settings; an absent row is these defaults). */
+export type MailSettings = {
+  /** Days after a case's invitation on which reminder 1, 2, 3 ... fall due. */
+  reminderDays: number[];
+  remindersEnabled: boolean;
+  thankYouEnabled: boolean;
+  /** Messages per minute at most, whatever the number of SMTP connections. */
+  perMinute: number;
+  /** {{deadline}} as written in mails; null = the closing date, or "as soon as you can". */
+  deadline: string | null;
+  /** AAPOR's e set by staff for RR3/RR4, REF2, CON2; null = the default estimate. */
+  eligibilityEstimate: number | null;
+};
+
+export const DEFAULT_MAIL_SETTINGS: Readonly<MailSettings> = Object.freeze({
+  reminderDays: [7, 14, 21],
+  remindersEnabled: false,
+  thankYouEnabled: false,
+  perMinute: 120,
+  deadline: null,
+  eligibilityEstimate: null,
+});
+
+type MailSettingsRow = {
+  reminder_days: string;
+  reminders_enabled: number;
+  thank_you_enabled: number;
+  per_minute: number;
+  deadline: string | null;
+  eligibility_estimate: number | null;
+};
+
 export type FieldingRepo = ReturnType<typeof createFieldingRepo>;
 
 export function createFieldingRepo(db: Db) {
@@ -26,7 +58,44 @@ export function createFieldingRepo(db: Db) {
   const all = db.prepare<[], FieldingRow & { cases: number }>(
     `SELECT f.*, (SELECT count(*) FROM cases c WHERE c.fielding_id = f.id) AS cases FROM fieldings f ORDER BY f.id`,
   );
+  const settingsOf = db.prepare<[number], MailSettingsRow>(
+    `SELECT reminder_days, reminders_enabled, thank_you_enabled, per_minute, deadline, eligibility_estimate
+     FROM fielding_mail_settings WHERE fielding_id = ?`,
+  );
+  const saveSettings = db.prepare(
+    `INSERT INTO fielding_mail_settings (fielding_id, reminder_days, reminders_enabled, thank_you_enabled, per_minute,
+       deadline, eligibility_estimate, updated_at)
+     VALUES (@fieldingId, @reminderDays, @remindersEnabled, @thankYouEnabled, @perMinute, @deadline, @eligibilityEstimate, @at)
+     ON CONFLICT (fielding_id) DO UPDATE SET reminder_days = excluded.reminder_days,
+       reminders_enabled = excluded.reminders_enabled, thank_you_enabled = excluded.thank_you_enabled,
+       per_minute = excluded.per_minute, deadline = excluded.deadline,
+       eligibility_estimate = excluded.eligibility_estimate, updated_at = excluded.updated_at`,
+  );
   return {
+    mailSettingsOf(fieldingId: number): MailSettings {
+      const row = settingsOf.get(fieldingId);
+      if (!row) return { ...DEFAULT_MAIL_SETTINGS, reminderDays: [...DEFAULT_MAIL_SETTINGS.reminderDays] };
+      return {
+        reminderDays: JSON.parse(row.reminder_days) as number[],
+        remindersEnabled: row.reminders_enabled === 1,
+        thankYouEnabled: row.thank_you_enabled === 1,
+        perMinute: row.per_minute,
+        deadline: row.deadline,
+        eligibilityEstimate: row.eligibility_estimate,
+      };
+    },
+    saveMailSettings(fieldingId: number, settings: MailSettings, at: string) {
+      saveSettings.run({
+        fieldingId,
+        reminderDays: JSON.stringify(settings.reminderDays),
+        remindersEnabled: settings.remindersEnabled ? 1 : 0,
+        thankYouEnabled: settings.thankYouEnabled ? 1 : 0,
+        perMinute: settings.perMinute,
+        deadline: settings.deadline,
+        eligibilityEstimate: settings.eligibilityEstimate,
+        at,
+      });
+    },
     insertFielding: (f: {
       name: string;
       instrumentId: string;

@@ -30,10 +30,13 @@ const ROUTE_WORDS = new Set([
   'audit',
   'tokens',
   'fieldings',
+  // Opt-out links from emails (server/mailings/optOutRoutes.ts) and the staff mailings API.
+  'u',
+  'mailings',
 ]);
 
 /** What a redacted segment stands for, named by the word before it so the log stays readable. */
-const PLACEHOLDER_AFTER: Record<string, string> = { s: ':token', respond: ':credential' };
+const PLACEHOLDER_AFTER: Record<string, string> = { s: ':token', u: ':token', respond: ':credential' };
 
 function decodeSegment(segment: string): string {
   try {

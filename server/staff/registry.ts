@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import type { ExportRunner } from '../exports/runner.js';
 import { parse } from '../http/validate.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
+import type { MailingRunner } from '../mailings/runner.js';
 import { hashSecret } from '../tokens/service.js';
 import type { SessionRow, StaffRow } from './repo.js';
 import type { Role } from './schema.js';
@@ -26,22 +27,24 @@ export type StaffAuth =
   | { kind: 'session'; staff: StaffRow; session: SessionRow }
   | { kind: 'token'; staff: StaffRow; tokenId: number };
 
-/** What the study's routes need besides the staff basics: instruments, the export thread, dispositions. */
+/** What the study's routes need besides the staff basics: instruments, the export thread, dispositions, mail. */
 export type StudyContext = {
   instruments: InstrumentRegistry;
   exports: ExportRunner;
   dispositions: CaseDispositions;
+  /** Sends mail in the background of the server; knows whether email is on. */
+  mailings: MailingRunner;
 };
 
 export type StaffApiContext = StaffContext &
   StudyContext & { throttle: LoginThrottle; secureCookie: boolean; origin: string };
 
 /**
- * A route that takes a file as its body (a frame): the raw bytes, of this media type, up to this
+ * A route that takes a file as its body (a frame, bounces): the raw bytes, of this media type, up to this
  * size. The body is read only after the caller is authenticated and authorized, so strangers
  * cannot make the server buffer megabytes.
  */
-export type RawUpload = { mediaType: string; limitBytes: number; tooLarge: string };
+export type RawUpload = { mediaType: string | readonly string[]; limitBytes: number; tooLarge: string };
 
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
@@ -181,12 +184,13 @@ function rawBody(upload: RawUpload) {
   return (req: Request, res: Response) =>
     new Promise<void>((resolve, reject) => {
       const charset = /;\s*charset="?([^";\s]+)/i.exec(String(req.headers['content-type'] ?? ''))?.[1];
-      if (!req.is(upload.mediaType)) {
+      const accepted = typeof upload.mediaType === 'string' ? [upload.mediaType] : [...upload.mediaType];
+      if (!req.is(accepted)) {
         reject(
           new AppError(
             415,
             'unsupported_media_type',
-            `Send the file as the request body with Content-Type: ${upload.mediaType}.`,
+            `Send the file as the request body with Content-Type: ${accepted.join(' or ')}.`,
           ),
         );
         return;

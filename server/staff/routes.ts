@@ -1,8 +1,11 @@
+import { BOUNCE_ROUTES } from '../bounces/routes.js';
 import { CASE_ROUTES } from '../cases/routes.js';
 import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
+import { FIELDWORK_ROUTES } from '../fieldwork/routes.js';
 import { LETTER_ROUTES } from '../letters/routes.js';
+import { MAILING_ROUTES } from '../mailings/routes.js';
 import { PAPER_ROUTES } from '../paper/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
@@ -208,9 +211,12 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   }),
   ...FIELDING_ROUTES,
   ...CASE_ROUTES,
+  ...FIELDWORK_ROUTES,
   ...INSTRUMENT_ROUTES,
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
+  ...MAILING_ROUTES,
+  ...BOUNCE_ROUTES,
   ...LETTER_ROUTES,
   ...PAPER_ROUTES,
 ];

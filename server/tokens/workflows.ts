@@ -32,10 +32,7 @@ export function linksCsv(links: readonly IssuedLink[]): string {
 
 type IssueContext = { repos: Repos; random: RandomBytes; publicUrl: string };
 
-/**
- * Issues a token for one contact of a case. Call inside the caller's transaction. `purpose` says
- * in the case log what the token was issued for when it is not an emailed link (e.g. 'letter').
- */
+/** Issues a token for one contact of a case. Call inside the caller's transaction. */
 export function issueLink(
   ctx: IssueContext,
   t: {
@@ -44,6 +41,7 @@ export function issueLink(
     at: string;
     office: { office_id: string; office_name: string };
     contact: { name: string; email: string };
+    /** What the link was issued for (an email's kind, or 'letter'); logged with the event. */
     purpose?: string;
   },
 ): { issued: IssuedLink; tokenId: number } {

@@ -142,7 +142,7 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     await row.getByLabel('Close date of wave1').fill('2027-06-30');
     await row.getByRole('button', { name: 'Set close date of wave1' }).click();
     await row.getByRole('cell', { name: '2027-06-30 23:59 UTC' }).waitFor();
-    await row.getByRole('link', { name: /wave1/ }).click();
+    await row.getByRole('link', { name: /^wave1\W+cases$/ }).click();
     await heading(page, 'Cases of wave1').waitFor();
     await caption(page, `Cases: ${OFFICES} cases, page 1 of 3`);
     expect(await page.locator('tbody tr').count()).toBe(50);
@@ -229,7 +229,10 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     // The case page and the list now show the completed response.
     const again = await newPage();
     await signIn(again.page, fieldwork);
-    await again.page.getByRole('row', { name: /wave1/ }).getByRole('link').click();
+    await again.page
+      .getByRole('row', { name: /wave1/ })
+      .getByRole('link', { name: /^wave1\W+cases$/ })
+      .click();
     await heading(again.page, 'Cases of wave1').waitFor();
     await again.page.getByLabel('Status').selectOption('completed');
     await again.page.getByRole('button', { name: 'Filter' }).click();

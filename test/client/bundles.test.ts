@@ -22,15 +22,18 @@ const file = (name: string) => output.find((o) => o.fileName === name);
 const html = (entry: string) => String((file(`${entry}/index.html`) as OutputAsset).source);
 const referenced = (page: string) => [...page.matchAll(/(?:src|href)="\/([^"]+)"/g)].map((m) => m[1] as string);
 
-/** Every file a page loads: what its HTML names, and every chunk those import, statically or lazily. */
-function filesLoadedBy(entry: string): Set<string> {
+/**
+ * Every file a page loads: what its HTML names, and every chunk those import, statically or lazily
+ * (`{ lazily: false }`: only what the page loads before any script asks for more).
+ */
+function filesLoadedBy(entry: string, { lazily = true } = {}): Set<string> {
   const seen = new Set<string>();
   const visit = (name: string) => {
     if (seen.has(name)) return;
     seen.add(name);
     const item = file(name);
     if (item?.type === 'chunk') {
-      for (const next of [...item.imports, ...item.dynamicImports]) visit(next);
+      for (const next of [...item.imports, ...(lazily ? item.dynamicImports : [])]) visit(next);
       for (const css of item.viteMetadata?.importedCss ?? []) visit(css);
     }
   };
@@ -44,6 +47,15 @@ const text = (name: string) => {
   if (!item) return '';
   return item.type === 'chunk' ? item.code : String(item.source);
 };
+// node_modules may be a link to another checkout's: match the package folder wherever it resolved.
+const isUPlot = (id: string) => id.includes(`${path.sep}node_modules${path.sep}uplot${path.sep}`);
+/** The files holding uPlot's code, or its stylesheet (whose first rule styles `.uplot`). */
+const uPlotFiles = (names: Iterable<string>) =>
+  [...names].filter((name) => {
+    const item = file(name);
+    if (item?.type === 'chunk') return item.moduleIds.some(isUPlot);
+    return name.endsWith('.css') && text(name).includes('.uplot');
+  });
 
 describe('the respondent bundle', () => {
   it('loads no module of the staff console', () => {
@@ -69,6 +81,10 @@ describe('the respondent bundle', () => {
     for (const name of consoleOnly) expect(html('respond')).not.toContain(name);
   });
 
+  it('holds no part of uPlot, neither its code nor its stylesheet', () => {
+    expect(uPlotFiles(filesLoadedBy('respond'))).toEqual([]);
+  });
+
   it('is told apart from the console by these checks (they find the console in its own bundle)', () => {
     const consoleFiles = [...filesLoadedBy('console')];
     expect(consoleFiles.some((name) => text(name).includes('/api/staff/'))).toBe(true);
@@ -78,5 +94,17 @@ describe('the respondent bundle', () => {
         return item?.type === 'chunk' && item.moduleIds.some((id) => id.startsWith(consoleDir));
       }),
     ).toBe(true);
+  });
+});
+
+describe('the console bundle', () => {
+  it('loads uPlot (code and stylesheet) only when the dashboard asks for it, as chunks of their own', () => {
+    const lazy = uPlotFiles(filesLoadedBy('console'));
+    const eager = uPlotFiles(filesLoadedBy('console', { lazily: false }));
+
+    expect(lazy.some((name) => name.endsWith('.js'))).toBe(true);
+    expect(lazy.some((name) => name.endsWith('.css'))).toBe(true);
+    expect(eager).toEqual([]);
+    for (const name of lazy) expect(html('console')).not.toContain(name);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DETAIL_PAGES, detailPageFor, PAGES, pagesFor } from '../../client/console/pages.js';
+import { DETAIL_PAGES, dashboardPath, detailPageFor, PAGES, pagesFor } from '../../client/console/pages.js';
 import { STAFF_ROUTES } from '../../server/staff/routes.js';
 
 const routeOf = (api: string) => STAFF_ROUTES.find((r) => `${r.method} ${r.path}` === api);
@@ -35,5 +35,12 @@ describe('staff console navigation', () => {
     expect(detailPageFor('/cases/12', 'analyst')).toBeUndefined();
     expect(detailPageFor('/cases/x', 'admin')).toBeUndefined();
     expect(detailPageFor('/fieldings/%E0%A4%A/cases', 'admin')).toBeUndefined();
+  });
+
+  it('opens a fielding’s dashboard for study staff, never for an interviewer', () => {
+    expect(detailPageFor('/fieldings/wave%201/dashboard', 'analyst')).toEqual({ kind: 'dashboard', param: 'wave 1' });
+    expect(detailPageFor('/fieldings/wave1/dashboard', 'fieldwork')).toEqual({ kind: 'dashboard', param: 'wave1' });
+    expect(detailPageFor('/fieldings/wave1/dashboard', 'interviewer')).toBeUndefined();
+    expect(detailPageFor(dashboardPath('a/b'), 'admin')).toEqual({ kind: 'dashboard', param: 'a/b' });
   });
 });

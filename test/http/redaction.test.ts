@@ -112,5 +112,6 @@ describe('request log redaction', () => {
     expect(redactPath('/assets/index-Ab12Cd34.js')).toBe('/assets/:redacted.js');
     expect(redactPath('/api/respond/%E0%A4%A')).toBe('/api/respond/:credential');
     expect(redactPath('http://host/s/abc')).toBe(':redacted//:redacted/s/:token');
+    expect(redactPath(`/u/${'x'.repeat(32)}`)).toBe('/u/:token');
   });
 });

@@ -90,6 +90,8 @@ describe('staff routes are declared with their roles', () => {
       'patch /api/staff/fieldings/:name': 'admin,fieldwork',
       'post /api/staff/fieldings/:name/version': 'admin,fieldwork',
       'get /api/staff/fieldings/:name/cases': 'admin,fieldwork,analyst',
+      'get /api/staff/fieldings/:name/status': 'admin,fieldwork,analyst',
+      'get /api/staff/fieldings/:name/cases.csv': 'admin,fieldwork,analyst',
       'get /api/staff/cases/:id': 'admin,fieldwork',
       'post /api/staff/cases/:id/links/:tokenId/revoke': 'admin,fieldwork',
       'post /api/staff/cases/:id/contacts/:contactId/reissue': 'admin,fieldwork',
@@ -101,6 +103,9 @@ describe('staff routes are declared with their roles', () => {
       'get /api/staff/instruments/:id/:version/codebook': 'admin,fieldwork,analyst',
       'post /api/staff/instruments/:id/:version/preview': 'admin,fieldwork,analyst',
       'post /api/staff/fieldings/:name/exports': 'admin,analyst',
+      'post /api/staff/fieldings/:name/mailings': 'admin,fieldwork',
+      'get /api/staff/fieldings/:name/mailings': 'admin,fieldwork',
+      'post /api/staff/bounces': 'admin,fieldwork',
       'post /api/staff/fieldings/:name/letters': 'admin,fieldwork',
       'get /api/staff/instruments/:id/:version/paper': 'admin,fieldwork,analyst',
     });

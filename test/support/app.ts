@@ -13,10 +13,11 @@ import {
   type ThrottleLimits,
 } from '../../server/config.js';
 import { type Db, migrate, openDatabase } from '../../server/db.js';
-import type { Deps, Logger } from '../../server/deps.js';
+import { type Deps, type Logger, realSleep } from '../../server/deps.js';
 import { createFielding } from '../../server/fieldings/service.js';
 import { type InstrumentRegistry, loadInstruments } from '../../server/instruments/registry.js';
 import { createValidationPool } from '../../server/instruments/validationPool.js';
+import type { Mailer } from '../../server/mailings/mailer.js';
 import { parseFrame } from '../../server/offices/frame.js';
 import { projectRoot } from '../../server/paths.js';
 import { createRepos } from '../../server/repos.js';
@@ -70,6 +71,10 @@ export function createTestEnv(
     instruments?: InstrumentRegistry;
     /** Staff settings over the defaults (timeouts, login throttle, scrypt cost). */
     staff?: Partial<StaffSettings>;
+    /** A mailer (e.g. over test/support/smtp.ts); without one, email is off as without SMTP_URL. */
+    mailer?: Mailer;
+    /** How paced sends wait; real waiting by default. */
+    sleep?: (ms: number) => Promise<void>;
   } = {},
 ): TestEnv {
   const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-test-'));
@@ -113,6 +118,8 @@ export function createTestEnv(
     random: randomBytes,
     logger,
     validation: createValidationPool({ threads: 1 }),
+    mailer: options.mailer,
+    sleep: options.sleep ?? realSleep,
   };
   const app = createApp(deps);
   return {

@@ -1,0 +1,142 @@
+import { afterAll, bench, describe } from 'vitest';
+import { createCaseDispositions } from '../server/cases/dispositionCache.js';
+import { fieldingStatus } from '../server/fieldwork/status.js';
+import { parseFrame } from '../server/offices/frame.js';
+import { createRepos } from '../server/repos.js';
+import { chargedOfficeAnswers } from '../test/factories/answers.js';
+import { generateFrame } from '../test/factories/frame.js';
+import { createTestEnv, seedFielding } from '../test/support/app.js';
+
+/**
+ * The fieldwork status (GET /api/staff/fieldings/:name/status, `fieldkit status`) of the synthetic
+ * national frame (~2,300 offices): a third submitted, some declined, refused, not eligible or
+ * abandoned after a link was opened, the rest invited and silent. Timed with a cold disposition
+ * cache (the first request after a server start: every submitted case's share answered needs the
+ * instrument's logic) and a warm one, next to a baseline in the same run: the plain SQL count of the
+ * same cases by stratum. Prints the ratios, and the longest the event loop was held while a cold
+ * status was computed (the cache yields every few milliseconds).
+ */
+const env = createTestEnv();
+const frame = parseFrame(Buffer.from(generateFrame({ seed: 7 })));
+if (!frame.ok) throw new Error('the synthetic frame has problems');
+const rows = frame.offices.map((o) => ({
+  ...Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'string')),
+  population: String(o.population),
+  contact_name: o.contact_name,
+  contact_email: o.contact_email,
+}));
+seedFielding(env, { name: 'national', rows: rows as Record<string, string>[] });
+const at = env.clock().toISOString();
+env.db.transaction(() => {
+  const ids = env.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all() as number[];
+  const insert = env.db.prepare(
+    `INSERT INTO responses (case_id, instrument_id, instrument_version, status, answers, started_at, updated_at, submitted_at)
+     VALUES (?, 'tip-prosecutor-survey', '1.0.0', 'completed', ?, ?, ?, ?)`,
+  );
+  const event = env.db.prepare('INSERT INTO case_events (case_id, type, at, detail) VALUES (?, ?, ?, ?)');
+  for (const id of ids) {
+    if (id % 3 === 0) {
+      insert.run(id, JSON.stringify(chargedOfficeAnswers({ a2_years: id % 40 })), at, at, at);
+      event.run(id, 'completed', at, '{}');
+    } else if (id % 11 === 1) event.run(id, 'declined', at, '{}');
+    else if (id % 13 === 1) event.run(id, 'marked_refused', at, '{"reason":"by phone"}');
+    else if (id % 29 === 1) event.run(id, 'marked_ineligible', at, '{"reason":"merged"}');
+    else if (id % 7 === 1) event.run(id, 'link_opened', at, '{}');
+  }
+})();
+const repos = createRepos(env.db);
+const firstSubmitted = env.db.prepare('SELECT min(case_id) FROM responses').pluck().get() as number;
+/** A fresh cache, as after a server start: the instrument's model is built by the first disposition. */
+const fresh = () => ({ repos, dispositions: createCaseDispositions(env.instruments), clock: env.clock });
+/** A fresh cache whose instrument model is already built (one case page opened): every disposition still to compute. */
+const modelBuilt = () => {
+  const ctx = fresh();
+  ctx.dispositions.outcomeOf(repos, firstSubmitted);
+  return ctx;
+};
+const warm = fresh();
+const cases = env.db.prepare('SELECT count(*) FROM cases').pluck().get() as number;
+const baseline = env.db.prepare(
+  `SELECT o.stratum, count(*) AS n FROM cases c JOIN offices o ON o.id = c.office_id
+   WHERE c.fielding_id = (SELECT id FROM fieldings WHERE name = 'national') GROUP BY o.stratum`,
+);
+
+/**
+ * The longest gap between ticks of a zero-delay timer while `run` goes on: how long a respondent's
+ * request arriving meanwhile could have waited.
+ */
+async function longestBlock(run: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  let watching = true;
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (watching) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  await run();
+  // Let the timer see the last slice of work before it stops.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  watching = false;
+  return longest;
+}
+
+/** Mean milliseconds a run, and the longest the event loop was held meanwhile (ms). */
+async function measured<T>(runs: number, prepare: () => T, run: (prepared: T) => unknown) {
+  let total = 0;
+  let blockMs = 0;
+  for (let i = 0; i < runs; i++) {
+    const prepared = prepare();
+    const started = performance.now();
+    blockMs = Math.max(blockMs, await longestBlock(async () => run(prepared)));
+    total += performance.now() - started;
+  }
+  return { ms: total / runs, blockMs };
+}
+
+const first = await measured(2, fresh, (ctx) => fieldingStatus(ctx, 'national'));
+const cold = await measured(3, modelBuilt, (ctx) => fieldingStatus(ctx, 'national'));
+await fieldingStatus(warm, 'national');
+const hot = await measured(
+  20,
+  () => warm,
+  (ctx) => fieldingStatus(ctx, 'national'),
+);
+const base = await measured(
+  200,
+  () => undefined,
+  () => baseline.all(),
+);
+const status = await fieldingStatus(warm, 'national');
+const line = (label: string, m: { ms: number; blockMs: number }) =>
+  `  ${label}: ${m.ms.toFixed(1)} ms = ${(m.ms / base.ms).toFixed(0)} × baseline; event loop held at most ${m.blockMs.toFixed(0)} ms`;
+process.stdout.write(
+  [
+    `fieldwork status of ${cases} cases (${status.overall.counts.I} complete, RR1 ${((status.overall.rates.RR1 ?? 0) * 100).toFixed(1)}%):`,
+    `  baseline, SQL count of the cases by stratum: ${base.ms.toFixed(2)} ms`,
+    line('first status after a server start (builds the instrument model, then every disposition)', first),
+    line('cold disposition cache, instrument model built', cold),
+    line('warm disposition cache', hot),
+    '',
+  ].join('\n'),
+);
+
+afterAll(() => env.close());
+
+describe(`fieldwork status of ${cases} offices`, () => {
+  bench('baseline: SELECT stratum, count(*) … GROUP BY stratum', () => {
+    baseline.all();
+  });
+  bench('status, warm disposition cache', async () => {
+    await fieldingStatus(warm, 'national');
+  });
+  bench(
+    'status, cold disposition cache (model built)',
+    async () => {
+      await fieldingStatus(modelBuilt(), 'national');
+    },
+    { iterations: 2, time: 0, warmupIterations: 0, warmupTime: 0 },
+  );
+});

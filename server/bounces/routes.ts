@@ -1,0 +1,33 @@
+import type { StaffRoute } from '../staff/registry.js';
+import { staffRoute } from '../staff/registry.js';
+import { FIELDWORK_STAFF } from '../staff/roles.js';
+import { readBounceFile } from './dsn.js';
+import { BOUNCE_MEDIA_TYPES, MAX_BOUNCE_BYTES, ReadBouncesQuerySchema } from './schema.js';
+import { applyBounces } from './service.js';
+
+/** Delivery-status notifications uploaded from the console: `fieldkit bounces read` over HTTP. */
+export const BOUNCE_ROUTES: readonly StaffRoute[] = [
+  staffRoute({
+    method: 'post',
+    path: '/api/staff/bounces',
+    roles: FIELDWORK_STAFF,
+    summary:
+      'Read bounces (an mbox or one .eml as the body): permanent failures mark their contacts undeliverable; all or nothing.',
+    upload: {
+      mediaType: BOUNCE_MEDIA_TYPES,
+      limitBytes: MAX_BOUNCE_BYTES,
+      tooLarge: `The file is larger than ${MAX_BOUNCE_BYTES / 1024 / 1024} MB; split the mailbox and send the parts one by one.`,
+    },
+    query: ReadBouncesQuerySchema,
+    handler({ ctx, auth, query, file }) {
+      const name = query.file ?? 'bounces';
+      const dryRun = query.dryRun === 'true';
+      const [report] = applyBounces(ctx, {
+        files: [{ name, messages: readBounceFile(file.toString('utf8')) }],
+        actor: auth.staff.email,
+        dryRun,
+      });
+      return { dryRun, report };
+    },
+  }),
+];

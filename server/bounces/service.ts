@@ -1,0 +1,184 @@
+import { recordUndeliverable } from '../cases/undeliverable.js';
+import type { Clock } from '../deps.js';
+import { AppError } from '../errors.js';
+import type { Repos } from '../repos.js';
+import type { BounceMessage, DsnProblem, DsnRecipient } from './dsn.js';
+
+export type BounceContext = { repos: Repos; clock: Clock };
+
+/** One file's messages as dsn.ts read them; `name` is how problems and the report name the file. */
+export type BounceFile = { name: string; messages: BounceMessage[] };
+
+/** A contact a permanent failure concerns, and the send it answered when the Message-ID matched. */
+export type BouncedContact = { email: string; status: string; contactId: number; officeId: string; sendId?: number };
+export type ReportedRecipient = { line: number; email: string; action: string; status: string };
+
+export type BounceFileReport = {
+  name: string;
+  messages: number;
+  dsns: number;
+  markedUndeliverable: BouncedContact[];
+  alreadyUndeliverable: BouncedContact[];
+  /** Delayed, or failed with a 4.x.x status: the MTA may still deliver; nothing changes. */
+  temporary: ReportedRecipient[];
+  /** A permanent failure for an address no send and no contact has. */
+  unknown: ReportedRecipient[];
+  /** Delivered, relayed or expanded: good news, nothing to do. */
+  ignored: number;
+  skipped: { line: number; reason: string }[];
+  /** email_attempts rows appended for matched sends. */
+  attempts: number;
+};
+
+export type FileProblem = DsnProblem & { file: string };
+
+/** `file:line:column: message`, as compilers and the frame import print them. */
+export const formatBounceProblem = (p: FileProblem) =>
+  `${p.file}:${p.line}${p.column === undefined ? '' : `:${p.column}`}: ${p.message}`;
+
+export function problemsOf(files: readonly BounceFile[]): FileProblem[] {
+  return files.flatMap((f) =>
+    f.messages.flatMap((m) => (m.kind === 'invalid' ? m.problems.map((p) => ({ ...p, file: f.name })) : [])),
+  );
+}
+
+/** 422 with every problem: the file is refused as a whole (the route's and the CLI's answer). */
+export const bouncesInvalid = (problems: FileProblem[]) =>
+  new AppError(422, 'bounces_invalid', `${problems.length} problem(s); nothing was applied.`, {
+    problems: problems.map((p) => ({ ...p, text: formatBounceProblem(p) })),
+  });
+
+/** Thrown inside the transaction of a dry run so that SQLite rolls every change back. */
+class DryRun extends Error {
+  constructor(readonly reports: BounceFileReport[]) {
+    super('dry run');
+  }
+}
+
+/**
+ * Applies the delivery-status notifications of these files in one transaction: every permanent
+ * failure (Action failed, Status 5.x.x) marks its contact undeliverable — the contact of the send
+ * whose Message-ID came back, else every contact with the address — and is appended to the send's
+ * SMTP attempts. All or nothing: a file with a message that could not be read changes nothing.
+ * Reading the same file again changes nothing (recordUndeliverable and the attempt check are
+ * idempotent). A dry run does all of it and rolls it back, so its report is exactly what would happen.
+ */
+export function applyBounces(
+  ctx: BounceContext,
+  input: { files: BounceFile[]; actor: string; dryRun?: boolean },
+): BounceFileReport[] {
+  const problems = problemsOf(input.files);
+  if (problems.length > 0) throw bouncesInvalid(problems);
+  const at = ctx.clock().toISOString();
+  const apply = ctx.repos.db.transaction(() => {
+    const reports = input.files.map((file) => applyFile(ctx.repos, file, at));
+    ctx.repos.audit.recordAudit({
+      at,
+      actor: input.actor,
+      action: 'bounces.read',
+      fielding: null,
+      // Counts only: which addresses bounced is in the case logs, where staff look for it.
+      detail: { files: reports.map(countsOf) },
+    });
+    if (input.dryRun) throw new DryRun(reports);
+    return reports;
+  });
+  try {
+    return apply();
+  } catch (err) {
+    if (err instanceof DryRun) return err.reports;
+    throw err;
+  }
+}
+
+const countsOf = (r: BounceFileReport) => ({
+  file: r.name,
+  messages: r.messages,
+  dsns: r.dsns,
+  markedUndeliverable: r.markedUndeliverable.length,
+  alreadyUndeliverable: r.alreadyUndeliverable.length,
+  temporary: r.temporary.length,
+  unknown: r.unknown.length,
+  ignored: r.ignored,
+  skipped: r.skipped.length,
+  attempts: r.attempts,
+});
+
+function applyFile(repos: Repos, file: BounceFile, at: string): BounceFileReport {
+  const report: BounceFileReport = {
+    name: file.name,
+    messages: file.messages.length,
+    dsns: 0,
+    markedUndeliverable: [],
+    alreadyUndeliverable: [],
+    temporary: [],
+    unknown: [],
+    ignored: 0,
+    skipped: [],
+    attempts: 0,
+  };
+  for (const message of file.messages) {
+    if (message.kind === 'skipped') report.skipped.push({ line: message.line, reason: message.reason });
+    if (message.kind !== 'dsn') continue;
+    report.dsns++;
+    for (const recipient of message.recipients) {
+      applyRecipient(repos, report, { line: message.line, messageId: message.originalMessageId, recipient, at });
+    }
+  }
+  return report;
+}
+
+/** RFC 3464: only `failed` with a class-5 status is permanent; `delayed` and 4.x.x may still arrive. */
+function classify(r: DsnRecipient): 'permanent' | 'temporary' | 'ignored' {
+  if (r.action === 'failed' && r.status.startsWith('5.')) return 'permanent';
+  return r.action === 'failed' || r.action === 'delayed' ? 'temporary' : 'ignored';
+}
+
+function applyRecipient(
+  repos: Repos,
+  report: BounceFileReport,
+  input: { line: number; messageId: string | undefined; recipient: DsnRecipient; at: string },
+): void {
+  const { recipient, line, at } = input;
+  const reported = { line, email: recipient.email, action: recipient.action, status: recipient.status };
+  const kind = classify(recipient);
+  if (kind === 'ignored') {
+    report.ignored++;
+    return;
+  }
+  if (kind === 'temporary') {
+    report.temporary.push(reported);
+    return;
+  }
+  const send = input.messageId ? findSend(repos, input.messageId) : undefined;
+  const contacts = send ? [send] : repos.bounces.findContactsByEmail(recipient.email);
+  if (contacts.length === 0) {
+    report.unknown.push(reported);
+    return;
+  }
+  const reply = `DSN ${recipient.status}${recipient.diagnostic ? ` ${recipient.diagnostic}` : ''}`.slice(0, 1000);
+  for (const contact of contacts) {
+    const changed = recordUndeliverable(repos, {
+      contactId: contact.contact_id,
+      at,
+      reason: reply.slice(0, 500),
+      source: { kind: 'dsn', status: recipient.status, sendId: send?.send_id },
+    });
+    const bounced: BouncedContact = {
+      email: contact.email,
+      status: recipient.status,
+      contactId: contact.contact_id,
+      officeId: contact.office_study_id,
+      ...(send ? { sendId: send.send_id } : {}),
+    };
+    (changed ? report.markedUndeliverable : report.alreadyUndeliverable).push(bounced);
+  }
+  if (send && !repos.bounces.hasPermanentAttempt(send.send_id, reply)) {
+    repos.bounces.appendPermanentAttempt(send.send_id, at, reply);
+    report.attempts++;
+  }
+}
+
+/** The parser gives `<id>`; a send may have stored the header value with or without the brackets. */
+const findSend = (repos: Repos, messageId: string) =>
+  repos.bounces.findSendByMessageId(messageId) ?? repos.bounces.findSendByMessageId(messageId.replace(/^<|>$/g, ''));

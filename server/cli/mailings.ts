@@ -1,0 +1,162 @@
+import { parseArgs } from 'node:util';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import type { FieldingRow } from '../fieldings/repo.js';
+import { composeMessage } from '../mailings/compose.js';
+import { type DispatchProgress, dispatchQueued, SENDING_LEASE_MS } from '../mailings/dispatch.js';
+import { type InvitationPlan, planInvitations } from '../mailings/service.js';
+import { createRepos, type Repos } from '../repos.js';
+import { type CliIo, type Command, required, UsageError } from './io.js';
+import { progressBar } from './progress.js';
+
+const SKIP_WORDS: Record<string, string> = {
+  completed: 'completed',
+  refused: 'refused or opted out',
+  ineligible: 'not eligible',
+  opted_out: 'contact opted out',
+  undeliverable: 'contact undeliverable',
+  no_contact: 'office without a contact (cases)',
+};
+
+function skippedLines(plan: InvitationPlan): string[] {
+  return Object.entries(plan.skipped).map(([reason, n]) => `  skipped, ${SKIP_WORDS[reason] ?? reason}: ${n}`);
+}
+
+/** The first invitation the run would send, rendered with placeholders where the secrets go. */
+function previewLines(repos: Repos, fielding: FieldingRow, publicUrl: string): string[] {
+  const row = repos.mailings
+    .invitationCandidates(fielding.id)
+    .find((r) => r.contact_id !== null && r.planned === 0 && r.closed === null && r.contact_status === 'active');
+  const found = row ? repos.cases.findCase(row.case_id) : undefined;
+  const office = found ? repos.offices.findOfficeDetail(found.office_id) : undefined;
+  const contact = row?.contact_id ? repos.offices.findContact(row.contact_id) : undefined;
+  if (!found || !office || !contact) return [];
+  const mail = composeMessage({
+    repos,
+    publicUrl,
+    send: { fielding_id: fielding.id, kind: 'invitation' },
+    office,
+    contact,
+    closesAt: fielding.closes_at,
+    link: `${publicUrl}/s/<personal link, issued when sent>`,
+    accessCode: '<access code, issued when sent>',
+    optOutLink: `${publicUrl}/u/<opt-out link, issued when sent>`,
+  });
+  return [
+    '',
+    `The first message (${office.office_id}):`,
+    `To: ${contact.email}`,
+    `Subject: ${mail.subject}`,
+    '',
+    mail.text.trimEnd(),
+  ];
+}
+
+function summaryLines(repos: Repos, fieldingId: number, p: DispatchProgress, since: string, now: Date): string[] {
+  const lines = [`Sent: ${p.sent}`];
+  const rejected = repos.mailings.settledSince(fieldingId, 'rejected', since);
+  lines.push(`Rejected by the mail server (contact now undeliverable): ${p.rejected}`);
+  for (const r of rejected) lines.push(`  ${r.office_id} ${r.email}: ${r.smtp_reply ?? ''}`);
+  lines.push(`Failed (gave up after 4 temporary failures, or the template no longer renders): ${p.failed}`);
+  lines.push(`Cancelled (completed, refused, opted out or undeliverable before their turn): ${p.cancelled}`);
+  if (p.interrupted > 0) {
+    lines.push(
+      `Interrupted: ${p.interrupted} message(s) were being sent when a run stopped; the mail server may have accepted them, so they are not sent again. Check with these offices before sending by hand:`,
+    );
+    for (const r of repos.mailings.settledSince(fieldingId, 'interrupted', since)) {
+      lines.push(`  ${r.office_id} ${r.email}`);
+    }
+  }
+  const inFlight = repos.mailings.countInFlight(fieldingId);
+  if (inFlight > 0) {
+    lines.push(
+      `Still marked as being sent: ${inFlight} (another run is sending them, or one stopped less than ${SENDING_LEASE_MS / 60_000} minutes ago; a later run reports those as interrupted).`,
+    );
+  }
+  const waiting = repos.mailings.waitingRetry(fieldingId, ['invitation'], now.toISOString());
+  if (waiting.n > 0) {
+    lines.push(
+      `Waiting to retry after a temporary failure: ${waiting.n} (the next at ${waiting.next}); run this command again then.`,
+    );
+  }
+  return lines;
+}
+
+async function send(io: CliIo, deps: Deps, repos: Repos, fielding: FieldingRow) {
+  const mailer = deps.mailer;
+  if (!mailer) {
+    throw new AppError(
+      503,
+      'email_off',
+      'Email is off: SMTP_URL is not set. Set SMTP_URL (e.g. smtp://user:password@mail.example.org:587) and MAIL_FROM, then run this again; --dry-run works without them.',
+    );
+  }
+  const start = deps.clock();
+  const plan = planInvitations(repos, fielding.id, start.toISOString());
+  io.out(`Planned ${plan.planned} new invitation(s) for ${fielding.name} (${plan.alreadyPlanned} planned before).`);
+  for (const line of skippedLines(plan)) io.out(line);
+  const bar = io.progress ? progressBar(io.progress) : undefined;
+  // Ctrl-C stops claiming; messages in flight finish and are recorded, so nothing is left unknown.
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let progress: DispatchProgress;
+  try {
+    progress = await dispatchQueued(
+      {
+        repos,
+        mailer,
+        clock: deps.clock,
+        random: deps.random,
+        publicUrl: deps.config.publicUrl,
+        mailFrom: deps.config.mailFrom,
+        sleep: deps.sleep,
+        logger: deps.logger,
+      },
+      {
+        fieldingId: fielding.id,
+        kinds: ['invitation'],
+        signal: controller.signal,
+        onProgress: (p) => bar?.update({ done: p.done, total: p.total, label: 'invitations' }),
+      },
+    );
+  } finally {
+    bar?.end();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  if (controller.signal.aborted) io.out('Stopped: the rest stays queued for the next run.');
+  for (const line of summaryLines(repos, fielding.id, progress, start.toISOString(), deps.clock())) io.out(line);
+}
+
+export const mailingCommands: Record<string, Command> = {
+  /** Plans and sends a fielding's invitations (server/mailings), or shows what would go out. */
+  async invite(args, io, runtime) {
+    const { values } = parseArgs({
+      args,
+      options: { fielding: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    });
+    const v = required({ fielding: values.fielding }, ['fielding']);
+    const deps = runtime();
+    try {
+      const repos = createRepos(deps.db);
+      const fielding = repos.fieldings.findFieldingByName(v.fielding as string);
+      if (!fielding) throw new UsageError(`No fielding named "${v.fielding}" (see: fieldkit fielding list).`);
+      if (!values['dry-run']) {
+        await send(io, deps, repos, fielding);
+        return;
+      }
+      const plan = planInvitations(repos, fielding.id, deps.clock().toISOString(), { dryRun: true });
+      io.out(
+        `Dry run, nothing changed: ${plan.planned} invitation(s) would be sent for ${fielding.name} (${plan.alreadyPlanned} planned before).`,
+      );
+      for (const line of skippedLines(plan)) io.out(line);
+      if (!deps.mailer) io.out('Email is off (SMTP_URL is not set): set it before sending.');
+      for (const line of previewLines(repos, fielding, deps.config.publicUrl)) io.out(line);
+    } finally {
+      deps.mailer?.close();
+      deps.db.close();
+    }
+  },
+};

@@ -1,0 +1,60 @@
+import type { OfficeDetailRow } from '../offices/repo.js';
+import type { Repos } from '../repos.js';
+import { mergeValues, type RenderedEmail, renderEmail } from '../templates/render.js';
+import { hashSecret, type RandomBytes } from '../tokens/service.js';
+import type { SendRow } from './repo.js';
+
+/** 24 bytes = 192 bits from the CSPRNG: an opt-out link cannot be guessed, so it needs no login. */
+const OPT_OUT_BYTES = 24;
+
+export const newOptOutToken = (random: RandomBytes) => random(OPT_OUT_BYTES).toString('base64url');
+export const optOutUrl = (publicUrl: string, token: string) => `${publicUrl}/u/${token}`;
+
+const LONG_DATE = new Intl.DateTimeFormat('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+
+/** {{deadline}}: the mail settings' text, else the fielding's closing day, else a gentle default. */
+export function deadlineText(repos: Repos, fieldingId: number, closesAt: string | null): string {
+  const set = repos.fieldings.mailSettingsOf(fieldingId).deadline;
+  if (set !== null && set.trim() !== '') return set;
+  if (closesAt !== null) return LONG_DATE.format(new Date(closesAt));
+  return 'as soon as you can';
+}
+
+/** The Message-ID's domain: the survey's own host, so bounces can be matched to the send. */
+export function messageIdOf(sendId: number, random: RandomBytes, publicUrl: string): string {
+  return `<send-${sendId}.${random(9).toString('hex')}@${new URL(publicUrl).hostname}>`;
+}
+
+/** The headers every mail carries: RFC 2369 List-Unsubscribe and RFC 8058 one-click. */
+export function unsubscribeHeaders(optOutLink: string): Record<string, string> {
+  return { 'List-Unsubscribe': `<${optOutLink}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
+export type ComposeInput = {
+  repos: Repos;
+  publicUrl: string;
+  send: Pick<SendRow, 'fielding_id' | 'kind'>;
+  office: OfficeDetailRow;
+  contact: { name: string; title: string | null };
+  closesAt: string | null;
+  link: string;
+  accessCode: string;
+  optOutLink: string;
+};
+
+/** Subject and both parts of one message, from the fielding's template (or the default one). */
+export function composeMessage(input: ComposeInput): RenderedEmail {
+  const template = input.repos.templates.templateOf(input.send.fielding_id, input.send.kind);
+  const values = mergeValues({
+    office: input.office,
+    contact: input.contact,
+    link: input.link,
+    accessCode: input.accessCode,
+    codeUrl: `${input.publicUrl}/code`,
+    optOutLink: input.optOutLink,
+    deadline: deadlineText(input.repos, input.send.fielding_id, input.closesAt),
+  });
+  return renderEmail(template, values);
+}
+
+export const optOutHash = (token: string) => hashSecret(token);

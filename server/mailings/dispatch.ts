@@ -1,0 +1,276 @@
+import { recordUndeliverable } from '../cases/undeliverable.js';
+import type { Clock, Logger } from '../deps.js';
+import type { Repos } from '../repos.js';
+import { type MailKind, MissingMergeFieldError } from '../templates/render.js';
+import type { RandomBytes } from '../tokens/service.js';
+import { issueLink } from '../tokens/workflows.js';
+import { composeMessage, messageIdOf, newOptOutToken, optOutHash, optOutUrl, unsubscribeHeaders } from './compose.js';
+import type { Mailer, MailOutcome, OutgoingMail } from './mailer.js';
+import type { ClosedReason, SendRow } from './repo.js';
+
+export type MailingContext = {
+  repos: Repos;
+  mailer: Mailer;
+  clock: Clock;
+  random: RandomBytes;
+  publicUrl: string;
+  mailFrom: string;
+  sleep: (ms: number) => Promise<void>;
+  logger: Logger;
+};
+
+export type DispatchProgress = {
+  total: number;
+  done: number;
+  sent: number;
+  rejected: number;
+  failed: number;
+  cancelled: number;
+  interrupted: number;
+};
+
+const MINUTE = 60_000;
+/**
+ * A row still in 'sending' after this long belongs to a process that died mid-transaction: a live
+ * one finishes an SMTP transaction within nodemailer's timeouts (a minute or two at most).
+ */
+export const SENDING_LEASE_MS = 10 * MINUTE;
+/** Waits before the 2nd, 3rd and 4th try after a temporary failure; after the 4th, the send failed. */
+export const RETRY_DELAYS_MS = [1 * MINUTE, 5 * MINUTE, 30 * MINUTE] as const;
+export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
+/** Messages in flight at once: the SMTP pool's connections. */
+export const CONCURRENCY = 3;
+
+/** A settled case gets no more invitations or reminders; a thank-you is for a completed one. */
+function stillDue(send: SendRow, closed: ClosedReason | null): boolean {
+  return send.kind === 'thank_you' ? closed === 'completed' : closed === null;
+}
+
+type Claimed =
+  | { kind: 'none' }
+  | { kind: 'cancelled'; send: SendRow }
+  | { kind: 'unsendable'; send: SendRow }
+  | { kind: 'ready'; send: SendRow; mail: OutgoingMail; tokenId: number; email: string };
+
+/**
+ * Claims the next due row and, in the same transaction, checks it is still wanted and records
+ * everything the message carries (its link token, opt-out hash, Message-ID) before any SMTP
+ * happens: after a crash, the database knows what may have gone out.
+ */
+function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly MailKind[]): Claimed {
+  const { repos } = ctx;
+  const at = ctx.clock().toISOString();
+  return repos.db.transaction((): Claimed => {
+    const send = repos.mailings.claimNext(fieldingId, kinds, at);
+    if (!send) return { kind: 'none' };
+    const contact = repos.offices.findContact(send.contact_id);
+    const found = repos.cases.findCase(send.case_id);
+    const office = found ? repos.offices.findOfficeDetail(found.office_id) : undefined;
+    if (
+      !contact ||
+      !found ||
+      !office ||
+      contact.status !== 'active' ||
+      !stillDue(send, repos.mailings.closedReasonOf(send.case_id))
+    ) {
+      repos.mailings.cancelSend(send.id, at);
+      return { kind: 'cancelled', send };
+    }
+    const closesAt = repos.fieldings.findFieldingByName(found.fielding_name)?.closes_at ?? null;
+    const compose = (secrets: { link: string; accessCode: string; optOutLink: string }) =>
+      composeMessage({ repos, publicUrl: ctx.publicUrl, send, office, contact, closesAt, ...secrets });
+    // A template that no longer renders (a frame column it names is gone) fails the same whatever
+    // the secrets: find out before issuing any, and mark this row so it is not claimed again.
+    const problem = renderProblem(() => compose({ link: '', accessCode: '', optOutLink: '' }));
+    if (problem !== undefined) {
+      repos.mailings.finishSend(send.id, 'failed', { code: null, reply: `template: ${problem}`, at });
+      repos.mailings.appendAttempt({ sendId: send.id, at, outcome: 'error', code: null, reply: problem });
+      return { kind: 'unsendable', send };
+    }
+    const { issued, tokenId } = issueLink(ctx, {
+      caseId: send.case_id,
+      contactId: contact.id,
+      at,
+      office,
+      contact,
+      purpose: send.kind,
+    });
+    const optOutToken = newOptOutToken(ctx.random);
+    const messageId = messageIdOf(send.id, ctx.random, ctx.publicUrl);
+    repos.mailings.setSecrets(send.id, { tokenId, optOutHash: optOutHash(optOutToken), messageId });
+    const optOutLink = optOutUrl(ctx.publicUrl, optOutToken);
+    const rendered = compose({ link: issued.link, accessCode: issued.access_code, optOutLink });
+    const mail: OutgoingMail = {
+      from: ctx.mailFrom,
+      to: contact.email,
+      ...rendered,
+      messageId,
+      headers: unsubscribeHeaders(optOutLink),
+    };
+    return { kind: 'ready', send, mail, tokenId, email: contact.email };
+  })();
+}
+
+function renderProblem(render: () => unknown): string | undefined {
+  try {
+    render();
+    return undefined;
+  } catch (err) {
+    if (err instanceof MissingMergeFieldError) return err.message;
+    throw err;
+  }
+}
+
+type Result = 'sent' | 'rejected' | 'retry' | 'failed';
+
+/** Records what the SMTP server said, in one transaction with its consequences. */
+function recordOutcome(ctx: MailingContext, claimed: Extract<Claimed, { kind: 'ready' }>, result: MailOutcome): Result {
+  const { repos } = ctx;
+  const { send, tokenId } = claimed;
+  const at = ctx.clock().toISOString();
+  return repos.db.transaction((): Result => {
+    repos.mailings.appendAttempt({
+      sendId: send.id,
+      at,
+      outcome: result.outcome,
+      code: result.code,
+      reply: result.reply,
+    });
+    if (result.outcome === 'accepted') {
+      repos.mailings.finishSend(send.id, 'sent', { code: result.code, reply: result.reply, at });
+      repos.cases.appendEvent(send.case_id, 'email_sent', at, tokenId, {
+        send_id: send.id,
+        contact_id: send.contact_id,
+        kind: send.kind,
+        number: send.number,
+      });
+      return 'sent';
+    }
+    // The link of a message that never arrived must not work: a retry issues its own.
+    if (repos.tokens.revokeToken(tokenId, at, null)) {
+      repos.cases.appendEvent(send.case_id, 'token_revoked', at, tokenId, { reason: `${send.kind} not delivered` });
+    }
+    if (result.outcome === 'permanent') {
+      repos.mailings.finishSend(send.id, 'rejected', { code: result.code, reply: result.reply, at });
+      recordUndeliverable(repos, {
+        contactId: send.contact_id,
+        at,
+        reason: `SMTP ${result.reply}`.slice(0, 500),
+        source: { kind: 'smtp', sendId: send.id, status: String(result.code ?? '5xx') },
+      });
+      return 'rejected';
+    }
+    const delay = RETRY_DELAYS_MS[send.attempts - 1];
+    if (delay === undefined) {
+      repos.mailings.finishSend(send.id, 'failed', { code: result.code, reply: result.reply, at });
+      return 'failed';
+    }
+    const nextAttemptAt = new Date(ctx.clock().getTime() + delay).toISOString();
+    repos.mailings.requeue(send.id, { code: result.code, reply: result.reply, nextAttemptAt });
+    return 'retry';
+  })();
+}
+
+async function deliver(ctx: MailingContext, mail: OutgoingMail): Promise<MailOutcome> {
+  try {
+    return await ctx.mailer.send(mail);
+  } catch (err) {
+    // The mailer reports SMTP answers itself; anything thrown is a local failure, worth a retry.
+    return { outcome: 'temporary', code: null, reply: `ERROR ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/**
+ * A pace of `perMinute` messages, shared by the workers: each waits for its turn in order, so the
+ * sleeps are sequential and the n-th message goes no earlier than (n-1) intervals after the first.
+ */
+function pacer(ctx: MailingContext, perMinute: number) {
+  const interval = MINUTE / perMinute;
+  let next = Number.NEGATIVE_INFINITY;
+  let queue: Promise<void> = Promise.resolve();
+  return () => {
+    const turn = queue.then(async () => {
+      const now = ctx.clock().getTime();
+      const slot = Math.max(now, next);
+      next = slot + interval;
+      if (slot > now) await ctx.sleep(slot - now);
+    });
+    queue = turn;
+    return turn;
+  };
+}
+
+/**
+ * Sends the fielding's due messages of these kinds: a few in flight at once, paced to the
+ * fielding's per-minute setting, each row claimed by one statement so that two dispatchers (the
+ * scheduler and the CLI) never send the same one. Rows a dead process left in 'sending' are
+ * marked 'interrupted' first and never sent again by themselves (the server may have accepted them).
+ */
+export async function dispatchQueued(
+  ctx: MailingContext,
+  options: {
+    fieldingId: number;
+    kinds: readonly MailKind[];
+    onProgress?: (p: DispatchProgress) => void;
+    signal?: AbortSignal;
+  },
+): Promise<DispatchProgress> {
+  const { repos } = ctx;
+  const { fieldingId, kinds } = options;
+  const start = ctx.clock();
+  const interrupted = repos.mailings.interruptStale(
+    fieldingId,
+    start.toISOString(),
+    new Date(start.getTime() - SENDING_LEASE_MS).toISOString(),
+  );
+  if (interrupted > 0) {
+    ctx.logger.error(
+      `mailings: ${interrupted} message(s) of fielding ${fieldingId} were interrupted mid-send; not resent automatically`,
+    );
+  }
+  const progress: DispatchProgress = {
+    total: repos.mailings.countDue(fieldingId, kinds, start.toISOString()),
+    done: 0,
+    sent: 0,
+    rejected: 0,
+    failed: 0,
+    cancelled: 0,
+    interrupted,
+  };
+  options.onProgress?.({ ...progress });
+  const paced = pacer(ctx, repos.fieldings.mailSettingsOf(fieldingId).perMinute);
+  const seen = new Set<number>();
+  const finished = (send: SendRow, result: Result | 'cancelled') => {
+    // A row retried within this run (its wait was shorter than the run) counts once more.
+    if (seen.has(send.id)) progress.total++;
+    seen.add(send.id);
+    progress.done++;
+    if (progress.done > progress.total) progress.total = progress.done;
+    if (result !== 'retry') progress[result]++;
+    options.onProgress?.({ ...progress });
+  };
+  const worker = async () => {
+    while (!options.signal?.aborted) {
+      const claimed = claimNext(ctx, fieldingId, kinds);
+      if (claimed.kind === 'none') return;
+      if (claimed.kind === 'cancelled') {
+        finished(claimed.send, 'cancelled');
+        continue;
+      }
+      if (claimed.kind === 'unsendable') {
+        finished(claimed.send, 'failed');
+        continue;
+      }
+      // Claimed first, then paced: a slot is spent only on a message that goes out. The wait
+      // (a few intervals at most) stays far inside the lease.
+      await paced();
+      const outcome = await deliver(ctx, claimed.mail);
+      finished(claimed.send, recordOutcome(ctx, claimed, outcome));
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  ctx.logger.info(
+    `mailings: fielding ${fieldingId} ${kinds.join(',')}: ${progress.sent} sent, ${progress.rejected} rejected, ${progress.failed} failed, ${progress.cancelled} cancelled`,
+  );
+  return progress;
+}

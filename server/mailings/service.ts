@@ -1,0 +1,73 @@
+import type { Repos } from '../repos.js';
+import type { SendRow } from './repo.js';
+
+/** Why a case or contact gets no invitation; counted per contact, except `no_contact` (per case). */
+export type SkipReason = 'completed' | 'refused' | 'ineligible' | 'opted_out' | 'undeliverable' | 'no_contact';
+
+export type InvitationPlan = {
+  /** Messages queued now (or, in a dry run, that would be). */
+  planned: number;
+  /** Contacts whose invitation was planned before (sent, queued or otherwise settled). */
+  alreadyPlanned: number;
+  skipped: Partial<Record<SkipReason, number>>;
+};
+
+/**
+ * Queues one invitation per active contact of every case of the fielding that is not settled
+ * (completed, refused, ineligible). Idempotent: a contact's invitation is planned once, ever,
+ * whichever process plans it (UNIQUE(case, contact, kind, number)). A dry run counts only.
+ */
+export function planInvitations(
+  repos: Repos,
+  fieldingId: number,
+  at: string,
+  options: { dryRun?: boolean } = {},
+): InvitationPlan {
+  return repos.db.transaction(() => {
+    const plan: InvitationPlan = { planned: 0, alreadyPlanned: 0, skipped: {} };
+    const skip = (reason: SkipReason) => {
+      plan.skipped[reason] = (plan.skipped[reason] ?? 0) + 1;
+    };
+    for (const row of repos.mailings.invitationCandidates(fieldingId)) {
+      if (row.contact_id === null) skip('no_contact');
+      else if (row.planned === 1) plan.alreadyPlanned++;
+      else if (row.closed !== null) skip(row.closed);
+      else if (row.contact_status !== 'active') skip(row.contact_status ?? 'no_contact');
+      else if (options.dryRun) plan.planned++;
+      else if (
+        repos.mailings.enqueue({
+          fieldingId,
+          caseId: row.case_id,
+          contactId: row.contact_id,
+          kind: 'invitation',
+          number: 0,
+          at,
+        })
+      )
+        plan.planned++;
+      else plan.alreadyPlanned++;
+    }
+    return plan;
+  })();
+}
+
+export type OptOutResult = { caseId: number; contactId: number; alreadyOptedOut: boolean; cancelled: number };
+
+/**
+ * The office contact asked for no more email (the link in a mail, or a mail client's one-click
+ * POST): recorded once as an explicit refusal of the case (AAPOR 2.11), the contact set to
+ * opted_out, and the case's mail still in the queue cancelled. Only this token's own case changes.
+ */
+export function recordOptOut(repos: Repos, send: SendRow, at: string): OptOutResult {
+  return repos.db.transaction((): OptOutResult => {
+    const contact = repos.offices.findContact(send.contact_id);
+    const already = repos.cases
+      .eventsOf(send.case_id)
+      .some((e) => e.type === 'opted_out' && JSON.parse(e.detail).contact_id === send.contact_id);
+    const result = { caseId: send.case_id, contactId: send.contact_id, alreadyOptedOut: already, cancelled: 0 };
+    if (already) return result;
+    if (contact && contact.status !== 'opted_out') repos.offices.setContactStatus(contact.id, 'opted_out', at);
+    repos.cases.appendEvent(send.case_id, 'opted_out', at, null, { contact_id: send.contact_id, send_id: send.id });
+    return { ...result, cancelled: repos.mailings.cancelQueuedOfCase(send.case_id, at) };
+  })();
+}

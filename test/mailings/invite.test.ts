@@ -1,0 +1,155 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { projectRoot } from '../../server/paths.js';
+import { createRepos } from '../../server/repos.js';
+import { createPilot, workspace } from '../cli/workspace.js';
+import { parseMail, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+
+// The CLI from source in a process of its own; --import takes tsx by path, since the cwd is a temp folder.
+const TSX_LOADER = pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const CLI_MAIN = path.join(projectRoot, 'test', 'support', 'cliMain.ts');
+
+async function smtpServer(options: Parameters<typeof startSmtpServer>[0] = {}): Promise<TestSmtpServer> {
+  const smtp = await startSmtpServer(options);
+  onTestFinished(() => smtp.close());
+  return smtp;
+}
+
+/** Sets the fielding's pace, as the console's mail settings would. */
+function setPerMinute(ws: ReturnType<typeof workspace>, perMinute: number) {
+  const repos = createRepos(ws.database());
+  const fielding = repos.fieldings.findFieldingByName('pilot');
+  if (!fielding) throw new Error('no fielding pilot');
+  repos.fieldings.saveMailSettings(
+    fielding.id,
+    { ...repos.fieldings.mailSettingsOf(fielding.id), perMinute },
+    new Date().toISOString(),
+  );
+  repos.db.close();
+}
+
+const statuses = (ws: ReturnType<typeof workspace>) =>
+  ws.database().prepare('SELECT status FROM email_sends ORDER BY id').pluck().all() as string[];
+
+describe('fieldkit invite --fielding <f>', () => {
+  it('sends the invitations, draws a progress bar on a terminal, and prints the counts', async () => {
+    const smtp = await smtpServer({
+      rcpt: (a) => (a === 'contact2@office2.example.org' ? { code: 550, message: '5.1.1 User unknown' } : undefined),
+    });
+    const ws = workspace({ SMTP_URL: smtp.url });
+    await createPilot(ws, { offices: 3 });
+    setPerMinute(ws, 6000);
+
+    const result = await ws.runOnTerminal('invite', '--fielding', 'pilot');
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Planned 3 new invitation(s) for pilot (0 planned before).');
+    expect(result.out).toContain('Sent: 2');
+    expect(result.out).toContain('Rejected by the mail server (contact now undeliverable): 1');
+    expect(result.out).toMatch(/^ {2}OFF-2 contact2@office2\.example\.org: 550 5\.1\.1 User unknown$/m);
+    expect(result.progress.at(-2)).toContain('100% invitations 3/3');
+    expect(smtp.received.map((r) => parseMail(r.raw).headers.to).sort()).toEqual([
+      'contact1@office1.example.org',
+      'contact3@office3.example.org',
+    ]);
+    expect(statuses(ws)).toEqual(['sent', 'rejected', 'sent']);
+
+    // Run again: nothing new is planned and nobody gets a second mail.
+    const again = await ws.run('invite', '--fielding', 'pilot');
+    expect(again.out).toContain('Planned 0 new invitation(s) for pilot (3 planned before).');
+    expect(smtp.received).toHaveLength(2);
+  });
+
+  it('changes nothing on --dry-run and shows the count, the skipped and the first message with placeholders', async () => {
+    const smtp = await smtpServer();
+    const ws = workspace({ SMTP_URL: smtp.url });
+    await createPilot(ws, { offices: 3 });
+    expect(
+      (await ws.run('case', 'mark', '--fielding', 'pilot', '--office', 'OFF-1', '--refused', '--reason', 'phone')).code,
+    ).toBe(0);
+
+    const result = await ws.run('invite', '--fielding', 'pilot', '--dry-run');
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      'Dry run, nothing changed: 2 invitation(s) would be sent for pilot (0 planned before).',
+    );
+    expect(result.out).toContain('  skipped, refused or opted out: 1');
+    expect(result.out).toContain('To: contact2@office2.example.org');
+    expect(result.out).toContain('Subject: Invitation: national survey of prosecutors’ offices (Office 2)');
+    expect(result.out).toContain('Dear Contact 2,');
+    expect(result.out).toContain('https://survey.example.org/s/<personal link, issued when sent>');
+    expect(statuses(ws)).toEqual([]);
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it('refuses to send without SMTP_URL, saying how to turn email on', async () => {
+    const ws = workspace();
+    await createPilot(ws, { offices: 1 });
+
+    const result = await ws.run('invite', '--fielding', 'pilot');
+
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^fieldkit: Email is off: SMTP_URL is not set\. Set SMTP_URL/);
+    expect(statuses(ws)).toEqual([]);
+  });
+
+  it('names an unknown fielding', async () => {
+    const ws = workspace();
+    await createPilot(ws, { offices: 1 });
+    const result = await ws.run('invite', '--fielding', 'nope');
+    expect(result).toMatchObject({ code: 2, err: 'fieldkit: No fielding named "nope" (see: fieldkit fielding list).' });
+  });
+
+  it('after a kill -9 mid-send, a new run never sends anyone a second copy and reports the interrupted ones', async () => {
+    let child: ChildProcess | undefined;
+    // The server kills the sender while the third message is in its hands, accepted a moment later:
+    // the one case where the database cannot know whether the mail went out.
+    const smtp = await smtpServer({ dataDelayMs: 100, onData: (n) => n === 3 && child?.kill('SIGKILL') });
+    const ws = workspace({ SMTP_URL: smtp.url });
+    await createPilot(ws, { offices: 8 });
+    setPerMinute(ws, 1200);
+
+    child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_MAIN, 'invite', '--fielding', 'pilot'], {
+      cwd: ws.dir,
+      env: { PATH: process.env.PATH ?? '', ...ws.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr += String(d);
+    });
+    onTestFinished(() => {
+      child?.kill('SIGKILL');
+    });
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child?.on('exit', (_code, s) => resolve(s)));
+    expect(signal, stderr).toBe('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    const leftSending = statuses(ws).filter((s) => s === 'sending').length;
+    expect(leftSending).toBeGreaterThanOrEqual(1);
+
+    // At once: the rest is sent; the rows left in 'sending' are neither sent nor yet called interrupted.
+    const second = await ws.run('invite', '--fielding', 'pilot');
+    expect(second.code).toBe(0);
+    expect(second.out).toContain(`Still marked as being sent: ${leftSending}`);
+
+    // After the lease: the next run reports them as interrupted, by office and address.
+    const past = new Date(Date.now() - 11 * 60_000).toISOString();
+    ws.database().prepare("UPDATE email_sends SET started_at = ? WHERE status = 'sending'").run(past);
+    const third = await ws.run('invite', '--fielding', 'pilot');
+    expect(third.out).toContain(`Interrupted: ${leftSending} message(s)`);
+    expect(third.out).toMatch(/^ {2}OFF-\d contact\d@office\d\.example\.org$/m);
+
+    const perAddress = new Map<string, number>();
+    for (const r of smtp.received) for (const a of r.envelopeTo) perAddress.set(a, (perAddress.get(a) ?? 0) + 1);
+    expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
+    const final = statuses(ws);
+    expect(final.filter((s) => s === 'interrupted')).toHaveLength(leftSending);
+    expect(final.filter((s) => s === 'sent')).toHaveLength(8 - leftSending);
+    // Every sent row's mail arrived; an interrupted one may or may not have.
+    expect(smtp.received.length).toBeGreaterThanOrEqual(8 - leftSending);
+    expect(smtp.received.length).toBeLessThanOrEqual(8);
+  }, 60_000);
+});

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { seedFielding } from '../support/app.js';
+import { addMember, type Session, signIn, staffEnv } from './setup.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/bounces/${name}`, import.meta.url));
+
+function upload(session: Session, query: string, body: Buffer, type = 'application/mbox') {
+  return session.send('post', `/api/staff/bounces?${query}`).set('Content-Type', type).send(body);
+}
+
+async function fieldworkWithPilot() {
+  const env = staffEnv();
+  seedFielding(env, { offices: 4 });
+  const { email } = await addMember(env, 'field@study.example.org', 'fieldwork');
+  return { env, staff: await signIn(env, email) };
+}
+
+const statusOf = (env: ReturnType<typeof staffEnv>, email: string) =>
+  env.db.prepare('SELECT status FROM contacts WHERE email = ?').pluck().get(email);
+
+describe('POST /api/staff/bounces (an mbox or one message as the body)', () => {
+  it('marks the bounced contacts undeliverable and answers the report, audited with counts only', async () => {
+    const { env, staff } = await fieldworkWithPilot();
+
+    const res = await upload(staff, 'file=mixed.mbox', fixture('mixed.mbox'));
+
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({
+      dryRun: false,
+      report: {
+        name: 'mixed.mbox',
+        messages: 3,
+        dsns: 2,
+        markedUndeliverable: [
+          { email: 'contact4@office4.example.org', status: '5.2.2', contactId: 4, officeId: 'OFF-4' },
+        ],
+        alreadyUndeliverable: [],
+        temporary: [],
+        unknown: [{ line: 2, email: 'nobody@nowhere.example.org', action: 'failed', status: '5.1.1' }],
+        ignored: 1,
+        skipped: [
+          {
+            line: 38,
+            reason: 'not a delivery-status notification (text/plain, subject "Re: Your office\'s invitation")',
+          },
+        ],
+        attempts: 0,
+      },
+    });
+    expect(statusOf(env, 'contact4@office4.example.org')).toBe('undeliverable');
+    const audit = env.db.prepare("SELECT actor, detail FROM audit_log WHERE action = 'bounces.read'").all() as {
+      actor: string;
+      detail: string;
+    }[];
+    expect(audit.map((a) => a.actor)).toEqual(['field@study.example.org']);
+    expect(audit[0]?.detail).not.toContain('@');
+  });
+
+  it('takes one message as message/rfc822, and with dryRun=true changes nothing', async () => {
+    const { env, staff } = await fieldworkWithPilot();
+
+    const res = await upload(staff, 'dryRun=true', fixture('postfix-user-unknown.eml'), 'message/rfc822');
+
+    expect(res.status).toBe(200);
+    expect(res.body.dryRun).toBe(true);
+    expect(res.body.report.markedUndeliverable).toEqual([
+      { email: 'contact1@office1.example.org', status: '5.1.1', contactId: 1, officeId: 'OFF-1' },
+    ]);
+    expect(statusOf(env, 'contact1@office1.example.org')).toBe('active');
+    expect(env.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'bounces.read'").pluck().get()).toBe(0);
+  });
+
+  it('refuses a file with a broken message with 422 and every problem, applying nothing', async () => {
+    const { env, staff } = await fieldworkWithPilot();
+
+    const res = await upload(staff, 'file=broken.mbox', fixture('broken.mbox'));
+
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('bounces_invalid');
+    expect(res.body.error.details.problems.map((p: { text: string }) => p.text)).toEqual([
+      'broken.mbox:29:9: Status "5.1" is not a DSN status code x.y.z',
+      'broken.mbox:36: multipart/report without a message/delivery-status part',
+      'broken.mbox:47: not a mail message: no header block',
+    ]);
+    expect(statusOf(env, 'contact1@office1.example.org')).toBe('active');
+  });
+
+  it('refuses another media type with 415, naming the two it takes', async () => {
+    const { staff } = await fieldworkWithPilot();
+
+    const res = await upload(staff, '', fixture('postfix-user-unknown.eml'), 'text/plain');
+
+    expect(res.status).toBe(415);
+    expect(res.body.error.message).toBe(
+      'Send the file as the request body with Content-Type: application/mbox or message/rfc822.',
+    );
+  });
+});
