@@ -1,6 +1,5 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createCaseDispositions } from '../cases/dispositionCache.js';
 import { writeLettersPdf } from '../letters/pdf.js';
 import { issueLetters, lettersSummary } from '../letters/service.js';
 import { createRepos } from '../repos.js';
@@ -18,10 +17,9 @@ export const letterCommands: Record<string, Command> = {
     const bar = io.progress ? progressBar(io.progress) : undefined;
     const partial = `${out}.part`;
     try {
-      const batch = await issueLetters(
+      const batch = issueLetters(
         {
           repos: createRepos(deps.db),
-          dispositions: createCaseDispositions(deps.instruments),
           instruments: deps.instruments,
           clock: deps.clock,
           random: deps.random,

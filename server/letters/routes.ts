@@ -14,7 +14,7 @@ export const LETTER_ROUTES: readonly StaffRoute[] = [
     summary: 'Issue an access code for every open case and answer the letters, one page per office, as a PDF download.',
     params: FieldingParamsSchema,
     async handler({ ctx, auth, params, res }) {
-      const batch = await issueLetters(ctx, { fielding: params.name, actor: auth.staff.email });
+      const batch = issueLetters(ctx, { fielding: params.name, actor: auth.staff.email });
       const day = ctx.clock().toISOString().slice(0, 10);
       const fileName = `${batch.fielding.replace(/[^\w.-]+/g, '_')}-letters-${day}.pdf`;
       res.status(200);

@@ -1,4 +1,3 @@
-import type { CaseDispositions } from '../cases/dispositionCache.js';
 import type { Clock } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
@@ -34,37 +33,11 @@ export type LetterBatch = {
 
 export type LettersContext = {
   repos: Repos;
-  dispositions: CaseDispositions;
   instruments: InstrumentRegistry;
   clock: Clock;
   random: RandomBytes;
   publicUrl: string;
 };
-
-/** Events after which an office must not be asked again, whatever share it answered. */
-const SUBMITTED = 'completed';
-const REFUSALS = new Set(['declined', 'marked_refused', 'opted_out']);
-
-/**
- * Whether a case is closed to a letter, from its final disposition: complete (1.1), refusal
- * (2.11), not eligible (4.x). A partial or break-off (1.2, 2.12) may hide a submission or a
- * refusal (a refusal with half the items answered is a 1.2), so their log decides: an office that
- * submitted or refused is never asked again.
- */
-export function closedBecause(
-  code: string,
-  eventTypes: () => readonly string[],
-): Exclude<LetterSkip, 'noContact'> | undefined {
-  if (code === '1.1') return 'completed';
-  if (code === '2.11') return 'refused';
-  if (code.startsWith('4.')) return 'ineligible';
-  if (code === '1.2' || code === '2.12') {
-    const types = eventTypes();
-    if (types.some((t) => REFUSALS.has(t))) return 'refused';
-    if (types.includes(SUBMITTED)) return 'completed';
-  }
-  return undefined;
-}
 
 export function addressLines(row: LetterAddressRow): string[] {
   const cityLine = [row.city, [row.state, row.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
@@ -89,31 +62,24 @@ export function lettersSummary(batch: Pick<LetterBatch, 'letters' | 'skipped'>):
 
 /**
  * A letter for every open case of the fielding, each with a new access code issued for it
- * (`token_issued` with purpose 'letter' in the case log) and one audit entry for the batch. The
- * codes are issued in one transaction: a batch is printed whole or not issued at all. Earlier
- * links and codes of the office keep working; the letter's code reaches the same response.
+ * (`token_issued` with purpose 'letter' in the case log) and one audit entry for the batch. A case
+ * is closed to letters by the rule that stops invitations and reminders (mailings/repo.ts): a
+ * completion, a refusal (declined, opted out, recorded by staff) or an ineligibility in its log,
+ * whatever share was answered. The codes are issued in one transaction: a batch is printed whole or
+ * not issued at all. Earlier links and codes keep working; the letter's code reaches the same response.
  */
-export async function issueLetters(
-  ctx: LettersContext,
-  request: { fielding: string; actor: string },
-): Promise<LetterBatch> {
+export function issueLetters(ctx: LettersContext, request: { fielding: string; actor: string }): LetterBatch {
   const fielding = ctx.repos.fieldings.findFieldingByName(request.fielding);
   if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${request.fielding}".`);
   const instrument = ctx.instruments.get(fielding.instrument_id, fielding.instrument_version);
-  // Dispositions need the instrument's logic; the cache yields to the event loop while it works.
-  const outcomes = await ctx.dispositions.outcomes(ctx.repos, ctx.repos.cases.caseStatesOf(fielding.id));
   const now = ctx.clock();
   const at = now.toISOString();
   const skipped: Record<LetterSkip, number> = { completed: 0, refused: 0, ineligible: 0, noContact: 0 };
   const letters = ctx.repos.db.transaction(() => {
     const issued: Letter[] = [];
     for (const row of ctx.repos.letters.letterAddressesOf(fielding.id)) {
-      const code = outcomes.get(row.case_id)?.disposition.code;
-      const closed =
-        code === undefined
-          ? undefined
-          : closedBecause(code, () => ctx.repos.cases.eventsOf(row.case_id).map((e) => e.type));
-      if (closed) {
+      const closed = ctx.repos.mailings.closedReasonOf(row.case_id);
+      if (closed !== null) {
         skipped[closed]++;
         continue;
       }

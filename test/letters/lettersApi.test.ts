@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { chargedOfficeAnswers } from '../factories/answers.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
 import { seedFielding, type TestEnv, tokenOf } from '../support/app.js';
 import { bringToStates, eventsOfType, LETTER_OFFICES, OPEN_OFFICES, PRINTED_CODE, readPdf } from './setup.js';
@@ -137,6 +138,28 @@ describe('POST /api/staff/fieldings/:name/letters', () => {
       '0 letters; skipped 0 completed, 0 refused, 0 ineligible, 1 with no active contact',
     );
     expect(tokens()).toBe(before);
+  });
+
+  it('writes to no office that declined, even after saving most of its answers', async () => {
+    const env = staffEnv();
+    const [link] = seedFielding(env, { name: 'wave1', rows: LETTER_OFFICES.slice(2, 3) });
+    const token = tokenOf(link as NonNullable<typeof link>);
+    await request(env.app)
+      .put(`/api/respond/${token}/draft`)
+      .send({ answers: chargedOfficeAnswers(), page: 3, revision: 0 })
+      .expect(200);
+    await request(env.app).post(`/api/respond/${token}/decline`).send({}).expect(200);
+    const { email } = await addMember(env, 'field@study.example.org', 'fieldwork');
+    const staff = await signIn(env, email);
+
+    // Its answers keep it a partial (1.2), not a refusal (2.11): the log's refusal is what counts.
+    const listed = await staff.get('/api/staff/fieldings/wave1/cases').expect(200);
+    expect(listed.body.cases[0].disposition.code).toBe('1.2');
+
+    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters');
+
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain('0 letters; skipped 0 completed, 1 refused, 0 ineligible');
   });
 
   it('answers 404 for an unknown fielding and 403 to an analyst', async () => {

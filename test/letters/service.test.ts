@@ -1,30 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressLines, closedBecause } from '../../server/letters/service.js';
-
-describe('closedBecause', () => {
-  const log =
-    (...types: string[]) =>
-    () =>
-      types;
-
-  it('closes complete, refused and ineligible cases by their final disposition', () => {
-    expect(closedBecause('1.1', log('completed'))).toBe('completed');
-    expect(closedBecause('2.11', log('opted_out'))).toBe('refused');
-    expect(closedBecause('4.10', log('marked_ineligible'))).toBe('ineligible');
-  });
-
-  it('keeps writing to offices not yet reached, bounced by email, or that broke off', () => {
-    for (const code of ['3.11', '3.19', '3.30']) expect(closedBecause(code, log('token_issued'))).toBeUndefined();
-    expect(closedBecause('2.12', log('token_issued', 'link_opened', 'page_saved'))).toBeUndefined();
-    expect(closedBecause('1.2', log('token_issued', 'page_saved'))).toBeUndefined();
-  });
-
-  it('never asks again an office whose partial or break-off hides a refusal or a submission', () => {
-    expect(closedBecause('1.2', log('page_saved', 'declined'))).toBe('refused');
-    expect(closedBecause('1.2', log('page_saved', 'opted_out'))).toBe('refused');
-    expect(closedBecause('2.12', log('page_saved', 'completed'))).toBe('completed');
-  });
-});
+import { addressLines } from '../../server/letters/service.js';
 
 describe('addressLines', () => {
   const office = {
