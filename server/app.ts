@@ -74,6 +74,8 @@ export function createApp(deps: Deps) {
     logger,
   });
 
+  const dispositions = createCaseDispositions(deps.instruments);
+  dispositions.prepare(repos.fieldings.versionsInUse());
   // Staff logins have their own throttle: a flood of them never slows a respondent, nor the reverse.
   const loginThrottle = createLoginThrottle({ db: deps.db, repo: repos.staff, settings: config.staff, clock });
   app.use(
@@ -93,7 +95,7 @@ export function createApp(deps: Deps) {
           instruments: deps.instruments,
           logError: logger.error,
         }),
-        dispositions: createCaseDispositions(deps.instruments),
+        dispositions,
         mailings,
       },
       STAFF_ROUTES,

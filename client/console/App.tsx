@@ -4,6 +4,7 @@ import { api, type Staff, setCsrfToken } from './api.js';
 import { CasePage } from './CasePage.js';
 import { CasesPage } from './CasesPage.js';
 import { DashboardPage } from './DashboardPage.js';
+import { EmailPage } from './EmailPage.js';
 import { ExportsPage } from './ExportsPage.js';
 import { FieldingsPage } from './FieldingsPage.js';
 import { InstrumentsPage } from './InstrumentsPage.js';
@@ -24,6 +25,8 @@ function detailView(match: DetailMatch): ReactNode {
   switch (match.kind) {
     case 'cases':
       return <CasesPage key={match.param} fielding={match.param} />;
+    case 'email':
+      return <EmailPage key={match.param} fielding={match.param} />;
     case 'dashboard':
       return <DashboardPage key={match.param} fielding={match.param} />;
     case 'case':

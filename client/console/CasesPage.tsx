@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { DISPOSITIONS } from '../../server/cases/disposition.js';
 import { api, type ListedCase } from './api.js';
 import { PageTitle } from './Layout.js';
-import { canOpenCase, casePath, dashboardPath } from './pages.js';
+import { canOpenCase, canOpenEmail, casePath, dashboardPath, emailPath } from './pages.js';
 import { Link } from './router.js';
 import { useSession } from './session.js';
 import { DataTable, Field, Hidden, Pager } from './ui.js';
@@ -126,6 +126,11 @@ export function CasesPage({ fielding }: { fielding: string }) {
         <Link to={dashboardPath(fielding)}>
           Dashboard<Hidden> of {fielding}</Hidden>
         </Link>
+        {canOpenEmail(session.staff.role) ? (
+          <Link to={emailPath(fielding)}>
+            Email<Hidden> of {fielding}</Hidden>
+          </Link>
+        ) : null}
       </p>
       <form key={shown.key} className="fk-form fk-filters" onSubmit={submit} aria-label="Filter the cases">
         <Field label="Office name contains" name="q" type="search" autoComplete="off" defaultValue={shown.filter.q} />

@@ -3,7 +3,7 @@ import { api, type Fielding, type Instrument } from './api.js';
 import { FrameUpload } from './FrameUpload.js';
 import { PageTitle } from './Layout.js';
 import { LettersButton } from './LettersButton.js';
-import { canChangeFieldings, casesPath, dashboardPath } from './pages.js';
+import { canChangeFieldings, canOpenEmail, casesPath, dashboardPath, emailPath } from './pages.js';
 import { Link } from './router.js';
 import { failureMessage, useSession } from './session.js';
 import { DataTable, formatTime, Hidden, useAnnounce } from './ui.js';
@@ -14,6 +14,7 @@ export function FieldingsPage() {
   const { value, error, reload } = useLoad(api.fieldings);
   const instruments = useLoad(api.instruments);
   const changes = canChangeFieldings(session.staff.role);
+  const opensEmail = canOpenEmail(session.staff.role);
   const loaded = instruments.value?.instruments ?? [];
   return (
     <>
@@ -34,6 +35,7 @@ export function FieldingsPage() {
               </th>
               <th scope="col">Created</th>
               <th scope="col">Closes</th>
+              {opensEmail ? <th scope="col">Email</th> : null}
               {changes ? <th scope="col">Change</th> : null}
             </tr>
           </thead>
@@ -56,6 +58,13 @@ export function FieldingsPage() {
                 <td className="fk-num">{f.cases.toLocaleString('en-US')}</td>
                 <td>{formatTime(f.createdAt)}</td>
                 <td>{formatTime(f.closesAt)}</td>
+                {opensEmail ? (
+                  <td>
+                    <Link to={emailPath(f.name)}>
+                      Email<Hidden> of {f.name}</Hidden>
+                    </Link>
+                  </td>
+                ) : null}
                 {changes ? (
                   <td>
                     <FieldingChanges

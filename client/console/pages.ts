@@ -31,6 +31,12 @@ export const DETAIL_PAGES = [
     api: 'get /api/staff/fieldings/:name/cases',
     roles: STUDY_STAFF,
   },
+  {
+    kind: 'email',
+    pattern: /^\/fieldings\/([^/]+)\/email$/,
+    api: 'get /api/staff/fieldings/:name/templates',
+    roles: FIELDWORK_STAFF,
+  },
   { kind: 'case', pattern: /^\/cases\/(\d+)$/, api: 'get /api/staff/cases/:id', roles: FIELDWORK_STAFF },
   {
     kind: 'dashboard',
@@ -58,8 +64,11 @@ export function detailPageFor(path: string, role: Role): DetailMatch | undefined
 }
 
 export const casesPath = (fielding: string) => `/fieldings/${encodeURIComponent(fielding)}/cases`;
+export const emailPath = (fielding: string) => `/fieldings/${encodeURIComponent(fielding)}/email`;
 export const casePath = (id: number) => `/cases/${id}`;
 export const dashboardPath = (fielding: string) => `/fieldings/${encodeURIComponent(fielding)}/dashboard`;
 /** Who may open a case page (its contacts' addresses): the roles of GET /api/staff/cases/:id. */
 export const canOpenCase = (role: Role) => FIELDWORK_STAFF.includes(role);
 export const canChangeFieldings = (role: Role) => FIELDWORK_STAFF.includes(role);
+/** Who may open a fielding's email page (templates, settings, sending): the roles of its templates route. */
+export const canOpenEmail = (role: Role) => FIELDWORK_STAFF.includes(role);

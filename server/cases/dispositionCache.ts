@@ -73,5 +73,13 @@ export function createCaseDispositions(instruments: InstrumentRegistry) {
     },
     /** One case, always computed afresh (the case page). */
     outcomeOf: (repos: Repos, caseId: number) => compute(repos, caseId),
+    /**
+     * Builds the instrument logic of the versions fieldings use now, at start: built on a first
+     * request instead, it would hold the event loop for up to a second (a SurveyJS model and its
+     * codebook) while respondents wait.
+     */
+    prepare(versions: readonly { instrument_id: string; instrument_version: string }[]) {
+      for (const v of versions) valuesOf(v.instrument_id, v.instrument_version);
+    },
   };
 }

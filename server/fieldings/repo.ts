@@ -55,6 +55,10 @@ export function createFieldingRepo(db: Db) {
   const setClosesAt = db.prepare<[string | null, number]>('UPDATE fieldings SET closes_at = ? WHERE id = ?');
   const byName = db.prepare<[string], FieldingRow>('SELECT * FROM fieldings WHERE name = ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM fieldings');
+  const versionsInUse = db.prepare<[], { instrument_id: string; instrument_version: string }>(
+    `SELECT instrument_id, instrument_version FROM fieldings
+     UNION SELECT instrument_id, instrument_version FROM responses`,
+  );
   const all = db.prepare<[], FieldingRow & { cases: number }>(
     `SELECT f.*, (SELECT count(*) FROM cases c WHERE c.fielding_id = f.id) AS cases FROM fieldings f ORDER BY f.id`,
   );
@@ -112,5 +116,7 @@ export function createFieldingRepo(db: Db) {
     /** Links of the fielding stop working after this instant (null: no closing date). */
     setClosesAt: (id: number, closesAt: string | null) => setClosesAt.run(closesAt, id),
     countFieldings: () => (count.get() as { n: number }).n,
+    /** Every instrument version a fielding sends or a response was started on. */
+    versionsInUse: () => versionsInUse.all(),
   };
 }

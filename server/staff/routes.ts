@@ -8,6 +8,7 @@ import { LETTER_ROUTES } from '../letters/routes.js';
 import { MAILING_ROUTES } from '../mailings/routes.js';
 import { PAPER_ROUTES } from '../paper/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
+import { TEMPLATE_ROUTES } from '../templates/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
 import { ADMIN, ANY_STAFF } from './roles.js';
@@ -215,6 +216,7 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   ...INSTRUMENT_ROUTES,
   ...PREVIEW_ROUTES,
   ...EXPORT_ROUTES,
+  ...TEMPLATE_ROUTES,
   ...MAILING_ROUTES,
   ...BOUNCE_ROUTES,
   ...LETTER_ROUTES,

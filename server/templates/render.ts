@@ -175,7 +175,7 @@ export function renderEmail(template: EmailTemplate, values: MergeValues): Rende
     .map((p) => `<p>${p.trim().replace(/\r?\n/g, '<br>\n')}</p>`)
     .join('\n');
   const html = `<!doctype html>
-<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family: Georgia, serif; font-size: 16px; line-height: 1.5; color: #1a1a1a; max-width: 40em">
 ${paragraphs}
 <hr>

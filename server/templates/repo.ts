@@ -22,6 +22,11 @@ export function createTemplateRepo(db: Db) {
        WHERE c.fielding_id = ? ORDER BY j.key`,
     )
     .pluck();
+  // The first case of the fielding (in case order) that has a contact mail can still reach.
+  const firstReachable = db.prepare<[number], { office_id: number; contact_id: number }>(
+    `SELECT c.office_id, k.id AS contact_id FROM cases c JOIN contacts k ON k.office_id = c.office_id
+     WHERE c.fielding_id = ? AND k.status = 'active' ORDER BY c.id, k.id LIMIT 1`,
+  );
   return {
     /** The fielding's template of this kind, or the default one (updated_at null) if none was saved. */
     templateOf(fieldingId: number, kind: MailKind): TemplateRow {
@@ -31,5 +36,7 @@ export function createTemplateRepo(db: Db) {
       save.run(fieldingId, kind, t.subject, t.body, at, by);
     },
     attributeKeysOf: (fieldingId: number) => attributeKeys.all(fieldingId),
+    /** Where a preview goes when staff name no office: the first case with an active contact. */
+    firstReachableCase: (fieldingId: number) => firstReachable.get(fieldingId),
   };
 }

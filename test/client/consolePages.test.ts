@@ -43,4 +43,10 @@ describe('staff console navigation', () => {
     expect(detailPageFor('/fieldings/wave1/dashboard', 'interviewer')).toBeUndefined();
     expect(detailPageFor(dashboardPath('a/b'), 'admin')).toEqual({ kind: 'dashboard', param: 'a/b' });
   });
+
+  it('opens a fielding’s email page for those who run the fieldwork only', () => {
+    expect(detailPageFor('/fieldings/wave%201/email', 'fieldwork')).toEqual({ kind: 'email', param: 'wave 1' });
+    expect(detailPageFor('/fieldings/wave1/email', 'admin')).toEqual({ kind: 'email', param: 'wave1' });
+    expect(detailPageFor('/fieldings/wave1/email', 'analyst')).toBeUndefined();
+  });
 });

@@ -1,0 +1,23 @@
+import type { MailSettings } from '../fieldings/repo.js';
+import type { TemplateRow } from './repo.js';
+
+export function presentTemplate(t: TemplateRow) {
+  return {
+    kind: t.kind,
+    subject: t.subject,
+    body: t.body,
+    // Never saved: the default text the fielding starts with.
+    isDefault: t.updated_at === null,
+    updatedAt: t.updated_at,
+    updatedBy: t.updated_by,
+  };
+}
+
+export const presentMailSettings = (s: MailSettings) => ({
+  reminderDays: [...s.reminderDays],
+  remindersEnabled: s.remindersEnabled,
+  thankYouEnabled: s.thankYouEnabled,
+  perMinute: s.perMinute,
+  deadline: s.deadline,
+  eligibilityEstimate: s.eligibilityEstimate,
+});
