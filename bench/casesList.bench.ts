@@ -1,11 +1,10 @@
 import request from 'supertest';
 import { afterAll, bench, describe } from 'vitest';
-import { parseFrame } from '../server/offices/frame.js';
 import { createRepos } from '../server/repos.js';
 import { addStaff, createApiToken } from '../server/staff/service.js';
 import { chargedOfficeAnswers } from '../test/factories/answers.js';
-import { generateFrame } from '../test/factories/frame.js';
 import { createTestEnv, seedFielding } from '../test/support/app.js';
+import { nationalFrame } from './support/nationalFrame.js';
 
 /**
  * The staff case list (GET /api/staff/fieldings/:name/cases) of the synthetic national frame
@@ -14,15 +13,8 @@ import { createTestEnv, seedFielding } from '../test/support/app.js';
  * disposition (the share answered needs the instrument's logic); later requests reuse them.
  */
 const env = createTestEnv();
-const frame = parseFrame(Buffer.from(generateFrame({ seed: 7 })));
-if (!frame.ok) throw new Error('the synthetic frame has problems');
-const rows = frame.offices.map((o) => ({
-  ...Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'string')),
-  population: String(o.population),
-  contact_name: o.contact_name,
-  contact_email: o.contact_email,
-}));
-seedFielding(env, { name: 'national', rows: rows as Record<string, string>[] });
+const frame = nationalFrame();
+seedFielding(env, { name: 'national', rows: frame.rows });
 const at = env.clock().toISOString();
 env.db.transaction(() => {
   const ids = env.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all() as number[];

@@ -5,7 +5,9 @@ import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
+import { letterCommands } from './cli/letters.js';
 import { mailingCommands } from './cli/mailings.js';
+import { paperCommands } from './cli/paper.js';
 import { reminderCommands } from './cli/reminders.js';
 import { staffCommands } from './cli/staff.js';
 import { statusCommands } from './cli/status.js';
@@ -78,6 +80,13 @@ Fieldwork
       CON1-CON3) overall and by stratum as percentages, and e with how it was estimated. --json
       prints the dashboard's JSON (GET /api/staff/fieldings/<name>/status), completes by day included.
 
+Letters
+  letters --fielding <name> --out <letters.pdf>
+      Postal letters for the offices that have not finished: one page per office, addressed to its
+      first active contact, with a new access code and the address where it is typed (PUBLIC_URL/code).
+      Completed, refused and ineligible offices are skipped, and so are offices with no active contact;
+      the counts are printed. The codes are recorded in each case's log and the batch in the audit log.
+
 Links and access codes
   token revoke --link <url-or-token> | --code <access-code> | --fielding <name> --office <office_id> --email <email>
   token reissue --fielding <name> --office <office_id> --email <email> --links-out <file.csv>
@@ -105,6 +114,10 @@ Instruments
   instruments check [files...]       Checks instrument files (default: every file in the instruments
                                      folder) and, where a database exists, that versions with responses
                                      are unchanged. Exit code 1 on any problem.
+  instruments print <id[@version]|instrument.json> --out <file.pdf|file.html>
+      A blank paper copy of the instrument: numbered questions, boxes for choices, lines for text,
+      grids for matrices, and before each conditional question its skip instruction in words (the
+      codebook's condition). PDF is printed by Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
   codebook <id[@version]> [--format md|json|html] [--out <file>]
                                      Every variable an export will have: label, type, codes, missing
                                      codes and the condition that shows it.
@@ -125,12 +138,14 @@ const commands: Record<string, Command> = {
   ...fieldingCommands,
   ...tokenCommands,
   ...instrumentCommands,
+  ...paperCommands,
   ...accessCommands,
   ...caseCommands,
   ...mailingCommands,
   ...reminderCommands,
   ...bounceCommands,
   ...exportCommands,
+  ...letterCommands,
   ...staffCommands,
   ...statusCommands,
 };

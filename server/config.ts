@@ -49,6 +49,8 @@ const EnvSchema = z.object({
       return parsed;
     }),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+  // Chromium prints the blank instrument to PDF (`fieldkit instruments print`).
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   // Threads that run SurveyJS validation of completions off the event loop (see validationPool.ts).
   VALIDATION_THREADS: z
     .string()
@@ -81,6 +83,8 @@ export type Config = Readonly<{
   validationThreads: number;
   /** FIELDKIT_NOW as an ISO instant: the clock starts there instead of at the real time. */
   clockStartsAt: string | undefined;
+  /** The Chromium (or Chrome) executable that prints HTML to PDF. */
+  chromiumPath: string;
   limits: RespondentLimits;
   staff: StaffSettings;
 }>;
@@ -204,6 +208,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     // One core stays free for the event loop; more than 4 threads buy nothing for one server.
     validationThreads: e.VALIDATION_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
     clockStartsAt: e.FIELDKIT_NOW === undefined ? undefined : new Date(e.FIELDKIT_NOW).toISOString(),
+    chromiumPath: path.resolve(cwd, e.CHROMIUM_PATH),
     limits: defaultLimits,
     staff: defaultStaffSettings,
   });

@@ -5,6 +5,7 @@ import { createCaseRepo } from './cases/repo.js';
 import type { Db } from './db.js';
 import { createFieldingRepo } from './fieldings/repo.js';
 import { createFieldworkRepo } from './fieldwork/repo.js';
+import { createLetterRepo } from './letters/repo.js';
 import { createMailingRepo } from './mailings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import { createPreviewRepo } from './previews/repo.js';
@@ -32,6 +33,7 @@ export function createRepos(db: Db) {
     reminders: createReminderRepo(db),
     bounces: createBounceRepo(db),
     fieldwork: createFieldworkRepo(db),
+    letters: createLetterRepo(db),
   };
 }
 

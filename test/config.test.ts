@@ -147,6 +147,12 @@ describe('parseConfig', () => {
     expect(error.message).toMatch(/^\s+PORT: /m);
   });
 
+  it('takes the Chromium that prints PDFs from CHROMIUM_PATH, relative to the working directory, /usr/bin/chromium by default', () => {
+    expect(parseConfig({}, cwd).chromiumPath).toBe('/usr/bin/chromium');
+    expect(parseConfig({ CHROMIUM_PATH: 'bin/chrome' }, cwd).chromiumPath).toBe(path.join(cwd, 'bin', 'chrome'));
+    expect(configErrorOf({ CHROMIUM_PATH: '' }).message).toMatch(/^\s+CHROMIUM_PATH: /m);
+  });
+
   it('returns a frozen object that nobody can change behind the tests', () => {
     const config = parseConfig({}, cwd);
 

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { api, type Fielding, type Instrument } from './api.js';
 import { FrameUpload } from './FrameUpload.js';
 import { PageTitle } from './Layout.js';
+import { LettersButton } from './LettersButton.js';
 import { canChangeFieldings, canOpenEmail, casesPath, dashboardPath, emailPath } from './pages.js';
 import { Link } from './router.js';
 import { failureMessage, useSession } from './session.js';
@@ -153,6 +154,7 @@ function FieldingChanges({
         </button>
       </form>
       {error ? <p className="fk-field-error">{error}</p> : null}
+      <LettersButton fielding={fielding.name} />
     </div>
   );
 }

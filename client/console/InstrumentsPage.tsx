@@ -1,10 +1,14 @@
+import type { ReactNode } from 'react';
 import { api } from './api.js';
 import { PageTitle } from './Layout.js';
 import { PreviewButton } from './PreviewButton.js';
 import { DataTable, Hidden } from './ui.js';
 import { useLoad } from './useLoad.js';
 
-/** The instruments loaded on the server, each version with its content hash, its codebook and a test-mode preview. */
+/**
+ * The instruments loaded on the server, each version with its content hash, its codebook, a printable
+ * blank copy and a test-mode preview.
+ */
 export function InstrumentsPage() {
   const { value, error } = useLoad(api.instruments);
   return (
@@ -22,6 +26,7 @@ export function InstrumentsPage() {
               <th scope="col">Mode</th>
               <th scope="col">Content hash (SHA-256)</th>
               <th scope="col">Codebook</th>
+              <th scope="col">Paper</th>
               <th scope="col">Preview</th>
             </tr>
           </thead>
@@ -35,14 +40,14 @@ export function InstrumentsPage() {
                   <code className="fk-hash">{v.contentHash}</code>
                 </td>
                 <td>
-                  <a href={api.codebookUrl(instrument.id, v.version)} target="_blank" rel="noopener">
-                    Codebook
-                    <Hidden>
-                      {' '}
-                      of {instrument.id} {v.version}
-                    </Hidden>
-                    <Hidden> (opens in a new tab)</Hidden>
-                  </a>
+                  <NewTabLink href={api.codebookUrl(instrument.id, v.version)} label="Codebook">
+                    of {instrument.id} {v.version}
+                  </NewTabLink>
+                </td>
+                <td>
+                  <NewTabLink href={api.paperUrl(instrument.id, v.version)} label="Printable copy">
+                    of {instrument.id} {v.version}
+                  </NewTabLink>
                 </td>
                 <td>
                   <PreviewButton id={instrument.id} version={v.version} />
@@ -53,5 +58,16 @@ export function InstrumentsPage() {
         </DataTable>
       ))}
     </>
+  );
+}
+
+/** A page the server renders (codebook, paper copy), in a new tab; `children` names it for screen readers. */
+function NewTabLink({ href, label, children }: { href: string; label: string; children: ReactNode }) {
+  return (
+    <a href={href} target="_blank" rel="noopener">
+      {label}
+      <Hidden> {children}</Hidden>
+      <Hidden> (opens in a new tab)</Hidden>
+    </a>
   );
 }

@@ -141,7 +141,7 @@ function request<T>(
 async function fileRequest(
   url: string,
   init: { method?: 'GET' | 'POST'; body?: BodyInit; contentType?: string; accept: string },
-): Promise<ApiResult<{ blob: Blob; filename: string }>> {
+): Promise<ApiResult<{ blob: Blob; filename: string; headers: Headers }>> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -170,7 +170,7 @@ async function fileRequest(
   const disposition = response.headers.get('Content-Disposition') ?? '';
   // The name is quoted only when it needs to be (RFC 6266): `filename=wave1-links.csv` or `filename="a b.zip"`.
   const filename = /filename=(?:"([^"]+)"|([^;\s]+))/.exec(disposition)?.slice(1).find(Boolean) ?? 'download';
-  return { ok: true, value: { blob: await response.blob(), filename } };
+  return { ok: true, value: { blob: await response.blob(), filename, headers: response.headers } };
 }
 
 const FrameProblemSchema = z.object({
@@ -287,6 +287,23 @@ const InstrumentSchema = z.object({
   ),
 });
 export type Instrument = z.infer<typeof InstrumentSchema>;
+
+/** What a letters download printed and skipped (its X-Fieldkit-Letters header). */
+const LetterCountsSchema = z.object({
+  letters: z.number(),
+  skipped: z.object({ completed: z.number(), refused: z.number(), ineligible: z.number(), noContact: z.number() }),
+  summary: z.string(),
+});
+export type LetterCounts = z.infer<typeof LetterCountsSchema>;
+
+function letterCountsOf(headers: Headers): LetterCounts | undefined {
+  try {
+    const parsed = LetterCountsSchema.safeParse(JSON.parse(headers.get('X-Fieldkit-Letters') ?? 'null'));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export const EXPORT_FORMATS = ['csv', 'labels', 'xlsx', 'sav', 'dta', 'r', 'codebook'] as const;
 export type ExportOptions = {
@@ -470,6 +487,12 @@ export const api = {
     request('GET', `/api/staff/fieldings/${enc(fielding)}/status`, FieldingStatusSchema),
   caseList: (fielding: string) =>
     fileRequest(`/api/staff/fieldings/${enc(fielding)}/cases.csv`, { method: 'GET', accept: 'text/csv' }),
+  paperUrl: (id: string, version: string) => `/api/staff/instruments/${enc(id)}/${enc(version)}/paper`,
+  /** Issues an access code per open office and answers the letters PDF with its counts. */
+  letters: async (fielding: string) => {
+    const result = await fileRequest(`/api/staff/fieldings/${enc(fielding)}/letters`, { accept: 'application/pdf' });
+    return result.ok ? { ...result, value: { ...result.value, counts: letterCountsOf(result.value.headers) } } : result;
+  },
   exportZip: (fielding: string, options: ExportOptions) =>
     fileRequest(`/api/staff/fieldings/${enc(fielding)}/exports`, {
       body: JSON.stringify(options),

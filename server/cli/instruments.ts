@@ -30,6 +30,21 @@ function instrumentFiles(io: CliIo, positionals: string[]): string[] {
     .map((f) => path.join(dir, f));
 }
 
+/** A loaded instrument by `id` (its highest version) or `id@version`; a usage error names the known ones. */
+export function resolveInstrument(io: CliIo, ref: string): Instrument {
+  const registry = loadInstruments(parseConfig(io.env, io.cwd).instrumentsDir);
+  const instrument = registry.resolve(ref);
+  if (!instrument) {
+    throw new UsageError(
+      `No instrument "${ref}". Known: ${registry
+        .all()
+        .map((i) => i.key)
+        .join(', ')}.`,
+    );
+  }
+  return instrument;
+}
+
 /** Versions with responses whose file changed, when a database exists to say so. */
 function versionProblems(io: CliIo, instruments: Instrument[]): string[] {
   const { databaseFile } = parseConfig(io.env, io.cwd);
@@ -191,16 +206,7 @@ export const instrumentCommands: Record<string, Command> = {
     const [ref] = positionals;
     if (!ref || positionals.length > 1)
       throw new UsageError('Name one instrument, e.g. fieldkit codebook tip-prosecutor-survey.');
-    const registry = loadInstruments(parseConfig(io.env, io.cwd).instrumentsDir);
-    const instrument = registry.resolve(ref);
-    if (!instrument) {
-      throw new UsageError(
-        `No instrument "${ref}". Known: ${registry
-          .all()
-          .map((i) => i.key)
-          .join(', ')}.`,
-      );
-    }
+    const instrument = resolveInstrument(io, ref);
     const codebook = buildCodebook(instrument);
     const render = {
       json: () => `${JSON.stringify(codebook, null, 2)}\n`,

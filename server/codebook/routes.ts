@@ -7,7 +7,7 @@ import { EmptyQuerySchema } from '../staff/schema.js';
 import { buildCodebook } from './build.js';
 import { codebookHtml } from './render.js';
 
-const InstrumentVersionParamsSchema = z.strictObject({
+export const InstrumentVersionParamsSchema = z.strictObject({
   id: z.string().min(1).max(64),
   version: z.string().min(1).max(50),
 });

@@ -4,7 +4,9 @@ import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
 import { FIELDWORK_ROUTES } from '../fieldwork/routes.js';
+import { LETTER_ROUTES } from '../letters/routes.js';
 import { MAILING_ROUTES } from '../mailings/routes.js';
+import { PAPER_ROUTES } from '../paper/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { TEMPLATE_ROUTES } from '../templates/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
@@ -217,4 +219,6 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
   ...TEMPLATE_ROUTES,
   ...MAILING_ROUTES,
   ...BOUNCE_ROUTES,
+  ...LETTER_ROUTES,
+  ...PAPER_ROUTES,
 ];

@@ -41,7 +41,7 @@ export function issueLink(
     at: string;
     office: { office_id: string; office_name: string };
     contact: { name: string; email: string };
-    /** What the link was issued for (an email's kind); logged with the event. */
+    /** What the link was issued for (an email's kind, or 'letter'); logged with the event. */
     purpose?: string;
   },
 ): { issued: IssuedLink; tokenId: number } {

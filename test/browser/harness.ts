@@ -5,25 +5,14 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { CHROMIUM_ARGS } from '../../server/paper/pdf.js';
 import { projectRoot } from '../../server/paths.js';
 import { createTestEnv, type TestEnv } from '../support/app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/**
- * The flags this machine needs: no sandbox as root, and no background traffic to the outside.
- * Playwright gives every launch a fresh temporary profile of its own.
- */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** The flags this machine needs (no sandbox as root, no background traffic): the ones the server prints with. */
+export { CHROMIUM_ARGS };
 
 export type BrowserHarness = { env: TestEnv; baseUrl: string; browser: Browser; close(): Promise<void> };
 

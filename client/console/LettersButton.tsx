@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import { api } from './api.js';
+import { DownloadLink } from './download.js';
+import { failureMessage, useSession } from './session.js';
+import { FormError, Hidden, useAnnounce } from './ui.js';
+
+type Made = { blob: Blob; filename: string; summary: string };
+
+/**
+ * Postal letters for a fielding's open offices. Making them issues a new access code per office
+ * (recorded in each case's log), so the button first says so and asks again.
+ */
+export function LettersButton({ fielding }: { fielding: string }) {
+  const session = useSession();
+  const announce = useAnnounce();
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [made, setMade] = useState<Made>();
+
+  const make = async () => {
+    setBusy(true);
+    const result = await api.letters(fielding);
+    setBusy(false);
+    setAsking(false);
+    if (!result.ok) {
+      const message = failureMessage(result.failure, session);
+      setError(message);
+      announce(message);
+      return;
+    }
+    const summary = result.value.counts?.summary ?? 'Letters made';
+    setError(undefined);
+    setMade({ blob: result.value.blob, filename: result.value.filename, summary });
+    announce(`${summary}. The PDF is ready to save.`);
+  };
+
+  return (
+    <div className="fk-letters">
+      {asking ? (
+        <p>
+          This issues a new access code for every office of {fielding} that has not completed, refused or been found
+          ineligible.{' '}
+          <button type="button" onClick={make} disabled={busy}>
+            {busy ? 'Making letters…' : 'Issue codes and make letters'}
+          </button>{' '}
+          <button type="button" onClick={() => setAsking(false)} disabled={busy}>
+            Cancel
+          </button>
+        </p>
+      ) : (
+        <button type="button" onClick={() => setAsking(true)}>
+          Letters (PDF)<Hidden> for {fielding}</Hidden>
+        </button>
+      )}
+      {made ? (
+        <p>
+          {made.summary}. <DownloadLink blob={made.blob} filename={made.filename} label="Save the letters" />
+        </p>
+      ) : null}
+      <FormError message={error} />
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { writeLettersPdf } from '../letters/pdf.js';
+import { issueLetters, lettersSummary } from '../letters/service.js';
+import { createRepos } from '../repos.js';
+import { type Command, osUser, required, resolveFrom, UsageError } from './io.js';
+import { progressBar } from './progress.js';
+
+export const letterCommands: Record<string, Command> = {
+  /** Postal letters with a new access code for every open case (letters/service.ts issueLetters). */
+  async letters(args, io, runtime) {
+    const { values } = parseArgs({ args, options: { fielding: { type: 'string' }, out: { type: 'string' } } });
+    const v = required({ fielding: values.fielding, out: values.out }, ['fielding', 'out']);
+    const out = resolveFrom(io, v.out as string);
+    if (!out.toLowerCase().endsWith('.pdf')) throw new UsageError('--out must name a .pdf file.');
+    const deps = runtime();
+    const bar = io.progress ? progressBar(io.progress) : undefined;
+    const partial = `${out}.part`;
+    try {
+      const batch = issueLetters(
+        {
+          repos: createRepos(deps.db),
+          instruments: deps.instruments,
+          clock: deps.clock,
+          random: deps.random,
+          publicUrl: deps.config.publicUrl,
+        },
+        { fielding: v.fielding as string, actor: osUser() },
+      );
+      // The codes are issued; a half-written file must not pass for the letters, so it is renamed when whole.
+      await writeLettersPdf(
+        batch,
+        createWriteStream(partial),
+        bar ? (done, total) => bar.update({ done, total, label: 'letters' }) : undefined,
+      );
+      renameSync(partial, out);
+      bar?.end();
+      io.out(`${lettersSummary(batch)}.`);
+      io.out(
+        `Wrote ${v.out}: one page per letter. It holds live access codes: keep it safe until the letters are mailed.`,
+      );
+    } catch (err) {
+      rmSync(partial, { force: true });
+      throw err;
+    } finally {
+      bar?.end();
+      deps.db.close();
+    }
+  },
+};

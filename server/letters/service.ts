@@ -1,0 +1,131 @@
+import type { Clock } from '../deps.js';
+import { AppError } from '../errors.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
+import type { Repos } from '../repos.js';
+import type { RandomBytes } from '../tokens/service.js';
+import { issueLink } from '../tokens/workflows.js';
+import type { LetterAddressRow } from './repo.js';
+
+/** Why a case gets no letter. */
+export type LetterSkip = 'completed' | 'refused' | 'ineligible' | 'noContact';
+
+/** One page: who it goes to and the access code typed at the short URL. Holds a clear access code. */
+export type Letter = {
+  officeId: string;
+  officeName: string;
+  contactName: string;
+  contactTitle: string | null;
+  /** The address block, line by line: contact, title, office, street lines, "City, ST 12345". */
+  addressLines: string[];
+  accessCode: string;
+};
+
+export type LetterBatch = {
+  fielding: string;
+  studyTitle: string;
+  /** The letters' date as printed ("February 1, 2027"). */
+  date: string;
+  /** Where respondents type the code: the public URL's /code page. */
+  shortUrl: string;
+  letters: Letter[];
+  skipped: Record<LetterSkip, number>;
+};
+
+export type LettersContext = {
+  repos: Repos;
+  instruments: InstrumentRegistry;
+  clock: Clock;
+  random: RandomBytes;
+  publicUrl: string;
+};
+
+export function addressLines(row: LetterAddressRow): string[] {
+  const cityLine = [row.city, [row.state, row.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  return [row.contact_name, row.contact_title, row.office_name, row.address_line1, row.address_line2, cityLine]
+    .map((line) => line?.trim() ?? '')
+    .filter((line) => line !== '');
+}
+
+const letterDate = (now: Date) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(now);
+
+/** "412 letters; skipped 12 completed, 3 refused, 1 ineligible, 2 with no active contact". */
+export function lettersSummary(batch: Pick<LetterBatch, 'letters' | 'skipped'>): string {
+  const s = batch.skipped;
+  const parts = [
+    `${s.completed} completed`,
+    `${s.refused} refused`,
+    `${s.ineligible} ineligible`,
+    ...(s.noContact > 0 ? [`${s.noContact} with no active contact`] : []),
+  ];
+  return `${batch.letters.length} letter${batch.letters.length === 1 ? '' : 's'}; skipped ${parts.join(', ')}`;
+}
+
+/**
+ * A letter for every open case of the fielding, each with a new access code issued for it
+ * (`token_issued` with purpose 'letter' in the case log) and one audit entry for the batch. A case
+ * is closed to letters by the rule that stops invitations and reminders (mailings/repo.ts): a
+ * completion, a refusal (declined, opted out, recorded by staff) or an ineligibility in its log,
+ * whatever share was answered. The codes are issued in one transaction: a batch is printed whole or
+ * not issued at all. Earlier links and codes keep working; the letter's code reaches the same response.
+ */
+export function issueLetters(ctx: LettersContext, request: { fielding: string; actor: string }): LetterBatch {
+  const fielding = ctx.repos.fieldings.findFieldingByName(request.fielding);
+  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${request.fielding}".`);
+  const instrument = ctx.instruments.get(fielding.instrument_id, fielding.instrument_version);
+  const now = ctx.clock();
+  const at = now.toISOString();
+  const skipped: Record<LetterSkip, number> = { completed: 0, refused: 0, ineligible: 0, noContact: 0 };
+  const letters = ctx.repos.db.transaction(() => {
+    const issued: Letter[] = [];
+    for (const row of ctx.repos.letters.letterAddressesOf(fielding.id)) {
+      const closed = ctx.repos.mailings.closedReasonOf(row.case_id);
+      if (closed !== null) {
+        skipped[closed]++;
+        continue;
+      }
+      if (row.contact_id === null || row.contact_name === null) {
+        skipped.noContact++;
+        continue;
+      }
+      const { issued: link } = issueLink(ctx, {
+        caseId: row.case_id,
+        contactId: row.contact_id,
+        at,
+        office: { office_id: row.office_study_id, office_name: row.office_name },
+        contact: { name: row.contact_name, email: row.contact_email ?? '' },
+        purpose: 'letter',
+      });
+      issued.push({
+        officeId: row.office_study_id,
+        officeName: row.office_name,
+        contactName: row.contact_name,
+        contactTitle: row.contact_title,
+        addressLines: addressLines(row),
+        accessCode: link.access_code,
+      });
+    }
+    if (issued.length === 0) {
+      throw new AppError(
+        409,
+        'no_letters',
+        `No open case of fielding "${fielding.name}" has an active contact: nothing to print (${lettersSummary({ letters: [], skipped })}).`,
+      );
+    }
+    ctx.repos.audit.recordAudit({
+      at,
+      actor: request.actor,
+      action: 'letters.issue',
+      fielding: fielding.name,
+      detail: { letters: issued.length, skipped },
+    });
+    return issued;
+  })();
+  return {
+    fielding: fielding.name,
+    studyTitle: instrument?.meta.title ?? fielding.instrument_id,
+    date: letterDate(now),
+    shortUrl: `${ctx.publicUrl}/code`,
+    letters,
+    skipped,
+  };
+}
