@@ -1,10 +1,9 @@
 import request from 'supertest';
 import { afterAll, bench, describe } from 'vitest';
-import { createRepos } from '../server/repos.js';
-import { addStaff, createApiToken } from '../server/staff/service.js';
 import { chargedOfficeAnswers } from '../test/factories/answers.js';
 import { createTestEnv, seedFielding } from '../test/support/app.js';
 import { nationalFrame } from './support/nationalFrame.js';
+import { benchApiToken } from './support/staffToken.js';
 
 /**
  * The staff case list (GET /api/staff/fieldings/:name/cases) of the synthetic national frame
@@ -28,15 +27,7 @@ env.db.transaction(() => {
     event.run(id, at);
   }
 })();
-const ctx = {
-  repos: createRepos(env.db),
-  settings: env.config.staff,
-  clock: env.clock,
-  random: env.random,
-  publicUrl: env.config.publicUrl,
-};
-const { staff } = addStaff(ctx, { email: 'bench@study.example.org', role: 'fieldwork', actor: 'bench' });
-const { token } = createApiToken(ctx, staff, 'bench');
+const token = benchApiToken(env);
 const cases = env.db.prepare('SELECT count(*) FROM cases').pluck().get() as number;
 const raw = env.db.prepare(
   `SELECT c.id, o.office_id, o.office_name, o.state, o.stratum, r.status, r.revision

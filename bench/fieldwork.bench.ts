@@ -1,15 +1,15 @@
 import nodemailer from 'nodemailer';
 import request from 'supertest';
 import { afterAll, bench, describe } from 'vitest';
-import { dispatchQueued, type MailingContext } from '../server/mailings/dispatch.js';
+import { dispatchQueued, mailingContextOf } from '../server/mailings/dispatch.js';
 import { createSmtpMailer } from '../server/mailings/mailer.js';
 import { planInvitations } from '../server/mailings/service.js';
 import { createRepos } from '../server/repos.js';
-import { addStaff, createApiToken } from '../server/staff/service.js';
 import { DEFAULT_TEMPLATES } from '../server/templates/defaults.js';
 import { generateFrame } from '../test/factories/frame.js';
 import { createTestEnv } from '../test/support/app.js';
 import { startSmtpServer } from '../test/support/smtp.js';
+import { benchApiToken } from './support/staffToken.js';
 
 /**
  * A national fielding end to end (issue 10's figures), each step next to a baseline measured in
@@ -30,15 +30,7 @@ const smtp = await startSmtpServer();
 const mailer = createSmtpMailer(smtp.url);
 const env = createTestEnv({ mailer, sleep: async (ms) => env.clock.advance(ms) });
 const repos = createRepos(env.db);
-const ctx = {
-  repos,
-  settings: env.config.staff,
-  clock: env.clock,
-  random: env.random,
-  publicUrl: env.config.publicUrl,
-};
-const { staff } = addStaff(ctx, { email: 'bench@study.example.org', role: 'fieldwork', actor: 'bench' });
-const { token } = createApiToken(ctx, staff, 'bench');
+const token = benchApiToken(env);
 const auth = { Authorization: `Bearer ${token}` };
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -96,16 +88,7 @@ repos.fieldings.saveMailSettings(
   { ...repos.fieldings.mailSettingsOf(fieldingId), perMinute: 100_000 },
   env.clock().toISOString(),
 );
-const mailingCtx: MailingContext = {
-  repos,
-  mailer,
-  clock: env.clock,
-  random: env.random,
-  publicUrl: env.config.publicUrl,
-  mailFrom: env.config.mailFrom,
-  sleep: async (ms) => env.clock.advance(ms),
-  logger: env.logger,
-};
+const mailingCtx = { ...mailingContextOf(env, mailer), repos };
 const sent = await timed(async () => {
   planInvitations(repos, fieldingId, env.clock().toISOString());
   return dispatchQueued(mailingCtx, { fieldingId, kinds: ['invitation'] });

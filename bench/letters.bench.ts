@@ -5,11 +5,10 @@ import request from 'supertest';
 import { afterAll, bench, describe } from 'vitest';
 import { writeLettersPdf } from '../server/letters/pdf.js';
 import type { Letter } from '../server/letters/service.js';
-import { createRepos } from '../server/repos.js';
-import { addStaff, createApiToken } from '../server/staff/service.js';
 import { createTestEnv, seedFielding } from '../test/support/app.js';
 import { describeProbe, probeHealthWhile } from '../test/support/probe.js';
 import { nationalFrame } from './support/nationalFrame.js';
+import { benchApiToken } from './support/staffToken.js';
 
 /**
  * Letters for the synthetic national frame (~2,300 offices), next to a baseline in the same run: a
@@ -20,15 +19,7 @@ import { nationalFrame } from './support/nationalFrame.js';
 const env = createTestEnv();
 const frame = nationalFrame();
 seedFielding(env, { name: 'national', rows: frame.rows });
-const ctx = {
-  repos: createRepos(env.db),
-  settings: env.config.staff,
-  clock: env.clock,
-  random: env.random,
-  publicUrl: env.config.publicUrl,
-};
-const { staff } = addStaff(ctx, { email: 'bench@study.example.org', role: 'fieldwork', actor: 'bench' });
-const { token } = createApiToken(ctx, staff, 'bench');
+const token = benchApiToken(env);
 
 const letters: Letter[] = frame.offices.map((o, i) => ({
   officeId: o.office_id,

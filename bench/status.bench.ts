@@ -1,11 +1,10 @@
 import { afterAll, bench, describe } from 'vitest';
 import { createCaseDispositions } from '../server/cases/dispositionCache.js';
 import { fieldingStatus } from '../server/fieldwork/status.js';
-import { parseFrame } from '../server/offices/frame.js';
 import { createRepos } from '../server/repos.js';
 import { chargedOfficeAnswers } from '../test/factories/answers.js';
-import { generateFrame } from '../test/factories/frame.js';
 import { createTestEnv, seedFielding } from '../test/support/app.js';
+import { nationalFrame } from './support/nationalFrame.js';
 
 /**
  * The fieldwork status (GET /api/staff/fieldings/:name/status, `fieldkit status`) of the synthetic
@@ -17,15 +16,7 @@ import { createTestEnv, seedFielding } from '../test/support/app.js';
  * status was computed (the cache yields every few milliseconds).
  */
 const env = createTestEnv();
-const frame = parseFrame(Buffer.from(generateFrame({ seed: 7 })));
-if (!frame.ok) throw new Error('the synthetic frame has problems');
-const rows = frame.offices.map((o) => ({
-  ...Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'string')),
-  population: String(o.population),
-  contact_name: o.contact_name,
-  contact_email: o.contact_email,
-}));
-seedFielding(env, { name: 'national', rows: rows as Record<string, string>[] });
+seedFielding(env, { name: 'national', rows: nationalFrame().rows });
 const at = env.clock().toISOString();
 env.db.transaction(() => {
   const ids = env.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all() as number[];

@@ -5,8 +5,9 @@ import { ConfigError } from './config.js';
 import { MigrationError } from './db.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
+import { mailingContextOf } from './mailings/dispatch.js';
 import type { MailingRunner } from './mailings/runner.js';
-import { mailingContextOf, type ReminderScheduler, startReminderScheduler } from './reminders/scheduler.js';
+import { type ReminderScheduler, startReminderScheduler } from './reminders/scheduler.js';
 import { createRepos } from './repos.js';
 import { createRuntime } from './runtime.js';
 

@@ -1,9 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
 import type { FieldingRow } from '../fieldings/repo.js';
 import { composeMessage } from '../mailings/compose.js';
-import { type DispatchProgress, dispatchQueued, SENDING_LEASE_MS } from '../mailings/dispatch.js';
+import {
+  type DispatchProgress,
+  dispatchQueued,
+  emailOff,
+  mailingContextOf,
+  SENDING_LEASE_MS,
+} from '../mailings/dispatch.js';
 import { type InvitationPlan, planInvitations } from '../mailings/service.js';
 import { createRepos, type Repos } from '../repos.js';
 import { type CliIo, type Command, required, UsageError } from './io.js';
@@ -84,13 +89,7 @@ function summaryLines(repos: Repos, fieldingId: number, p: DispatchProgress, sin
 
 async function send(io: CliIo, deps: Deps, repos: Repos, fielding: FieldingRow) {
   const mailer = deps.mailer;
-  if (!mailer) {
-    throw new AppError(
-      503,
-      'email_off',
-      'Email is off: SMTP_URL is not set. Set SMTP_URL (e.g. smtp://user:password@mail.example.org:587) and MAIL_FROM, then run this again; --dry-run works without them.',
-    );
-  }
+  if (!mailer) throw emailOff('no invitation can be sent');
   const start = deps.clock();
   const plan = planInvitations(repos, fielding.id, start.toISOString());
   io.out(`Planned ${plan.planned} new invitation(s) for ${fielding.name} (${plan.alreadyPlanned} planned before).`);
@@ -104,16 +103,7 @@ async function send(io: CliIo, deps: Deps, repos: Repos, fielding: FieldingRow) 
   let progress: DispatchProgress;
   try {
     progress = await dispatchQueued(
-      {
-        repos,
-        mailer,
-        clock: deps.clock,
-        random: deps.random,
-        publicUrl: deps.config.publicUrl,
-        mailFrom: deps.config.mailFrom,
-        sleep: deps.sleep,
-        logger: deps.logger,
-      },
+      { ...mailingContextOf(deps, mailer), repos },
       {
         fieldingId: fielding.id,
         kinds: ['invitation'],

@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { type DispatchProgress, dispatchQueued } from '../mailings/dispatch.js';
+import { type DispatchProgress, dispatchQueued, emailOff, mailingContextOf } from '../mailings/dispatch.js';
 import { dueReminders, planReminders, planThankYous, type ReminderPlan, remindingKinds } from '../reminders/plan.js';
-import { mailingContextOf } from '../reminders/scheduler.js';
 import { createRepos, type Repos } from '../repos.js';
 import { type CliIo, type Command, required } from './io.js';
 import { progressBar } from './progress.js';
@@ -97,11 +95,7 @@ async function sendDue(
   fielding: { id: number; name: string },
   settings: { remindersEnabled: boolean; thankYouEnabled: boolean },
 ) {
-  if (!deps.mailer) {
-    throw new ConfigError(
-      'Email is off: SMTP_URL is not set, so no reminder can be sent. Set SMTP_URL (and MAIL_FROM) as for the server, or use --dry-run to see what is due.',
-    );
-  }
+  if (!deps.mailer) throw emailOff('no reminder can be sent');
   const mailing = { ...mailingContextOf(deps, deps.mailer), repos };
   try {
     const now = deps.clock();

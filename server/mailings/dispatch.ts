@@ -1,6 +1,7 @@
 import { recordUndeliverable } from '../cases/undeliverable.js';
-import type { Clock, Logger } from '../deps.js';
-import type { Repos } from '../repos.js';
+import type { Clock, Deps, Logger } from '../deps.js';
+import { AppError } from '../errors.js';
+import { createRepos, type Repos } from '../repos.js';
 import { type MailKind, MissingMergeFieldError } from '../templates/render.js';
 import type { RandomBytes } from '../tokens/service.js';
 import { issueLink } from '../tokens/workflows.js';
@@ -18,6 +19,29 @@ export type MailingContext = {
   sleep: (ms: number) => Promise<void>;
   logger: Logger;
 };
+
+/** The sending engine's context from the runtime's dependencies, for the scheduler and the CLI. */
+export function mailingContextOf(deps: Deps, mailer: Mailer): MailingContext {
+  return {
+    repos: createRepos(deps.db),
+    mailer,
+    clock: deps.clock,
+    random: deps.random,
+    publicUrl: deps.config.publicUrl,
+    mailFrom: deps.config.mailFrom,
+    sleep: deps.sleep,
+    logger: deps.logger,
+  };
+}
+
+/** What a command that must send says when the runtime has no mailer. */
+export function emailOff(what: string): AppError {
+  return new AppError(
+    503,
+    'email_off',
+    `Email is off: SMTP_URL is not set, so ${what}. Set SMTP_URL (e.g. smtp://user:password@mail.example.org:587) and MAIL_FROM as for the server, or use --dry-run to see what would go out.`,
+  );
+}
 
 export type DispatchProgress = {
   total: number;

@@ -1,7 +1,4 @@
-import type { Deps } from '../deps.js';
 import { dispatchQueued, type MailingContext } from '../mailings/dispatch.js';
-import type { Mailer } from '../mailings/mailer.js';
-import { createRepos } from '../repos.js';
 import { planReminders, planThankYous, type ReminderPlan, remindingKinds } from './plan.js';
 
 /** Once a minute: a reminder falls due on its day, so a minute late is on time. */
@@ -20,20 +17,6 @@ export type ReminderScheduler = {
   /** No further tick starts; a running one stops sending after its current message. */
   stop(): Promise<void>;
 };
-
-/** The sending engine's context from the runtime's dependencies, for the scheduler and the CLI. */
-export function mailingContextOf(deps: Deps, mailer: Mailer): MailingContext {
-  return {
-    repos: createRepos(deps.db),
-    mailer,
-    clock: deps.clock,
-    random: deps.random,
-    publicUrl: deps.config.publicUrl,
-    mailFrom: deps.config.mailFrom,
-    sleep: deps.sleep,
-    logger: deps.logger,
-  };
-}
 
 /**
  * Error text as the log may keep it: SMTP replies and driver messages can quote an address or a

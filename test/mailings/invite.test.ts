@@ -92,7 +92,9 @@ describe('fieldkit invite --fielding <f>', () => {
     const result = await ws.run('invite', '--fielding', 'pilot');
 
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/^fieldkit: Email is off: SMTP_URL is not set\. Set SMTP_URL/);
+    expect(result.err).toMatch(
+      /^fieldkit: Email is off: SMTP_URL is not set, so no invitation can be sent\. Set SMTP_URL/,
+    );
     expect(statuses(ws)).toEqual([]);
   });
 
