@@ -208,15 +208,20 @@ async function deliver(ctx: MailingContext, mail: OutgoingMail): Promise<MailOut
  * A pace of `perMinute` messages, shared by the workers: each waits for its turn in order, so the
  * sleeps are sequential and the n-th message goes no earlier than (n-1) intervals after the first.
  */
-function pacer(ctx: MailingContext, perMinute: number) {
+/**
+ * Waits for the fielding's next send slot. The slots live in the database (mail_pacing), so the
+ * server's sends and a cron's `fieldkit remind` running at the same time keep to the per-minute
+ * setting together, not each on its own.
+ */
+function pacer(ctx: MailingContext, fieldingId: number, perMinute: number) {
   const interval = MINUTE / perMinute;
-  let next = Number.NEGATIVE_INFINITY;
+  // This process's workers take their turns one after another, each waiting out its slot before
+  // the next asks: a worker never holds a slot minutes ahead while the others wait too.
   let queue: Promise<void> = Promise.resolve();
   return () => {
     const turn = queue.then(async () => {
       const now = ctx.clock().getTime();
-      const slot = Math.max(now, next);
-      next = slot + interval;
+      const slot = ctx.repos.mailings.takeSendSlot(fieldingId, now, interval);
       if (slot > now) await ctx.sleep(slot - now);
     });
     queue = turn;
@@ -262,7 +267,7 @@ export async function dispatchQueued(
     interrupted,
   };
   options.onProgress?.({ ...progress });
-  const paced = pacer(ctx, repos.fieldings.mailSettingsOf(fieldingId).perMinute);
+  const paced = pacer(ctx, fieldingId, repos.fieldings.mailSettingsOf(fieldingId).perMinute);
   const seen = new Set<number>();
   const finished = (send: SendRow, result: Result | 'cancelled') => {
     // A row retried within this run (its wait was shorter than the run) counts once more.

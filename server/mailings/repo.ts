@@ -97,6 +97,13 @@ export function createMailingRepo(db: Db) {
     `SELECT count(*) AS n, min(next_attempt_at) AS next FROM email_sends
      WHERE fielding_id = ? AND status = 'queued' AND next_attempt_at > ? AND kind IN (SELECT value FROM json_each(?))`,
   );
+  const takeSlot = db
+    .prepare<{ fieldingId: number; now: number; interval: number }, number>(
+      `INSERT INTO mail_pacing (fielding_id, next_slot_at) VALUES (@fieldingId, @now + @interval)
+       ON CONFLICT (fielding_id) DO UPDATE SET next_slot_at = max(mail_pacing.next_slot_at, @now) + @interval
+       RETURNING next_slot_at - @interval`,
+    )
+    .pluck();
   const interruptStale = db.prepare<[string, number, string]>(
     `UPDATE email_sends SET status = 'interrupted', finished_at = ?
      WHERE fielding_id = ? AND status = 'sending' AND started_at < ?`,
@@ -153,6 +160,12 @@ export function createMailingRepo(db: Db) {
   );
   const kindsJson = (kinds: readonly MailKind[]) => JSON.stringify(kinds);
   return {
+    /**
+     * The instant (ms) at which the next message of the fielding may go: the first free slot of the
+     * fielding's pace, whichever process asks, taken in one statement.
+     */
+    takeSendSlot: (fieldingId: number, now: number, interval: number) =>
+      takeSlot.get({ fieldingId, now, interval }) as number,
     /** Plans one message; UNIQUE(case, contact, kind, number) makes planning twice a no-op. True if new. */
     enqueue(s: { fieldingId: number; caseId: number; contactId: number; kind: MailKind; number: number; at: string }) {
       return enqueue.run(s.fieldingId, s.caseId, s.contactId, s.kind, s.number, s.at, s.at).changes === 1;

@@ -255,6 +255,45 @@ describe('dispatchQueued: invitations over SMTP', () => {
     expect(sendsOf(m.env).every((s) => s.status === 'sent' && s.attempts === 1)).toBe(true);
   });
 
+  it('keeps two dispatchers over two connections to the per-minute setting together, not each on its own', async () => {
+    const m = await mailEnv({ offices: 8 });
+    const settings = m.repos.fieldings.mailSettingsOf(m.fieldingId);
+    m.repos.fieldings.saveMailSettings(m.fieldingId, { ...settings, perMinute: 60 }, now(m));
+    planInvitations(m.repos, m.fieldingId, now(m));
+    const second = openDatabase(m.env.config.databaseFile);
+    onTestFinished(() => {
+      second.close();
+    });
+    // Every slot either dispatcher is given, as the instant its message may go.
+    const slots: number[] = [];
+    const recording = (repos: ReturnType<typeof createRepos>) => ({
+      ...repos,
+      mailings: {
+        ...repos.mailings,
+        takeSendSlot: (fieldingId: number, at: number, interval: number) => {
+          const slot = repos.mailings.takeSendSlot(fieldingId, at, interval);
+          slots.push(slot);
+          return slot;
+        },
+      },
+    });
+
+    // Waits end at once and the clock stands still, so every slot is decided by the shared pace alone.
+    const ctx = { ...m.ctx, sleep: async () => {} };
+    await Promise.all([
+      dispatchQueued({ ...ctx, repos: recording(m.repos) }, { fieldingId: m.fieldingId, kinds: INVITATIONS }),
+      dispatchQueued(
+        { ...ctx, repos: recording(createRepos(second)) },
+        { fieldingId: m.fieldingId, kinds: INVITATIONS },
+      ),
+    ]);
+
+    expect(m.smtp.received).toHaveLength(8);
+    expect(slots).toHaveLength(8);
+    const sorted = [...slots].sort((a, b) => a - b);
+    expect(sorted.slice(1).map((slot, i) => slot - (sorted[i] as number))).toEqual(Array(7).fill(1000));
+  });
+
   it('claims each due row for one claimant only, whichever connection asks', async () => {
     const m = await mailEnv({ offices: 6 });
     planInvitations(m.repos, m.fieldingId, now(m));
