@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { api, type EmailTemplate, type MailSettings } from './api.js';
 import { PageTitle } from './Layout.js';
 import { MailSettingsForm } from './MailSettingsForm.js';
+import { type EmailTemplate, type MailSettings, mailApi } from './mailApi.js';
 import { OfficePicker } from './OfficePicker.js';
 import { casesPath } from './pages.js';
 import { Link } from './router.js';
@@ -14,8 +14,8 @@ import { useLoad } from './useLoad.js';
  * office), its mail settings, and sending the invitations with their progress.
  */
 export function EmailPage({ fielding }: { fielding: string }) {
-  const templates = useLoad(() => api.templates(fielding), [fielding]);
-  const settings = useLoad(() => api.mailSettings(fielding), [fielding]);
+  const templates = useLoad(() => mailApi.templates(fielding), [fielding]);
+  const settings = useLoad(() => mailApi.mailSettings(fielding), [fielding]);
   // What the server last saved, over what the page loaded.
   const [saved, setSaved] = useState<Partial<Record<EmailTemplate['kind'], EmailTemplate>>>({});
   const [savedSettings, setSavedSettings] = useState<MailSettings>();

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import { api, type MailSettings } from './api.js';
+import { type MailSettings, mailApi } from './mailApi.js';
 import { failureMessage, useSession } from './session.js';
 import { Field, FormError, useAnnounce } from './ui.js';
 
@@ -52,7 +52,7 @@ export function MailSettingsForm({
       return;
     }
     setBusy(true);
-    const result = await api.saveMailSettings(fielding, {
+    const result = await mailApi.saveMailSettings(fielding, {
       reminderDays,
       remindersEnabled: data.get('remindersEnabled') === 'on',
       thankYouEnabled: data.get('thankYouEnabled') === 'on',

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { api, type MailingPlan, type Mailings, SEND_STATUSES } from './api.js';
+import { type MailingPlan, type Mailings, mailApi, SEND_STATUSES } from './mailApi.js';
 import { failureMessage, useSession } from './session.js';
 import { DataTable, FormError, formatTime, useAnnounce } from './ui.js';
 
@@ -43,7 +43,7 @@ export function SendingPanel({ fielding }: { fielding: string }) {
   const confirmRef = useRef<HTMLButtonElement>(null);
 
   const load = useCallback(async () => {
-    const result = await api.mailings(fielding);
+    const result = await mailApi.mailings(fielding);
     if (result.ok) {
       setMailings(result.value);
       setLoadError(undefined);
@@ -73,7 +73,7 @@ export function SendingPanel({ fielding }: { fielding: string }) {
 
   const dryRun = async () => {
     setBusy(true);
-    const result = await api.startMailing(fielding, true);
+    const result = await mailApi.startMailing(fielding, true);
     setBusy(false);
     if (result.ok) {
       setError(undefined);
@@ -82,7 +82,7 @@ export function SendingPanel({ fielding }: { fielding: string }) {
   };
   const send = async () => {
     setBusy(true);
-    const result = await api.startMailing(fielding, false);
+    const result = await mailApi.startMailing(fielding, false);
     setBusy(false);
     setPlan(undefined);
     if (result.ok) {

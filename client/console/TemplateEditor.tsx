@@ -1,13 +1,13 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
 import {
-  api,
   type EmailTemplate,
   type MailKind,
   type MergeField,
+  mailApi,
   type TemplatePreview,
   type TemplateProblem,
   TemplateProblemsSchema,
-} from './api.js';
+} from './mailApi.js';
 import { failureMessage, useSession } from './session.js';
 import { formatTime, Hidden, useAnnounce } from './ui.js';
 
@@ -73,7 +73,7 @@ export function TemplateEditor({
   const save = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setBusy(true);
-    const result = await api.saveTemplate(fielding, template.kind, { subject, body });
+    const result = await mailApi.saveTemplate(fielding, template.kind, { subject, body });
     setBusy(false);
     if (result.ok) {
       setProblems([]);
@@ -87,7 +87,7 @@ export function TemplateEditor({
 
   const showPreview = async () => {
     setBusy(true);
-    const result = await api.previewTemplate(fielding, template.kind, {
+    const result = await mailApi.previewTemplate(fielding, template.kind, {
       subject,
       body,
       ...(office ? { officeId: office } : {}),
