@@ -1,5 +1,5 @@
-import { AppError } from '../errors.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { FIELDWORK_STAFF, STUDY_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
@@ -37,8 +37,7 @@ export const CASE_ROUTES: readonly StaffRoute[] = [
     params: FieldingParamsSchema,
     query: CaseListQuerySchema,
     async handler({ ctx, params, query }) {
-      const fielding = ctx.repos.fieldings.findFieldingByName(params.name);
-      if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${params.name}".`);
+      const fielding = findFieldingOrFail(ctx.repos, params.name);
       const { cases, total } = await listCases(ctx.repos, ctx.dispositions, fielding.id, query);
       return { cases: cases.map(presentListedCase), page: query.page, pageSize: query.pageSize, total };
     },

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Deps } from '../deps.js';
 import type { FieldingRow } from '../fieldings/repo.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import { composeMessage } from '../mailings/compose.js';
 import {
   type DispatchProgress,
@@ -11,7 +12,7 @@ import {
 } from '../mailings/dispatch.js';
 import { type InvitationPlan, planInvitations } from '../mailings/service.js';
 import { createRepos, type Repos } from '../repos.js';
-import { type CliIo, type Command, required, UsageError } from './io.js';
+import { type CliIo, type Command, required } from './io.js';
 import { progressBar } from './progress.js';
 
 const SKIP_WORDS: Record<string, string> = {
@@ -131,8 +132,7 @@ export const mailingCommands: Record<string, Command> = {
     const deps = runtime();
     try {
       const repos = createRepos(deps.db);
-      const fielding = repos.fieldings.findFieldingByName(v.fielding as string);
-      if (!fielding) throw new UsageError(`No fielding named "${v.fielding}" (see: fieldkit fielding list).`);
+      const fielding = findFieldingOrFail(repos, v.fielding as string);
       if (!values['dry-run']) {
         await send(io, deps, repos, fielding);
         return;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Deps } from '../deps.js';
-import { AppError } from '../errors.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import { type DispatchProgress, dispatchQueued, emailOff, mailingContextOf } from '../mailings/dispatch.js';
 import { dueReminders, planReminders, planThankYous, type ReminderPlan, remindingKinds } from '../reminders/plan.js';
 import { createRepos, type Repos } from '../repos.js';
@@ -66,8 +66,7 @@ export const reminderCommands: Record<string, Command> = {
     const deps = runtime();
     try {
       const repos = createRepos(deps.db);
-      const fielding = repos.fieldings.findFieldingByName(v.fielding as string);
-      if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${v.fielding}".`);
+      const fielding = findFieldingOrFail(repos, v.fielding as string);
       const now = deps.clock();
       if (deps.config.clockStartsAt !== undefined) {
         io.err(`fieldkit: acting as if it were ${deps.config.clockStartsAt} (FIELDKIT_NOW)`);

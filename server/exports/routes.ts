@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AppError } from '../errors.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { ANALYSTS } from '../staff/roles.js';
 import { ExportBodySchema } from './schema.js';
@@ -17,8 +17,7 @@ export const EXPORT_ROUTES: readonly StaffRoute[] = [
     params: FieldingParamsSchema,
     body: ExportBodySchema,
     async handler({ ctx, auth, params, body, res }) {
-      const fielding = ctx.repos.fieldings.findFieldingByName(params.name);
-      if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${params.name}".`);
+      const fielding = findFieldingOrFail(ctx.repos, params.name);
       const now = ctx.clock();
       const fileName = `${fielding.name.replace(/[^\w.-]+/g, '_')}-export-${now.toISOString().slice(0, 10)}.zip`;
       // A private folder per download, removed once the zip is sent (or the export failed).

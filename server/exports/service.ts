@@ -6,6 +6,7 @@ import { ZipFile } from 'yazl';
 import { codebookHtml } from '../codebook/render.js';
 import type { Clock } from '../deps.js';
 import { AppError } from '../errors.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { Repos } from '../repos.js';
 import { csvChunks } from './csv.js';
@@ -127,8 +128,7 @@ export async function exportFielding(
   ctx: { repos: Repos; instruments: InstrumentRegistry; clock: Clock },
   request: ExportRequest,
 ): Promise<ExportManifest> {
-  const fielding = ctx.repos.fieldings.findFieldingByName(request.fielding);
-  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${request.fielding}".`);
+  const fielding = findFieldingOrFail(ctx.repos, request.fielding);
   // The version new responses use first, then every other version a response was started on.
   const versions = [
     fielding.instrument_version,

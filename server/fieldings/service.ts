@@ -5,6 +5,14 @@ import type { OfficeInput } from '../offices/repo.js';
 import type { Repos } from '../repos.js';
 import type { RandomBytes } from '../tokens/service.js';
 import { type IssuedLink, issueLink } from '../tokens/workflows.js';
+import type { FieldingRow } from './repo.js';
+
+/** The fielding of that name, or the one 404 every caller (API, CLI) answers when there is none. */
+export function findFieldingOrFail(repos: Repos, name: string): FieldingRow {
+  const fielding = repos.fieldings.findFieldingByName(name);
+  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${name}".`);
+  return fielding;
+}
 
 /** One frame row: the office and its contact. */
 export type FrameEntry = OfficeInput & {
@@ -112,8 +120,7 @@ export function changeFieldingVersion(
   ctx: { repos: Repos; instruments: InstrumentRegistry; clock: Clock },
   input: { fielding: string; version: string; actor: string },
 ) {
-  const fielding = ctx.repos.fieldings.findFieldingByName(input.fielding);
-  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${input.fielding}".`);
+  const fielding = findFieldingOrFail(ctx.repos, input.fielding);
   const instrument = ctx.instruments.get(fielding.instrument_id, input.version);
   if (!instrument) {
     const known = ctx.instruments
@@ -156,8 +163,7 @@ export function setClosingDate(
   ctx: { repos: Repos; clock: Clock },
   input: { fielding: string; closesAt: Date | null; actor: string },
 ) {
-  const fielding = ctx.repos.fieldings.findFieldingByName(input.fielding);
-  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${input.fielding}".`);
+  const fielding = findFieldingOrFail(ctx.repos, input.fielding);
   const now = ctx.clock();
   if (input.closesAt && input.closesAt <= now) {
     throw new AppError(400, 'closes_in_past', 'The closing date must be in the future.');

@@ -1,9 +1,10 @@
 import { FieldingParamsSchema } from '../fieldings/schema.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { STUDY_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { caseListCsv, caseListFileName } from './present.js';
-import { fieldingCases, fieldingStatus, findFieldingOrFail } from './status.js';
+import { fieldingCases, fieldingStatus } from './status.js';
 
 /** Fieldwork monitoring: the dashboard's status and the case list download (docs/staff-api.md). */
 export const FIELDWORK_ROUTES: readonly StaffRoute[] = [

@@ -2,8 +2,7 @@ import type { CaseDispositions, CaseOutcome } from '../cases/dispositionCache.js
 import type { ListedCase } from '../cases/list.js';
 import type { CaseStatus } from '../cases/schema.js';
 import type { Clock } from '../deps.js';
-import { AppError } from '../errors.js';
-import type { FieldingRow } from '../fieldings/repo.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import type { Repos } from '../repos.js';
 import { computeRates, emptyCounts, estimateEligibility, type GroupCounts, groupOf } from './rates.js';
 import type { FieldingStatus } from './schema.js';
@@ -13,12 +12,6 @@ export type StatusContext = { repos: Repos; dispositions: CaseDispositions; cloc
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A fielding open for years would otherwise make a series of thousands of points; the last 400 days show. */
 export const MAX_DAYS = 400;
-
-export function findFieldingOrFail(repos: Repos, name: string): FieldingRow {
-  const fielding = repos.fieldings.findFieldingByName(name);
-  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${name}".`);
-  return fielding;
-}
 
 /**
  * Every case of the fielding with its final disposition, from the very cache the staff case list

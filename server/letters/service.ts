@@ -1,5 +1,6 @@
 import type { Clock } from '../deps.js';
 import { AppError } from '../errors.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { Repos } from '../repos.js';
 import type { RandomBytes } from '../tokens/service.js';
@@ -69,8 +70,7 @@ export function lettersSummary(batch: Pick<LetterBatch, 'letters' | 'skipped'>):
  * not issued at all. Earlier links and codes keep working; the letter's code reaches the same response.
  */
 export function issueLetters(ctx: LettersContext, request: { fielding: string; actor: string }): LetterBatch {
-  const fielding = ctx.repos.fieldings.findFieldingByName(request.fielding);
-  if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${request.fielding}".`);
+  const fielding = findFieldingOrFail(ctx.repos, request.fielding);
   const instrument = ctx.instruments.get(fielding.instrument_id, fielding.instrument_version);
   const now = ctx.clock();
   const at = now.toISOString();

@@ -1,5 +1,5 @@
-import { AppError } from '../errors.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { FIELDWORK_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
@@ -21,8 +21,7 @@ export const MAILING_ROUTES: readonly StaffRoute[] = [
     params: FieldingParamsSchema,
     body: StartMailingBodySchema,
     handler({ ctx, auth, params, body, res }) {
-      const fielding = ctx.repos.fieldings.findFieldingByName(params.name);
-      if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${params.name}".`);
+      const fielding = findFieldingOrFail(ctx.repos, params.name);
       ctx.mailings.assertCanStart(fielding.id);
       const at = ctx.clock().toISOString();
       const plan = planInvitations(ctx.repos, fielding.id, at, { dryRun: body.dryRun === true });
@@ -48,8 +47,7 @@ export const MAILING_ROUTES: readonly StaffRoute[] = [
     params: FieldingParamsSchema,
     query: EmptyQuerySchema,
     handler({ ctx, params }) {
-      const fielding = ctx.repos.fieldings.findFieldingByName(params.name);
-      if (!fielding) throw new AppError(404, 'not_found', `No fielding named "${params.name}".`);
+      const fielding = findFieldingOrFail(ctx.repos, params.name);
       return {
         email: { enabled: ctx.mailings.enabled, from: ctx.mailings.from },
         running: ctx.mailings.isRunning(fielding.id),

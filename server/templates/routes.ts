@@ -1,16 +1,11 @@
 import { FieldingParamsSchema } from '../fieldings/schema.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { FIELDWORK_STAFF, STUDY_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { presentMailSettings, presentTemplate } from './present.js';
 import { MailSettingsBodySchema, PreviewBodySchema, TemplateBodySchema, TemplateParamsSchema } from './schema.js';
-import {
-  changeMailSettings,
-  findFieldingOrFail,
-  previewTemplate,
-  saveTemplate,
-  templatesOfFielding,
-} from './service.js';
+import { changeMailSettings, previewTemplate, saveTemplate, templatesOfFielding } from './service.js';
 
 /** A fielding's email: templates with their merge fields, a preview for a real case, mail settings (docs/staff-api.md). */
 export const TEMPLATE_ROUTES: readonly StaffRoute[] = [

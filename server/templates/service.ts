@@ -1,6 +1,7 @@
 import type { Clock } from '../deps.js';
 import { AppError, notFound, unprocessable } from '../errors.js';
 import type { FieldingRow, MailSettings } from '../fieldings/repo.js';
+import { findFieldingOrFail } from '../fieldings/service.js';
 import { deadlineText, optOutUrl } from '../mailings/compose.js';
 import type { Repos } from '../repos.js';
 import {
@@ -21,12 +22,6 @@ import type { TemplateRow } from './repo.js';
 export type TemplateContext = { repos: Repos; clock: Clock; publicUrl: string };
 
 export type MergeField = { name: string; description: string; source: 'standard' | 'frame' };
-
-export function findFieldingOrFail(repos: Repos, name: string): FieldingRow {
-  const fielding = repos.fieldings.findFieldingByName(name);
-  if (!fielding) throw notFound(`No fielding named "${name}".`);
-  return fielding;
-}
 
 /** The standard fields with what they say, then the frame's extra columns of this fielding. */
 export function mergeFieldsOf(repos: Repos, fieldingId: number): MergeField[] {

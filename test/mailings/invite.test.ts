@@ -102,7 +102,7 @@ describe('fieldkit invite --fielding <f>', () => {
     const ws = workspace();
     await createPilot(ws, { offices: 1 });
     const result = await ws.run('invite', '--fielding', 'nope');
-    expect(result).toMatchObject({ code: 2, err: 'fieldkit: No fielding named "nope" (see: fieldkit fielding list).' });
+    expect(result).toMatchObject({ code: 1, err: 'fieldkit: No fielding named "nope".' });
   });
 
   it('after a kill -9 mid-send, a new run never sends anyone a second copy and reports the interrupted ones', async () => {
