@@ -1,4 +1,4 @@
-import type { CaseEventType } from './repo.js';
+import { type CaseEventType, REFUSAL_EVENTS } from './repo.js';
 
 /** The AAPOR final dispositions this platform derives (spec: fieldwork.md, Dispositions). */
 export const DISPOSITIONS = Object.freeze({
@@ -23,7 +23,7 @@ export const DEFAULT_THRESHOLDS: DispositionThresholds = Object.freeze({ complet
 
 export type CaseEvent = { type: CaseEventType | string; detail?: Record<string, unknown> };
 
-const REFUSALS = new Set(['declined', 'marked_refused', 'opted_out']);
+const REFUSALS = new Set<string>(REFUSAL_EVENTS);
 const STARTED = new Set(['consented', 'page_saved']);
 const INVITED = new Set(['token_issued', 'email_sent']);
 /** Events that settle whether every address of the office is known bad; the newest one holds. */

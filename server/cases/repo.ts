@@ -61,6 +61,23 @@ export type CaseStateRow = {
   last_event_id: number | null;
 };
 
+/** A refusal in the log: declined consent, an opt-out from an email, or one staff recorded. */
+export const REFUSAL_EVENTS = ['declined', 'marked_refused', 'opted_out'] as const satisfies readonly CaseEventType[];
+
+/** Why a case takes no more mail or letters: an answer, a refusal or an ineligibility in its log. */
+export type ClosedReason = 'ineligible' | 'completed' | 'refused';
+
+/**
+ * The closed reason of case `c` as a SQL expression (NULL while the case is open), for the
+ * statements that plan invitations, reminders and letters: one rule, whatever share was answered.
+ */
+export const CLOSED_REASON_SQL = `CASE
+    WHEN EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'marked_ineligible') THEN 'ineligible'
+    WHEN EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'completed') THEN 'completed'
+    WHEN EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id
+                 AND e.type IN (${REFUSAL_EVENTS.map((t) => `'${t}'`).join(', ')})) THEN 'refused'
+  END`;
+
 export type CaseRepo = ReturnType<typeof createCaseRepo>;
 
 export function createCaseRepo(db: Db) {

@@ -1,3 +1,4 @@
+import type { ClosedReason } from '../cases/repo.js';
 import { recordUndeliverable } from '../cases/undeliverable.js';
 import type { Clock, Deps, Logger } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -7,7 +8,7 @@ import type { RandomBytes } from '../tokens/service.js';
 import { issueLink } from '../tokens/workflows.js';
 import { composeMessage, messageIdOf, newOptOutToken, optOutHash, optOutUrl, unsubscribeHeaders } from './compose.js';
 import type { Mailer, MailOutcome, OutgoingMail } from './mailer.js';
-import type { ClosedReason, SendRow } from './repo.js';
+import type { SendRow } from './repo.js';
 
 export type MailingContext = {
   repos: Repos;

@@ -1,3 +1,4 @@
+import { CLOSED_REASON_SQL, type ClosedReason } from '../cases/repo.js';
 import type { Db } from '../db.js';
 import type { MailKind } from '../templates/render.js';
 
@@ -25,7 +26,6 @@ export type SendRow = {
 };
 
 /** Why a case or contact gets no more mail: the case's final state first, then the contact's. */
-export type ClosedReason = 'ineligible' | 'completed' | 'refused';
 
 /** One contact of one case of a fielding, with what planning needs to know about both. */
 export type PlanCandidateRow = {
@@ -52,12 +52,6 @@ export type RecentAttemptRow = {
 };
 
 // Events after which a case is settled for good: no invitation or reminder should reach it.
-const CLOSED_REASON = `CASE
-    WHEN EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'marked_ineligible') THEN 'ineligible'
-    WHEN EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'completed') THEN 'completed'
-    WHEN EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id
-                 AND e.type IN ('declined', 'marked_refused', 'opted_out')) THEN 'refused'
-  END`;
 
 export type MailingRepo = ReturnType<typeof createMailingRepo>;
 
@@ -67,14 +61,14 @@ export function createMailingRepo(db: Db) {
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const invitationCandidates = db.prepare<[number], PlanCandidateRow>(
-    `SELECT c.id AS case_id, ct.id AS contact_id, ct.status AS contact_status, ${CLOSED_REASON} AS closed,
+    `SELECT c.id AS case_id, ct.id AS contact_id, ct.status AS contact_status, ${CLOSED_REASON_SQL} AS closed,
        EXISTS (SELECT 1 FROM email_sends s WHERE s.case_id = c.id AND s.contact_id = ct.id
                AND s.kind = 'invitation' AND s.number = 0) AS planned
      FROM cases c LEFT JOIN contacts ct ON ct.office_id = c.office_id
      WHERE c.fielding_id = ? ORDER BY c.id, ct.id`,
   );
   const closedReason = db
-    .prepare<[number], ClosedReason | null>(`SELECT ${CLOSED_REASON} FROM cases c WHERE c.id = ?`)
+    .prepare<[number], ClosedReason | null>(`SELECT ${CLOSED_REASON_SQL} FROM cases c WHERE c.id = ?`)
     .pluck();
   // One statement claims one row: SQLite runs writes one at a time, so two dispatchers (the
   // scheduler and the CLI, two processes) can never both move the same row out of 'queued'.

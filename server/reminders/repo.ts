@@ -1,9 +1,11 @@
+import { CLOSED_REASON_SQL } from '../cases/repo.js';
 import type { Db } from '../db.js';
 
 /**
  * One active contact of a case that may still be reminded: the case is not complete, not refused,
- * not ineligible and not undeliverable. `invited_by_send` / `invited_by_event` are the two records
- * of the first invitation (the send's finish, the `email_sent` event); either may be missing.
+ * not ineligible. An undeliverable case (3.30) has no active contact, so it has no row either.
+ * `invited_by_send` / `invited_by_event` are the two records of the first invitation (the send's
+ * finish, the `email_sent` event); either may be missing.
  */
 export type ReminderCandidateRow = {
   case_id: number;
@@ -17,10 +19,6 @@ export type ReminderCandidateRow = {
 export type ThankYouCandidateRow = { case_id: number; contact_id: number };
 
 export type ReminderRepo = ReturnType<typeof createReminderRepo>;
-
-// A case that answered, refused (declined consent, refusal by phone, opt-out) or was found not
-// eligible gets no reminder, whatever its contacts' state.
-const SETTLED_EVENTS = "'completed', 'declined', 'marked_refused', 'opted_out', 'marked_ineligible'";
 
 export function createReminderRepo(db: Db) {
   const candidates = db.prepare<[number, string], ReminderCandidateRow>(
@@ -37,10 +35,8 @@ export function createReminderRepo(db: Db) {
      WHERE c.fielding_id = ?
        -- After the closing date the links no longer work: a reminder would only lead to a closed page.
        AND (f.closes_at IS NULL OR f.closes_at > ?)
-       AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type IN (${SETTLED_EVENTS}))
-       -- 3.30: the newest word on the office's addresses is that every one of them bounced.
-       AND coalesce((SELECT e.type FROM case_events e WHERE e.case_id = c.id AND e.type IN ('undeliverable', 'contact_added')
-                     ORDER BY e.id DESC LIMIT 1), '') <> 'undeliverable'
+       -- A case that answered, refused or was found not eligible gets no reminder (the rule of invitations and letters).
+       AND (${CLOSED_REASON_SQL}) IS NULL
      ORDER BY c.id, k.id`,
   );
   const thankYouCandidates = db.prepare<[number], ThankYouCandidateRow>(
