@@ -1,7 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Deps } from '../deps.js';
 import type { FieldingRow } from '../fieldings/repo.js';
-import { findFieldingOrFail } from '../fieldings/service.js';
 import { composeMessage } from '../mailings/compose.js';
 import {
   type DispatchProgress,
@@ -11,8 +9,9 @@ import {
   SENDING_LEASE_MS,
 } from '../mailings/dispatch.js';
 import { type InvitationPlan, planInvitations } from '../mailings/service.js';
-import { createRepos, type Repos } from '../repos.js';
-import { type CliIo, type Command, required } from './io.js';
+import type { Repos } from '../repos.js';
+import { runOnFielding } from './fieldingRun.js';
+import type { CliIo, Command } from './io.js';
 import { progressBar } from './progress.js';
 
 const SKIP_WORDS: Record<string, string> = {
@@ -123,17 +122,9 @@ async function send(io: CliIo, deps: Deps, repos: Repos, fielding: FieldingRow) 
 
 export const mailingCommands: Record<string, Command> = {
   /** Plans and sends a fielding's invitations (server/mailings), or shows what would go out. */
-  async invite(args, io, runtime) {
-    const { values } = parseArgs({
-      args,
-      options: { fielding: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
-    });
-    const v = required({ fielding: values.fielding }, ['fielding']);
-    const deps = runtime();
-    try {
-      const repos = createRepos(deps.db);
-      const fielding = findFieldingOrFail(repos, v.fielding as string);
-      if (!values['dry-run']) {
+  invite: (args, io, runtime) =>
+    runOnFielding(args, runtime, async ({ deps, repos, fielding, dryRun }) => {
+      if (!dryRun) {
         await send(io, deps, repos, fielding);
         return;
       }
@@ -144,9 +135,5 @@ export const mailingCommands: Record<string, Command> = {
       for (const line of skippedLines(plan)) io.out(line);
       if (!deps.mailer) io.out('Email is off (SMTP_URL is not set): set it before sending.');
       for (const line of previewLines(repos, fielding, deps.config.publicUrl)) io.out(line);
-    } finally {
-      deps.mailer?.close();
-      deps.db.close();
-    }
-  },
+    }),
 };

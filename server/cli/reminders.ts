@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import type { Deps } from '../deps.js';
-import { findFieldingOrFail } from '../fieldings/service.js';
 import { type DispatchProgress, dispatchQueued, emailOff, mailingContextOf } from '../mailings/dispatch.js';
 import { dueReminders, planReminders, planThankYous, type ReminderPlan, remindingKinds } from '../reminders/plan.js';
-import { createRepos, type Repos } from '../repos.js';
-import { type CliIo, type Command, required } from './io.js';
+import type { Repos } from '../repos.js';
+import { runOnFielding } from './fieldingRun.js';
+import type { CliIo, Command } from './io.js';
 import { progressBar } from './progress.js';
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
@@ -57,16 +56,8 @@ function printSent(io: CliIo, p: DispatchProgress) {
 
 export const reminderCommands: Record<string, Command> = {
   /** Plans and sends the reminders and thank-yous due now; for cron, beside the server's scheduler. */
-  async remind(args, io, runtime) {
-    const { values } = parseArgs({
-      args,
-      options: { fielding: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
-    });
-    const v = required({ fielding: values.fielding }, ['fielding']);
-    const deps = runtime();
-    try {
-      const repos = createRepos(deps.db);
-      const fielding = findFieldingOrFail(repos, v.fielding as string);
+  remind: (args, io, runtime) =>
+    runOnFielding(args, runtime, async ({ deps, repos, fielding, dryRun }) => {
       const now = deps.clock();
       if (deps.config.clockStartsAt !== undefined) {
         io.err(`fieldkit: acting as if it were ${deps.config.clockStartsAt} (FIELDKIT_NOW)`);
@@ -76,15 +67,12 @@ export const reminderCommands: Record<string, Command> = {
         io.out(`${fielding.name}: reminders and thank-yous are off in its mail settings; nothing to do.`);
         return;
       }
-      if (values['dry-run']) {
+      if (dryRun) {
         printDue(io, repos, fielding, now, settings.thankYouEnabled);
         return;
       }
       await sendDue(io, deps, repos, fielding, settings);
-    } finally {
-      deps.db.close();
-    }
-  },
+    }),
 };
 
 async function sendDue(
@@ -96,23 +84,19 @@ async function sendDue(
 ) {
   if (!deps.mailer) throw emailOff('no reminder can be sent');
   const mailing = { ...mailingContextOf(deps, deps.mailer), repos };
-  try {
-    const now = deps.clock();
-    const plan = planReminders(repos, fielding.id, now);
-    const thankYous = planThankYous(repos, fielding.id, now);
-    printPlanned(io, fielding.name, plan, thankYous);
-    const kinds = remindingKinds(settings);
-    const bar = io.progress ? progressBar(io.progress) : undefined;
-    const sent = await dispatchQueued(mailing, {
-      fieldingId: fielding.id,
-      kinds,
-      onProgress: (p) => bar?.update({ done: p.done, total: p.total, label: 'messages' }),
-    });
-    bar?.end();
-    printSent(io, sent);
-    io.out(`${fielding.name} so far:`);
-    for (const line of tallyLines(repos, fielding.id)) io.out(line);
-  } finally {
-    mailing.mailer.close();
-  }
+  const now = deps.clock();
+  const plan = planReminders(repos, fielding.id, now);
+  const thankYous = planThankYous(repos, fielding.id, now);
+  printPlanned(io, fielding.name, plan, thankYous);
+  const kinds = remindingKinds(settings);
+  const bar = io.progress ? progressBar(io.progress) : undefined;
+  const sent = await dispatchQueued(mailing, {
+    fieldingId: fielding.id,
+    kinds,
+    onProgress: (p) => bar?.update({ done: p.done, total: p.total, label: 'messages' }),
+  });
+  bar?.end();
+  printSent(io, sent);
+  io.out(`${fielding.name} so far:`);
+  for (const line of tallyLines(repos, fielding.id)) io.out(line);
 }
