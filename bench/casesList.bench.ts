@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { afterAll, bench, describe } from 'vitest';
-import { chargedOfficeAnswers } from '../test/factories/answers.js';
 import { createTestEnv, seedFielding } from '../test/support/app.js';
-import { nationalFrame } from './support/nationalFrame.js';
+import { nationalFrame, seedOutcomes } from './support/nationalFrame.js';
 import { benchApiToken } from './support/staffToken.js';
 
 /**
@@ -14,19 +13,7 @@ import { benchApiToken } from './support/staffToken.js';
 const env = createTestEnv();
 const frame = nationalFrame();
 seedFielding(env, { name: 'national', rows: frame.rows });
-const at = env.clock().toISOString();
-env.db.transaction(() => {
-  const ids = env.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all() as number[];
-  const insert = env.db.prepare(
-    `INSERT INTO responses (case_id, instrument_id, instrument_version, status, answers, started_at, updated_at, submitted_at)
-     VALUES (?, 'tip-prosecutor-survey', '1.0.0', 'completed', ?, ?, ?, ?)`,
-  );
-  const event = env.db.prepare("INSERT INTO case_events (case_id, type, at) VALUES (?, 'completed', ?)");
-  for (const id of ids.filter((_, i) => i % 3 === 0)) {
-    insert.run(id, JSON.stringify(chargedOfficeAnswers({ a2_years: id % 40 })), at, at, at);
-    event.run(id, at);
-  }
-})();
+seedOutcomes(env, (id) => (id - 1) % 3 === 0);
 const token = benchApiToken(env);
 const cases = env.db.prepare('SELECT count(*) FROM cases').pluck().get() as number;
 const raw = env.db.prepare(

@@ -2,9 +2,8 @@ import { afterAll, bench, describe } from 'vitest';
 import { createCaseDispositions } from '../server/cases/dispositionCache.js';
 import { fieldingStatus } from '../server/fieldwork/status.js';
 import { createRepos } from '../server/repos.js';
-import { chargedOfficeAnswers } from '../test/factories/answers.js';
 import { createTestEnv, seedFielding } from '../test/support/app.js';
-import { nationalFrame } from './support/nationalFrame.js';
+import { nationalFrame, seedOutcomes } from './support/nationalFrame.js';
 
 /**
  * The fieldwork status (GET /api/staff/fieldings/:name/status, `fieldkit status`) of the synthetic
@@ -17,24 +16,17 @@ import { nationalFrame } from './support/nationalFrame.js';
  */
 const env = createTestEnv();
 seedFielding(env, { name: 'national', rows: nationalFrame().rows });
-const at = env.clock().toISOString();
-env.db.transaction(() => {
-  const ids = env.db.prepare('SELECT id FROM cases ORDER BY id').pluck().all() as number[];
-  const insert = env.db.prepare(
-    `INSERT INTO responses (case_id, instrument_id, instrument_version, status, answers, started_at, updated_at, submitted_at)
-     VALUES (?, 'tip-prosecutor-survey', '1.0.0', 'completed', ?, ?, ?, ?)`,
-  );
-  const event = env.db.prepare('INSERT INTO case_events (case_id, type, at, detail) VALUES (?, ?, ?, ?)');
-  for (const id of ids) {
-    if (id % 3 === 0) {
-      insert.run(id, JSON.stringify(chargedOfficeAnswers({ a2_years: id % 40 })), at, at, at);
-      event.run(id, 'completed', at, '{}');
-    } else if (id % 11 === 1) event.run(id, 'declined', at, '{}');
-    else if (id % 13 === 1) event.run(id, 'marked_refused', at, '{"reason":"by phone"}');
-    else if (id % 29 === 1) event.run(id, 'marked_ineligible', at, '{"reason":"merged"}');
-    else if (id % 7 === 1) event.run(id, 'link_opened', at, '{}');
-  }
-})();
+// A third submitted; of the rest some declined, refused, not eligible or abandoned after opening the link.
+seedOutcomes(
+  env,
+  (id) => id % 3 === 0,
+  (id) => {
+    if (id % 11 === 1) return { type: 'declined' };
+    if (id % 13 === 1) return { type: 'marked_refused', detail: '{"reason":"by phone"}' };
+    if (id % 29 === 1) return { type: 'marked_ineligible', detail: '{"reason":"merged"}' };
+    return id % 7 === 1 ? { type: 'link_opened' } : undefined;
+  },
+);
 const repos = createRepos(env.db);
 const firstSubmitted = env.db.prepare('SELECT min(case_id) FROM responses').pluck().get() as number;
 /** A fresh cache without the start-up preparation: the instrument's model is built by the first disposition. */
