@@ -1,3 +1,4 @@
+import { escapeHtml } from '../html.js';
 import type { Codebook, ValueLabel, Variable } from './build.js';
 
 const codes = (list: readonly ValueLabel[]) => list.map((v) => `${v.code} = ${v.label}`).join('; ');
@@ -48,12 +49,6 @@ export function codebookMarkdown(cb: Codebook): string {
   }
   return lines.join('\n');
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 
 /** `frequencies`, for an export's codebook: per variable, the cases with each code. */
 /** A column an export adds itself, as the export declares it. */

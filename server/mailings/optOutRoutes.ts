@@ -1,8 +1,8 @@
 import express, { type Request, type Response, Router } from 'express';
 import { type AccessThrottle, clientKey } from '../access/service.js';
 import type { Clock, Logger } from '../deps.js';
+import { escapeHtml } from '../html.js';
 import type { Repos } from '../repos.js';
-import { escapeHtml } from '../templates/render.js';
 import { isLinkTokenShape } from '../tokens/service.js';
 import { optOutHash } from './compose.js';
 import { recordOptOut } from './service.js';

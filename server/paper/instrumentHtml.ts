@@ -1,10 +1,5 @@
+import { escapeHtml } from '../html.js';
 import type { PaperAnswer, PaperInstrument, PaperPage, PaperQuestion } from './layout.js';
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 
 const BOX = '<span class="box" aria-hidden="true">☐</span>';
 const LINE = '<span class="line"></span>';

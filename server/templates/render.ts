@@ -1,3 +1,4 @@
+import { escapeHtml } from '../html.js';
 import type { ContactRow, OfficeDetailRow } from '../offices/repo.js';
 
 /**
@@ -151,10 +152,6 @@ function substitute(
 const LINK_FIELDS = new Set(['link', 'opt_out_link', 'code_url']);
 const htmlValue = (name: string, v: string) =>
   LINK_FIELDS.has(name) && /^https?:\/\//.test(v) ? `<a href="${escapeHtml(v)}">${escapeHtml(v)}</a>` : escapeHtml(v);
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`);
-}
 
 /**
  * The subject, plain-text and HTML parts of one mail. The HTML part is made from the same text
