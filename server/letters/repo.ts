@@ -1,3 +1,4 @@
+import { CLOSED_REASON_SQL, type ClosedReason } from '../cases/repo.js';
 import type { Db } from '../db.js';
 
 /** A case of a fielding with its office's mailing address and the office's first active contact. */
@@ -15,6 +16,8 @@ export type LetterAddressRow = {
   contact_name: string | null;
   contact_title: string | null;
   contact_email: string | null;
+  /** Why the case gets no letter (answered, refused, not eligible); null while it is open. */
+  closed: ClosedReason | null;
 };
 
 export type LetterRepo = ReturnType<typeof createLetterRepo>;
@@ -24,7 +27,7 @@ export function createLetterRepo(db: Db) {
   const addresses = db.prepare<[number], LetterAddressRow>(
     `SELECT c.id AS case_id, o.office_id AS office_study_id, o.office_name, o.state, o.address_line1,
        o.address_line2, o.city, o.zip, k.id AS contact_id, k.name AS contact_name, k.title AS contact_title,
-       k.email AS contact_email
+       k.email AS contact_email, ${CLOSED_REASON_SQL} AS closed
      FROM cases c JOIN offices o ON o.id = c.office_id
      LEFT JOIN contacts k ON k.id = (
        SELECT min(id) FROM contacts WHERE office_id = o.id AND status = 'active')

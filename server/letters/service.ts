@@ -40,7 +40,12 @@ export type LettersContext = {
   publicUrl: string;
 };
 
-export function addressLines(row: LetterAddressRow): string[] {
+export function addressLines(
+  row: Pick<
+    LetterAddressRow,
+    'contact_name' | 'contact_title' | 'office_name' | 'address_line1' | 'address_line2' | 'city' | 'state' | 'zip'
+  >,
+): string[] {
   const cityLine = [row.city, [row.state, row.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   return [row.contact_name, row.contact_title, row.office_name, row.address_line1, row.address_line2, cityLine]
     .map((line) => line?.trim() ?? '')
@@ -78,9 +83,8 @@ export function issueLetters(ctx: LettersContext, request: { fielding: string; a
   const letters = ctx.repos.db.transaction(() => {
     const issued: Letter[] = [];
     for (const row of ctx.repos.letters.letterAddressesOf(fielding.id)) {
-      const closed = ctx.repos.mailings.closedReasonOf(row.case_id);
-      if (closed !== null) {
-        skipped[closed]++;
+      if (row.closed !== null) {
+        skipped[row.closed]++;
         continue;
       }
       if (row.contact_id === null || row.contact_name === null) {
