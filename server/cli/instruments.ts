@@ -184,6 +184,7 @@ export const instrumentCommands: Record<string, Command> = {
         for (const warning of instrument.warnings ?? []) io.err(`fieldkit: ${warning}`);
       } catch (err) {
         if (!(err instanceof InstrumentError)) throw err;
+        for (const warning of err.warnings) io.err(`fieldkit: ${warning}`);
         problems.push(err.message);
       }
     }

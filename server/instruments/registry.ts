@@ -27,7 +27,14 @@ export type InstrumentRegistry = Readonly<{
   all(): readonly Instrument[];
 }>;
 
-export class InstrumentError extends Error {}
+export class InstrumentError extends Error {
+  /** A file's warnings found beside its errors: one check run should show everything to fix. */
+  readonly warnings: readonly string[];
+  constructor(message: string, warnings: readonly string[] = []) {
+    super(message);
+    this.warnings = warnings;
+  }
+}
 
 /** Line and column of a character offset, for messages about a file. */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -58,8 +65,8 @@ export function loadInstrumentFile(file: string, displayName = path.basename(fil
   const json = parseJsonFile(displayName, text);
   const checked = checkInstrument(json);
   const problems = checked.filter((p) => !isWarning(p)).map((p) => formatProblem(displayName, p));
-  if (problems.length > 0) throw new InstrumentError(problems.join('\n'));
   const warnings = checked.filter(isWarning).map((p) => formatProblem(displayName, p));
+  if (problems.length > 0) throw new InstrumentError(problems.join('\n'), warnings);
   // The schema's defaults (no prefill, a prefill's text transform) apply to the metadata; the hash
   // stays the file's own, so a version's recorded hash does not change with the defaults.
   const data = json as InstrumentFile;

@@ -54,6 +54,27 @@ describe('fieldkit instruments check', () => {
       'broken.json: question "a1_role": visibleIf "{no_such_question} = 1" names {no_such_question}',
     );
   });
+
+  it('prints a file’s warnings beside its errors, so one run shows everything to fix', async () => {
+    const ws = workspace();
+    const broken = JSON.parse(
+      readFileSync(path.join(projectRoot, 'instruments', 'tip-prosecutor-survey.json'), 'utf8'),
+    );
+    broken.survey.pages[1].elements[0].visibleIf = '{no_such_question} = 1';
+    // A trigger that sets a value no question holds is only a warning.
+    broken.survey.triggers = [
+      { type: 'setvalue', expression: '{consent} = 1', setToName: 'consent_seen', setValue: 1 },
+    ];
+    writeFileSync(path.join(ws.dir, 'broken.json'), JSON.stringify(broken));
+
+    const result = await ws.run('instruments', 'check', 'broken.json');
+
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('broken.json: question "a1_role": visibleIf "{no_such_question} = 1"');
+    expect(result.err).toContain(
+      'broken.json: warning: a setvalue trigger sets "consent_seen", which is not a question',
+    );
+  });
 });
 
 describe('fieldkit codebook', () => {
