@@ -213,6 +213,7 @@ function answerOf(q: Question, model: SurveyModel, numberOf: (q: Question) => st
  * a page's condition is stated once at its top, each question states only what it adds.
  */
 export function paperInstrument(instrument: Instrument): PaperInstrument {
+  const { meta } = instrument;
   const model = instrumentStructure(instrument);
   const codebook = buildCodebook(instrument);
   const conditionsOf = new Map<string, string[]>();
@@ -250,7 +251,9 @@ export function paperInstrument(instrument: Instrument): PaperInstrument {
           number: numberOf(element),
           name: element.name,
           title: textOf(element),
-          description: plainText(element.description ?? ''),
+          // A prefilled question's description speaks of the answer already filled in on the web;
+          // a blank paper copy has none, so the sentence would mislead there.
+          description: element.name in meta.prefill ? '' : plainText(element.description ?? ''),
           condition: words(own),
           skipTo: own.length > 0 ? skipTarget(index, conditions(element)) : null,
           answer: answerOf(element, model, numberOf),
@@ -266,7 +269,6 @@ export function paperInstrument(instrument: Instrument): PaperInstrument {
     };
   });
 
-  const { meta } = instrument;
   return {
     title: meta.title,
     key: instrument.key,

@@ -173,6 +173,40 @@ describe('fieldkit instruments print', () => {
     expect(html).not.toContain('<script');
   });
 
+  it('prints only what fits paper: no autosave, device or “filled in from our records” sentences', async () => {
+    const ws = workspace();
+    const pets = petCensus('self');
+    // A prefilled question's description speaks of the web form, where its answer is already there.
+    const withPrefill = {
+      meta: { ...pets.meta, prefill: { howmany: { column: 'pets_on_record' } } },
+      survey: {
+        pages: pets.survey.pages.map((page) => ({
+          ...page,
+          elements: page.elements.map((e) =>
+            e.name === 'howmany' ? { ...e, description: 'Taken from the register; correct it if it is wrong.' } : e,
+          ),
+        })),
+      },
+    };
+    writeFileSync(ws.file('pets.json'), JSON.stringify(withPrefill));
+
+    for (const [instrument, out] of [
+      ['tip-prosecutor-survey', 'phase1.html'],
+      ['pets.json', 'pets.html'],
+    ] as const) {
+      expect((await ws.run('instruments', 'print', instrument, '--out', out)).code).toBe(0);
+    }
+    const phase1 = readFileSync(ws.file('phase1.html'), 'utf8');
+    expect(phase1).not.toMatch(/saved automatically|as you go|any device|same link/i);
+    expect(phase1).not.toMatch(/filled in from our records/i);
+    // What paper needs stays: the time it takes and whom to ask.
+    expect(phase1).toContain('About 25 minutes.');
+    expect(phase1).toContain('tip-study@example.org');
+    const petsHtml = readFileSync(ws.file('pets.html'), 'utf8');
+    expect(petsHtml).toContain('How many pets live with you?');
+    expect(petsHtml).not.toContain('Taken from the register');
+  });
+
   it('explains how to install Chromium when there is none', async () => {
     const ws = workspace({ CHROMIUM_PATH: '/nonexistent/chromium' });
     const result = await ws.run('instruments', 'print', 'tip-prosecutor-survey', '--out', 'paper.pdf');
