@@ -7,10 +7,12 @@ import { type CompleteOutcome, DraftSync, type SaveStatus, type StopReason } fro
 import { Layout } from './Layout.js';
 import type { Answers } from './merge.js';
 import { type ConflictItem, ConflictNotice, ErrorSummary, ProblemNotice, SaveIndicator } from './notices.js';
+import { SurveyProgress } from './SurveyProgress.js';
 import {
   applyAnswers,
   buildSurveyModel,
   commitFocusedMaskedInput,
+  consentButtonLabeller,
   describeAnswer,
   isConsentDeclined,
   openQuestionPage,
@@ -149,10 +151,16 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
 
     const submit = () => run(async () => handleOutcome(await sync.complete()));
 
+    const labelButtons = consentButtonLabeller(model, state.instrument.consent);
+    labelButtons();
     const onValueChanged = () => {
+      labelButtons();
       if (!applyingRemote) sync.noteChange();
     };
-    const onCurrentPageChanged = () => sync.saveNow();
+    const onCurrentPageChanged = () => {
+      labelButtons();
+      sync.saveNow();
+    };
     const onCurrentPageChanging = (_: SurveyModel, options: { isGoingForward: boolean; allow: boolean }) => {
       // Answering "No" to consent ends the survey as a refusal as soon as the person moves on.
       if (options.isGoingForward && isConsentDeclined(model, state.instrument.consent)) {
@@ -206,7 +214,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
     <Layout title={state.instrument.title} context={state.office.name}>
       <p className="fk-lede">
         About {minutes} {minutes === 1 ? 'minute' : 'minutes'}. Your answers are saved as you go, so you can stop and
-        come back later with the same link.
+        come back later with the same link, on any device.
       </p>
       <SaveIndicator status={status} submitting={submitting} />
       <div aria-live="polite">
@@ -214,6 +222,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       </div>
       {errorItems.length > 0 ? <ErrorSummary items={errorItems} onOpen={openError} /> : null}
       {problem ? <ProblemNotice message={problem} /> : null}
+      <SurveyProgress model={model} />
       {survey}
     </Layout>
   );

@@ -6,8 +6,9 @@ import type { ServerErrorItem } from './surveyModel.js';
 function saveStatusText(status: SaveStatus, submitting: boolean): string {
   if (submitting) return 'Submitting…';
   switch (status.kind) {
+    // The page's introduction already says that answers are saved as the person goes.
     case 'idle':
-      return 'Your answers are saved automatically as you go.';
+      return '';
     case 'saving':
       return 'Saving…';
     case 'saved': {

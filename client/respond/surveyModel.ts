@@ -26,6 +26,8 @@ export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   });
   // The page's own <h1> carries the title; a second one inside the survey would repeat it.
   model.showTitle = false;
+  // SurveyProgress shows the progress: SurveyJS's own marks every page as passed, visited or not.
+  model.showProgressBar = false;
   // Typed text becomes an answer at once, not on blur: autosave then captures it, and a re-render
   // while someone is typing (a save status changing) cannot throw away what they typed.
   model.textUpdateMode = 'onTyping';
@@ -118,6 +120,36 @@ export function describeAnswer(model: SurveyModel, key: string, value: unknown):
 
 export function isConsentDeclined(model: SurveyModel, consent: OpenRespondState['instrument']['consent']): boolean {
   return consent !== null && model.getValue(consent.question) === consent.declineValue;
+}
+
+/** What the forward button does when the person has said No to consent: it ends the survey. */
+export const DECLINE_BUTTON_TEXT = 'Decline the survey';
+
+/**
+ * Names the forward buttons for what they do on the consent page. Until consent is given the pages
+ * after it are hidden, so SurveyJS takes the consent page for the last one and offers Complete:
+ * before a choice the button only moves on (Next, which asks for the choice first), and after No it
+ * declines. Elsewhere the survey's own labels stand.
+ */
+export function consentButtonLabeller(
+  model: SurveyModel,
+  consent: OpenRespondState['instrument']['consent'],
+): () => void {
+  const own = { next: model.pageNextText, complete: model.completeText };
+  return () => {
+    const onConsentPage = consent !== null && model.currentPage?.getQuestionByName(consent.question) != null;
+    const laterPages = model.pages.indexOf(model.currentPage) < model.pages.length - 1;
+    let next = own.next;
+    let complete = own.complete;
+    if (onConsentPage && isConsentDeclined(model, consent)) {
+      next = DECLINE_BUTTON_TEXT;
+      complete = DECLINE_BUTTON_TEXT;
+    } else if (onConsentPage && laterPages && model.isValueEmpty(model.getValue(consent.question))) {
+      complete = own.next;
+    }
+    if (model.pageNextText !== next) model.pageNextText = next;
+    if (model.completeText !== complete) model.completeText = complete;
+  };
 }
 
 export interface ServerErrorItem {

@@ -14,10 +14,8 @@ export function ThanksCompletedView({ submittedAt }: { submittedAt: string }) {
   return (
     <Layout title="Thank you – your survey has been submitted">
       <p>Your office’s answers were received{when ? ` on ${when}` : ''}.</p>
+      {/* The footer gives the study's contact; a second line here would only repeat it. */}
       <p>There is nothing more to do. You can close this window.</p>
-      <p>
-        If you have questions about the study, <Contact />.
-      </p>
     </Layout>
   );
 }

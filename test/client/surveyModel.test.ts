@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   applyAnswers,
   buildSurveyModel,
+  consentButtonLabeller,
+  DECLINE_BUTTON_TEXT,
   describeAnswer,
   isConsentDeclined,
   nameOtherTextBoxes,
@@ -12,7 +14,7 @@ import {
   showServerErrors,
   titleForKey,
 } from '../../client/respond/surveyModel.js';
-import { openState } from './fixtures.js';
+import { countsSurvey, openState } from './fixtures.js';
 
 describe('buildSurveyModel', () => {
   it('restores the saved answers and opens the saved page', () => {
@@ -122,6 +124,36 @@ describe('isConsentDeclined', () => {
     expect(isConsentDeclined(buildSurveyModel(openState({ answers: { consent: 1 } })), state.instrument.consent)).toBe(
       false,
     );
+  });
+});
+
+describe('consentButtonLabeller', () => {
+  it('offers Next before a consent choice and the decline after "no", and gives the survey its own labels back after "yes"', () => {
+    const survey = {
+      completeText: 'Send my answers',
+      pages: [
+        (countsSurvey().pages as Record<string, unknown>[])[0],
+        { name: 'office', visibleIf: '{consent} = 1', elements: [{ type: 'text', name: 'a2_years' }] },
+      ],
+    };
+    const state = openState({ instrument: { ...openState().instrument, survey } });
+    const model = buildSurveyModel(state);
+    const label = consentButtonLabeller(model, state.instrument.consent);
+
+    label();
+    expect(model.isLastPage).toBe(true);
+    expect(model.completeText).toBe('Next');
+
+    model.setValue('consent', 2);
+    label();
+    expect([model.pageNextText, model.completeText]).toEqual([DECLINE_BUTTON_TEXT, DECLINE_BUTTON_TEXT]);
+
+    model.setValue('consent', 1);
+    label();
+    expect([model.pageNextText, model.completeText]).toEqual(['Next', 'Send my answers']);
+    model.nextPage();
+    label();
+    expect(model.completeText).toBe('Send my answers');
   });
 });
 
