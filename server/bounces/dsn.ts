@@ -4,7 +4,10 @@ import {
   type Entity,
   field,
   type HeaderField,
+  HeaderTooLarge,
   type Line,
+  MAX_HEADER_CHARS,
+  MAX_HEADER_LINES,
   type MimeProblem,
   multipartParts,
   readEntity,
@@ -72,7 +75,29 @@ export function splitMbox(lines: readonly Line[]): MboxMessage[] {
 }
 
 /** `line` is the message's first header line: the line after its "From " line in an mbox. */
-function readMessage({ fromLine, lines }: MboxMessage): BounceMessage {
+function readMessage(message: MboxMessage): BounceMessage {
+  try {
+    return readMessageOf(message);
+  } catch (err) {
+    if (!(err instanceof HeaderTooLarge)) throw err;
+    const line = message.lines.find((l) => l.text.trim() !== '')?.line ?? message.fromLine ?? 1;
+    const limit = err.limit === 'lines' ? MAX_HEADER_LINES : MAX_HEADER_CHARS;
+    return {
+      kind: 'invalid',
+      line,
+      problems: [
+        {
+          ...err.at,
+          message:
+            `the header block that starts at line ${err.blockStart} has more than ${limit.toLocaleString('en-US')} ${err.limit}; ` +
+            `no mail system writes such a header, so the message that starts at line ${line} is refused`,
+        },
+      ],
+    };
+  }
+}
+
+function readMessageOf({ fromLine, lines }: MboxMessage): BounceMessage {
   const start = lines.findIndex((l) => l.text.trim() !== '');
   const content = start < 0 ? [] : lines.slice(start);
   const line = content[0]?.line ?? fromLine ?? 1;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { foldedHeaderDsn, paddedDsn } from '../factories/bounces.js';
 import { seedFielding } from '../support/app.js';
+import { describeProbe, probeHealthWhile } from '../support/probe.js';
 import { addMember, type Session, signIn, staffEnv } from './setup.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/bounces/${name}`, import.meta.url));
@@ -95,5 +97,45 @@ describe('POST /api/staff/bounces (an mbox or one message as the body)', () => {
     expect(res.body.error.message).toBe(
       'Send the file as the request body with Content-Type: application/mbox or message/rfc822.',
     );
+  });
+});
+
+describe('POST /api/staff/bounces with a message built to hold the server', () => {
+  /** The upload timed, with /api/health asked over and over while it runs. */
+  async function timedUpload(staff: Session, env: ReturnType<typeof staffEnv>, name: string, text: string) {
+    const started = performance.now();
+    const { result: res, probe } = await probeHealthWhile(
+      env,
+      upload(staff, `file=${name}`, Buffer.from(text), 'message/rfc822').then((r) => r),
+    );
+    return { res, probe, ms: performance.now() - started };
+  }
+
+  it('answers a DSN whose returned header is folded over 60,000 lines (235 KB) with 422 as fast as an ordinary DSN of that size, while /api/health answers within 200 ms', async () => {
+    const { env, staff } = await fieldworkWithPilot();
+    const folded = foldedHeaderDsn(60_000, { messageId: '<invite-1.7f3a9c@survey.example.org>' });
+    const ordinary = paddedDsn(folded.length, { email: 'nobody@nowhere.example.org' });
+    expect([folded.length, ordinary.length].map((n) => Math.round(n / 1024))).toEqual([235, 235]);
+    const blockStart = folded.split('\n').indexOf('From: TIP Prosecutor Survey <fieldwork@survey.example.org>') + 1;
+
+    const baseline = await timedUpload(staff, env, 'ordinary.eml', ordinary);
+    const hostile = await timedUpload(staff, env, 'folded.eml', folded);
+
+    process.stdout.write(describeProbe('ordinary DSN of 235 KB', baseline.probe));
+    process.stdout.write(describeProbe('DSN with a header folded over 60,000 lines (235 KB)', hostile.probe));
+    expect(baseline.res.status).toBe(200);
+    expect(hostile.res.status, JSON.stringify(hostile.res.body).slice(0, 500)).toBe(422);
+    expect(hostile.res.body.error.details.problems.map((p: { text: string }) => p.text)).toEqual([
+      `folded.eml:${blockStart + 1000}:1: the header block that starts at line ${blockStart} has more than 1,000 lines; ` +
+        'no mail system writes such a header, so the message that starts at line 1 is refused',
+    ]);
+    // Within 1 s of the ordinary message: on a loaded machine starting the reading thread alone can
+    // take a second, while the quadratic reader took 8–40 s.
+    expect(hostile.ms).toBeLessThan(baseline.ms + 1_000);
+    // 200 ms, or on a machine so loaded that health is slower than that anyway, not much slower
+    // than beside the ordinary message; the quadratic reader held it for the whole 8–40 s.
+    expect(hostile.probe.slowestMs).toBeLessThan(Math.max(200, baseline.probe.slowestMs + 100));
+    expect(statusOf(env, 'contact1@office1.example.org')).toBe('active');
+    expect(env.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'bounces.read'").pluck().get()).toBe(1);
   });
 });
