@@ -286,6 +286,26 @@ describe('readBounceFile (RFC 3464 delivery-status notifications)', () => {
     ]);
   });
 
+  it('reads a status field with 100,000 blanks inside in linear time, quoting only the start of the value', () => {
+    const text = dsnOf().replace('Action: failed', `Action: failed${' '.repeat(100_000)}x`);
+    const started = performance.now();
+
+    const [message] = readBounceFile(text);
+
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(message).toEqual({
+      kind: 'invalid',
+      line: 1,
+      problems: [
+        {
+          line: 18,
+          column: 9,
+          message: `Action "failed${' '.repeat(74)}…" is not one of failed, delayed, delivered, relayed, expanded`,
+        },
+      ],
+    });
+  });
+
   it('unfolds a header folded over 1,000 lines, the most a block may hold, into one value', () => {
     const text = foldedHeaderDsn(995, { messageId: '<invite-1@survey.example.org>' });
 
