@@ -1,3 +1,5 @@
+import type { Db } from '../../server/db.js';
+
 /**
  * Delivery-status notifications as Postfix writes them, built to order: one recipient, the returned
  * message's headers with its Message-ID, and room for a long notice or an abusive header.
@@ -71,4 +73,16 @@ export function paddedDsn(bytes: number, options: DsnOptions = {}): string {
   const line = 'The mail system could not deliver your message to the recipient.';
   const lines = Math.max(1, Math.ceil((bytes - dsn(options).length) / (line.length + 1)));
   return dsn({ ...options, notice: Array(lines).fill(line) });
+}
+
+/** The invitation of the office's case(s) as sent with this Message-ID, as the dispatcher records it. */
+export function recordSentInvitation(db: Db, officeStudyId: string, messageId: string): void {
+  db.prepare(
+    `INSERT INTO email_sends (fielding_id, case_id, contact_id, kind, status, message_id, attempts, queued_at,
+       next_attempt_at, finished_at)
+     SELECT c.fielding_id, c.id, ct.id, 'invitation', 'sent', ?, 1, '2027-05-04T14:02:00.000Z',
+       '2027-05-04T14:02:00.000Z', '2027-05-04T14:02:09.000Z'
+     FROM cases c JOIN contacts ct ON ct.office_id = c.office_id JOIN offices o ON o.id = c.office_id
+     WHERE o.office_id = ?`,
+  ).run(messageId, officeStudyId);
 }
