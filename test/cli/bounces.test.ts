@@ -1,7 +1,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { finalDisposition } from '../../server/cases/disposition.js';
-import { dsn, recordSentInvitation } from '../factories/bounces.js';
+import { dsn, foldedHeaderDsn, recordSentInvitation } from '../factories/bounces.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 import { type Workspace, workspace } from './workspace.js';
 
@@ -226,6 +226,27 @@ describe('fieldkit bounces read', () => {
       ].join('\n'),
     });
     // The good messages of both files would mark office 1's contact; all or nothing keeps it active.
+    expect(state(ws)).toEqual(before);
+  });
+
+  it('refuses a message whose header is folded over 60,000 lines at file:line:column, exit code 1, changing nothing', async () => {
+    const ws = await fieldingWithSend();
+    const text = foldedHeaderDsn(60_000, { messageId: MESSAGE_ID });
+    writeFileSync(ws.file('folded.eml'), text);
+    const blockStart = text.split('\n').indexOf('From: TIP Prosecutor Survey <fieldwork@survey.example.org>') + 1;
+    const before = state(ws);
+
+    const result = await ws.run('bounces', 'read', 'folded.eml');
+
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err: [
+        `folded.eml:${blockStart + 1000}:1: the header block that starts at line ${blockStart} has more than 1,000 lines; ` +
+          'no mail system writes such a header, so the message that starts at line 1 is refused',
+        'fieldkit: 1 problem(s); nothing was applied.',
+      ].join('\n'),
+    });
     expect(state(ws)).toEqual(before);
   });
 
