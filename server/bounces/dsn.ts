@@ -75,35 +75,31 @@ export function splitMbox(lines: readonly Line[]): MboxMessage[] {
 }
 
 /** `line` is the message's first header line: the line after its "From " line in an mbox. */
-function readMessage(message: MboxMessage): BounceMessage {
-  try {
-    return readMessageOf(message);
-  } catch (err) {
-    if (!(err instanceof HeaderTooLarge)) throw err;
-    const line = message.lines.find((l) => l.text.trim() !== '')?.line ?? message.fromLine ?? 1;
-    const limit = err.limit === 'lines' ? MAX_HEADER_LINES : MAX_HEADER_CHARS;
-    return {
-      kind: 'invalid',
-      line,
-      problems: [
-        {
-          ...err.at,
-          message:
-            `the header block that starts at line ${err.blockStart} has more than ${limit.toLocaleString('en-US')} ${err.limit}; ` +
-            `no mail system writes such a header, so the message that starts at line ${line} is refused`,
-        },
-      ],
-    };
-  }
-}
-
-function readMessageOf({ fromLine, lines }: MboxMessage): BounceMessage {
+function readMessage({ fromLine, lines }: MboxMessage): BounceMessage {
   const start = lines.findIndex((l) => l.text.trim() !== '');
   const content = start < 0 ? [] : lines.slice(start);
   const line = content[0]?.line ?? fromLine ?? 1;
   const invalid = (problems: DsnProblem[]): BounceMessage => ({ kind: 'invalid', line, problems });
   if (content.length === 0) return invalid([{ line, message: 'empty message after the "From " line' }]);
   if (!startsWithHeader(content)) return invalid([{ line, message: 'not a mail message: no header block' }]);
+  try {
+    return readContent(content, line, invalid);
+  } catch (err) {
+    if (!(err instanceof HeaderTooLarge)) throw err;
+    const limit = err.limit === 'lines' ? MAX_HEADER_LINES : MAX_HEADER_CHARS;
+    return invalid([
+      {
+        ...err.at,
+        message:
+          `the header block that starts at line ${err.blockStart} has more than ${limit.toLocaleString('en-US')} ${err.limit}; ` +
+          `no mail system writes such a header, so the message that starts at line ${line} is refused`,
+      },
+    ]);
+  }
+}
+
+/** A message that starts with a header; any header block it reads may throw HeaderTooLarge. */
+function readContent(content: Line[], line: number, invalid: (problems: DsnProblem[]) => BounceMessage): BounceMessage {
   const message = readEntity(content, line);
   const report = findReport(message, 0);
   if (!report) return { kind: 'skipped', line, reason: skipReason(message) };

@@ -10,8 +10,8 @@ export type BounceContext = { repos: Repos; clock: Clock };
 /** One file's messages as dsn.ts read them; `name` is how problems and the report name the file. */
 export type BounceFile = { name: string; messages: BounceMessage[] };
 
-/** A contact a permanent failure concerns, and the send it answered when the Message-ID matched. */
-export type BouncedContact = { email: string; status: string; contactId: number; officeId: string; sendId?: number };
+/** The contact of the send a permanent failure answered. */
+export type BouncedContact = { email: string; status: string; contactId: number; officeId: string; sendId: number };
 export type ReportedRecipient = { line: number; email: string; action: string; status: string };
 
 /**
@@ -68,8 +68,8 @@ class DryRun extends Error {
  * Applies the delivery-status notifications of these files in one transaction: a permanent failure
  * (Action failed, Status 5.x.x) marks a contact undeliverable only when the Message-ID that came
  * back is one of our sends' and the failed recipient is that send's address; it is appended to the
- * send's SMTP attempts. Any other permanent failure is reported as unmatched and changes nothing. All or nothing: a file with a message that could not be read changes nothing.
- * Reading the same file again changes nothing (recordUndeliverable and the attempt check are
+ * send's SMTP attempts. Any other permanent failure is reported as unmatched and changes nothing.
+ * All or nothing: a file with a message that could not be read changes nothing. Reading the same file again changes nothing (recordUndeliverable and the attempt check are
  * idempotent). A dry run does all of it and rolls it back, so its report is exactly what would happen.
  */
 export function applyBounces(
