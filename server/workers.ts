@@ -19,3 +19,36 @@ export function startWorker(callerUrl: string, name: string, options: WorkerOpti
   const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
 }
+
+/**
+ * Runs a worker module once over `workerData` and resolves with the first message it posts; the
+ * thread is ended after it. For CPU-bound work on an upload, so that the event loop keeps answering
+ * others meanwhile. Any failure of the thread (an error, running out of its memory limit, exiting
+ * without an answer) rejects with `failure()`: the caller's own, user-facing error.
+ */
+export function runInThread<T>(
+  callerUrl: string,
+  name: string,
+  workerData: unknown,
+  options: { maxOldGenerationSizeMb: number; failure: () => Error },
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const worker = startWorker(callerUrl, name, {
+      workerData,
+      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb },
+    });
+    const fail = () => {
+      if (settled) return;
+      settled = true;
+      reject(options.failure());
+    };
+    worker.once('message', (result: T) => {
+      settled = true;
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', fail);
+    worker.once('exit', fail);
+  });
+}

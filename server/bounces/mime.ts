@@ -31,13 +31,39 @@ export function toLines(text: string): Line[] {
 export const startsWithHeader = (lines: readonly Line[]) => lines.length > 0 && FIELD.test(lines[0]?.text ?? '');
 
 /**
+ * Postfix's header_size_limit (102,400) and far more lines than any MTA folds a header into: a
+ * block past either is an attack or garbage, and refusing it keeps a hostile file cheap to read.
+ */
+export const MAX_HEADER_LINES = 1_000;
+export const MAX_HEADER_CHARS = 102_400;
+
+/**
+ * A header block past MAX_HEADER_LINES or MAX_HEADER_CHARS: thrown, since any caller at any depth
+ * may meet one and the whole message is refused (dsn.ts names it), never read in part.
+ */
+export class HeaderTooLarge extends Error {
+  constructor(
+    readonly at: { line: number; column: number },
+    readonly blockStart: number,
+    readonly limit: 'lines' | 'characters',
+  ) {
+    super('header block too large');
+  }
+}
+
+/**
  * Reads header fields up to the first blank line. Lines that are neither a field nor a folded
  * continuation are returned in `invalid`: ordinary mail in an mbox is often sloppy and is not our
- * business, but a delivery-status part is read strictly by its caller.
+ * business, but a delivery-status part is read strictly by its caller. Linear in the block's size:
+ * folded pieces are joined once at the end, since re-joining a value on every continuation line
+ * made one header folded over 60,000 lines cost tens of seconds.
  */
 export function readHeaderBlock(lines: readonly Line[]): { fields: HeaderField[]; rest: Line[]; invalid: Line[] } {
   const fields: HeaderField[] = [];
+  const pieces: string[][] = [];
   const invalid: Line[] = [];
+  const blockStart = lines[0]?.line ?? 1;
+  let chars = 0;
   let i = 0;
   for (; i < lines.length; i++) {
     const current = lines[i] as Line;
@@ -45,10 +71,18 @@ export function readHeaderBlock(lines: readonly Line[]): { fields: HeaderField[]
       i++;
       break;
     }
+    if (i >= MAX_HEADER_LINES) throw new HeaderTooLarge({ line: current.line, column: 1 }, blockStart, 'lines');
+    if (chars + current.text.length > MAX_HEADER_CHARS) {
+      const column = MAX_HEADER_CHARS - chars + 1;
+      throw new HeaderTooLarge({ line: current.line, column }, blockStart, 'characters');
+    }
+    chars += current.text.length;
     const last = fields.at(-1);
     if (isFolded(current) && last) {
-      last.value = `${last.value} ${current.text.trim()}`.trim();
-      if (last.column === undefined && last.value !== '') last.column = 1 + current.text.search(/\S/);
+      const piece = current.text.trim();
+      if (piece === '') continue;
+      if (last.column === undefined) last.column = 1 + current.text.search(/\S/);
+      pieces.at(-1)?.push(piece);
       continue;
     }
     const match = FIELD.exec(current.text);
@@ -63,7 +97,11 @@ export function readHeaderBlock(lines: readonly Line[]): { fields: HeaderField[]
       line: current.line,
       ...(value === '' ? {} : { column: match[0].length + 1 }),
     });
+    pieces.push(value === '' ? [] : [value]);
   }
+  fields.forEach((f, n) => {
+    f.value = (pieces[n] as string[]).join(' ');
+  });
   return { fields, rest: lines.slice(i), invalid };
 }
 
@@ -201,6 +239,7 @@ function qpBytes(text: string, into: number[]): void {
   // An "=" not followed by two hex digits is kept as written (RFC 2045 6.7, robustness note 1).
   for (const piece of text.split(/(=[0-9A-Fa-f]{2})/)) {
     if (/^=[0-9A-Fa-f]{2}$/.test(piece)) into.push(Number.parseInt(piece.slice(1), 16));
-    else into.push(...Buffer.from(piece, 'utf8'));
+    // One byte at a time: spreading a long line's bytes as arguments overflows the call stack.
+    else for (const byte of Buffer.from(piece, 'utf8')) into.push(byte);
   }
 }

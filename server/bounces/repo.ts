@@ -1,21 +1,24 @@
 import type { Db } from '../db.js';
 import type { ContactStatus } from '../offices/repo.js';
 
-/** A contact a bounce may concern, with its office's study id (OFF-1) for the report. */
-export type BouncedContactRow = { contact_id: number; email: string; status: ContactStatus; office_study_id: string };
+/** A send a bounce may answer, with its contact and the office's study id (OFF-1) for the report. */
+export type SendRow = {
+  send_id: number;
+  contact_id: number;
+  email: string;
+  status: ContactStatus;
+  office_study_id: string;
+};
 
 export type BounceRepo = ReturnType<typeof createBounceRepo>;
 
 /** What reading delivery-status notifications looks up and appends (db/migrations/0008_email.sql). */
 export function createBounceRepo(db: Db) {
   const contactColumns = `c.id AS contact_id, c.email, c.status, o.office_id AS office_study_id`;
-  const sendByMessageId = db.prepare<[string], BouncedContactRow & { send_id: number }>(
+  const sendByMessageId = db.prepare<[string], SendRow>(
     `SELECT s.id AS send_id, ${contactColumns}
      FROM email_sends s JOIN contacts c ON c.id = s.contact_id JOIN offices o ON o.id = c.office_id
      WHERE s.message_id = ? ORDER BY s.id LIMIT 1`,
-  );
-  const contactsByEmail = db.prepare<[string], BouncedContactRow>(
-    `SELECT ${contactColumns} FROM contacts c JOIN offices o ON o.id = c.office_id WHERE c.email = ? ORDER BY c.id`,
   );
   const attemptExists = db.prepare<[number, string], number>(
     "SELECT 1 FROM email_attempts WHERE send_id = ? AND outcome = 'permanent' AND smtp_reply = ?",
@@ -26,8 +29,6 @@ export function createBounceRepo(db: Db) {
   return {
     /** The send whose Message-ID the bounce returned, compared exactly as it was written. */
     findSendByMessageId: (messageId: string) => sendByMessageId.get(messageId),
-    /** contacts.email is stored lower-case; the caller passes a lower-cased address. */
-    findContactsByEmail: (email: string) => contactsByEmail.all(email),
     hasPermanentAttempt: (sendId: number, reply: string) => attemptExists.pluck().get(sendId, reply) !== undefined,
     appendPermanentAttempt: (sendId: number, at: string, reply: string) => insertAttempt.run(sendId, at, reply),
   };

@@ -1,7 +1,7 @@
 import type { StaffRoute } from '../staff/registry.js';
 import { staffRoute } from '../staff/registry.js';
 import { FIELDWORK_STAFF } from '../staff/roles.js';
-import { readBounceFile } from './dsn.js';
+import { readBounceFileInThread } from './dsnThread.js';
 import { BOUNCE_MEDIA_TYPES, MAX_BOUNCE_BYTES, ReadBouncesQuerySchema } from './schema.js';
 import { applyBounces } from './service.js';
 
@@ -19,11 +19,13 @@ export const BOUNCE_ROUTES: readonly StaffRoute[] = [
       tooLarge: `The file is larger than ${MAX_BOUNCE_BYTES / 1024 / 1024} MB; split the mailbox and send the parts one by one.`,
     },
     query: ReadBouncesQuerySchema,
-    handler({ ctx, auth, query, file }) {
+    async handler({ ctx, auth, query, file }) {
       const name = query.file ?? 'bounces';
       const dryRun = query.dryRun === 'true';
+      // Read in a thread: a hostile or merely large mailbox must not hold respondents' requests.
+      const messages = await readBounceFileInThread(file);
       const [report] = applyBounces(ctx, {
-        files: [{ name, messages: readBounceFile(file.toString('utf8')) }],
+        files: [{ name, messages }],
         actor: auth.staff.email,
         dryRun,
       });

@@ -3,15 +3,24 @@ import type { Clock } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { Repos } from '../repos.js';
 import type { BounceMessage, DsnProblem, DsnRecipient } from './dsn.js';
+import type { SendRow } from './repo.js';
 
 export type BounceContext = { repos: Repos; clock: Clock };
 
 /** One file's messages as dsn.ts read them; `name` is how problems and the report name the file. */
 export type BounceFile = { name: string; messages: BounceMessage[] };
 
-/** A contact a permanent failure concerns, and the send it answered when the Message-ID matched. */
-export type BouncedContact = { email: string; status: string; contactId: number; officeId: string; sendId?: number };
+/** The contact of the send a permanent failure answered. */
+export type BouncedContact = { email: string; status: string; contactId: number; officeId: string; sendId: number };
 export type ReportedRecipient = { line: number; email: string; action: string; status: string };
+
+/**
+ * Why a permanent failure was not applied: no Message-ID came back, it is none of our sends', or
+ * the send with it went to another address. Anyone can mail a DSN to the study's mailbox, so only
+ * a bounce that names one of our sends and that send's own recipient may mark a contact.
+ */
+export type UnmatchedReason = 'no_message_id' | 'unknown_message_id' | 'other_recipient';
+export type UnmatchedRecipient = ReportedRecipient & { reason: UnmatchedReason; messageId?: string };
 
 export type BounceFileReport = {
   name: string;
@@ -21,8 +30,8 @@ export type BounceFileReport = {
   alreadyUndeliverable: BouncedContact[];
   /** Delayed, or failed with a 4.x.x status: the MTA may still deliver; nothing changes. */
   temporary: ReportedRecipient[];
-  /** A permanent failure for an address no send and no contact has. */
-  unknown: ReportedRecipient[];
+  /** Permanent failures not applied, since they name no send of ours to that recipient. */
+  unmatched: UnmatchedRecipient[];
   /** Delivered, relayed or expanded: good news, nothing to do. */
   ignored: number;
   skipped: { line: number; reason: string }[];
@@ -56,11 +65,11 @@ class DryRun extends Error {
 }
 
 /**
- * Applies the delivery-status notifications of these files in one transaction: every permanent
- * failure (Action failed, Status 5.x.x) marks its contact undeliverable — the contact of the send
- * whose Message-ID came back, else every contact with the address — and is appended to the send's
- * SMTP attempts. All or nothing: a file with a message that could not be read changes nothing.
- * Reading the same file again changes nothing (recordUndeliverable and the attempt check are
+ * Applies the delivery-status notifications of these files in one transaction: a permanent failure
+ * (Action failed, Status 5.x.x) marks a contact undeliverable only when the Message-ID that came
+ * back is one of our sends' and the failed recipient is that send's address; it is appended to the
+ * send's SMTP attempts. Any other permanent failure is reported as unmatched and changes nothing.
+ * All or nothing: a file with a message that could not be read changes nothing. Reading the same file again changes nothing (recordUndeliverable and the attempt check are
  * idempotent). A dry run does all of it and rolls it back, so its report is exactly what would happen.
  */
 export function applyBounces(
@@ -98,7 +107,7 @@ const countsOf = (r: BounceFileReport) => ({
   markedUndeliverable: r.markedUndeliverable.length,
   alreadyUndeliverable: r.alreadyUndeliverable.length,
   temporary: r.temporary.length,
-  unknown: r.unknown.length,
+  unmatched: r.unmatched.length,
   ignored: r.ignored,
   skipped: r.skipped.length,
   attempts: r.attempts,
@@ -112,7 +121,7 @@ function applyFile(repos: Repos, file: BounceFile, at: string): BounceFileReport
     markedUndeliverable: [],
     alreadyUndeliverable: [],
     temporary: [],
-    unknown: [],
+    unmatched: [],
     ignored: 0,
     skipped: [],
     attempts: 0,
@@ -150,33 +159,45 @@ function applyRecipient(
     report.temporary.push(reported);
     return;
   }
-  const send = input.messageId ? findSend(repos, input.messageId) : undefined;
-  const contacts = send ? [send] : repos.bounces.findContactsByEmail(recipient.email);
-  if (contacts.length === 0) {
-    report.unknown.push(reported);
+  const match = matchSend(repos, input.messageId, recipient.email);
+  if ('reason' in match) {
+    report.unmatched.push({ ...reported, ...match });
     return;
   }
+  const { send } = match;
   const reply = `DSN ${recipient.status}${recipient.diagnostic ? ` ${recipient.diagnostic}` : ''}`.slice(0, 1000);
-  for (const contact of contacts) {
-    const changed = recordUndeliverable(repos, {
-      contactId: contact.contact_id,
-      at,
-      reason: reply.slice(0, 500),
-      source: { kind: 'dsn', status: recipient.status, sendId: send?.send_id },
-    });
-    const bounced: BouncedContact = {
-      email: contact.email,
-      status: recipient.status,
-      contactId: contact.contact_id,
-      officeId: contact.office_study_id,
-      ...(send ? { sendId: send.send_id } : {}),
-    };
-    (changed ? report.markedUndeliverable : report.alreadyUndeliverable).push(bounced);
-  }
-  if (send && !repos.bounces.hasPermanentAttempt(send.send_id, reply)) {
+  const changed = recordUndeliverable(repos, {
+    contactId: send.contact_id,
+    at,
+    reason: reply.slice(0, 500),
+    source: { kind: 'dsn', status: recipient.status, sendId: send.send_id },
+  });
+  const bounced: BouncedContact = {
+    email: send.email,
+    status: recipient.status,
+    contactId: send.contact_id,
+    officeId: send.office_study_id,
+    sendId: send.send_id,
+  };
+  (changed ? report.markedUndeliverable : report.alreadyUndeliverable).push(bounced);
+  if (!repos.bounces.hasPermanentAttempt(send.send_id, reply)) {
     repos.bounces.appendPermanentAttempt(send.send_id, at, reply);
     report.attempts++;
   }
+}
+
+/** The send a bounce answers, or why there is none it may be applied to. */
+function matchSend(
+  repos: Repos,
+  messageId: string | undefined,
+  email: string,
+): { send: SendRow } | { reason: UnmatchedReason; messageId?: string } {
+  if (!messageId) return { reason: 'no_message_id' };
+  const send = findSend(repos, messageId);
+  if (!send) return { reason: 'unknown_message_id', messageId };
+  // Both lower-case (addressOf and contacts.email); a corrected address no longer matches its old bounces.
+  if (send.email !== email) return { reason: 'other_recipient', messageId };
+  return { send };
 }
 
 /** The parser gives `<id>`; a send may have stored the header value with or without the brackets. */

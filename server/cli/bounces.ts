@@ -8,6 +8,7 @@ import {
   bouncesInvalid,
   formatBounceProblem,
   problemsOf,
+  type UnmatchedRecipient,
 } from '../bounces/service.js';
 import { createRepos } from '../repos.js';
 import { type CliIo, type Command, osUser, resolveFrom, UsageError } from './io.js';
@@ -26,6 +27,12 @@ function readFiles(io: CliIo, names: string[]): BounceFile[] {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+function unmatchedReason(u: UnmatchedRecipient): string {
+  if (u.reason === 'no_message_id') return 'no Message-ID of ours came back with it';
+  if (u.reason === 'unknown_message_id') return `its Message-ID ${u.messageId} matches no send`;
+  return `the send with Message-ID ${u.messageId} went to another address`;
+}
+
 function printReport(io: CliIo, r: BounceFileReport, dryRun: boolean): void {
   io.out(`${r.name}: ${plural(r.messages, 'message')}, ${plural(r.dsns, 'delivery-status notification')}`);
   const marked = dryRun ? 'would be marked undeliverable' : 'marked undeliverable';
@@ -36,11 +43,13 @@ function printReport(io: CliIo, r: BounceFileReport, dryRun: boolean): void {
   for (const t of r.temporary) {
     io.out(`  temporary, nothing changed: ${t.email}, ${t.action} ${t.status} (message at line ${t.line})`);
   }
-  for (const u of r.unknown) io.out(`  unknown recipient: ${u.email}, ${u.status} (message at line ${u.line})`);
+  for (const u of r.unmatched) {
+    io.out(`  not applied: ${u.email}, ${u.status} (message at line ${u.line}): ${unmatchedReason(u)}`);
+  }
   for (const s of r.skipped) io.out(`  skipped line ${s.line}: ${s.reason}`);
   io.out(
     `  ${plural(r.markedUndeliverable.length, 'contact')} ${marked}, ${r.alreadyUndeliverable.length} already undeliverable, ` +
-      `${r.temporary.length} temporary, ${plural(r.unknown.length, 'unknown recipient')}, ${r.skipped.length} skipped` +
+      `${r.temporary.length} temporary, ${r.unmatched.length} not applied, ${r.skipped.length} skipped` +
       (r.ignored > 0 ? `, ${r.ignored} delivered, relayed or expanded (nothing to do).` : '.'),
   );
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readBounceFile, splitMbox } from '../../server/bounces/dsn.js';
 import { toLines } from '../../server/bounces/mime.js';
+import { dsn as dsnOf, foldedHeaderDsn } from '../factories/bounces.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/bounces/${name}`, import.meta.url), 'utf8');
 
@@ -234,6 +235,83 @@ describe('readBounceFile (RFC 3464 delivery-status notifications)', () => {
     ],
   ])('refuses %s, naming where', (_what, text, problems) => {
     expect(readBounceFile(text)).toEqual([{ kind: 'invalid', line: 1, problems }]);
+  });
+
+  it('refuses a header block of more than 1,000 lines at the line past the limit, naming the message, and reads the rest of the mbox', () => {
+    const good = dsnOf({ messageId: '<invite-1@survey.example.org>' });
+    const mbox = `From a  Thu May  6 10:00:00 2027\n${good}From b  Thu May  6 11:00:00 2027\n${foldedHeaderDsn(60_000)}`;
+    const lines = mbox.split('\n');
+    const second = lines.indexOf('From b  Thu May  6 11:00:00 2027') + 2;
+    const blockStart = lines.indexOf('From: TIP Prosecutor Survey <fieldwork@survey.example.org>', second) + 1;
+
+    const [first, hostile] = readBounceFile(mbox);
+
+    expect(first).toMatchObject({ kind: 'dsn', line: 2, originalMessageId: '<invite-1@survey.example.org>' });
+    expect(hostile).toEqual({
+      kind: 'invalid',
+      line: second,
+      problems: [
+        {
+          line: blockStart + 1000,
+          column: 1,
+          message:
+            `the header block that starts at line ${blockStart} has more than 1,000 lines; ` +
+            `no mail system writes such a header, so the message that starts at line ${second} is refused`,
+        },
+      ],
+    });
+  });
+
+  it('refuses a header block of more than 102,400 characters at the line and column past the limit', () => {
+    const text = dsnOf({ returnedHeaders: [`X-Padding: ${'a'.repeat(110_000)}`] });
+    const lines = text.split('\n');
+    const blockStart = lines.indexOf('From: TIP Prosecutor Survey <fieldwork@survey.example.org>') + 1;
+    const padding = lines.findIndex((l) => l.startsWith('X-Padding:')) + 1;
+    const before = lines.slice(blockStart - 1, padding - 1).reduce((n, l) => n + l.length, 0);
+
+    expect(readBounceFile(text)).toEqual([
+      {
+        kind: 'invalid',
+        line: 1,
+        problems: [
+          {
+            line: padding,
+            column: 102_400 - before + 1,
+            message:
+              `the header block that starts at line ${blockStart} has more than 102,400 characters; ` +
+              'no mail system writes such a header, so the message that starts at line 1 is refused',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reads a status field with 100,000 blanks inside in linear time, quoting only the start of the value', () => {
+    const text = dsnOf().replace('Action: failed', `Action: failed${' '.repeat(100_000)}x`);
+    const started = performance.now();
+
+    const [message] = readBounceFile(text);
+
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(message).toEqual({
+      kind: 'invalid',
+      line: 1,
+      problems: [
+        {
+          line: 18,
+          column: 9,
+          message: `Action "failed${' '.repeat(74)}…" is not one of failed, delayed, delivered, relayed, expanded`,
+        },
+      ],
+    });
+  });
+
+  it('unfolds a header folded over 1,000 lines, the most a block may hold, into one value', () => {
+    const text = foldedHeaderDsn(995, { messageId: '<invite-1@survey.example.org>' });
+
+    expect(readBounceFile(text)).toEqual([
+      expect.objectContaining({ kind: 'dsn', originalMessageId: '<invite-1@survey.example.org>' }),
+    ]);
   });
 
   it('reports a base64 status part that is not base64 at the part, and a bad status inside it without a column', () => {

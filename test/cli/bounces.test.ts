@@ -1,6 +1,7 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { finalDisposition } from '../../server/cases/disposition.js';
+import { dsn, foldedHeaderDsn, recordSentInvitation } from '../factories/bounces.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 import { type Workspace, workspace } from './workspace.js';
 
@@ -8,8 +9,8 @@ const MESSAGE_ID = '<invite-1.7f3a9c@survey.example.org>';
 
 /**
  * Offices 1..4 with one contact each; office 3's contact shares office 2's address (one person
- * answering for two offices), and office 1's invitation went out with the Message-ID that the
- * Postfix fixture returns.
+ * answering for two offices). Office 1's invitation went out with the Message-ID that the Postfix
+ * fixture returns, office 4's with the one mixed.mbox returns; offices 2 and 3 were never mailed.
  */
 async function fieldingWithSend(): Promise<Workspace> {
   const ws = workspace();
@@ -20,16 +21,8 @@ async function fieldingWithSend(): Promise<Workspace> {
     ...['--frame', frame, '--links-out', 'links.csv'],
   );
   expect(created).toMatchObject({ code: 0, err: '' });
-  ws.database()
-    .prepare(
-      `INSERT INTO email_sends (fielding_id, case_id, contact_id, kind, status, message_id, attempts, queued_at,
-         next_attempt_at, finished_at)
-       SELECT c.fielding_id, c.id, ct.id, 'invitation', 'sent', ?, 1, '2027-05-04T14:02:00.000Z',
-         '2027-05-04T14:02:00.000Z', '2027-05-04T14:02:09.000Z'
-       FROM cases c JOIN contacts ct ON ct.office_id = c.office_id JOIN offices o ON o.id = c.office_id
-       WHERE o.office_id = 'OFF-1'`,
-    )
-    .run(MESSAGE_ID);
+  recordSentInvitation(ws.database(), 'OFF-1', MESSAGE_ID);
+  recordSentInvitation(ws.database(), 'OFF-4', '<invite-4.e9d1aa@survey.example.org>');
   return ws;
 }
 
@@ -81,7 +74,7 @@ describe('fieldkit bounces read', () => {
       out: [
         'postfix-user-unknown.eml: 1 message, 1 delivery-status notification',
         '  marked undeliverable: contact1@office1.example.org (office OFF-1), 5.1.1',
-        '  1 contact marked undeliverable, 0 already undeliverable, 0 temporary, 0 unknown recipients, 0 skipped.',
+        '  1 contact marked undeliverable, 0 already undeliverable, 0 temporary, 0 not applied, 0 skipped.',
       ].join('\n'),
     });
     const after = state(ws);
@@ -123,21 +116,45 @@ describe('fieldkit bounces read', () => {
     expect(state(ws)).toEqual({ ...before, audit: before.audit + 1 });
   });
 
-  it('without a matching send, marks every contact with the address, in each of its offices', async () => {
+  it('applies nothing from a DSN whose Message-ID matches no send, even for an address of ours, and reports it', async () => {
     const ws = await fieldingWithSend();
+    const before = state(ws);
 
     const result = await ws.run('bounces', 'read', withFixture(ws, 'exim-returned-message.eml'));
 
-    expect(result.out.split('\n').slice(1, 3)).toEqual([
-      '  marked undeliverable: contact2@office2.example.org (office OFF-2), 5.0.0',
-      '  marked undeliverable: contact2@office2.example.org (office OFF-3), 5.0.0',
-    ]);
-    const after = state(ws);
-    expect(after.dispositions).toMatchObject({ 'OFF-2': '3.30', 'OFF-3': '3.30' });
-    expect(after.attempts).toEqual([]);
+    expect(result).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'exim-returned-message.eml: 1 message, 1 delivery-status notification',
+        '  not applied: contact2@office2.example.org, 5.0.0 (message at line 1): its Message-ID <invite-2.b41d07@survey.example.org> matches no send',
+        '  0 contacts marked undeliverable, 0 already undeliverable, 0 temporary, 1 not applied, 0 skipped.',
+      ].join('\n'),
+    });
+    // Offices 2 and 3 were never mailed: a forged bounce must not make them 3.30.
+    expect(state(ws)).toEqual({ ...before, audit: before.audit + 1 });
   });
 
-  it('reports delays, unknown recipients and skipped mails of an mbox and changes only what bounced for good', async () => {
+  it("applies nothing from a DSN with a real send's Message-ID but another recipient, nor one without a Message-ID", async () => {
+    const ws = await fieldingWithSend();
+    const before = state(ws);
+    writeFileSync(ws.file('other.eml'), dsn({ email: 'contact2@office2.example.org', messageId: MESSAGE_ID }));
+    writeFileSync(ws.file('bare.eml'), dsn({ email: 'contact1@office1.example.org' }));
+
+    const result = await ws.run('bounces', 'read', 'other.eml', 'bare.eml');
+
+    expect(result.out.split('\n')).toEqual([
+      'other.eml: 1 message, 1 delivery-status notification',
+      `  not applied: contact2@office2.example.org, 5.1.1 (message at line 1): the send with Message-ID ${MESSAGE_ID} went to another address`,
+      '  0 contacts marked undeliverable, 0 already undeliverable, 0 temporary, 1 not applied, 0 skipped.',
+      'bare.eml: 1 message, 1 delivery-status notification',
+      '  not applied: contact1@office1.example.org, 5.1.1 (message at line 1): no Message-ID of ours came back with it',
+      '  0 contacts marked undeliverable, 0 already undeliverable, 0 temporary, 1 not applied, 0 skipped.',
+    ]);
+    expect(state(ws)).toEqual({ ...before, audit: before.audit + 1 });
+  });
+
+  it('reports delays, recipients not applied and skipped mails of an mbox and changes only what bounced for good', async () => {
     const ws = await fieldingWithSend();
     withFixture(ws, 'mixed.mbox');
     withFixture(ws, 'delayed.eml');
@@ -150,12 +167,12 @@ describe('fieldkit bounces read', () => {
       out: [
         'mixed.mbox: 3 messages, 2 delivery-status notifications',
         '  marked undeliverable: contact4@office4.example.org (office OFF-4), 5.2.2',
-        '  unknown recipient: nobody@nowhere.example.org, 5.1.1 (message at line 2)',
+        '  not applied: nobody@nowhere.example.org, 5.1.1 (message at line 2): the send with Message-ID <invite-4.e9d1aa@survey.example.org> went to another address',
         '  skipped line 38: not a delivery-status notification (text/plain, subject "Re: Your office\'s invitation")',
-        '  1 contact marked undeliverable, 0 already undeliverable, 0 temporary, 1 unknown recipient, 1 skipped, 1 delivered, relayed or expanded (nothing to do).',
+        '  1 contact marked undeliverable, 0 already undeliverable, 0 temporary, 1 not applied, 1 skipped, 1 delivered, relayed or expanded (nothing to do).',
         'delayed.eml: 1 message, 1 delivery-status notification',
         '  temporary, nothing changed: contact3@office3.example.org, delayed 4.4.7 (message at line 1)',
-        '  0 contacts marked undeliverable, 0 already undeliverable, 1 temporary, 0 unknown recipients, 0 skipped.',
+        '  0 contacts marked undeliverable, 0 already undeliverable, 1 temporary, 0 not applied, 0 skipped.',
       ].join('\n'),
     });
     expect(state(ws).dispositions).toEqual({ 'OFF-1': '3.19', 'OFF-2': '3.19', 'OFF-3': '3.19', 'OFF-4': '3.30' });
@@ -181,10 +198,10 @@ describe('fieldkit bounces read', () => {
           markedUndeliverable: 1,
           alreadyUndeliverable: 0,
           temporary: 0,
-          unknown: 1,
+          unmatched: 1,
           ignored: 1,
           skipped: 1,
-          attempts: 0,
+          attempts: 1,
         },
       ],
     });
@@ -212,6 +229,27 @@ describe('fieldkit bounces read', () => {
     expect(state(ws)).toEqual(before);
   });
 
+  it('refuses a message whose header is folded over 60,000 lines at file:line:column, exit code 1, changing nothing', async () => {
+    const ws = await fieldingWithSend();
+    const text = foldedHeaderDsn(60_000, { messageId: MESSAGE_ID });
+    writeFileSync(ws.file('folded.eml'), text);
+    const blockStart = text.split('\n').indexOf('From: TIP Prosecutor Survey <fieldwork@survey.example.org>') + 1;
+    const before = state(ws);
+
+    const result = await ws.run('bounces', 'read', 'folded.eml');
+
+    expect(result).toEqual({
+      code: 1,
+      out: '',
+      err: [
+        `folded.eml:${blockStart + 1000}:1: the header block that starts at line ${blockStart} has more than 1,000 lines; ` +
+          'no mail system writes such a header, so the message that starts at line 1 is refused',
+        'fieldkit: 1 problem(s); nothing was applied.',
+      ].join('\n'),
+    });
+    expect(state(ws)).toEqual(before);
+  });
+
   it('with --dry-run, reports what would happen and changes nothing', async () => {
     const ws = await fieldingWithSend();
     const before = state(ws);
@@ -222,7 +260,7 @@ describe('fieldkit bounces read', () => {
       'Dry run: nothing was changed.',
       'postfix-user-unknown.eml: 1 message, 1 delivery-status notification',
       '  would be marked undeliverable: contact1@office1.example.org (office OFF-1), 5.1.1',
-      '  1 contact would be marked undeliverable, 0 already undeliverable, 0 temporary, 0 unknown recipients, 0 skipped.',
+      '  1 contact would be marked undeliverable, 0 already undeliverable, 0 temporary, 0 not applied, 0 skipped.',
     ]);
     expect(state(ws)).toEqual(before);
   });
