@@ -39,7 +39,7 @@ export type SavColumn = {
   width: number;
   /** Its variable records: one, or one per piece of a very long string (the first named `shortName`). */
   pieces: SavPiece[];
-  /** 8-byte segments in a case: 1 for numeric, ceil(width / 8) for strings. */
+  /** 8-byte segments in a case: 1 for numeric, ceil(width / 8) for strings, summed over a very long one's pieces. */
   segments: number;
   /** Packed print/write format: type << 16 | width << 8 | decimals. */
   format: number;

@@ -1,9 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { savCutWarning } from '../../server/exports/service.js';
 import { projectRoot } from '../../server/paths.js';
 import { createPilot, suiteCleanup, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
+import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
 import {
   pandasCellText,
   psppValueLabels,
@@ -166,5 +168,28 @@ describe('an export of 2,000- and 40,000-character answers', () => {
     expect(manifest.warnings).toEqual([
       `data.sav: ${QUESTION} of case ${caseId} has ${Buffer.byteLength(FORTY_THOUSAND).toLocaleString('en-US')} bytes of text; an SPSS string holds at most 32,767, so data.sav keeps its first ${Buffer.byteLength(utf8Prefix(FORTY_THOUSAND, SPSS_MAX_STRING_BYTES)).toLocaleString('en-US')} bytes, cut between characters.`,
     ]);
+  });
+});
+
+describe('savCutWarning', () => {
+  it('names an entry of a second table by its case and entry number, and never quotes the text', () => {
+    const table = exportTable(
+      [numericVariable('case_id'), numericVariable('defendants_n'), stringVariable('charge_detail')],
+      [],
+      'defendants',
+    );
+    const text = 'secret '.repeat(5_000);
+    const warning = savCutWarning('data_defendants.sav', table, {
+      variable: 'charge_detail',
+      row: 7,
+      cells: [4_821_934, 3, text],
+      bytes: 35_000,
+      keptBytes: 32_767,
+      maxBytes: 32_767,
+    });
+    expect(warning).toBe(
+      'data_defendants.sav: charge_detail of case 4821934, entry 3 has 35,000 bytes of text; an SPSS string holds at most 32,767, so data_defendants.sav keeps its first 32,767 bytes, cut between characters.',
+    );
+    expect(warning).not.toContain('secret');
   });
 });
