@@ -133,7 +133,9 @@ describe('Stata .dta read back by pandas', () => {
 });
 
 describe('Stata strL read back by pandas and R haven', () => {
-  it('reads texts of 2,000 and 40,000 characters whole beside short, empty and null ones', async () => {
+  it('reads texts of 2,000 and 40,000 characters whole beside short, empty and null ones', {
+    timeout: 60_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dta-strl-'));
     try {
       const texts = [

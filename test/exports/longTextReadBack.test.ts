@@ -103,7 +103,9 @@ describe('an export of 2,000- and 40,000-character answers', () => {
   /** data.csv's cells as a .sav holds them: the 40,000-character answer to its first 32,767 bytes. */
   const savExpected = (cell: string) => (cell === FORTY_THOUSAND ? utf8Prefix(cell, SPSS_MAX_STRING_BYTES) : cell);
 
-  it('GNU PSPP reads data.sav: every cell equals data.csv, the 2,000-character answer whole, without a warning', () => {
+  it('GNU PSPP reads data.sav: every cell equals data.csv, the 2,000-character answer whole, without a warning', {
+    timeout: 60_000,
+  }, () => {
     const report = readSavWithPspp(path.join(dir, 'data.sav'), ws.dir);
     expect(report.log).not.toMatch(/warning|error/i);
     const [psppHeader, ...psppRows] = report.data;
@@ -123,7 +125,9 @@ describe('an export of 2,000- and 40,000-character answers', () => {
     expect(variable?.[9]).toBe('');
   });
 
-  it('R haven reads data.sav: every cell equals data.csv, the 2,000-character answer whole', () => {
+  it('R haven reads data.sav: every cell equals data.csv, the 2,000-character answer whole', {
+    timeout: 60_000,
+  }, () => {
     const read = readWithR('sav', path.join(dir, 'data.sav'), ws.dir);
     expect(read.columns).toEqual(header);
     rows.forEach((row, r) => {
@@ -138,7 +142,7 @@ describe('an export of 2,000- and 40,000-character answers', () => {
     expect(read.valueLabels.get(QUESTION)?.map((l) => l.code)).toEqual(expect.arrayContaining(['-9']));
   });
 
-  it('R haven reads data.dta: every cell equals data.csv, both long answers whole', () => {
+  it('R haven reads data.dta: every cell equals data.csv, both long answers whole', { timeout: 60_000 }, () => {
     const read = readWithR('dta', path.join(dir, 'data.dta'), ws.dir);
     expect(read.columns).toEqual(header);
     const missing: Record<string, string> = { '.n': '-9', '.s': '-8', '.d': '-7', '.r': '-6' };
@@ -151,7 +155,7 @@ describe('an export of 2,000- and 40,000-character answers', () => {
     });
   });
 
-  it('pandas reads data.dta: every cell equals data.csv, both long answers whole', () => {
+  it('pandas reads data.dta: every cell equals data.csv, both long answers whole', { timeout: 60_000 }, () => {
     const read = readDtaWithPandas(path.join(dir, 'data.dta'));
     expect(read.columns).toEqual(header);
     rows.forEach((row, r) => {
