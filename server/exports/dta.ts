@@ -8,7 +8,9 @@ import { type Cell, type ExportTable, type ExportVariable, MISSING } from './tab
  * Stata 118 (.dta, Stata 14+) writer: the file is yielded in chunks so rows stream with flat memory.
  * Every section before the data is metadata-sized and built up front; rows have a fixed width, so
  * the offsets of the sections after the data (the <map> needs them) are known before streaming.
- * Layout follows Stata's `help dta` (dta_118), little-endian throughout.
+ * A text variable is a str# when its longest text fits 2,045 bytes, else a strL, whose texts follow
+ * the data in <strls>: the first pass over the rows measures them too, and a last pass writes them,
+ * so no text is ever cut. Layout follows Stata's `help dta` (dta_118), little-endian throughout.
  */
 
 export type DtaOptions = { created?: Date; datasetLabel?: string };
@@ -20,8 +22,15 @@ const VARIABLE_LABEL_BYTES = 321;
 const LABEL_CHARS = 80;
 const LABEL_TEXT_BYTES = 320;
 const VALUE_LABEL_TEXT_BYTES = 32_000;
-/** The widest str#; longer text is truncated (strL is not written). */
+/** The widest str#; a variable with a longer text is a strL. */
 export const DTA_MAX_STRING_BYTES = 2045;
+const TYPE_STRL = 32_768;
+/** A strL cell in the data: the variable (2 bytes) and observation (6 bytes) of its text in <strls>. */
+const STRL_REF_BYTES = 8;
+/** "GSO", v (4 bytes), o (8 bytes), type (1 byte), length (4 bytes) before each text. */
+const GSO_HEAD_BYTES = 3 + 4 + 8 + 1 + 4;
+/** A GSO of null-terminated text (130), as Stata writes the strL values it reads as strings. */
+const GSO_TEXT = 130;
 const MAX_VARIABLES = 32_767;
 const TYPE_DOUBLE = 65_526;
 const DOUBLE_BYTES = 8;
@@ -53,16 +62,23 @@ const RESERVED_NAMES = new Set(
 
 type Column =
   | { kind: 'numeric'; variable: ExportVariable; offset: number; missingBits: ReadonlyMap<number, bigint> }
-  | { kind: 'string'; variable: ExportVariable; offset: number; width: number };
+  | { kind: 'string'; variable: ExportVariable; offset: number; width: number }
+  /** `number`: the variable's 1-based position, the `v` of its texts' references. */
+  | { kind: 'strl'; variable: ExportVariable; offset: number; number: number };
+
+const cellBytes = (column: Column) =>
+  column.kind === 'string' ? column.width : column.kind === 'strl' ? STRL_REF_BYTES : DOUBLE_BYTES;
+const typeCode = (column: Column) =>
+  column.kind === 'string' ? column.width : column.kind === 'strl' ? TYPE_STRL : TYPE_DOUBLE;
 
 export function* dtaChunks(table: ExportTable, options: DtaOptions = {}): Generator<Buffer> {
-  const columns = planColumns(table);
-  const recordBytes = columns.reduce((sum, c) => sum + (c.kind === 'string' ? c.width : DOUBLE_BYTES), 0);
+  const { columns, strlBytes } = planColumns(table);
+  const recordBytes = columns.reduce((sum, c) => sum + cellBytes(c), 0);
   const labelled = table.variables.filter(hasValueLabels);
 
   const header = headerSection(table, options);
   const before = [
-    section('variable_types', u16s(columns.map((c) => (c.kind === 'string' ? c.width : TYPE_DOUBLE)))),
+    section('variable_types', u16s(columns.map(typeCode))),
     section(
       'varnames',
       fixedFields(
@@ -89,7 +105,7 @@ export function* dtaChunks(table: ExportTable, options: DtaOptions = {}): Genera
     section('characteristics', Buffer.alloc(0)),
   ];
   const dataBytes = tag('<data>').length + recordBytes * table.rowCount + tag('</data>').length;
-  const strls = section('strls', Buffer.alloc(0));
+  const strlsBytes = tag('<strls>').length + strlBytes + tag('</strls>').length;
   const valueLabels = section('value_labels', Buffer.concat(labelled.map(valueLabelTable)));
   const closing = tag('</stata_dta>');
 
@@ -97,7 +113,7 @@ export function* dtaChunks(table: ExportTable, options: DtaOptions = {}): Genera
   // <strls>, <value_labels>, </stata_dta> and the end of the file; all are known before any row.
   const mapBytes = tag('<map>').length + 14 * 8 + tag('</map>').length;
   const offsets = [0, header.length];
-  for (const length of [mapBytes, ...before.map((b) => b.length), dataBytes, strls.length, valueLabels.length]) {
+  for (const length of [mapBytes, ...before.map((b) => b.length), dataBytes, strlsBytes, valueLabels.length]) {
     offsets.push((offsets.at(-1) ?? 0) + length);
   }
   offsets.push((offsets.at(-1) ?? 0) + closing.length);
@@ -108,7 +124,10 @@ export function* dtaChunks(table: ExportTable, options: DtaOptions = {}): Genera
   yield tag('<data>');
   yield* dataChunks(table, columns, recordBytes);
   yield tag('</data>');
-  yield Buffer.concat([strls, valueLabels, closing]);
+  yield tag('<strls>');
+  yield* strlChunks(table, columns, strlBytes);
+  yield tag('</strls>');
+  yield Buffer.concat([valueLabels, closing]);
 }
 
 /** Streams the file to `path.part` and renames it to `path` only once complete. */
@@ -123,19 +142,26 @@ export async function writeDta(table: ExportTable, path: string, options: DtaOpt
   }
 }
 
-function planColumns(table: ExportTable): Column[] {
+function planColumns(table: ExportTable): { columns: Column[]; strlBytes: number } {
   if (table.variables.length > MAX_VARIABLES) {
     throw new RangeError(
       `Stata 118 holds at most ${MAX_VARIABLES} variables; ${table.name} has ${table.variables.length}`,
     );
   }
   for (const variable of table.variables) checkName(variable.name);
-  const widths = stringWidths(table);
+  const { widths, gsoBytes } = measureStrings(table);
   let offset = 0;
-  return table.variables.map((variable, index) => {
+  let strlBytes = 0;
+  const columns = table.variables.map((variable, index): Column => {
     const start = offset;
+    const widest = widths.get(index) ?? 0;
+    if (variable.kind === 'string' && widest > DTA_MAX_STRING_BYTES) {
+      offset += STRL_REF_BYTES;
+      strlBytes += gsoBytes.get(index) ?? 0;
+      return { kind: 'strl', variable, offset: start, number: index + 1 };
+    }
     if (variable.kind === 'string') {
-      const width = Math.min(DTA_MAX_STRING_BYTES, Math.max(1, widths.get(index) ?? 0));
+      const width = Math.max(1, widest);
       offset += width;
       return { kind: 'string', variable, offset: start, width };
     }
@@ -149,6 +175,7 @@ function planColumns(table: ExportTable): Column[] {
     );
     return { kind: 'numeric', variable, offset: start, missingBits };
   });
+  return { columns, strlBytes };
 }
 
 function checkName(name: string) {
@@ -158,20 +185,25 @@ function checkName(name: string) {
 }
 
 /**
- * A str# column is as wide as its longest value, which is known only after reading the rows: a
- * first pass over rows() measures string columns (nothing is kept), the second writes them.
+ * A str# column is as wide as its longest value, and a strL column's <strls> as long as its GSOs,
+ * both known only after reading the rows: a first pass over rows() measures string columns (nothing
+ * is kept), the second writes the data, a third the strLs.
  */
-function stringWidths(table: ExportTable): Map<number, number> {
+function measureStrings(table: ExportTable): { widths: Map<number, number>; gsoBytes: Map<number, number> } {
   const indexes = table.variables.flatMap((v, i) => (v.kind === 'string' ? [i] : []));
   const widths = new Map(indexes.map((i) => [i, 0]));
-  if (indexes.length === 0) return widths;
+  const gsoBytes = new Map(indexes.map((i) => [i, 0]));
+  if (indexes.length === 0) return { widths, gsoBytes };
   for (const row of table.rows()) {
     for (const i of indexes) {
       const cell = row[i];
-      if (typeof cell === 'string') widths.set(i, Math.max(widths.get(i) ?? 0, Buffer.byteLength(cell)));
+      if (typeof cell !== 'string' || cell === '') continue;
+      const bytes = Buffer.byteLength(cell);
+      widths.set(i, Math.max(widths.get(i) ?? 0, bytes));
+      gsoBytes.set(i, (gsoBytes.get(i) ?? 0) + GSO_HEAD_BYTES + bytes + 1);
     }
   }
-  return widths;
+  return { widths, gsoBytes };
 }
 
 function* dataChunks(table: ExportTable, columns: Column[], recordBytes: number): Generator<Buffer> {
@@ -186,7 +218,7 @@ function* dataChunks(table: ExportTable, columns: Column[], recordBytes: number)
     }
     const base = inChunk * recordBytes;
     columns.forEach((column, i) => {
-      writeCell(chunk, base + column.offset, column, row[i] ?? null);
+      writeCell(chunk, base + column.offset, column, row[i] ?? null, written + 1);
     });
     inChunk += 1;
     written += 1;
@@ -201,11 +233,19 @@ function* dataChunks(table: ExportTable, columns: Column[], recordBytes: number)
   if (inChunk > 0) yield chunk.subarray(0, inChunk * recordBytes);
 }
 
-function writeCell(target: Buffer, at: number, column: Column, cell: Cell) {
+function writeCell(target: Buffer, at: number, column: Column, cell: Cell, observation: number) {
   const name = column.variable.name;
   if (column.kind === 'string') {
     if (typeof cell === 'number') throw new TypeError(`${name}: a number in a string variable`);
     utf8Prefix(cell ?? '', column.width).copy(target, at);
+    return;
+  }
+  if (column.kind === 'strl') {
+    if (typeof cell === 'number') throw new TypeError(`${name}: a number in a string variable`);
+    // An empty text stays (0, 0), Stata's reference to "" without a GSO.
+    if (cell === null || cell === '') return;
+    target.writeUInt16LE(column.number, at);
+    target.writeUIntLE(observation, at + 2, 6);
     return;
   }
   if (typeof cell === 'string') throw new TypeError(`${name}: text in a numeric variable`);
@@ -219,6 +259,44 @@ function writeCell(target: Buffer, at: number, column: Column, cell: Cell) {
   } else {
     target.writeDoubleLE(cell, at);
   }
+}
+
+/**
+ * The GSOs of every non-empty strL cell, in the order of the data (observation, then variable), the
+ * order readers such as ReadStat search them in; about 64 KiB at a time.
+ */
+function* strlChunks(table: ExportTable, columns: Column[], expectedBytes: number): Generator<Buffer> {
+  const strls = columns.flatMap((c, i) => (c.kind === 'strl' ? [{ column: c, i }] : []));
+  if (strls.length === 0) return;
+  let parts: Buffer[] = [];
+  let size = 0;
+  let total = 0;
+  let observation = 0;
+  for (const row of table.rows()) {
+    observation += 1;
+    for (const { column, i } of strls) {
+      const cell = row[i];
+      if (typeof cell !== 'string' || cell === '') continue;
+      const text = Buffer.from(`${cell}\0`, 'utf8');
+      const head = Buffer.alloc(GSO_HEAD_BYTES);
+      head.write('GSO', 0, 'latin1');
+      head.writeUInt32LE(column.number, 3);
+      head.writeBigUInt64LE(BigInt(observation), 7);
+      head.writeUInt8(GSO_TEXT, 15);
+      head.writeUInt32LE(text.length, 16);
+      parts.push(head, text);
+      size += head.length + text.length;
+      total += head.length + text.length;
+      if (size >= 65_536) {
+        yield Buffer.concat(parts);
+        parts = [];
+        size = 0;
+      }
+    }
+  }
+  if (parts.length > 0) yield Buffer.concat(parts);
+  // The <map> already gave the offsets after <strls>: rows that changed between passes would break them.
+  if (total !== expectedBytes) throw new RangeError(`${table.name}: its texts changed while the .dta was written`);
 }
 
 function headerSection(table: ExportTable, options: DtaOptions): Buffer {
@@ -250,6 +328,7 @@ export function stataTimestamp(date: Date): string {
 
 function displayFormat(column: Column): string {
   if (column.kind === 'string') return `%-${column.width}s`;
+  if (column.kind === 'strl') return '%9s';
   const decimals = column.variable.decimals;
   return decimals > 0 ? `%${Math.max(12, decimals + 9)}.${decimals}f` : '%9.0g';
 }

@@ -1,17 +1,18 @@
 /**
  * SPSS system file (.sav) writer: uncompressed, little-endian, UTF-8. Variable labels, value labels,
- * user-missing codes, measurement levels and widths are declared; strings are capped at 255 bytes
- * (wider text is cut at a UTF-8 character boundary) because the very long string record is not written.
+ * user-missing codes, measurement levels and widths are declared; a string over 255 bytes is a very
+ * long string (subtype 14) of up to SPSS's 32,767 bytes, and a longer text is cut at a UTF-8
+ * character boundary and reported through `onCut`.
  */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { layoutColumns, type SavColumn } from './savColumns.js';
+import { layoutColumns, MAX_PIECE_WIDTH, type SavColumn, utf8Truncate } from './savColumns.js';
 import { dictionaryBytes, SYSMIS } from './savDictionary.js';
-import type { Cell, ExportTable } from './table.js';
+import type { Cell, ExportTable, StringCut } from './table.js';
 
-export type SavOptions = { created?: Date; fileLabel?: string };
+export type SavOptions = { created?: Date; fileLabel?: string; onCut?: (cut: StringCut) => void };
 
 const CHUNK_BYTES = 64 * 1024;
 const SPACE = 0x20;
@@ -28,15 +29,29 @@ function encodeCase(row: Cell[], columns: SavColumn[], into: Buffer): void {
       const end = offset + column.segments * 8;
       into.fill(SPACE, offset, end);
       // Buffer#write never writes a partial UTF-8 character, so cutting at the width is safe.
-      if (typeof cell === 'string') into.write(cell, offset, column.width, 'utf8');
+      if (typeof cell === 'string' && column.pieces.length === 1) into.write(cell, offset, column.width, 'utf8');
+      else if (typeof cell === 'string') writePieces(utf8Truncate(cell, column.width), column, into, offset);
       offset = end;
     }
   }
 }
 
+/**
+ * A very long string's text, 255 bytes to each piece (a character may straddle two: readers join
+ * the pieces' bytes before decoding them), each piece padded to its 8-byte segments.
+ */
+function writePieces(text: Buffer, column: SavColumn, into: Buffer, offset: number): void {
+  let at = offset;
+  column.pieces.forEach((piece, p) => {
+    const start = p * MAX_PIECE_WIDTH;
+    if (start < text.length) text.copy(into, at, start, Math.min(text.length, start + MAX_PIECE_WIDTH));
+    at += Math.ceil(piece.width / 8) * 8;
+  });
+}
+
 /** The file in chunks: the dictionary first, then the cases about 64 KiB at a time. */
 export function* savChunks(table: ExportTable, options: SavOptions = {}): Generator<Buffer> {
-  const { columns, caseSegments } = layoutColumns(table);
+  const { columns, caseSegments } = layoutColumns(table, options.onCut);
   yield dictionaryBytes(columns, {
     created: options.created ?? new Date(),
     fileLabel: options.fileLabel ?? '',

@@ -1,12 +1,21 @@
 /**
  * How each ExportVariable becomes an SPSS variable: its unique 8-byte short name, its width, its
  * print format and the number of 8-byte case segments it occupies. Widths come from a pass over the
- * rows, so this is also where a table whose rows disagree with its variables is refused.
+ * rows, so this is also where a table whose rows disagree with its variables is refused, and where a
+ * text longer than SPSS strings hold is reported.
  */
-import type { Cell, ExportTable, ExportVariable } from './table.js';
+import type { Cell, ExportTable, ExportVariable, StringCut } from './table.js';
 
-/** Longer strings need the very long string record (subtype 14), which this writer does not write. */
-export const MAX_STRING_WIDTH = 255;
+/** SPSS's widest string; a longer text is cut at a character and reported (spec: exports.md). */
+export const MAX_STRING_WIDTH = 32_767;
+/**
+ * The widest string one variable record holds. A wider one is a very long string (subtype 14): a run
+ * of pieces of 255 bytes each but the last, where each piece counts for only 252 bytes of the declared
+ * width (as PSPP's and ReadStat's writers and readers compute it), and the text fills the pieces 255
+ * bytes at a time.
+ */
+export const MAX_PIECE_WIDTH = 255;
+const PIECE_STEP = 252;
 /** SPSS documents 120 bytes as the longest value label; PSPP reads up to 255. */
 export const MAX_VALUE_LABEL_BYTES = 120;
 export const MAX_VARIABLE_LABEL_BYTES = 255;
@@ -20,12 +29,17 @@ const NAME_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 // Keywords cannot be variable names in SPSS syntax, so a short name must not be one either.
 const RESERVED = new Set(['ALL', 'AND', 'BY', 'EQ', 'GE', 'GT', 'LE', 'LT', 'NE', 'NOT', 'OR', 'TO', 'WITH']);
 
+/** One variable record of the dictionary: a whole variable, or one piece of a very long string. */
+export type SavPiece = { shortName: string; width: number; format: number };
+
 export type SavColumn = {
   variable: ExportVariable;
   shortName: string;
-  /** 0 for numeric, else the string width in bytes (1..255). */
+  /** 0 for numeric, else the string width in bytes (1..32,767). */
   width: number;
-  /** 8-byte segments in a case: 1 for numeric, ceil(width / 8) for strings. */
+  /** Its variable records: one, or one per piece of a very long string (the first named `shortName`). */
+  pieces: SavPiece[];
+  /** 8-byte segments in a case: 1 for numeric, ceil(width / 8) for strings, summed over a very long one's pieces. */
   segments: number;
   /** Packed print/write format: type << 16 | width << 8 | decimals. */
   format: number;
@@ -64,8 +78,11 @@ export function shortNames(longNames: string[]): string[] {
 
 type Extent = { rows: number; maxLength: number[] };
 
-/** The pre-pass: counts rows, checks each cell's type, and measures the widest cell of each variable. */
-function measure(table: ExportTable): Extent {
+/**
+ * The pre-pass: counts rows, checks each cell's type, measures the widest cell of each variable, and
+ * tells `onCut` of every text longer than SPSS strings hold.
+ */
+function measure(table: ExportTable, onCut?: (cut: StringCut) => void): Extent {
   const { variables } = table;
   const maxLength: number[] = variables.map((v) => (v.kind === 'string' ? 1 : 0));
   let rows = 0;
@@ -76,8 +93,20 @@ function measure(table: ExportTable): Extent {
     }
     for (let i = 0; i < variables.length; i++) {
       const variable = variables[i] as ExportVariable;
-      const length = cellLength(variable, row[i] ?? null, rows);
+      const cell = row[i] ?? null;
+      const length = cellLength(variable, cell, rows);
       if (length > (maxLength[i] ?? 0)) maxLength[i] = length;
+      if (length > MAX_STRING_WIDTH && typeof cell === 'string') {
+        const keptBytes = utf8Truncate(cell, MAX_STRING_WIDTH).length;
+        onCut?.({
+          variable: variable.name,
+          row: rows,
+          cells: row,
+          bytes: length,
+          keptBytes,
+          maxBytes: MAX_STRING_WIDTH,
+        });
+      }
     }
   }
   if (rows !== table.rowCount) {
@@ -108,7 +137,29 @@ function numericLayout(variable: ExportVariable, widest: number): { format: numb
   return { format: packFormat(FORMAT_F, width, decimals), width };
 }
 
-export function layoutColumns(table: ExportTable): { columns: SavColumn[]; caseSegments: number } {
+/** The widths of a string's variable records: one up to 255 bytes, else 255 each and the rest in the last. */
+function pieceWidths(width: number): number[] {
+  if (width <= MAX_PIECE_WIDTH) return [width];
+  const count = Math.ceil(width / PIECE_STEP);
+  return Array.from({ length: count }, (_, i) => (i < count - 1 ? MAX_PIECE_WIDTH : width - i * PIECE_STEP));
+}
+
+/** A short name for a further piece of a very long string: its variable's short name with a counter. */
+function pieceName(stem: string, taken: Set<string>): string {
+  for (let n = 0; ; n++) {
+    const tag = n.toString(36).toUpperCase();
+    const candidate = stem.slice(0, 8 - tag.length) + tag;
+    if (!taken.has(candidate) && !RESERVED.has(candidate)) {
+      taken.add(candidate);
+      return candidate;
+    }
+  }
+}
+
+export function layoutColumns(
+  table: ExportTable,
+  onCut?: (cut: StringCut) => void,
+): { columns: SavColumn[]; caseSegments: number } {
   if (table.variables.length === 0) throw new Error(`sav: ${table.name} has no variables; SPSS needs at least one`);
   const seen = new Set<string>();
   for (const { name } of table.variables) {
@@ -117,8 +168,9 @@ export function layoutColumns(table: ExportTable): { columns: SavColumn[]; caseS
     if (seen.has(name)) throw new Error(`sav: variable name ${name} appears twice in ${table.name}`);
     seen.add(name);
   }
-  const { maxLength } = measure(table);
+  const { maxLength } = measure(table, onCut);
   const names = shortNames(table.variables.map((v) => v.name));
+  const taken = new Set(names);
   let dictionaryIndex = 1;
   const columns = table.variables.map((variable, i): SavColumn => {
     const widest = maxLength[i] ?? 0;
@@ -127,13 +179,29 @@ export function layoutColumns(table: ExportTable): { columns: SavColumn[]; caseS
     if (variable.kind === 'numeric') {
       const { format, width } = numericLayout(variable, widest);
       dictionaryIndex += 1;
-      return { variable, shortName, width: 0, segments: 1, format, displayWidth: width, dictionaryIndex: index };
+      const pieces = [{ shortName, width: 0, format }];
+      return {
+        variable,
+        shortName,
+        width: 0,
+        pieces,
+        segments: 1,
+        format,
+        displayWidth: width,
+        dictionaryIndex: index,
+      };
     }
     const width = Math.min(Math.max(widest, 1), MAX_STRING_WIDTH);
-    const segments = Math.ceil(width / 8);
+    const pieces = pieceWidths(width).map((w, p) => ({
+      shortName: p === 0 ? shortName : pieceName(shortName, taken),
+      width: w,
+      format: packFormat(FORMAT_A, w, 0),
+    }));
+    const segments = pieces.reduce((sum, piece) => sum + Math.ceil(piece.width / 8), 0);
     dictionaryIndex += segments;
-    const format = packFormat(FORMAT_A, width, 0);
-    return { variable, shortName, width, segments, format, displayWidth: width, dictionaryIndex: index };
+    const format = packFormat(FORMAT_A, Math.min(width, MAX_PIECE_WIDTH), 0);
+    const displayWidth = Math.min(width, MAX_PIECE_WIDTH);
+    return { variable, shortName, width, pieces, segments, format, displayWidth, dictionaryIndex: index };
   });
   return { columns, caseSegments: dictionaryIndex - 1 };
 }

@@ -110,18 +110,28 @@ export function stringMissing(column: SavColumn): string[] {
 }
 
 function writeVariable(out: RecordWriter, column: SavColumn): void {
-  const { variable, shortName, width, format, segments } = column;
+  const { variable, shortName, width, format } = column;
   const label = utf8Truncate(variable.label, MAX_VARIABLE_LABEL_BYTES);
   const missing = variable.kind === 'numeric' ? missingDeclaration(variable) : { count: 0, values: [] };
   // A short string (8 bytes or fewer) holds its missing values here; a longer one in subtype 22.
   const shortStringMissing = width > 0 && width <= 8 ? stringMissing(column) : [];
   const count = variable.kind === 'numeric' ? missing.count : shortStringMissing.length;
-  out.int32(2, width, label.length > 0 ? 1 : 0, count, format, format).padded(shortName, 8);
+  const [first, ...further] = column.pieces;
+  out.int32(2, first?.width ?? width, label.length > 0 ? 1 : 0, count, format, format).padded(shortName, 8);
   if (label.length > 0) out.int32(label.length).padded(label, Math.ceil(label.length / 4) * 4, 0x20);
   if (missing.values.length > 0) out.float64(...missing.values);
   for (const text of shortStringMissing) out.padded(text, 8);
-  // A string wider than 8 bytes takes one continuation record (type -1) per further 8-byte segment.
-  for (let s = 1; s < segments; s++) out.int32(2, -1, 0, 0, 0, 0).padded('', 8);
+  continuations(out, first?.width ?? width);
+  // The further pieces of a very long string: plain string variables, without label or missing values.
+  for (const piece of further) {
+    out.int32(2, piece.width, 0, 0, piece.format, piece.format).padded(piece.shortName, 8);
+    continuations(out, piece.width);
+  }
+}
+
+/** A string wider than 8 bytes takes one continuation record (type -1) per further 8-byte segment. */
+function continuations(out: RecordWriter, width: number): void {
+  for (let s = 1; s < Math.ceil(width / 8); s++) out.int32(2, -1, 0, 0, 0, 0).padded('', 8);
 }
 
 /** Choice labels, then the labels of the missing codes, each code once. */
@@ -184,6 +194,14 @@ function longStringLabels(columns: SavColumn[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/** Subtype 14: each very long string's short name and whole width ("SHORT=04000", NUL, tab). */
+function veryLongStrings(columns: SavColumn[]): Buffer {
+  const entries = columns
+    .filter((c) => c.pieces.length > 1)
+    .map((c) => `${c.shortName}=${String(c.width).padStart(5, '0')}\0\t`);
+  return Buffer.from(entries.join(''), 'utf8');
+}
+
 function extension(out: RecordWriter, subtype: number, size: number, count: number): RecordWriter {
   return out.int32(7, subtype, size, count);
 }
@@ -192,14 +210,19 @@ function writeExtensions(out: RecordWriter, columns: SavColumn[]): void {
   // Machine integer info: version 1.0.0, machine -1, IEEE 754, compression code 1, little-endian, UTF-8.
   extension(out, 3, 4, 8).int32(1, 0, 0, -1, 1, 1, 2, UTF8_CODE_PAGE);
   extension(out, 4, 8, 3).float64(SYSMIS, HIGHEST, LOWEST);
-  extension(out, 11, 4, columns.length * 3);
-  for (const { variable, displayWidth } of columns) {
+  // One entry per variable record, so a very long string has one per piece.
+  extension(out, 11, 4, columns.reduce((n, c) => n + c.pieces.length, 0) * 3);
+  for (const { variable, displayWidth, pieces } of columns) {
     // SPSS has no scale strings; a string is at most nominal or ordinal.
     const measure = variable.kind === 'string' && variable.measure === 'scale' ? 'nominal' : variable.measure;
-    out.int32(MEASURE_CODE[measure], displayWidth, variable.kind === 'numeric' ? ALIGN_RIGHT : ALIGN_LEFT);
+    for (const _ of pieces) {
+      out.int32(MEASURE_CODE[measure], displayWidth, variable.kind === 'numeric' ? ALIGN_RIGHT : ALIGN_LEFT);
+    }
   }
   const longNames = Buffer.from(columns.map((c) => `${c.shortName}=${c.variable.name}`).join('\t'), 'utf8');
   extension(out, 13, 1, longNames.length).bytes(longNames);
+  const veryLong = veryLongStrings(columns);
+  if (veryLong.length > 0) extension(out, 14, 1, veryLong.length).bytes(veryLong);
   const encoding = Buffer.from('UTF-8', 'ascii');
   extension(out, 20, 1, encoding.length).bytes(encoding);
   const labels = longStringLabels(columns);

@@ -17,6 +17,7 @@ import { publicUseTable } from './publicUse.js';
 import { createExportRepo } from './repo.js';
 import { rScript } from './rScript.js';
 import { savChunks } from './sav.js';
+import type { ExportTable, StringCut } from './table.js';
 import { xlsxOfTable } from './xlsx.js';
 
 export const EXPORT_FORMATS = ['csv', 'labels', 'xlsx', 'sav', 'dta', 'r', 'codebook'] as const;
@@ -65,6 +66,20 @@ export type ExportManifest = {
   dispositions?: Record<string, Record<string, number>>;
   files: { name: string; bytes: number; sha256: string }[];
 };
+
+/**
+ * A manifest warning for a text a .sav had to cut, naming the file, the variable and the case (its
+ * export `case_id`, and the entry of a second table), never the text itself.
+ */
+export function savCutWarning(file: string, table: ExportTable, cut: StringCut): string {
+  const at = (name: string) => table.variables.findIndex((v) => v.name === name);
+  const caseId = cut.cells[at('case_id')];
+  const entry = cut.cells[at(`${table.name}_n`)];
+  const which =
+    caseId === undefined ? `row ${cut.row}` : `case ${caseId}${entry === undefined ? '' : `, entry ${entry}`}`;
+  const n = (bytes: number) => bytes.toLocaleString('en-US');
+  return `${file}: ${cut.variable} of ${which} has ${n(cut.bytes)} bytes of text; an SPSS string holds at most ${n(cut.maxBytes)}, so ${file} keeps its first ${n(cut.keptBytes)} bytes, cut between characters.`;
+}
 
 /** Zips the named files of a folder into `target`, streaming (yazl), readable by the owner only. */
 function zipFiles(dir: string, names: string[], target: string): Promise<void> {
@@ -187,14 +202,20 @@ export async function exportFielding(
   if (has('csv') || has('r')) sync('data.csv', () => csvChunks(table));
   if (has('r')) sync('data.R', () => [rScript(table)]);
   if (has('xlsx')) streamed('data.xlsx', () => xlsxOfTable(table, codebook.variables, { mtime }));
-  if (has('sav')) sync('data.sav', () => savChunks(table, { fileLabel: label }));
+  // Texts longer than a format holds are cut in that file only, and each cut is a manifest warning.
+  const cuts: string[] = [];
+  const onCut = (file: string, t: ExportTable) => (cut: StringCut) => cuts.push(savCutWarning(file, t, cut));
+  if (has('sav')) sync('data.sav', () => savChunks(table, { fileLabel: label, onCut: onCut('data.sav', table) }));
   if (has('dta')) sync('data.dta', () => dtaChunks(table, { datasetLabel: label }));
   // Repeating panels and dynamic matrices: a second table each, keyed by case_id and entry number.
   for (const t of request.public ? [] : built.entryTables) {
     if (has('csv')) sync(`data_${t.name}.csv`, () => csvChunks(t));
     if (has('labels')) sync(`data_${t.name}_labels.csv`, () => csvChunks(t, { labels: true }));
     if (has('xlsx')) streamed(`data_${t.name}.xlsx`, () => xlsxOfTable(t, codebook.variables, { mtime }));
-    if (has('sav')) sync(`data_${t.name}.sav`, () => savChunks(t, { fileLabel: `${label}, ${t.name}` }));
+    if (has('sav')) {
+      const file = `data_${t.name}.sav`;
+      sync(file, () => savChunks(t, { fileLabel: `${label}, ${t.name}`, onCut: onCut(file, t) }));
+    }
     if (has('dta')) sync(`data_${t.name}.dta`, () => dtaChunks(t, { datasetLabel: `${label}, ${t.name}` }));
   }
   if (has('labels')) sync('data_labels.csv', () => csvChunks(table, { labels: true }));
@@ -243,7 +264,7 @@ export async function exportFielding(
         rule: 'One case per office and fielding, one response per case (database constraints); a return visit revises the same response, so no office has two rows.',
         dropped: [],
       },
-      warnings,
+      warnings: [...warnings, ...cuts],
       ...(request.public ? {} : { dispositions: built.dispositionCounts }),
       files,
     };

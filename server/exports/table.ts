@@ -34,6 +34,19 @@ export type ExportVariable = {
   missing: CodeLabel[];
 };
 
+/**
+ * A text a format could not hold whole and cut at a character: its variable, its row (1-based) with
+ * the row's cells (to name the case), and its length, what was kept and the format's limit, in bytes.
+ */
+export type StringCut = {
+  variable: string;
+  row: number;
+  cells: readonly Cell[];
+  bytes: number;
+  keptBytes: number;
+  maxBytes: number;
+};
+
 /** A cell: a number for numeric variables, a string for string variables; null only where a format has no other choice. */
 export type Cell = number | string | null;
 

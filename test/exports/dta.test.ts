@@ -197,13 +197,39 @@ describe('dtaChunks (Stata 118)', () => {
     expect(lbl.subarray(144 + 8 * n)).toEqual(txt);
   });
 
-  it('truncates a string longer than 2045 bytes at a UTF-8 character boundary', () => {
-    const long = `a${'€'.repeat(700)}`; // 1 + 2100 bytes; 2045 falls inside a 3-byte character
-    const file = fileOf(exportTable([stringVariable('note')], [[long]]));
-    expect(sectionBody(file, 'variable_types').readUInt16LE(0)).toBe(2045);
-    const cell = sectionBody(file, 'data');
-    expect(cell.length).toBe(2045);
-    expect(cString(cell)).toBe(`a${'€'.repeat(681)}`);
+  it('writes a text over 2,045 bytes as a strL: (v, o) references in the data, the whole texts as GSOs in <strls>', () => {
+    const long = `a${'€'.repeat(700)}`; // 2,101 bytes: more than a str# holds
+    const file = fileOf(
+      exportTable(
+        [numericVariable('id'), stringVariable('note')],
+        [
+          [1, long],
+          [2, ''],
+          [3, 'ok'],
+        ],
+      ),
+    );
+    expect(sectionBody(file, 'variable_types').readUInt16LE(2)).toBe(32768);
+    expect(cString(field(sectionBody(file, 'formats'), 1, 57))).toBe('%9s');
+    const data = sectionBody(file, 'data');
+    // Each row: the id (8 bytes), then v = 2 (2 bytes) and o = the row (6 bytes); "" is (0, 0).
+    expect([16, 32, 48].map((at) => data.subarray(at - 8, at).toString('hex'))).toEqual([
+      '0200010000000000',
+      '0000000000000000',
+      '0200030000000000',
+    ]);
+    const strls = sectionBody(file, 'strls');
+    const gso = (text: string, o: number) => {
+      const head = Buffer.alloc(20);
+      head.write('GSO', 0, 'latin1');
+      head.writeUInt32LE(2, 3);
+      head.writeBigUInt64LE(BigInt(o), 7);
+      head.writeUInt8(130, 15);
+      head.writeUInt32LE(Buffer.byteLength(text) + 1, 16);
+      return Buffer.concat([head, Buffer.from(`${text}\0`)]);
+    };
+    expect(strls).toEqual(Buffer.concat([gso(long, 1), gso('ok', 3)]));
+    expect(mapOf(file)[13]).toBe(file.length);
   });
 
   it('streams the rows in bounded chunks', () => {

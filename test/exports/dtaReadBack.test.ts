@@ -6,7 +6,7 @@ import { writeDta } from '../../server/exports/dta.js';
 import { type Cell, type ExportTable, MISSING } from '../../server/exports/table.js';
 import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
 import { mulberry32 } from '../factories/random.js';
-import { type PandasReadBack, readDtaWithPandas, stataMissingLabelKey } from '../support/readBack.js';
+import { type PandasReadBack, readDtaWithPandas, readWithR, stataMissingLabelKey } from '../support/readBack.js';
 
 /**
  * The .dta read back by pandas (Debian's python3-pandas, installed by scripts/install-test-deps.sh):
@@ -129,5 +129,41 @@ describe('Stata .dta read back by pandas', () => {
     );
     expect(readBack.valueLabels).toEqual(expected);
     expect(readBack.valueLabels.court_type?.['2147483635']).toBe(MISSING.notAnswered.label);
+  });
+});
+
+describe('Stata strL read back by pandas and R haven', () => {
+  it('reads texts of 2,000 and 40,000 characters whole beside short, empty and null ones', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dta-strl-'));
+    try {
+      const texts = [
+        'Zeugenschutz — 東京地方検察庁 ✓ '.repeat(80).slice(0, 2_000).trim(),
+        'Ĳssel €€ 東京 é '.repeat(2_858).trim(),
+        'short',
+        '',
+        null,
+        '-9',
+      ];
+      const table = exportTable(
+        [numericVariable('case_id'), stringVariable('practice'), stringVariable('office')],
+        texts.map((text, i) => [i + 1, text, `office ${i + 1}`]),
+      );
+      const path = join(dir, 'strl.dta');
+      await writeDta(table, path);
+
+      const pandas = readDtaWithPandas(path);
+      const haven = readWithR('dta', path, dir);
+
+      expect(pandas.rows.map((r) => r[1])).toEqual(texts.map((t) => t ?? ''));
+      expect(haven.cells.get('practice')).toEqual(texts.map((t) => t ?? ''));
+      expect(haven.cells.get('office')).toEqual(texts.map((_, i) => `office ${i + 1}`));
+      // Both over a str#'s 2,045 bytes, so the variable is a strL.
+      expect(Buffer.byteLength(texts[0] ?? '')).toBeGreaterThan(2_045);
+      expect(Array.from(texts[1] ?? '').length).toBeGreaterThan(39_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

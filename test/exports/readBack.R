@@ -26,8 +26,9 @@ number <- function(x) sprintf("%.15g", x)
 as_text <- function(x, reason = NULL) {
   if (is.factor(x)) x <- as.character(x)
   if (is.character(x)) {
-    text <- x
-    absent <- is.na(x)
+    # unclass: is.na() of haven's labelled_spss is also TRUE for a declared missing text ("-9").
+    text <- as.character(unclass(x))
+    absent <- is.na(text)
   } else {
     plain <- unclass(x)
     attributes(plain) <- NULL
@@ -57,7 +58,8 @@ for (name in names(data)) {
   if (length(labels) > 0) add("value_label", name, code = as_text(labels), text = names(labels))
   if (is.factor(x)) add("level", name, row = seq_along(levels(x)), text = levels(x))
   na_values <- attr(x, "na_values", exact = TRUE)
-  if (length(na_values) > 0) add("na_value", name, code = number(na_values))
+  # A short string declares its missing codes as the texts ("-9") it holds.
+  if (length(na_values) > 0) add("na_value", name, code = if (is.character(na_values)) na_values else number(na_values))
   na_range <- attr(x, "na_range", exact = TRUE)
   if (length(na_range) > 0) add("na_range", name, code = paste(number(na_range), collapse = " "))
 }

@@ -304,14 +304,56 @@ describe('savChunks: extension records, termination and data', () => {
     expect([c.hex(8), c.float64(), c.text(16)]).toEqual([SYSMIS_BYTES, -9, `é${' '.repeat(14)}`]);
   });
 
-  it('makes string variables as wide as their widest cell, caps them at 255 bytes and cuts at a character', () => {
-    const long = `${'a'.repeat(254)}😀tail`;
-    const file = fileOf(table([variable({ name: 's', kind: 'string' })], [[long], [null]]));
-    expect(file.readInt32LE(HEADER_BYTES + 4)).toBe(255);
-    expect(file.readInt32LE(68)).toBe(32);
-    const rows = file.subarray(file.length - 2 * 256);
-    expect(rows.toString('utf8', 0, 256)).toBe(`${'a'.repeat(254)}${' '.repeat(2)}`);
-    expect(rows.toString('utf8', 256)).toBe(' '.repeat(256));
+  it('writes a 600-byte string as a very long string: pieces of 255, 255 and 96 bytes, named in subtype 14', () => {
+    const long = `${'a'.repeat(254)}😀${'b'.repeat(342)}`;
+    expect(Buffer.byteLength(long)).toBe(600);
+    const file = fileOf(table([variable({ name: 'comment', kind: 'string' })], [[long], [null]]));
+    const c = new Cursor(file, HEADER_BYTES);
+    const pieces: [number, number, string][] = [];
+    while (file.readInt32LE(c.offset) === 2) {
+      const [, width, , , format] = [c.int32(), c.int32(), c.int32(), c.int32(), c.int32(), c.int32()];
+      const name = c.text(8);
+      if (width !== -1) pieces.push([width, format, name]);
+    }
+    // 600 bytes need ceil(600 / 252) = 3 pieces; the last is 600 - 2 * 252 = 96 bytes wide.
+    expect(pieces).toEqual([
+      [255, 0x01ff00, 'COMMENT '],
+      [255, 0x01ff00, 'COMMENT0'],
+      [96, 0x016000, 'COMMENT1'],
+    ]);
+    expect(file.readInt32LE(68)).toBe(32 + 32 + 12);
+    const found = extensions(file);
+    expect(found.get(14)?.data.toString('latin1')).toBe('COMMENT=00600\0\t');
+    expect(found.get(11)?.count).toBe(3 * 3);
+    // Each piece holds 255 bytes of the text in its 256; the emoji straddles the first two pieces.
+    const rows = file.subarray(file.length - 2 * 76 * 8);
+    const text = Buffer.concat([rows.subarray(0, 255), rows.subarray(256, 511), rows.subarray(512, 512 + 96)]);
+    expect(text.toString('utf8')).toBe(`${long}${' '.repeat(6)}`);
+    expect(rows.subarray(76 * 8).toString('latin1')).toBe(' '.repeat(76 * 8));
+  });
+
+  it('cuts a text over 32,767 bytes at a character and reports the variable, the row and the bytes kept', () => {
+    const long = `${'a'.repeat(32_766)}é and more`;
+    const cuts: unknown[] = [];
+    const t = table(
+      [variable({ name: 'n' }), variable({ name: 'comment', kind: 'string' })],
+      [
+        [1, 'short'],
+        [2, long],
+      ],
+    );
+    const file = Buffer.concat([...savChunks(t, { onCut: (cut) => cuts.push(cut) })]);
+    expect(cuts).toEqual([
+      {
+        variable: 'comment',
+        row: 2,
+        cells: [2, long],
+        bytes: Buffer.byteLength(long),
+        keptBytes: 32_766,
+        maxBytes: 32_767,
+      },
+    ]);
+    expect(extensions(file).get(14)?.data.toString('latin1')).toBe('COMMENT=32767\0\t');
   });
 
   it('writes a string column of only empty cells with width 1', () => {

@@ -209,7 +209,7 @@ describe('writeSav read back by GNU PSPP', () => {
 });
 
 describe('writeSav edge cases read back by GNU PSPP', () => {
-  it('caps a string at 255 bytes and declares a range plus a discrete code around a labelled valid code', async () => {
+  it('reads a 266-byte string whole (a very long string) and a range plus a discrete code around a labelled valid code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sav-pspp-'));
     try {
       const long = `${'é'.repeat(127)}xyz and more`;
@@ -248,11 +248,11 @@ describe('writeSav edge cases read back by GNU PSPP', () => {
       expect(report.log).not.toMatch(/warning|error/i);
       const variables = report.tables.get('Variables')?.rows ?? [];
       expect(variables.map((row) => [row[0], row[7], row[9]])).toEqual([
-        ['long_text', 'A255', ''],
+        ['long_text', 'A266', ''],
         ['balance', 'F8.0', '-9 THRU -6; -99'],
       ]);
       expect(report.data.slice(1)).toEqual([
-        [`${'é'.repeat(127)}x`, '-99'],
+        [long, '-99'],
         ['short', '-50'],
       ]);
     } finally {
