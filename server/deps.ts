@@ -21,11 +21,25 @@ export type Deps = {
   validation: ValidationPool;
   /** The SMTP mailer, or undefined when SMTP_URL is not set (email is off). */
   mailer: Mailer | undefined;
-  /** Waits between paced messages; tests pass one that moves their fake clock. */
-  sleep: (ms: number) => Promise<void>;
+  /** Waits between paced messages, ending early when the signal aborts; tests pass one that moves their fake clock. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
-export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves after `ms`, or at once when `signal` aborts: a sender told to stop must not sit out a
+ * pace interval (30 s at 2 per minute) with nothing to send, nor keep the process alive with its timer.
+ */
+export const realSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 export function consoleLogger(level: Config['logLevel']): Logger {
   return {

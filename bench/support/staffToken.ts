@@ -12,5 +12,5 @@ export function benchApiToken(env: TestEnv): string {
     publicUrl: env.config.publicUrl,
   };
   const { staff } = addStaff(ctx, { email: 'bench@study.example.org', role: 'fieldwork', actor: 'bench' });
-  return createApiToken(ctx, staff, 'bench').token;
+  return createApiToken(ctx, staff, { name: 'bench' }).token;
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { api } from './api.js';
 import { PageTitle } from './Layout.js';
 import { failureMessage, useSession } from './session.js';
+import { daysProblem, TokenLifetimesForm } from './TokenLifetimesForm.js';
 import { ConfirmButton, DataTable, Field, FormError, formatTime, ShownOnce, useAnnounce } from './ui.js';
 import { useLoad } from './useLoad.js';
 
@@ -10,26 +11,42 @@ export function TokensPage() {
   const session = useSession();
   const announce = useAnnounce();
   const { value, error, reload } = useLoad(api.tokens);
+  const lifetimes = useLoad(api.tokenSettings);
+  const maxDays = lifetimes.value?.settings.maxDays;
   const [created, setCreated] = useState<{ name: string; token: string }>();
-  const [errors, setErrors] = useState<{ name?: string; form?: string }>({});
+  const [errors, setErrors] = useState<{ name?: string; days?: string; form?: string }>({});
   const nameInput = useRef<HTMLInputElement>(null);
+  const daysInput = useRef<HTMLInputElement>(null);
   // A revoked token's row goes away; focus moves to the list's heading instead of the page's top.
   const listHeading = useRef<HTMLHeadingElement>(null);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const name = String(new FormData(form).get('name') ?? '').trim();
+    const data = new FormData(form);
+    const name = String(data.get('name') ?? '').trim();
     if (!name) {
       setErrors({ name: 'Name the token after the script that will use it.' });
       return nameInput.current?.focus();
     }
-    const result = await api.createToken(name);
+    const days = String(data.get('days') ?? '');
+    const problem = maxDays === undefined ? 'The longest lifetime is not loaded yet.' : daysProblem(days, maxDays);
+    if (problem) {
+      setErrors({ days: problem });
+      return daysInput.current?.focus();
+    }
+    const result = await api.createToken(name, Number(days));
     if (!result.ok) {
       const { failure } = result;
       if (failure.kind === 'refused' && failure.fields.name) {
         setErrors({ name: failure.fields.name });
         return nameInput.current?.focus();
+      }
+      // The maximum may have been lowered since the page loaded.
+      if (failure.kind === 'refused' && (failure.fields.expiresInDays || failure.code === 'token_lifetime_too_long')) {
+        setErrors({ days: failure.fields.expiresInDays ?? failure.message });
+        lifetimes.reload();
+        return daysInput.current?.focus();
       }
       return setErrors({ form: failureMessage(failure, session) });
     }
@@ -45,7 +62,7 @@ export function TokensPage() {
       <PageTitle title="API tokens" />
       <p>
         A personal API token lets a script use the staff API as you, with your role, sent as{' '}
-        <code>Authorization: Bearer …</code>. Revoke a token you no longer use.
+        <code>Authorization: Bearer …</code>, until it expires. Revoke a token you no longer use.
       </p>
       <form className="fk-form" onSubmit={submit} noValidate aria-labelledby="new-token">
         <h2 id="new-token">Create a token</h2>
@@ -61,8 +78,23 @@ export function TokensPage() {
           required
           error={errors.name}
         />
+        <Field
+          key={lifetimes.value?.settings.defaultDays}
+          ref={daysInput}
+          label="Expires after (days)"
+          hint={maxDays === undefined ? undefined : `At most ${maxDays} days (set by an admin).`}
+          name="days"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={maxDays}
+          defaultValue={lifetimes.value?.settings.defaultDays}
+          required
+          error={errors.days}
+        />
         <button type="submit">Create token</button>
       </form>
+      {lifetimes.error ? <p className="fk-alert">{lifetimes.error}</p> : null}
       {created ? (
         <ShownOnce label={`API token “${created.name}”`} value={created.token}>
           Copy it now: it is shown only this once and cannot be recovered.
@@ -82,6 +114,7 @@ export function TokensPage() {
               <th scope="col">Starts with</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -94,6 +127,7 @@ export function TokensPage() {
                 </td>
                 <td>{formatTime(token.createdAt)}</td>
                 <td>{token.lastUsedAt ? formatTime(token.lastUsedAt) : 'Never'}</td>
+                <td>{formatTime(token.expiresAt)}</td>
                 <td>
                   <ConfirmButton
                     label="Revoke"
@@ -111,6 +145,16 @@ export function TokensPage() {
             ))}
           </tbody>
         </DataTable>
+      ) : null}
+      {session.staff.role === 'admin' && lifetimes.value ? (
+        <TokenLifetimesForm
+          key={lifetimes.value.settings.updatedAt ?? 'defaults'}
+          settings={lifetimes.value.settings}
+          onSaved={() => {
+            lifetimes.reload();
+            reload();
+          }}
+        />
       ) : null}
     </>
   );

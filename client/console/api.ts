@@ -59,8 +59,17 @@ const ApiTokenSchema = z.object({
   prefix: z.string(),
   createdAt: z.string(),
   lastUsedAt: z.nullable(z.string()),
+  expiresAt: z.nullable(z.string()),
 });
 export type ApiToken = z.infer<typeof ApiTokenSchema>;
+
+const TokenSettingsSchema = z.object({
+  defaultDays: z.number(),
+  maxDays: z.number(),
+  updatedAt: z.nullable(z.string()),
+  updatedBy: z.nullable(z.string()),
+});
+export type TokenSettings = z.infer<typeof TokenSettingsSchema>;
 
 const ErrorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.unknown()) }),
@@ -333,8 +342,19 @@ export const api = {
   audit: (filter: Record<string, string>) =>
     request('GET', `/api/staff/audit?${new URLSearchParams(filter)}`, AuditPageSchema),
   tokens: () => request('GET', '/api/staff/tokens', z.object({ tokens: z.array(ApiTokenSchema) })),
-  createToken: (name: string) =>
-    request('POST', '/api/staff/tokens', z.object({ token: z.string(), apiToken: ApiTokenSchema }), { name }),
+  createToken: (name: string, expiresInDays: number) =>
+    request('POST', '/api/staff/tokens', z.object({ token: z.string(), apiToken: ApiTokenSchema }), {
+      name,
+      expiresInDays,
+    }),
+  tokenSettings: () => request('GET', '/api/staff/token-settings', z.object({ settings: TokenSettingsSchema })),
+  saveTokenSettings: (defaultDays: number, maxDays: number) =>
+    request(
+      'PUT',
+      '/api/staff/token-settings',
+      z.object({ settings: TokenSettingsSchema, tokensShortened: z.number() }),
+      { defaultDays, maxDays },
+    ),
   revokeToken: (id: number) => request('DELETE', `/api/staff/tokens/${id}`, OkSchema),
   /** Creates a fielding from a frame file; the answer is the links file, which exists only now. */
   createFielding: (query: { name: string; instrument: string; closes?: string; file: string }, frame: Blob) =>

@@ -30,3 +30,23 @@ export async function runOnFielding(
     deps.db.close();
   }
 }
+
+/**
+ * Runs a send with Ctrl-C and SIGTERM turned into a stop: no further message is claimed, the ones
+ * in flight finish and are recorded, so nothing is left unknown and the rest stays queued.
+ */
+export async function untilStopped<T>(
+  send: (signal: AbortSignal) => Promise<T>,
+): Promise<{ result: T; stopped: boolean }> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const result = await send(controller.signal);
+    return { result, stopped: controller.signal.aborted };
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

@@ -10,7 +10,7 @@ import {
 } from '../mailings/dispatch.js';
 import { type InvitationPlan, planInvitations } from '../mailings/service.js';
 import type { Repos } from '../repos.js';
-import { runOnFielding } from './fieldingRun.js';
+import { runOnFielding, untilStopped } from './fieldingRun.js';
 import type { CliIo, Command } from './io.js';
 import { progressBar } from './progress.js';
 
@@ -95,28 +95,24 @@ async function send(io: CliIo, deps: Deps, repos: Repos, fielding: FieldingRow) 
   io.out(`Planned ${plan.planned} new invitation(s) for ${fielding.name} (${plan.alreadyPlanned} planned before).`);
   for (const line of skippedLines(plan)) io.out(line);
   const bar = io.progress ? progressBar(io.progress) : undefined;
-  // Ctrl-C stops claiming; messages in flight finish and are recorded, so nothing is left unknown.
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  let progress: DispatchProgress;
+  let run: { result: DispatchProgress; stopped: boolean };
   try {
-    progress = await dispatchQueued(
-      { ...mailingContextOf(deps, mailer), repos },
-      {
-        fieldingId: fielding.id,
-        kinds: ['invitation'],
-        signal: controller.signal,
-        onProgress: (p) => bar?.update({ done: p.done, total: p.total, label: 'invitations' }),
-      },
+    run = await untilStopped((signal) =>
+      dispatchQueued(
+        { ...mailingContextOf(deps, mailer), repos },
+        {
+          fieldingId: fielding.id,
+          kinds: ['invitation'],
+          signal,
+          onProgress: (p) => bar?.update({ done: p.done, total: p.total, label: 'invitations' }),
+        },
+      ),
     );
   } finally {
     bar?.end();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   }
-  if (controller.signal.aborted) io.out('Stopped: the rest stays queued for the next run.');
+  const progress = run.result;
+  if (run.stopped) io.out('Stopped: the rest stays queued for the next run.');
   for (const line of summaryLines(repos, fielding.id, progress, start.toISOString(), deps.clock())) io.out(line);
 }
 

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import { type DispatchProgress, dispatchQueued, emailOff, mailingContextOf } from '../mailings/dispatch.js';
 import { dueReminders, planReminders, planThankYous, type ReminderPlan, remindingKinds } from '../reminders/plan.js';
 import type { Repos } from '../repos.js';
-import { runOnFielding } from './fieldingRun.js';
+import { runOnFielding, untilStopped } from './fieldingRun.js';
 import type { CliIo, Command } from './io.js';
 import { progressBar } from './progress.js';
 
@@ -90,13 +90,21 @@ async function sendDue(
   printPlanned(io, fielding.name, plan, thankYous);
   const kinds = remindingKinds(settings);
   const bar = io.progress ? progressBar(io.progress) : undefined;
-  const sent = await dispatchQueued(mailing, {
-    fieldingId: fielding.id,
-    kinds,
-    onProgress: (p) => bar?.update({ done: p.done, total: p.total, label: 'messages' }),
-  });
-  bar?.end();
-  printSent(io, sent);
+  let run: { result: DispatchProgress; stopped: boolean };
+  try {
+    run = await untilStopped((signal) =>
+      dispatchQueued(mailing, {
+        fieldingId: fielding.id,
+        kinds,
+        signal,
+        onProgress: (p) => bar?.update({ done: p.done, total: p.total, label: 'messages' }),
+      }),
+    );
+  } finally {
+    bar?.end();
+  }
+  if (run.stopped) io.out('Stopped: the rest stays queued for the next run.');
+  printSent(io, run.result);
   io.out(`${fielding.name} so far:`);
   for (const line of tallyLines(repos, fielding.id)) io.out(line);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldingNameProblem } from './name.js';
 import { closingInstant } from './service.js';
 
 /** A frame upload larger than this is refused (413) before it is read: ~2,300 offices are ~0.5 MB. */
@@ -12,13 +13,14 @@ const ClosingDate = z
   .refine((day) => closingInstant(day) !== undefined, 'is not a real date')
   .transform((day) => closingInstant(day) as Date);
 
-/** A fielding's name names it in URLs (`/api/staff/fieldings/:name`), so it has no slash. */
+/** A fielding's name, trimmed; what it may not hold is in name.ts. */
 export const FieldingName = z
   .string()
   .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^/\\?#%]+$/, 'may not contain / \\ ? # or %');
+  .superRefine((name, ctx) => {
+    const problem = fieldingNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const FieldingParamsSchema = z.strictObject({ name: z.string().min(1).max(100) });
 

@@ -5,6 +5,7 @@ import type { OfficeInput } from '../offices/repo.js';
 import type { Repos } from '../repos.js';
 import type { RandomBytes } from '../tokens/service.js';
 import { type IssuedLink, issueLink } from '../tokens/workflows.js';
+import { fieldingNameProblem, quotedFieldingName } from './name.js';
 import type { FieldingRow } from './repo.js';
 
 /** The fielding of that name, or the one 404 every caller (API, CLI) answers when there is none. */
@@ -59,6 +60,15 @@ export type FieldingContext = {
  * none is. The clear links are returned once and never stored.
  */
 export function createFielding(ctx: FieldingContext, input: CreateFieldingInput) {
+  // The API's schema checks the name too (with the problem in details); the CLI reaches only this.
+  const nameProblem = fieldingNameProblem(input.name);
+  if (nameProblem) {
+    throw new AppError(
+      400,
+      'invalid_fielding_name',
+      `The fielding name ${quotedFieldingName(input.name)} ${nameProblem}.`,
+    );
+  }
   const instrument = ctx.instruments.resolve(input.instrument);
   if (!instrument) {
     const known = ctx.instruments

@@ -17,7 +17,7 @@ export type MailingContext = {
   random: RandomBytes;
   publicUrl: string;
   mailFrom: string;
-  sleep: (ms: number) => Promise<void>;
+  sleep: Deps['sleep'];
   logger: Logger;
 };
 
@@ -206,24 +206,27 @@ async function deliver(ctx: MailingContext, mail: OutgoingMail): Promise<MailOut
 }
 
 /**
- * A pace of `perMinute` messages, shared by the workers: each waits for its turn in order, so the
- * sleeps are sequential and the n-th message goes no earlier than (n-1) intervals after the first.
- */
-/**
  * Waits for the fielding's next send slot. The slots live in the database (mail_pacing), so the
  * server's sends and a cron's `fieldkit remind` running at the same time keep to the per-minute
- * setting together, not each on its own.
+ * setting together, not each on its own. Resolves true when the slot has come, false when the run
+ * stopped or nothing is left to send (then no slot is taken, so the next run is not held back).
  */
-function pacer(ctx: MailingContext, fieldingId: number, perMinute: number) {
-  const interval = MINUTE / perMinute;
+function pacer(
+  ctx: MailingContext,
+  run: { fieldingId: number; kinds: readonly MailKind[]; perMinute: number; signal: AbortSignal | undefined },
+) {
+  const interval = MINUTE / run.perMinute;
   // This process's workers take their turns one after another, each waiting out its slot before
   // the next asks: a worker never holds a slot minutes ahead while the others wait too.
-  let queue: Promise<void> = Promise.resolve();
-  return () => {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (): Promise<boolean> => {
     const turn = queue.then(async () => {
+      if (run.signal?.aborted) return false;
       const now = ctx.clock().getTime();
-      const slot = ctx.repos.mailings.takeSendSlot(fieldingId, now, interval);
-      if (slot > now) await ctx.sleep(slot - now);
+      if (ctx.repos.mailings.countDue(run.fieldingId, run.kinds, new Date(now).toISOString()) === 0) return false;
+      const slot = ctx.repos.mailings.takeSendSlot(run.fieldingId, now, interval);
+      if (slot > now) await ctx.sleep(slot - now, run.signal);
+      return !run.signal?.aborted;
     });
     queue = turn;
     return turn;
@@ -268,7 +271,12 @@ export async function dispatchQueued(
     interrupted,
   };
   options.onProgress?.({ ...progress });
-  const paced = pacer(ctx, fieldingId, repos.fieldings.mailSettingsOf(fieldingId).perMinute);
+  const paced = pacer(ctx, {
+    fieldingId,
+    kinds,
+    perMinute: repos.fieldings.mailSettingsOf(fieldingId).perMinute,
+    signal: options.signal,
+  });
   const seen = new Set<number>();
   const finished = (send: SendRow, result: Result | 'cancelled') => {
     // A row retried within this run (its wait was shorter than the run) counts once more.
@@ -279,21 +287,21 @@ export async function dispatchQueued(
     if (result !== 'retry') progress[result]++;
     options.onProgress?.({ ...progress });
   };
-  const worker = async () => {
-    while (!options.signal?.aborted) {
+  /** The next message ready to go, recording on the way those no longer due or no longer renderable. */
+  const claimReady = () => {
+    for (;;) {
       const claimed = claimNext(ctx, fieldingId, kinds);
+      if (claimed.kind === 'ready' || claimed.kind === 'none') return claimed;
+      finished(claimed.send, claimed.kind === 'cancelled' ? 'cancelled' : 'failed');
+    }
+  };
+  const worker = async () => {
+    // Paced first, then claimed: a row turns 'sending' only as its SMTP transaction starts. A
+    // process killed while waiting for its slot leaves its messages queued, to be sent by the next
+    // run, and a stop (SIGTERM) ends the wait at once instead of sending what was claimed.
+    while (await paced()) {
+      const claimed = claimReady();
       if (claimed.kind === 'none') return;
-      if (claimed.kind === 'cancelled') {
-        finished(claimed.send, 'cancelled');
-        continue;
-      }
-      if (claimed.kind === 'unsendable') {
-        finished(claimed.send, 'failed');
-        continue;
-      }
-      // Claimed first, then paced: a slot is spent only on a message that goes out. The wait
-      // (a few intervals at most) stays far inside the lease.
-      await paced();
       const outcome = await deliver(ctx, claimed.mail);
       finished(claimed.send, recordOutcome(ctx, claimed, outcome));
     }

@@ -1,4 +1,5 @@
 import type { ApiTokenRow, StaffRow } from './repo.js';
+import type { TokenSettings } from './service.js';
 
 /** What staff see of an account: never the password hash. */
 export function presentStaff(row: StaffRow) {
@@ -20,6 +21,16 @@ export function presentApiToken(row: ApiTokenRow) {
     prefix: row.prefix,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export function presentTokenSettings(settings: TokenSettings) {
+  return {
+    defaultDays: settings.defaultDays,
+    maxDays: settings.maxDays,
+    updatedAt: settings.updatedAt,
+    updatedBy: settings.updatedBy,
   };
 }
 

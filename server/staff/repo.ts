@@ -28,7 +28,11 @@ export type ApiTokenRow = {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Always set for tokens made since tokens expire, and by the migration for older ones. */
+  expires_at: string | null;
 };
+
+export type TokenSettingsRow = { default_days: number; max_days: number; updated_at: string; updated_by: string };
 
 export type LoginFailureRow = { key: string; failures: number; last_failure_ms: number; blocked_until_ms: number };
 
@@ -75,12 +79,12 @@ export function createStaffRepo(db: Db) {
     'UPDATE staff_password_links SET used_ms = ? WHERE staff_id = ? AND used_ms IS NULL',
   );
 
-  const insertToken = db.prepare<[number, string, string, string, string]>(
-    'INSERT INTO staff_api_tokens (staff_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)',
+  const insertToken = db.prepare<[number, string, string, string, string, string]>(
+    'INSERT INTO staff_api_tokens (staff_id, name, token_hash, prefix, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const tokenByHash = db.prepare<[string], ApiTokenRow>('SELECT * FROM staff_api_tokens WHERE token_hash = ?');
-  const tokensOf = db.prepare<[number], ApiTokenRow>(
-    'SELECT * FROM staff_api_tokens WHERE staff_id = ? AND revoked_at IS NULL ORDER BY id',
+  const tokensOf = db.prepare<[number, string], ApiTokenRow>(
+    'SELECT * FROM staff_api_tokens WHERE staff_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY id',
   );
   const revokeToken = db.prepare<[string, number, number]>(
     'UPDATE staff_api_tokens SET revoked_at = ? WHERE id = ? AND staff_id = ? AND revoked_at IS NULL',
@@ -89,6 +93,17 @@ export function createStaffRepo(db: Db) {
     'UPDATE staff_api_tokens SET revoked_at = ? WHERE staff_id = ? AND revoked_at IS NULL',
   );
   const touchToken = db.prepare<[string, number]>('UPDATE staff_api_tokens SET last_used_at = ? WHERE id = ?');
+  const capTokens = db.prepare<[string, string]>(
+    'UPDATE staff_api_tokens SET expires_at = ? WHERE revoked_at IS NULL AND expires_at > ?',
+  );
+  const tokenSettings = db.prepare<[], TokenSettingsRow>(
+    'SELECT default_days, max_days, updated_at, updated_by FROM api_token_settings WHERE id = 1',
+  );
+  const saveTokenSettings = db.prepare<[number, number, string, string]>(
+    `INSERT INTO api_token_settings (id, default_days, max_days, updated_at, updated_by) VALUES (1, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET default_days = excluded.default_days, max_days = excluded.max_days,
+       updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+  );
 
   const failure = db.prepare<[string], LoginFailureRow>('SELECT * FROM staff_login_failures WHERE key = ?');
   const saveFailure = db.prepare<[string, number, number, number]>(
@@ -133,14 +148,27 @@ export function createStaffRepo(db: Db) {
     findPasswordLink: (tokenHash: string) => link.get(tokenHash),
     closePasswordLinksOf: (staffId: number, nowMs: number) => closeLinksOf.run(nowMs, staffId),
 
-    insertApiToken: (t: { staffId: number; name: string; hash: string; prefix: string; at: string }) =>
-      Number(insertToken.run(t.staffId, t.name, t.hash, t.prefix, t.at).lastInsertRowid),
+    insertApiToken: (t: {
+      staffId: number;
+      name: string;
+      hash: string;
+      prefix: string;
+      at: string;
+      expiresAt: string;
+    }) => Number(insertToken.run(t.staffId, t.name, t.hash, t.prefix, t.at, t.expiresAt).lastInsertRowid),
     findApiTokenByHash: (hash: string) => tokenByHash.get(hash),
-    listApiTokens: (staffId: number) => tokensOf.all(staffId),
+    /** The account's tokens that still work at `nowIso`: neither revoked nor expired. */
+    listApiTokens: (staffId: number, nowIso: string) => tokensOf.all(staffId, nowIso),
     /** True when the token was the user's and live, and is now revoked. */
     revokeApiToken: (id: number, staffId: number, at: string) => revokeToken.run(at, id, staffId).changes === 1,
     revokeApiTokensOf: (staffId: number, at: string) => revokeTokensOf.run(at, staffId).changes,
     touchApiToken: (id: number, at: string) => touchToken.run(at, id),
+    /** Brings every live token that would outlive `latest` down to it; the number shortened. */
+    capApiTokenExpiry: (latest: string) => capTokens.run(latest, latest).changes,
+    /** The admin's token lifetimes, or undefined for the defaults. */
+    findTokenSettings: () => tokenSettings.get(),
+    saveTokenSettings: (t: { defaultDays: number; maxDays: number; at: string; by: string }) =>
+      saveTokenSettings.run(t.defaultDays, t.maxDays, t.at, t.by),
 
     findLoginFailure: (key: string) => failure.get(key),
     saveLoginFailure: (r: LoginFailureRow) => saveFailure.run(r.key, r.failures, r.last_failure_ms, r.blocked_until_ms),

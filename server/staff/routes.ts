@@ -9,7 +9,7 @@ import { MAILING_ROUTES } from '../mailings/routes.js';
 import { PAPER_ROUTES } from '../paper/routes.js';
 import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { TEMPLATE_ROUTES } from '../templates/routes.js';
-import { presentApiToken, presentAuditEntry, presentStaff } from './present.js';
+import { presentApiToken, presentAuditEntry, presentStaff, presentTokenSettings } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
 import { ADMIN, ANY_STAFF } from './roles.js';
 import {
@@ -21,6 +21,7 @@ import {
   LoginBodySchema,
   RoleBodySchema,
   SetPasswordBodySchema,
+  TokenSettingsBodySchema,
 } from './schema.js';
 import {
   addStaff,
@@ -31,7 +32,9 @@ import {
   logout,
   resetPassword,
   revokeApiToken,
+  saveTokenSettings,
   setPasswordFromLink,
+  tokenSettingsOf,
 } from './service.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -180,10 +183,10 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
     method: 'get',
     path: '/api/staff/tokens',
     roles: ANY_STAFF,
-    summary: 'Your live personal API tokens (names and first characters only).',
+    summary: 'Your live personal API tokens (names and first characters only, expiry and last use).',
     query: EmptyQuerySchema,
     handler({ ctx, auth }) {
-      return { tokens: ctx.repos.staff.listApiTokens(auth.staff.id).map(presentApiToken) };
+      return { tokens: ctx.repos.staff.listApiTokens(auth.staff.id, ctx.clock().toISOString()).map(presentApiToken) };
     },
   }),
   staffRoute({
@@ -191,12 +194,35 @@ export const STAFF_ROUTES: readonly StaffRoute[] = [
     path: '/api/staff/tokens',
     roles: ANY_STAFF,
     sessionOnly: true,
-    summary: 'Create a personal API token; the token is in this answer only. It acts with your role.',
+    summary:
+      'Create a personal API token, expiring after expiresInDays (default and maximum set by an admin); the token is in this answer only. It acts with your role.',
     body: ApiTokenBodySchema,
     handler({ ctx, auth, body, res }) {
-      const { token, row } = createApiToken(ctx, auth.staff, body.name);
+      const { token, row } = createApiToken(ctx, auth.staff, body);
       res.status(201);
       return { token, apiToken: presentApiToken(row) };
+    },
+  }),
+  staffRoute({
+    method: 'get',
+    path: '/api/staff/token-settings',
+    roles: ANY_STAFF,
+    summary: 'How long new personal API tokens live by default, and at most.',
+    query: EmptyQuerySchema,
+    handler({ ctx }) {
+      return { settings: presentTokenSettings(tokenSettingsOf(ctx)) };
+    },
+  }),
+  staffRoute({
+    method: 'put',
+    path: '/api/staff/token-settings',
+    roles: ADMIN,
+    summary:
+      "Set API tokens' default and maximum lifetime in days; live tokens that would outlive a lower maximum are shortened.",
+    body: TokenSettingsBodySchema,
+    handler({ ctx, auth, body }) {
+      const saved = saveTokenSettings(ctx, { ...body, actor: auth.staff.email });
+      return { settings: presentTokenSettings(saved.settings), tokensShortened: saved.tokensShortened };
     },
   }),
   staffRoute({

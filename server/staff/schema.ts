@@ -27,7 +27,32 @@ export const SetPasswordBodySchema = z.strictObject({
   password: z.string().max(1024),
 });
 
-export const ApiTokenBodySchema = z.strictObject({ name: z.string().trim().min(1).max(80) });
+/** The longest lifetime an admin may allow a personal API token. */
+export const MAX_TOKEN_DAYS = 3650;
+
+const TokenDays = z
+  .number()
+  .int('must be a whole number of days')
+  .min(1, 'must be at least 1 day')
+  .max(MAX_TOKEN_DAYS, `must be at most ${MAX_TOKEN_DAYS} days (10 years)`);
+
+/** `expiresInDays` defaults to the admin's default lifetime and may not pass the admin's maximum. */
+export const ApiTokenBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(80),
+  expiresInDays: TokenDays.optional(),
+});
+
+export const TokenSettingsBodySchema = z
+  .strictObject({ defaultDays: TokenDays, maxDays: TokenDays })
+  .superRefine((v, ctx) => {
+    if (v.defaultDays > v.maxDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultDays'],
+        message: `must not be more than the maximum (${v.maxDays} days)`,
+      });
+    }
+  });
 
 export const IdParamsSchema = z.strictObject({ id: PathId });
 

@@ -238,15 +238,44 @@ export function logout(ctx: StaffContext, staff: StaffRow, sessionIdHash: string
 }
 
 const API_TOKEN_PREFIX = 'fkp_';
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The account behind a personal API token, or undefined (unknown, revoked, account disabled). */
+/** How long personal API tokens live: by default, and at most. An admin sets both. */
+export type TokenSettings = {
+  defaultDays: number;
+  maxDays: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+};
+
+// A token that leaks unnoticed works until it expires: a quarter by default, a year at most.
+const DEFAULT_TOKEN_SETTINGS: TokenSettings = { defaultDays: 90, maxDays: 365, updatedAt: null, updatedBy: null };
+
+export function tokenSettingsOf(ctx: StaffContext): TokenSettings {
+  const row = ctx.repos.staff.findTokenSettings();
+  if (!row) return DEFAULT_TOKEN_SETTINGS;
+  return { defaultDays: row.default_days, maxDays: row.max_days, updatedAt: row.updated_at, updatedBy: row.updated_by };
+}
+
+const tokenExpired = (expiresAt: string) =>
+  new AppError(
+    401,
+    'token_expired',
+    `This API token expired at ${expiresAt}; create a new one in the console (API tokens).`,
+  );
+
+/**
+ * The account behind a personal API token, or undefined (unknown, revoked, account disabled).
+ * An expired token is refused with its own answer, so the script's owner knows to make a new one.
+ */
 export function resumeApiToken(ctx: StaffContext, token: string) {
   if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
   const row = ctx.repos.staff.findApiTokenByHash(hashSecret(token));
-  if (!row || row.revoked_at) return undefined;
+  if (!row || row.revoked_at || !row.expires_at) return undefined;
   const staff = ctx.repos.staff.findStaff(row.staff_id);
   if (!staff || staff.disabled_at) return undefined;
   const now = ctx.clock();
+  if (row.expires_at <= now.toISOString()) throw tokenExpired(row.expires_at);
   // Once a minute is precise enough for "last used", and spares a synced write per request.
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= 60_000) {
     ctx.repos.staff.touchApiToken(row.id, now.toISOString());
@@ -255,21 +284,57 @@ export function resumeApiToken(ctx: StaffContext, token: string) {
 }
 
 /** A personal API token: shown once, stored hashed, acting with its owner's role at the time of each request. */
-export function createApiToken(ctx: StaffContext, staff: StaffRow, name: string) {
+export function createApiToken(ctx: StaffContext, staff: StaffRow, input: { name: string; expiresInDays?: number }) {
   const token = `${API_TOKEN_PREFIX}${secret(ctx, 32)}`;
   return ctx.repos.db.transaction(() => {
-    const at = ctx.clock().toISOString();
+    const { defaultDays, maxDays } = tokenSettingsOf(ctx);
+    const days = input.expiresInDays ?? defaultDays;
+    if (days > maxDays) {
+      throw unprocessable(
+        'token_lifetime_too_long',
+        `An API token may live at most ${maxDays} days (set by an admin); ask for ${maxDays} or fewer.`,
+      );
+    }
+    const now = ctx.clock();
+    const expiresAt = new Date(now.getTime() + days * DAY_MS).toISOString();
     const id = ctx.repos.staff.insertApiToken({
       staffId: staff.id,
-      name,
+      name: input.name,
       hash: hashSecret(token),
       prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
-      at,
+      at: now.toISOString(),
+      expiresAt,
     });
-    audit(ctx, staff.email, 'staff.token_create', { tokenId: id, name });
-    const row = ctx.repos.staff.listApiTokens(staff.id).find((t) => t.id === id);
+    audit(ctx, staff.email, 'staff.token_create', { tokenId: id, name: input.name, expiresAt });
+    const row = ctx.repos.staff.listApiTokens(staff.id, now.toISOString()).find((t) => t.id === id);
     if (!row) throw new Error('token vanished inside its own transaction');
     return { token, row };
+  })();
+}
+
+/**
+ * Sets the tokens' default and longest lifetime. A lower maximum applies to live tokens at once:
+ * those that would outlive it now expire at the new limit, so lowering it after a scare works.
+ */
+export function saveTokenSettings(ctx: StaffContext, input: { defaultDays: number; maxDays: number; actor: Actor }) {
+  return ctx.repos.db.transaction(() => {
+    const before = tokenSettingsOf(ctx);
+    const now = ctx.clock();
+    ctx.repos.staff.saveTokenSettings({
+      defaultDays: input.defaultDays,
+      maxDays: input.maxDays,
+      at: now.toISOString(),
+      by: input.actor,
+    });
+    const tokensShortened = ctx.repos.staff.capApiTokenExpiry(
+      new Date(now.getTime() + input.maxDays * DAY_MS).toISOString(),
+    );
+    audit(ctx, input.actor, 'staff.token_settings', {
+      from: { defaultDays: before.defaultDays, maxDays: before.maxDays },
+      to: { defaultDays: input.defaultDays, maxDays: input.maxDays },
+      tokensShortened,
+    });
+    return { settings: tokenSettingsOf(ctx), tokensShortened };
   })();
 }
 

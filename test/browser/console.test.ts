@@ -104,7 +104,17 @@ describe('staff console in Chromium', { timeout: 120_000 }, () => {
 
     await open(page, 'API tokens', /You have no API tokens/);
     await checkAtBothWidths(page, 'API tokens (none)');
+    // The admin shortens tokens' lives; new tokens take the default, and may not ask for more than the maximum.
+    await page.getByLabel('Longest lifetime (days)').fill('30');
+    await page.getByLabel('Default lifetime (days)').fill('7');
+    await page.getByRole('button', { name: 'Save token lifetimes' }).click();
+    await page.getByText('At most 30 days (set by an admin).').waitFor();
+    expect(await page.getByLabel('Expires after (days)').inputValue()).toBe('7');
     await page.getByLabel('Name', { exact: true }).fill('nightly export');
+    await page.getByLabel('Expires after (days)').fill('31');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByText('Give at most 30 days.').waitFor();
+    await page.getByLabel('Expires after (days)').fill('7');
     await page.getByRole('button', { name: 'Create token' }).click();
     const shown = page.getByRole('textbox', { name: 'API token “nightly export”' });
     await shown.waitFor();
@@ -112,6 +122,21 @@ describe('staff console in Chromium', { timeout: 120_000 }, () => {
     await request(h.env.app).get('/api/staff/me').set('Authorization', `Bearer ${token}`).expect(200);
     await page.getByText('Your API tokens (1)').waitFor();
     await checkAtBothWidths(page, 'API tokens (one just created)');
+    await open(page, 'Audit log', /Audit log: \d+ entries/);
+    await open(page, 'API tokens', /Your API tokens \(1\)/);
+    const shownTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const tokenRow = page.getByRole('row', { name: /nightly export/ });
+    expect(await tokenRow.getByRole('cell').allTextContents()).toEqual(
+      expect.arrayContaining([shownTime(h.env.clock().getTime()), shownTime(h.env.clock().getTime() + 7 * 86_400_000)]),
+    );
+    expect(await page.getByRole('columnheader').allTextContents()).toEqual([
+      'Name',
+      'Starts with',
+      'Created',
+      'Last used',
+      'Expires',
+      'Actions',
+    ]);
 
     await page.getByRole('button', { name: 'Revoke nightly export' }).click();
     await page.getByRole('button', { name: 'Yes, revoke nightly export' }).click();

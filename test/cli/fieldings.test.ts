@@ -180,6 +180,27 @@ describe('fieldkit fielding create', () => {
     expect(ws.counts()).toEqual({ offices: 2, contacts: 2, fieldings: 1, cases: 2, tokens: 2, responses: 0 });
   });
 
+  it('refuses a name of dots only or with control or bidirectional-text characters, and stores nothing', async () => {
+    const ws = workspace();
+    const frame = ws.writeFrame('offices.csv', frameCsv([frameRow(1)]));
+
+    const dots = await runCreate(ws, frame, '--name', '..');
+    const bidi = await runCreate(ws, frame, '--name', 'pilot\u202Ecsv');
+    const control = await runCreate(ws, frame, '--name', 'pilot\u001b[2J');
+
+    expect(dots).toMatchObject({ code: 1, err: 'fieldkit: The fielding name ".." may not be only dots.' });
+    expect(bidi).toMatchObject({
+      code: 1,
+      err: 'fieldkit: The fielding name "pilot\\u202ecsv" may not contain bidirectional-text controls (U+202E found).',
+    });
+    expect(control).toMatchObject({
+      code: 1,
+      err: 'fieldkit: The fielding name "pilot\\u001b[2J" may not contain control characters (U+001B found).',
+    });
+    expect(existsSync(ws.file('links.csv'))).toBe(false);
+    expect(ws.counts()).toEqual(NO_ROWS);
+  });
+
   it('records a closing date at the end of that day, UTC', async () => {
     const ws = workspace();
     const frame = ws.writeFrame('offices.csv', frameCsv([frameRow(1)]));

@@ -40,7 +40,7 @@ function analystToken(ws: Workspace) {
     publicUrl: PUBLIC_URL,
   };
   const { staff } = addStaff(ctx, { email: 'analyst@study.example.org', role: 'analyst', actor: 'test' });
-  return createApiToken(ctx, staff, 'cli test').token;
+  return createApiToken(ctx, staff, { name: 'cli test' }).token;
 }
 
 describe('fieldkit status', () => {

@@ -33,6 +33,35 @@ function setPerMinute(ws: ReturnType<typeof workspace>, perMinute: number) {
 const statuses = (ws: ReturnType<typeof workspace>) =>
   ws.database().prepare('SELECT status FROM email_sends ORDER BY id').pluck().all() as string[];
 
+/** `fieldkit invite --fielding pilot` in a process of its own, killed when the test ends if still running. */
+function spawnInvite(ws: ReturnType<typeof workspace>) {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_MAIN, 'invite', '--fielding', 'pilot'], {
+    cwd: ws.dir,
+    env: { PATH: process.env.PATH ?? '', ...ws.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { out: '', err: '' };
+  child.stdout?.on('data', (d) => {
+    output.out += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    output.err += String(d);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  onTestFinished(() => {
+    child.kill('SIGKILL');
+  });
+  return { child, output, exited };
+}
+
+const receivedPerAddress = (smtp: TestSmtpServer) => {
+  const perAddress = new Map<string, number>();
+  for (const r of smtp.received) for (const a of r.envelopeTo) perAddress.set(a, (perAddress.get(a) ?? 0) + 1);
+  return perAddress;
+};
+
 describe('fieldkit invite --fielding <f>', () => {
   it('sends the invitations, draws a progress bar on a terminal, and prints the counts', async () => {
     const smtp = await smtpServer({
@@ -153,5 +182,61 @@ describe('fieldkit invite --fielding <f>', () => {
     // Every sent row's mail arrived; an interrupted one may or may not have.
     expect(smtp.received.length).toBeGreaterThanOrEqual(8 - leftSending);
     expect(smtp.received.length).toBeLessThanOrEqual(8);
+  }, 60_000);
+  it('after a kill -9 while waiting for a pace slot, leaves the waiting messages queued and sends each exactly once on the next run', async () => {
+    let invite: ReturnType<typeof spawnInvite> | undefined;
+    // Two seconds between messages: the sender is killed 0.7 s after the second arrived, while
+    // the third waits for its slot and no SMTP transaction is under way.
+    const smtp = await smtpServer({
+      onData: (n) => n === 2 && setTimeout(() => invite?.child.kill('SIGKILL'), 700),
+    });
+    const ws = workspace({ SMTP_URL: smtp.url });
+    await createPilot(ws, { offices: 8 });
+    setPerMinute(ws, 30);
+
+    invite = spawnInvite(ws);
+    const { signal } = await invite.exited;
+    expect(signal, invite.output.err).toBe('SIGKILL');
+    expect(smtp.received).toHaveLength(2);
+    expect(statuses(ws)).toEqual(['sent', 'sent', ...Array(6).fill('queued')]);
+
+    setPerMinute(ws, 6000);
+    const second = await ws.run('invite', '--fielding', 'pilot');
+    expect(second.code).toBe(0);
+    expect(second.out).not.toContain('Interrupted');
+    expect(second.out).not.toContain('Still marked as being sent');
+    expect(statuses(ws)).toEqual(Array(8).fill('sent'));
+    expect(smtp.received).toHaveLength(8);
+    expect([...receivedPerAddress(smtp).values()]).toEqual(Array(8).fill(1));
+  }, 60_000);
+
+  it('on SIGTERM at 2 per minute, claims nothing more, finishes the message in flight and exits within 10 s', async () => {
+    let invite: ReturnType<typeof spawnInvite> | undefined;
+    let signalledAt = 0;
+    // The signal comes while the first message is in the SMTP server's hands (accepted 1.5 s later).
+    const smtp = await smtpServer({
+      dataDelayMs: 1500,
+      onData: (n) => {
+        if (n !== 1) return;
+        signalledAt = Date.now();
+        invite?.child.kill('SIGTERM');
+      },
+    });
+    const ws = workspace({ SMTP_URL: smtp.url });
+    await createPilot(ws, { offices: 8 });
+    setPerMinute(ws, 2);
+
+    invite = spawnInvite(ws);
+    const guard = setTimeout(() => invite?.child.kill('SIGKILL'), 30_000);
+    const exit = await invite.exited;
+    clearTimeout(guard);
+
+    expect(exit.signal, invite.output.err).toBeNull();
+    expect(exit.code, invite.output.err).toBe(0);
+    expect(exit.at - signalledAt).toBeLessThan(10_000);
+    expect(invite.output.out).toContain('Stopped: the rest stays queued for the next run.');
+    expect(invite.output.out).toContain('Sent: 1');
+    expect(smtp.received).toHaveLength(1);
+    expect(statuses(ws)).toEqual(['sent', ...Array(7).fill('queued')]);
   }, 60_000);
 });

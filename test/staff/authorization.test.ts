@@ -79,6 +79,8 @@ describe('staff routes are declared with their roles', () => {
       'get /api/staff/tokens': everyone,
       'post /api/staff/tokens': everyone,
       'delete /api/staff/tokens/:id': everyone,
+      'get /api/staff/token-settings': everyone,
+      'put /api/staff/token-settings': 'admin',
       'get /api/staff/users': 'admin',
       'post /api/staff/users': 'admin',
       'post /api/staff/users/:id/role': 'admin',

@@ -195,6 +195,41 @@ describe('POST /api/staff/fieldings (a frame as the text/csv body)', () => {
   });
 });
 
+describe('POST /api/staff/fieldings: the fielding name', () => {
+  it('refuses control characters, bidirectional-text controls and names of dots only with 400 naming the problem', async () => {
+    const env = staffEnv();
+    const staff = await fieldworker(env);
+    const refused = async (name: string) => {
+      const res = await upload(staff, `name=${encodeURIComponent(name)}&instrument=tip-prosecutor-survey`, frameOf(1));
+      expect([res.status, res.body.error.code], name).toEqual([400, 'invalid_input']);
+      return res.body.error.details.problems as { path: string; message: string }[];
+    };
+
+    expect(await refused('wave\u0007one')).toEqual([
+      { path: 'name', message: 'may not contain control characters (U+0007 found)' },
+    ]);
+    expect(await refused('wave\u009bone')).toEqual([
+      { path: 'name', message: 'may not contain control characters (U+009B found)' },
+    ]);
+    expect(await refused('wave1\u202E2024')).toEqual([
+      { path: 'name', message: 'may not contain bidirectional-text controls (U+202E found)' },
+    ]);
+    expect(await refused('\u2067wave1')).toEqual([
+      { path: 'name', message: 'may not contain bidirectional-text controls (U+2067 found)' },
+    ]);
+    for (const dots of ['.', '..', '...', ' .. ']) {
+      expect(await refused(dots)).toEqual([{ path: 'name', message: 'may not be only dots' }]);
+    }
+    expect(env.db.prepare('SELECT count(*) FROM fieldings').pluck().get()).toBe(0);
+
+    await upload(
+      staff,
+      `name=${encodeURIComponent('wave.1 (spring)')}&instrument=tip-prosecutor-survey`,
+      frameOf(1),
+    ).expect(201);
+  });
+});
+
 describe('PATCH /api/staff/fieldings/:name', () => {
   it('sets and removes the closing date, refuses a past one, and audits each change', async () => {
     const env = staffEnv();

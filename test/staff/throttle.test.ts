@@ -4,6 +4,7 @@ import request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { TestEnv } from '../support/app.js';
 import { seedFielding, tokenOf } from '../support/app.js';
+import { listenOnLoopback, requestFrom } from '../support/loopback.js';
 import { addMember, staffEnv } from './setup.js';
 
 const ATTACKER = '203.0.113.66';
@@ -64,12 +65,10 @@ describe('staff login throttle', () => {
       .set('X-Forwarded-For', RESPONDENT);
     expect(respondent.status).toBe(200);
     expect(env.db.prepare('SELECT count(*) FROM access_failures').pluck().get()).toBe(0);
-    // The account under attack waits too, wherever its owner is; the wait is bounded and says how long.
-    const owner = await login(env, target.email, target.password, OFFICE);
-    expect(owner.status).toBe(429);
-    expect(Number(owner.headers['retry-after'])).toBeGreaterThan(0);
-    expect(Number(owner.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
-    env.clock.advance(15 * 60 * 1000);
+    // The attacker's address waits; the owner, at an address that has not failed, signs in at once.
+    const attacker = await login(env, target.email, target.password, ATTACKER);
+    expect(attacker.status).toBe(429);
+    expect(Number(attacker.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
     await login(env, target.email, target.password, OFFICE).expect(200);
   }, 120_000);
 
@@ -117,4 +116,72 @@ describe('staff login throttle', () => {
       .set('X-Forwarded-For', RESPONDENT);
     expect(res.status).toBe(200);
   });
+});
+
+describe('staff login throttle, from real loopback addresses', () => {
+  const MINUTE = 60_000;
+
+  async function loopbackLogin(env: TestEnv) {
+    const { base } = await listenOnLoopback(env.app);
+    return (from: string, email: string, password: string) =>
+      requestFrom(from, `${base}/api/staff/login`, { method: 'POST', json: { email, password } });
+  }
+
+  it('never refuses the right password from an address with no recent failures, however another address guesses', async () => {
+    const env = staffEnv();
+    const admin = await addMember(env, 'director@study.example.org', 'admin');
+    const loginFrom = await loopbackLogin(env);
+
+    const guesses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      guesses.push((await loginFrom('127.0.0.2', admin.email, `wrong guess ${i} at it`)).status);
+    }
+    expect(guesses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+    expect((await loginFrom('127.0.0.1', admin.email, admin.password)).status).toBe(200);
+
+    // One guess every 15 minutes, for hours: the owner is never shut out.
+    for (let round = 0; round < 6; round++) {
+      env.clock.advance(15 * MINUTE);
+      expect((await loginFrom('127.0.0.2', admin.email, `patient guess ${round}`)).status).toBe(401);
+      expect((await loginFrom('127.0.0.1', admin.email, admin.password)).status).toBe(200);
+    }
+  }, 60_000);
+
+  it('slows guessing spread over many addresses: after the first guess from each, they wait the account’s delay', async () => {
+    const env = staffEnv();
+    const admin = await addMember(env, 'director@study.example.org', 'admin');
+    const loginFrom = await loopbackLogin(env);
+    const attackers = Array.from({ length: 8 }, (_, i) => `127.0.0.${10 + i}`);
+
+    const statuses: number[] = [];
+    const waits: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const from of attackers) {
+        const res = await loginFrom(from, admin.email, `guess ${round} from ${from}`);
+        statuses.push(res.status);
+        if (res.status === 429) waits.push(Number(res.headers['retry-after']));
+      }
+    }
+
+    // Each new address has its one guess checked; none gets a second while the account is under attack.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(attackers.length);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2 * attackers.length);
+    expect(Math.min(...waits)).toBeGreaterThan(0);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(15 * 60);
+
+    // The delay doubles with every failure the account collects, from any address, up to 15 minutes.
+    for (let round = 0; round < 4; round++) {
+      env.clock.advance(15 * MINUTE);
+      for (const from of attackers) await loginFrom(from, admin.email, `later guess ${round}`);
+    }
+    const waiting = await loginFrom('127.0.0.10', admin.email, 'one more guess');
+    expect(waiting.status).toBe(429);
+    expect(Number(waiting.headers['retry-after'])).toBe(15 * 60);
+    env.clock.advance(15 * MINUTE);
+    expect((await loginFrom('127.0.0.10', admin.email, 'guess after the wait')).status).toBe(401);
+    expect((await loginFrom('127.0.0.10', admin.email, 'and at once again')).status).toBe(429);
+
+    // The owner at a clean address signs in all along; so does a new address with the right password.
+    expect((await loginFrom('127.0.0.1', admin.email, admin.password)).status).toBe(200);
+  }, 120_000);
 });

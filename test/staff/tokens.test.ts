@@ -27,6 +27,7 @@ describe('personal API tokens', () => {
       prefix: token.slice(0, 10),
       createdAt: expect.any(String),
       lastUsedAt: null,
+      expiresAt: expect.any(String),
     });
     expect(list.body).toEqual({ tokens: [created.body.apiToken] });
     expect(JSON.stringify(list.body)).not.toContain(token);
