@@ -117,27 +117,28 @@ describe('the public-use file: disclosure follows the data', () => {
     const { header, rows, manifest } = await exported(ws, 'public-k5', '--public', '--k-anonymity', '5');
 
     expect(manifest.publicUse.k).toBe(5);
-    expect(Math.min(...combinationCounts(header, rows, manifest.publicUse.quasiIdentifiers))).toBeGreaterThanOrEqual(
-      5,
-    );
+    expect(Math.min(...combinationCounts(header, rows, manifest.publicUse.quasiIdentifiers))).toBeGreaterThanOrEqual(5);
   });
 
   it('leaves the identified file untouched: exact state, population and times', async () => {
     await exported(ws, 'public-2', '--public');
     const { column } = await exported(ws, 'identified');
 
-    expect(column('a3_state').map(Number).sort((a, b) => a - b)).toEqual(
-      OFFICES.map((o) => FIPS[o.answeredState ?? o.state]).sort((a, b) => (a as number) - (b as number)),
-    );
-    expect(column('a5_pop').map(Number).sort((a, b) => a - b)).toEqual(
-      OFFICES.map((o) => o.population).sort((a, b) => a - b),
-    );
+    expect(
+      column('a3_state')
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(OFFICES.map((o) => FIPS[o.answeredState ?? o.state]).sort((a, b) => (a as number) - (b as number)));
+    expect(
+      column('a5_pop')
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(OFFICES.map((o) => o.population).sort((a, b) => a - b));
     expect(column('state')).toContain('AK');
     expect(column('submitted_at').every((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(v))).toBe(true);
   });
 
   it('refuses --k-anonymity without --public, and a k below 2, naming the option', async () => {
-
     const alone = await ws.run('export', '--fielding', 'pilot', '--out', 'x', '--k-anonymity', '4');
     const one = await ws.run('export', '--fielding', 'pilot', '--out', 'y', '--public', '--k-anonymity', '1');
 
