@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
+import { ExportBodySchema } from '../../server/exports/schema.js';
 import { runCreate, suiteCleanup, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
@@ -146,5 +147,14 @@ describe('the public-use file: disclosure follows the data', () => {
     expect(alone.err).toMatch(/--k-anonymity is for the public-use file/);
     expect(one.code).not.toBe(0);
     expect(one.err).toMatch(/--k-anonymity takes a whole number from 2/);
+  });
+
+  it('takes kAnonymity in the export API only with public, as a whole number from 2 to 100', () => {
+    const refused = (body: unknown) => ExportBodySchema.safeParse(body).error?.issues.map((i) => i.path.join('.'));
+
+    expect(ExportBodySchema.parse({ public: true, kAnonymity: 5 })).toMatchObject({ public: true, kAnonymity: 5 });
+    expect(refused({ kAnonymity: 5 })).toEqual(['kAnonymity']);
+    expect(refused({ public: true, kAnonymity: 1 })).toEqual(['kAnonymity']);
+    expect(refused({ public: true, kAnonymity: 2.5 })).toEqual(['kAnonymity']);
   });
 });
