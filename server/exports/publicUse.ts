@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { frameColumnDisclosure } from '../instruments/disclosure.js';
 import type { Disclosure } from '../instruments/schema.js';
 import { defaultStratum } from '../offices/frame.js';
 import { isStateCode, STATES } from '../offices/states.js';
@@ -27,8 +28,8 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}/;
 
 /** How the frame's own state and stratum columns are tagged, like any question prefilled from them. */
 const FRAME_TAGS: Readonly<Record<string, Disclosure>> = {
-  state: { identifier: 'quasi', treatment: 'region' },
-  stratum: { identifier: 'quasi', treatment: 'none' },
+  state: frameColumnDisclosure('state'),
+  stratum: frameColumnDisclosure('stratum'),
 };
 
 const TWO_BANDS: Readonly<Record<string, string>> = {
@@ -150,7 +151,7 @@ function plan(table: ExportTable, options: PublicUseOptions) {
         variable = {
           ...source,
           name,
-          label: `${source.name === 'state' ? 'Census region' : `${source.label} (${renamed.label})`}`,
+          label: source.name === 'state' ? 'Census region' : `${source.label} (${renamed.label})`,
           kind: 'string',
           measure: tag.treatment === 'population_band' ? 'ordinal' : 'nominal',
           decimals: 0,
