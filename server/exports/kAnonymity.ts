@@ -3,8 +3,9 @@
  * gives the same public-use file:
  *
  * 1. Coarsen. Each quasi-identifier, in the order given, tries its coarsenings in turn (for every
- *    row at once); a step is kept only if it lowers the number of rows in combinations under k,
- *    and the first step that does not ends that variable's turn.
+ *    row at once); a step is kept only if it at least halves the number of rows in combinations
+ *    under k, and the first step that does not ends that variable's turn. A coarsening changes
+ *    every row, so it must protect many; a few rare rows are better suppressed.
  * 2. Suppress. While some combination has fewer than k rows, the next quasi-identifier in the
  *    order given is set to the suppression code in exactly those rows. After the last one, the
  *    rows still at risk have every quasi-identifier suppressed and share one combination.
@@ -72,7 +73,7 @@ export function kAnonymize(
         next[j] = step.coarsen(row[j] as string);
         return next;
       });
-      if (rowsAtRisk(candidate, k).length >= before) return;
+      if (rowsAtRisk(candidate, k).length * 2 > before) return;
       const changed = candidate.filter((row, i) => row[j] !== current[i]?.[j]).length;
       current = candidate;
       levels[j] = (levels[j] ?? 0) + 1;
