@@ -7,10 +7,12 @@ import { type Anonymized, kAnonymize, type QuasiIdentifier } from './kAnonymity.
 import { type Cell, type CodeLabel, type ExportTable, type ExportVariable, SUPPRESSED } from './table.js';
 
 const REGION_BY_FIPS = new Map<number, string>(Object.values(STATES).map((s) => [s.fips, s.region]));
+const REGION_BY_NAME = new Map<string, string>(Object.values(STATES).map((s) => [s.name.toLowerCase(), s.region]));
 
+/** The Census region of a state given by its USPS code or its name. */
 export const censusRegion = (state: string) => {
-  const code = state.toUpperCase();
-  return isStateCode(code) ? STATES[code].region : 'Other';
+  const code = state.trim().toUpperCase();
+  return isStateCode(code) ? STATES[code].region : (REGION_BY_NAME.get(state.trim().toLowerCase()) ?? 'Other');
 };
 
 /** The smallest number of rows that may share a combination of the quasi-identifiers, unless set. */
@@ -83,10 +85,17 @@ function missingText(source: ExportVariable, cell: Cell): string | undefined {
 
 function treated(source: ExportVariable, treatment: Disclosure['treatment']): (cell: Cell) => Cell {
   switch (treatment) {
-    case 'region':
+    case 'region': {
+      // A coded answer is read through its label (an imported survey numbers "PA" or "Pennsylvania"
+      // 1, 2, …); only a bare number is a FIPS code, as the frame's state_fips prefill writes it.
+      const labels = new Map(source.valueLabels.map((c) => [c.code, c.label]));
+      const numbered = (n: number) => {
+        const label = labels.get(n);
+        return label === undefined ? (REGION_BY_FIPS.get(n) ?? 'Other') : censusRegion(label);
+      };
       return (cell) =>
-        missingText(source, cell) ??
-        (typeof cell === 'number' ? (REGION_BY_FIPS.get(cell) ?? 'Other') : censusRegion(String(cell ?? '')));
+        missingText(source, cell) ?? (typeof cell === 'number' ? numbered(cell) : censusRegion(String(cell ?? '')));
+    }
     case 'population_band':
       return (cell) => {
         const n = typeof cell === 'number' ? cell : Number(cell);

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
-import { censusRegion } from '../../server/exports/publicUse.js';
+import { censusRegion, publicUseTable } from '../../server/exports/publicUse.js';
+import { MISSING } from '../../server/exports/table.js';
 import { type Cleanup, runCreate, suiteCleanup, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
+import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 
 /** Four Pennsylvania offices in one stratum and one lone Alaska office in a stratum of its own, all completed. */
@@ -86,7 +88,40 @@ describe('the public-use file (--public)', () => {
     ['DC', 'South'],
     ['ak', 'West'],
     ['IA', 'Midwest'],
+    ['Pennsylvania', 'Northeast'],
   ])('maps %s to the %s region', (state, region) => {
     expect(censusRegion(state)).toBe(region);
+  });
+});
+
+describe('a question tagged with the region treatment', () => {
+  it('reads a coded answer through its label, so an imported survey’s 1, 2, … are not taken for FIPS codes', () => {
+    const state = numericVariable('home_state', {
+      valueLabels: [
+        { code: 1, label: 'Pennsylvania' },
+        { code: 2, label: 'Texas' },
+      ],
+      missing: [MISSING.notAnswered],
+    });
+    const table = exportTable(
+      [stringVariable('stratum'), state],
+      [...Array(3).fill(['s', 1]), ...Array(3).fill(['s', 2])],
+    );
+
+    const { table: released } = publicUseTable(table, {
+      includeFreeText: false,
+      k: 3,
+      disclosure: new Map([['home_state', { identifier: 'quasi', treatment: 'region' }]]),
+    });
+
+    expect(released.variables.map((v) => v.name)).toEqual(['stratum', 'home_state_region']);
+    expect([...released.rows()].map((r) => r[1])).toEqual([
+      'Northeast',
+      'Northeast',
+      'Northeast',
+      'South',
+      'South',
+      'South',
+    ]);
   });
 });
