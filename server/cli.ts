@@ -37,7 +37,7 @@ Fieldings
 
 Exports
   export --fielding <name> --out <folder|file.zip> [--formats csv,labels,xlsx,sav,dta,r,codebook] [--completes-only]
-         [--public [--include-free-text]]
+         [--public [--include-free-text] [--k-anonymity <k>]]
       Writes the cleaned dataset of a fielding into a new folder: data.csv (codes),
       data_labels.csv (labels), data.xlsx (codes, labels and codebook sheets), data.sav (SPSS),
       data.dta (Stata 118), data.R (reads data.csv with labels), codebook.json/.html and

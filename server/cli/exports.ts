@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MAX_K, MIN_K } from '../exports/publicUse.js';
 import { EXPORT_FORMATS, type ExportFormat, exportFielding } from '../exports/service.js';
 import { createRepos } from '../repos.js';
 import { type Command, osUser, required, resolveFrom, UsageError } from './io.js';
@@ -18,6 +19,17 @@ function formatsOf(list: string): ExportFormat[] {
   return asked as ExportFormat[];
 }
 
+/** `--k-anonymity`: a whole number of rows, only for the public-use file. */
+function kAnonymityOf(text: string | undefined, isPublic: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  if (!isPublic) throw new UsageError('--k-anonymity is for the public-use file (--public).');
+  const k = Number(text);
+  if (!/^\d+$/.test(text) || k < MIN_K || k > MAX_K) {
+    throw new UsageError(`--k-anonymity takes a whole number from ${MIN_K} to ${MAX_K}, not "${text}".`);
+  }
+  return k;
+}
+
 export const exportCommands: Record<string, Command> = {
   async export(args, io, runtime) {
     const { values } = parseArgs({
@@ -29,6 +41,7 @@ export const exportCommands: Record<string, Command> = {
         'completes-only': { type: 'boolean', default: false },
         public: { type: 'boolean', default: false },
         'include-free-text': { type: 'boolean', default: false },
+        'k-anonymity': { type: 'string' },
       },
     });
     const v = required({ fielding: values.fielding, out: values.out }, ['fielding', 'out']);
@@ -38,6 +51,7 @@ export const exportCommands: Record<string, Command> = {
         '--include-free-text is for the public-use file (--public); the identified export has all text.',
       );
     }
+    const kAnonymity = kAnonymityOf(values['k-anonymity'], values.public);
     const deps = runtime();
     const bar = io.progress ? progressBar(io.progress) : undefined;
     try {
@@ -50,6 +64,7 @@ export const exportCommands: Record<string, Command> = {
           completesOnly: values['completes-only'],
           public: values.public,
           includeFreeText: values['include-free-text'],
+          ...(kAnonymity === undefined ? {} : { kAnonymity }),
           actor: osUser(),
           ...(bar ? { onProgress: bar.update } : {}),
         },

@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Model } from 'survey-core';
+import { Model, type Question } from 'survey-core';
 import { buildCodebook } from '../codebook/build.js';
 import { codebookHtml, codebookMarkdown } from '../codebook/render.js';
 import { parseConfig } from '../config.js';
 import { hasTable, openDatabase } from '../db.js';
 import { EXPORT_COLUMNS } from '../instruments/checkColumns.js';
 import { checkInstrument, definedQuestions, formatProblem, isWarning } from '../instruments/checker.js';
+import { inferredDisclosure } from '../instruments/disclosure.js';
 import {
   createInstrumentRegistry,
   type Instrument,
@@ -97,6 +98,21 @@ function readSurveyFile(io: CliIo, file: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
+/**
+ * The prefills of the version before (for the questions still asked) and the disclosure tags the
+ * import can infer: the previous version's own, then what each prefill's frame column and each
+ * email or phone input imply (instruments/disclosure.ts).
+ */
+function disclosureDefaults(questions: Question[], previous: Instrument | undefined) {
+  const asked = new Set(questions.map((q) => q.name));
+  const kept = <T>(record: Record<string, T> | undefined) =>
+    Object.fromEntries(Object.entries(record ?? {}).filter(([name]) => asked.has(name)));
+  const prefill = kept(previous?.meta.prefill);
+  const inputs = questions.map((q) => ({ name: q.name, inputType: q.getPropertyValue('inputType') as unknown }));
+  const disclosure = { ...inferredDisclosure(prefill, inputs), ...kept(previous?.meta.disclosure) };
+  return { prefill, disclosure };
+}
+
 export const instrumentCommands: Record<string, Command> = {
   /**
    * Wraps a plain SurveyJS JSON into an instrument file with a variable map: a valid variable name
@@ -127,13 +143,16 @@ export const instrumentCommands: Record<string, Command> = {
     }
     const questions = definedQuestions(new Model(survey));
     const variables = deriveVariableMap(questions, previous ? variableMapOf(previous) : {}, EXPORT_COLUMNS);
+    const { prefill, disclosure } = disclosureDefaults(questions, previous);
     const file = {
       meta: {
         id,
         version: values.version ?? (previous ? nextVersion(previous.meta.version) : '1'),
         title: values.title ?? plainTitle(survey.title) ?? previous?.meta.title ?? id,
         mode: values.mode,
+        ...(Object.keys(prefill).length > 0 ? { prefill } : {}),
         variables,
+        ...(Object.keys(disclosure).length > 0 ? { disclosure } : {}),
       },
       survey,
     };

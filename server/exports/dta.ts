@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Cell, type ExportTable, type ExportVariable, MISSING } from './table.js';
+import { type Cell, type ExportTable, type ExportVariable, MISSING, SUPPRESSED } from './table.js';
 
 /**
  * Stata 118 (.dta, Stata 14+) writer: the file is yielded in chunks so rows stream with flat memory.
@@ -49,6 +49,8 @@ export const STATA_MISSING_LETTER: ReadonlyMap<number, string> = new Map([
   [MISSING.skipped.code, 's'],
   [MISSING.dontKnow.code, 'd'],
   [MISSING.preferNot.code, 'r'],
+  // Confidential: a public-use file's suppressed cell.
+  [SUPPRESSED.code, 'c'],
 ]);
 
 const letterIndex = (letter: string) => letter.charCodeAt(0) - 'a'.charCodeAt(0) + 1;

@@ -1,99 +1,262 @@
-import type { Cell, ExportTable, ExportVariable } from './table.js';
+import { AppError } from '../errors.js';
+import { frameColumnDisclosure } from '../instruments/disclosure.js';
+import type { Disclosure } from '../instruments/schema.js';
+import { defaultStratum } from '../offices/frame.js';
+import { isStateCode, STATES } from '../offices/states.js';
+import { type Anonymized, kAnonymize, type QuasiIdentifier } from './kAnonymity.js';
+import { type Cell, type CodeLabel, type ExportTable, type ExportVariable, SUPPRESSED } from './table.js';
 
-/** Census regions by USPS code (the Census Bureau's four regions; DC in the South). */
-const REGIONS: Record<string, string> = Object.fromEntries(
-  Object.entries({
-    Northeast: 'CT ME MA NH RI VT NJ NY PA',
-    Midwest: 'IL IN MI OH WI IA KS MN MO NE ND SD',
-    South: 'DE DC FL GA MD NC SC VA WV AL KY MS TN AR LA OK TX',
-    West: 'AZ CO ID MT NV NM UT WY AK CA HI OR WA',
-  }).flatMap(([region, states]) => states.split(' ').map((s) => [s, region])),
-);
+const REGION_BY_FIPS = new Map<number, string>(Object.values(STATES).map((s) => [s.fips, s.region]));
+const REGION_BY_NAME = new Map<string, string>(Object.values(STATES).map((s) => [s.name.toLowerCase(), s.region]));
 
-export const censusRegion = (state: string) => REGIONS[state.toUpperCase()] ?? 'Other';
+/** The Census region of a state given by its USPS code or its name. */
+export const censusRegion = (state: string) => {
+  const code = state.trim().toUpperCase();
+  return isStateCode(code) ? STATES[code].region : (REGION_BY_NAME.get(state.trim().toLowerCase()) ?? 'Other');
+};
 
-/** The smallest number of offices that may share a combination of the geography and size kept. */
+/** The smallest number of rows that may share a combination of the quasi-identifiers, unless set. */
 export const K_ANONYMITY = 3;
-const SUPPRESSED = '(suppressed)';
+/** k = 1 would protect nothing; past 100 a study's file would be mostly suppressed. */
+export const MIN_K = 2;
+export const MAX_K = 100;
 
 /** Identifying columns the public file never has. */
 const IDENTIFYING = new Set(['office_id', 'office_name']);
+/** Metadata columns that are text but no free text. */
+const META_TEXT = new Set(['stratum', 'status', 'disposition', 'instrument_version', 'started_at', 'submitted_at']);
+/** An exact time (ISO 8601, as answers and the metadata store it): the public file keeps its date. */
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}/;
+
+/** How the frame's own state and stratum columns are tagged, like any question prefilled from them. */
+const FRAME_TAGS: Readonly<Record<string, Disclosure>> = {
+  state: frameColumnDisclosure('state'),
+  stratum: frameColumnDisclosure('stratum'),
+};
+
+const TWO_BANDS: Readonly<Record<string, string>> = {
+  'under 100,000': 'under 250,000',
+  '100,000–249,999': 'under 250,000',
+  '250,000–999,999': '250,000+',
+  '1,000,000+': '250,000+',
+};
+
+/** The coarsenings each treatment allows before suppression (kAnonymity.ts), finest first. */
+const COARSENINGS: Record<Disclosure['treatment'], QuasiIdentifier['coarsenings']> = {
+  region: [],
+  none: [],
+  population_band: [{ change: 'coarsened to two size bands', coarsen: (v) => TWO_BANDS[v] ?? v }],
+  date: [{ change: 'coarsened to the month', coarsen: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v.slice(0, 7) : v) }],
+};
+
+export type PublicUseOptions = {
+  includeFreeText: boolean;
+  /** Every combination of the quasi-identifiers must hold at least k rows. */
+  k: number;
+  /** Export variable name -> the tag of the question it comes from (instruments/disclosure.ts). */
+  disclosure: ReadonlyMap<string, Disclosure>;
+};
 
 export type PublicUse = {
   table: ExportTable;
-  /** Variables left out, with why, for the manifest. */
+  k: number;
+  /** The public file's quasi-identifier columns, in the order they are coarsened and suppressed. */
+  quasiIdentifiers: string[];
+  /** Variables left out, or replaced, with why. */
   removed: { name: string; why: string }[];
-  /** Rows whose region, or region and stratum, were suppressed to keep every cell at k or more. */
-  suppressed: { region: number; regionAndStratum: number };
+  /** Every change to the values kept, with the number of rows it changed. */
+  changes: { variable: string; change: string; rows: number }[];
+  /** Rows left out because the export has fewer than k rows, which no release can protect. */
+  withheldRows: number;
 };
 
+type Column = {
+  from: number;
+  variable: ExportVariable;
+  treat: (cell: Cell) => Cell;
+  quasi?: QuasiIdentifier;
+};
+
+/** A missing code (a number, or a string variable's "-9") passes every treatment unchanged, as text. */
+function missingText(source: ExportVariable, cell: Cell): string | undefined {
+  const text = cell === null ? '' : String(cell);
+  return source.missing.some((m) => String(m.code) === text) ? text : undefined;
+}
+
+function treated(source: ExportVariable, treatment: Disclosure['treatment']): (cell: Cell) => Cell {
+  switch (treatment) {
+    case 'region': {
+      // A coded answer is read through its label (an imported survey numbers "PA" or "Pennsylvania"
+      // 1, 2, …); only a bare number is a FIPS code, as the frame's state_fips prefill writes it.
+      const labels = new Map(source.valueLabels.map((c) => [c.code, c.label]));
+      const numbered = (n: number) => {
+        const label = labels.get(n);
+        return label === undefined ? (REGION_BY_FIPS.get(n) ?? 'Other') : censusRegion(label);
+      };
+      return (cell) =>
+        missingText(source, cell) ?? (typeof cell === 'number' ? numbered(cell) : censusRegion(String(cell ?? '')));
+    }
+    case 'population_band':
+      return (cell) => {
+        const n = typeof cell === 'number' ? cell : Number(cell);
+        return missingText(source, cell) ?? (Number.isFinite(n) && n >= 0 ? defaultStratum(n) : '');
+      };
+    case 'date':
+      return (cell) => (typeof cell === 'string' ? (TIMESTAMP.exec(cell)?.[1] ?? cell) : cell);
+    case 'none':
+      return (cell) => cell;
+  }
+}
+
+const RENAMED: Partial<Record<Disclosure['treatment'], { suffix: string; label: string; why: string }>> = {
+  region: { suffix: 'region', label: 'Census region', why: 'replaced by its Census region' },
+  population_band: {
+    suffix: 'band',
+    label: 'population size band',
+    why: 'replaced by its population size band',
+  },
+};
+
+/** A quasi-identifier as the public file declares it: the suppression code added to its missing codes. */
+function quasiVariable(variable: ExportVariable): ExportVariable {
+  if (variable.kind === 'numeric' && variable.valueLabels.some((c) => c.code === SUPPRESSED.code)) {
+    throw new AppError(
+      500,
+      'suppression_code_taken',
+      `${variable.name} uses the code ${SUPPRESSED.code} for a choice, which the public-use file needs for suppressed cells; give that choice another code in a new instrument version.`,
+    );
+  }
+  const missing: CodeLabel[] = [...variable.missing.filter((m) => m.code !== SUPPRESSED.code), SUPPRESSED];
+  return { ...variable, missing };
+}
+
 /**
- * The de-identified public-use version of a case table: office name and ids dropped, state
- * replaced by its Census region, free text dropped unless asked for, then k-anonymity on region ×
- * stratum: a combination held by fewer than K offices has its region suppressed, and if the
- * stratum alone is still too rare, the stratum too. Nothing identifying is ever written.
+ * Plans the public file's columns: identifiers dropped, quasi-identifiers given their treatment
+ * (a variable replaced by a coarser one is renamed, `a3_state` -> `a3_state_region`), free text
+ * dropped unless asked for. Quasi-identifiers come back in their suppression order: the
+ * instrument's own in questionnaire order, then region, then stratum, which the weights rest on.
  */
-export function publicUseTable(table: ExportTable, options: { includeFreeText: boolean }): PublicUse {
+function plan(table: ExportTable, options: PublicUseOptions) {
   const removed: PublicUse['removed'] = [];
-  const keep: number[] = [];
-  const variables: ExportVariable[] = [];
-  const stateAt = table.variables.findIndex((v) => v.name === 'state');
-  table.variables.forEach((v, i) => {
-    if (IDENTIFYING.has(v.name)) removed.push({ name: v.name, why: 'identifies the office' });
-    else if (v.name === 'state') {
-      keep.push(i);
-      variables.push({ ...v, name: 'region', label: 'Census region (replaces the state)' });
-      removed.push({ name: 'state', why: 'replaced by its Census region' });
-    } else if (
-      v.kind === 'string' &&
-      !options.includeFreeText &&
-      !['stratum', 'status', 'disposition', 'instrument_version', 'started_at', 'submitted_at'].includes(v.name)
-    ) {
-      removed.push({ name: v.name, why: 'free text (export with --include-free-text to keep it)' });
+  const columns: Column[] = [];
+  const taken = new Set(table.variables.map((v) => v.name));
+  const uniqueName = (base: string) => {
+    let name = base.slice(0, 32);
+    for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 32 - String(n).length - 1)}_${n}`;
+    taken.add(name);
+    return name;
+  };
+  table.variables.forEach((source, from) => {
+    const tag = FRAME_TAGS[source.name] ?? options.disclosure.get(source.name);
+    if (IDENTIFYING.has(source.name)) {
+      removed.push({ name: source.name, why: 'identifies the office' });
+    } else if (tag?.identifier === 'direct') {
+      removed.push({ name: source.name, why: 'direct identifier (meta.disclosure)' });
+    } else if (tag?.identifier === 'quasi') {
+      const renamed = RENAMED[tag.treatment];
+      let variable = source;
+      if (renamed) {
+        const name = source.name === 'state' ? 'region' : uniqueName(`${source.name}_${renamed.suffix}`);
+        variable = {
+          ...source,
+          name,
+          label: source.name === 'state' ? 'Census region' : `${source.label} (${renamed.label})`,
+          kind: 'string',
+          measure: tag.treatment === 'population_band' ? 'ordinal' : 'nominal',
+          decimals: 0,
+          valueLabels: [],
+        };
+        removed.push({ name: source.name, why: source.name === 'state' ? renamed.why : `${renamed.why} (${name})` });
+      }
+      variable = quasiVariable(variable);
+      columns.push({
+        from,
+        variable,
+        treat: treated(source, tag.treatment),
+        quasi: { name: variable.name, coarsenings: COARSENINGS[tag.treatment] },
+      });
+    } else if (source.kind === 'string' && !options.includeFreeText && !META_TEXT.has(source.name)) {
+      removed.push({ name: source.name, why: 'free text (export with --include-free-text to keep it)' });
     } else {
-      keep.push(i);
-      variables.push(v);
+      const variable =
+        META_TEXT.has(source.name) && source.name.endsWith('_at')
+          ? { ...source, label: source.label.replace('(UTC)', '(UTC date)') }
+          : source;
+      columns.push({ from, variable, treat: treated(source, source.kind === 'string' ? 'date' : 'none') });
     }
   });
-  const regionAt = variables.findIndex((v) => v.name === 'region');
-  const stratumAt = variables.findIndex((v) => v.name === 'stratum');
+  const order = (name: string) => (name === 'region' ? 1 : name === 'stratum' ? 2 : 0);
+  const quasi = columns
+    .map((c, at) => ({ c, at }))
+    .filter(({ c }) => c.quasi)
+    .sort((a, b) => order(a.c.variable.name) - order(b.c.variable.name));
+  return { removed, columns, quasi };
+}
 
-  const project = (row: Cell[]): Cell[] =>
-    keep.map((i) => (i === stateAt ? censusRegion(String(row[i] ?? '')) : (row[i] ?? null)));
+/**
+ * The de-identified public-use version of a case table. Disclosure follows the data: the frame's
+ * state and stratum, and every question the instrument tags (a question prefilled from the frame
+ * is tagged like its column), are quasi-identifiers; a time becomes its date wherever it appears;
+ * then every combination of the quasi-identifiers is made to hold at least k rows (kAnonymity.ts).
+ */
+export function publicUseTable(table: ExportTable, options: PublicUseOptions): PublicUse {
+  const { removed, columns, quasi } = plan(table, options);
+  const project = (row: Cell[]): Cell[] => columns.map((c) => c.treat(row[c.from] ?? null));
 
-  // A first pass counts the offices per region × stratum, and per stratum alone.
-  const cells = new Map<string, number>();
-  const strata = new Map<string, number>();
+  // First pass: the quasi-identifiers of every row, and how many times were cut to dates.
+  const values: string[][] = [];
+  const dated = new Map<string, number>();
   for (const row of table.rows()) {
     const out = project(row);
-    const key = `${out[regionAt]}\u0000${out[stratumAt]}`;
-    cells.set(key, (cells.get(key) ?? 0) + 1);
-    strata.set(String(out[stratumAt]), (strata.get(String(out[stratumAt])) ?? 0) + 1);
+    columns.forEach((c, i) => {
+      const before = row[c.from];
+      if (typeof before === 'string' && TIMESTAMP.test(before) && out[i] !== before) {
+        dated.set(c.variable.name, (dated.get(c.variable.name) ?? 0) + 1);
+      }
+    });
+    values.push(quasi.map(({ at }) => String(out[at] ?? '')));
   }
-  const suppressed = { region: 0, regionAndStratum: 0 };
-  let counted = false;
+  const anonymized: Anonymized = kAnonymize(
+    values,
+    quasi.map(({ c }) => c.quasi as QuasiIdentifier),
+    options.k,
+    String(SUPPRESSED.code),
+  );
+  const withheldRows = anonymized.tooFew ? values.length : 0;
 
   function* rows(): Generator<Cell[]> {
+    if (anonymized.tooFew) return;
+    let index = 0;
     for (const row of table.rows()) {
       const out = project(row);
-      if (
-        regionAt >= 0 &&
-        stratumAt >= 0 &&
-        (cells.get(`${out[regionAt]}\u0000${out[stratumAt]}`) ?? 0) < K_ANONYMITY
-      ) {
-        out[regionAt] = SUPPRESSED;
-        if ((strata.get(String(out[stratumAt])) ?? 0) < K_ANONYMITY) {
-          out[stratumAt] = SUPPRESSED;
-          if (!counted) suppressed.regionAndStratum++;
-        } else if (!counted) suppressed.region++;
-      }
+      const suppressed = anonymized.suppressed.get(index);
+      quasi.forEach(({ c, at }, j) => {
+        if (suppressed?.has(j)) {
+          out[at] = c.variable.kind === 'numeric' ? SUPPRESSED.code : String(SUPPRESSED.code);
+          return;
+        }
+        const steps = c.quasi?.coarsenings.slice(0, anonymized.levels[j]) ?? [];
+        for (const step of steps) out[at] = step.coarsen(String(out[at] ?? ''));
+      });
+      index++;
       yield out;
     }
-    counted = true;
   }
-  // Count the suppressions once, before any writer runs, so the manifest can report them.
-  for (const _ of rows()) {
-    /* counting pass */
-  }
-  return { table: { ...table, variables, rows }, removed, suppressed };
+
+  return {
+    table: {
+      ...table,
+      variables: columns.map((c) => c.variable),
+      rows,
+      rowCount: table.rowCount - withheldRows,
+    },
+    k: options.k,
+    quasiIdentifiers: quasi.map(({ c }) => c.variable.name),
+    removed,
+    changes: [
+      ...[...dated].map(([variable, rows]) => ({ variable, change: 'exact time replaced by its date', rows })),
+      ...anonymized.changes,
+    ],
+    withheldRows,
+  };
 }

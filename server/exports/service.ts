@@ -7,13 +7,15 @@ import { codebookHtml } from '../codebook/render.js';
 import type { Clock } from '../deps.js';
 import { AppError } from '../errors.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
-import type { InstrumentRegistry } from '../instruments/registry.js';
+import { disclosureOf } from '../instruments/disclosure.js';
+import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
+import type { Disclosure } from '../instruments/schema.js';
 import type { Repos } from '../repos.js';
 import { csvChunks } from './csv.js';
 import { caseTable } from './dataset.js';
 import { dtaChunks } from './dta.js';
 import { frequencies } from './frequencies.js';
-import { publicUseTable } from './publicUse.js';
+import { K_ANONYMITY, type PublicUse, publicUseTable } from './publicUse.js';
 import { createExportRepo } from './repo.js';
 import { rScript } from './rScript.js';
 import { savChunks } from './sav.js';
@@ -33,6 +35,8 @@ export type ExportRequest = {
   public: boolean;
   /** With `public`: keep free-text answers. */
   includeFreeText: boolean;
+  /** With `public`: every combination of the quasi-identifiers holds at least this many rows (default 3). */
+  kAnonymity?: number;
   /** Who asked, for the audit log (the OS user for the CLI). */
   actor: string;
   /** Told as the cases are read and as each file is written (the CLI draws a progress bar). */
@@ -46,9 +50,15 @@ export type ExportManifest = {
   /** Every version the exported cases answered, as id@version; variables are their union. */
   instruments: string[];
   createdAt: string;
-  options: { formats: readonly ExportFormat[]; completesOnly: boolean; public: boolean; includeFreeText: boolean };
-  /** For a public-use file: the variables left out and why, and the rows whose geography was suppressed. */
-  publicUse?: { removed: { name: string; why: string }[]; suppressed: { region: number; regionAndStratum: number } };
+  options: {
+    formats: readonly ExportFormat[];
+    completesOnly: boolean;
+    public: boolean;
+    includeFreeText: boolean;
+    kAnonymity?: number;
+  };
+  /** For a public-use file: k, its quasi-identifiers, the variables left out and why, and every change with its row count. */
+  publicUse?: Omit<PublicUse, 'table'>;
   tables: { name: string; rows: number; columns: number }[];
   /**
    * Duplicate submissions per office. The database holds one case per office and fielding and one
@@ -80,6 +90,25 @@ export function savCutWarning(file: string, table: ExportTable, cut: StringCut):
   const n = (bytes: number) => bytes.toLocaleString('en-US');
   return `${file}: ${cut.variable} of ${which} has ${n(cut.bytes)} bytes of text; an SPSS string holds at most ${n(cut.maxBytes)}, so ${file} keeps its first ${n(cut.keptBytes)} bytes, cut between characters.`;
 }
+
+/** Export variable name -> the disclosure tag of its question, the current version's tag first. */
+function disclosureByVariable(
+  instruments: readonly Instrument[],
+  variables: readonly { name: string; question: string; table: string }[],
+): Map<string, Disclosure> {
+  const byQuestion = new Map<string, Disclosure>();
+  for (const instrument of [...instruments].reverse()) {
+    for (const [question, tag] of Object.entries(disclosureOf(instrument.meta))) byQuestion.set(question, tag);
+  }
+  const out = new Map<string, Disclosure>();
+  for (const v of variables) {
+    const tag = v.table === 'main' ? byQuestion.get(v.question) : undefined;
+    if (tag) out.set(v.name, tag);
+  }
+  return out;
+}
+
+const publicUseReport = ({ table: _table, ...report }: PublicUse) => report;
 
 /** Zips the named files of a folder into `target`, streaming (yazl), readable by the owner only. */
 function zipFiles(dir: string, names: string[], target: string): Promise<void> {
@@ -175,9 +204,16 @@ export async function exportFielding(
     ...(onProgress ? { onCases: (done: number, total: number) => onProgress({ done, total, label: 'cases' }) } : {}),
   });
   const { codebook, warnings } = built;
-  let publicUse: ReturnType<typeof publicUseTable> | undefined;
+  const k = request.kAnonymity ?? K_ANONYMITY;
+  let publicUse: PublicUse | undefined;
   try {
-    publicUse = request.public ? publicUseTable(built.table, { includeFreeText: request.includeFreeText }) : undefined;
+    publicUse = request.public
+      ? publicUseTable(built.table, {
+          includeFreeText: request.includeFreeText,
+          k,
+          disclosure: disclosureByVariable(instruments, codebook.variables),
+        })
+      : undefined;
   } catch (err) {
     built.dispose();
     throw err;
@@ -253,8 +289,9 @@ export async function exportFielding(
         completesOnly: request.completesOnly,
         public: request.public,
         includeFreeText: request.includeFreeText,
+        ...(request.public ? { kAnonymity: k } : {}),
       },
-      ...(publicUse ? { publicUse: { removed: publicUse.removed, suppressed: publicUse.suppressed } } : {}),
+      ...(publicUse ? { publicUse: publicUseReport(publicUse) } : {}),
       tables: [table, ...(request.public ? [] : built.entryTables)].map((t) => ({
         name: t.name,
         rows: t.rowCount,
@@ -264,7 +301,15 @@ export async function exportFielding(
         rule: 'One case per office and fielding, one response per case (database constraints); a return visit revises the same response, so no office has two rows.',
         dropped: [],
       },
-      warnings: [...warnings, ...cuts],
+      warnings: [
+        ...warnings,
+        ...cuts,
+        ...(publicUse?.withheldRows
+          ? [
+              `The public-use file holds no rows: its ${publicUse.withheldRows} case(s) are fewer than k = ${k}, so no combination of quasi-identifiers could hold k.`,
+            ]
+          : []),
+      ],
       ...(request.public ? {} : { dispositions: built.dispositionCounts }),
       files,
     };

@@ -18,6 +18,15 @@ export const MISSING = Object.freeze({
   preferNot: MISSING_CODES.preferNot,
 });
 
+/**
+ * A cell the public-use file withholds so that no combination of quasi-identifiers is rarer than k
+ * (publicUse.ts); declared missing only on the variables that can hold it, never in the identified file.
+ */
+export const SUPPRESSED: CodeLabel = Object.freeze({
+  code: -5,
+  label: 'Suppressed for confidentiality (public-use file)',
+});
+
 export type ExportVariable = {
   /** Valid in SPSS and Stata: [a-z][a-z0-9_]{0,31}. */
   name: string;

@@ -3,6 +3,7 @@ import { checkColumns } from './checkColumns.js';
 import type { CheckProblem } from './checkProblem.js';
 import { checkQuestion } from './checkQuestions.js';
 import { checkExpressions, checkMarkup, checkTriggerTargets, rawUnknownTypes } from './checkReferences.js';
+import { disclosureProblems } from './disclosure.js';
 import './extensions.js';
 import { containsMarkup } from './sanitize.js';
 import { InstrumentFileSchema, QUESTION_NAME, type VariableMap } from './schema.js';
@@ -143,6 +144,8 @@ const META_FIELD_RULES: Record<string, string> = {
     'meta.consent, when given, must be {"question": "<question name>", "declineValue": <the value that means no>}; leave it out for no consent gate.',
   prefill:
     'meta.prefill must map question names to {"column": "<frame column>", "transform": "text" | "integer" | "state_fips"}.',
+  disclosure:
+    'meta.disclosure must map question names to {"identifier": "direct" | "quasi", "treatment": "region" | "population_band" | "date" | "none"}.',
   variables:
     'meta.variables must map question names to {"name": "<variable name>", "codes": [{"value": <choice value>, "code": <number>}]}; fieldkit instruments import writes it.',
 };
@@ -193,6 +196,7 @@ export function checkInstrument(json: unknown): CheckProblem[] {
     if (!names.has(name))
       problems.push({ rule: 'meta', message: `meta.prefill names "${name}", which is not a question of the survey.` });
   }
+  if (file) for (const message of disclosureProblems(file.meta, names)) problems.push({ rule: 'meta', message });
   for (const [key, text] of [
     ['meta.title', file?.meta.title],
     ['meta.referencePeriod', file?.meta.referencePeriod],

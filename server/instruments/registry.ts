@@ -60,6 +60,17 @@ export function instrumentProblems(file: string, json: unknown): string[] {
     .map((p) => formatProblem(file, p));
 }
 
+/**
+ * What a version's content hash covers: everything but the disclosure tags. Tags only decide what
+ * the public-use file shows, never what respondents saw or how answers are coded, and a disclosure
+ * review after fieldwork must be able to tighten them on a version that already has responses.
+ */
+function hashedContent(data: InstrumentFile): InstrumentFile {
+  if (!('disclosure' in data.meta)) return data;
+  const { disclosure: _tags, ...meta } = data.meta;
+  return { ...data, meta: meta as InstrumentFile['meta'] };
+}
+
 export function loadInstrumentFile(file: string, displayName = path.basename(file)): Instrument {
   const text = readFileSync(file, 'utf8');
   const json = parseJsonFile(displayName, text);
@@ -75,7 +86,9 @@ export function loadInstrumentFile(file: string, displayName = path.basename(fil
     key: `${meta.id}@${meta.version}`,
     meta,
     survey: data.survey,
-    contentHash: createHash('sha256').update(JSON.stringify(data)).digest('hex'),
+    contentHash: createHash('sha256')
+      .update(JSON.stringify(hashedContent(data)))
+      .digest('hex'),
     file,
     warnings,
   });

@@ -14,6 +14,17 @@ export const PrefillSchema = z.object({
   transform: z.enum(['text', 'integer', 'state_fips']).default('text'),
 });
 
+/**
+ * How the public-use file treats a question's variables. `direct` identifies an office by itself
+ * and is dropped; `quasi` identifies in combination with others: it gets its treatment (a state
+ * becomes its Census region, a population its size band, a date or time its date) and then joins the
+ * k-anonymity check over all quasi-identifiers together.
+ */
+export const DisclosureSchema = z.strictObject({
+  identifier: z.enum(['direct', 'quasi']),
+  treatment: z.enum(['region', 'population_band', 'date', 'none']).default('none'),
+});
+
 /** A choice value as SurveyJS stores it. */
 export const ChoiceValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -45,6 +56,8 @@ export const InstrumentMetaSchema = z.object({
   prefill: z.record(z.string().min(1), PrefillSchema).default({}),
   /** Written by `fieldkit instruments import`; absent for instruments written to Fieldkit's conventions. */
   variables: VariableMapSchema.optional(),
+  /** Question name -> its disclosure tag for the public-use file (server/instruments/disclosure.ts). */
+  disclosure: z.record(z.string().min(1), DisclosureSchema).optional(),
   /** Who runs the study, shown on every respondent page; without it the survey's title names it. */
   study: z
     .object({
@@ -66,4 +79,5 @@ export const InstrumentFileSchema = z.object({
 export type InstrumentMeta = z.infer<typeof InstrumentMetaSchema>;
 export type VariableMap = z.infer<typeof VariableMapSchema>;
 export type ChoiceValue = z.infer<typeof ChoiceValueSchema>;
+export type Disclosure = z.infer<typeof DisclosureSchema>;
 export type InstrumentFile = z.infer<typeof InstrumentFileSchema>;

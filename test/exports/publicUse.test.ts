@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/csv.js';
-import { censusRegion } from '../../server/exports/publicUse.js';
-import { runCreate, tokenOfLink, workspace } from '../cli/workspace.js';
+import { censusRegion, publicUseTable } from '../../server/exports/publicUse.js';
+import { MISSING } from '../../server/exports/table.js';
+import { type Cleanup, runCreate, suiteCleanup, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
+import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 
 /** Four Pennsylvania offices in one stratum and one lone Alaska office in a stratum of its own, all completed. */
-async function exportedPublicFile(...flags: string[]) {
-  const ws = workspace();
+async function fieldedWave(cleanup: Cleanup): Promise<Workspace> {
+  const ws = workspace({}, cleanup);
   const offices = [
     frameRow(1, { state: 'PA' }),
     frameRow(2, { state: 'PA' }),
@@ -26,26 +28,28 @@ async function exportedPublicFile(...flags: string[]) {
       .send({ answers, revision: 0 })
       .expect(200);
   }
-  const result = await ws.run(
-    'export',
-    '--fielding',
-    'pilot',
-    '--out',
-    'public',
-    '--formats',
-    'csv',
-    '--public',
-    ...flags,
-  );
-  const text = readFileSync(ws.file('public/data.csv'), 'utf8');
+  return ws;
+}
+
+async function exportedPublicFile(ws: Workspace, out: string, ...flags: string[]) {
+  const result = await ws.run('export', '--fielding', 'pilot', '--out', out, '--formats', 'csv', '--public', ...flags);
+  const text = readFileSync(ws.file(`${out}/data.csv`), 'utf8');
   const [header, ...rows] = parseCsv(text).records.map((r) => r.fields);
-  const manifest = JSON.parse(readFileSync(ws.file('public/manifest.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(ws.file(`${out}/manifest.json`), 'utf8'));
   return { result, text, header: header ?? [], rows, manifest };
 }
 
 describe('the public-use file (--public)', () => {
+  // One fielding for the suite: completions are slow on a shared machine.
+  let ws: Workspace;
+  beforeAll(async () => {
+    const { cleanup, teardown } = suiteCleanup();
+    ws = await fieldedWave(cleanup);
+    return teardown;
+  }, 180_000);
+
   it('drops names, ids and free text, gives the Census region for the state, and lists what was removed', async () => {
-    const { result, text, header, manifest } = await exportedPublicFile();
+    const { result, text, header, manifest } = await exportedPublicFile(ws, 'public-names');
 
     expect(result.code).toBe(0);
     expect(header).not.toEqual(expect.arrayContaining(['office_id', 'office_name', 'state', 'b6_altchg_oth']));
@@ -60,23 +64,21 @@ describe('the public-use file (--public)', () => {
     );
   });
 
-  it('protects a lone office: a region × stratum cell under 3 is suppressed, never exported, and reported', async () => {
-    const { header, rows, manifest } = await exportedPublicFile();
-    const region = header.indexOf('region');
-    const stratum = header.indexOf('stratum');
+  it('protects a lone office: it cannot hide among four without leaving two, so all five rows lose their quasi-identifiers, and the manifest says so', async () => {
+    const { header, rows, manifest } = await exportedPublicFile(ws, 'public-lone');
+    const quasi = ['a3_state_region', 'a5_pop_band', 'region', 'stratum'];
 
-    expect(rows.map((r) => `${r[region]} / ${r[stratum]}`).sort()).toEqual([
-      '(suppressed) / (suppressed)',
-      'Northeast / under 100,000',
-      'Northeast / under 100,000',
-      'Northeast / under 100,000',
-      'Northeast / under 100,000',
-    ]);
-    expect(manifest.publicUse.suppressed).toEqual({ region: 0, regionAndStratum: 1 });
+    expect(manifest.publicUse.quasiIdentifiers).toEqual(quasi);
+    expect(rows.map((r) => quasi.map((q) => r[header.indexOf(q)]).join(' / '))).toEqual(
+      Array(5).fill('-5 / -5 / -5 / -5'),
+    );
+    expect(manifest.publicUse.changes).toEqual(
+      expect.arrayContaining(quasi.map((variable) => ({ variable, change: 'suppressed to -5', rows: 5 }))),
+    );
   });
 
   it('keeps free text only when asked', async () => {
-    const { header } = await exportedPublicFile('--include-free-text');
+    const { header } = await exportedPublicFile(ws, 'public-text', '--include-free-text');
 
     expect(header).toContain('b6_altchg_oth');
   });
@@ -86,7 +88,40 @@ describe('the public-use file (--public)', () => {
     ['DC', 'South'],
     ['ak', 'West'],
     ['IA', 'Midwest'],
+    ['Pennsylvania', 'Northeast'],
   ])('maps %s to the %s region', (state, region) => {
     expect(censusRegion(state)).toBe(region);
+  });
+});
+
+describe('a question tagged with the region treatment', () => {
+  it('reads a coded answer through its label, so an imported survey’s 1, 2, … are not taken for FIPS codes', () => {
+    const state = numericVariable('home_state', {
+      valueLabels: [
+        { code: 1, label: 'Pennsylvania' },
+        { code: 2, label: 'Texas' },
+      ],
+      missing: [MISSING.notAnswered],
+    });
+    const table = exportTable(
+      [stringVariable('stratum'), state],
+      [...Array(3).fill(['s', 1]), ...Array(3).fill(['s', 2])],
+    );
+
+    const { table: released } = publicUseTable(table, {
+      includeFreeText: false,
+      k: 3,
+      disclosure: new Map([['home_state', { identifier: 'quasi', treatment: 'region' }]]),
+    });
+
+    expect(released.variables.map((v) => v.name)).toEqual(['stratum', 'home_state_region']);
+    expect([...released.rows()].map((r) => r[1])).toEqual([
+      'Northeast',
+      'Northeast',
+      'Northeast',
+      'South',
+      'South',
+      'South',
+    ]);
   });
 });
