@@ -8,6 +8,7 @@ import { parseConfig } from '../config.js';
 import { hasTable, openDatabase } from '../db.js';
 import { EXPORT_COLUMNS } from '../instruments/checkColumns.js';
 import { checkInstrument, definedQuestions, formatProblem, isWarning } from '../instruments/checker.js';
+import { fitColumnNames } from '../instruments/columnNames.js';
 import {
   createInstrumentRegistry,
   type Instrument,
@@ -125,8 +126,15 @@ export const instrumentCommands: Record<string, Command> = {
     if (previous && previous.meta.id !== id) {
       throw new UsageError(`--previous is ${previous.key}, a different instrument than --id ${id}.`);
     }
-    const questions = definedQuestions(new Model(survey));
-    const variables = deriveVariableMap(questions, previous ? variableMapOf(previous) : {}, EXPORT_COLUMNS);
+    const model = new Model(survey);
+    const questions = definedQuestions(model);
+    const previousMap = previous ? variableMapOf(previous) : {};
+    const variables = fitColumnNames(
+      model,
+      deriveVariableMap(questions, previousMap, EXPORT_COLUMNS),
+      new Set(Object.keys(previousMap)),
+      EXPORT_COLUMNS,
+    );
     const file = {
       meta: {
         id,

@@ -26,6 +26,12 @@ export const ChoiceValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 export const VariableEntrySchema = z.object({
   name: z.string(),
   codes: z.array(z.object({ value: ChoiceValueSchema, code: z.number() })).optional(),
+  /**
+   * Column-name parts the import numbered because the value's own would make a name longer than
+   * SPSS and Stata allow: `"row:<value>"`, `"column:<name>"`, `"item:<name>"` or `"choice:<code>"`
+   * -> the part (`r2`). Absent parts are the value itself, as a name.
+   */
+  parts: z.record(z.string(), z.string().regex(/^[a-z0-9_]+$/)).optional(),
 });
 
 /** Question name (as SurveyJS has it) -> its variable entry. Absent: the identity map. */
