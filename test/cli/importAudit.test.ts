@@ -1,13 +1,25 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCodebook } from '../../server/codebook/build.js';
-import { loadInstrumentFile } from '../../server/instruments/registry.js';
+import { parseCsv } from '../../server/csv.js';
+import { exportFielding } from '../../server/exports/service.js';
+import { createInstrumentRegistry, loadInstrumentFile } from '../../server/instruments/registry.js';
 import { projectRoot } from '../../server/paths.js';
+import { createRepos } from '../../server/repos.js';
+import { openEnv, postComplete } from '../responses/setup.js';
+import { seedFielding, tokenOf } from '../support/app.js';
 import { workspace } from './workspace.js';
 
 /** Small surveys of our own, one per finding of the held-out audits (issue 18). */
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'instruments', 'import');
 const fixture = (name: string) => path.join(FIXTURES, name);
+
+/** The records of a CSV file as objects keyed by its header. */
+function csvObjects(file: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(readFileSync(file, 'utf8')).records.map((r) => r.fields);
+  return rows.map((row) => Object.fromEntries((header ?? []).map((h, i) => [h, row[i] ?? ''])));
+}
 
 /** Imports a fixture into a fresh workspace as `<id>.json`; returns the run and the workspace. */
 async function importFixture(name: string, id: string, ...extra: string[]) {
@@ -55,5 +67,39 @@ describe('fieldkit instruments import: names of export columns', () => {
     const newer = buildCodebook(loadInstrumentFile(ws.file('long-names-2.json'))).variables.map((v) => v.name);
     expect(newer).toEqual(expect.arrayContaining(older));
     expect(newer.filter((n) => !older.includes(n))).toEqual(['prosecutor_evaluation_r4']);
+  });
+});
+
+describe('fieldkit instruments import: questions with a valueName', () => {
+  it('exports the coded value of a matrixdynamic and a radiogroup stored under a valueName, in columns named by the map', async () => {
+    const { ws, result } = await importFixture('value-name.json', 'value-name');
+    expect(result.code).toBe(0);
+    const instrument = loadInstrumentFile(ws.file('value-name.json'));
+    const env = openEnv({ instruments: createInstrumentRegistry([instrument]) });
+    const [link] = seedFielding(env, { instrument: 'value-name' });
+    const answers = {
+      'size of office': 'Medium',
+      'charges filed in 2018': [{ statute: '18 USC 1591', felony: 'Yes' }],
+    };
+    await postComplete(env.app, tokenOf(link as NonNullable<typeof link>), { answers, revision: 0 }).expect(200);
+
+    const out = path.join(env.dir, 'export');
+    await exportFielding(
+      { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
+      {
+        fielding: 'pilot',
+        out,
+        formats: ['csv'],
+        completesOnly: false,
+        public: false,
+        includeFreeText: true,
+        actor: 'test',
+      },
+    );
+
+    const main = csvObjects(path.join(out, 'data.csv'));
+    const charges = csvObjects(path.join(out, 'data_charges_filed.csv'));
+    expect(main[0]).toMatchObject({ office_size: '2' });
+    expect(charges).toEqual([expect.objectContaining({ charges_filed_n: '1', charges_filed_felony: '1' })]);
   });
 });
