@@ -103,3 +103,19 @@ describe('fieldkit instruments import: questions with a valueName', () => {
     expect(charges).toEqual([expect.objectContaining({ charges_filed_n: '1', charges_filed_felony: '1' })]);
   });
 });
+
+describe('fieldkit instruments import: answers inside the definition', () => {
+  it('reads a file question’s defaultValue ({name, type, content}) as an answer, not as a question', async () => {
+    const { result } = await importFixture('file-default.json', 'file-default');
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n').slice(1)).toEqual([
+      'file-default.json: question "policy_manual": type "file" is not supported: file uploads are not accepted: a survey dataset holds answers, not documents; ask for the information as text or choices [type]',
+    ]);
+  });
+
+  it('imports a matrix and a repeating panel whose default rows have keys called name and type, without warnings', async () => {
+    const { ws, result } = await importFixture('default-values.json', 'default-values');
+    expect({ code: result.code, err: result.err }).toEqual({ code: 0, err: '' });
+    expect((await ws.run('instruments', 'check', 'default-values.json')).code).toBe(0);
+  });
+});
