@@ -9,6 +9,7 @@ import {
   type SurveyModel,
 } from 'survey-core';
 import { DONT_KNOW } from '../../server/instruments/extensions.js';
+import { applyHostValues } from '../../server/instruments/hostVariables.js';
 import { replayVisibleTriggers } from '../../server/instruments/triggers.js';
 import type { OpenRespondState } from './api.js';
 import { enableDontKnow, isDontKnowCount } from './dontKnow.js';
@@ -17,6 +18,8 @@ import { type Answers, answersEqual } from './merge.js';
 /** One model per loaded instrument: answers and the saved page are restored on any device. */
 export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   const model = new Model(state.instrument.survey);
+  // Before the answers: conditions on a host variable decide what the restored answers show.
+  applyHostValues(model, state.instrument.variables ?? {});
   // The office's language, when the instrument has strings in it; "" keeps the survey's default.
   if (state.locale) model.locale = state.locale;
   enableDontKnow(model);

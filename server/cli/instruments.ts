@@ -1,14 +1,16 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Model } from 'survey-core';
+import { Model, type Question } from 'survey-core';
 import { buildCodebook } from '../codebook/build.js';
 import { codebookHtml, codebookMarkdown } from '../codebook/render.js';
 import { parseConfig } from '../config.js';
 import { hasTable, openDatabase } from '../db.js';
 import { EXPORT_COLUMNS } from '../instruments/checkColumns.js';
 import { checkInstrument, definedQuestions, formatProblem, isWarning } from '../instruments/checker.js';
+import { danglingReferences } from '../instruments/checkReferences.js';
 import { fitColumnNames } from '../instruments/columnNames.js';
+import { isDeclared } from '../instruments/hostVariables.js';
 import {
   createInstrumentRegistry,
   type Instrument,
@@ -18,6 +20,7 @@ import {
   parseJsonFile,
   variableMapOf,
 } from '../instruments/registry.js';
+import { HOST_VARIABLE_NAME, type HostVariables } from '../instruments/schema.js';
 import { deriveVariableMap } from '../instruments/variableMap.js';
 import { changedVersionProblems } from '../instruments/versions.js';
 import { announceDatabase, type CliIo, type Command, resolveFrom, UsageError } from './io.js';
@@ -98,6 +101,23 @@ function readSurveyFile(io: CliIo, file: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
+/**
+ * The host variables of an import: those the previous version declared, and `null` (to fill in)
+ * for every other name the expressions read that no question, column or calculated value sets.
+ */
+function hostVariableSkeleton(
+  survey: Record<string, unknown>,
+  model: Model,
+  questions: Question[],
+  previous: HostVariables,
+): HostVariables {
+  const declared: HostVariables = { ...previous };
+  for (const { ref } of danglingReferences(survey, model, questions)) {
+    if (HOST_VARIABLE_NAME.test(ref) && !isDeclared(ref, Object.keys(declared))) declared[ref] = null;
+  }
+  return declared;
+}
+
 export const instrumentCommands: Record<string, Command> = {
   /**
    * Wraps a plain SurveyJS JSON into an instrument file with a variable map: a valid variable name
@@ -135,6 +155,8 @@ export const instrumentCommands: Record<string, Command> = {
       new Set(Object.keys(previousMap)),
       EXPORT_COLUMNS,
     );
+    const hostVariables = hostVariableSkeleton(survey, model, questions, previous?.meta.hostVariables ?? {});
+    const unfilled = Object.keys(hostVariables).filter((v) => hostVariables[v] === null);
     const file = {
       meta: {
         id,
@@ -142,11 +164,12 @@ export const instrumentCommands: Record<string, Command> = {
         title: values.title ?? plainTitle(survey.title) ?? previous?.meta.title ?? id,
         mode: values.mode,
         variables,
+        ...(Object.keys(hostVariables).length > 0 ? { hostVariables } : {}),
       },
       survey,
     };
     const name = values.out ? path.basename(values.out) : path.basename(surveyFile);
-    const checked = checkInstrument(file);
+    const checked = checkInstrument(file, { unfilledHostVariables: 'allow' });
     const problems = checked.filter((p) => !isWarning(p)).map((p) => formatProblem(name, p));
     for (const p of checked.filter(isWarning)) io.err(formatProblem(name, p));
     if (problems.length > 0) {
@@ -157,6 +180,11 @@ export const instrumentCommands: Record<string, Command> = {
     const derived = questions.filter((q) => variables[q.name] && variables[q.name]?.name !== q.name).length;
     const text = `${JSON.stringify(file, null, 2)}\n`;
     const summary = `Imported ${surveyFile} as ${id}@${file.meta.version}: ${Object.keys(variables).length} map entries, ${derived} variable name(s) derived from question names that are not valid variable names.`;
+    if (unfilled.length > 0) {
+      io.err(
+        `${surveyFile}: the expressions read ${unfilled.map((v) => `{${v}}`).join(', ')}, which no question sets (a host app set them): fill in where each comes from in meta.hostVariables of ${values.out ?? 'the instrument'} ({"frame": "<frame column>"}, {"fielding": "name"} or {"constant": <value>}); until then the check refuses it.`,
+      );
+    }
     if (values.out) {
       const target = resolveFrom(io, values.out);
       if (existsSync(target)) throw new UsageError(`${values.out} already exists; choose a new file name.`);

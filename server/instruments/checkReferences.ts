@@ -1,6 +1,7 @@
 import { type Model, type Question, type QuestionMatrixDropdownModel, Serializer } from 'survey-core';
 import type { CheckProblem } from './checkProblem.js';
 import { expressionReferences } from './expressions.js';
+import { isDeclared } from './hostVariables.js';
 import { containsMarkup, markupProblems } from './sanitize.js';
 
 /** Names an expression may use that are not questions. */
@@ -92,7 +93,11 @@ export function rawUnknownTypes(node: unknown, problems: CheckProblem[]) {
   for (const [key, value] of Object.entries(record)) if (ELEMENT_LISTS.has(key)) rawUnknownTypes(value, problems);
 }
 
-export function checkExpressions(json: unknown, model: Model, questions: Question[], problems: CheckProblem[]) {
+/** A `{reference}` of an expression that names no question, column, calculated value or SurveyJS value. */
+export type DanglingReference = { owner: string | undefined; key: string; expression: string; ref: string };
+
+export function danglingReferences(json: unknown, model: Model, questions: Question[]): DanglingReference[] {
+  const dangling: DanglingReference[] = [];
   const calculated = new Set((model.calculatedValues ?? []).map((c) => c.name.toLowerCase()));
   const lowerNames = new Set(questions.map((q) => q.name.toLowerCase()));
   const columnNames = new Set(
@@ -110,12 +115,27 @@ export function checkExpressions(json: unknown, model: Model, questions: Questio
       const target = head === 'panel' || head === 'row' ? (parts[1] ?? '').toLowerCase() : head;
       const known = lowerNames.has(target) || (head === 'row' && columnNames.has(target));
       if (head.startsWith('$') || CONTEXT_NAMES.has(target) || calculated.has(target) || known) continue;
-      problems.push({
-        rule: 'expression',
-        question: owner,
-        message: `${key} "${expression}" names {${ref}}, which is not a question of this instrument`,
-      });
+      dangling.push({ owner, key, expression, ref });
     }
+  }
+  return dangling;
+}
+
+/** References that are neither questions nor declared in meta.hostVariables. */
+export function checkExpressions(
+  json: unknown,
+  model: Model,
+  questions: Question[],
+  declared: readonly string[],
+  problems: CheckProblem[],
+) {
+  for (const { owner, key, expression, ref } of danglingReferences(json, model, questions)) {
+    if (isDeclared(ref, declared)) continue;
+    problems.push({
+      rule: 'expression',
+      question: owner,
+      message: `${key} "${expression}" names {${ref}}, which is not a question of this instrument; if the host app sets it, declare where it comes from in meta.hostVariables`,
+    });
   }
 }
 

@@ -1,12 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { buildSurveyModel } from '../../client/respond/surveyModel.js';
 import { buildCodebook } from '../../server/codebook/build.js';
 import { parseCsv } from '../../server/csv.js';
 import { exportFielding } from '../../server/exports/service.js';
 import { createInstrumentRegistry, loadInstrumentFile } from '../../server/instruments/registry.js';
 import { projectRoot } from '../../server/paths.js';
 import { createRepos } from '../../server/repos.js';
+import { frameRow } from '../factories/frame.js';
 import { openEnv, postComplete } from '../responses/setup.js';
 import { seedFielding, tokenOf } from '../support/app.js';
 import { workspace } from './workspace.js';
@@ -117,5 +120,55 @@ describe('fieldkit instruments import: answers inside the definition', () => {
     const { ws, result } = await importFixture('default-values.json', 'default-values');
     expect({ code: result.code, err: result.err }).toEqual({ code: 0, err: '' });
     expect((await ws.run('instruments', 'check', 'default-values.json')).code).toBe(0);
+  });
+});
+
+describe('fieldkit instruments import: variables the host app sets', () => {
+  type HostFile = { meta: { hostVariables?: Record<string, unknown> } };
+  const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as HostFile;
+
+  it('lists the undeclared variables, writes a declaration to fill in, and the check refuses it until filled in', async () => {
+    const { ws, result } = await importFixture('host-variables.json', 'host-variables');
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('the expressions read {source}, {profile.givenName}, which no question sets');
+    expect(readJson(ws.file('host-variables.json')).meta.hostVariables).toEqual({
+      source: null,
+      'profile.givenName': null,
+    });
+    const check = await ws.run('instruments', 'check', 'host-variables.json');
+    expect(check.code).toBe(1);
+    expect(check.err).toContain('meta.hostVariables["source"] is not filled in');
+  });
+
+  it('gives the declared values (a constant, a frame column) to the respondent’s model and to the server’s validation', async () => {
+    const { ws } = await importFixture('host-variables.json', 'host-variables');
+    const file = readJson(ws.file('host-variables.json'));
+    file.meta.hostVariables = { source: { constant: 'letter' }, 'profile.givenName': { frame: 'chief_first_name' } };
+    writeFileSync(ws.file('host-variables.json'), JSON.stringify(file));
+    expect((await ws.run('instruments', 'check', 'host-variables.json')).code).toBe(0);
+
+    const instrument = loadInstrumentFile(ws.file('host-variables.json'));
+    const env = openEnv({ instruments: createInstrumentRegistry([instrument]) });
+    const [link] = seedFielding(env, {
+      instrument: 'host-variables',
+      rows: [frameRow(1, { chief_first_name: 'Ann' })],
+    });
+    const token = tokenOf(link as NonNullable<typeof link>);
+
+    const opened = await request(env.app).get(`/api/respond/${token}`).expect(200);
+    expect(opened.body.instrument.variables).toEqual({ source: 'letter', profile: { givenName: 'Ann' } });
+    const model = buildSurveyModel(opened.body);
+    expect(model.getQuestionByName('heard_from').isVisible).toBe(true);
+    expect(model.getQuestionByName('chief_confirm').isVisible).toBe(true);
+
+    // Shown by {source} = 'letter' and required: the server sees it shown too.
+    const missing = await postComplete(env.app, token, { answers: { chief_confirm: 'Ann' }, revision: 0 }).expect(422);
+    expect(Object.keys(missing.body.error.details.questions)).toEqual(['heard_from']);
+    await postComplete(env.app, token, { answers: { heard_from: 'yes', chief_confirm: 'Ann' }, revision: 0 }).expect(
+      200,
+    );
+    // Shown by {profile.givenName}: kept at completion, not cleared as hidden.
+    const stored = env.db.prepare('SELECT answers FROM responses').pluck().get() as string;
+    expect(JSON.parse(stored)).toEqual({ heard_from: 'yes', chief_confirm: 'Ann' });
   });
 });
