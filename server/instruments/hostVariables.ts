@@ -23,7 +23,7 @@ export function isDeclared(ref: string, declared: Iterable<string>): boolean {
   return false;
 }
 
-function valueOf(source: NonNullable<HostVariables[string]>, context: HostContext): unknown {
+function sourceValue(source: NonNullable<HostVariables[string]>, context: HostContext): unknown {
   if ('constant' in source) return source.constant;
   if ('fielding' in source) return context.fielding?.[source.fielding] ?? undefined;
   const raw = context.frame?.[source.frame];
@@ -36,7 +36,7 @@ export function hostValues(declared: HostVariables | undefined, context: HostCon
   const values: HostValues = {};
   for (const [name, source] of Object.entries(declared ?? {})) {
     if (!source) continue;
-    const value = valueOf(source, context);
+    const value = sourceValue(source, context);
     if (value === undefined) continue;
     const parts = name.split('.');
     let target = values;
