@@ -27,6 +27,10 @@ export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   model.onGetTitleTagName.add((_, options) => {
     if (options.element instanceof SurveyElement) options.tagName = `h${headingLevel(options.element)}`;
   });
+  // An instrument made for a host app with buttons of its own may hide SurveyJS's; here they are the
+  // only way to go on and to submit, so no instrument may hide them.
+  if (!model.showNavigationButtons) model.showNavigationButtons = true;
+  model.showCompleteButton = true;
   // The page's own <h1> carries the title; a second one inside the survey would repeat it.
   model.showTitle = false;
   // Typed text becomes an answer at once, not on blur: autosave then captures it, and a re-render

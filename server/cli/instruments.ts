@@ -11,6 +11,7 @@ import { checkInstrument, definedQuestions, formatProblem, isWarning } from '../
 import { danglingReferences } from '../instruments/checkReferences.js';
 import { fitColumnNames } from '../instruments/columnNames.js';
 import { isDeclared } from '../instruments/hostVariables.js';
+import { copyImagePickerImages } from '../instruments/images.js';
 import {
   createInstrumentRegistry,
   type Instrument,
@@ -124,7 +125,7 @@ export const instrumentCommands: Record<string, Command> = {
    * per question and a numeric code per choice value. With --previous (the version before), every
    * name and code of that version is kept and new choices get new codes.
    */
-  'instruments import'(args, io) {
+  async 'instruments import'(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
@@ -169,6 +170,12 @@ export const instrumentCommands: Record<string, Command> = {
       survey,
     };
     const name = values.out ? path.basename(values.out) : path.basename(surveyFile);
+    // Listed before any refusal: a name here may also be a misspelt question, which the author must see.
+    if (unfilled.length > 0) {
+      io.err(
+        `${surveyFile}: the expressions read ${unfilled.map((v) => `{${v}}`).join(', ')}, which no question sets (a host app set them): fill in where each comes from in meta.hostVariables of ${values.out ?? 'the instrument'} ({"frame": "<frame column>"}, {"fielding": "name"} or {"constant": <value>}); until then the check refuses it.`,
+      );
+    }
     const checked = checkInstrument(file, { unfilledHostVariables: 'allow' });
     const problems = checked.filter((p) => !isWarning(p)).map((p) => formatProblem(name, p));
     for (const p of checked.filter(isWarning)) io.err(formatProblem(name, p));
@@ -177,14 +184,19 @@ export const instrumentCommands: Record<string, Command> = {
         [`${surveyFile}: ${problems.length} problem(s); nothing was written.`, ...problems].join('\n'),
       );
     }
-    const derived = questions.filter((q) => variables[q.name] && variables[q.name]?.name !== q.name).length;
-    const text = `${JSON.stringify(file, null, 2)}\n`;
-    const summary = `Imported ${surveyFile} as ${id}@${file.meta.version}: ${Object.keys(variables).length} map entries, ${derived} variable name(s) derived from question names that are not valid variable names.`;
-    if (unfilled.length > 0) {
-      io.err(
-        `${surveyFile}: the expressions read ${unfilled.map((v) => `{${v}}`).join(', ')}, which no question sets (a host app set them): fill in where each comes from in meta.hostVariables of ${values.out ?? 'the instrument'} ({"frame": "<frame column>"}, {"fielding": "name"} or {"constant": <value>}); until then the check refuses it.`,
+    const images = await copyImagePickerImages(survey, path.dirname(resolveFrom(io, surveyFile)), fetch);
+    if (images.problems.length > 0) {
+      throw new InstrumentError(
+        [
+          `${surveyFile}: ${images.problems.length} image(s) cannot be copied into the instrument; nothing was written.`,
+          ...images.problems.map((p) => `${name}: ${p}`),
+        ].join('\n'),
       );
     }
+    file.survey = images.survey;
+    const derived = questions.filter((q) => variables[q.name] && variables[q.name]?.name !== q.name).length;
+    const text = `${JSON.stringify(file, null, 2)}\n`;
+    const summary = `Imported ${surveyFile} as ${id}@${file.meta.version}: ${Object.keys(variables).length} map entries, ${derived} variable name(s) derived from question names that are not valid variable names${images.copied > 0 ? `, ${images.copied} image(s) copied in` : ''}.`;
     if (values.out) {
       const target = resolveFrom(io, values.out);
       if (existsSync(target)) throw new UsageError(`${values.out} already exists; choose a new file name.`);

@@ -1,7 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildSurveyModel } from '../../client/respond/surveyModel.js';
 import { buildCodebook } from '../../server/codebook/build.js';
 import { parseCsv } from '../../server/csv.js';
@@ -170,5 +172,78 @@ describe('fieldkit instruments import: variables the host app sets', () => {
     // Shown by {profile.givenName}: kept at completion, not cleared as hidden.
     const stored = env.db.prepare('SELECT answers FROM responses').pluck().get() as string;
     expect(JSON.parse(stored)).toEqual({ heard_from: 'yes', chief_confirm: 'Ann' });
+  });
+});
+
+/** A host of its own on loopback serving one PNG at /seal.png; every other path is 404. */
+async function imageHost(png: Buffer): Promise<string> {
+  const server = createServer((req, res) => {
+    if (req.url === '/seal.png') res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('fieldkit instruments import: images of an image picker', () => {
+  type Choice = { value: string; imageLink: string };
+  const choicesOf = (file: string) =>
+    (JSON.parse(readFileSync(file, 'utf8')) as { survey: { pages: { elements: { choices: Choice[] }[] }[] } }).survey
+      .pages[0]?.elements[0]?.choices ?? [];
+
+  it('copies the images beside the survey into the instrument as data: URLs', async () => {
+    const { ws, result } = await importFixture('images.json', 'images');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('2 image(s) copied in');
+    const png = readFileSync(fixture('images/courthouse.png')).toString('base64');
+    expect(choicesOf(ws.file('images.json'))[0]?.imageLink).toBe(`data:image/png;base64,${png}`);
+    expect((await ws.run('instruments', 'check', 'images.json')).code).toBe(0);
+  });
+
+  it('copies an image from another host, and refuses one that cannot be read, naming the question, choice and link', async () => {
+    const host = await imageHost(readFileSync(fixture('images/storefront.png')));
+    const ws = workspace();
+    const survey = JSON.parse(readFileSync(fixture('images.json'), 'utf8'));
+    survey.pages[0].elements[0].choices[0].imageLink = `${host}/seal.png`;
+    writeFileSync(ws.file('remote.json'), JSON.stringify(survey));
+    const copied = await ws.run('instruments', 'import', 'remote.json', '--id', 'remote', '--out', 'remote-1.json');
+    expect(copied.code).toBe(1);
+    // The second choice's file is relative to the survey, which is now elsewhere: it cannot be read.
+    expect(copied.err.split('\n').slice(-2)).toEqual([
+      'fieldkit: remote.json: 1 image(s) cannot be copied into the instrument; nothing was written.',
+      `remote-1.json: question "building": the image of choice "separate", images/storefront.png, cannot be read: there is no file ${ws.file('images/storefront.png')}`,
+    ]);
+
+    survey.pages[0].elements[0].choices[1].imageLink = `${host}/missing.png`;
+    writeFileSync(ws.file('remote.json'), JSON.stringify(survey));
+    const missing = await ws.run('instruments', 'import', 'remote.json', '--id', 'remote', '--out', 'remote-2.json');
+    expect(missing.err).toContain(
+      `question "building": the image of choice "separate", ${host}/missing.png, cannot be fetched (HTTP 404)`,
+    );
+    expect(existsSync(ws.file('remote-2.json'))).toBe(false);
+
+    survey.pages[0].elements[0].choices[1].imageLink = `${host}/seal.png`;
+    writeFileSync(ws.file('remote.json'), JSON.stringify(survey));
+    const ok = await ws.run('instruments', 'import', 'remote.json', '--id', 'remote', '--out', 'remote-3.json');
+    expect(ok.code).toBe(0);
+    expect(choicesOf(ws.file('remote-3.json')).map((c) => c.imageLink.slice(0, 22))).toEqual([
+      'data:image/png;base64,',
+      'data:image/png;base64,',
+    ]);
+  });
+
+  it('never lets an instrument hide the way forward: the respondent model shows next and submit buttons', async () => {
+    const { ws } = await importFixture('images.json', 'images');
+    const instrument = loadInstrumentFile(ws.file('images.json'));
+    const env = openEnv({ instruments: createInstrumentRegistry([instrument]) });
+    const [link] = seedFielding(env, { instrument: 'images' });
+    const opened = await request(env.app)
+      .get(`/api/respond/${tokenOf(link as NonNullable<typeof link>)}`)
+      .expect(200);
+    expect(opened.body.instrument.survey.showNavigationButtons).toBe('none');
+    const model = buildSurveyModel(opened.body);
+    expect(model.isNavigationButtonsShowing).toBe('bottom');
+    expect(model.showCompleteButton).toBe(true);
   });
 });
