@@ -111,7 +111,8 @@ function firstClash(columns: Named[], reserved: ReadonlySet<string>, fixed: Read
   for (const c of columns) {
     const at = `${c.table}\u0000${c.name}`;
     const owner = owners.get(at);
-    const taken = reserved.has(c.name) || (owner !== undefined && owner !== c.entry);
+    // Every export adds flag_* columns of its own (soft checks).
+    const taken = reserved.has(c.name) || c.name.startsWith('flag_') || (owner !== undefined && owner !== c.entry);
     if (taken) {
       if (!fixed.has(c.entry)) return c.entry;
       if (owner !== undefined && !fixed.has(owner)) return owner;

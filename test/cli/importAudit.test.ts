@@ -51,6 +51,8 @@ describe('fieldkit instruments import: names of export columns', () => {
         'events_af',
         'events_af_2',
         'number_of_attorneys_as_gang_unit',
+        // Every export adds flag_* columns itself.
+        'q_flag_reason',
       ]),
     );
   });
