@@ -48,6 +48,8 @@ const OpenSchema = z.object({
       z.object({ question: z.string(), declineValue: z.union([z.string(), z.number(), z.boolean()]) }),
     ),
     survey: z.record(z.string(), z.unknown()),
+    /** The case's host variables (meta.hostVariables); absent from servers older than them. */
+    variables: z.optional(z.record(z.string(), z.unknown())),
   }),
   answers: AnswersSchema,
   page: z.int(),

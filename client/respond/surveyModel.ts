@@ -9,6 +9,7 @@ import {
   type SurveyModel,
 } from 'survey-core';
 import { DONT_KNOW } from '../../server/instruments/extensions.js';
+import { applyHostValues } from '../../server/instruments/hostVariables.js';
 import { replayVisibleTriggers } from '../../server/instruments/triggers.js';
 import type { OpenRespondState } from './api.js';
 import { enableDontKnow, isDontKnowCount } from './dontKnow.js';
@@ -17,6 +18,8 @@ import { type Answers, answersEqual } from './merge.js';
 /** One model per loaded instrument: answers and the saved page are restored on any device. */
 export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   const model = new Model(state.instrument.survey);
+  // Before the answers: conditions on a host variable decide what the restored answers show.
+  applyHostValues(model, state.instrument.variables ?? {});
   // The office's language, when the instrument has strings in it; "" keeps the survey's default.
   if (state.locale) model.locale = state.locale;
   enableDontKnow(model);
@@ -24,6 +27,10 @@ export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   model.onGetTitleTagName.add((_, options) => {
     if (options.element instanceof SurveyElement) options.tagName = `h${headingLevel(options.element)}`;
   });
+  // An instrument made for a host app with buttons of its own may hide SurveyJS's; here they are the
+  // only way to go on and to submit, so no instrument may hide them.
+  if (!model.showNavigationButtons) model.showNavigationButtons = true;
+  model.showCompleteButton = true;
   // The page's own <h1> carries the title; a second one inside the survey would repeat it.
   model.showTitle = false;
   // SurveyProgress shows the progress: SurveyJS's own marks every page as passed, visited or not.

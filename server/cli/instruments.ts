@@ -8,7 +8,11 @@ import { parseConfig } from '../config.js';
 import { hasTable, openDatabase } from '../db.js';
 import { EXPORT_COLUMNS } from '../instruments/checkColumns.js';
 import { checkInstrument, definedQuestions, formatProblem, isWarning } from '../instruments/checker.js';
+import { danglingReferences } from '../instruments/checkReferences.js';
+import { fitColumnNames } from '../instruments/columnNames.js';
 import { inferredDisclosure } from '../instruments/disclosure.js';
+import { isDeclared } from '../instruments/hostVariables.js';
+import { copyImagePickerImages } from '../instruments/images.js';
 import {
   createInstrumentRegistry,
   type Instrument,
@@ -18,6 +22,7 @@ import {
   parseJsonFile,
   variableMapOf,
 } from '../instruments/registry.js';
+import { HOST_VARIABLE_NAME, type HostVariables } from '../instruments/schema.js';
 import { deriveVariableMap } from '../instruments/variableMap.js';
 import { changedVersionProblems } from '../instruments/versions.js';
 import { announceDatabase, type CliIo, type Command, resolveFrom, UsageError } from './io.js';
@@ -113,13 +118,30 @@ function disclosureDefaults(questions: Question[], previous: Instrument | undefi
   return { prefill, disclosure };
 }
 
+/**
+ * The host variables of an import: those the previous version declared, and `null` (to fill in)
+ * for every other name the expressions read that no question, column or calculated value sets.
+ */
+function hostVariableSkeleton(
+  survey: Record<string, unknown>,
+  model: Model,
+  questions: Question[],
+  previous: HostVariables,
+): HostVariables {
+  const declared: HostVariables = { ...previous };
+  for (const { ref } of danglingReferences(survey, model, questions)) {
+    if (HOST_VARIABLE_NAME.test(ref) && !isDeclared(ref, Object.keys(declared))) declared[ref] = null;
+  }
+  return declared;
+}
+
 export const instrumentCommands: Record<string, Command> = {
   /**
    * Wraps a plain SurveyJS JSON into an instrument file with a variable map: a valid variable name
    * per question and a numeric code per choice value. With --previous (the version before), every
    * name and code of that version is kept and new choices get new codes.
    */
-  'instruments import'(args, io) {
+  async 'instruments import'(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
@@ -141,8 +163,17 @@ export const instrumentCommands: Record<string, Command> = {
     if (previous && previous.meta.id !== id) {
       throw new UsageError(`--previous is ${previous.key}, a different instrument than --id ${id}.`);
     }
-    const questions = definedQuestions(new Model(survey));
-    const variables = deriveVariableMap(questions, previous ? variableMapOf(previous) : {}, EXPORT_COLUMNS);
+    const model = new Model(survey);
+    const questions = definedQuestions(model);
+    const previousMap = previous ? variableMapOf(previous) : {};
+    const variables = fitColumnNames(
+      model,
+      deriveVariableMap(questions, previousMap, EXPORT_COLUMNS),
+      new Set(Object.keys(previousMap)),
+      EXPORT_COLUMNS,
+    );
+    const hostVariables = hostVariableSkeleton(survey, model, questions, previous?.meta.hostVariables ?? {});
+    const unfilled = Object.keys(hostVariables).filter((v) => hostVariables[v] === null);
     const { prefill, disclosure } = disclosureDefaults(questions, previous);
     const file = {
       meta: {
@@ -153,11 +184,18 @@ export const instrumentCommands: Record<string, Command> = {
         ...(Object.keys(prefill).length > 0 ? { prefill } : {}),
         variables,
         ...(Object.keys(disclosure).length > 0 ? { disclosure } : {}),
+        ...(Object.keys(hostVariables).length > 0 ? { hostVariables } : {}),
       },
       survey,
     };
     const name = values.out ? path.basename(values.out) : path.basename(surveyFile);
-    const checked = checkInstrument(file);
+    // Listed before any refusal: a name here may also be a misspelt question, which the author must see.
+    if (unfilled.length > 0) {
+      io.err(
+        `${surveyFile}: the expressions read ${unfilled.map((v) => `{${v}}`).join(', ')}, which no question sets (a host app set them): fill in where each comes from in meta.hostVariables of ${values.out ?? 'the instrument'} ({"frame": "<frame column>"}, {"fielding": "name"} or {"constant": <value>}); until then the check refuses it.`,
+      );
+    }
+    const checked = checkInstrument(file, { unfilledHostVariables: 'allow' });
     const problems = checked.filter((p) => !isWarning(p)).map((p) => formatProblem(name, p));
     for (const p of checked.filter(isWarning)) io.err(formatProblem(name, p));
     if (problems.length > 0) {
@@ -165,9 +203,19 @@ export const instrumentCommands: Record<string, Command> = {
         [`${surveyFile}: ${problems.length} problem(s); nothing was written.`, ...problems].join('\n'),
       );
     }
+    const images = await copyImagePickerImages(survey, path.dirname(resolveFrom(io, surveyFile)), fetch);
+    if (images.problems.length > 0) {
+      throw new InstrumentError(
+        [
+          `${surveyFile}: ${images.problems.length} image(s) cannot be copied into the instrument; nothing was written.`,
+          ...images.problems.map((p) => `${name}: ${p}`),
+        ].join('\n'),
+      );
+    }
+    file.survey = images.survey;
     const derived = questions.filter((q) => variables[q.name] && variables[q.name]?.name !== q.name).length;
     const text = `${JSON.stringify(file, null, 2)}\n`;
-    const summary = `Imported ${surveyFile} as ${id}@${file.meta.version}: ${Object.keys(variables).length} map entries, ${derived} variable name(s) derived from question names that are not valid variable names.`;
+    const summary = `Imported ${surveyFile} as ${id}@${file.meta.version}: ${Object.keys(variables).length} map entries, ${derived} variable name(s) derived from question names that are not valid variable names${images.copied > 0 ? `, ${images.copied} image(s) copied in` : ''}.`;
     if (values.out) {
       const target = resolveFrom(io, values.out);
       if (existsSync(target)) throw new UsageError(`${values.out} already exists; choose a new file name.`);

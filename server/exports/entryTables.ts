@@ -1,6 +1,7 @@
 import { ConditionRunner } from 'survey-core';
 import type { Codebook, Variable } from '../codebook/build.js';
-import { isBlankAnswer, isPlainObject } from '../instruments/answers.js';
+import { createSurveyModel, isBlankAnswer, isPlainObject } from '../instruments/answers.js';
+import { definedQuestions } from '../instruments/checker.js';
 import type { Instrument } from '../instruments/registry.js';
 import { resolveVariables } from '../instruments/variableMap.js';
 import type { Cell, ExportTable, ExportVariable } from './table.js';
@@ -21,6 +22,12 @@ export function entryTables(
   cases: () => Iterable<{ caseId: number; answers: Answers }>,
 ): ExportTable[] {
   const vars = resolveVariables(instrument.meta.variables);
+  // Answers sit under a question's valueName, its codes in the map under its name.
+  const entryOf = new Map<string, string>();
+  for (const q of definedQuestions(createSurveyModel(instrument))) {
+    if (!entryOf.has(q.getValueName())) entryOf.set(q.getValueName(), q.name);
+  }
+  const mapKey = (valueName: string) => entryOf.get(valueName) ?? valueName;
   const runners = new Map<string, ConditionRunner>();
   const holds = (condition: string, values: Answers) => {
     let runner = runners.get(condition);
@@ -56,10 +63,10 @@ export function entryTables(
         const source = v.source;
         const key =
           source.kind === 'column'
-            ? `${question}/${source.column}`
+            ? `${mapKey(question)}/${source.column}`
             : source.kind === 'value'
-              ? source.question
-              : question;
+              ? mapKey(source.question)
+              : mapKey(question);
         const value =
           source.kind === 'column' ? entry[source.column] : entry[source.question.replace(/-Comment$/, '-Comment')];
         if (isBlankAnswer(value))

@@ -1,6 +1,7 @@
 import { Model, type Question, type QuestionMatrixDropdownModelBase } from 'survey-core';
 import { ANSWER_LIMITS, describe } from './answerBasics.js';
 import { COMPUTED_TYPES, checkComment, checkQuestionValue, hasCommentBox } from './answerTypes.js';
+import { applyHostValues, type HostValues } from './hostVariables.js';
 import type { Instrument } from './registry.js';
 import { allowedDepth, scanAnswer } from './valueScan.js';
 
@@ -12,8 +13,10 @@ export type Answers = Record<string, unknown>;
 export type AnswerErrors = Record<string, string[]>;
 
 /** A fresh model, for work that gives it answers (validation, clearing hidden answers). */
-export function createSurveyModel(instrument: Pick<Instrument, 'survey'>): Model {
-  return new Model(instrument.survey);
+export function createSurveyModel(instrument: Pick<Instrument, 'survey'>, host: HostValues = {}): Model {
+  const model = new Model(instrument.survey);
+  applyHostValues(model, host);
+  return model;
 }
 
 const structures = new WeakMap<Instrument, Model>();

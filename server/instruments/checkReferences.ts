@@ -1,6 +1,7 @@
 import { type Model, type Question, type QuestionMatrixDropdownModel, Serializer } from 'survey-core';
 import type { CheckProblem } from './checkProblem.js';
 import { expressionReferences } from './expressions.js';
+import { isDeclared } from './hostVariables.js';
 import { containsMarkup, markupProblems } from './sanitize.js';
 
 /** Names an expression may use that are not questions. */
@@ -22,7 +23,14 @@ const CONTEXT_NAMES = new Set([
   'locale',
 ]);
 
-const NOT_ELEMENTS = new Set(['triggers', 'validators', 'calculatedValues']);
+/** The properties that hold elements (pages, panels, questions, templates): the only places a `type` is a question type. */
+const ELEMENT_LISTS = new Set(['pages', 'elements', 'questions', 'templateElements', 'detailElements']);
+
+/**
+ * Properties that hold answers, not definitions: a file's `{name, type, content}` or a row whose
+ * columns are called `name` and `type` is data, never a question, an expression or shown markup.
+ */
+const ANSWER_VALUES = new Set(['defaultValue', 'correctAnswer', 'defaultRowValue', 'defaultPanelValue']);
 
 /** Every expression-valued property in the raw JSON, with the element it belongs to. */
 function rawExpressions(
@@ -38,6 +46,7 @@ function rawExpressions(
   const record = node as Record<string, unknown>;
   const name = typeof record.name === 'string' && typeof record.type === 'string' ? record.name : owner;
   for (const [key, value] of Object.entries(record)) {
+    if (ANSWER_VALUES.has(key)) continue;
     if (typeof value === 'string' && (key === 'expression' || /If$|Expression$/.test(key)))
       out.push({ owner: name, key, expression: value });
     else rawExpressions(value, name, out);
@@ -62,7 +71,7 @@ function rawMarkup(
   if (!node || typeof node !== 'object') return;
   const record = node as Record<string, unknown>;
   const name = typeof record.name === 'string' && typeof record.type === 'string' ? record.name : owner;
-  for (const [k, v] of Object.entries(record)) rawMarkup(v, name, k, out);
+  for (const [k, v] of Object.entries(record)) if (!ANSWER_VALUES.has(k)) rawMarkup(v, name, k, out);
 }
 
 /** SurveyJS drops an element of a type it does not know with only a generic message: name it here. */
@@ -80,14 +89,15 @@ export function rawUnknownTypes(node: unknown, problems: CheckProblem[]) {
       message: `type "${record.type}" is not supported: SurveyJS does not know it either (a typo?)`,
     });
   }
-  for (const [key, value] of Object.entries(record)) {
-    // Triggers and validators have a "type" of their own kind, not a question type.
-    if (NOT_ELEMENTS.has(key)) continue;
-    if (typeof value === 'object') rawUnknownTypes(value, problems);
-  }
+  // Triggers and validators have a "type" of their own kind, and answers may hold any keys.
+  for (const [key, value] of Object.entries(record)) if (ELEMENT_LISTS.has(key)) rawUnknownTypes(value, problems);
 }
 
-export function checkExpressions(json: unknown, model: Model, questions: Question[], problems: CheckProblem[]) {
+/** A `{reference}` of an expression that names no question, column, calculated value or SurveyJS value. */
+export type DanglingReference = { owner: string | undefined; key: string; expression: string; ref: string };
+
+export function danglingReferences(json: unknown, model: Model, questions: Question[]): DanglingReference[] {
+  const dangling: DanglingReference[] = [];
   const calculated = new Set((model.calculatedValues ?? []).map((c) => c.name.toLowerCase()));
   const lowerNames = new Set(questions.map((q) => q.name.toLowerCase()));
   const columnNames = new Set(
@@ -105,12 +115,27 @@ export function checkExpressions(json: unknown, model: Model, questions: Questio
       const target = head === 'panel' || head === 'row' ? (parts[1] ?? '').toLowerCase() : head;
       const known = lowerNames.has(target) || (head === 'row' && columnNames.has(target));
       if (head.startsWith('$') || CONTEXT_NAMES.has(target) || calculated.has(target) || known) continue;
-      problems.push({
-        rule: 'expression',
-        question: owner,
-        message: `${key} "${expression}" names {${ref}}, which is not a question of this instrument`,
-      });
+      dangling.push({ owner, key, expression, ref });
     }
+  }
+  return dangling;
+}
+
+/** References that are neither questions nor declared in meta.hostVariables. */
+export function checkExpressions(
+  json: unknown,
+  model: Model,
+  questions: Question[],
+  declared: readonly string[],
+  problems: CheckProblem[],
+) {
+  for (const { owner, key, expression, ref } of danglingReferences(json, model, questions)) {
+    if (isDeclared(ref, declared)) continue;
+    problems.push({
+      rule: 'expression',
+      question: owner,
+      message: `${key} "${expression}" names {${ref}}, which is not a question of this instrument; if the host app sets it, declare where it comes from in meta.hostVariables`,
+    });
   }
 }
 

@@ -146,6 +146,8 @@ const META_FIELD_RULES: Record<string, string> = {
     'meta.prefill must map question names to {"column": "<frame column>", "transform": "text" | "integer" | "state_fips"}.',
   disclosure:
     'meta.disclosure must map question names to {"identifier": "direct" | "quasi", "treatment": "region" | "population_band" | "date" | "none"}.',
+  hostVariables:
+    'meta.hostVariables must map each variable the host app sets (e.g. "source" or "profile.givenName") to {"frame": "<frame column>"}, {"fielding": "name" | "closesAt"} or {"constant": <text, number or true/false>}.',
   variables:
     'meta.variables must map question names to {"name": "<variable name>", "codes": [{"value": <choice value>, "code": <number>}]}; fieldkit instruments import writes it.',
 };
@@ -165,8 +167,14 @@ function metaProblems(json: unknown): CheckProblem[] {
   }));
 }
 
-/** Every rule an instrument must pass to be fielded; an empty list means it may be used. */
-export function checkInstrument(json: unknown): CheckProblem[] {
+/**
+ * Every rule an instrument must pass to be fielded; an empty list means it may be used. The import
+ * checks with `unfilledHostVariables: 'allow'`: it writes a `null` for each one to be filled in.
+ */
+export function checkInstrument(
+  json: unknown,
+  options: { unfilledHostVariables?: 'allow' | 'refuse' } = {},
+): CheckProblem[] {
   const problems = metaProblems(json);
   const raw = (typeof json === 'object' && json !== null ? json : {}) as { meta?: unknown; survey?: unknown };
   const survey =
@@ -205,7 +213,23 @@ export function checkInstrument(json: unknown): CheckProblem[] {
       problems.push({ rule: 'html', message: `${key} contains markup; metadata is plain text.` });
   }
   checkTriggerTargets(survey, names, problems);
-  checkExpressions(survey, model, questions, problems);
+  const hostVariables = Object.entries(file?.meta.hostVariables ?? {});
+  if (options.unfilledHostVariables !== 'allow') {
+    for (const [name, source] of hostVariables) {
+      if (source === null)
+        problems.push({
+          rule: 'meta',
+          message: `meta.hostVariables["${name}"] is not filled in: give {"frame": "<frame column>"}, {"fielding": "name"} or {"constant": <value>}.`,
+        });
+    }
+  }
+  checkExpressions(
+    survey,
+    model,
+    questions,
+    hostVariables.map(([name]) => name),
+    problems,
+  );
   checkMarkup(survey, problems);
   if (file && !problems.some((p) => !isWarning(p) && ['type', 'surveyjs', 'variables'].includes(p.rule))) {
     // A question already refused for its name or codes would only repeat that problem here.

@@ -52,6 +52,8 @@ export type ColumnContent =
 /** One column of an export: its variable name, its table and the question it comes from. */
 export type ExportColumn = {
   name: string;
+  /** The variable map entry whose name the column starts with: the SurveyJS name of its question. */
+  entry: string;
   /** `main` (one row per case) or a repeating panel's name (one row per entry, keyed by case). */
   table: string;
   /** The SurveyJS value name of the question. */
@@ -64,14 +66,22 @@ export type ExportColumn = {
 };
 
 /** `question`: the SurveyJS question whose value holds a second table's entries (absent for main). */
-export type ExportTable = { name: string; key: string[]; question?: string; title?: string; entries?: 'row' | 'entry' };
+export type ExportTable = {
+  name: string;
+  key: string[];
+  question?: string;
+  /** The variable map entry the table is named by (absent for main). */
+  entry?: string;
+  title?: string;
+  entries?: 'row' | 'entry';
+};
 
 export type ExportColumns = { tables: ExportTable[]; columns: ExportColumn[] };
 
 export const plainText = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 type Context = { table: string; conditions: string[]; vars: ResolvedVariables; out: ExportColumn[] };
-type Base = { name: string; question: string; label: string; source: VariableSource };
+type Base = { name: string; entry: string; question: string; label: string; source: VariableSource };
 
 const add = (ctx: Context, base: Base, content: ColumnContent) =>
   ctx.out.push({ ...base, table: ctx.table, conditions: ctx.conditions, content });
@@ -86,7 +96,8 @@ function choiceDummies(ctx: Context, q: Question, key: string, name: string, tit
     add(
       ctx,
       {
-        name: `${name}_${ctx.vars.suffixOf(ctx.vars.codeOf(key, item.value) ?? item.value)}`,
+        name: `${name}_${ctx.vars.suffixOf(key, 'choice', ctx.vars.codeOf(key, item.value) ?? item.value)}`,
+        entry: key,
         question: q.getValueName(),
         label: `${title} — ${plainText(item.text)}`,
         source: { kind: 'choice', question: q.getValueName(), code: item.value as number | string },
@@ -134,7 +145,7 @@ function cellColumns(ctx: Context, matrix: QuestionMatrixDropdownModelBase, colu
             base.source.kind === 'cell'
               ? { ...base.source, choice: item.value as number | string | boolean }
               : base.source,
-          name: `${base.name}_${ctx.vars.suffixOf(code)}`,
+          name: `${base.name}_${ctx.vars.suffixOf(matrix.name, 'choice', code)}`,
           label: `${base.label} — ${plainText(item.text)}`,
         },
         { kind: 'dummy' },
@@ -153,11 +164,12 @@ function commentColumns(ctx: Context, q: Question): void {
   const other = q.getPropertyValue('showOtherItem') === true && q.getPropertyValue('storeOthersAsComment') !== false;
   const commentArea = q.getPropertyValue('showCommentArea') === true;
   if (!other && !commentArea) return;
-  const name = ctx.vars.nameOf(q.getValueName());
+  const name = ctx.vars.nameOf(q.name);
   add(
     ctx,
     {
       name: `${name}_${other ? 'oth' : 'comment'}`,
+      entry: q.name,
       question: q.getValueName(),
       label: `${plainText(q.title)} — ${other ? 'other (specify)' : 'comment'}`,
       source: { kind: 'value', question: `${q.getValueName()}-Comment` },
@@ -173,12 +185,13 @@ function questionColumns(ctx: Context, q: Question): void {
 
 function valueColumns(ctx: Context, q: Question): void {
   const key = q.name;
-  const name = ctx.vars.nameOf(q.getValueName());
-  const sfx = ctx.vars.suffixOf;
+  // The map is keyed by the question's name, never by its valueName (which several questions may share).
+  const name = ctx.vars.nameOf(key);
+  const sfx = (kind: 'row' | 'column' | 'item' | 'choice', raw: unknown) => ctx.vars.suffixOf(key, kind, raw);
   const title = plainText(q.title);
   const question = q.getValueName();
   // A question whose whole value is one column.
-  const whole: Base = { name, question, label: title, source: { kind: 'value', question } };
+  const whole: Base = { name, entry: key, question, label: title, source: { kind: 'value', question } };
   switch (q.getType()) {
     case 'radiogroup':
     case 'dropdown':
@@ -199,7 +212,8 @@ function valueColumns(ctx: Context, q: Question): void {
         add(
           ctx,
           {
-            name: `${name}_${sfx(row.value)}`,
+            name: `${name}_${sfx('row', row.value)}`,
+            entry: key,
             question,
             label: `${title} — ${plainText(row.text)}`,
             source: { kind: 'row', question, row: String(row.value) },
@@ -214,7 +228,8 @@ function valueColumns(ctx: Context, q: Question): void {
       for (const row of matrix.rows as ItemValue[]) {
         for (const column of matrix.columns as MatrixDropdownColumn[]) {
           cellColumns(ctx, matrix, column, {
-            name: `${name}_${sfx(row.value)}_${sfx(column.name)}`,
+            name: `${name}_${sfx('row', row.value)}_${sfx('column', column.name)}`,
+            entry: key,
             question,
             label: `${title} — ${plainText(row.text)}: ${plainText(column.title)}`,
             source: { kind: 'cell', question, row: String(row.value), column: column.name },
@@ -245,7 +260,8 @@ function valueColumns(ctx: Context, q: Question): void {
         add(
           ctx,
           {
-            name: `${name}_${sfx(ctx.vars.codeOf(key, item.value) ?? item.value)}`,
+            name: `${name}_${sfx('choice', ctx.vars.codeOf(key, item.value) ?? item.value)}`,
+            entry: key,
             question,
             label: `${title} — rank of ${plainText(item.text)}`,
             source: { kind: 'rank', question, choice: item.value as number | string },
@@ -281,7 +297,8 @@ function valueColumns(ctx: Context, q: Question): void {
     case 'multipletext':
       for (const item of (q as QuestionMultipleTextModel).items) {
         const base: Base = {
-          name: `${name}_${sfx(item.name)}`,
+          name: `${name}_${sfx('item', item.name)}`,
+          entry: key,
           question,
           label: `${title} — ${plainText(item.title || item.name)}`,
           source: { kind: 'item', question, item: item.name },
@@ -312,6 +329,7 @@ export function exportColumns(model: SurveyModel, vars: ResolvedVariables): Expo
       name,
       key: ['case_id', `${name}_n`],
       question: q.getValueName(),
+      entry: q.name,
       title: plainText(q.title),
       entries,
     });
@@ -324,7 +342,8 @@ export function exportColumns(model: SurveyModel, vars: ResolvedVariables): Expo
       const table = secondTable(q, 'row');
       for (const column of matrix.columns as MatrixDropdownColumn[]) {
         cellColumns({ table, conditions, vars, out: columns }, matrix, column, {
-          name: `${table}_${vars.suffixOf(column.name)}`,
+          name: `${table}_${vars.suffixOf(q.name, 'column', column.name)}`,
+          entry: q.name,
           question: q.getValueName(),
           label: `${plainText(q.title)}: ${plainText(column.title)}`,
           source: { kind: 'column', question: q.getValueName(), column: column.name },

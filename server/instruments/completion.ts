@@ -17,6 +17,7 @@ import {
 import { clientRuleErrors } from './clientRules.js';
 import { computeMatrixCells, withoutClientComputed } from './computedValues.js';
 import { DONT_KNOW, dkAllowed } from './extensions.js';
+import type { HostValues } from './hostVariables.js';
 import { type NumericRule, numericRule } from './numeric.js';
 import type { Instrument } from './registry.js';
 import { replayVisibleTriggers } from './triggers.js';
@@ -95,9 +96,13 @@ function topLevelName(q: Question): string {
  * SurveyJS's own validation of answers that already passed the shape checks, and the rules the
  * respondent app enforces by what it shows (clientRules.ts).
  */
-export function surveyErrors(instrument: Pick<Instrument, 'survey'>, answers: Answers): AnswerErrors {
+export function surveyErrors(
+  instrument: Pick<Instrument, 'survey'>,
+  answers: Answers,
+  host: HostValues = {},
+): AnswerErrors {
   const errors: AnswerErrors = {};
-  const model = createSurveyModel(instrument);
+  const model = createSurveyModel(instrument, host);
   model.data = withoutDontKnow(model, withoutClientComputed(model, answers));
   replayVisibleTriggers(model);
   const shown = clientRuleErrors(model, answers);
@@ -122,8 +127,12 @@ export function completionErrors(instrument: Instrument, answers: Answers): Answ
 }
 
 /** Answers to questions hidden by logic are dropped at completion, as SurveyJS's doComplete would. */
-export function clearHiddenAnswers(instrument: Pick<Instrument, 'survey'>, answers: Answers): Answers {
-  const model = createSurveyModel(instrument);
+export function clearHiddenAnswers(
+  instrument: Pick<Instrument, 'survey'>,
+  answers: Answers,
+  host: HostValues = {},
+): Answers {
+  const model = createSurveyModel(instrument, host);
   model.data = structuredClone(withoutClientComputed(model, answers));
   replayVisibleTriggers(model);
   computeMatrixCells(model);
@@ -139,9 +148,16 @@ export function clearHiddenAnswers(instrument: Pick<Instrument, 'survey'>, answe
 
 export type CompletionVerdict = { ok: true; cleaned: Answers } | { ok: false; errors: AnswerErrors };
 
-/** The model-bound half of a completion, as one job: validate, then clear hidden answers. */
-export function judgeCompletion(instrument: Pick<Instrument, 'survey'>, answers: Answers): CompletionVerdict {
-  const errors = surveyErrors(instrument, answers);
+/**
+ * The model-bound half of a completion, as one job: validate, then clear hidden answers; `host`
+ * holds the case's host variables (meta.hostVariables), which conditions read as the browser did.
+ */
+export function judgeCompletion(
+  instrument: Pick<Instrument, 'survey'>,
+  answers: Answers,
+  host: HostValues = {},
+): CompletionVerdict {
+  const errors = surveyErrors(instrument, answers, host);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, cleaned: clearHiddenAnswers(instrument, answers) };
+  return { ok: true, cleaned: clearHiddenAnswers(instrument, answers, host) };
 }

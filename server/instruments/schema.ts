@@ -29,6 +29,20 @@ export const DisclosureSchema = z.strictObject({
 export const ChoiceValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
 /**
+ * Where the value of a variable that the survey's expressions read but no question sets comes from
+ * (a host app set it in SurveyJS's own deployment): a frame column of the office, a setting of the
+ * fielding, or one constant for every case.
+ */
+export const HostVariableSourceSchema = z.union([
+  z.strictObject({ frame: z.string().min(1) }),
+  z.strictObject({ fielding: z.enum(['name', 'closesAt']) }),
+  z.strictObject({ constant: z.union([z.string(), z.number(), z.boolean()]) }),
+]);
+
+/** A reference as expressions write it: `source`, `profile.givenName`. */
+export const HOST_VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+
+/**
  * How one question (or one matrix column with choices of its own, keyed `<question>/<column>`)
  * becomes export variables: its variable name, and a numeric code for every choice value it has
  * ever offered. A code, once given, stays with its value in every later version and is never
@@ -37,6 +51,12 @@ export const ChoiceValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 export const VariableEntrySchema = z.object({
   name: z.string(),
   codes: z.array(z.object({ value: ChoiceValueSchema, code: z.number() })).optional(),
+  /**
+   * Column-name parts the import numbered because the value's own would make a name longer than
+   * SPSS and Stata allow: `"row:<value>"`, `"column:<name>"`, `"item:<name>"` or `"choice:<code>"`
+   * -> the part (`r2`). Absent parts are the value itself, as a name.
+   */
+  parts: z.record(z.string(), z.string().regex(/^[a-z0-9_]+$/)).optional(),
 });
 
 /** Question name (as SurveyJS has it) -> its variable entry. Absent: the identity map. */
@@ -58,6 +78,11 @@ export const InstrumentMetaSchema = z.object({
   variables: VariableMapSchema.optional(),
   /** Question name -> its disclosure tag for the public-use file (server/instruments/disclosure.ts). */
   disclosure: z.record(z.string().min(1), DisclosureSchema).optional(),
+  /**
+   * Variables the expressions read that the host app sets -> where each value comes from. The
+   * import writes `null` for each one it finds undeclared; the check refuses a `null` until filled in.
+   */
+  hostVariables: z.record(z.string().regex(HOST_VARIABLE_NAME), HostVariableSourceSchema.nullable()).optional(),
   /** Who runs the study, shown on every respondent page; without it the survey's title names it. */
   study: z
     .object({
@@ -78,6 +103,7 @@ export const InstrumentFileSchema = z.object({
 
 export type InstrumentMeta = z.infer<typeof InstrumentMetaSchema>;
 export type VariableMap = z.infer<typeof VariableMapSchema>;
+export type HostVariables = NonNullable<InstrumentMeta['hostVariables']>;
 export type ChoiceValue = z.infer<typeof ChoiceValueSchema>;
 export type Disclosure = z.infer<typeof DisclosureSchema>;
 export type InstrumentFile = z.infer<typeof InstrumentFileSchema>;

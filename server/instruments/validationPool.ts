@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import { startWorker } from '../workers.js';
 import type { Answers } from './answers.js';
 import type { CompletionVerdict } from './completion.js';
+import type { HostValues } from './hostVariables.js';
 import type { Instrument } from './registry.js';
 import type { ValidationJob, ValidationReply } from './validationWorker.js';
 
@@ -12,7 +13,8 @@ import type { ValidationJob, ValidationReply } from './validationWorker.js';
  * respondent. Threads start on first use and are replaced when one fails or overruns its time.
  */
 export type ValidationPool = {
-  judgeCompletion(instrument: Instrument, answers: Answers): Promise<CompletionVerdict>;
+  /** `host`: the case's host variables (meta.hostVariables), given to the model before the answers. */
+  judgeCompletion(instrument: Instrument, answers: Answers, host?: HostValues): Promise<CompletionVerdict>;
   /** Jobs waiting for a thread and threads running, for tests and benchmarks. */
   load(): { queued: number; running: number; threads: number };
   close(): Promise<void>;
@@ -129,13 +131,13 @@ export function createValidationPool(options: ValidationPoolOptions): Validation
   }
 
   return {
-    judgeCompletion(instrument, answers) {
+    judgeCompletion(instrument, answers, host = {}) {
       if (closed) return Promise.reject(busy('The server is shutting down; try again shortly.'));
       if (queue.length >= maxQueued) {
         return Promise.reject(busy('The server is checking many surveys at once; try again in a moment.'));
       }
       return new Promise<CompletionVerdict>((resolve, reject) => {
-        queue.push({ job: { id: nextId++, key: '', answers }, instrument, resolve, reject });
+        queue.push({ job: { id: nextId++, key: '', answers, host }, instrument, resolve, reject });
         dispatch();
       });
     },

@@ -1,13 +1,20 @@
 import { parentPort } from 'node:worker_threads';
 import type { Answers } from './answers.js';
 import { judgeCompletion } from './completion.js';
+import type { HostValues } from './hostVariables.js';
 
 /**
  * A validation thread (see validationPool.ts). The survey JSON of an instrument is sent with the
  * first job that needs it and kept by key; each job gets fresh SurveyJS models, so no answer of
  * one respondent can leak into another's validation.
  */
-export type ValidationJob = { id: number; key: string; survey?: Record<string, unknown>; answers: Answers };
+export type ValidationJob = {
+  id: number;
+  key: string;
+  survey?: Record<string, unknown>;
+  answers: Answers;
+  host: HostValues;
+};
 export type ValidationReply =
   | { id: number; verdict: ReturnType<typeof judgeCompletion> }
   | { id: number; failure: string };
@@ -22,7 +29,7 @@ port.on('message', (job: ValidationJob) => {
   let reply: ValidationReply;
   try {
     if (!survey) throw new Error(`no survey for ${job.key}`);
-    reply = { id: job.id, verdict: judgeCompletion({ survey }, job.answers) };
+    reply = { id: job.id, verdict: judgeCompletion({ survey }, job.answers, job.host) };
   } catch (err) {
     // The class only: a message could quote answers.
     reply = { id: job.id, failure: err instanceof Error ? err.name : typeof err };

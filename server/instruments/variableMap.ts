@@ -112,15 +112,18 @@ export function slug(text: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-/** A valid, unused variable name made from a SurveyJS question name. */
-export function deriveVariableName(raw: string, used: Set<string>): string {
+/**
+ * A valid, unused variable name of at most `max` characters made from a SurveyJS question name.
+ * Every export adds `flag_*` columns of its own, so a name starting so gets a `q_` in front.
+ */
+export function deriveVariableName(raw: string, used: ReadonlySet<string>, max = 32): string {
   let base = slug(raw);
-  if (!/^[a-z]/.test(base)) base = base ? `q_${base}` : 'q';
-  base = base.slice(0, 32).replace(/_+$/, '');
+  if (!/^[a-z]/.test(base) || base.startsWith('flag_')) base = base ? `q_${base}` : 'q';
+  base = base.slice(0, max).replace(/_+$/, '');
   if (!used.has(base)) return base;
   for (let n = 2; ; n++) {
     const suffix = `_${n}`;
-    const name = `${base.slice(0, 32 - suffix.length).replace(/_+$/, '')}${suffix}`;
+    const name = `${base.slice(0, max - suffix.length).replace(/_+$/, '')}${suffix}`;
     if (!used.has(name)) return name;
   }
 }
@@ -211,6 +214,13 @@ export function mapChangeProblems(older: VariableMap, newer: VariableMap): strin
     if (now.name !== entry.name) {
       problems.push(`meta.variables renames "${key}" from ${entry.name} to ${now.name}: keep the previous name`);
     }
+    for (const [part, suffix] of Object.entries(entry.parts ?? {})) {
+      if (now.parts?.[part] !== suffix) {
+        problems.push(
+          `meta.variables gives "${key}" ${part} the column suffix ${now.parts?.[part] ?? 'of its own value'} where the previous version gave ${suffix}: keep the previous suffix`,
+        );
+      }
+    }
     const nowCodes = new Map((now.codes ?? []).map((c) => [valueKey(c.value), c.code]));
     for (const c of entry.codes ?? []) {
       const code = nowCodes.get(valueKey(c.value));
@@ -224,15 +234,22 @@ export function mapChangeProblems(older: VariableMap, newer: VariableMap): strin
   return problems;
 }
 
+/** What a part of a column name stands for, after the question's own name. */
+export type PartKind = 'row' | 'column' | 'item' | 'choice';
+
+/** How `parts` of a map entry name one part: `row:<value>`, `column:<name>`, `item:<name>`, `choice:<code>`. */
+export const partKey = (kind: PartKind, raw: unknown) => `${kind}:${String(raw)}`;
+
 /** Names and codes of an instrument: its map, or the identity for instruments written to the conventions. */
 export type ResolvedVariables = {
   nameOf(question: string): string;
   /**
-   * The part a row, column or item adds to a variable name. Mapped instruments derive it from any
-   * value SurveyJS allows; instruments written to the conventions use the value as it is, so the
-   * checker can ask their authors for valid ones.
+   * The part a row, column, item or choice code of the map entry `entry` adds to a variable name.
+   * Mapped instruments derive it from any value SurveyJS allows, or take the entry's `parts` where
+   * the import numbered a part too long for a 32-character name; instruments written to the
+   * conventions use the value as it is, so the checker can ask their authors for valid ones.
    */
-  suffixOf(raw: unknown): string;
+  suffixOf(entry: string, kind: PartKind, raw: unknown): string;
   /** The code of a choice value of a question (or `<question>/<column>`), or undefined if it has none. */
   codeOf(key: string, value: unknown): number | undefined;
 };
@@ -241,7 +258,7 @@ export function resolveVariables(map: VariableMap | undefined): ResolvedVariable
   if (!map) {
     return {
       nameOf: (question) => question,
-      suffixOf: (raw) => String(raw),
+      suffixOf: (_entry, _kind, raw) => String(raw),
       codeOf: (_key, value) =>
         typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : undefined,
     };
@@ -252,7 +269,9 @@ export function resolveVariables(map: VariableMap | undefined): ResolvedVariable
   }
   return {
     nameOf: (question) => map[question]?.name ?? question,
-    suffixOf: (raw) => {
+    suffixOf: (entry, kind, raw) => {
+      const numbered = map[entry]?.parts?.[partKey(kind, raw)];
+      if (numbered !== undefined) return numbered;
       const text = typeof raw === 'number' && raw < 0 ? `n${-raw}` : String(raw);
       return slug(text) || 'x';
     },

@@ -1,5 +1,6 @@
 import type { Clock } from '../deps.js';
 import { notFound } from '../errors.js';
+import { previewHostValues } from '../instruments/hostVariables.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { ValidationPool } from '../instruments/validationPool.js';
 import type { Repos } from '../repos.js';
@@ -78,7 +79,13 @@ const instrumentOfPreview = (ctx: PreviewContext, row: PreviewRow) =>
 /** The respondent app's view of a preview: a response of no office, its study marked as a test. */
 export function openPreview(ctx: PreviewContext, row: PreviewRow) {
   const instrument = instrumentOfPreview(ctx, row);
-  const view = presentResponse(row, instrument, PREVIEW_OFFICE_NAME, respondentLocale(instrument, undefined));
+  const view = presentResponse(
+    row,
+    instrument,
+    PREVIEW_OFFICE_NAME,
+    respondentLocale(instrument, undefined),
+    previewHostValues(instrument),
+  );
   return { ...view, study: { ...view.study, testMode: true } };
 }
 
@@ -116,7 +123,12 @@ export async function completePreview(
   if (consent && body.answers[consent.question] === consent.declineValue) {
     return declinePreview(ctx, row, 'consent_declined');
   }
-  const cleaned = await judgedCompletionAnswers(ctx.validation, instrument, body.answers);
+  const cleaned = await judgedCompletionAnswers(
+    ctx.validation,
+    instrument,
+    body.answers,
+    previewHostValues(instrument),
+  );
   const at = ctx.clock().toISOString();
   if (!ctx.repos.previews.markPreviewCompleted(row.id, body.revision, cleaned, at)) {
     const current = ctx.repos.previews.findPreviewById(row.id) ?? row;

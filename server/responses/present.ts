@@ -1,4 +1,5 @@
 import { buildCodebook } from '../codebook/build.js';
+import type { HostValues } from '../instruments/hostVariables.js';
 import type { Instrument } from '../instruments/registry.js';
 import { renderableSurvey } from '../instruments/sanitize.js';
 
@@ -34,6 +35,7 @@ export function presentResponse(
   instrument: Instrument,
   officeName: string,
   locale: string,
+  host: HostValues,
 ) {
   const study = studyInfo(instrument, locale);
   if (row.status === 'completed') return { status: 'completed' as const, submittedAt: row.submitted_at, study };
@@ -50,6 +52,8 @@ export function presentResponse(
       estimatedMinutes: forRespondents(instrument).estimatedMinutes,
       consent: instrument.meta.consent ?? null,
       survey: forRespondents(instrument).survey,
+      // The case's host variables (meta.hostVariables), set on the model before the answers.
+      variables: host,
     },
     answers: JSON.parse(row.answers) as Record<string, unknown>,
     page: row.current_page,

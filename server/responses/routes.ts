@@ -43,8 +43,8 @@ export function respondentRoutes(ctx: RespondContext, access: RespondentAccess):
       return;
     }
     const { token, kind } = access.lookUp(req, credential);
-    const { row, instrument, officeName, locale } = openResponse(ctx, token, kind);
-    res.json(presentResponse(row, instrument, officeName, locale));
+    const { row, instrument, officeName, locale, host } = openResponse(ctx, token, kind);
+    res.json(presentResponse(row, instrument, officeName, locale, host));
   });
 
   router.put('/api/respond/:credential/draft', (req, res) => {

@@ -8,6 +8,7 @@ import {
   instrumentStructure,
 } from '../instruments/answers.js';
 import { withoutClientComputed } from '../instruments/computedValues.js';
+import { type HostValues, hostValues } from '../instruments/hostVariables.js';
 import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
 import type { InstrumentMeta } from '../instruments/schema.js';
 import type { ValidationPool } from '../instruments/validationPool.js';
@@ -61,13 +62,30 @@ function frameValue(
 /** The frame's extra columns for an office, by header name (e.g. `language`). */
 const officeAttributes = (office: OfficeRow) => JSON.parse(office.attributes) as Record<string, string | undefined>;
 
+/** An office's frame row: the frame's own columns, then its extra columns (kept as attributes). */
+const frameFields = (office: OfficeRow): Record<string, unknown> => ({
+  ...officeAttributes(office),
+  ...office,
+  attributes: undefined,
+});
+
+/** The case's host variables (meta.hostVariables), from its office's frame row, its fielding or constants. */
+export function caseHostValues(ctx: Pick<RespondContext, 'repos'>, instrument: Instrument, caseId: number): HostValues {
+  if (!instrument.meta.hostVariables) return {};
+  const found = ctx.repos.cases.findCase(caseId);
+  const office = found && ctx.repos.offices.findOffice(found.office_id);
+  const fielding = found && ctx.repos.fieldings.findFieldingByName(found.fielding_name);
+  return hostValues(instrument.meta.hostVariables, {
+    ...(office ? { frame: frameFields(office) } : {}),
+    ...(fielding ? { fielding: { name: fielding.name, closesAt: fielding.closes_at } } : {}),
+  });
+}
+
 /** Office-profile answers the frame already knows, shown to the respondent for confirmation. */
 export function prefillAnswers(instrument: Instrument, office: OfficeRow): Answers {
   const model = instrumentStructure(instrument);
   const answers: Answers = {};
-  // The frame's own columns first, then its extra columns (kept as attributes).
-  const attributes = officeAttributes(office);
-  const fields: Record<string, unknown> = { ...attributes, ...office, attributes: undefined };
+  const fields = frameFields(office);
   for (const [name, rule] of Object.entries(instrument.meta.prefill)) {
     const question = model.getQuestionByName(name);
     const value = frameValue(fields, rule.column, rule.transform);
@@ -152,7 +170,13 @@ export function openResponse(ctx: RespondContext, token: TokenRow, via: 'link' |
   const instrument = instrumentOf(ctx, row.instrument_id, row.instrument_version);
   const office = found && ctx.repos.offices.findOffice(found.office_id);
   const language = office ? officeAttributes(office).language : undefined;
-  return { row, instrument, officeName: found?.office_name ?? '', locale: respondentLocale(instrument, language) };
+  return {
+    row,
+    instrument,
+    officeName: found?.office_name ?? '',
+    locale: respondentLocale(instrument, language),
+    host: caseHostValues(ctx, instrument, token.case_id),
+  };
 }
 
 /**
@@ -185,11 +209,12 @@ export async function judgedCompletionAnswers(
   validation: ValidationPool,
   instrument: Instrument,
   answers: Answers,
+  host: HostValues,
 ): Promise<Answers> {
   const shape = checkAnswerShape(instrumentStructure(instrument), answers);
   if (shape.count > 0) throw invalidCompletion(problemDetails(shape));
   // SurveyJS's validation and the clearing of hidden answers build models: off the event loop.
-  const verdict = await validation.judgeCompletion(instrument, answers);
+  const verdict = await validation.judgeCompletion(instrument, answers, host);
   if (!verdict.ok) throw invalidCompletion({ questions: verdict.errors });
   return verdict.cleaned;
 }
@@ -251,7 +276,8 @@ export async function completeResponse(ctx: RespondContext, token: TokenRow, bod
     return declineResponse(ctx, token, 'consent_declined');
   }
 
-  const cleaned = await judgedCompletionAnswers(ctx.validation, instrument, body.answers);
+  const host = caseHostValues(ctx, instrument, token.case_id);
+  const cleaned = await judgedCompletionAnswers(ctx.validation, instrument, body.answers, host);
   const at = ctx.clock().toISOString();
   return ctx.repos.db.transaction(() => {
     const current = ctx.repos.responses.findResponseByCase(token.case_id) as ResponseRow;
