@@ -252,6 +252,7 @@ const CaseDetailSchema = z.object({
       at: z.string(),
       tokenId: z.nullable(z.number()),
       detail: z.unknown(),
+      summary: z.string(),
     }),
   ),
   response: z.nullable(

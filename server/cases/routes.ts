@@ -6,6 +6,7 @@ import { EmptyQuerySchema } from '../staff/schema.js';
 import { addContact, editContact, markContactUndeliverable } from './contacts.js';
 import { listCases } from './list.js';
 import {
+  contactNames,
   presentContact,
   presentDisposition,
   presentEvent,
@@ -54,6 +55,8 @@ export const CASE_ROUTES: readonly StaffRoute[] = [
       const office = ctx.repos.offices.findOfficeDetail(found.office_id);
       const tokens = ctx.repos.tokens.tokensOfCase(found.id);
       const outcome = ctx.dispositions.outcomeOf(ctx.repos, found.id);
+      const contacts = ctx.repos.offices.contactsOf(found.office_id);
+      const names = contactNames(contacts);
       return {
         case: {
           id: found.id,
@@ -62,8 +65,8 @@ export const CASE_ROUTES: readonly StaffRoute[] = [
           disposition: presentDisposition(outcome),
         },
         office: office ? presentOffice(office) : null,
-        contacts: ctx.repos.offices.contactsOf(found.office_id).map((c) => presentContact(c, tokens)),
-        events: ctx.repos.cases.eventsOf(found.id).map(presentEvent),
+        contacts: contacts.map((c) => presentContact(c, tokens)),
+        events: ctx.repos.cases.eventsOf(found.id).map((e) => presentEvent(e, names)),
         response: presentProgress(ctx.repos.responses.findResponseByCase(found.id), outcome),
       };
     },
