@@ -206,6 +206,7 @@ const CasePageSchema = z.object({
   page: z.number(),
   pageSize: z.number(),
   total: z.number(),
+  strata: z.array(z.string()),
 });
 export type CasePage = z.infer<typeof CasePageSchema>;
 

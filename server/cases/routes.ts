@@ -34,13 +34,13 @@ export const CASE_ROUTES: readonly StaffRoute[] = [
     path: '/api/staff/fieldings/:name/cases',
     roles: STUDY_STAFF,
     summary:
-      'One page of the fielding’s cases with their dispositions; sort, order, filters stratum, state, status, disposition, q.',
+      'One page of the fielding’s cases with their dispositions and the fielding’s strata in frame order; sort, order, filters stratum, state, status, disposition, q (office name or ID, accents ignored).',
     params: FieldingParamsSchema,
     query: CaseListQuerySchema,
     async handler({ ctx, params, query }) {
       const fielding = findFieldingOrFail(ctx.repos, params.name);
-      const { cases, total } = await listCases(ctx.repos, ctx.dispositions, fielding.id, query);
-      return { cases: cases.map(presentListedCase), page: query.page, pageSize: query.pageSize, total };
+      const { cases, total, strata } = await listCases(ctx.repos, ctx.dispositions, fielding.id, fielding.name, query);
+      return { cases: cases.map(presentListedCase), page: query.page, pageSize: query.pageSize, total, strata };
     },
   }),
   staffRoute({
