@@ -26,6 +26,7 @@ export const STANDARD_FIELDS = Object.freeze({
   access_code: 'The typed access code of that link, e.g. KQ7M-4T9X-WP2H',
   code_url: 'Where an access code is typed (the short URL)',
   deadline: 'The fielding’s deadline as set in its mail settings',
+  survey_minutes: 'About how many minutes the survey takes, from the fielding’s instrument',
   opt_out_link: 'One click to stop all mail about this survey (also added at the foot of every mail)',
 });
 export type StandardField = keyof typeof STANDARD_FIELDS;
@@ -196,6 +197,7 @@ export function mergeValues(input: {
   codeUrl: string;
   optOutLink: string;
   deadline: string;
+  surveyMinutes: number;
 }): MergeValues {
   const attributes = JSON.parse(input.office.attributes) as Record<string, unknown>;
   const extra = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, v == null ? '' : String(v)]));
@@ -211,6 +213,7 @@ export function mergeValues(input: {
     access_code: input.accessCode,
     code_url: input.codeUrl,
     deadline: input.deadline,
+    survey_minutes: String(input.surveyMinutes),
     opt_out_link: input.optOutLink,
   };
   // A frame column named like a standard field never overrides it: the link must be the link.
