@@ -108,7 +108,10 @@ function FieldingCards({
   const id = useId();
   return (
     <section className="fk-narrow-only" aria-labelledby={id}>
-      <h2 id={id}>Fieldings ({fieldings.length})</h2>
+      {/* Worded apart from the wide table's caption, so a page holds each text once. */}
+      <h2 id={id}>
+        {fieldings.length} {fieldings.length === 1 ? 'fielding' : 'fieldings'}
+      </h2>
       <ul className="fk-cards">
         {fieldings.map((f) => (
           <li key={f.name} className="fk-card">

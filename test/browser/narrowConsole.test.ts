@@ -71,14 +71,14 @@ describe('the staff console at 360 px', { timeout: 120_000 }, () => {
 
   it('shows every fact of a fielding without sideways scrolling', async () => {
     const { context, page } = await signedIn(NARROW);
-    await page.getByText('Fieldings (1)').first().waitFor();
+    await page.getByRole('heading', { name: '1 fielding', exact: true }).waitFor();
     for (const text of ['tip-prosecutor-survey', '1.0.0']) {
       expect(await fullyInView(page.getByText(text, { exact: true })), `${text} is on screen`).toBe(true);
     }
     for (const name of ['Dashboard of spring-wave', 'Email of spring-wave']) {
       expect(await fullyInView(page.getByRole('link', { name })), `${name} is on screen`).toBe(true);
     }
-    const fielding = page.getByRole('region', { name: 'Fieldings (1)' });
+    const fielding = page.getByRole('region', { name: '1 fielding' });
     await expect.poll(() => fielding.textContent()).toMatch(/Cases\s*3/);
     await expect.poll(() => fielding.textContent()).toMatch(/Closes\s*.*2027/);
     expect(
