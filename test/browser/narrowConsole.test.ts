@@ -88,6 +88,26 @@ describe('the staff console at 360 px', { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it('edits the letter’s sender block and text on the Email page, and shows a wrong merge field', async () => {
+    const { context, page } = await signedIn({ width: 1280, height: 800 });
+    await page.goto(`${h.baseUrl}/staff/fieldings/spring-wave/email`);
+    const letters = page.getByRole('region', { name: 'Letters' });
+    await letters.getByLabel('Sender’s name').fill('Dana Reyes');
+    await letters.getByLabel('Institution').fill('State University');
+    await letters.getByLabel('Return address').fill('210 University Avenue\nCollege Town, PA 16801');
+    await letters.getByRole('button', { name: 'Save letter' }).click();
+    await expect
+      .poll(() => h.env.db.prepare('SELECT sender_name, institution, body FROM letter_settings').all())
+      .toEqual([{ sender_name: 'Dana Reyes', institution: 'State University', body: null }]);
+
+    await letters.getByLabel('Letter text').fill('Dear {{contact_nme}},');
+    await letters.getByRole('button', { name: 'Save letter' }).click();
+    await letters.getByText(/line 1, column 6: Unknown merge field \{\{contact_nme\}\}/).waitFor();
+    expect(h.env.db.prepare('SELECT body FROM letter_settings').pluck().get()).toBeNull();
+    await expectNoAxeViolations(page, 'the Email page with its Letters section', { exclude: ['iframe.fk-mail-html'] });
+    await context.close();
+  });
+
   it('offers the fielding’s strata as a list in frame order and shows each office’s ID', async () => {
     const { context, page } = await signedIn({ width: 1280, height: 800 });
     await page.goto(`${h.baseUrl}/staff/fieldings/spring-wave/cases`);
