@@ -28,7 +28,7 @@ const contact = (d: Detail, names: EventNames) => {
   const id = count(d, 'contact_id');
   return id === undefined ? 'a contact' : names.contactName(id);
 };
-/** " (reason)" or nothing, with the sentence's full stop after it. */
+/** ": reason" or nothing; the sentence's full stop follows it. */
 const because = (reason: string | undefined) => (reason ? `: ${reason}` : '');
 const by = (d: Detail) => (text(d, 'by') ? ` by ${text(d, 'by')}` : '');
 
