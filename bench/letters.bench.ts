@@ -33,6 +33,11 @@ const letters: Letter[] = frame.offices.map((o, i) => ({
     o.address_line1 ?? '',
     `${o.city ?? ''}, ${o.state} ${o.zip ?? ''}`,
   ],
+  paragraphs: [
+    `Dear ${o.contact_name},`,
+    `Your office, ${o.office_name}, has been selected to take part in a national study. The survey takes about 25 minutes.`,
+    'Please respond by June 30, 2027. Thank you for your help.',
+  ],
   accessCode: `KQ7M-4T9X-${String(i).padStart(4, '2').slice(-4)}`,
 }));
 const batch = {
@@ -40,6 +45,14 @@ const batch = {
   studyTitle: 'Bench Survey',
   date: 'February 1, 2027',
   shortUrl: 'http://fieldkit.test/code',
+  sender: {
+    senderName: 'Dana Reyes',
+    senderTitle: 'Principal Investigator',
+    institution: 'Bench University',
+    returnAddress: '1 University Way\nCollege Town, PA 16801',
+    phone: '(814) 555-0100',
+    signature: 'Dana Reyes, PhD',
+  },
   letters,
 };
 

@@ -62,9 +62,10 @@ export function createApp(deps: Deps) {
   });
   app.use(respondentRoutes({ repos, instruments: deps.instruments, clock, validation: deps.validation }, access));
   // Opt-out links from emails: outside /api, so a mail client's form-encoded one-click POST is read.
-  app.use(optOutRoutes({ repos, clock, throttle, logger }));
+  app.use(optOutRoutes({ repos, clock, throttle, logger, instruments: deps.instruments, clientDir: config.clientDir }));
   const mailings = createMailingRunner({
     repos,
+    instruments: deps.instruments,
     mailer: deps.mailer,
     clock,
     random: deps.random,

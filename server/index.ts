@@ -26,14 +26,20 @@ function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): 
   }
 }
 
-/** What a fresh server says about staff accounts: how to make the first admin, since no one can sign in yet. */
-function staffLines(accounts: number): string[] {
+/**
+ * What a server says about staff accounts: how to make the first admin, since no one can sign in
+ * yet, and where people sign in (the console; the JSON login route is for scripts).
+ */
+function staffLines(accounts: number, publicUrl: string): string[] {
+  const consoleUrl = `${publicUrl}/staff/`;
   if (accounts > 0)
-    return [`${accounts} staff account(s). Add more with: npx fieldkit staff add <email> --role <role>`];
+    return [
+      `${accounts} staff account(s). Staff sign in at ${consoleUrl}. Add more with: npx fieldkit staff add <email> --role <role>`,
+    ];
   return [
     'No staff accounts yet. Create the first admin (run it in this folder, with the same DATA_DIR):',
     '  npx fieldkit staff add you@your-institution.org --role admin',
-    'It prints a one-time link to set the password; then sign in to the staff API at /api/staff/login.',
+    `It prints a one-time link to set the password; then sign in to the staff console at ${consoleUrl}`,
   ];
 }
 
@@ -98,7 +104,7 @@ function start() {
       'Each office contact then opens their link from pilot-links.csv, or types the access code at',
       `  ${config.publicUrl}/code`,
       '',
-      ...staffLines(repos.staff.countStaff()),
+      ...staffLines(repos.staff.countStaff(), config.publicUrl),
       '',
       ...emailLines(config.smtpUrl, config.mailFrom),
       ...(deps.mailer

@@ -64,12 +64,32 @@ describe('npm start (dist/server/index.js)', () => {
     expect(started.stdout).toContain('http://survey.example.org/code');
     expect(started.stdout).toContain('No staff accounts yet. Create the first admin');
     expect(started.stdout).toContain('npx fieldkit staff add you@your-institution.org --role admin');
+    // People sign in to the console; the JSON login route is for scripts, not for a person.
+    expect(started.stdout).toContain('sign in to the staff console at http://survey.example.org/staff/');
+    expect(started.stdout).not.toContain('/api/staff/login');
     expect(started.stdout).toContain('Email is off (SMTP_URL is not set)');
     expect(started.stdout).toContain('To turn it on, restart with SMTP_URL=smtp://');
     const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(started.stdout)?.[1]);
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);
     expect(existsSync(path.join(dir, 'fieldkit.db'))).toBe(true);
+    started.child.kill('SIGTERM');
+  });
+
+  it('after staff add, points staff to the console at PUBLIC_URL/staff/, not to the JSON API', {
+    timeout: 90_000,
+  }, async () => {
+    const dir = tempDir();
+    const env = { DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PUBLIC_URL: 'http://survey.example.org' };
+    // The first start creates the database that staff add writes to.
+    const first = await run(serverEntry, [], env, /Fieldkit is running[\s\S]*Email is/);
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const added = await run(cliEntry, ['staff', 'add', 'lead@study.example.org', '--role', 'admin'], env);
+    expect(added.code, added.stderr).toBe(0);
+    const started = await run(serverEntry, [], env, /Fieldkit is running[\s\S]*Email is/);
+    expect(started.stdout).toContain('1 staff account(s). Staff sign in at http://survey.example.org/staff/');
+    expect(started.stdout).not.toContain('/api/staff/login');
     started.child.kill('SIGTERM');
   });
 

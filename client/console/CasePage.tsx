@@ -219,22 +219,14 @@ function EventsSection({ detail }: { detail: CaseDetail }) {
           <thead>
             <tr>
               <th scope="col">Time</th>
-              <th scope="col">Event</th>
-              <th scope="col">Link</th>
-              <th scope="col">Detail</th>
+              <th scope="col">What happened</th>
             </tr>
           </thead>
           <tbody>
             {detail.events.map((e) => (
               <tr key={e.id}>
                 <td className="fk-nowrap">{formatTime(e.at)}</td>
-                <td>
-                  <code>{e.type}</code>
-                </td>
-                <td>{e.tokenId ?? '—'}</td>
-                <td>
-                  <code className="fk-detail">{JSON.stringify(e.detail)}</code>
-                </td>
+                <td>{e.summary}</td>
               </tr>
             ))}
           </tbody>

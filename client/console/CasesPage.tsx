@@ -88,6 +88,11 @@ export function CasesPage({ fielding }: { fielding: string }) {
     [fielding, filter, sort, order, page],
   );
   const opensCases = canOpenCase(session.staff.role);
+  // The fielding's strata in frame order, kept while the next page loads.
+  const [strata, setStrata] = useState<readonly string[]>(initial.filter.stratum ? [initial.filter.stratum] : []);
+  useEffect(() => {
+    if (value) setStrata(value.strata);
+  }, [value]);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -117,6 +122,20 @@ export function CasesPage({ fielding }: { fielding: string }) {
     setPage(1);
   };
 
+  const sortHeader = (column: (typeof COLUMNS)[number]) => (
+    <th
+      key={column.sort}
+      scope="col"
+      aria-sort={column.sort === sort ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
+    >
+      <button type="button" className="fk-sort" onClick={() => sortBy(column.sort)}>
+        {column.title}
+        <span aria-hidden="true">{column.sort === sort ? (order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+        <Hidden>, sort</Hidden>
+      </button>
+    </th>
+  );
+
   const pages = value ? Math.max(1, Math.ceil(value.total / value.pageSize)) : 1;
   return (
     <>
@@ -133,15 +152,25 @@ export function CasesPage({ fielding }: { fielding: string }) {
         ) : null}
       </p>
       <form key={shown.key} className="fk-form fk-filters" onSubmit={submit} aria-label="Filter the cases">
-        <Field label="Office name contains" name="q" type="search" autoComplete="off" defaultValue={shown.filter.q} />
         <Field
-          label="Stratum"
-          hint="Exactly as in the frame."
-          name="stratum"
-          type="text"
+          label="Office name or ID contains"
+          name="q"
+          type="search"
           autoComplete="off"
-          defaultValue={shown.filter.stratum}
+          defaultValue={shown.filter.q}
         />
+        <div className="fk-field">
+          <label htmlFor="cases-stratum">Stratum</label>
+          {/* Drawn again once the strata are known, so the address's stratum is selected. */}
+          <select id="cases-stratum" name="stratum" key={strata.join('\n')} defaultValue={shown.filter.stratum}>
+            <option value="">Any</option>
+            {strata.map((stratum) => (
+              <option key={stratum} value={stratum}>
+                {stratum}
+              </option>
+            ))}
+          </select>
+        </div>
         <Field
           label="State"
           hint="Postal code, e.g. OH."
@@ -197,19 +226,9 @@ export function CasesPage({ fielding }: { fielding: string }) {
           >
             <thead>
               <tr>
-                {COLUMNS.map((column) => (
-                  <th
-                    key={column.sort}
-                    scope="col"
-                    aria-sort={column.sort === sort ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
-                  >
-                    <button type="button" className="fk-sort" onClick={() => sortBy(column.sort)}>
-                      {column.title}
-                      <span aria-hidden="true">{column.sort === sort ? (order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
-                      <Hidden>, sort</Hidden>
-                    </button>
-                  </th>
-                ))}
+                {COLUMNS.slice(0, 1).map(sortHeader)}
+                <th scope="col">Office ID</th>
+                {COLUMNS.slice(1).map(sortHeader)}
                 <th scope="col" className="fk-num">
                   Answered
                 </th>
@@ -219,6 +238,7 @@ export function CasesPage({ fielding }: { fielding: string }) {
               {value.cases.map((c) => (
                 <tr key={c.id}>
                   <th scope="row">{opensCases ? <Link to={casePath(c.id)}>{c.officeName}</Link> : c.officeName}</th>
+                  <td className="fk-nowrap">{c.officeId}</td>
                   <td>{c.state}</td>
                   <td>{c.stratum}</td>
                   <td>{STATUS_NAMES[c.status]}</td>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { PageTitle } from './Layout.js';
+import { LetterSettingsForm } from './LetterSettingsForm.js';
 import { MailSettingsForm } from './MailSettingsForm.js';
 import { type EmailTemplate, type MailSettings, mailApi } from './mailApi.js';
 import { OfficePicker } from './OfficePicker.js';
@@ -57,6 +58,7 @@ export function EmailPage({ fielding }: { fielding: string }) {
       {shownSettings ? (
         <MailSettingsForm fielding={fielding} settings={shownSettings} onSaved={setSavedSettings} />
       ) : null}
+      <LetterSettingsForm fielding={fielding} />
     </>
   );
 }

@@ -23,64 +23,141 @@ export function FieldingsPage() {
       {!value && !error ? <p>Loading…</p> : null}
       {value && value.fieldings.length === 0 ? <p>No fieldings yet.</p> : null}
       {value && value.fieldings.length > 0 ? (
-        <DataTable caption={`Fieldings (${value.fieldings.length})`}>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Progress</th>
-              <th scope="col">Instrument</th>
-              <th scope="col">Version</th>
-              <th scope="col" className="fk-num">
-                Cases
-              </th>
-              <th scope="col">Created</th>
-              <th scope="col">Closes</th>
-              {opensEmail ? <th scope="col">Email</th> : null}
-              {changes ? <th scope="col">Change</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {value.fieldings.map((f) => (
-              <tr key={f.name}>
-                <th scope="row">
-                  <Link to={casesPath(f.name)}>
-                    {f.name}
-                    <Hidden>: cases</Hidden>
-                  </Link>
+        <FieldingCards fieldings={value.fieldings} loaded={loaded} onChanged={reload} />
+      ) : null}
+      {value && value.fieldings.length > 0 ? (
+        <div className="fk-wide-only">
+          <DataTable caption={`Fieldings (${value.fieldings.length})`}>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Progress</th>
+                <th scope="col">Instrument</th>
+                <th scope="col">Version</th>
+                <th scope="col" className="fk-num">
+                  Cases
                 </th>
-                <td>
-                  <Link to={dashboardPath(f.name)}>
-                    Dashboard<Hidden> of {f.name}</Hidden>
-                  </Link>
-                </td>
-                <td>{f.instrument}</td>
-                <td>{f.instrumentVersion}</td>
-                <td className="fk-num">{f.cases.toLocaleString('en-US')}</td>
-                <td>{formatTime(f.createdAt)}</td>
-                <td>{formatTime(f.closesAt)}</td>
-                {opensEmail ? (
+                <th scope="col">Created</th>
+                <th scope="col">Closes</th>
+                {opensEmail ? <th scope="col">Email</th> : null}
+                {changes ? <th scope="col">Change</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {value.fieldings.map((f) => (
+                <tr key={f.name}>
+                  <th scope="row">
+                    <Link to={casesPath(f.name)}>
+                      {f.name}
+                      <Hidden>: cases</Hidden>
+                    </Link>
+                  </th>
                   <td>
-                    <Link to={emailPath(f.name)}>
-                      Email<Hidden> of {f.name}</Hidden>
+                    <Link to={dashboardPath(f.name)}>
+                      Dashboard<Hidden> of {f.name}</Hidden>
                     </Link>
                   </td>
-                ) : null}
-                {changes ? (
-                  <td>
-                    <FieldingChanges
-                      fielding={f}
-                      instrument={loaded.find((i) => i.id === f.instrument)}
-                      onChanged={reload}
-                    />
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </DataTable>
+                  <td>{f.instrument}</td>
+                  <td>{f.instrumentVersion}</td>
+                  <td className="fk-num">{f.cases.toLocaleString('en-US')}</td>
+                  <td>{formatTime(f.createdAt)}</td>
+                  <td>{formatTime(f.closesAt)}</td>
+                  {opensEmail ? (
+                    <td>
+                      <Link to={emailPath(f.name)}>
+                        Email<Hidden> of {f.name}</Hidden>
+                      </Link>
+                    </td>
+                  ) : null}
+                  {changes ? (
+                    <td>
+                      <FieldingChanges
+                        fielding={f}
+                        instrument={loaded.find((i) => i.id === f.instrument)}
+                        onChanged={reload}
+                      />
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </DataTable>
+        </div>
       ) : null}
       {changes ? <FrameUpload instruments={loaded.map((i) => i.id)} onCreated={reload} /> : null}
     </>
+  );
+}
+
+/**
+ * The fieldings as cards, for a phone: the table's nine columns would leave all but two off
+ * screen. CSS shows either this or the table, never both.
+ */
+function FieldingCards({
+  fieldings,
+  loaded,
+  onChanged,
+}: {
+  fieldings: readonly Fielding[];
+  loaded: readonly Instrument[];
+  onChanged: () => void;
+}) {
+  const session = useSession();
+  const changes = canChangeFieldings(session.staff.role);
+  const opensEmail = canOpenEmail(session.staff.role);
+  const id = useId();
+  return (
+    <section className="fk-narrow-only" aria-labelledby={id}>
+      {/* Worded apart from the wide table's caption, so a page holds each text once. */}
+      <h2 id={id}>
+        {fieldings.length} {fieldings.length === 1 ? 'fielding' : 'fieldings'}
+      </h2>
+      <ul className="fk-cards">
+        {fieldings.map((f) => (
+          <li key={f.name} className="fk-card">
+            <h3>
+              <Link to={casesPath(f.name)}>
+                {f.name}
+                <Hidden>: cases</Hidden>
+              </Link>
+            </h3>
+            <p className="fk-actions-row">
+              <Link to={dashboardPath(f.name)}>
+                Dashboard<Hidden> of {f.name}</Hidden>
+              </Link>
+              {opensEmail ? (
+                <Link to={emailPath(f.name)}>
+                  Email<Hidden> of {f.name}</Hidden>
+                </Link>
+              ) : null}
+            </p>
+            <dl className="fk-facts">
+              {(
+                [
+                  ['Instrument', f.instrument],
+                  ['Version', f.instrumentVersion],
+                  ['Cases', f.cases.toLocaleString('en-US')],
+                  ['Created', formatTime(f.createdAt)],
+                  ['Closes', formatTime(f.closesAt)],
+                ] as const
+              ).map(([term, text]) => (
+                <div key={term}>
+                  <dt>{term}</dt>
+                  <dd>{text}</dd>
+                </div>
+              ))}
+            </dl>
+            {changes ? (
+              <FieldingChanges
+                fielding={f}
+                instrument={loaded.find((i) => i.id === f.instrument)}
+                onChanged={onChanged}
+              />
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import type { Staff } from './api.js';
 import { pagesFor } from './pages.js';
 import { Link } from './router.js';
@@ -46,6 +46,12 @@ export function Layout({
   status: string;
   children: ReactNode;
 }) {
+  // On a phone the pages and the account fold behind one button, so the header stays one row.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+  useEffect(() => {
+    if (current !== undefined) setMenuOpen(false);
+  }, [current]);
   return (
     <>
       <a className="fk-skip" href="#main">
@@ -54,7 +60,18 @@ export function Layout({
       <header className="fk-header">
         <p className="fk-brand">Fieldkit staff</p>
         {staff ? (
-          <>
+          <button
+            type="button"
+            className="fk-menu-button"
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            Menu
+          </button>
+        ) : null}
+        {staff ? (
+          <div id={menuId} className={menuOpen ? 'fk-menu fk-menu--open' : 'fk-menu'}>
             <nav aria-label="Console" className="fk-nav">
               <ul>
                 {pagesFor(staff.role).map((page) => (
@@ -74,7 +91,7 @@ export function Layout({
                 Sign out
               </button>
             </div>
-          </>
+          </div>
         ) : null}
       </header>
       <main id="main" className="fk-main" tabIndex={-1}>

@@ -197,7 +197,7 @@ export function SendingPanel({ fielding }: { fielding: string }) {
                   {r.number > 0 ? ` ${r.number}` : ''}
                 </td>
                 <td>{r.status}</td>
-                <td>{[r.smtpCode, r.smtpReply].filter((x) => x !== null).join(' ') || '—'}</td>
+                <td>{replyText(r.smtpCode, r.smtpReply)}</td>
               </tr>
             ))}
           </tbody>
@@ -205,4 +205,10 @@ export function SendingPanel({ fielding }: { fielding: string }) {
       ) : null}
     </section>
   );
+}
+
+/** The server's reply as it gave it: "250 OK …" already starts with its code, so it is not said twice. */
+function replyText(code: number | null, reply: string | null): string {
+  if (reply === null || reply === '') return code === null ? '—' : String(code);
+  return code === null || reply.startsWith(String(code)) ? reply : `${code} ${reply}`;
 }

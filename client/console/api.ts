@@ -215,6 +215,7 @@ const CasePageSchema = z.object({
   page: z.number(),
   pageSize: z.number(),
   total: z.number(),
+  strata: z.array(z.string()),
 });
 export type CasePage = z.infer<typeof CasePageSchema>;
 
@@ -261,6 +262,7 @@ const CaseDetailSchema = z.object({
       at: z.string(),
       tokenId: z.nullable(z.number()),
       detail: z.unknown(),
+      summary: z.string(),
     }),
   ),
   response: z.nullable(

@@ -71,7 +71,37 @@ const MailingPlanSchema = z.object({
 });
 export type MailingPlan = z.infer<typeof MailingPlanSchema>;
 
+const LetterSenderSchema = z.object({
+  senderName: z.string(),
+  senderTitle: z.string(),
+  institution: z.string(),
+  returnAddress: z.string(),
+  phone: z.string(),
+  signature: z.string(),
+});
+export type LetterSender = z.infer<typeof LetterSenderSchema>;
+const LetterSettingsSchema = z.object({
+  ...LetterSenderSchema.shape,
+  body: z.nullable(z.string()),
+  updatedAt: z.nullable(z.string()),
+  updatedBy: z.nullable(z.string()),
+});
+export type LetterSettings = z.infer<typeof LetterSettingsSchema>;
+
 export const mailApi = {
+  letterSettings: (fielding: string) =>
+    request(
+      'GET',
+      `/api/staff/fieldings/${enc(fielding)}/letter-settings`,
+      z.object({ settings: LetterSettingsSchema, defaultBody: z.string(), fields: z.array(z.string()) }),
+    ),
+  saveLetterSettings: (fielding: string, settings: LetterSender & { body: string | null }) =>
+    request(
+      'PUT',
+      `/api/staff/fieldings/${enc(fielding)}/letter-settings`,
+      z.object({ settings: LetterSettingsSchema }),
+      settings,
+    ),
   templates: (fielding: string) =>
     request(
       'GET',

@@ -1,3 +1,4 @@
+import { invalidInput } from '../errors.js';
 import type { Repos } from '../repos.js';
 import type { CaseDispositions, CaseOutcome } from './dispositionCache.js';
 import type { CaseStateRow } from './repo.js';
@@ -7,13 +8,32 @@ export type ListedCase = CaseStateRow & { status: CaseStatus; outcome: CaseOutco
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
-const sortValue: Record<CaseListQuery['sort'], (c: ListedCase) => string> = {
-  office_name: (c) => c.office_name,
-  state: (c) => c.state,
-  stratum: (c) => c.stratum,
-  status: (c) => c.status,
-  disposition: (c) => c.outcome.disposition.code,
+/** How one sort key orders two cases; strata by their rank in the frame (`strataOf`). */
+type Compare = (a: ListedCase, b: ListedCase, stratumRank: ReadonlyMap<string, number>) => number;
+const byText =
+  (value: (c: ListedCase) => string): Compare =>
+  (a, b) =>
+    collator.compare(value(a), value(b));
+
+const SORTS: Record<CaseListQuery['sort'], Compare> = {
+  office_name: byText((c) => c.office_name),
+  state: byText((c) => c.state),
+  // "1,000,000+" sorts before "under 100,000" as text; the frame lists strata in their own order.
+  stratum: (a, b, rank) => (rank.get(a.stratum) ?? 0) - (rank.get(b.stratum) ?? 0),
+  status: byText((c) => c.status),
+  disposition: byText((c) => c.outcome.disposition.code),
 };
+
+/** Lower case without accents: "Doña Ana" is found by "dona ana", as staff type it. */
+const folded = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('en');
+
+/**
+ * The fielding's strata in the order the frame first lists them (cases are created in frame order),
+ * which is the order a frame's author gave them, unlike their text.
+ */
+export function strataOf(rows: readonly Pick<CaseStateRow, 'stratum'>[]): string[] {
+  return [...new Set(rows.map((r) => r.stratum))];
+}
 
 /**
  * One page of a fielding's cases, filtered and sorted on the server. The cases of a fielding
@@ -25,11 +45,20 @@ export async function listCases(
   repos: Repos,
   dispositions: CaseDispositions,
   fieldingId: number,
+  fieldingName: string,
   query: CaseListQuery,
-): Promise<{ cases: ListedCase[]; total: number }> {
+): Promise<{ cases: ListedCase[]; total: number; strata: string[] }> {
   const rows = repos.cases.caseStatesOf(fieldingId);
+  const strata = strataOf(rows);
+  // A stratum typed with a hyphen for the frame's en dash would quietly find nothing.
+  if (query.stratum !== undefined && !strata.includes(query.stratum)) {
+    throw invalidInput(
+      `Fielding ${fieldingName} has no stratum "${query.stratum}". Its strata: ${strata.join('; ')}.`,
+      { strata },
+    );
+  }
   const outcomes = await dispositions.outcomes(repos, rows);
-  const needle = query.q?.toLocaleLowerCase('en');
+  const needle = query.q === undefined ? undefined : folded(query.q);
   const matching: ListedCase[] = [];
   for (const row of rows) {
     const status: CaseStatus = row.response_status ?? 'not_started';
@@ -38,15 +67,19 @@ export async function listCases(
     if (query.state !== undefined && row.state !== query.state) continue;
     if (query.status !== undefined && status !== query.status) continue;
     if (query.disposition !== undefined && outcome.disposition.code !== query.disposition) continue;
-    if (needle !== undefined && !row.office_name.toLocaleLowerCase('en').includes(needle)) continue;
+    if (
+      needle !== undefined &&
+      !folded(row.office_name).includes(needle) &&
+      !folded(row.office_study_id).includes(needle)
+    )
+      continue;
     matching.push({ ...row, status, outcome });
   }
-  const key = sortValue[query.sort];
+  const compare = SORTS[query.sort];
+  const rank = new Map(strata.map((s, i) => [s, i]));
   const sign = query.order === 'desc' ? -1 : 1;
   // Ties fall back to the office's name and then the case id, so pages never shuffle between requests.
-  matching.sort(
-    (a, b) => sign * collator.compare(key(a), key(b)) || collator.compare(a.office_name, b.office_name) || a.id - b.id,
-  );
+  matching.sort((a, b) => sign * compare(a, b, rank) || collator.compare(a.office_name, b.office_name) || a.id - b.id);
   const start = (query.page - 1) * query.pageSize;
-  return { cases: matching.slice(start, start + query.pageSize), total: matching.length };
+  return { cases: matching.slice(start, start + query.pageSize), total: matching.length, strata };
 }

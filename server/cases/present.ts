@@ -2,6 +2,7 @@ import type { ContactRow, OfficeDetailRow } from '../offices/repo.js';
 import type { ResponseRow } from '../responses/repo.js';
 import type { TokenRow } from '../tokens/repo.js';
 import type { CaseOutcome } from './dispositionCache.js';
+import { describeEvent, type EventNames } from './eventText.js';
 import type { ListedCase } from './list.js';
 import type { CaseEventRow } from './repo.js';
 
@@ -68,8 +69,23 @@ export function presentContact(c: ContactRow, tokens: readonly TokenRow[] = []) 
   };
 }
 
-export function presentEvent(e: CaseEventRow) {
-  return { id: e.id, type: e.type, at: e.at, tokenId: e.token_id, detail: JSON.parse(e.detail) as unknown };
+/** An event with its sentence (`summary`) for people; `type` and `detail` stay for scripts. */
+export function presentEvent(e: CaseEventRow, names: EventNames) {
+  const detail = JSON.parse(e.detail) as unknown;
+  return {
+    id: e.id,
+    type: e.type,
+    at: e.at,
+    tokenId: e.token_id,
+    detail,
+    summary: describeEvent({ type: e.type, tokenId: e.token_id, detail }, names),
+  };
+}
+
+/** Names the contacts of a case's office by id, as the event sentences mention them. */
+export function contactNames(contacts: readonly Pick<ContactRow, 'id' | 'name' | 'email'>[]): EventNames {
+  const byId = new Map(contacts.map((c) => [c.id, `${c.name} (${c.email})`]));
+  return { contactName: (id) => byId.get(id) ?? 'a contact no longer listed' };
 }
 
 /** The response's progress only: answers stay out of the staff API (they leave by export). */

@@ -6,6 +6,7 @@ import { EmptyQuerySchema } from '../staff/schema.js';
 import { addContact, editContact, markContactUndeliverable } from './contacts.js';
 import { listCases } from './list.js';
 import {
+  contactNames,
   presentContact,
   presentDisposition,
   presentEvent,
@@ -33,13 +34,13 @@ export const CASE_ROUTES: readonly StaffRoute[] = [
     path: '/api/staff/fieldings/:name/cases',
     roles: STUDY_STAFF,
     summary:
-      'One page of the fielding’s cases with their dispositions; sort, order, filters stratum, state, status, disposition, q.',
+      'One page of the fielding’s cases with their dispositions and the fielding’s strata in frame order; sort, order, filters stratum, state, status, disposition, q (office name or ID, accents ignored).',
     params: FieldingParamsSchema,
     query: CaseListQuerySchema,
     async handler({ ctx, params, query }) {
       const fielding = findFieldingOrFail(ctx.repos, params.name);
-      const { cases, total } = await listCases(ctx.repos, ctx.dispositions, fielding.id, query);
-      return { cases: cases.map(presentListedCase), page: query.page, pageSize: query.pageSize, total };
+      const { cases, total, strata } = await listCases(ctx.repos, ctx.dispositions, fielding.id, fielding.name, query);
+      return { cases: cases.map(presentListedCase), page: query.page, pageSize: query.pageSize, total, strata };
     },
   }),
   staffRoute({
@@ -54,6 +55,8 @@ export const CASE_ROUTES: readonly StaffRoute[] = [
       const office = ctx.repos.offices.findOfficeDetail(found.office_id);
       const tokens = ctx.repos.tokens.tokensOfCase(found.id);
       const outcome = ctx.dispositions.outcomeOf(ctx.repos, found.id);
+      const contacts = ctx.repos.offices.contactsOf(found.office_id);
+      const names = contactNames(contacts);
       return {
         case: {
           id: found.id,
@@ -62,8 +65,8 @@ export const CASE_ROUTES: readonly StaffRoute[] = [
           disposition: presentDisposition(outcome),
         },
         office: office ? presentOffice(office) : null,
-        contacts: ctx.repos.offices.contactsOf(found.office_id).map((c) => presentContact(c, tokens)),
-        events: ctx.repos.cases.eventsOf(found.id).map(presentEvent),
+        contacts: contacts.map((c) => presentContact(c, tokens)),
+        events: ctx.repos.cases.eventsOf(found.id).map((e) => presentEvent(e, names)),
         response: presentProgress(ctx.repos.responses.findResponseByCase(found.id), outcome),
       };
     },

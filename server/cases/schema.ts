@@ -23,7 +23,7 @@ export const CaseListQuerySchema = z.strictObject({
     .optional(),
   status: z.enum(CASE_STATUSES).optional(),
   disposition: z.enum(DISPOSITION_CODES).optional(),
-  /** Free text found anywhere in the office's name, in any case. */
+  /** Free text found anywhere in the office's name or ID, in any case, accents ignored. */
   q: z.string().trim().min(1).max(100).optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuerySchema>;

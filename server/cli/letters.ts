@@ -28,9 +28,11 @@ export const letterCommands: Record<string, Command> = {
         { fielding: v.fielding as string, actor: osUser() },
       );
       // The codes are issued; a half-written file must not pass for the letters, so it is renamed when whole.
+      // Live access codes: owner-only like links files; a stale partial file would keep its own mode.
+      rmSync(partial, { force: true });
       await writeLettersPdf(
         batch,
-        createWriteStream(partial),
+        createWriteStream(partial, { flags: 'wx', mode: 0o600 }),
         bar ? (done, total) => bar.update({ done, total, label: 'letters' }) : undefined,
       );
       renameSync(partial, out);

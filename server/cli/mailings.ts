@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { FieldingRow } from '../fieldings/repo.js';
-import { composeMessage } from '../mailings/compose.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
+import { composeMessage, recipientText, surveyMinutesOf } from '../mailings/compose.js';
 import {
   type DispatchProgress,
   dispatchQueued,
@@ -28,7 +29,12 @@ function skippedLines(plan: InvitationPlan): string[] {
 }
 
 /** The first invitation the run would send, rendered with placeholders where the secrets go. */
-function previewLines(repos: Repos, fielding: FieldingRow, publicUrl: string): string[] {
+function previewLines(
+  repos: Repos,
+  instruments: InstrumentRegistry,
+  fielding: FieldingRow,
+  publicUrl: string,
+): string[] {
   const row = repos.mailings
     .invitationCandidates(fielding.id)
     .find((r) => r.contact_id !== null && r.planned === 0 && r.closed === null && r.contact_status === 'active');
@@ -43,6 +49,7 @@ function previewLines(repos: Repos, fielding: FieldingRow, publicUrl: string): s
     office,
     contact,
     closesAt: fielding.closes_at,
+    surveyMinutes: surveyMinutesOf(instruments, fielding),
     link: `${publicUrl}/s/<personal link, issued when sent>`,
     accessCode: '<access code, issued when sent>',
     optOutLink: `${publicUrl}/u/<opt-out link, issued when sent>`,
@@ -50,7 +57,7 @@ function previewLines(repos: Repos, fielding: FieldingRow, publicUrl: string): s
   return [
     '',
     `The first message (${office.office_id}):`,
-    `To: ${contact.email}`,
+    `To: ${recipientText(contact)}`,
     `Subject: ${mail.subject}`,
     '',
     mail.text.trimEnd(),
@@ -130,6 +137,6 @@ export const mailingCommands: Record<string, Command> = {
       );
       for (const line of skippedLines(plan)) io.out(line);
       if (!deps.mailer) io.out('Email is off (SMTP_URL is not set): set it before sending.');
-      for (const line of previewLines(repos, fielding, deps.config.publicUrl)) io.out(line);
+      for (const line of previewLines(repos, deps.instruments, fielding, deps.config.publicUrl)) io.out(line);
     }),
 };

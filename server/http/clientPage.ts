@@ -1,7 +1,24 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
+
+/**
+ * The stylesheets a built client entry links (its hashed /assets/*.css), so a page the server
+ * writes itself (the opt-out page) looks like that entry under the CSP's 'self'. None before a build.
+ */
+export function clientStylesheets(clientDir: string, entry: 'respond' | 'console'): string[] {
+  const file = path.join(clientDir, entry, 'index.html');
+  if (!existsSync(file)) return [];
+  const html = readFileSync(file, 'utf8');
+  const hrefs: string[] = [];
+  for (const [tag] of html.matchAll(/<link\b[^>]*>/g)) {
+    if (!/\brel="stylesheet"/.test(tag)) continue;
+    const href = /\bhref="(\/assets\/[^"]+\.css)"/.exec(tag)?.[1];
+    if (href) hrefs.push(href);
+  }
+  return hrefs;
+}
 
 /**
  * Serves one of the client's HTML entries (dist/client/<entry>/index.html); each audience has its

@@ -12,7 +12,7 @@ const MARGIN = 72;
 type Doc = PDFKit.PDFDocument;
 
 /** One letter on the current page; every text is a tagged paragraph of the page's section. */
-function drawLetter(doc: Doc, batch: Pick<LetterBatch, 'studyTitle' | 'date' | 'shortUrl'>, letter: Letter) {
+function drawLetter(doc: Doc, batch: Pick<LetterBatch, 'studyTitle' | 'date' | 'shortUrl' | 'sender'>, letter: Letter) {
   const section = doc.struct('Sect');
   doc.addStructure(section);
   const width = doc.page.width - 2 * MARGIN;
@@ -21,40 +21,47 @@ function drawLetter(doc: Doc, batch: Pick<LetterBatch, 'studyTitle' | 'date' | '
       .font(font)
       .fontSize(size)
       .text(s, { width, structParent: section, ...options });
+  const { sender } = batch;
+  const lines = (...parts: string[]) =>
+    parts
+      .flatMap((p) => p.split(/\r?\n/))
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
 
   text(batch.studyTitle, 'Helvetica-Bold', 13, { structType: 'H1' });
-  doc.moveDown(1.5);
+  // The return address: where a reply, or the Post Office, sends back.
+  const from = lines(sender.institution, sender.returnAddress, sender.phone ? `Phone: ${sender.phone}` : '');
+  if (from.length > 0) {
+    doc.moveDown(0.4);
+    text(from.join('\n'), 'Helvetica', 9, { lineGap: 0.5 });
+  }
+  doc.moveDown(1.2);
   text(batch.date, 'Helvetica', 11);
-  doc.moveDown(1.5);
+  doc.moveDown(1.2);
   text(letter.addressLines.join('\n'), 'Helvetica', 11, { lineGap: 1 });
-  doc.moveDown(2);
-  text(`Dear ${letter.contactName},`, 'Helvetica', 11);
-  doc.moveDown(0.8);
-  text(
-    `Your office, ${letter.officeName}, has been selected to take part in the survey “${batch.studyTitle}”. ` +
-      'Every office’s answers matter: together they describe the work of offices like yours nationwide, ' +
-      'and no office can be replaced by another.',
-    'Helvetica',
-    11,
-    { lineGap: 2 },
-  );
-  doc.moveDown(0.8);
-  text(
-    'To take part, go to the address below and type the access code. The code is for your office only; ' +
-      'you can stop at any time and continue later with the same code, and a colleague may answer for the office.',
-    'Helvetica',
-    11,
-    { lineGap: 2 },
-  );
   doc.moveDown(1.5);
+  for (const paragraph of letter.paragraphs) {
+    text(paragraph, 'Helvetica', 11, { lineGap: 2 });
+    doc.moveDown(0.7);
+  }
+  doc.moveDown(0.5);
   text('Go to', 'Helvetica', 10);
   text(batch.shortUrl, 'Helvetica-Bold', 18);
-  doc.moveDown(0.8);
+  doc.moveDown(0.6);
   text('and type your access code', 'Helvetica', 10);
-  doc.moveDown(0.4);
-  text(letter.accessCode, 'Courier-Bold', 30, { characterSpacing: 2 });
-  doc.moveDown(2);
-  text('Thank you for your help.', 'Helvetica', 11);
+  doc.moveDown(0.3);
+  text(letter.accessCode, 'Courier-Bold', 28, { characterSpacing: 2 });
+  const signedBy = lines(sender.signature, sender.senderName, sender.senderTitle, sender.institution);
+  if (signedBy.length > 0) {
+    doc.moveDown(1.2);
+    text('Sincerely,', 'Helvetica', 11);
+    doc.moveDown(0.8);
+    text(signedBy.join('\n'), 'Helvetica', 11, { lineGap: 1 });
+  }
+  if (sender.phone) {
+    doc.moveDown(0.8);
+    text(`Questions? Call ${sender.phone}.`, 'Helvetica', 10);
+  }
   section.end();
 }
 
@@ -64,7 +71,7 @@ function drawLetter(doc: Doc, batch: Pick<LetterBatch, 'studyTitle' | 'date' | '
  * the event loop every few milliseconds, so 2,300 pages never hold the server's requests for long.
  */
 export async function writeLettersPdf(
-  batch: Pick<LetterBatch, 'fielding' | 'studyTitle' | 'date' | 'shortUrl' | 'letters'>,
+  batch: Pick<LetterBatch, 'fielding' | 'studyTitle' | 'date' | 'shortUrl' | 'sender' | 'letters'>,
   out: Writable,
   onPage?: (done: number, total: number) => void,
 ): Promise<void> {

@@ -7,6 +7,9 @@ export type LetterAddressRow = {
   office_study_id: string;
   office_name: string;
   state: string;
+  jurisdiction: string;
+  /** JSON object of the frame's extra columns: merge fields of the letter's text. */
+  attributes: string;
   address_line1: string | null;
   address_line2: string | null;
   city: string | null;
@@ -20,12 +23,47 @@ export type LetterAddressRow = {
   closed: ClosedReason | null;
 };
 
+/** The sender block printed on a fielding's letters; empty fields are left off the page. */
+export type LetterSender = {
+  senderName: string;
+  senderTitle: string;
+  institution: string;
+  returnAddress: string;
+  phone: string;
+  signature: string;
+};
+
+/** A fielding's letter settings: its text (null = the default letter) and the sender block. */
+export type LetterSettings = LetterSender & { body: string | null; updatedAt: string | null; updatedBy: string | null };
+
+const NO_SENDER: LetterSender = {
+  senderName: '',
+  senderTitle: '',
+  institution: '',
+  returnAddress: '',
+  phone: '',
+  signature: '',
+};
+
+type LetterSettingsRow = {
+  body: string | null;
+  sender_name: string;
+  sender_title: string;
+  institution: string;
+  return_address: string;
+  phone: string;
+  signature: string;
+  updated_at: string;
+  updated_by: string;
+};
+
 export type LetterRepo = ReturnType<typeof createLetterRepo>;
 
 export function createLetterRepo(db: Db) {
   // "First" is the oldest contact still active: the one the frame named, unless staff replaced it.
   const addresses = db.prepare<[number], LetterAddressRow>(
-    `SELECT c.id AS case_id, o.office_id AS office_study_id, o.office_name, o.state, o.address_line1,
+    `SELECT c.id AS case_id, o.office_id AS office_study_id, o.office_name, o.state, o.jurisdiction, o.attributes,
+       o.address_line1,
        o.address_line2, o.city, o.zip, k.id AS contact_id, k.name AS contact_name, k.title AS contact_title,
        k.email AS contact_email, ${CLOSED_REASON_SQL} AS closed
      FROM cases c JOIN offices o ON o.id = c.office_id
@@ -33,7 +71,38 @@ export function createLetterRepo(db: Db) {
        SELECT min(id) FROM contacts WHERE office_id = o.id AND status = 'active')
      WHERE c.fielding_id = ? ORDER BY o.office_name COLLATE NOCASE, c.id`,
   );
+  const settings = db.prepare<[number], LetterSettingsRow>(
+    `SELECT body, sender_name, sender_title, institution, return_address, phone, signature, updated_at, updated_by
+     FROM letter_settings WHERE fielding_id = ?`,
+  );
+  const save = db.prepare(
+    `INSERT INTO letter_settings (fielding_id, body, sender_name, sender_title, institution, return_address, phone,
+       signature, updated_at, updated_by)
+     VALUES (@fieldingId, @body, @senderName, @senderTitle, @institution, @returnAddress, @phone, @signature, @at, @by)
+     ON CONFLICT (fielding_id) DO UPDATE SET body = excluded.body, sender_name = excluded.sender_name,
+       sender_title = excluded.sender_title, institution = excluded.institution,
+       return_address = excluded.return_address, phone = excluded.phone, signature = excluded.signature,
+       updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+  );
   return {
+    letterSettingsOf(fieldingId: number): LetterSettings {
+      const row = settings.get(fieldingId);
+      if (!row) return { ...NO_SENDER, body: null, updatedAt: null, updatedBy: null };
+      return {
+        body: row.body,
+        senderName: row.sender_name,
+        senderTitle: row.sender_title,
+        institution: row.institution,
+        returnAddress: row.return_address,
+        phone: row.phone,
+        signature: row.signature,
+        updatedAt: row.updated_at,
+        updatedBy: row.updated_by,
+      };
+    },
+    saveLetterSettings(fieldingId: number, s: LetterSender & { body: string | null }, at: string, by: string) {
+      save.run({ fieldingId, ...s, at, by });
+    },
     /** Every case of the fielding, ordered by office name (the order the letters are printed in). */
     letterAddressesOf: (fieldingId: number) => addresses.all(fieldingId),
   };

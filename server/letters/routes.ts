@@ -1,12 +1,37 @@
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { FIELDWORK_STAFF } from '../staff/roles.js';
+import { EmptyQuerySchema } from '../staff/schema.js';
 import { writeLettersPdf } from './pdf.js';
 import { LETTERS_HEADER, presentLetterCounts } from './present.js';
-import { issueLetters } from './service.js';
+import { LetterSettingsBodySchema } from './schema.js';
+import { issueLetters, letterSettingsOfFielding, saveLetterSettings } from './service.js';
 
 /** Postal letters with access codes (docs/staff-api.md). */
 export const LETTER_ROUTES: readonly StaffRoute[] = [
+  staffRoute({
+    method: 'get',
+    path: '/api/staff/fieldings/:name/letter-settings',
+    roles: FIELDWORK_STAFF,
+    summary: 'The letter text (null = the default, given too), its merge fields and the sender block.',
+    params: FieldingParamsSchema,
+    query: EmptyQuerySchema,
+    handler({ ctx, params }) {
+      return letterSettingsOfFielding(ctx.repos, params.name);
+    },
+  }),
+  staffRoute({
+    method: 'put',
+    path: '/api/staff/fieldings/:name/letter-settings',
+    roles: FIELDWORK_STAFF,
+    summary:
+      'Replace the letter text and sender block; an unknown or malformed merge field is 422 template_invalid (line, column) and nothing is saved.',
+    params: FieldingParamsSchema,
+    body: LetterSettingsBodySchema,
+    handler({ ctx, auth, params, body }) {
+      return { settings: saveLetterSettings(ctx, { fielding: params.name, settings: body, actor: auth.staff.email }) };
+    },
+  }),
   staffRoute({
     method: 'post',
     path: '/api/staff/fieldings/:name/letters',

@@ -1,11 +1,16 @@
 import type { Clock } from '../deps.js';
-import { AppError } from '../errors.js';
+import { AppError, unprocessable } from '../errors.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
+import { deadlineText, surveyMinutesOf } from '../mailings/compose.js';
 import type { Repos } from '../repos.js';
+import { MissingMergeFieldError, mergeValues, renderPlain } from '../templates/render.js';
+import { templateInvalid } from '../templates/service.js';
 import type { RandomBytes } from '../tokens/service.js';
 import { issueLink } from '../tokens/workflows.js';
-import type { LetterAddressRow } from './repo.js';
+import type { LetterAddressRow, LetterSender, LetterSettings } from './repo.js';
+import type { LetterSettingsBody } from './schema.js';
+import { checkLetter, DEFAULT_LETTER_BODY, letterFields } from './template.js';
 
 /** Why a case gets no letter. */
 export type LetterSkip = 'completed' | 'refused' | 'ineligible' | 'noContact';
@@ -18,6 +23,8 @@ export type Letter = {
   contactTitle: string | null;
   /** The address block, line by line: contact, title, office, street lines, "City, ST 12345". */
   addressLines: string[];
+  /** The fielding's letter text for this office, merge fields filled, one string per paragraph. */
+  paragraphs: string[];
   accessCode: string;
 };
 
@@ -28,6 +35,8 @@ export type LetterBatch = {
   date: string;
   /** Where respondents type the code: the public URL's /code page. */
   shortUrl: string;
+  /** Who signs the letters and where to write or call back; empty fields are left off. */
+  sender: LetterSender;
   letters: Letter[];
   skipped: Record<LetterSkip, number>;
 };
@@ -77,6 +86,14 @@ export function lettersSummary(batch: Pick<LetterBatch, 'letters' | 'skipped'>):
 export function issueLetters(ctx: LettersContext, request: { fielding: string; actor: string }): LetterBatch {
   const fielding = findFieldingOrFail(ctx.repos, request.fielding);
   const instrument = ctx.instruments.get(fielding.instrument_id, fielding.instrument_version);
+  const settings = ctx.repos.letters.letterSettingsOf(fielding.id);
+  const body = settings.body ?? DEFAULT_LETTER_BODY;
+  const shared = {
+    codeUrl: `${ctx.publicUrl}/code`,
+    optOutLink: '',
+    deadline: deadlineText(ctx.repos, fielding.id, fielding.closes_at),
+    surveyMinutes: surveyMinutesOf(ctx.instruments, fielding),
+  };
   const now = ctx.clock();
   const at = now.toISOString();
   const skipped: Record<LetterSkip, number> = { completed: 0, refused: 0, ineligible: 0, noContact: 0 };
@@ -105,6 +122,13 @@ export function issueLetters(ctx: LettersContext, request: { fielding: string; a
         contactName: row.contact_name,
         contactTitle: row.contact_title,
         addressLines: addressLines(row),
+        paragraphs: letterParagraphs(body, {
+          office: { ...row, office_id: row.office_study_id },
+          contact: { name: row.contact_name, title: row.contact_title },
+          link: link.link,
+          accessCode: link.access_code,
+          ...shared,
+        }),
         accessCode: link.access_code,
       });
     }
@@ -129,7 +153,70 @@ export function issueLetters(ctx: LettersContext, request: { fielding: string; a
     studyTitle: instrument?.meta.title ?? fielding.instrument_id,
     date: letterDate(now),
     shortUrl: `${ctx.publicUrl}/code`,
+    sender: settings,
     letters,
     skipped,
   };
+}
+
+/**
+ * The letter's text for one office, in paragraphs (at blank lines). A frame column the text names
+ * that this office's row lacks (a later import) stops the batch, naming the office, before any
+ * code is printed: the transaction issuing the codes is rolled back.
+ */
+function letterParagraphs(body: string, input: Parameters<typeof mergeValues>[0]): string[] {
+  let text: string;
+  try {
+    text = renderPlain(body, mergeValues(input));
+  } catch (err) {
+    if (err instanceof MissingMergeFieldError) {
+      throw unprocessable(
+        'merge_field_missing',
+        `${input.office.office_id} (${input.office.office_name}): ${err.message}`,
+      );
+    }
+    throw err;
+  }
+  return text
+    .split(/\r?\n\s*\r?\n/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+/** A fielding's letter settings as staff edit them, with the default text and the fields it may use. */
+export function letterSettingsOfFielding(repos: Repos, name: string) {
+  const fielding = findFieldingOrFail(repos, name);
+  return {
+    settings: repos.letters.letterSettingsOf(fielding.id),
+    defaultBody: DEFAULT_LETTER_BODY,
+    fields: [...letterFields(repos.templates.attributeKeysOf(fielding.id))].sort(),
+  };
+}
+
+/**
+ * Replaces a fielding's letter text and sender block, only if the text's merge fields are all
+ * known: an unknown one is refused now, with its line and column, not printed blank on 2,000 letters.
+ */
+export function saveLetterSettings(
+  ctx: Pick<LettersContext, 'repos' | 'clock'>,
+  input: { fielding: string; settings: LetterSettingsBody; actor: string },
+): LetterSettings {
+  const fielding = findFieldingOrFail(ctx.repos, input.fielding);
+  const body = input.settings.body === null || input.settings.body.trim() === '' ? null : input.settings.body;
+  if (body !== null) {
+    const problems = checkLetter(body, letterFields(ctx.repos.templates.attributeKeysOf(fielding.id)));
+    if (problems.length > 0) throw templateInvalid(problems);
+  }
+  const at = ctx.clock().toISOString();
+  ctx.repos.db.transaction(() => {
+    ctx.repos.letters.saveLetterSettings(fielding.id, { ...input.settings, body }, at, input.actor);
+    ctx.repos.audit.recordAudit({
+      at,
+      actor: input.actor,
+      action: 'letters.settings',
+      fielding: fielding.name,
+      detail: { bodyChars: body?.length ?? null, institution: input.settings.institution },
+    });
+  })();
+  return ctx.repos.letters.letterSettingsOf(fielding.id);
 }

@@ -1,5 +1,7 @@
+import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { OfficeDetailRow } from '../offices/repo.js';
 import type { Repos } from '../repos.js';
+import { estimatedMinutesOf } from '../responses/present.js';
 import { mergeValues, type RenderedEmail, renderEmail } from '../templates/render.js';
 import { hashSecret, type RandomBytes } from '../tokens/service.js';
 import type { SendRow } from './repo.js';
@@ -19,6 +21,25 @@ export function deadlineText(repos: Repos, fieldingId: number, closesAt: string 
   if (closesAt !== null) return LONG_DATE.format(new Date(closesAt));
   return 'as soon as you can';
 }
+
+/**
+ * {{survey_minutes}}: what the respondent app will say, from the fielding's instrument version, so
+ * a mail never promises 30 minutes for a 25-minute survey. 0 when the version is not loaded.
+ */
+export function surveyMinutesOf(
+  instruments: InstrumentRegistry,
+  fielding: { instrument_id: string; instrument_version: string },
+): number {
+  const instrument = instruments.get(fielding.instrument_id, fielding.instrument_version);
+  return instrument ? estimatedMinutesOf(instrument) : 0;
+}
+
+/** The recipient with the contact's name, as the preview shows it ("Dana Reyes <dana@…>"). */
+export const recipientOf = (contact: { name: string; email: string }) => ({
+  name: contact.name,
+  address: contact.email,
+});
+export const recipientText = (contact: { name: string; email: string }) => `${contact.name} <${contact.email}>`;
 
 /** The Message-ID's domain: the survey's own host, so bounces can be matched to the send. */
 export function messageIdOf(sendId: number, random: RandomBytes, publicUrl: string): string {
@@ -40,6 +61,7 @@ export type ComposeInput = {
   link: string;
   accessCode: string;
   optOutLink: string;
+  surveyMinutes: number;
 };
 
 /** Subject and both parts of one message, from the fielding's template (or the default one). */
@@ -53,6 +75,7 @@ export function composeMessage(input: ComposeInput): RenderedEmail {
     codeUrl: `${input.publicUrl}/code`,
     optOutLink: input.optOutLink,
     deadline: deadlineText(input.repos, input.send.fielding_id, input.closesAt),
+    surveyMinutes: input.surveyMinutes,
   });
   return renderEmail(template, values);
 }

@@ -2,11 +2,21 @@ import type { ClosedReason } from '../cases/repo.js';
 import { recordUndeliverable } from '../cases/undeliverable.js';
 import type { Clock, Deps, Logger } from '../deps.js';
 import { AppError } from '../errors.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
 import { createRepos, type Repos } from '../repos.js';
 import { type MailKind, MissingMergeFieldError } from '../templates/render.js';
 import type { RandomBytes } from '../tokens/service.js';
 import { issueLink } from '../tokens/workflows.js';
-import { composeMessage, messageIdOf, newOptOutToken, optOutHash, optOutUrl, unsubscribeHeaders } from './compose.js';
+import {
+  composeMessage,
+  messageIdOf,
+  newOptOutToken,
+  optOutHash,
+  optOutUrl,
+  recipientOf,
+  surveyMinutesOf,
+  unsubscribeHeaders,
+} from './compose.js';
 import type { Mailer, MailOutcome, OutgoingMail } from './mailer.js';
 import type { SendRow } from './repo.js';
 
@@ -19,6 +29,7 @@ export type MailingContext = {
   mailFrom: string;
   sleep: Deps['sleep'];
   logger: Logger;
+  instruments: InstrumentRegistry;
 };
 
 /** The sending engine's context from the runtime's dependencies, for the scheduler and the CLI. */
@@ -32,6 +43,7 @@ export function mailingContextOf(deps: Deps, mailer: Mailer): MailingContext {
     mailFrom: deps.config.mailFrom,
     sleep: deps.sleep,
     logger: deps.logger,
+    instruments: deps.instruments,
   };
 }
 
@@ -103,7 +115,16 @@ function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly Mail
     }
     const closesAt = repos.fieldings.findFieldingByName(found.fielding_name)?.closes_at ?? null;
     const compose = (secrets: { link: string; accessCode: string; optOutLink: string }) =>
-      composeMessage({ repos, publicUrl: ctx.publicUrl, send, office, contact, closesAt, ...secrets });
+      composeMessage({
+        repos,
+        publicUrl: ctx.publicUrl,
+        send,
+        office,
+        contact,
+        closesAt,
+        surveyMinutes: surveyMinutesOf(ctx.instruments, found),
+        ...secrets,
+      });
     // A template that no longer renders (a frame column it names is gone) fails the same whatever
     // the secrets: find out before issuing any, and mark this row so it is not claimed again.
     const problem = renderProblem(() => compose({ link: '', accessCode: '', optOutLink: '' }));
@@ -127,7 +148,7 @@ function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly Mail
     const rendered = compose({ link: issued.link, accessCode: issued.access_code, optOutLink });
     const mail: OutgoingMail = {
       from: ctx.mailFrom,
-      to: contact.email,
+      to: recipientOf(contact),
       ...rendered,
       messageId,
       headers: unsubscribeHeaders(optOutLink),

@@ -3,7 +3,8 @@ import nodemailer from 'nodemailer';
 /** One message as the mailer sends it; the Message-ID is ours, recorded before the SMTP transaction. */
 export type OutgoingMail = {
   from: string;
-  to: string;
+  /** The contact's name goes with the address, as the preview shows it; nodemailer quotes and encodes it. */
+  to: { name: string; address: string };
   subject: string;
   text: string;
   html: string;

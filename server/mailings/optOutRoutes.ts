@@ -2,9 +2,13 @@ import express, { type Request, type Response, Router } from 'express';
 import { type AccessThrottle, clientKey } from '../access/service.js';
 import type { Clock, Logger } from '../deps.js';
 import { escapeHtml } from '../html.js';
+import { clientStylesheets } from '../http/clientPage.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { Repos } from '../repos.js';
+import { respondentLocale, type StudyInfo, studyInfo } from '../responses/study.js';
 import { isLinkTokenShape } from '../tokens/service.js';
 import { optOutHash } from './compose.js';
+import type { SendRow } from './repo.js';
 import { recordOptOut } from './service.js';
 
 /**
@@ -13,10 +17,19 @@ import { recordOptOut } from './service.js';
  * scanners fetch every link in a message; the POST (the button, or a mail client's RFC 8058
  * one-click request, cross-site by design) changes nothing but that token's own case.
  */
-export function optOutRoutes(deps: { repos: Repos; clock: Clock; throttle: AccessThrottle; logger: Logger }): Router {
+export function optOutRoutes(deps: {
+  repos: Repos;
+  clock: Clock;
+  throttle: AccessThrottle;
+  logger: Logger;
+  instruments: InstrumentRegistry;
+  clientDir: string;
+}): Router {
   const router = Router();
   // A one-click POST sends `List-Unsubscribe=One-Click` as a form; nothing in it is needed.
   const formBody = express.urlencoded({ extended: false, limit: '1kb', parameterLimit: 5 });
+  const page = (res: Response, status: number, content: PageContent) =>
+    sendPage(res, status, content, clientStylesheets(deps.clientDir, 'respond'));
 
   const findSend = (req: Request, res: Response) => {
     const token = String(req.params.token ?? '');
@@ -26,23 +39,41 @@ export function optOutRoutes(deps: { repos: Repos; clock: Clock; throttle: Acces
     const wait = deps.throttle.retryAfter(client, 'link');
     if (wait > 0) {
       res.set('Retry-After', String(wait));
-      page(res, 429, 'Please wait', `Too many attempts from your network. Try again in ${wait} seconds.`);
+      page(res, 429, {
+        title: 'Please wait',
+        message: `Too many attempts from your network. Try again in ${wait} seconds.`,
+      });
       return undefined;
     }
     deps.throttle.recordFailure(client, 'link');
-    page(res, 404, 'Link not valid', BAD_LINK);
+    page(res, 404, { title: 'Link not valid', message: BAD_LINK });
     return undefined;
   };
 
+  /** The study (as the respondent app names it) and the office the mail went to. */
+  const aboutSend = (send: SendRow): { study: StudyInfo | undefined; office: string } => {
+    const found = deps.repos.cases.findCase(send.case_id);
+    const instrument = found ? deps.instruments.get(found.instrument_id, found.instrument_version) : undefined;
+    const office = found ? deps.repos.offices.findOfficeDetail(found.office_id) : undefined;
+    const language = office ? (JSON.parse(office.attributes) as Record<string, unknown>).language : undefined;
+    const locale = instrument ? respondentLocale(instrument, typeof language === 'string' ? language : undefined) : '';
+    return {
+      study: instrument ? studyInfo(instrument, locale) : undefined,
+      office: found?.office_name ?? 'your office',
+    };
+  };
+
   router.get('/u/:token', (req, res) => {
-    if (!findSend(req, res)) return;
-    page(
-      res,
-      200,
-      'Stop email about this survey',
-      'Press the button to stop all email about this survey to your office. Your office can still take part: any survey link you already have keeps working.',
-      true,
-    );
+    const send = findSend(req, res);
+    if (!send) return;
+    const { study, office } = aboutSend(send);
+    page(res, 200, {
+      title: 'Stop email about this survey',
+      study,
+      context: office,
+      message: `Press the button to stop all email to ${office} about ${study ? `“${study.name}”` : 'this survey'}. Your office can still take part: any survey link you already have keeps working.`,
+      button: true,
+    });
   });
 
   router.post('/u/:token', formBody, (req, res) => {
@@ -50,12 +81,18 @@ export function optOutRoutes(deps: { repos: Repos; clock: Clock; throttle: Acces
     if (!send) return;
     const result = recordOptOut(deps.repos, send, deps.clock().toISOString());
     if (!result.alreadyOptedOut) deps.logger.info(`mailings: case ${result.caseId} opted out of email`);
-    page(res, 200, 'You are opted out', 'You will receive no more email about this survey.');
+    const { study, office } = aboutSend(send);
+    page(res, 200, {
+      title: 'You are opted out',
+      study,
+      context: office,
+      message: `You will receive no more email about this survey${study ? `, “${study.name}”,` : ''} for ${office}.`,
+    });
   });
 
   // A bad body (too large, malformed) gets the plain page too, not the JSON error of the API.
   router.use('/u', (_err: unknown, _req: Request, res: Response, _next: () => void) => {
-    page(res, 400, 'Link not valid', BAD_LINK);
+    page(res, 400, { title: 'Link not valid', message: BAD_LINK });
   });
   return router;
 }
@@ -64,10 +101,34 @@ export function optOutRoutes(deps: { repos: Repos; clock: Clock; throttle: Acces
 const BAD_LINK =
   'This link is not valid. Check it against your email, or contact the study team if you want no more email about this survey.';
 
-function page(res: Response, status: number, title: string, message: string, button = false) {
-  const form = button
-    ? `<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Stop all email about this survey</button></form>`
+type PageContent = {
+  title: string;
+  message: string;
+  study?: StudyInfo | undefined;
+  context?: string;
+  button?: boolean;
+};
+
+/**
+ * The page in the respondent app's landmarks and classes (client/respond/Layout.tsx), styled by
+ * its built stylesheet: no inline style, so it needs nothing beyond the CSP's 'self'.
+ */
+function sendPage(res: Response, status: number, content: PageContent, stylesheets: readonly string[]) {
+  const { study } = content;
+  const form = content.button
+    ? '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit" class="fk-button">Stop all email about this survey</button></form>'
     : '';
+  const banner = study
+    ? `<p class="fk-banner__study">${escapeHtml(study.header || study.name)}</p>${
+        content.context ? `<p class="fk-banner__context">${escapeHtml(content.context)}</p>` : ''
+      }`
+    : '';
+  const contact = study?.contactEmail
+    ? `Email <a href="mailto:${escapeHtml(study.contactEmail)}">${escapeHtml(study.contactEmail)}</a>`
+    : 'Contact the team running the survey';
+  const footer = `${study?.footer ? `<p>${escapeHtml(study.footer)}</p>` : ''}<p>Questions about the study? ${contact}.</p>`;
+  const links = stylesheets.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n');
+  const title = study ? `${content.title} – ${study.name}` : content.title;
   res
     .status(status)
     .set('Cache-Control', 'no-store')
@@ -75,9 +136,9 @@ function page(res: Response, status: number, title: string, message: string, but
     .send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
-<style>body{font-family:Georgia,serif;max-width:36em;margin:3em auto;padding:0 1em;line-height:1.5;color:#1a1a1a}
-button{font:inherit;padding:.6em 1.2em;border:2px solid #1a1a1a;background:#fff;cursor:pointer}
-button:focus{outline:3px solid #1d4ed8;outline-offset:2px}</style></head>
-<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${form}</main></body></html>
+${links}</head>
+<body><header class="fk-banner">${banner}</header>
+<main class="fk-main"><h1 class="fk-title">${escapeHtml(content.title)}</h1><p class="fk-lede">${escapeHtml(content.message)}</p>${form}</main>
+<footer class="fk-footer">${footer}</footer></body></html>
 `);
 }

@@ -23,6 +23,9 @@ function forRespondents(instrument: Instrument) {
   return view;
 }
 
+/** The minutes a respondent is told the survey takes (the respondent app, invitations, letters). */
+export const estimatedMinutesOf = (instrument: Instrument) => forRespondents(instrument).estimatedMinutes;
+
 import type { ResponseRow } from './repo.js';
 import { studyInfo } from './study.js';
 

@@ -10,8 +10,8 @@ export const DEFAULT_TEMPLATES: Readonly<Record<MailKind, EmailTemplate>> = Obje
     body: `Dear {{contact_name}},
 
 {{office_name}} is invited to take part in a national study of how local prosecutors’ offices handle
-human trafficking cases. The survey takes about 30 minutes, can be saved and finished later, and
-your answers are kept confidential.
+human trafficking cases. The survey takes about {{survey_minutes}} minutes, can be saved and
+finished later, and your answers are kept confidential.
 
 Your office’s personal link:
 {{link}}

@@ -26,6 +26,7 @@ export const STANDARD_FIELDS = Object.freeze({
   access_code: 'The typed access code of that link, e.g. KQ7M-4T9X-WP2H',
   code_url: 'Where an access code is typed (the short URL)',
   deadline: 'The fielding’s deadline as set in its mail settings',
+  survey_minutes: 'About how many minutes the survey takes, from the fielding’s instrument',
   opt_out_link: 'One click to stop all mail about this survey (also added at the foot of every mail)',
 });
 export type StandardField = keyof typeof STANDARD_FIELDS;
@@ -80,6 +81,25 @@ function scan(text: string): { uses: FieldUse[]; problems: Omit<TemplateProblem,
 }
 
 /**
+ * The problems of one text's merge fields (malformed, or not in `fields`), with line and column;
+ * the check emails and letters share.
+ */
+export function checkText(
+  text: string,
+  fields: ReadonlySet<string>,
+): { problems: Omit<TemplateProblem, 'part'>[]; used: Set<string> } {
+  const found = scan(text);
+  const problems = [...found.problems];
+  const used = new Set<string>();
+  for (const use of found.uses) {
+    used.add(use.name);
+    if (!fields.has(use.name))
+      problems.push({ line: use.line, column: use.column, message: unknownFieldMessage(use.name, fields) });
+  }
+  return { problems, used };
+}
+
+/**
  * Every problem of a template, with where it is: a malformed or unknown merge field, an empty
  * subject or body, a subject on several lines, an invitation or reminder without a link or code.
  * `fields` are the names allowed for this fielding (standard ones and the frame's extra columns).
@@ -90,14 +110,9 @@ export function checkTemplate(kind: MailKind, template: EmailTemplate, fields: R
   for (const part of ['subject', 'body'] as const) {
     const text = template[part];
     if (text.trim() === '') problems.push({ part, line: 1, column: 1, message: `The ${part} is empty.` });
-    const found = scan(text);
+    const found = checkText(text, fields);
     for (const p of found.problems) problems.push({ part, ...p });
-    for (const use of found.uses) {
-      used.add(use.name);
-      if (!fields.has(use.name)) {
-        problems.push({ part, line: use.line, column: use.column, message: unknownFieldMessage(use.name, fields) });
-      }
-    }
+    for (const name of found.used) used.add(name);
   }
   const newline = template.subject.indexOf('\n');
   if (newline !== -1) {
@@ -148,6 +163,9 @@ function substitute(
   return out + asText(text.slice(last));
 }
 
+/** A text with its merge fields filled, as plain text (a letter's body). */
+export const renderPlain = (text: string, values: MergeValues) => substitute(text, values, (s) => s);
+
 /** Links become anchors in the HTML part; every other value is text. */
 const LINK_FIELDS = new Set(['link', 'opt_out_link', 'code_url']);
 const htmlValue = (name: string, v: string) =>
@@ -189,13 +207,14 @@ export function allowedFields(attributeKeys: Iterable<string>): Set<string> {
 
 /** What one message says about its office and contact; the secrets are issued for this message. */
 export function mergeValues(input: {
-  office: OfficeDetailRow;
+  office: Pick<OfficeDetailRow, 'office_name' | 'office_id' | 'jurisdiction' | 'state' | 'city' | 'attributes'>;
   contact: Pick<ContactRow, 'name' | 'title'>;
   link: string;
   accessCode: string;
   codeUrl: string;
   optOutLink: string;
   deadline: string;
+  surveyMinutes: number;
 }): MergeValues {
   const attributes = JSON.parse(input.office.attributes) as Record<string, unknown>;
   const extra = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, v == null ? '' : String(v)]));
@@ -211,6 +230,7 @@ export function mergeValues(input: {
     access_code: input.accessCode,
     code_url: input.codeUrl,
     deadline: input.deadline,
+    survey_minutes: String(input.surveyMinutes),
     opt_out_link: input.optOutLink,
   };
   // A frame column named like a standard field never overrides it: the link must be the link.

@@ -2,7 +2,8 @@ import type { Clock } from '../deps.js';
 import { AppError, notFound, unprocessable } from '../errors.js';
 import type { FieldingRow, MailSettings } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
-import { deadlineText, optOutUrl } from '../mailings/compose.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
+import { deadlineText, optOutUrl, recipientText, surveyMinutesOf } from '../mailings/compose.js';
 import type { Repos } from '../repos.js';
 import {
   allowedFields,
@@ -19,7 +20,7 @@ import {
 } from './render.js';
 import type { TemplateRow } from './repo.js';
 
-export type TemplateContext = { repos: Repos; clock: Clock; publicUrl: string };
+export type TemplateContext = { repos: Repos; clock: Clock; publicUrl: string; instruments: InstrumentRegistry };
 
 export type MergeField = { name: string; description: string; source: 'standard' | 'frame' };
 
@@ -126,6 +127,7 @@ export function previewTemplate(
     codeUrl: `${ctx.publicUrl}/code`,
     // What sending will say, from the same function.
     deadline: deadlineText(ctx.repos, fielding.id, fielding.closes_at),
+    surveyMinutes: surveyMinutesOf(ctx.instruments, fielding),
   });
   let rendered: RenderedEmail;
   try {
@@ -139,7 +141,7 @@ export function previewTemplate(
   }
   return {
     ...rendered,
-    to: `${contact.name} <${contact.email}>`,
+    to: recipientText(contact),
     office: { officeId: office.office_id, officeName: office.office_name },
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { frameCsv } from '../factories/frame.js';
 import { bringToStates, eventsOfType, LETTER_OFFICES, OPEN_OFFICES, PRINTED_CODE, readPdf } from '../letters/setup.js';
@@ -57,6 +57,17 @@ describe('fieldkit letters', () => {
         detail: JSON.stringify({ letters: 2, skipped: { completed: 1, refused: 1, ineligible: 1, noContact: 1 } }),
       },
     ]);
+  });
+
+  it('writes the PDF readable by its owner only, as links files are, since it holds live access codes', async () => {
+    const ws = await fielded();
+    // A stale partial file from an interrupted run must not lend its wider mode to the letters.
+    writeFileSync(ws.file('letters.pdf.part'), 'stale', { mode: 0o644 });
+
+    const result = await ws.run('letters', '--fielding', 'pilot', '--out', 'letters.pdf');
+
+    expect(result.code, result.err).toBe(0);
+    expect((statSync(ws.file('letters.pdf')).mode & 0o777).toString(8)).toBe('600');
   });
 
   it('draws a progress bar on a terminal', async () => {

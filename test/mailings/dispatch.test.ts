@@ -22,7 +22,7 @@ describe('dispatchQueued: invitations over SMTP', () => {
     expect(m.smtp.received).toHaveLength(2);
     const mail = m.smtp.received
       .map((r) => parseMail(r.raw))
-      .find((p) => p.headers.to === 'contact1@office1.example.org');
+      .find((p) => p.headers.to === 'Contact 1 <contact1@office1.example.org>');
     if (!mail) throw new Error('no mail to contact1');
     expect(mail.headers.subject).toBe('Invitation: national survey of prosecutors’ offices (Office 1)');
     expect(mail.headers.from).toBe('Fieldkit survey <survey@fieldkit.test>');

@@ -80,8 +80,8 @@ describe('fieldkit invite --fielding <f>', () => {
     expect(result.out).toMatch(/^ {2}OFF-2 contact2@office2\.example\.org: 550 5\.1\.1 User unknown$/m);
     expect(result.progress.at(-2)).toContain('100% invitations 3/3');
     expect(smtp.received.map((r) => parseMail(r.raw).headers.to).sort()).toEqual([
-      'contact1@office1.example.org',
-      'contact3@office3.example.org',
+      'Contact 1 <contact1@office1.example.org>',
+      'Contact 3 <contact3@office3.example.org>',
     ]);
     expect(statuses(ws)).toEqual(['sent', 'rejected', 'sent']);
 
@@ -106,7 +106,7 @@ describe('fieldkit invite --fielding <f>', () => {
       'Dry run, nothing changed: 2 invitation(s) would be sent for pilot (0 planned before).',
     );
     expect(result.out).toContain('  skipped, refused or opted out: 1');
-    expect(result.out).toContain('To: contact2@office2.example.org');
+    expect(result.out).toContain('To: Contact 2 <contact2@office2.example.org>');
     expect(result.out).toContain('Subject: Invitation: national survey of prosecutors’ offices (Office 2)');
     expect(result.out).toContain('Dear Contact 2,');
     expect(result.out).toContain('https://survey.example.org/s/<personal link, issued when sent>');

@@ -11,7 +11,8 @@ const INVITATIONS = ['invitation'] as const;
 async function invite(m: MailEnv, address: string): Promise<string> {
   planInvitations(m.repos, m.fieldingId, m.env.clock().toISOString());
   await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: INVITATIONS });
-  const mail = m.smtp.received.map((r) => parseMail(r.raw)).find((p) => p.headers.to === address);
+  const received = m.smtp.received.find((r) => r.envelopeTo.includes(address));
+  const mail = received ? parseMail(received.raw) : undefined;
   const url = /^<([^>]+)>$/.exec(mail?.headers['list-unsubscribe'] ?? '')?.[1];
   if (!url) throw new Error(`no List-Unsubscribe in the mail to ${address}`);
   return new URL(url).pathname;
@@ -65,7 +66,7 @@ describe('opt-out links (/u/:token)', () => {
       .send('List-Unsubscribe=One-Click');
 
     expect(res.status).toBe(200);
-    expect(res.text).toContain('You will receive no more email about this survey.');
+    expect(res.text).toContain('You will receive no more email about this survey');
     const caseId = caseOf(m.repos, 'OFF-1');
     expect(dispositionCode(m.repos, caseId)).toBe('2.11');
     const [first, deputy] = sendsOf(m.env);

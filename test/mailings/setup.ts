@@ -26,6 +26,8 @@ export async function mailEnv(
     rows?: Record<string, string>[];
     rcpt?: (address: string, timesBefore: number) => RcptReply | undefined;
     dataDelayMs?: number;
+    /** A client build whose pages the server serves (the stand-in page otherwise). */
+    clientDir?: string;
   } = {},
 ): Promise<MailEnv> {
   const smtp = await startSmtpServer({
@@ -34,7 +36,11 @@ export async function mailEnv(
   });
   const mailer = createSmtpMailer(smtp.url);
   const sleeps: number[] = [];
-  const env = createTestEnv({ mailer, sleep: fakeSleep });
+  const env = createTestEnv({
+    mailer,
+    sleep: fakeSleep,
+    ...(options.clientDir ? { clientDir: options.clientDir } : {}),
+  });
   async function fakeSleep(ms: number) {
     sleeps.push(ms);
     env.clock.advance(ms);
@@ -56,6 +62,7 @@ export async function mailEnv(
     mailFrom: env.config.mailFrom,
     sleep: fakeSleep,
     logger: env.logger,
+    instruments: env.instruments,
   };
   return { env, smtp, repos, ctx, fieldingId, sleeps };
 }

@@ -114,6 +114,8 @@ describe('staff routes are declared with their roles', () => {
       'get /api/staff/fieldings/:name/mailings': 'admin,fieldwork',
       'post /api/staff/bounces': 'admin,fieldwork',
       'post /api/staff/fieldings/:name/letters': 'admin,fieldwork',
+      'get /api/staff/fieldings/:name/letter-settings': 'admin,fieldwork',
+      'put /api/staff/fieldings/:name/letter-settings': 'admin,fieldwork',
       'get /api/staff/instruments/:id/:version/paper': 'admin,fieldwork,analyst',
     });
   });

@@ -88,7 +88,8 @@ describe('GET /api/staff/fieldings/:name/cases', () => {
       );
     expect(await names('sort=state')).toEqual(['OFF-4', 'OFF-3', 'OFF-2', 'OFF-1', 'OFF-5']);
     expect(await names('sort=disposition&order=desc')).toEqual(['OFF-5', 'OFF-3', 'OFF-4', 'OFF-2', 'OFF-1']);
-    expect(await names('sort=stratum')).toEqual(['OFF-3', 'OFF-5', 'OFF-1', 'OFF-2', 'OFF-4']);
+    // Strata in the frame's order: under 100,000 (OFF-1), then 1,000,000+ (OFF-3), then 250,000–999,999 (OFF-5).
+    expect(await names('sort=stratum')).toEqual(['OFF-1', 'OFF-2', 'OFF-4', 'OFF-3', 'OFF-5']);
     expect(await names('sort=status')).toEqual(['OFF-1', 'OFF-2', 'OFF-3', 'OFF-4', 'OFF-5']);
     expect(await names('sort=office_name&order=desc&pageSize=2&page=2')).toEqual(['OFF-3', 'OFF-2']);
     const beyond = await staff.get('/api/staff/fieldings/wave1/cases?pageSize=2&page=4').expect(200);
