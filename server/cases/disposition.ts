@@ -17,7 +17,10 @@ export type Disposition = (typeof DISPOSITIONS)[keyof typeof DISPOSITIONS] & {
   reason?: string;
 };
 
-/** Shares of the items shown that must be answered; fixed before fieldwork (spec: 80% and 50%). */
+/**
+ * Shares of the items shown that must be answered: each fielding's settings, set before fieldwork
+ * (fieldings.complete_pct / partial_pct); these are the defaults (spec: 80% and 50%).
+ */
 export type DispositionThresholds = Readonly<{ complete: number; partial: number }>;
 export const DEFAULT_THRESHOLDS: DispositionThresholds = Object.freeze({ complete: 0.8, partial: 0.5 });
 

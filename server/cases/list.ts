@@ -28,7 +28,7 @@ export async function listCases(
   query: CaseListQuery,
 ): Promise<{ cases: ListedCase[]; total: number }> {
   const rows = repos.cases.caseStatesOf(fieldingId);
-  const outcomes = await dispositions.outcomes(repos, rows);
+  const outcomes = await dispositions.outcomes(repos, rows, repos.fieldings.dispositionThresholdsOf(fieldingId));
   const needle = query.q?.toLocaleLowerCase('en');
   const matching: ListedCase[] = [];
   for (const row of rows) {

@@ -157,6 +157,7 @@ export async function exportFielding(
   const onProgress = request.onProgress;
   const built = caseTable(repo, fielding, instruments, {
     completesOnly: request.completesOnly,
+    thresholds: ctx.repos.fieldings.dispositionThresholdsOf(fielding.id),
     ...(onProgress ? { onCases: (done: number, total: number) => onProgress({ done, total, label: 'cases' }) } : {}),
   });
   const { codebook, warnings } = built;

@@ -9,7 +9,7 @@ import { psppMissingCodes, readSavWithPspp, records } from '../support/readBack.
 
 const RESERVED = ['-9', '-8', '-7', '-6'];
 
-describe('data.sav read back by GNU PSPP', () => {
+describe('data.sav read back by GNU PSPP', { timeout: 90_000 }, () => {
   it('declares user-missing every reserved code (-9..-6) a numeric column holds, the export’s own columns included', async () => {
     const env = openEnv();
     // Completes and a partial that was never submitted (no duration), as the default export holds them.

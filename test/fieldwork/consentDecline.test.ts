@@ -37,7 +37,9 @@ async function declinedWave(env: TestEnv) {
   const declined = { status: 'declined' };
   await app.post(`/api/respond/${done}/complete`).send({ answers: chargedOfficeAnswers(), revision: 0 }).expect(200);
   // (a) Decline pressed at once: nothing saved before the app's decline request.
-  expect((await app.post(`/api/respond/${button}/decline`).send({ reason: 'consent_declined' })).body).toEqual(declined);
+  expect((await app.post(`/api/respond/${button}/decline`).send({ reason: 'consent_declined' })).body).toEqual(
+    declined,
+  );
   // (b) Autosave stored the consent "No" before Decline was pressed, or before the survey was submitted.
   for (const token of [savedThenButton, savedThenSubmit]) {
     await app
@@ -69,7 +71,7 @@ async function declinedWave(env: TestEnv) {
 
 const REFUSED = ['OFF-2', 'OFF-3', 'OFF-4', 'OFF-5', 'OFF-6'];
 
-describe('a declined consent is a refusal (2.11) whenever the "No" was saved', () => {
+describe('a declined consent is a refusal (2.11) whenever the "No" was saved', { timeout: 90_000 }, () => {
   it('in the case list, its CSV, the dashboard, fieldkit status and the export, which leaves it out', async () => {
     const env = staffEnv();
     await declinedWave(env);
