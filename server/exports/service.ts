@@ -63,6 +63,8 @@ export type ExportManifest = {
    * Only in the identified export, like the codebook's frequencies.
    */
   dispositions?: Record<string, Record<string, number>>;
+  /** The fielding's thresholds the dispositions were derived with, in percent of the questions shown. */
+  dispositionThresholds: { complete: number; partial: number };
   files: { name: string; bytes: number; sha256: string }[];
 };
 
@@ -246,6 +248,7 @@ export async function exportFielding(
       },
       warnings,
       ...(request.public ? {} : { dispositions: built.dispositionCounts }),
+      dispositionThresholds: { complete: fielding.complete_pct, partial: fielding.partial_pct },
       files,
     };
     writeFile(path.join(partial, 'manifest.json'), [`${JSON.stringify(manifest, null, 2)}\n`]);

@@ -90,6 +90,7 @@ describe("the disposition thresholds are the fielding's settings", { timeout: 90
     expect(JSON.parse(cli.out).dispositions).toEqual(status.dispositions);
     const { manifest, rows } = await exported(env, 'export-set');
     expect(manifest.dispositions?.['1.2']?.[MIDDLE]).toBe(1);
+    expect(manifest.dispositionThresholds).toEqual({ complete: 90, partial: 3 });
     expect(rows.find((r) => r.office_id === 'OFF-4')).toMatchObject({ disposition: '1.2', pct_answered: '3.6' });
 
     expect(auditOf(env)).toEqual([
