@@ -33,6 +33,11 @@ Fieldings
       Moves a fielding to another loaded version of its instrument: responses started from now on
       use it; responses already started stay on their version. Exports hold the union of the
       versions' variables (a variable a case's version lacks is -8, "not in this version").
+  fielding thresholds --name <name> [--complete <percent>] [--partial <percent>]
+      Prints, or sets, the disposition thresholds: a submitted case answering at least --complete
+      percent of the questions shown is complete (1.1), one answering at least --partial percent a
+      partial (1.2); 0 < partial < complete <= 100, by default 80 and 50. Set them before
+      fieldwork; every disposition follows them. Recorded in the audit log.
   frame check <offices.csv>          Validates a frame without importing it.
 
 Exports

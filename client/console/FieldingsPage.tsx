@@ -161,7 +161,10 @@ function FieldingCards({
   );
 }
 
-/** The closing date and the instrument version of one fielding, each a small form of its own. */
+/**
+ * The closing date, the instrument version and the disposition thresholds of one fielding, each a
+ * small form of its own.
+ */
 function FieldingChanges({
   fielding,
   instrument,
@@ -201,9 +204,21 @@ function FieldingChanges({
     const version = String(new FormData(event.currentTarget).get('version') ?? '');
     void run(api.setVersion(fielding.name, version), `${fielding.name} now uses version ${version}.`);
   };
+  const setThresholds = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const complete = Number(data.get('complete'));
+    const partial = Number(data.get('partial'));
+    void run(
+      api.setThresholds(fielding.name, { complete, partial }),
+      `${fielding.name}: complete from ${complete}%, partial from ${partial}% of the questions shown.`,
+    );
+  };
   const id = useId();
   const closesId = `${id}-closes`;
   const versionId = `${id}-version`;
+  const completeId = `${id}-complete`;
+  const partialId = `${id}-partial`;
   return (
     <div className="fk-row-forms">
       <form onSubmit={setCloses} className="fk-inline-form">
@@ -228,6 +243,33 @@ function FieldingChanges({
         </select>
         <button type="submit">
           Change<Hidden> version of {fielding.name}</Hidden>
+        </button>
+      </form>
+      <form onSubmit={setThresholds} className="fk-inline-form">
+        <label htmlFor={completeId}>
+          Complete from %<Hidden> of the questions shown, {fielding.name}</Hidden>
+        </label>
+        <input
+          id={completeId}
+          name="complete"
+          type="number"
+          step="any"
+          required
+          defaultValue={fielding.thresholds.complete}
+        />
+        <label htmlFor={partialId}>
+          Partial from %<Hidden> of the questions shown, {fielding.name}</Hidden>
+        </label>
+        <input
+          id={partialId}
+          name="partial"
+          type="number"
+          step="any"
+          required
+          defaultValue={fielding.thresholds.partial}
+        />
+        <button type="submit">
+          Set<Hidden> disposition thresholds of {fielding.name}</Hidden>
         </button>
       </form>
       {error ? <p className="fk-field-error">{error}</p> : null}

@@ -33,6 +33,8 @@ const FieldingSchema = z.object({
   cases: z.number(),
   createdAt: z.string(),
   closesAt: z.nullable(z.string()),
+  /** Disposition thresholds in percent of the questions shown answered (1.1 from complete, 1.2 from partial). */
+  thresholds: z.object({ complete: z.number(), partial: z.number() }),
 });
 export type Fielding = z.infer<typeof FieldingSchema>;
 
@@ -374,6 +376,8 @@ export const api = {
       z.object({ fielding: FieldingSchema, from: z.string(), to: z.string() }),
       { version },
     ),
+  setThresholds: (name: string, thresholds: { complete: number; partial: number }) =>
+    request('PUT', `/api/staff/fieldings/${enc(name)}/thresholds`, z.object({ fielding: FieldingSchema }), thresholds),
   cases: (fielding: string, query: Record<string, string>) =>
     request('GET', `/api/staff/fieldings/${enc(fielding)}/cases?${new URLSearchParams(query)}`, CasePageSchema),
   case: (id: number) => request('GET', `/api/staff/cases/${id}`, CaseDetailSchema),

@@ -17,7 +17,10 @@ export type Disposition = (typeof DISPOSITIONS)[keyof typeof DISPOSITIONS] & {
   reason?: string;
 };
 
-/** Shares of the items shown that must be answered; fixed before fieldwork (spec: 80% and 50%). */
+/**
+ * Shares of the items shown that must be answered: each fielding's settings, set before fieldwork
+ * (fieldings.complete_pct / partial_pct); these are the defaults (spec: 80% and 50%).
+ */
 export type DispositionThresholds = Readonly<{ complete: number; partial: number }>;
 export const DEFAULT_THRESHOLDS: DispositionThresholds = Object.freeze({ complete: 0.8, partial: 0.5 });
 
@@ -35,8 +38,9 @@ const ADDRESS_STATE = new Set(['undeliverable', 'contact_added']);
  * answers (0..1; the export computes it from the instrument's logic), absent when nothing was saved.
  *
  * Precedence, strongest first: staff's ineligibility (4.10); a submission (1.1 / 1.2 / 2.12 by the
- * share answered); a refusal — declined consent, an opt-out, or one staff recorded — which keeps a
- * partial's data as a partial (1.2) and is otherwise 2.11; a start without submission (1.2 or 2.12);
+ * share answered); a declined consent (2.11, whatever was answered before); any other refusal — an
+ * opt-out, one staff recorded, a decline without consent withdrawn — which keeps a partial's data as
+ * a partial (1.2) and is otherwise 2.11; a start without submission (1.2 or 2.12);
  * a link opened but nothing answered (2.12, "logged on, no items"); every address bounced and no
  * contact added since (3.30); invited — a link issued or an email accepted — and never opened
  * (3.19); no invitation at all (3.11). An opt-out from an email is a refusal.
@@ -58,6 +62,10 @@ export function finalDisposition(
   if (has('completed')) {
     if (share >= thresholds.complete) return DISPOSITIONS.complete;
     return share >= thresholds.partial ? DISPOSITIONS.partial : DISPOSITIONS.breakOff;
+  }
+  // Answers given before consent was withdrawn may not be used, however many there were.
+  if (events.some((e) => e.type === 'declined' && e.detail?.reason === 'consent_declined')) {
+    return { ...DISPOSITIONS.refusal, ...reasonOf(REFUSALS) };
   }
   if (has(REFUSALS)) {
     return share >= thresholds.partial ? DISPOSITIONS.partial : { ...DISPOSITIONS.refusal, ...reasonOf(REFUSALS) };

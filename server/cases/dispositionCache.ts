@@ -2,7 +2,7 @@ import { buildCodebook } from '../codebook/build.js';
 import { createCaseValues } from '../exports/caseValues.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { Repos } from '../repos.js';
-import { DEFAULT_THRESHOLDS, type Disposition, finalDisposition } from './disposition.js';
+import { type Disposition, type DispositionThresholds, finalDisposition } from './disposition.js';
 import type { CaseStateRow } from './repo.js';
 
 /** How long the list's computation may hold the event loop before letting other requests run. */
@@ -34,7 +34,7 @@ export function createCaseDispositions(instruments: InstrumentRegistry) {
     return values;
   };
 
-  function compute(repos: Repos, caseId: number): CaseOutcome {
+  function compute(repos: Repos, caseId: number, thresholds: DispositionThresholds): CaseOutcome {
     const events = repos.cases.eventsOf(caseId).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) }));
     const response = repos.responses.findResponseByCase(caseId);
     let pctAnswered: number | undefined;
@@ -42,16 +42,21 @@ export function createCaseDispositions(instruments: InstrumentRegistry) {
       const values = valuesOf(response.instrument_id, response.instrument_version);
       pctAnswered = values ? values.row(JSON.parse(response.answers)).pctAnswered : undefined;
     }
-    return { disposition: finalDisposition(events, DEFAULT_THRESHOLDS, pctAnswered), pctAnswered };
+    return { disposition: finalDisposition(events, thresholds, pctAnswered), pctAnswered };
   }
 
   return {
     /**
-     * The outcome of each listed case, computing only those whose log or response changed. A cold
-     * cache of a national fielding is ~1 ms a submitted case, so the work yields to the event loop
-     * every few milliseconds: respondents' requests are answered in between.
+     * The outcome of each listed case, computing only those whose log, response or fielding's
+     * thresholds changed. A cold cache of a national fielding is ~1 ms a submitted case, so the
+     * work yields to the event loop every few milliseconds: respondents' requests are answered in
+     * between.
      */
-    async outcomes(repos: Repos, rows: readonly CaseStateRow[]): Promise<Map<number, CaseOutcome>> {
+    async outcomes(
+      repos: Repos,
+      rows: readonly CaseStateRow[],
+      thresholds: DispositionThresholds,
+    ): Promise<Map<number, CaseOutcome>> {
       const result = new Map<number, CaseOutcome>();
       let slice = performance.now();
       for (const row of rows) {
@@ -59,20 +64,23 @@ export function createCaseDispositions(instruments: InstrumentRegistry) {
           await new Promise((resolve) => setImmediate(resolve));
           slice = performance.now();
         }
-        const stamp = `${row.last_event_id ?? 0}:${row.response_revision ?? '-'}:${row.response_version ?? '-'}`;
+        const stamp = `${row.last_event_id ?? 0}:${row.response_revision ?? '-'}:${row.response_version ?? '-'}:${thresholds.complete}:${thresholds.partial}`;
         const cached = known.get(row.id);
         if (cached && cached.stamp === stamp) {
           result.set(row.id, cached.outcome);
           continue;
         }
-        const outcome = compute(repos, row.id);
+        const outcome = compute(repos, row.id, thresholds);
         known.set(row.id, { stamp, outcome });
         result.set(row.id, outcome);
       }
       return result;
     },
-    /** One case, always computed afresh (the case page). */
-    outcomeOf: (repos: Repos, caseId: number) => compute(repos, caseId),
+    /** One case, always computed afresh (the case page), with its fielding's thresholds. */
+    outcomeOf(repos: Repos, caseId: number): CaseOutcome {
+      const found = repos.cases.findCase(caseId);
+      return compute(repos, caseId, repos.fieldings.dispositionThresholdsOf(found?.fielding_id ?? -1));
+    },
     /**
      * Builds the instrument logic of the versions fieldings use now, at start: built on a first
      * request instead, it would hold the event loop for up to a second (a SurveyJS model and its

@@ -57,7 +57,7 @@ export async function listCases(
       { strata },
     );
   }
-  const outcomes = await dispositions.outcomes(repos, rows);
+  const outcomes = await dispositions.outcomes(repos, rows, repos.fieldings.dispositionThresholdsOf(fieldingId));
   const needle = query.q === undefined ? undefined : folded(query.q);
   const matching: ListedCase[] = [];
   for (const row of rows) {

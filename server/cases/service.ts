@@ -61,6 +61,7 @@ export function markCase(
     auditCase(ctx, found, input.actor, `case.mark_${input.as}`, { reason: input.reason });
     const disposition = finalDisposition(
       ctx.repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
+      ctx.repos.fieldings.dispositionThresholdsOf(found.fielding_id),
     );
     return { case: found, disposition };
   })();

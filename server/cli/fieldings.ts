@@ -1,7 +1,14 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { changeFieldingVersion, closingInstant, createFielding } from '../fieldings/service.js';
+import { DispositionThresholdsBodySchema } from '../fieldings/schema.js';
+import {
+  changeFieldingVersion,
+  closingInstant,
+  createFielding,
+  findFieldingOrFail,
+  setDispositionThresholds,
+} from '../fieldings/service.js';
 import { formatFrameProblem, parseFrame } from '../offices/frame.js';
 import { createRepos } from '../repos.js';
 import { type IssuedLink, linksCsv } from '../tokens/workflows.js';
@@ -31,6 +38,16 @@ function parseDate(value: string | undefined): Date | undefined {
   const date = closingInstant(value);
   if (!date) throw new UsageError(`--closes "${value}" is not a real date.`);
   return date;
+}
+
+/** A percentage option (`--complete 80`); undefined when not given. */
+function percentOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) {
+    throw new UsageError(`--${name} must be a number, a percentage like 80; not "${value}".`);
+  }
+  return n;
 }
 
 function readFrame(io: CliIo, file: string) {
@@ -120,6 +137,39 @@ export const fieldingCommands: Record<string, Command> = {
       for (const s of result.started) {
         io.out(`  ${s.n} response(s) already started stay on version ${s.instrument_version}.`);
       }
+    } finally {
+      deps.db.close();
+    }
+  },
+  'fielding thresholds'(args, io, runtime) {
+    const { values } = parseArgs({
+      args,
+      options: { name: { type: 'string' }, complete: { type: 'string' }, partial: { type: 'string' } },
+    });
+    const v = required({ name: values.name }, ['name']);
+    const complete = percentOption('complete', values.complete);
+    const partial = percentOption('partial', values.partial);
+    const deps = runtime();
+    try {
+      const repos = createRepos(deps.db);
+      const fielding = findFieldingOrFail(repos, v.name as string);
+      if (complete !== undefined || partial !== undefined) {
+        const asked = DispositionThresholdsBodySchema.safeParse({
+          complete: complete ?? fielding.complete_pct,
+          partial: partial ?? fielding.partial_pct,
+        });
+        if (!asked.success) {
+          throw new UsageError(asked.error.issues.map((i) => `--${i.path.join('.')} ${i.message}.`).join('\n'));
+        }
+        setDispositionThresholds(
+          { repos, clock: deps.clock },
+          { fielding: fielding.name, ...asked.data, actor: osUser() },
+        );
+      }
+      const now = findFieldingOrFail(repos, fielding.name);
+      io.out(
+        `Fielding "${now.name}": complete ${now.complete_pct}% (1.1), partial ${now.partial_pct}% (1.2) of the questions shown answered.`,
+      );
     } finally {
       deps.db.close();
     }

@@ -120,7 +120,13 @@ function typeOf(vars: ResolvedVariables, content: ColumnContent): Typed {
       return { type: whole ? 'integer' : 'number', measure: 'scale', values: [], missing: [], range };
     }
     case 'text':
-      return { type: 'text', measure: 'nominal', values: [], missing: [] };
+      // Other not chosen: the text is skipped (-8) even where the question itself has no condition.
+      return {
+        type: 'text',
+        measure: 'nominal',
+        values: [],
+        missing: content.whenOtherChosen ? [MISSING_CODES.skipped] : [],
+      };
   }
 }
 

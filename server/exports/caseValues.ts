@@ -30,6 +30,17 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
   const main = codebook.variables.filter((v) => v.table === 'main');
   const questionOf = new Map<string, Question>();
   for (const q of model.getAllQuestions(false, false, false)) questionOf.set(q.getValueName(), q);
+  const consentQuestion = instrument.meta.consent?.question;
+  /**
+   * The items the share answered counts. The consent question is the gate to the survey, not an
+   * item of it: counted, a saved consent "No" (which hides every other question) would be 100%
+   * answered and make a refusal a partial.
+   */
+  const isSurveyItem = (q: Question) =>
+    q.getType() !== 'html' &&
+    q.getType() !== 'image' &&
+    q.getType() !== 'expression' &&
+    q.getValueName() !== consentQuestion;
 
   /**
    * Giving survey-core a case's answers costs ~4 ms (every condition and value re-evaluated), 40 s
@@ -169,7 +180,7 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
       let asked = 0;
       let answered = 0;
       for (const q of questionOf.values()) {
-        if (q.getType() === 'html' || q.getType() === 'image' || q.getType() === 'expression' || !shown(q)) continue;
+        if (!isSurveyItem(q) || !shown(q)) continue;
         asked++;
         if (!isBlankAnswer(answers[q.getValueName()])) answered++;
       }

@@ -47,7 +47,11 @@ const META_VARIABLES: ExportVariable[] = [
   metaVariable('instrument_version', 'Instrument version answered', 'string'),
   metaVariable('started_at', 'Started (UTC)', 'string'),
   metaVariable('submitted_at', 'Submitted (UTC)', 'string'),
-  metaVariable('duration_min', 'Minutes from start to submission', 'numeric', 1),
+  {
+    ...metaVariable('duration_min', 'Minutes from start to submission', 'numeric', 1),
+    // A partial has no submission to measure to: -9, declared so that it never counts as minutes.
+    missing: [{ code: MISSING.notAnswered.code, label: 'Not submitted (no duration)' }],
+  },
   metaVariable('n_sessions', 'Visits (link or code opened)', 'numeric'),
   metaVariable('pct_answered', 'Percent of the questions shown that were answered', 'numeric', 1),
   metaVariable('wt_base', 'Base weight: offices in the stratum / offices invited', 'numeric', 4),

@@ -74,6 +74,8 @@ export type ExportManifest = {
    * Only in the identified export, like the codebook's frequencies.
    */
   dispositions?: Record<string, Record<string, number>>;
+  /** The fielding's thresholds the dispositions were derived with, in percent of the questions shown. */
+  dispositionThresholds: { complete: number; partial: number };
   files: { name: string; bytes: number; sha256: string }[];
 };
 
@@ -201,6 +203,7 @@ export async function exportFielding(
   const onProgress = request.onProgress;
   const built = caseTable(repo, fielding, instruments, {
     completesOnly: request.completesOnly,
+    thresholds: ctx.repos.fieldings.dispositionThresholdsOf(fielding.id),
     ...(onProgress ? { onCases: (done: number, total: number) => onProgress({ done, total, label: 'cases' }) } : {}),
   });
   const { codebook, warnings } = built;
@@ -311,6 +314,7 @@ export async function exportFielding(
           : []),
       ],
       ...(request.public ? {} : { dispositions: built.dispositionCounts }),
+      dispositionThresholds: { complete: fielding.complete_pct, partial: fielding.partial_pct },
       files,
     };
     writeFile(path.join(partial, 'manifest.json'), [`${JSON.stringify(manifest, null, 2)}\n`]);

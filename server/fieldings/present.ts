@@ -8,5 +8,6 @@ export function presentFielding(f: FieldingRow & { cases: number }) {
     cases: f.cases,
     createdAt: f.created_at,
     closesAt: f.closes_at,
+    thresholds: { complete: f.complete_pct, partial: f.partial_pct },
   };
 }

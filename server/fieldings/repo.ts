@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS, type DispositionThresholds } from '../cases/disposition.js';
 import type { Db } from '../db.js';
 
 export type FieldingRow = {
@@ -7,6 +8,9 @@ export type FieldingRow = {
   instrument_version: string;
   closes_at: string | null;
   created_at: string;
+  /** The disposition thresholds, in percent of the questions shown (db/migrations/0010). */
+  complete_pct: number;
+  partial_pct: number;
 };
 
 /** How a fielding's mail goes out (table fielding_mail_settings; an absent row is these defaults). */
@@ -53,6 +57,12 @@ export function createFieldingRepo(db: Db) {
      WHERE c.fielding_id = ? GROUP BY r.instrument_version ORDER BY r.instrument_version`,
   );
   const setClosesAt = db.prepare<[string | null, number]>('UPDATE fieldings SET closes_at = ? WHERE id = ?');
+  const setThresholds = db.prepare<[number, number, number]>(
+    'UPDATE fieldings SET complete_pct = ?, partial_pct = ? WHERE id = ?',
+  );
+  const thresholdsOf = db.prepare<[number], Pick<FieldingRow, 'complete_pct' | 'partial_pct'>>(
+    'SELECT complete_pct, partial_pct FROM fieldings WHERE id = ?',
+  );
   const byName = db.prepare<[string], FieldingRow>('SELECT * FROM fieldings WHERE name = ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM fieldings');
   const versionsInUse = db.prepare<[], { instrument_id: string; instrument_version: string }>(
@@ -116,6 +126,13 @@ export function createFieldingRepo(db: Db) {
     /** Links of the fielding stop working after this instant (null: no closing date). */
     setClosesAt: (id: number, closesAt: string | null) => setClosesAt.run(closesAt, id),
     countFieldings: () => (count.get() as { n: number }).n,
+    setDispositionThresholds: (id: number, completePct: number, partialPct: number) =>
+      setThresholds.run(completePct, partialPct, id),
+    /** The shares finalDisposition compares with (0.8 for 80 %); the defaults for an unknown id. */
+    dispositionThresholdsOf(id: number): DispositionThresholds {
+      const row = thresholdsOf.get(id);
+      return row ? { complete: row.complete_pct / 100, partial: row.partial_pct / 100 } : DEFAULT_THRESHOLDS;
+    },
     /** Every instrument version a fielding sends or a response was started on. */
     versionsInUse: () => versionsInUse.all(),
   };

@@ -9,13 +9,14 @@ import { linksCsv } from '../tokens/workflows.js';
 import { presentFielding } from './present.js';
 import {
   CreateFieldingQuerySchema,
+  DispositionThresholdsBodySchema,
   FieldingParamsSchema,
   FieldingVersionBodySchema,
   MAX_FRAME_BYTES,
   PatchFieldingBodySchema,
   SHOWN_FRAME_PROBLEMS,
 } from './schema.js';
-import { changeFieldingVersion, createFielding, setClosingDate } from './service.js';
+import { changeFieldingVersion, createFielding, setClosingDate, setDispositionThresholds } from './service.js';
 
 function fieldingSummary(repos: Repos, name: string) {
   const found = repos.fieldings.listFieldings().find((f) => f.name === name);
@@ -98,6 +99,19 @@ export const FIELDING_ROUTES: readonly StaffRoute[] = [
     body: PatchFieldingBodySchema,
     handler({ ctx, auth, params, body }) {
       setClosingDate(ctx, { fielding: params.name, closesAt: body.closes, actor: auth.staff.email });
+      return { fielding: fieldingSummary(ctx.repos, params.name) };
+    },
+  }),
+  staffRoute({
+    method: 'put',
+    path: '/api/staff/fieldings/:name/thresholds',
+    roles: FIELDWORK_STAFF,
+    summary:
+      'Set the disposition thresholds {complete, partial} in percent of the questions shown answered (0 < partial < complete ≤ 100).',
+    params: FieldingParamsSchema,
+    body: DispositionThresholdsBodySchema,
+    handler({ ctx, auth, params, body }) {
+      setDispositionThresholds(ctx, { fielding: params.name, ...body, actor: auth.staff.email });
       return { fielding: fieldingSummary(ctx.repos, params.name) };
     },
   }),

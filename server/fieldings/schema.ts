@@ -40,3 +40,24 @@ export const PatchFieldingBodySchema = z.strictObject({
 });
 
 export const FieldingVersionBodySchema = z.strictObject({ version: z.string().min(1).max(50) });
+
+const Percent = (what: string) =>
+  z
+    .number()
+    .gt(0, `must be greater than 0 (a percentage of the questions shown that were answered)`)
+    .max(100, `must be at most 100 (percent); ${what}`);
+
+/**
+ * A fielding's disposition thresholds, in percent of the questions shown that were answered:
+ * 0 < partial < complete ≤ 100 (fieldwork.md, Dispositions; by default 80 and 50).
+ */
+export const DispositionThresholdsBodySchema = z
+  .strictObject({
+    complete: Percent('a submitted case answering at least this much is complete (1.1)'),
+    partial: Percent('a case answering at least this much is a partial (1.2)'),
+  })
+  .refine((t) => t.partial < t.complete, {
+    path: ['partial'],
+    message: 'must be below the complete threshold: 0 < partial < complete ≤ 100',
+  });
+export type DispositionThresholdsBody = z.infer<typeof DispositionThresholdsBodySchema>;

@@ -190,3 +190,28 @@ export function setClosingDate(
     });
   })();
 }
+
+/**
+ * Sets a fielding's disposition thresholds (percent of the questions shown answered; the checks of
+ * DispositionThresholdsBodySchema already passed). Every disposition is derived again with them:
+ * case list, dashboard, status and exports. Recorded in the audit log with the values before.
+ */
+export function setDispositionThresholds(
+  ctx: { repos: Repos; clock: Clock },
+  input: { fielding: string; complete: number; partial: number; actor: string },
+) {
+  const fielding = findFieldingOrFail(ctx.repos, input.fielding);
+  ctx.repos.db.transaction(() => {
+    ctx.repos.fieldings.setDispositionThresholds(fielding.id, input.complete, input.partial);
+    ctx.repos.audit.recordAudit({
+      at: ctx.clock().toISOString(),
+      actor: input.actor,
+      action: 'fielding.thresholds',
+      fielding: fielding.name,
+      detail: {
+        from: { complete: fielding.complete_pct, partial: fielding.partial_pct },
+        to: { complete: input.complete, partial: input.partial },
+      },
+    });
+  })();
+}

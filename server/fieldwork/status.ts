@@ -23,7 +23,11 @@ export async function fieldingCases(
   fieldingId: number,
 ): Promise<ListedCase[]> {
   const rows = ctx.repos.cases.caseStatesOf(fieldingId);
-  const outcomes = await ctx.dispositions.outcomes(ctx.repos, rows);
+  const outcomes = await ctx.dispositions.outcomes(
+    ctx.repos,
+    rows,
+    ctx.repos.fieldings.dispositionThresholdsOf(fieldingId),
+  );
   return rows.map((row) => ({
     ...row,
     status: (row.response_status ?? 'not_started') as CaseStatus,

@@ -47,7 +47,8 @@ export type ColumnContent =
   | { kind: 'input'; inputType: string; owner: InputOwner; dkOffered: boolean }
   /** A slider's value, or one end of a range slider. */
   | { kind: 'slider'; owner: Question }
-  | { kind: 'text' };
+  /** Free text; `whenOtherChosen`: an "Other (specify)" text, which exists only when Other was chosen. */
+  | { kind: 'text'; whenOtherChosen?: boolean };
 
 /** One column of an export: its variable name, its table and the question it comes from. */
 export type ExportColumn = {
@@ -174,7 +175,7 @@ function commentColumns(ctx: Context, q: Question): void {
       label: `${plainText(q.title)} — ${other ? 'other (specify)' : 'comment'}`,
       source: { kind: 'value', question: `${q.getValueName()}-Comment` },
     },
-    { kind: 'text' },
+    { kind: 'text', whenOtherChosen: other },
   );
 }
 

@@ -27,6 +27,8 @@ describe('finalDisposition', () => {
     ['submitted with 79% answered', [...started, e('completed')], 0.79, '1.2'],
     ['submitted with 30% answered', [...started, e('completed')], 0.3, '2.12'],
     ['declined consent', [...invited, e('link_opened'), e('declined', { reason: 'consent_declined' })], 0, '2.11'],
+    ['consent withdrawn after 90% answered', [...started, e('declined', { reason: 'consent_declined' })], 0.9, '2.11'],
+    ['declined without withdrawing consent after 60% answered', [...started, e('declined')], 0.6, '1.2'],
     [
       'refusal by phone, never opened',
       [...invited, e('marked_refused', { reason: 'called the PI' })],

@@ -34,9 +34,12 @@ describe('data.R read back by R', () => {
     const [header, ...actual] = records(readFileSync(out, 'utf8'));
     const codebook = JSON.parse(readFileSync(`${dir}/codebook.json`, 'utf8')) as {
       variables: { name: string; label: string; values: unknown[]; missing: { code: number; label: string }[] }[];
-      exportColumns: { name: string; valueLabels: unknown[] }[];
+      exportColumns: { name: string; valueLabels: unknown[]; missing: { code: number; label: string }[] }[];
     };
-    const missingLabels = new Set(codebook.variables.flatMap((v) => v.missing.map((m) => m.label)));
+    // The export's own columns declare theirs too (duration_min's -9 for a case not submitted).
+    const missingLabels = new Set(
+      [...codebook.variables, ...codebook.exportColumns].flatMap((v) => v.missing.map((m) => m.label)),
+    );
     expect(header).toEqual(expectedHeader);
     expected.forEach((row, r) => {
       row.forEach((cell, c) => {

@@ -91,6 +91,7 @@ describe('staff routes are declared with their roles', () => {
       'post /api/staff/fieldings': 'admin,fieldwork',
       'patch /api/staff/fieldings/:name': 'admin,fieldwork',
       'post /api/staff/fieldings/:name/version': 'admin,fieldwork',
+      'put /api/staff/fieldings/:name/thresholds': 'admin,fieldwork',
       'get /api/staff/fieldings/:name/cases': 'admin,fieldwork,analyst',
       'get /api/staff/fieldings/:name/status': 'admin,fieldwork,analyst',
       'get /api/staff/fieldings/:name/cases.csv': 'admin,fieldwork,analyst',
