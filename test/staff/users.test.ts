@@ -161,6 +161,7 @@ describe('GET /api/staff/fieldings', () => {
           cases: 3,
           createdAt: expect.any(String),
           closesAt: null,
+          thresholds: { complete: 80, partial: 50 },
         },
       ],
     });
