@@ -167,7 +167,8 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
       .toBe('descending');
     const states = frameRows.slice(1).map((r) => r[2] as string);
     const lastState = [...states].sort().at(-1) as string;
-    await expect.poll(() => page.locator('tbody tr td').first().textContent()).toBe(lastState);
+    // The first cell after the office's name and ID is its state.
+    await expect.poll(() => page.locator('tbody tr td').nth(1).textContent()).toBe(lastState);
 
     const state = frameRows[1]?.[2] as string;
     await page.getByLabel('State', { exact: true }).fill(state.toLowerCase());
@@ -188,7 +189,7 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     const target = dataRows.find((l) => dataRows.filter((o) => o[1] === l[1]).length === 1 && l !== dataRows[0]);
     if (!target) throw new Error('the frame has no office with a name of its own');
     const oldLink = target[4] as string;
-    await page.getByLabel('Office name contains').fill(target[1] as string);
+    await page.getByLabel('Office name or ID contains').fill(target[1] as string);
     await page.keyboard.press('Enter');
     await caption(page, 'page 1 of 1');
     await page.getByRole('link', { name: target[1] as string, exact: true }).click();
@@ -198,7 +199,7 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     await page.goBack();
     await caption(page, 'page 1 of 1');
     expect(new URL(page.url()).searchParams.get('q')).toBe(target[1]);
-    expect(await page.getByLabel('Office name contains').inputValue()).toBe(target[1]);
+    expect(await page.getByLabel('Office name or ID contains').inputValue()).toBe(target[1]);
     await page.getByRole('link', { name: target[1] as string, exact: true }).click();
     await heading(page, `Case: ${target[1]}`).waitFor();
     await checkAtBothWidths(page, 'a case page');
@@ -213,7 +214,7 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     expect(newLink).not.toBe(oldLink);
     expect(await page.getByRole('textbox', { name: `Access code for ${email}` }).inputValue()).not.toBe(target[5]);
     await page.getByText(/revoked \d{4}-/).waitFor();
-    await page.getByRole('cell', { name: 'token_revoked' }).first().waitFor();
+    await page.getByRole('cell', { name: /stopped working/ }).first().waitFor();
     await checkAtBothWidths(page, 'a case page with a reissued link');
     await context.close();
 
