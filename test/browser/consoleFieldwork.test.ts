@@ -214,7 +214,10 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     expect(newLink).not.toBe(oldLink);
     expect(await page.getByRole('textbox', { name: `Access code for ${email}` }).inputValue()).not.toBe(target[5]);
     await page.getByText(/revoked \d{4}-/).waitFor();
-    await page.getByRole('cell', { name: /stopped working/ }).first().waitFor();
+    await page
+      .getByRole('cell', { name: /stopped working/ })
+      .first()
+      .waitFor();
     await checkAtBothWidths(page, 'a case page with a reissued link');
     await context.close();
 
