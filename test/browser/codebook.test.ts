@@ -25,7 +25,8 @@ describe("an export's codebook.html in Chromium", () => {
     } finally {
       await browser.close();
     }
-  });
+    // axe alone takes 6-8 s over the codebook's tables on an idle machine, and twice that under load.
+  }, 60_000);
 
   it('of a fielding answered on two versions, says which versions ask each variable, with 0 axe violations', async () => {
     const { ws } = await twoVersionFielding();

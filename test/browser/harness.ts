@@ -69,6 +69,9 @@ export async function expectNoAxeViolations(
   const builder = new AxeBuilder({ page });
   for (const selector of options.exclude ?? []) builder.exclude(selector);
   if (options.tags) builder.withTags(options.tags);
+  // Only violations are asserted: axe then skips recording every passing node, which on a long
+  // page (the codebook's thousands of cells) is most of its time.
+  builder.options({ resultTypes: ['violations'] });
   const results = await builder.analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(summary, `axe violations on ${where}`).toEqual([]);
