@@ -1,5 +1,5 @@
 import { type FormEvent, useRef, useState } from 'react';
-import { ROLES } from '../../server/staff/roles.js';
+import { ROLES } from '../../server/contracts/roles.js';
 import { api, type SetPasswordLink, type Staff } from './api.js';
 import { PageTitle, ROLE_NAMES } from './Layout.js';
 import { failureMessage, useSession } from './session.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ROLES } from '../../server/staff/roles.js';
+import { ROLES } from '../../server/contracts/roles.js';
 import { jsonRequest, type Outcome } from '../shared/jsonRequest.js';
 import { FieldingStatusSchema } from './dashboardData.js';
 

@@ -1,4 +1,4 @@
-import { ADMIN, ANALYSTS, ANY_STAFF, FIELDWORK_STAFF, type Role, STUDY_STAFF } from '../../server/staff/roles.js';
+import { ADMIN, ANALYSTS, ANY_STAFF, FIELDWORK_STAFF, type Role, STUDY_STAFF } from '../../server/contracts/roles.js';
 
 type PageEntry = { path: string; title: string; api: string; roles: readonly Role[] };
 

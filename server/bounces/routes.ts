@@ -1,6 +1,6 @@
+import { FIELDWORK_STAFF } from '../contracts/roles.js';
 import type { StaffRoute } from '../staff/registry.js';
 import { staffRoute } from '../staff/registry.js';
-import { FIELDWORK_STAFF } from '../staff/roles.js';
 import { readBounceFileInThread } from './dsnThread.js';
 import { BOUNCE_MEDIA_TYPES, MAX_BOUNCE_BYTES, ReadBouncesQuerySchema } from './schema.js';
 import { applyBounces } from './service.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { STUDY_STAFF } from '../contracts/roles.js';
 import { AppError } from '../errors.js';
 import type { Instrument } from '../instruments/registry.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { STUDY_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { buildCodebook } from './build.js';
 import { codebookHtml } from './render.js';

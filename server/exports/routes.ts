@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ANALYSTS } from '../contracts/roles.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { ANALYSTS } from '../staff/roles.js';
 import { ExportBodySchema } from './schema.js';
 
 /** The exports of the export issue, for download (docs/staff-api.md). */

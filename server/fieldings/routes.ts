@@ -1,9 +1,9 @@
+import { FIELDWORK_STAFF, STUDY_STAFF } from '../contracts/roles.js';
 import { AppError } from '../errors.js';
 import { type FrameResult, formatFrameProblem } from '../offices/frame.js';
 import { parseFrameInThread } from '../offices/frameThread.js';
 import type { Repos } from '../repos.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { FIELDWORK_STAFF, STUDY_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { linksCsv } from '../tokens/workflows.js';
 import { presentFielding } from './present.js';

@@ -1,7 +1,7 @@
+import { STUDY_STAFF } from '../contracts/roles.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { STUDY_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { caseListCsv, caseListFileName } from './present.js';
 import { fieldingCases, fieldingStatus } from './status.js';

@@ -1,6 +1,6 @@
+import { FIELDWORK_STAFF } from '../contracts/roles.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { FIELDWORK_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { writeLettersPdf } from './pdf.js';
 import { LETTERS_HEADER, presentLetterCounts } from './present.js';

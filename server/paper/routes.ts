@@ -1,7 +1,7 @@
 import { InstrumentVersionParamsSchema } from '../codebook/routes.js';
+import { STUDY_STAFF } from '../contracts/roles.js';
 import { AppError } from '../errors.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { STUDY_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { instrumentHtml } from './instrumentHtml.js';
 import { paperInstrument } from './layout.js';

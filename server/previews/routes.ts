@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { STUDY_STAFF } from '../contracts/roles.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { STUDY_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { startPreview } from './service.js';
 

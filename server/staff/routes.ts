@@ -1,6 +1,7 @@
 import { BOUNCE_ROUTES } from '../bounces/routes.js';
 import { CASE_ROUTES } from '../cases/routes.js';
 import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
+import { ADMIN, ANY_STAFF } from '../contracts/roles.js';
 import { EXPORT_ROUTES } from '../exports/routes.js';
 import { FIELDING_ROUTES } from '../fieldings/routes.js';
 import { FIELDWORK_ROUTES } from '../fieldwork/routes.js';
@@ -11,7 +12,6 @@ import { PREVIEW_ROUTES } from '../previews/routes.js';
 import { TEMPLATE_ROUTES } from '../templates/routes.js';
 import { presentApiToken, presentAuditEntry, presentStaff, presentTokenSettings } from './present.js';
 import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
-import { ADMIN, ANY_STAFF } from './roles.js';
 import {
   AddStaffBodySchema,
   ApiTokenBodySchema,

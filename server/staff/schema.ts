@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from './roles.js';
+import { ROLES } from '../contracts/roles.js';
 
 export { ROLES };
 export const RoleSchema = z.enum(ROLES);

@@ -1,7 +1,7 @@
+import { FIELDWORK_STAFF, STUDY_STAFF } from '../contracts/roles.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { FIELDWORK_STAFF, STUDY_STAFF } from '../staff/roles.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { presentMailSettings, presentTemplate } from './present.js';
 import { MailSettingsBodySchema, PreviewBodySchema, TemplateBodySchema, TemplateParamsSchema } from './schema.js';
