@@ -12,11 +12,11 @@ import { reminderCommands } from './cli/reminders.js';
 import { staffCommands } from './cli/staff.js';
 import { statusCommands } from './cli/status.js';
 import { tokenCommands } from './cli/tokens.js';
-import { ConfigError } from './config.js';
-import { MigrationError } from './db.js';
-import { AppError } from './errors.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
+import { ConfigError } from './platform/config.js';
+import { MigrationError } from './platform/db.js';
+import { AppError } from './platform/errors.js';
 
 export type { CliIo } from './cli/io.js';
 

@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { ConfigError } from './config.js';
-import { MigrationError } from './db.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
 import { mailingContextOf } from './mailings/dispatch.js';
 import type { MailingRunner } from './mailings/runner.js';
+import { ConfigError } from './platform/config.js';
+import { MigrationError } from './platform/db.js';
 import { type ReminderScheduler, startReminderScheduler } from './reminders/scheduler.js';
 import { createRepos } from './repos.js';
 import { createRuntime } from './runtime.js';

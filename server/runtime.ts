@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { type Config, parseConfig } from './config.js';
-import { type Db, migrate, openDatabase } from './db.js';
-import { type Clock, consoleLogger, type Deps, realSleep } from './deps.js';
+import type { Deps } from './deps.js';
 import { loadInstruments } from './instruments/registry.js';
 import { createValidationPool } from './instruments/validationPool.js';
 import { recordInstrumentVersions } from './instruments/versions.js';
 import { createSmtpMailer } from './mailings/mailer.js';
+import { type Clock, realSleep } from './platform/clock.js';
+import { type Config, parseConfig } from './platform/config.js';
+import { type Db, migrate, openDatabase } from './platform/db.js';
+import { consoleLogger } from './platform/logger.js';
 
 /**
  * Builds the real dependencies from the environment: config, database (migrated), instruments.

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultLimits, parseConfig } from '../server/config.js';
-import { projectRoot } from '../server/paths.js';
+import { ConfigError, defaultLimits, parseConfig } from '../server/platform/config.js';
+import { projectRoot } from '../server/platform/paths.js';
 
 const cwd = path.join(path.sep, 'srv', 'fieldkit');
 

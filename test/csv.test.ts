@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv, toCsv } from '../server/csv.js';
+import { parseCsv, toCsv } from '../server/platform/csv.js';
 
 describe('parseCsv', () => {
   it('reads records with the line each one starts on', () => {

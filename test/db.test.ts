@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { type Db, MigrationError, migrate, openDatabase, readMigrations } from '../server/db.js';
+import { type Db, MigrationError, migrate, openDatabase, readMigrations } from '../server/platform/db.js';
 
 /** A fresh folder removed when the test ends. */
 function tempDir(): string {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { projectRoot } from '../server/paths.js';
+import { projectRoot } from '../server/platform/paths.js';
 
 /** The built server and CLI as a person runs them: `npm start` runs dist/server/index.js. */
 const serverEntry = path.join(projectRoot, 'dist', 'server', 'index.js');

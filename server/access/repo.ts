@@ -1,6 +1,5 @@
-import type { Db } from '../db.js';
-
-export type AccessKind = 'link' | 'code';
+import type { AccessKind } from '../platform/config.js';
+import type { Db } from '../platform/db.js';
 
 export type AccessFailureRow = {
   client: string;

@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 
 export type AuditEntry = { at: string; actor: string; action: string; fielding: string | null; detail: unknown };
 

@@ -1,5 +1,5 @@
-import { AppError } from '../errors.js';
-import { runInThread } from '../workers.js';
+import { AppError } from '../platform/errors.js';
+import { runInThread } from '../platform/workers.js';
 import type { BounceMessage } from './dsn.js';
 
 /**

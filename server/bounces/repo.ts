@@ -1,5 +1,5 @@
-import type { Db } from '../db.js';
 import type { ContactStatus } from '../offices/repo.js';
+import type { Db } from '../platform/db.js';
 
 /** A send a bounce may answer, with its contact and the office's study id (OFF-1) for the report. */
 export type SendRow = {

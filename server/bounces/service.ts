@@ -1,6 +1,6 @@
 import { recordUndeliverable } from '../cases/undeliverable.js';
-import type { Clock } from '../deps.js';
-import { AppError } from '../errors.js';
+import type { Clock } from '../platform/clock.js';
+import { AppError } from '../platform/errors.js';
 import type { Repos } from '../repos.js';
 import type { BounceMessage, DsnProblem, DsnRecipient } from './dsn.js';
 import type { SendRow } from './repo.js';

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors.js';
+import { invalidInput } from '../platform/errors.js';
 import type { Repos } from '../repos.js';
 import type { CaseDispositions, CaseOutcome } from './dispositionCache.js';
 import type { CaseStateRow } from './repo.js';

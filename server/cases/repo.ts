@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 
 /** What can happen to a case; dispositions are derived from this log, never typed by hand. */
 export type CaseEventType =

@@ -1,7 +1,7 @@
-import type { Clock } from '../deps.js';
-import { AppError } from '../errors.js';
+import type { Clock } from '../platform/clock.js';
+import { AppError } from '../platform/errors.js';
+import type { RandomBytes } from '../platform/secrets.js';
 import type { Repos } from '../repos.js';
-import type { RandomBytes } from '../tokens/service.js';
 import { type IssuedLink, reissueToken } from '../tokens/workflows.js';
 import { type Disposition, finalDisposition } from './disposition.js';
 import type { CaseRow } from './repo.js';

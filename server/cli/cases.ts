@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { markCase } from '../cases/service.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 import { createRepos } from '../repos.js';
 import { type Command, osUser, required, UsageError } from './io.js';
 

@@ -4,8 +4,6 @@ import { parseArgs } from 'node:util';
 import { Model, type Question } from 'survey-core';
 import { buildCodebook } from '../codebook/build.js';
 import { codebookHtml, codebookMarkdown } from '../codebook/render.js';
-import { parseConfig } from '../config.js';
-import { hasTable, openDatabase } from '../db.js';
 import { EXPORT_COLUMNS } from '../instruments/checkColumns.js';
 import { checkInstrument, definedQuestions, formatProblem, isWarning } from '../instruments/checker.js';
 import { danglingReferences } from '../instruments/checkReferences.js';
@@ -25,6 +23,8 @@ import {
 import { HOST_VARIABLE_NAME, type HostVariables } from '../instruments/schema.js';
 import { deriveVariableMap } from '../instruments/variableMap.js';
 import { changedVersionProblems } from '../instruments/versions.js';
+import { parseConfig } from '../platform/config.js';
+import { hasTable, openDatabase } from '../platform/db.js';
 import { announceDatabase, type CliIo, type Command, resolveFrom, UsageError } from './io.js';
 
 function instrumentFiles(io: CliIo, positionals: string[]): string[] {

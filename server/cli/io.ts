@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import { parseConfig } from '../config.js';
 import type { Deps } from '../deps.js';
+import { parseConfig } from '../platform/config.js';
 import { createRuntime } from '../runtime.js';
 
 export type CliIo = {

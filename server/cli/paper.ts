@@ -1,10 +1,10 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../config.js';
 import { loadInstrumentFile } from '../instruments/registry.js';
 import { instrumentHtml } from '../paper/instrumentHtml.js';
 import { paperInstrument } from '../paper/layout.js';
 import { printHtmlToPdf } from '../paper/pdf.js';
+import { parseConfig } from '../platform/config.js';
 import { resolveInstrument } from './instruments.js';
 import { type Command, resolveFrom, UsageError } from './io.js';
 

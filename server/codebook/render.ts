@@ -1,4 +1,4 @@
-import { escapeHtml } from '../html.js';
+import { escapeHtml } from '../platform/html.js';
 import type { Codebook, ValueLabel, Variable } from './build.js';
 
 const codes = (list: readonly ValueLabel[]) => list.map((v) => `${v.code} = ${v.label}`).join('; ');

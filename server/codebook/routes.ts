@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STUDY_STAFF } from '../contracts/roles.js';
-import { AppError } from '../errors.js';
 import type { Instrument } from '../instruments/registry.js';
+import { AppError } from '../platform/errors.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { buildCodebook } from './build.js';

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { neutralizeFormula } from '../csv.js';
+import { neutralizeFormula } from '../platform/csv.js';
 import { type Cell, type ExportTable, spreadsheetRows } from './table.js';
 
 /**

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { AuditEntry } from '../audit/repo.js';
-import { AppError } from '../errors.js';
 import { createInstrumentRegistry, type Instrument } from '../instruments/registry.js';
+import { AppError } from '../platform/errors.js';
 import { createRepos } from '../repos.js';
 import { type ExportManifest, type ExportRequest, exportFielding } from './service.js';
 

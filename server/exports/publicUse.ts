@@ -1,8 +1,8 @@
-import { AppError } from '../errors.js';
 import { frameColumnDisclosure } from '../instruments/disclosure.js';
 import type { Disclosure } from '../instruments/schema.js';
 import { defaultStratum } from '../offices/frame.js';
 import { isStateCode, STATES } from '../offices/states.js';
+import { AppError } from '../platform/errors.js';
 import { type Anonymized, kAnonymize, type QuasiIdentifier } from './kAnonymity.js';
 import { type Cell, type CodeLabel, type ExportTable, type ExportVariable, SUPPRESSED } from './table.js';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 
 /** One case as an export reads it: the office, its response if any, and nothing of its contacts. */
 export type ExportCaseRow = {

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../audit/repo.js';
-import { AppError } from '../errors.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
-import { startWorker } from '../workers.js';
+import { AppError } from '../platform/errors.js';
+import { startWorker } from '../platform/workers.js';
 import type { ExportJob, ExportReply } from './exportWorker.js';
 import type { ExportManifest, ExportRequest } from './service.js';
 

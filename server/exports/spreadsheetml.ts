@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import { neutralizeFormula } from '../csv.js';
-import { AppError } from '../errors.js';
+import { neutralizeFormula } from '../platform/csv.js';
+import { AppError } from '../platform/errors.js';
 
 /**
  * A minimal streaming writer of Office Open XML workbooks (.xlsx, ECMA-376 SpreadsheetML): numbers

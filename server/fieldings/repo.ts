@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLDS, type DispositionThresholds } from '../cases/disposition.js';
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 
 export type FieldingRow = {
   id: number;

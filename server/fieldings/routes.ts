@@ -1,7 +1,7 @@
 import { FIELDWORK_STAFF, STUDY_STAFF } from '../contracts/roles.js';
-import { AppError } from '../errors.js';
 import { type FrameResult, formatFrameProblem } from '../offices/frame.js';
 import { parseFrameInThread } from '../offices/frameThread.js';
+import { AppError } from '../platform/errors.js';
 import type { Repos } from '../repos.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { EmptyQuerySchema } from '../staff/schema.js';

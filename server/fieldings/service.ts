@@ -1,9 +1,9 @@
-import type { Clock } from '../deps.js';
-import { AppError } from '../errors.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { OfficeInput } from '../offices/repo.js';
+import type { Clock } from '../platform/clock.js';
+import { AppError } from '../platform/errors.js';
+import type { RandomBytes } from '../platform/secrets.js';
 import type { Repos } from '../repos.js';
-import type { RandomBytes } from '../tokens/service.js';
 import { type IssuedLink, issueLink } from '../tokens/workflows.js';
 import { fieldingNameProblem, quotedFieldingName } from './name.js';
 import type { FieldingRow } from './repo.js';

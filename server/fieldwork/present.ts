@@ -1,6 +1,6 @@
 import type { ListedCase } from '../cases/list.js';
 import { presentListedCase } from '../cases/present.js';
-import { toCsv } from '../csv.js';
+import { toCsv } from '../platform/csv.js';
 import type { CaseMailRow } from './repo.js';
 
 export const CASE_LIST_COLUMNS = [

@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 
 /** Messages sent on one UTC day of one kind and reminder number (0 for the invitation). */
 export type MailingRow = { date: string; kind: 'invitation' | 'reminder'; number: number; sent: number };

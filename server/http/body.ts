@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import express, { type Request, type RequestHandler } from 'express';
-import { AppError } from '../errors.js';
 import { scanJson } from '../instruments/valueScan.js';
+import { AppError } from '../platform/errors.js';
 
 /**
  * No request body of the API nests deeper than this (a repeating panel of matrices of multi-selects

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 
 /**
  * The stylesheets a built client entry links (its hashed /assets/*.css), so a page the server

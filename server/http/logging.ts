@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Logger } from '../deps.js';
+import type { Logger } from '../platform/logger.js';
 
 /**
  * The fixed words of every route the app defines (server/app.ts, server/responses/routes.ts).

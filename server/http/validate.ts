@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { invalidInput } from '../errors.js';
+import { invalidInput } from '../platform/errors.js';
 
 /** Parses a request part with its schema or fails with one 400 listing each problem and where. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.infer<S> {

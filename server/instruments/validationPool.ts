@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
-import { AppError } from '../errors.js';
-import { startWorker } from '../workers.js';
+import { AppError } from '../platform/errors.js';
+import { startWorker } from '../platform/workers.js';
 import type { Answers } from './answers.js';
 import type { CompletionVerdict } from './completion.js';
 import type { HostValues } from './hostVariables.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 import type { InstrumentRegistry } from './registry.js';
 import { createInstrumentVersionRepo } from './repo.js';
 

@@ -1,5 +1,5 @@
 import { CLOSED_REASON_SQL, type ClosedReason } from '../cases/repo.js';
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 
 /** A case of a fielding with its office's mailing address and the office's first active contact. */
 export type LetterAddressRow = {

@@ -1,12 +1,12 @@
-import type { Clock } from '../deps.js';
-import { AppError, unprocessable } from '../errors.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { deadlineText, surveyMinutesOf } from '../mailings/compose.js';
+import type { Clock } from '../platform/clock.js';
+import { AppError, unprocessable } from '../platform/errors.js';
+import type { RandomBytes } from '../platform/secrets.js';
 import type { Repos } from '../repos.js';
 import { MissingMergeFieldError, mergeValues, renderPlain } from '../templates/render.js';
 import { templateInvalid } from '../templates/service.js';
-import type { RandomBytes } from '../tokens/service.js';
 import { issueLink } from '../tokens/workflows.js';
 import type { LetterAddressRow, LetterSender, LetterSettings } from './repo.js';
 import type { LetterSettingsBody } from './schema.js';

@@ -1,9 +1,9 @@
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { OfficeDetailRow } from '../offices/repo.js';
+import { hashSecret, type RandomBytes } from '../platform/secrets.js';
 import type { Repos } from '../repos.js';
 import { estimatedMinutesOf } from '../responses/present.js';
 import { mergeValues, type RenderedEmail, renderEmail } from '../templates/render.js';
-import { hashSecret, type RandomBytes } from '../tokens/service.js';
 import type { SendRow } from './repo.js';
 
 /** 24 bytes = 192 bits from the CSPRNG: an opt-out link cannot be guessed, so it needs no login. */

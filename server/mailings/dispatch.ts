@@ -1,11 +1,13 @@
 import type { ClosedReason } from '../cases/repo.js';
 import { recordUndeliverable } from '../cases/undeliverable.js';
-import type { Clock, Deps, Logger } from '../deps.js';
-import { AppError } from '../errors.js';
+import type { Deps } from '../deps.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
+import type { Clock } from '../platform/clock.js';
+import { AppError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import type { RandomBytes } from '../platform/secrets.js';
 import { createRepos, type Repos } from '../repos.js';
 import { type MailKind, MissingMergeFieldError } from '../templates/render.js';
-import type { RandomBytes } from '../tokens/service.js';
 import { issueLink } from '../tokens/workflows.js';
 import {
   composeMessage,

@@ -1,9 +1,11 @@
 import express, { type Request, type Response, Router } from 'express';
-import { type AccessThrottle, clientKey } from '../access/service.js';
-import type { Clock, Logger } from '../deps.js';
-import { escapeHtml } from '../html.js';
+import type { AccessThrottle } from '../access/service.js';
+import { clientKey } from '../http/client.js';
 import { clientStylesheets } from '../http/clientPage.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
+import type { Clock } from '../platform/clock.js';
+import { escapeHtml } from '../platform/html.js';
+import type { Logger } from '../platform/logger.js';
 import type { Repos } from '../repos.js';
 import { respondentLocale, type StudyInfo, studyInfo } from '../responses/study.js';
 import { isLinkTokenShape } from '../tokens/service.js';

@@ -1,5 +1,5 @@
 import { CLOSED_REASON_SQL, type ClosedReason } from '../cases/repo.js';
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 import type { MailKind } from '../templates/render.js';
 
 export type SendStatus = 'queued' | 'sending' | 'sent' | 'rejected' | 'failed' | 'interrupted' | 'cancelled';

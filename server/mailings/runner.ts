@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 import type { MailKind } from '../templates/render.js';
 import { type DispatchProgress, dispatchQueued, type MailingContext } from './dispatch.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CsvRecord, parseCsv } from '../csv.js';
+import { type CsvRecord, parseCsv } from '../platform/csv.js';
 import { STATE_CODES } from './states.js';
 
 /**

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../html.js';
+import { escapeHtml } from '../platform/html.js';
 import type { PaperAnswer, PaperInstrument, PaperPage, PaperQuestion } from './layout.js';
 
 const BOX = '<span class="box" aria-hidden="true">☐</span>';

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 
 /**
  * The flags Chromium needs here (notes/stack.md): headless, no sandbox (servers often run as root),

@@ -1,6 +1,6 @@
 import { InstrumentVersionParamsSchema } from '../codebook/routes.js';
 import { STUDY_STAFF } from '../contracts/roles.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../platform/errors.js';
 import { type StaffRoute, staffRoute } from '../staff/registry.js';
 import { EmptyQuerySchema } from '../staff/schema.js';
 import { instrumentHtml } from './instrumentHtml.js';

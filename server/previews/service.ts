@@ -1,8 +1,9 @@
-import type { Clock } from '../deps.js';
-import { notFound } from '../errors.js';
 import { previewHostValues } from '../instruments/hostVariables.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { ValidationPool } from '../instruments/validationPool.js';
+import type { Clock } from '../platform/clock.js';
+import { notFound } from '../platform/errors.js';
+import { hashSecret, type RandomBytes } from '../platform/secrets.js';
 import type { Repos } from '../repos.js';
 import { presentResponse } from '../responses/present.js';
 import type { CompleteBody, DeclineBody, DraftBody } from '../responses/schema.js';
@@ -14,7 +15,6 @@ import {
   staleRevision,
 } from '../responses/service.js';
 import { respondentLocale } from '../responses/study.js';
-import { hashSecret, type RandomBytes } from '../tokens/service.js';
 import type { PreviewRow } from './repo.js';
 
 /** A preview link works for two hours: long enough to try the survey, too short to be a way in. */

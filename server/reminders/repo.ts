@@ -1,5 +1,5 @@
 import { CLOSED_REASON_SQL } from '../cases/repo.js';
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 
 /**
  * One active contact of a case that may still be reminded: the case is not complete, not refused,

@@ -1,7 +1,8 @@
 import type { Request } from 'express';
-import { type AccessThrottle, clientKey } from '../access/service.js';
-import type { Clock } from '../deps.js';
-import { linkNotValid, tooManyRequests } from '../errors.js';
+import type { AccessThrottle } from '../access/service.js';
+import { clientKey } from '../http/client.js';
+import type { Clock } from '../platform/clock.js';
+import { linkNotValid, tooManyRequests } from '../platform/errors.js';
 import type { PreviewRow } from '../previews/repo.js';
 import { type PreviewContext, resolvePreview } from '../previews/service.js';
 import type { TokenRepo, TokenRow } from '../tokens/repo.js';

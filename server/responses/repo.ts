@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'declined';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { invalidInput } from '../errors.js';
 import { parse } from '../http/validate.js';
+import { invalidInput } from '../platform/errors.js';
 import {
   completePreview,
   declinePreview,

@@ -1,5 +1,3 @@
-import type { Clock } from '../deps.js';
-import { AppError, conflict, unprocessable } from '../errors.js';
 import {
   type AnswerCheck,
   type Answers,
@@ -14,6 +12,8 @@ import type { InstrumentMeta } from '../instruments/schema.js';
 import type { ValidationPool } from '../instruments/validationPool.js';
 import type { OfficeRow } from '../offices/repo.js';
 import { isStateCode, stateFips } from '../offices/states.js';
+import type { Clock } from '../platform/clock.js';
+import { AppError, conflict, unprocessable } from '../platform/errors.js';
 import type { Repos } from '../repos.js';
 import type { TokenRow } from '../tokens/repo.js';
 import { completionDigest } from './digest.js';

@@ -1,14 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
-import { clientKey } from '../access/service.js';
 import type { CaseDispositions } from '../cases/dispositionCache.js';
-import { AppError } from '../errors.js';
 import type { ExportRunner } from '../exports/runner.js';
+import { clientKey } from '../http/client.js';
 import { parse } from '../http/validate.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { MailingRunner } from '../mailings/runner.js';
-import { hashSecret } from '../tokens/service.js';
+import { AppError } from '../platform/errors.js';
+import { hashSecret } from '../platform/secrets.js';
 import type { SessionRow, StaffRow } from './repo.js';
 import type { Role } from './schema.js';
 import { resumeApiToken, resumeSession, type StaffContext } from './service.js';

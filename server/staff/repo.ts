@@ -1,5 +1,5 @@
-import type { Db } from '../db.js';
-import { conflict } from '../errors.js';
+import type { Db } from '../platform/db.js';
+import { conflict } from '../platform/errors.js';
 import type { Role } from './schema.js';
 
 export type StaffRow = {

@@ -1,8 +1,8 @@
-import type { StaffSettings } from '../config.js';
-import type { Clock } from '../deps.js';
-import { AppError, conflict, notFound, tooManyRequests, unprocessable } from '../errors.js';
+import type { Clock } from '../platform/clock.js';
+import type { StaffSettings } from '../platform/config.js';
+import { AppError, conflict, notFound, tooManyRequests, unprocessable } from '../platform/errors.js';
+import { hashSecret, type RandomBytes } from '../platform/secrets.js';
 import type { Repos } from '../repos.js';
-import { hashSecret, type RandomBytes } from '../tokens/service.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import type { StaffRow } from './repo.js';
 import type { Role } from './schema.js';

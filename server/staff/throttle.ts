@@ -1,7 +1,7 @@
 import { delayAfter } from '../access/service.js';
-import type { StaffSettings } from '../config.js';
-import type { Db } from '../db.js';
-import type { Clock } from '../deps.js';
+import type { Clock } from '../platform/clock.js';
+import type { StaffSettings } from '../platform/config.js';
+import type { Db } from '../platform/db.js';
 import type { LoginFailureRow, StaffRepo } from './repo.js';
 
 const PRUNE_EVERY = 256;

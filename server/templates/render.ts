@@ -1,5 +1,5 @@
-import { escapeHtml } from '../html.js';
 import type { ContactRow, OfficeDetailRow } from '../offices/repo.js';
+import { escapeHtml } from '../platform/html.js';
 
 /**
  * Email templates: plain text with `{{merge_field}}`s. Only named substitution from an allow-list

@@ -1,4 +1,4 @@
-import type { Db } from '../db.js';
+import type { Db } from '../platform/db.js';
 import { DEFAULT_TEMPLATES } from './defaults.js';
 import type { EmailTemplate, MailKind } from './render.js';
 

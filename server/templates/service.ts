@@ -1,9 +1,9 @@
-import type { Clock } from '../deps.js';
-import { AppError, notFound, unprocessable } from '../errors.js';
 import type { FieldingRow, MailSettings } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { deadlineText, optOutUrl, recipientText, surveyMinutesOf } from '../mailings/compose.js';
+import type { Clock } from '../platform/clock.js';
+import { AppError, notFound, unprocessable } from '../platform/errors.js';
 import type { Repos } from '../repos.js';
 import {
   allowedFields,

@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
+import { hashSecret, type RandomBytes } from '../platform/secrets.js';
 import type { TokenRepo, TokenRow } from './repo.js';
-
-/** A source of cryptographically secure random bytes, passed in so tests can make it predictable. */
-export type RandomBytes = (size: number) => Buffer;
 
 /** 24 bytes = 192 bits from the CSPRNG; base64url keeps the link short and URL-safe (32 chars). */
 const LINK_TOKEN_BYTES = 24;
@@ -54,11 +51,6 @@ export function normalizeAccessCode(input: string): NormalizedCode {
 
 export const isLinkTokenShape = (s: string) => LINK_TOKEN_SHAPE.test(s);
 export const isAccessCodeShape = (s: string) => ACCESS_CODE_SHAPE.test(s);
-
-/** Only this hash is stored. Tokens carry ≥128 bits of entropy, so an unsalted SHA-256 suffices. */
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
 
 export type IssuedToken = { link: string; code: string; linkHash: string; codeHash: string };
 

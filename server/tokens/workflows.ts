@@ -1,15 +1,14 @@
-import { toCsv } from '../csv.js';
-import type { Clock } from '../deps.js';
-import { AppError } from '../errors.js';
+import type { Clock } from '../platform/clock.js';
+import { toCsv } from '../platform/csv.js';
+import { AppError } from '../platform/errors.js';
+import { hashSecret, type RandomBytes } from '../platform/secrets.js';
 import type { Repos } from '../repos.js';
 import {
   formatAccessCode,
-  hashSecret,
   isAccessCodeShape,
   isLinkTokenShape,
   issueTokenSecrets,
   normalizeAccessCode,
-  type RandomBytes,
 } from './service.js';
 
 /** A clear link as written to the links file: the only time the secret exists outside a browser. */

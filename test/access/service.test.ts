@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientKey, delayAfter } from '../../server/access/service.js';
+import { delayAfter } from '../../server/access/service.js';
+import { clientKey } from '../../server/http/client.js';
 
 describe('clientKey', () => {
   it.each([

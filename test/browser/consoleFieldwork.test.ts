@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/csv.js';
+import { parseCsv } from '../../server/platform/csv.js';
 import { frameCsv, frameRow, generateFrame } from '../factories/frame.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';

@@ -6,7 +6,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { CHROMIUM_ARGS } from '../../server/paper/pdf.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { createTestEnv, type TestEnv } from '../support/app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';

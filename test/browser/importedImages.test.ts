@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInstrumentRegistry, loadInstrumentFile } from '../../server/instruments/registry.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { workspace } from '../cli/workspace.js';
 import { seedFielding, tokenOf } from '../support/app.js';
 import { type BrowserHarness, startBrowserHarness } from './harness.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../server/cli.js';
-import { parseConfig } from '../../server/config.js';
+import { parseConfig } from '../../server/platform/config.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 import { createPilot, runCreate, workspace } from './workspace.js';
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../../server/cli.js';
-import { parseCsv } from '../../server/csv.js';
-import { hashSecret } from '../../server/tokens/service.js';
+import { parseCsv } from '../../server/platform/csv.js';
+import { hashSecret } from '../../server/platform/secrets.js';
 import { frameCsv, frameRow, generateFrame } from '../factories/frame.js';
 import { shippedInstruments } from '../support/app.js';
 import {

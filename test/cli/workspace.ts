@@ -5,8 +5,8 @@ import request from 'supertest';
 import { expect, onTestFinished } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { main } from '../../server/cli.js';
-import { parseCsv } from '../../server/csv.js';
-import { type Db, migrate, openDatabase } from '../../server/db.js';
+import { parseCsv } from '../../server/platform/csv.js';
+import { type Db, migrate, openDatabase } from '../../server/platform/db.js';
 import { createRuntime } from '../../server/runtime.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 

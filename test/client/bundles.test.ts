@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { OutputAsset, OutputChunk, RolldownOutput } from 'rolldown';
 import { build } from 'vite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 
 /**
  * Respondents must never download the staff console: this builds the client as `npm run build`

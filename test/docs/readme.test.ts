@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DISPOSITIONS } from '../../server/cases/disposition.js';
 import { DEFAULT_MAIL_SETTINGS } from '../../server/fieldings/repo.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { workspace } from '../cli/workspace.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 

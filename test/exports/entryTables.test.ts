@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/csv.js';
 import { exportFielding } from '../../server/exports/service.js';
+import { parseCsv } from '../../server/platform/csv.js';
 import { createRepos } from '../../server/repos.js';
 import { generateAnswers } from '../factories/generatedAnswers.js';
 import { openEnv, postComplete } from '../responses/setup.js';

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savCutWarning } from '../../server/exports/service.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { createPilot, suiteCleanup, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';

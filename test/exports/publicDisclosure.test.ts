@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/csv.js';
 import { ExportBodySchema } from '../../server/exports/schema.js';
+import { parseCsv } from '../../server/platform/csv.js';
 import { runCreate, suiteCleanup, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameCsv, frameRow } from '../factories/frame.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/csv.js';
 import { censusRegion, publicUseTable } from '../../server/exports/publicUse.js';
 import { MISSING } from '../../server/exports/table.js';
+import { parseCsv } from '../../server/platform/csv.js';
 import { type Cleanup, runCreate, suiteCleanup, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/csv.js';
+import { parseCsv } from '../../server/platform/csv.js';
 import { fieldedPilot } from './pilot.js';
 
 const RSCRIPT = '/usr/bin/Rscript';

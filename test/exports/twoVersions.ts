@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { type Cleanup, createPilot, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers, neverChargedOfficeAnswers } from '../factories/answers.js';
 

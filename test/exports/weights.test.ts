@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/csv.js';
+import { parseCsv } from '../../server/platform/csv.js';
 import { runCreate, tokenOfLink, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameCsv, frameRow } from '../factories/frame.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../../server/db.js';
+import type { Db } from '../../server/platform/db.js';
 
 /**
  * Delivery-status notifications as Postfix writes them, built to order: one recipient, the returned

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/csv.js';
 import { defaultStratum, type FrameOffice, parseFrame } from '../../server/offices/frame.js';
 import { STATE_CODES } from '../../server/offices/states.js';
+import { parseCsv } from '../../server/platform/csv.js';
 import { frameCsv, frameRow, generateFrame } from './frame.js';
 
 function importFrame(csv: string): FrameOffice[] {

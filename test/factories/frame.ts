@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseCsv, toCsv } from '../../server/csv.js';
 import { defaultStratum, OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from '../../server/offices/frame.js';
+import { parseCsv, toCsv } from '../../server/platform/csv.js';
 import { mulberry32 } from './random.js';
 
 /**

@@ -6,7 +6,7 @@ import { main } from '../../server/cli.js';
 import { type CheckRule, checkInstrument, formatProblem } from '../../server/instruments/checker.js';
 import { InstrumentError, loadInstrumentFile } from '../../server/instruments/registry.js';
 import { renderableSurvey } from '../../server/instruments/sanitize.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'instruments');
 const BROKEN = path.join(FIXTURES, 'broken');

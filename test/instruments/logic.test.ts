@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInstruments } from '../../server/instruments/registry.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { expectRuleWorks, rawRuleCount, rulesOf } from '../support/logicSearch.js';
 
 /*

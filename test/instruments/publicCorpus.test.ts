@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../server/cli.js';
 import { createInstrumentRegistry, loadInstrumentFile } from '../../server/instruments/registry.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { type Generated, generateAnswers, surveyCoreErrors } from '../factories/generatedAnswers.js';
 import { createTestEnv, seedFielding, type TestEnv, tokenOf } from '../support/app.js';
 

@@ -8,7 +8,7 @@ import {
   lineAndColumn,
   loadInstruments,
 } from '../../server/instruments/registry.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 
 type Json = Record<string, unknown>;
 

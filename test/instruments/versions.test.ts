@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../server/cli.js';
 import { InstrumentVersionError } from '../../server/instruments/versions.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';
 import { openResponse } from '../../server/responses/service.js';
 import { createRuntime } from '../../server/runtime.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Test } from 'supertest';
 import { markCase } from '../../server/cases/service.js';
-import type { Db } from '../../server/db.js';
+import type { Db } from '../../server/platform/db.js';
 import { createRepos } from '../../server/repos.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameRow } from '../factories/frame.js';

@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { openDatabase } from '../../server/db.js';
 import { dispatchQueued } from '../../server/mailings/dispatch.js';
 import type { OutgoingMail } from '../../server/mailings/mailer.js';
 import { planInvitations } from '../../server/mailings/service.js';
+import { openDatabase } from '../../server/platform/db.js';
 import { createRepos } from '../../server/repos.js';
 import { parseMail } from '../support/smtp.js';
 import { caseOf, dispositionCode, mailEnv, sendsOf } from './setup.js';

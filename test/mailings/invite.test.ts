@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';
 import { createPilot, workspace } from '../cli/workspace.js';
 import { parseMail, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';

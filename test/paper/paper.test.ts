@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCodebook } from '../../server/codebook/build.js';
 import { loadInstrumentFile } from '../../server/instruments/registry.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { workspace } from '../cli/workspace.js';
 
 const PHASE_ONE = path.join(projectRoot, 'instruments', 'tip-prosecutor-survey.json');

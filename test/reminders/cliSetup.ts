@@ -4,7 +4,7 @@ import { onTestFinished } from 'vitest';
 import { DEFAULT_MAIL_SETTINGS, type MailSettings } from '../../server/fieldings/repo.js';
 import { dispatchQueued, mailingContextOf } from '../../server/mailings/dispatch.js';
 import { planInvitations } from '../../server/mailings/service.js';
-import { projectRoot } from '../../server/paths.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';
 import { createRuntime } from '../../server/runtime.js';
 import { createPilot, type Workspace, workspace } from '../cli/workspace.js';

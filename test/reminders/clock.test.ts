@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../server/config.js';
+import { ConfigError, parseConfig } from '../../server/platform/config.js';
 import { clockOf } from '../../server/runtime.js';
 
 describe('FIELDKIT_NOW (act as if it were this instant)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { progressLine } from '../../server/cli/progress.js';
-import { openDatabase } from '../../server/db.js';
 import { mailingContextOf } from '../../server/mailings/dispatch.js';
+import { openDatabase } from '../../server/platform/db.js';
 import { startReminderScheduler } from '../../server/reminders/scheduler.js';
 import { createRepos } from '../../server/repos.js';
 import { createRuntime } from '../../server/runtime.js';

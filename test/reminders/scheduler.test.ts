@@ -1,8 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { recordUndeliverable } from '../../server/cases/undeliverable.js';
-import { openDatabase } from '../../server/db.js';
 import type { MailingContext } from '../../server/mailings/dispatch.js';
 import { createSmtpMailer } from '../../server/mailings/mailer.js';
+import { openDatabase } from '../../server/platform/db.js';
 import { planReminders } from '../../server/reminders/plan.js';
 import { loggableError, startReminderScheduler } from '../../server/reminders/scheduler.js';
 import { createRepos } from '../../server/repos.js';

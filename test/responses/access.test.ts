@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createAccessRepo } from '../../server/access/repo.js';
 import { createApp } from '../../server/app.js';
-import { openDatabase } from '../../server/db.js';
+import { openDatabase } from '../../server/platform/db.js';
 import { tokenOf } from '../support/app.js';
 import { listenOnLoopback, requestFrom } from '../support/loopback.js';
 import { setup } from './setup.js';

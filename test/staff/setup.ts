@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterEach, expect } from 'vitest';
-import type { StaffSettings } from '../../server/config.js';
+import type { StaffSettings } from '../../server/platform/config.js';
 import { createRepos } from '../../server/repos.js';
 import type { Role } from '../../server/staff/schema.js';
 import { addStaff, type StaffContext, setPasswordFromLink } from '../../server/staff/service.js';

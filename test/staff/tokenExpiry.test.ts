@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { migrate, openDatabase, readMigrations } from '../../server/db.js';
+import { migrate, openDatabase, readMigrations } from '../../server/platform/db.js';
 import { addMember, signIn, staffEnv } from './setup.js';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -3,6 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../server/app.js';
+import type { Deps } from '../../server/deps.js';
+import { createFielding } from '../../server/fieldings/service.js';
+import { type InstrumentRegistry, loadInstruments } from '../../server/instruments/registry.js';
+import { createValidationPool } from '../../server/instruments/validationPool.js';
+import type { Mailer } from '../../server/mailings/mailer.js';
+import { parseFrame } from '../../server/offices/frame.js';
+import { realSleep } from '../../server/platform/clock.js';
 import {
   type Config,
   defaultLimits,
@@ -11,15 +18,10 @@ import {
   type RespondentLimits,
   type StaffSettings,
   type ThrottleLimits,
-} from '../../server/config.js';
-import { type Db, migrate, openDatabase } from '../../server/db.js';
-import { type Deps, type Logger, realSleep } from '../../server/deps.js';
-import { createFielding } from '../../server/fieldings/service.js';
-import { type InstrumentRegistry, loadInstruments } from '../../server/instruments/registry.js';
-import { createValidationPool } from '../../server/instruments/validationPool.js';
-import type { Mailer } from '../../server/mailings/mailer.js';
-import { parseFrame } from '../../server/offices/frame.js';
-import { projectRoot } from '../../server/paths.js';
+} from '../../server/platform/config.js';
+import { type Db, migrate, openDatabase } from '../../server/platform/db.js';
+import type { Logger } from '../../server/platform/logger.js';
+import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';
 import type { IssuedLink } from '../../server/tokens/workflows.js';
 import { frameCsv, frameRow } from '../factories/frame.js';

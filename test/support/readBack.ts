@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCsv } from '../../server/csv.js';
+import { parseCsv } from '../../server/platform/csv.js';
 
 export const records = (text: string) => parseCsv(text).records.map((r) => r.fields);
 

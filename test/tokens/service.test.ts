@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { hashSecret } from '../../server/platform/secrets.js';
 import { createRepos } from '../../server/repos.js';
 import {
   ACCESS_CODE_ALPHABET,
   formatAccessCode,
-  hashSecret,
   isAccessCodeShape,
   isLinkTokenShape,
   issueTokenSecrets,

@@ -2,7 +2,6 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { AccessKind } from './access/repo.js';
 import { projectRoot } from './paths.js';
 
 /**
@@ -123,7 +122,10 @@ export type RespondentLimits = Readonly<{
   throttle: ThrottleLimits;
 }>;
 
-/** The access throttle's limits, beside their defaults: config.ts imports nothing that imports it back. */
+/** How a respondent looks a survey up: by the link's token or by the typed access code. */
+export type AccessKind = 'link' | 'code';
+
+/** The access throttle's limits, beside their defaults. */
 export type ThrottleLimits = Readonly<{
   /** Failed look-ups a client may make before each further one must wait (links, codes). */
   freeFailures: Readonly<Record<AccessKind, number>>;

@@ -1,0 +1,17 @@
+export type Clock = () => Date;
+
+/**
+ * Resolves after `ms`, or at once when `signal` aborts: a sender told to stop must not sit out a
+ * pace interval (30 s at 2 per minute) with nothing to send, nor keep the process alive with its timer.
+ */
+export const realSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
