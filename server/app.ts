@@ -7,6 +7,7 @@ import { createExportRunner } from './exports/runner.js';
 import { jsonBody, requireJsonBody } from './http/body.js';
 import { clientPage } from './http/clientPage.js';
 import { requestLog } from './http/logging.js';
+import { acceptsUpload, staffRouter } from './http/registry.js';
 import { noStore, securityHeaders } from './http/security.js';
 import { optOutRoutes } from './mailings/optOutRoutes.js';
 import { createMailingRunner } from './mailings/runner.js';
@@ -15,7 +16,6 @@ import { createErrorHandler, notFoundHandler } from './platform/errors.js';
 import { createRepos } from './repos.js';
 import { createRespondentAccess } from './responses/access.js';
 import { respondentRoutes } from './responses/routes.js';
-import { acceptsUpload, staffRouter } from './staff/registry.js';
 import { STAFF_ROUTES } from './staff/routes.js';
 import { createLoginThrottle } from './staff/throttle.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { PagingQuery, PathId } from '../http/schema.js';
 import { FrameOfficeSchema } from '../offices/frame.js';
-import { PagingQuery, PathId } from '../staff/schema.js';
 import { DISPOSITIONS } from './disposition.js';
 
 /** Where a case's response stands: not started, or the response's own status. */

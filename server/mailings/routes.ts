@@ -1,59 +1,72 @@
+import type { AuditRepo } from '../audit/repo.js';
 import { FIELDWORK_STAFF } from '../contracts/roles.js';
+import type { FieldingRepo } from '../fieldings/repo.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
-import { type StaffRoute, staffRoute } from '../staff/registry.js';
-import { EmptyQuerySchema } from '../staff/schema.js';
+import { type StaffRoute, staffRoute } from '../http/registry.js';
+import { EmptyQuerySchema } from '../http/schema.js';
+import type { Clock } from '../platform/clock.js';
 import { presentAttempt, presentSendCount } from './present.js';
+import type { MailingRepo } from './repo.js';
+import type { MailingRunner } from './runner.js';
 import { StartMailingBodySchema } from './schema.js';
 import { planInvitations } from './service.js';
+
+export type MailingRouteContext = {
+  repos: { fieldings: FieldingRepo; mailings: MailingRepo; audit: AuditRepo };
+  clock: Clock;
+  mailings: MailingRunner;
+};
 
 /** How many SMTP attempts the console's mailing panel lists. */
 const RECENT_ATTEMPTS = 50;
 
 /** Sending invitations from the console, and its progress (docs/staff-api.md). */
-export const MAILING_ROUTES: readonly StaffRoute[] = [
-  staffRoute({
-    method: 'post',
-    path: '/api/staff/fieldings/:name/mailings',
-    roles: FIELDWORK_STAFF,
-    summary:
-      'Plan the invitations of every case not yet invited (counts of planned and skipped) and send them in the background; dryRun counts only.',
-    params: FieldingParamsSchema,
-    body: StartMailingBodySchema,
-    handler({ ctx, auth, params, body, res }) {
-      const fielding = findFieldingOrFail(ctx.repos, params.name);
-      ctx.mailings.assertCanStart(fielding.id);
-      const at = ctx.clock().toISOString();
-      const plan = planInvitations(ctx.repos, fielding.id, at, { dryRun: body.dryRun === true });
-      if (body.dryRun) return plan;
-      ctx.repos.audit.recordAudit({
-        at,
-        actor: auth.staff.email,
-        action: 'mailing.start',
-        fielding: fielding.name,
-        detail: { kind: body.kind, planned: plan.planned },
-      });
-      ctx.mailings.start(fielding.id, [body.kind]);
-      res.status(202);
-      return plan;
-    },
-  }),
-  staffRoute({
-    method: 'get',
-    path: '/api/staff/fieldings/:name/mailings',
-    roles: FIELDWORK_STAFF,
-    summary:
-      'Whether email is on, whether a mailing runs, counts of messages by kind and status, the last 50 SMTP attempts.',
-    params: FieldingParamsSchema,
-    query: EmptyQuerySchema,
-    handler({ ctx, params }) {
-      const fielding = findFieldingOrFail(ctx.repos, params.name);
-      return {
-        email: { enabled: ctx.mailings.enabled, from: ctx.mailings.from },
-        running: ctx.mailings.isRunning(fielding.id),
-        counts: ctx.repos.mailings.statusCounts(fielding.id).map(presentSendCount),
-        recent: ctx.repos.mailings.recentAttempts(fielding.id, RECENT_ATTEMPTS).map(presentAttempt),
-      };
-    },
-  }),
-];
+export function mailingRoutes(ctx: MailingRouteContext): readonly StaffRoute[] {
+  return [
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/fieldings/:name/mailings',
+      roles: FIELDWORK_STAFF,
+      summary:
+        'Plan the invitations of every case not yet invited (counts of planned and skipped) and send them in the background; dryRun counts only.',
+      params: FieldingParamsSchema,
+      body: StartMailingBodySchema,
+      handler({ auth, params, body, res }) {
+        const fielding = findFieldingOrFail(ctx.repos, params.name);
+        ctx.mailings.assertCanStart(fielding.id);
+        const at = ctx.clock().toISOString();
+        const plan = planInvitations(ctx.repos, fielding.id, at, { dryRun: body.dryRun === true });
+        if (body.dryRun) return plan;
+        ctx.repos.audit.recordAudit({
+          at,
+          actor: auth.staff.email,
+          action: 'mailing.start',
+          fielding: fielding.name,
+          detail: { kind: body.kind, planned: plan.planned },
+        });
+        ctx.mailings.start(fielding.id, [body.kind]);
+        res.status(202);
+        return plan;
+      },
+    }),
+    staffRoute({
+      method: 'get',
+      path: '/api/staff/fieldings/:name/mailings',
+      roles: FIELDWORK_STAFF,
+      summary:
+        'Whether email is on, whether a mailing runs, counts of messages by kind and status, the last 50 SMTP attempts.',
+      params: FieldingParamsSchema,
+      query: EmptyQuerySchema,
+      handler({ params }) {
+        const fielding = findFieldingOrFail(ctx.repos, params.name);
+        return {
+          email: { enabled: ctx.mailings.enabled, from: ctx.mailings.from },
+          running: ctx.mailings.isRunning(fielding.id),
+          counts: ctx.repos.mailings.statusCounts(fielding.id).map(presentSendCount),
+          recent: ctx.repos.mailings.recentAttempts(fielding.id, RECENT_ATTEMPTS).map(presentAttempt),
+        };
+      },
+    }),
+  ];
+}

@@ -1,23 +1,11 @@
+import type { StaffAccount, StaffSession } from '../http/registry.js';
 import type { Db } from '../platform/db.js';
 import { conflict } from '../platform/errors.js';
 import type { Role } from './schema.js';
 
-export type StaffRow = {
-  id: number;
-  email: string;
-  role: Role;
-  password_hash: string | null;
-  created_at: string;
-  disabled_at: string | null;
-};
-
-export type SessionRow = {
-  id_hash: string;
-  staff_id: number;
-  csrf_token: string;
-  created_ms: number;
-  last_seen_ms: number;
-};
+/** The framework authenticates with these very rows (server/http/registry.ts declares their shape). */
+export type StaffRow = StaffAccount;
+export type SessionRow = StaffSession;
 
 export type ApiTokenRow = {
   id: number;

@@ -1,28 +1,18 @@
-import { BOUNCE_ROUTES } from '../bounces/routes.js';
-import { CASE_ROUTES } from '../cases/routes.js';
-import { INSTRUMENT_ROUTES } from '../codebook/routes.js';
 import { ADMIN, ANY_STAFF } from '../contracts/roles.js';
-import { EXPORT_ROUTES } from '../exports/routes.js';
-import { FIELDING_ROUTES } from '../fieldings/routes.js';
-import { FIELDWORK_ROUTES } from '../fieldwork/routes.js';
-import { LETTER_ROUTES } from '../letters/routes.js';
-import { MAILING_ROUTES } from '../mailings/routes.js';
-import { PAPER_ROUTES } from '../paper/routes.js';
-import { PREVIEW_ROUTES } from '../previews/routes.js';
-import { TEMPLATE_ROUTES } from '../templates/routes.js';
+import { clientOf, type StaffRoute, staffRoute } from '../http/registry.js';
+import { EmptyQuerySchema, IdParamsSchema } from '../http/schema.js';
+import { sessionCookieName } from './authenticate.js';
 import { presentApiToken, presentAuditEntry, presentStaff, presentTokenSettings } from './present.js';
-import { clientOf, type StaffRoute, sessionCookieName, staffRoute } from './registry.js';
 import {
   AddStaffBodySchema,
   ApiTokenBodySchema,
   AuditQuerySchema,
-  EmptyQuerySchema,
-  IdParamsSchema,
   LoginBodySchema,
   RoleBodySchema,
   SetPasswordBodySchema,
   TokenSettingsBodySchema,
 } from './schema.js';
+import type { StaffContext } from './service.js';
 import {
   addStaff,
   changeRole,
@@ -36,6 +26,9 @@ import {
   setPasswordFromLink,
   tokenSettingsOf,
 } from './service.js';
+import type { LoginThrottle } from './throttle.js';
+
+export type StaffRouteContext = StaffContext & { throttle: LoginThrottle; secureCookie: boolean };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A date alone means the whole UTC day: `from` its start, `to` the end of it. */
@@ -49,202 +42,193 @@ const isoBound = (value: string | undefined, end: boolean) => {
 };
 
 /** The staff API (docs/staff-api.md). Order does not matter: every path is distinct. */
-export const STAFF_ROUTES: readonly StaffRoute[] = [
-  staffRoute({
-    method: 'post',
-    path: '/api/staff/login',
-    roles: 'public',
-    summary: 'Sign in with email and password; sets the session cookie and returns the CSRF token.',
-    body: LoginBodySchema,
-    async handler({ ctx, body, req, res }) {
-      const { staff, sessionId, csrfToken } = await login(ctx, ctx.throttle, { ...body, client: clientOf(req) });
-      res.cookie(sessionCookieName(ctx.secureCookie), sessionId, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: ctx.secureCookie,
-        path: '/',
-        maxAge: ctx.settings.sessionAbsoluteMs,
-      });
-      return { staff: presentStaff(staff), csrfToken };
-    },
-  }),
-  staffRoute({
-    method: 'post',
-    path: '/api/staff/logout',
-    roles: ANY_STAFF,
-    sessionOnly: true,
-    summary: 'End this session.',
-    handler({ ctx, auth, res }) {
-      if (auth.kind === 'session') logout(ctx, auth.staff, auth.session.id_hash);
-      res.clearCookie(sessionCookieName(ctx.secureCookie), { path: '/' });
-      return { ok: true };
-    },
-  }),
-  staffRoute({
-    method: 'post',
-    path: '/api/staff/password',
-    roles: 'public',
-    summary: 'Set a password with the token of a one-time set-password link; ends every session of the account.',
-    body: SetPasswordBodySchema,
-    async handler({ ctx, body }) {
-      return { staff: presentStaff(await setPasswordFromLink(ctx, body)) };
-    },
-  }),
-  staffRoute({
-    method: 'get',
-    path: '/api/staff/me',
-    roles: ANY_STAFF,
-    summary: 'The signed-in account, and the CSRF token of the session.',
-    query: EmptyQuerySchema,
-    handler({ auth }) {
-      return {
-        staff: presentStaff(auth.staff),
-        via: auth.kind,
-        ...(auth.kind === 'session' ? { csrfToken: auth.session.csrf_token } : {}),
-      };
-    },
-  }),
-  staffRoute({
-    method: 'get',
-    path: '/api/staff/users',
-    roles: ADMIN,
-    summary: 'Every staff account.',
-    query: EmptyQuerySchema,
-    handler({ ctx }) {
-      return { staff: ctx.repos.staff.listStaff().map(presentStaff) };
-    },
-  }),
-  staffRoute({
-    method: 'post',
-    path: '/api/staff/users',
-    roles: ADMIN,
-    summary: 'Add an account; returns its one-time set-password link (shown once).',
-    body: AddStaffBodySchema,
-    handler({ ctx, auth, body, res }) {
-      const added = addStaff(ctx, { ...body, actor: auth.staff.email });
-      res.status(201);
-      return { staff: presentStaff(added.staff), setPasswordLink: added.link, expiresAt: added.expiresAt };
-    },
-  }),
-  staffRoute({
-    method: 'post',
-    path: '/api/staff/users/:id/role',
-    roles: ADMIN,
-    summary: "Change an account's role; its sessions end.",
-    params: IdParamsSchema,
-    body: RoleBodySchema,
-    handler({ ctx, auth, params, body }) {
-      return { staff: presentStaff(changeRole(ctx, { id: params.id, role: body.role, actor: auth.staff.email })) };
-    },
-  }),
-  staffRoute({
-    method: 'post',
-    path: '/api/staff/users/:id/disable',
-    roles: ADMIN,
-    summary: 'Disable an account: its sessions, API tokens and set-password links end.',
-    params: IdParamsSchema,
-    handler({ ctx, auth, params }) {
-      return { staff: presentStaff(disableStaff(ctx, { id: params.id, actor: auth.staff.email })) };
-    },
-  }),
-  staffRoute({
-    method: 'post',
-    path: '/api/staff/users/:id/reset-password',
-    roles: ADMIN,
-    summary: 'The old password stops working and sessions end; returns a new one-time set-password link.',
-    params: IdParamsSchema,
-    handler({ ctx, auth, params }) {
-      const reset = resetPassword(ctx, { id: params.id, actor: auth.staff.email });
-      return { staff: presentStaff(reset.staff), setPasswordLink: reset.link, expiresAt: reset.expiresAt };
-    },
-  }),
-  staffRoute({
-    method: 'get',
-    path: '/api/staff/audit',
-    roles: ADMIN,
-    summary: 'The audit log, newest first; filter by actor, action, from, to; paged (page, pageSize ≤ 200).',
-    query: AuditQuerySchema,
-    handler({ ctx, query }) {
-      const filter = {
-        actor: query.actor,
-        action: query.action,
-        fromIso: isoBound(query.from, false),
-        toIso: isoBound(query.to, true),
-      };
-      const { entries, total } = ctx.repos.audit.findAuditEntries(
-        filter,
-        query.pageSize,
-        (query.page - 1) * query.pageSize,
-      );
-      return { entries: entries.map(presentAuditEntry), page: query.page, pageSize: query.pageSize, total };
-    },
-  }),
-  staffRoute({
-    method: 'get',
-    path: '/api/staff/tokens',
-    roles: ANY_STAFF,
-    summary: 'Your live personal API tokens (names and first characters only, expiry and last use).',
-    query: EmptyQuerySchema,
-    handler({ ctx, auth }) {
-      return { tokens: ctx.repos.staff.listApiTokens(auth.staff.id, ctx.clock().toISOString()).map(presentApiToken) };
-    },
-  }),
-  staffRoute({
-    method: 'post',
-    path: '/api/staff/tokens',
-    roles: ANY_STAFF,
-    sessionOnly: true,
-    summary:
-      'Create a personal API token, expiring after expiresInDays (default and maximum set by an admin); the token is in this answer only. It acts with your role.',
-    body: ApiTokenBodySchema,
-    handler({ ctx, auth, body, res }) {
-      const { token, row } = createApiToken(ctx, auth.staff, body);
-      res.status(201);
-      return { token, apiToken: presentApiToken(row) };
-    },
-  }),
-  staffRoute({
-    method: 'get',
-    path: '/api/staff/token-settings',
-    roles: ANY_STAFF,
-    summary: 'How long new personal API tokens live by default, and at most.',
-    query: EmptyQuerySchema,
-    handler({ ctx }) {
-      return { settings: presentTokenSettings(tokenSettingsOf(ctx)) };
-    },
-  }),
-  staffRoute({
-    method: 'put',
-    path: '/api/staff/token-settings',
-    roles: ADMIN,
-    summary:
-      "Set API tokens' default and maximum lifetime in days; live tokens that would outlive a lower maximum are shortened.",
-    body: TokenSettingsBodySchema,
-    handler({ ctx, auth, body }) {
-      const saved = saveTokenSettings(ctx, { ...body, actor: auth.staff.email });
-      return { settings: presentTokenSettings(saved.settings), tokensShortened: saved.tokensShortened };
-    },
-  }),
-  staffRoute({
-    method: 'delete',
-    path: '/api/staff/tokens/:id',
-    roles: ANY_STAFF,
-    summary: 'Revoke one of your personal API tokens.',
-    params: IdParamsSchema,
-    handler({ ctx, auth, params }) {
-      revokeApiToken(ctx, auth.staff, params.id);
-      return { ok: true };
-    },
-  }),
-  ...FIELDING_ROUTES,
-  ...CASE_ROUTES,
-  ...FIELDWORK_ROUTES,
-  ...INSTRUMENT_ROUTES,
-  ...PREVIEW_ROUTES,
-  ...EXPORT_ROUTES,
-  ...TEMPLATE_ROUTES,
-  ...MAILING_ROUTES,
-  ...BOUNCE_ROUTES,
-  ...LETTER_ROUTES,
-  ...PAPER_ROUTES,
-];
+export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
+  return [
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/login',
+      roles: 'public',
+      summary: 'Sign in with email and password; sets the session cookie and returns the CSRF token.',
+      body: LoginBodySchema,
+      async handler({ body, req, res }) {
+        const { staff, sessionId, csrfToken } = await login(ctx, ctx.throttle, { ...body, client: clientOf(req) });
+        res.cookie(sessionCookieName(ctx.secureCookie), sessionId, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.secureCookie,
+          path: '/',
+          maxAge: ctx.settings.sessionAbsoluteMs,
+        });
+        return { staff: presentStaff(staff), csrfToken };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/logout',
+      roles: ANY_STAFF,
+      sessionOnly: true,
+      summary: 'End this session.',
+      handler({ auth, res }) {
+        if (auth.kind === 'session') logout(ctx, auth.staff, auth.session.id_hash);
+        res.clearCookie(sessionCookieName(ctx.secureCookie), { path: '/' });
+        return { ok: true };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/password',
+      roles: 'public',
+      summary: 'Set a password with the token of a one-time set-password link; ends every session of the account.',
+      body: SetPasswordBodySchema,
+      async handler({ body }) {
+        return { staff: presentStaff(await setPasswordFromLink(ctx, body)) };
+      },
+    }),
+    staffRoute({
+      method: 'get',
+      path: '/api/staff/me',
+      roles: ANY_STAFF,
+      summary: 'The signed-in account, and the CSRF token of the session.',
+      query: EmptyQuerySchema,
+      handler({ auth }) {
+        return {
+          staff: presentStaff(auth.staff),
+          via: auth.kind,
+          ...(auth.kind === 'session' ? { csrfToken: auth.session.csrf_token } : {}),
+        };
+      },
+    }),
+    staffRoute({
+      method: 'get',
+      path: '/api/staff/users',
+      roles: ADMIN,
+      summary: 'Every staff account.',
+      query: EmptyQuerySchema,
+      handler() {
+        return { staff: ctx.repos.staff.listStaff().map(presentStaff) };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/users',
+      roles: ADMIN,
+      summary: 'Add an account; returns its one-time set-password link (shown once).',
+      body: AddStaffBodySchema,
+      handler({ auth, body, res }) {
+        const added = addStaff(ctx, { ...body, actor: auth.staff.email });
+        res.status(201);
+        return { staff: presentStaff(added.staff), setPasswordLink: added.link, expiresAt: added.expiresAt };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/users/:id/role',
+      roles: ADMIN,
+      summary: "Change an account's role; its sessions end.",
+      params: IdParamsSchema,
+      body: RoleBodySchema,
+      handler({ auth, params, body }) {
+        return { staff: presentStaff(changeRole(ctx, { id: params.id, role: body.role, actor: auth.staff.email })) };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/users/:id/disable',
+      roles: ADMIN,
+      summary: 'Disable an account: its sessions, API tokens and set-password links end.',
+      params: IdParamsSchema,
+      handler({ auth, params }) {
+        return { staff: presentStaff(disableStaff(ctx, { id: params.id, actor: auth.staff.email })) };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/users/:id/reset-password',
+      roles: ADMIN,
+      summary: 'The old password stops working and sessions end; returns a new one-time set-password link.',
+      params: IdParamsSchema,
+      handler({ auth, params }) {
+        const reset = resetPassword(ctx, { id: params.id, actor: auth.staff.email });
+        return { staff: presentStaff(reset.staff), setPasswordLink: reset.link, expiresAt: reset.expiresAt };
+      },
+    }),
+    staffRoute({
+      method: 'get',
+      path: '/api/staff/audit',
+      roles: ADMIN,
+      summary: 'The audit log, newest first; filter by actor, action, from, to; paged (page, pageSize ≤ 200).',
+      query: AuditQuerySchema,
+      handler({ query }) {
+        const filter = {
+          actor: query.actor,
+          action: query.action,
+          fromIso: isoBound(query.from, false),
+          toIso: isoBound(query.to, true),
+        };
+        const { entries, total } = ctx.repos.audit.findAuditEntries(
+          filter,
+          query.pageSize,
+          (query.page - 1) * query.pageSize,
+        );
+        return { entries: entries.map(presentAuditEntry), page: query.page, pageSize: query.pageSize, total };
+      },
+    }),
+    staffRoute({
+      method: 'get',
+      path: '/api/staff/tokens',
+      roles: ANY_STAFF,
+      summary: 'Your live personal API tokens (names and first characters only, expiry and last use).',
+      query: EmptyQuerySchema,
+      handler({ auth }) {
+        return { tokens: ctx.repos.staff.listApiTokens(auth.staff.id, ctx.clock().toISOString()).map(presentApiToken) };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/tokens',
+      roles: ANY_STAFF,
+      sessionOnly: true,
+      summary:
+        'Create a personal API token, expiring after expiresInDays (default and maximum set by an admin); the token is in this answer only. It acts with your role.',
+      body: ApiTokenBodySchema,
+      handler({ auth, body, res }) {
+        const { token, row } = createApiToken(ctx, auth.staff, body);
+        res.status(201);
+        return { token, apiToken: presentApiToken(row) };
+      },
+    }),
+    staffRoute({
+      method: 'get',
+      path: '/api/staff/token-settings',
+      roles: ANY_STAFF,
+      summary: 'How long new personal API tokens live by default, and at most.',
+      query: EmptyQuerySchema,
+      handler() {
+        return { settings: presentTokenSettings(tokenSettingsOf(ctx)) };
+      },
+    }),
+    staffRoute({
+      method: 'put',
+      path: '/api/staff/token-settings',
+      roles: ADMIN,
+      summary:
+        "Set API tokens' default and maximum lifetime in days; live tokens that would outlive a lower maximum are shortened.",
+      body: TokenSettingsBodySchema,
+      handler({ auth, body }) {
+        const saved = saveTokenSettings(ctx, { ...body, actor: auth.staff.email });
+        return { settings: presentTokenSettings(saved.settings), tokensShortened: saved.tokensShortened };
+      },
+    }),
+    staffRoute({
+      method: 'delete',
+      path: '/api/staff/tokens/:id',
+      roles: ANY_STAFF,
+      summary: 'Revoke one of your personal API tokens.',
+      params: IdParamsSchema,
+      handler({ auth, params }) {
+        revokeApiToken(ctx, auth.staff, params.id);
+        return { ok: true };
+      },
+    }),
+  ];
+}

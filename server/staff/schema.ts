@@ -1,15 +1,10 @@
 import { z } from 'zod';
 import { ROLES } from '../contracts/roles.js';
+import { PagingQuery } from '../http/schema.js';
 
 export { ROLES };
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
-
-/** A positive whole number in a path (`/cases/12`). */
-export const PathId = z
-  .string()
-  .regex(/^[1-9]\d{0,9}$/, 'must be a positive whole number')
-  .transform(Number);
 
 const EmailSchema = z.email().max(254);
 
@@ -54,24 +49,6 @@ export const TokenSettingsBodySchema = z
     }
   });
 
-export const IdParamsSchema = z.strictObject({ id: PathId });
-
-/** `page` from 1 and `pageSize` 1–200 (default 50), as query strings. */
-export const PagingQuery = {
-  page: z
-    .string()
-    .regex(/^\d{1,6}$/, 'must be a page number')
-    .transform(Number)
-    .pipe(z.number().min(1, 'pages start at 1'))
-    .default(1),
-  pageSize: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 200')
-    .transform(Number)
-    .pipe(z.number().min(1).max(200))
-    .default(50),
-};
-
 const IsoDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 export const AuditQuerySchema = z.strictObject({
@@ -83,7 +60,5 @@ export const AuditQuerySchema = z.strictObject({
   to: IsoDateTime.optional(),
   ...PagingQuery,
 });
-
-export const EmptyQuerySchema = z.strictObject({});
 
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { StaffRoute } from '../../server/staff/registry.js';
+import type { StaffRoute } from '../../server/http/registry.js';
 import { STAFF_ROUTES } from '../../server/staff/routes.js';
 import { ROLES } from '../../server/staff/schema.js';
 import type { TestEnv } from '../support/app.js';

@@ -1,18 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
-import type { CaseDispositions } from '../cases/dispositionCache.js';
-import type { ExportRunner } from '../exports/runner.js';
-import { clientKey } from '../http/client.js';
-import { parse } from '../http/validate.js';
-import type { InstrumentRegistry } from '../instruments/registry.js';
-import type { MailingRunner } from '../mailings/runner.js';
+import type { Role } from '../contracts/roles.js';
 import { AppError } from '../platform/errors.js';
 import { hashSecret } from '../platform/secrets.js';
-import type { SessionRow, StaffRow } from './repo.js';
-import type { Role } from './schema.js';
-import { resumeApiToken, resumeSession, type StaffContext } from './service.js';
-import type { LoginThrottle } from './throttle.js';
+import { clientKey } from './client.js';
+import { parse } from './validate.js';
 
 /**
  * Authorization as data: every staff route is one declaration of method, path, the roles allowed
@@ -23,21 +16,42 @@ import type { LoginThrottle } from './throttle.js';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type StaffAccess = readonly Role[] | 'public';
 
-export type StaffAuth =
-  | { kind: 'session'; staff: StaffRow; session: SessionRow }
-  | { kind: 'token'; staff: StaffRow; tokenId: number };
-
-/** What the study's routes need besides the staff basics: instruments, the export thread, dispositions, mail. */
-export type StudyContext = {
-  instruments: InstrumentRegistry;
-  exports: ExportRunner;
-  dispositions: CaseDispositions;
-  /** Sends mail in the background of the server; knows whether email is on. */
-  mailings: MailingRunner;
+/** A staff account as stored: who is signed in. */
+export type StaffAccount = {
+  id: number;
+  email: string;
+  role: Role;
+  password_hash: string | null;
+  created_at: string;
+  disabled_at: string | null;
 };
 
-export type StaffApiContext = StaffContext &
-  StudyContext & { throttle: LoginThrottle; secureCookie: boolean; origin: string };
+/** A signed-in browser session; only the hash of its id is stored. */
+export type StaffSession = {
+  id_hash: string;
+  staff_id: number;
+  csrf_token: string;
+  created_ms: number;
+  last_seen_ms: number;
+};
+
+export type StaffAuth =
+  | { kind: 'session'; staff: StaffAccount; session: StaffSession }
+  | { kind: 'token'; staff: StaffAccount; tokenId: number };
+
+/**
+ * Who sends a request: a cookie session or `Authorization: Bearer <personal API token>`, or
+ * undefined when neither is sent. A credential that is sent but not valid throws: it is never ignored.
+ * The staff feature supplies it; the framework only calls it.
+ */
+export type Authenticate = (req: Request) => StaffAuth | undefined;
+
+/** What the router needs to guard every route. */
+export type StaffRouterOptions = {
+  authenticate: Authenticate;
+  /** The origin (scheme, host, port) the staff console is served from. */
+  origin: string;
+};
 
 /**
  * A route that takes a file as its body (a frame, bounces): the raw bytes, of this media type, up to this
@@ -49,7 +63,6 @@ export type RawUpload = { mediaType: string | readonly string[]; limitBytes: num
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 export type HandlerInput<A extends StaffAccess, B, Q, P> = {
-  ctx: StaffApiContext;
   auth: A extends 'public' ? undefined : StaffAuth;
   body: Parsed<B>;
   query: Parsed<Q>;
@@ -86,7 +99,7 @@ export type StaffRoute = {
   /** True when the route changes state, so a cookie request must carry the CSRF token. */
   changesState: boolean;
   upload?: RawUpload;
-  run(ctx: StaffApiContext, auth: StaffAuth | undefined, req: Request, res: Response): unknown;
+  run(auth: StaffAuth | undefined, req: Request, res: Response): unknown;
 };
 
 /** Declares one staff route; types of the handler's input come from the schemas. */
@@ -104,12 +117,11 @@ export function staffRoute<
     summary: spec.summary,
     changesState: spec.method !== 'get',
     ...(spec.upload ? { upload: spec.upload } : {}),
-    run(ctx, auth, req, res) {
+    run(auth, req, res) {
       const params = (spec.params ? parse(spec.params, req.params, 'path') : undefined) as Parsed<P>;
       const query = (spec.query ? parse(spec.query, req.query, 'query') : undefined) as Parsed<Q>;
       const body = (spec.body ? parse(spec.body, req.body ?? {}) : undefined) as Parsed<B>;
       return spec.handler({
-        ctx,
         auth: auth as A extends 'public' ? undefined : StaffAuth,
         body,
         query,
@@ -132,10 +144,6 @@ export const csrfFailed = () =>
     'This change must come from the staff console: send the X-CSRF-Token the login or /api/staff/me returned.',
   );
 
-export const SESSION_COOKIE = 'fieldkit_staff';
-/** Over https the cookie gets the __Host- prefix: the browser then refuses it from anything but this exact host. */
-export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
-
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
@@ -150,27 +158,13 @@ const sameSecret = (a: string, b: string) => {
   return timingSafeEqual(x, y);
 };
 
-/** Cookie session, or `Authorization: Bearer <personal API token>`; a bad credential is never ignored. */
-function authenticate(ctx: StaffApiContext, req: Request): StaffAuth | undefined {
-  const authorization = req.headers.authorization;
-  if (authorization !== undefined) {
-    const match = /^Bearer ([\w-]{1,200})$/.exec(authorization);
-    const found = match?.[1] ? resumeApiToken(ctx, match[1]) : undefined;
-    if (!found) throw new AppError(401, 'token_not_valid', 'The API token is not valid (unknown or revoked).');
-    return { kind: 'token', staff: found.staff, tokenId: found.token.id };
-  }
-  const sessionId = readCookie(req, sessionCookieName(ctx.secureCookie));
-  const found = sessionId ? resumeSession(ctx, sessionId) : undefined;
-  return found ? { kind: 'session', staff: found.staff, session: found.session } : undefined;
-}
-
 /**
  * A browser names the page that sent a request; a change to staff data may only come from our own
  * origin. Scripts send no Origin and pass (they hold a token or the per-session CSRF token).
  */
-function checkOrigin(ctx: StaffApiContext, req: Request) {
-  const origin = req.headers.origin;
-  if ((origin !== undefined && origin !== ctx.origin) || req.headers['sec-fetch-site'] === 'cross-site') {
+function checkOrigin(origin: string, req: Request) {
+  const sent = req.headers.origin;
+  if ((sent !== undefined && sent !== origin) || req.headers['sec-fetch-site'] === 'cross-site') {
     throw new AppError(403, 'cross_origin', 'Staff changes are accepted only from the staff console.');
   }
 }
@@ -225,13 +219,13 @@ export function acceptsUpload(routes: readonly StaffRoute[]) {
 }
 
 /** Guards and runs one declared route: authenticate, CSRF, roles, then schemas and handler. */
-function guarded(ctx: StaffApiContext, route: StaffRoute) {
+function guarded(options: StaffRouterOptions, route: StaffRoute) {
   const readUpload = route.upload ? rawBody(route.upload) : undefined;
   return async (req: Request, res: Response) => {
     let auth: StaffAuth | undefined;
-    if (route.changesState) checkOrigin(ctx, req);
+    if (route.changesState) checkOrigin(options.origin, req);
     if (route.roles !== 'public') {
-      auth = authenticate(ctx, req);
+      auth = options.authenticate(req);
       if (!auth) throw notSignedIn();
       if (route.sessionOnly && auth.kind !== 'session') {
         throw new AppError(403, 'session_required', 'This needs a signed-in session, not an API token.');
@@ -243,14 +237,14 @@ function guarded(ctx: StaffApiContext, route: StaffRoute) {
       if (!route.roles.includes(auth.staff.role)) throw forbidden();
     }
     if (readUpload) await readUpload(req, res);
-    const result = await route.run(ctx, auth, req, res);
+    const result = await route.run(auth, req, res);
     if (result !== undefined) res.json(result);
   };
 }
 
 /** One router holding every declared route at its full path (mounted without a prefix). */
-export function staffRouter(ctx: StaffApiContext, routes: readonly StaffRoute[]): Router {
+export function staffRouter(options: StaffRouterOptions, routes: readonly StaffRoute[]): Router {
   const router = Router();
-  for (const route of routes) router[route.method](route.path, guarded(ctx, route));
+  for (const route of routes) router[route.method](route.path, guarded(options, route));
   return router;
 }
