@@ -13,10 +13,12 @@ import { optOutRoutes } from './mailings/optOutRoutes.js';
 import { createMailingRunner } from './mailings/runner.js';
 import { pingDatabase } from './platform/db.js';
 import { createErrorHandler, notFoundHandler } from './platform/errors.js';
+import { previewAnswering } from './previews/service.js';
 import { createRepos } from './repos.js';
 import { createRespondentAccess } from './responses/access.js';
 import { respondentRoutes } from './responses/routes.js';
-import { STAFF_ROUTES } from './staff/routes.js';
+import { staffApiRoutes } from './routes.js';
+import { createAuthenticate } from './staff/authenticate.js';
 import { createLoginThrottle } from './staff/throttle.js';
 
 /** The whole HTTP application, built from its dependencies; `server/index.ts` is what listens. */
@@ -41,12 +43,6 @@ export function createApp(deps: Deps) {
   app.get('/', (_req, res) => res.redirect(302, '/code'));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
 
-  // Declared uploads (a frame as text/csv) bring their own body reader; every other body is JSON.
-  app.use('/api', noStore, requireJsonBody(acceptsUpload(STAFF_ROUTES)), jsonBody(config.limits.bodyBytes));
-  app.get('/api/health', (_req, res) => {
-    pingDatabase(deps.db);
-    res.json({ ok: true });
-  });
   const throttle = createAccessThrottle({
     db: deps.db,
     repo: repos.access,
@@ -54,15 +50,6 @@ export function createApp(deps: Deps) {
     clock,
     logger,
   });
-  const access = createRespondentAccess({
-    tokens: repos.tokens,
-    throttle,
-    clock,
-    previews: { repos, instruments: deps.instruments, clock },
-  });
-  app.use(respondentRoutes({ repos, instruments: deps.instruments, clock, validation: deps.validation }, access));
-  // Opt-out links from emails: outside /api, so a mail client's form-encoded one-click POST is read.
-  app.use(optOutRoutes({ repos, clock, throttle, logger, instruments: deps.instruments, clientDir: config.clientDir }));
   const mailings = createMailingRunner({
     repos,
     instruments: deps.instruments,
@@ -74,37 +61,63 @@ export function createApp(deps: Deps) {
     sleep: deps.sleep,
     logger,
   });
-
   const dispositions = createCaseDispositions(deps.instruments);
   dispositions.prepare(repos.fieldings.versionsInUse());
   // Staff logins have their own throttle: a flood of them never slows a respondent, nor the reverse.
   const loginThrottle = createLoginThrottle({ db: deps.db, repo: repos.staff, settings: config.staff, clock });
+  const secureCookie = config.publicUrl.startsWith('https:');
+  const staffRoutes = staffApiRoutes({
+    repos,
+    clock,
+    random: deps.random,
+    publicUrl: config.publicUrl,
+    instruments: deps.instruments,
+    settings: config.staff,
+    throttle: loginThrottle,
+    secureCookie,
+    exports: createExportRunner({
+      databaseFile: config.databaseFile,
+      instruments: deps.instruments,
+      logError: logger.error,
+    }),
+    dispositions,
+    mailings,
+  });
+
+  // Declared uploads (a frame as text/csv) bring their own body reader; every other body is JSON.
+  app.use('/api', noStore, requireJsonBody(acceptsUpload(staffRoutes)), jsonBody(config.limits.bodyBytes));
+  app.get('/api/health', (_req, res) => {
+    pingDatabase(deps.db);
+    res.json({ ok: true });
+  });
+  const previews = previewAnswering({ repos, instruments: deps.instruments, clock, validation: deps.validation });
+  const access = createRespondentAccess({ tokens: repos.tokens, throttle, clock, previews });
+  app.use(
+    respondentRoutes({ repos, instruments: deps.instruments, clock, validation: deps.validation }, access, previews),
+  );
+  // Opt-out links from emails: outside /api, so a mail client's form-encoded one-click POST is read.
+  app.use(optOutRoutes({ repos, clock, throttle, logger, instruments: deps.instruments, clientDir: config.clientDir }));
   app.use(
     staffRouter(
       {
-        repos,
-        settings: config.staff,
-        clock,
-        random: deps.random,
-        publicUrl: config.publicUrl,
-        throttle: loginThrottle,
-        secureCookie: config.publicUrl.startsWith('https:'),
-        origin: new URL(config.publicUrl).origin,
-        instruments: deps.instruments,
-        exports: createExportRunner({
-          databaseFile: config.databaseFile,
-          instruments: deps.instruments,
-          logError: logger.error,
+        authenticate: createAuthenticate({
+          repos,
+          settings: config.staff,
+          clock,
+          random: deps.random,
+          publicUrl: config.publicUrl,
+          secureCookie,
         }),
-        dispositions,
-        mailings,
+        origin: new URL(config.publicUrl).origin,
       },
-      STAFF_ROUTES,
+      staffRoutes,
     ),
   );
 
   // server/index.ts stops the background mailings on shutdown, before the mailer and database close.
   app.locals.mailings = mailings;
+  // The declared staff routes, for the tests that walk them against the router.
+  app.locals.staffRoutes = staffRoutes;
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger.error));

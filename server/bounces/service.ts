@@ -1,9 +1,15 @@
+import type { AuditRepo } from '../audit/repo.js';
+import type { CaseRepo } from '../cases/repo.js';
 import { recordUndeliverable } from '../cases/undeliverable.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
-import type { Repos } from '../repos.js';
 import type { BounceMessage, DsnProblem, DsnRecipient } from './dsn.js';
-import type { SendRow } from './repo.js';
+import type { BounceRepo, SendRow } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = { audit: AuditRepo; bounces: BounceRepo; cases: CaseRepo; db: Db; offices: OfficeRepo };
 
 export type BounceContext = { repos: Repos; clock: Clock };
 

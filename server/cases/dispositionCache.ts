@@ -1,9 +1,13 @@
 import { buildCodebook } from '../codebook/build.js';
 import { createCaseValues } from '../exports/caseValues.js';
+import type { FieldingRepo } from '../fieldings/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
-import type { Repos } from '../repos.js';
+import type { ResponseRepo } from '../responses/repo.js';
 import { type Disposition, type DispositionThresholds, finalDisposition } from './disposition.js';
-import type { CaseStateRow } from './repo.js';
+import type { CaseRepo, CaseStateRow } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = { cases: CaseRepo; fieldings: FieldingRepo; responses: ResponseRepo };
 
 /** How long the list's computation may hold the event loop before letting other requests run. */
 const SLICE_MS = 8;

@@ -1,8 +1,12 @@
+import type { FieldingRepo } from '../fieldings/repo.js';
 import { invalidInput } from '../platform/errors.js';
-import type { Repos } from '../repos.js';
+import type { ResponseRepo } from '../responses/repo.js';
 import type { CaseDispositions, CaseOutcome } from './dispositionCache.js';
-import type { CaseStateRow } from './repo.js';
+import type { CaseRepo, CaseStateRow } from './repo.js';
 import type { CaseListQuery, CaseStatus } from './schema.js';
+
+/** The repositories this module uses. */
+type Repos = { cases: CaseRepo; fieldings: FieldingRepo; responses: ResponseRepo };
 
 export type ListedCase = CaseStateRow & { status: CaseStatus; outcome: CaseOutcome };
 

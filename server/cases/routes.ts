@@ -3,6 +3,7 @@ import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
+import type { ResponseRepo } from '../responses/repo.js';
 import { addContact, editContact, markContactUndeliverable } from './contacts.js';
 import type { CaseDispositions } from './dispositionCache.js';
 import { listCases } from './list.js';
@@ -29,7 +30,8 @@ import {
 import type { CaseContext, IssueContext } from './service.js';
 import { findCaseOrFail, markCase, reissueCaseLink, revokeCaseToken } from './service.js';
 
-export type CaseRouteContext = CaseContext & IssueContext & { dispositions: CaseDispositions };
+export type CaseRouteContext = CaseContext &
+  IssueContext & { dispositions: CaseDispositions; repos: { responses: ResponseRepo } };
 
 /** Cases: the paged list, the case page and its actions (docs/staff-api.md). */
 export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {

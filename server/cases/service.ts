@@ -1,13 +1,27 @@
+import type { AuditRepo } from '../audit/repo.js';
+import type { FieldingRepo } from '../fieldings/repo.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { RandomBytes } from '../platform/secrets.js';
-import type { Repos } from '../repos.js';
+import type { TokenRepo } from '../tokens/repo.js';
 import { type IssuedLink, reissueToken } from '../tokens/workflows.js';
 import { type Disposition, finalDisposition } from './disposition.js';
-import type { CaseRow } from './repo.js';
+import type { CaseRepo, CaseRow } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = {
+  audit: AuditRepo;
+  cases: CaseRepo;
+  db: Db;
+  fieldings: FieldingRepo;
+  offices: OfficeRepo;
+  tokens: TokenRepo;
+};
 
 export type CaseContext = { repos: Repos; clock: Clock };
-type IssueContext = CaseContext & { random: RandomBytes; publicUrl: string };
+export type IssueContext = CaseContext & { random: RandomBytes; publicUrl: string };
 
 export const caseNotFound = (id: number | string) => new AppError(404, 'case_not_found', `No case ${id}.`);
 

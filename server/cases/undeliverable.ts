@@ -1,4 +1,8 @@
-import type { Repos } from '../repos.js';
+import type { OfficeRepo } from '../offices/repo.js';
+import type { CaseRepo } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = { cases: CaseRepo; offices: OfficeRepo };
 
 /** Where we learnt that an address is bad. */
 export type UndeliverableSource =

@@ -2,17 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AuditRepo } from '../audit/repo.js';
+import type { CaseRepo } from '../cases/repo.js';
 import { ANALYSTS } from '../contracts/roles.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
+import type { TokenRepo } from '../tokens/repo.js';
 import type { ExportRunner } from './runner.js';
 import { ExportBodySchema } from './schema.js';
 
 export type ExportRouteContext = {
-  repos: { fieldings: FieldingRepo; audit: AuditRepo };
+  repos: { audit: AuditRepo; cases: CaseRepo; db: Db; fieldings: FieldingRepo; offices: OfficeRepo; tokens: TokenRepo };
   clock: Clock;
   exports: ExportRunner;
 };

@@ -3,14 +3,19 @@ import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSy
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
+import type { AuditRepo } from '../audit/repo.js';
+import type { CaseRepo } from '../cases/repo.js';
 import { codebookHtml } from '../codebook/render.js';
+import type { FieldingRepo } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import { disclosureOf } from '../instruments/disclosure.js';
 import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
 import type { Disclosure } from '../instruments/schema.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
-import type { Repos } from '../repos.js';
+import type { TokenRepo } from '../tokens/repo.js';
 import { csvChunks } from './csv.js';
 import { caseTable } from './dataset.js';
 import { dtaChunks } from './dta.js';
@@ -21,6 +26,16 @@ import { rScript } from './rScript.js';
 import { savChunks } from './sav.js';
 import type { ExportTable, StringCut } from './table.js';
 import { xlsxOfTable } from './xlsx.js';
+
+/** The repositories this module uses. */
+type Repos = {
+  audit: AuditRepo;
+  cases: CaseRepo;
+  db: Db;
+  fieldings: FieldingRepo;
+  offices: OfficeRepo;
+  tokens: TokenRepo;
+};
 
 export const EXPORT_FORMATS = ['csv', 'labels', 'xlsx', 'sav', 'dta', 'r', 'codebook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -1,12 +1,13 @@
+import type { AuditRepo } from '../audit/repo.js';
 import { FIELDWORK_STAFF, STUDY_STAFF } from '../contracts/roles.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
 import { type FrameResult, formatFrameProblem } from '../offices/frame.js';
 import { parseFrameInThread } from '../offices/frameThread.js';
 import { AppError } from '../platform/errors.js';
-import type { Repos } from '../repos.js';
 import { linksCsv } from '../tokens/workflows.js';
 import { presentFielding } from './present.js';
+import type { FieldingRepo } from './repo.js';
 import {
   CreateFieldingQuerySchema,
   DispositionThresholdsBodySchema,
@@ -18,6 +19,9 @@ import {
 } from './schema.js';
 import type { FieldingContext } from './service.js';
 import { changeFieldingVersion, createFielding, setClosingDate, setDispositionThresholds } from './service.js';
+
+/** The repositories this module uses. */
+type Repos = { audit: AuditRepo; fieldings: FieldingRepo };
 
 export type FieldingRouteContext = FieldingContext;
 

@@ -1,12 +1,25 @@
+import type { AuditRepo } from '../audit/repo.js';
+import type { CaseRepo } from '../cases/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
-import type { OfficeInput } from '../offices/repo.js';
+import type { OfficeInput, OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { RandomBytes } from '../platform/secrets.js';
-import type { Repos } from '../repos.js';
+import type { TokenRepo } from '../tokens/repo.js';
 import { type IssuedLink, issueLink } from '../tokens/workflows.js';
 import { fieldingNameProblem, quotedFieldingName } from './name.js';
-import type { FieldingRow } from './repo.js';
+import type { FieldingRepo, FieldingRow } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = {
+  audit: AuditRepo;
+  cases: CaseRepo;
+  db: Db;
+  fieldings: FieldingRepo;
+  offices: OfficeRepo;
+  tokens: TokenRepo;
+};
 
 /** The fielding of that name, or the one 404 every caller (API, CLI) answers when there is none. */
 export function findFieldingOrFail(repos: Repos, name: string): FieldingRow {

@@ -1,11 +1,30 @@
+import type { AuditRepo } from '../audit/repo.js';
 import type { CaseDispositions, CaseOutcome } from '../cases/dispositionCache.js';
 import type { ListedCase } from '../cases/list.js';
+import type { CaseRepo } from '../cases/repo.js';
 import type { CaseStatus } from '../cases/schema.js';
+import type { FieldingRepo } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
-import type { Repos } from '../repos.js';
+import type { Db } from '../platform/db.js';
+import type { ResponseRepo } from '../responses/repo.js';
+import type { TokenRepo } from '../tokens/repo.js';
 import { computeRates, emptyCounts, estimateEligibility, type GroupCounts, groupOf } from './rates.js';
+import type { FieldworkRepo } from './repo.js';
 import type { FieldingStatus } from './schema.js';
+
+/** The repositories this module uses. */
+type Repos = {
+  audit: AuditRepo;
+  cases: CaseRepo;
+  db: Db;
+  fieldings: FieldingRepo;
+  fieldwork: FieldworkRepo;
+  offices: OfficeRepo;
+  responses: ResponseRepo;
+  tokens: TokenRepo;
+};
 
 export type StatusContext = { repos: Repos; dispositions: CaseDispositions; clock: Clock };
 

@@ -1,16 +1,34 @@
+import type { AuditRepo } from '../audit/repo.js';
+import type { CaseRepo } from '../cases/repo.js';
+import type { FieldingRepo } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { deadlineText, surveyMinutesOf } from '../mailings/compose.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { AppError, unprocessable } from '../platform/errors.js';
 import type { RandomBytes } from '../platform/secrets.js';
-import type { Repos } from '../repos.js';
 import { MissingMergeFieldError, mergeValues, renderPlain } from '../templates/render.js';
+import type { TemplateRepo } from '../templates/repo.js';
 import { templateInvalid } from '../templates/service.js';
+import type { TokenRepo } from '../tokens/repo.js';
 import { issueLink } from '../tokens/workflows.js';
-import type { LetterAddressRow, LetterSender, LetterSettings } from './repo.js';
+import type { LetterAddressRow, LetterRepo, LetterSender, LetterSettings } from './repo.js';
 import type { LetterSettingsBody } from './schema.js';
 import { checkLetter, DEFAULT_LETTER_BODY, letterFields } from './template.js';
+
+/** The repositories this module uses. */
+type Repos = {
+  audit: AuditRepo;
+  cases: CaseRepo;
+  db: Db;
+  fieldings: FieldingRepo;
+  letters: LetterRepo;
+  offices: OfficeRepo;
+  templates: TemplateRepo;
+  tokens: TokenRepo;
+};
 
 /** Why a case gets no letter. */
 export type LetterSkip = 'completed' | 'refused' | 'ineligible' | 'noContact';

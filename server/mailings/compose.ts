@@ -1,10 +1,14 @@
+import type { FieldingRepo } from '../fieldings/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { OfficeDetailRow } from '../offices/repo.js';
 import { hashSecret, type RandomBytes } from '../platform/secrets.js';
-import type { Repos } from '../repos.js';
 import { estimatedMinutesOf } from '../responses/present.js';
 import { mergeValues, type RenderedEmail, renderEmail } from '../templates/render.js';
+import type { TemplateRepo } from '../templates/repo.js';
 import type { SendRow } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = { fieldings: FieldingRepo; templates: TemplateRepo };
 
 /** 24 bytes = 192 bits from the CSPRNG: an opt-out link cannot be guessed, so it needs no login. */
 const OPT_OUT_BYTES = 24;

@@ -1,17 +1,22 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { AccessThrottle } from '../access/service.js';
+import type { CaseRepo } from '../cases/repo.js';
 import { clientKey } from '../http/client.js';
 import { clientStylesheets } from '../http/clientPage.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { escapeHtml } from '../platform/html.js';
 import type { Logger } from '../platform/logger.js';
-import type { Repos } from '../repos.js';
 import { respondentLocale, type StudyInfo, studyInfo } from '../responses/study.js';
 import { isLinkTokenShape } from '../tokens/service.js';
 import { optOutHash } from './compose.js';
-import type { SendRow } from './repo.js';
+import type { MailingRepo, SendRow } from './repo.js';
 import { recordOptOut } from './service.js';
+
+/** The repositories this module uses. */
+type Repos = { cases: CaseRepo; db: Db; mailings: MailingRepo; offices: OfficeRepo };
 
 /**
  * The respondent-facing opt-out at /u/<token>, outside /api and without a login: the token (192

@@ -1,11 +1,15 @@
 import type { AuditRepo } from '../audit/repo.js';
+import type { CaseRepo } from '../cases/repo.js';
 import { FIELDWORK_STAFF } from '../contracts/roles.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
+import type { TokenRepo } from '../tokens/repo.js';
 import { presentAttempt, presentSendCount } from './present.js';
 import type { MailingRepo } from './repo.js';
 import type { MailingRunner } from './runner.js';
@@ -13,7 +17,15 @@ import { StartMailingBodySchema } from './schema.js';
 import { planInvitations } from './service.js';
 
 export type MailingRouteContext = {
-  repos: { fieldings: FieldingRepo; mailings: MailingRepo; audit: AuditRepo };
+  repos: {
+    audit: AuditRepo;
+    cases: CaseRepo;
+    db: Db;
+    fieldings: FieldingRepo;
+    mailings: MailingRepo;
+    offices: OfficeRepo;
+    tokens: TokenRepo;
+  };
   clock: Clock;
   mailings: MailingRunner;
 };

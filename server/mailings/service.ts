@@ -1,5 +1,10 @@
-import type { Repos } from '../repos.js';
-import type { SendRow } from './repo.js';
+import type { CaseRepo } from '../cases/repo.js';
+import type { OfficeRepo } from '../offices/repo.js';
+import type { Db } from '../platform/db.js';
+import type { MailingRepo, SendRow } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = { cases: CaseRepo; db: Db; mailings: MailingRepo; offices: OfficeRepo };
 
 /** Why a case or contact gets no invitation; counted per contact, except `no_contact` (per case). */
 export type SkipReason = 'completed' | 'refused' | 'ineligible' | 'opted_out' | 'undeliverable' | 'no_contact';

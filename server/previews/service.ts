@@ -1,10 +1,12 @@
+import type { AuditRepo } from '../audit/repo.js';
 import { previewHostValues } from '../instruments/hostVariables.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { ValidationPool } from '../instruments/validationPool.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { notFound } from '../platform/errors.js';
 import { hashSecret, type RandomBytes } from '../platform/secrets.js';
-import type { Repos } from '../repos.js';
+import type { PreviewAnswering } from '../responses/access.js';
 import { presentResponse } from '../responses/present.js';
 import type { CompleteBody, DeclineBody, DraftBody } from '../responses/schema.js';
 import {
@@ -15,7 +17,10 @@ import {
   staleRevision,
 } from '../responses/service.js';
 import { respondentLocale } from '../responses/study.js';
-import type { PreviewRow } from './repo.js';
+import type { PreviewRepo, PreviewRow } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = { audit: AuditRepo; db: Db; previews: PreviewRepo };
 
 /** A preview link works for two hours: long enough to try the survey, too short to be a way in. */
 export const PREVIEW_TTL_MS = 2 * 60 * 60 * 1000;
@@ -136,4 +141,16 @@ export async function completePreview(
     throw staleRevision(current);
   }
   return { status: 'completed' as const, submittedAt: at };
+}
+
+/** How the respondent API answers a preview token: with these, on its own routes. */
+export function previewAnswering(ctx: PreviewContext & { validation: ValidationPool }): PreviewAnswering<PreviewRow> {
+  return {
+    isPreviewToken: isPreviewTokenShape,
+    resolve: (credential) => resolvePreview(ctx, credential),
+    open: (row) => openPreview(ctx, row),
+    saveDraft: (row, body) => savePreviewDraft(ctx, row, body),
+    complete: (row, body) => completePreview(ctx, row, body),
+    decline: (row, reason) => declinePreview(ctx, row, reason),
+  };
 }

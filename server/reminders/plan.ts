@@ -1,6 +1,11 @@
-import type { MailSettings } from '../fieldings/repo.js';
-import type { Repos } from '../repos.js';
+import type { FieldingRepo, MailSettings } from '../fieldings/repo.js';
+import type { MailingRepo } from '../mailings/repo.js';
+import type { Db } from '../platform/db.js';
 import type { MailKind } from '../templates/render.js';
+import type { ReminderRepo } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = { db: Db; fieldings: FieldingRepo; mailings: MailingRepo; reminders: ReminderRepo };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -3,10 +3,24 @@ import type { AccessThrottle } from '../access/service.js';
 import { clientKey } from '../http/client.js';
 import type { Clock } from '../platform/clock.js';
 import { linkNotValid, tooManyRequests } from '../platform/errors.js';
-import type { PreviewRow } from '../previews/repo.js';
-import { type PreviewContext, resolvePreview } from '../previews/service.js';
 import type { TokenRepo, TokenRow } from '../tokens/repo.js';
 import { type CredentialKind, isAccessCodeShape, resolveCredential } from '../tokens/service.js';
+import type { CompleteBody, DeclineBody, DraftBody } from './schema.js';
+
+/**
+ * A staff preview's token takes the respondent's routes, but its answers go to its preview session,
+ * never to a case. The previews feature (which stands on this one) supplies these, so the
+ * respondent API knows a preview only by this shape.
+ */
+export type PreviewAnswering<P extends object> = {
+  isPreviewToken(credential: string): boolean;
+  /** The live preview behind a preview token, or undefined (unknown and expired alike). */
+  resolve(credential: string): P | undefined;
+  open(preview: P): unknown;
+  saveDraft(preview: P, body: DraftBody): unknown;
+  complete(preview: P, body: CompleteBody): Promise<unknown>;
+  decline(preview: P, reason: DeclineBody['reason']): unknown;
+};
 
 /**
  * Guards every look-up of a link token, access code or staff preview token. The credential is
@@ -15,11 +29,11 @@ import { type CredentialKind, isAccessCodeShape, resolveCredential } from '../to
  * client address and per kind (codes are shorter than links), with delays that grow with each
  * failure; an expired preview fails exactly like an unknown link.
  */
-export function createRespondentAccess(deps: {
+export function createRespondentAccess<P extends object>(deps: {
   tokens: TokenRepo;
   throttle: AccessThrottle;
   clock: Clock;
-  previews: PreviewContext;
+  previews: PreviewAnswering<P>;
 }) {
   const { throttle, clock } = deps;
   const refuse = (req: Request, counted: CredentialKind): never => {
@@ -39,10 +53,10 @@ export function createRespondentAccess(deps: {
       return refuse(req, counted);
     },
     /** The live staff preview behind a preview token, or the same 404/429 as a bad link. */
-    lookUpPreview(req: Request, credential: string): PreviewRow {
-      return resolvePreview(deps.previews, credential) ?? refuse(req, 'link');
+    lookUpPreview(req: Request, credential: string): P {
+      return deps.previews.resolve(credential) ?? refuse(req, 'link');
     },
   };
 }
 
-export type RespondentAccess = ReturnType<typeof createRespondentAccess>;
+export type RespondentAccess<P extends object> = ReturnType<typeof createRespondentAccess<P>>;

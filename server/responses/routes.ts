@@ -1,15 +1,8 @@
 import { Router } from 'express';
 import { parse } from '../http/validate.js';
 import { invalidInput } from '../platform/errors.js';
-import {
-  completePreview,
-  declinePreview,
-  isPreviewTokenShape,
-  openPreview,
-  savePreviewDraft,
-} from '../previews/service.js';
 import { normalizeAccessCode } from '../tokens/service.js';
-import type { RespondentAccess } from './access.js';
+import type { PreviewAnswering, RespondentAccess } from './access.js';
 import { presentResponse } from './present.js';
 import {
   AccessCodeBodySchema,
@@ -24,7 +17,11 @@ import { completeResponse, declineResponse, openResponse, type RespondContext, s
  * The respondent's JSON API (documented in the README). A staff preview's token takes the same
  * routes and the same checks, but its answers go to its preview session, never to a case.
  */
-export function respondentRoutes(ctx: RespondContext, access: RespondentAccess): Router {
+export function respondentRoutes<P extends object>(
+  ctx: RespondContext,
+  access: RespondentAccess<P>,
+  previews: PreviewAnswering<P>,
+): Router {
   const router = Router();
   const credentialOf = (raw: unknown) => parse(CredentialSchema, raw, 'link');
 
@@ -38,8 +35,8 @@ export function respondentRoutes(ctx: RespondContext, access: RespondentAccess):
 
   router.get('/api/respond/:credential', (req, res) => {
     const credential = credentialOf(req.params.credential);
-    if (isPreviewTokenShape(credential)) {
-      res.json(openPreview(ctx, access.lookUpPreview(req, credential)));
+    if (previews.isPreviewToken(credential)) {
+      res.json(previews.open(access.lookUpPreview(req, credential)));
       return;
     }
     const { token, kind } = access.lookUp(req, credential);
@@ -49,9 +46,9 @@ export function respondentRoutes(ctx: RespondContext, access: RespondentAccess):
 
   router.put('/api/respond/:credential/draft', (req, res) => {
     const credential = credentialOf(req.params.credential);
-    if (isPreviewTokenShape(credential)) {
+    if (previews.isPreviewToken(credential)) {
       const preview = access.lookUpPreview(req, credential);
-      res.json(savePreviewDraft(ctx, preview, parse(DraftBodySchema, req.body)));
+      res.json(previews.saveDraft(preview, parse(DraftBodySchema, req.body)));
       return;
     }
     const { token } = access.lookUp(req, credential);
@@ -60,9 +57,9 @@ export function respondentRoutes(ctx: RespondContext, access: RespondentAccess):
 
   router.post('/api/respond/:credential/complete', async (req, res) => {
     const credential = credentialOf(req.params.credential);
-    if (isPreviewTokenShape(credential)) {
+    if (previews.isPreviewToken(credential)) {
       const preview = access.lookUpPreview(req, credential);
-      res.json(await completePreview(ctx, preview, parse(CompleteBodySchema, req.body)));
+      res.json(await previews.complete(preview, parse(CompleteBodySchema, req.body)));
       return;
     }
     const { token } = access.lookUp(req, credential);
@@ -71,10 +68,10 @@ export function respondentRoutes(ctx: RespondContext, access: RespondentAccess):
 
   router.post('/api/respond/:credential/decline', (req, res) => {
     const credential = credentialOf(req.params.credential);
-    if (isPreviewTokenShape(credential)) {
+    if (previews.isPreviewToken(credential)) {
       const preview = access.lookUpPreview(req, credential);
       const { reason } = parse(DeclineBodySchema, req.body ?? {});
-      res.json(declinePreview(ctx, preview, reason));
+      res.json(previews.decline(preview, reason));
       return;
     }
     const { token } = access.lookUp(req, credential);

@@ -1,3 +1,5 @@
+import type { CaseRepo } from '../cases/repo.js';
+import type { FieldingRepo } from '../fieldings/repo.js';
 import {
   type AnswerCheck,
   type Answers,
@@ -10,16 +12,19 @@ import { type HostValues, hostValues } from '../instruments/hostVariables.js';
 import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
 import type { InstrumentMeta } from '../instruments/schema.js';
 import type { ValidationPool } from '../instruments/validationPool.js';
-import type { OfficeRow } from '../offices/repo.js';
+import type { OfficeRepo, OfficeRow } from '../offices/repo.js';
 import { isStateCode, stateFips } from '../offices/states.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { AppError, conflict, unprocessable } from '../platform/errors.js';
-import type { Repos } from '../repos.js';
 import type { TokenRow } from '../tokens/repo.js';
 import { completionDigest } from './digest.js';
-import type { ResponseRow } from './repo.js';
+import type { ResponseRepo, ResponseRow } from './repo.js';
 import type { CompleteBody, DeclineBody, DraftBody } from './schema.js';
 import { respondentLocale } from './study.js';
+
+/** The repositories this module uses. */
+type Repos = { cases: CaseRepo; db: Db; fieldings: FieldingRepo; offices: OfficeRepo; responses: ResponseRepo };
 
 export type RespondContext = {
   repos: Repos;

@@ -1,12 +1,16 @@
+import type { AuditRepo } from '../audit/repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { StaffSettings } from '../platform/config.js';
+import type { Db } from '../platform/db.js';
 import { AppError, conflict, notFound, tooManyRequests, unprocessable } from '../platform/errors.js';
 import { hashSecret, type RandomBytes } from '../platform/secrets.js';
-import type { Repos } from '../repos.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import type { StaffRow } from './repo.js';
+import type { StaffRepo, StaffRow } from './repo.js';
 import type { Role } from './schema.js';
 import type { LoginThrottle } from './throttle.js';
+
+/** The repositories this module uses. */
+type Repos = { audit: AuditRepo; db: Db; staff: StaffRepo };
 
 export type StaffContext = {
   repos: Repos;

@@ -1,10 +1,14 @@
-import type { FieldingRow, MailSettings } from '../fieldings/repo.js';
+import type { AuditRepo } from '../audit/repo.js';
+import type { CaseRepo } from '../cases/repo.js';
+import type { FieldingRepo, FieldingRow, MailSettings } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { deadlineText, optOutUrl, recipientText, surveyMinutesOf } from '../mailings/compose.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { AppError, notFound, unprocessable } from '../platform/errors.js';
-import type { Repos } from '../repos.js';
+import type { TokenRepo } from '../tokens/repo.js';
 import {
   allowedFields,
   checkTemplate,
@@ -18,7 +22,18 @@ import {
   STANDARD_FIELDS,
   type TemplateProblem,
 } from './render.js';
-import type { TemplateRow } from './repo.js';
+import type { TemplateRepo, TemplateRow } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = {
+  audit: AuditRepo;
+  cases: CaseRepo;
+  db: Db;
+  fieldings: FieldingRepo;
+  offices: OfficeRepo;
+  templates: TemplateRepo;
+  tokens: TokenRepo;
+};
 
 export type TemplateContext = { repos: Repos; clock: Clock; publicUrl: string; instruments: InstrumentRegistry };
 

@@ -1,8 +1,11 @@
+import type { CaseRepo } from '../cases/repo.js';
+import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
 import { toCsv } from '../platform/csv.js';
+import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import { hashSecret, type RandomBytes } from '../platform/secrets.js';
-import type { Repos } from '../repos.js';
+import type { TokenRepo } from './repo.js';
 import {
   formatAccessCode,
   isAccessCodeShape,
@@ -10,6 +13,9 @@ import {
   issueTokenSecrets,
   normalizeAccessCode,
 } from './service.js';
+
+/** The repositories this module uses. */
+type Repos = { cases: CaseRepo; db: Db; offices: OfficeRepo; tokens: TokenRepo };
 
 /** A clear link as written to the links file: the only time the secret exists outside a browser. */
 export type IssuedLink = {

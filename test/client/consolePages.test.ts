@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DETAIL_PAGES, dashboardPath, detailPageFor, PAGES, pagesFor } from '../../client/console/pages.js';
-import { STAFF_ROUTES } from '../../server/staff/routes.js';
+import { createTestEnv, staffRoutesOf } from '../support/app.js';
+
+const listing = createTestEnv();
+afterAll(() => listing.close());
+const STAFF_ROUTES = staffRoutesOf(listing.app);
 
 const routeOf = (api: string) => STAFF_ROUTES.find((r) => `${r.method} ${r.path}` === api);
 

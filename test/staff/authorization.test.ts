@@ -1,9 +1,8 @@
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { StaffRoute } from '../../server/http/registry.js';
-import { STAFF_ROUTES } from '../../server/staff/routes.js';
 import { ROLES } from '../../server/staff/schema.js';
-import type { TestEnv } from '../support/app.js';
+import { createTestEnv, staffRoutesOf, type TestEnv } from '../support/app.js';
 import { addMember, everyRole, signIn, staffEnv } from './setup.js';
 
 type Layer = {
@@ -28,6 +27,10 @@ function registeredRoutes(app: TestEnv['app']): string[] {
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
   return found;
 }
+
+const listing = createTestEnv();
+afterAll(() => listing.close());
+const STAFF_ROUTES = staffRoutesOf(listing.app);
 
 const declared = (r: StaffRoute) => `${r.method} ${r.path}`;
 /** A path to request: ids and names that exist nowhere, so allowed roles reach a 404 and change nothing. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createApp } from '../../server/app.js';
 import type { Deps } from '../../server/deps.js';
 import { createFielding } from '../../server/fieldings/service.js';
+import type { StaffRoute } from '../../server/http/registry.js';
 import { type InstrumentRegistry, loadInstruments } from '../../server/instruments/registry.js';
 import { createValidationPool } from '../../server/instruments/validationPool.js';
 import type { Mailer } from '../../server/mailings/mailer.js';
@@ -32,6 +33,9 @@ export function shippedInstruments(): InstrumentRegistry {
   sharedInstruments ??= loadInstruments(path.join(projectRoot, 'instruments'));
   return sharedInstruments;
 }
+
+/** The staff routes the composition root collected for this app. */
+export const staffRoutesOf = (app: ReturnType<typeof createApp>): readonly StaffRoute[] => app.locals.staffRoutes;
 
 /** A clock the test moves by hand. */
 export function fakeClock(start = '2027-02-01T09:00:00.000Z') {
