@@ -1,5 +1,5 @@
 import { afterAll, bench, describe } from 'vitest';
-import { createCaseDispositions } from '../server/cases/dispositionCache.js';
+import { createCaseDispositions } from '../server/casework/dispositionCache.js';
 import { fieldingStatus } from '../server/fieldwork/status.js';
 import { createRepos } from '../server/repos.js';
 import { createTestEnv, seedFielding } from '../test/support/app.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express from 'express';
 import { createAccessThrottle } from './access/service.js';
-import { createCaseDispositions } from './cases/dispositionCache.js';
+import { createCaseDispositions } from './casework/dispositionCache.js';
 import type { Deps } from './deps.js';
 import { createExportRunner } from './exports/runner.js';
 import { jsonBody, requireJsonBody } from './http/body.js';

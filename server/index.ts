@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { mailingContextOf } from './deps.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
-import { mailingContextOf } from './mailings/dispatch.js';
 import type { MailingRunner } from './mailings/runner.js';
 import { ConfigError } from './platform/config.js';
 import { MigrationError } from './platform/db.js';

@@ -1,6 +1,6 @@
 import { bounceRoutes } from './bounces/routes.js';
-import type { CaseDispositions } from './cases/dispositionCache.js';
-import { caseRoutes } from './cases/routes.js';
+import type { CaseDispositions } from './casework/dispositionCache.js';
+import { caseRoutes } from './casework/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import type { ExportRunner } from './exports/runner.js';

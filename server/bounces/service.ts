@@ -1,6 +1,6 @@
 import type { AuditRepo } from '../audit/repo.js';
 import type { CaseRepo } from '../cases/repo.js';
-import { recordUndeliverable } from '../cases/undeliverable.js';
+import { recordUndeliverable } from '../casework/undeliverable.js';
 import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { markCase } from '../cases/service.js';
+import { markCase } from '../casework/service.js';
 import { AppError } from '../platform/errors.js';
 import { createRepos } from '../repos.js';
 import { type Command, osUser, required, UsageError } from './io.js';

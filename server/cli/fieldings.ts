@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { type IssuedLink, linksCsv } from '../cases/links.js';
 import { DispositionThresholdsBodySchema } from '../fieldings/schema.js';
 import {
   changeFieldingVersion,
@@ -11,7 +12,6 @@ import {
 } from '../fieldings/service.js';
 import { formatFrameProblem, parseFrame } from '../offices/frame.js';
 import { createRepos } from '../repos.js';
-import { type IssuedLink, linksCsv } from '../tokens/workflows.js';
 import { type CliIo, type Command, osUser, required, UsageError } from './io.js';
 
 /** Links files are secrets: written once, never over an existing file, readable by the owner only. */

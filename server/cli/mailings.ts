@@ -1,16 +1,12 @@
 import type { Deps } from '../deps.js';
+import { mailingContextOf } from '../deps.js';
 import type { FieldingRow } from '../fieldings/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
-import { composeMessage, recipientText, surveyMinutesOf } from '../mailings/compose.js';
-import {
-  type DispatchProgress,
-  dispatchQueued,
-  emailOff,
-  mailingContextOf,
-  SENDING_LEASE_MS,
-} from '../mailings/dispatch.js';
+import { composeMessage } from '../mailings/compose.js';
+import { type DispatchProgress, dispatchQueued, emailOff, SENDING_LEASE_MS } from '../mailings/dispatch.js';
 import { type InvitationPlan, planInvitations } from '../mailings/service.js';
 import type { Repos } from '../repos.js';
+import { recipientText, surveyMinutesOf } from '../templates/mergeValues.js';
 import { runOnFielding, untilStopped } from './fieldingRun.js';
 import type { CliIo, Command } from './io.js';
 import { progressBar } from './progress.js';

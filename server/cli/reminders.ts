@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
-import { type DispatchProgress, dispatchQueued, emailOff, mailingContextOf } from '../mailings/dispatch.js';
+import { mailingContextOf } from '../deps.js';
+import { type DispatchProgress, dispatchQueued, emailOff } from '../mailings/dispatch.js';
 import { dueReminders, planReminders, planThankYous, type ReminderPlan, remindingKinds } from '../reminders/plan.js';
 import type { Repos } from '../repos.js';
 import { runOnFielding, untilStopped } from './fieldingRun.js';

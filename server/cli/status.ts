@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createCaseDispositions } from '../cases/dispositionCache.js';
+import { createCaseDispositions } from '../casework/dispositionCache.js';
 import { type Fraction, GROUPS, RATE_NAMES, rateFractions } from '../fieldwork/rates.js';
 import type { FieldingStatus } from '../fieldwork/schema.js';
 import { fieldingStatus } from '../fieldwork/status.js';

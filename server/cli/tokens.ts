@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { reissueToken, revokeTokens } from '../cases/links.js';
 import { createRepos } from '../repos.js';
-import { reissueToken, revokeTokens } from '../tokens/workflows.js';
 import { linksWriter } from './fieldings.js';
 import { type Command, required } from './io.js';
 

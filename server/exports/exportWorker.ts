@@ -1,9 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { AuditEntry } from '../audit/repo.js';
+import { createAuditRepo } from '../audit/repo.js';
+import { createCaseRepo } from '../cases/repo.js';
+import { createFieldingRepo } from '../fieldings/repo.js';
 import { createInstrumentRegistry, type Instrument } from '../instruments/registry.js';
+import { createOfficeRepo } from '../offices/repo.js';
 import { AppError } from '../platform/errors.js';
-import { createRepos } from '../repos.js';
+import { createTokenRepo } from '../tokens/repo.js';
 import { type ExportManifest, type ExportRequest, exportFielding } from './service.js';
 
 /**
@@ -28,7 +32,14 @@ async function run(job: ExportJob): Promise<ExportReply> {
   const db = new Database(job.databaseFile, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const repos = createRepos(db);
+    const repos = {
+      db,
+      audit: createAuditRepo(db),
+      cases: createCaseRepo(db),
+      fieldings: createFieldingRepo(db),
+      offices: createOfficeRepo(db),
+      tokens: createTokenRepo(db),
+    };
     let audit: AuditEntry | undefined;
     const manifest = await exportFielding(
       {

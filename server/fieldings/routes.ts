@@ -1,11 +1,11 @@
 import type { AuditRepo } from '../audit/repo.js';
+import { linksCsv } from '../cases/links.js';
 import { FIELDWORK_STAFF, STUDY_STAFF } from '../contracts/roles.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
 import { type FrameResult, formatFrameProblem } from '../offices/frame.js';
 import { parseFrameInThread } from '../offices/frameThread.js';
 import { AppError } from '../platform/errors.js';
-import { linksCsv } from '../tokens/workflows.js';
 import { presentFielding } from './present.js';
 import type { FieldingRepo } from './repo.js';
 import {

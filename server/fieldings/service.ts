@@ -1,4 +1,5 @@
 import type { AuditRepo } from '../audit/repo.js';
+import { type IssuedLink, issueLink } from '../cases/links.js';
 import type { CaseRepo } from '../cases/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { OfficeInput, OfficeRepo } from '../offices/repo.js';
@@ -7,7 +8,6 @@ import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { RandomBytes } from '../platform/secrets.js';
 import type { TokenRepo } from '../tokens/repo.js';
-import { type IssuedLink, issueLink } from '../tokens/workflows.js';
 import { fieldingNameProblem, quotedFieldingName } from './name.js';
 import type { FieldingRepo, FieldingRow } from './repo.js';
 

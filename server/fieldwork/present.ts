@@ -1,5 +1,5 @@
-import type { ListedCase } from '../cases/list.js';
-import { presentListedCase } from '../cases/present.js';
+import type { ListedCase } from '../casework/list.js';
+import { presentListedCase } from '../casework/present.js';
 import { toCsv } from '../platform/csv.js';
 import type { CaseMailRow } from './repo.js';
 

@@ -1,8 +1,8 @@
 import type { AuditRepo } from '../audit/repo.js';
-import type { CaseDispositions, CaseOutcome } from '../cases/dispositionCache.js';
-import type { ListedCase } from '../cases/list.js';
 import type { CaseRepo } from '../cases/repo.js';
-import type { CaseStatus } from '../cases/schema.js';
+import type { CaseDispositions, CaseOutcome } from '../casework/dispositionCache.js';
+import type { ListedCase } from '../casework/list.js';
+import type { CaseStatus } from '../casework/schema.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { OfficeRepo } from '../offices/repo.js';

@@ -1,26 +1,32 @@
-import type { ClosedReason } from '../cases/repo.js';
-import { recordUndeliverable } from '../cases/undeliverable.js';
-import type { Deps } from '../deps.js';
+import { issueLink } from '../cases/links.js';
+import type { CaseRepo, ClosedReason } from '../cases/repo.js';
+import { recordUndeliverable } from '../casework/undeliverable.js';
+import type { FieldingRepo } from '../fieldings/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
-import type { Clock } from '../platform/clock.js';
+import type { OfficeRepo } from '../offices/repo.js';
+import type { Clock, Sleep } from '../platform/clock.js';
+import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { RandomBytes } from '../platform/secrets.js';
-import { createRepos, type Repos } from '../repos.js';
+import { optOutUrl, recipientOf, surveyMinutesOf } from '../templates/mergeValues.js';
 import { type MailKind, MissingMergeFieldError } from '../templates/render.js';
-import { issueLink } from '../tokens/workflows.js';
-import {
-  composeMessage,
-  messageIdOf,
-  newOptOutToken,
-  optOutHash,
-  optOutUrl,
-  recipientOf,
-  surveyMinutesOf,
-  unsubscribeHeaders,
-} from './compose.js';
+import type { TemplateRepo } from '../templates/repo.js';
+import type { TokenRepo } from '../tokens/repo.js';
+import { composeMessage, messageIdOf, newOptOutToken, optOutHash, unsubscribeHeaders } from './compose.js';
 import type { Mailer, MailOutcome, OutgoingMail } from './mailer.js';
-import type { SendRow } from './repo.js';
+import type { MailingRepo, SendRow } from './repo.js';
+
+/** The repositories this module uses. */
+type Repos = {
+  db: Db;
+  cases: CaseRepo;
+  fieldings: FieldingRepo;
+  mailings: MailingRepo;
+  offices: OfficeRepo;
+  templates: TemplateRepo;
+  tokens: TokenRepo;
+};
 
 export type MailingContext = {
   repos: Repos;
@@ -29,25 +35,10 @@ export type MailingContext = {
   random: RandomBytes;
   publicUrl: string;
   mailFrom: string;
-  sleep: Deps['sleep'];
+  sleep: Sleep;
   logger: Logger;
   instruments: InstrumentRegistry;
 };
-
-/** The sending engine's context from the runtime's dependencies, for the scheduler and the CLI. */
-export function mailingContextOf(deps: Deps, mailer: Mailer): MailingContext {
-  return {
-    repos: createRepos(deps.db),
-    mailer,
-    clock: deps.clock,
-    random: deps.random,
-    publicUrl: deps.config.publicUrl,
-    mailFrom: deps.config.mailFrom,
-    sleep: deps.sleep,
-    logger: deps.logger,
-    instruments: deps.instruments,
-  };
-}
 
 /** What a command that must send says when the runtime has no mailer. */
 export function emailOff(what: string): AppError {

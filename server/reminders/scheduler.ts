@@ -1,12 +1,16 @@
 import { dispatchQueued, type MailingContext } from '../mailings/dispatch.js';
 import { planReminders, planThankYous, type ReminderPlan, remindingKinds } from './plan.js';
+import type { ReminderRepo } from './repo.js';
 
 /** Once a minute: a reminder falls due on its day, so a minute late is on time. */
+/** The sending engine's context, with the reminders' own repository. */
+export type ReminderMailingContext = MailingContext & { repos: { reminders: ReminderRepo } };
+
 export const DEFAULT_INTERVAL_MS = 60_000;
 
 export type ReminderSchedulerDeps = {
   /** The sending engine's context: repos, mailer, clock, logger ... (server/mailings/dispatch.ts). */
-  mailing: MailingContext;
+  mailing: ReminderMailingContext;
   /** The pause between the end of one tick and the start of the next. */
   intervalMs?: number;
 };

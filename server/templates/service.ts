@@ -3,12 +3,12 @@ import type { CaseRepo } from '../cases/repo.js';
 import type { FieldingRepo, FieldingRow, MailSettings } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
-import { deadlineText, optOutUrl, recipientText, surveyMinutesOf } from '../mailings/compose.js';
 import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';
 import { AppError, notFound, unprocessable } from '../platform/errors.js';
 import type { TokenRepo } from '../tokens/repo.js';
+import { deadlineText, optOutUrl, recipientText, surveyMinutesOf } from './mergeValues.js';
 import {
   allowedFields,
   checkTemplate,

@@ -68,10 +68,10 @@ export async function expectNoAxeViolations(
 ): Promise<void> {
   const builder = new AxeBuilder({ page });
   for (const selector of options.exclude ?? []) builder.exclude(selector);
-  if (options.tags) builder.withTags(options.tags);
   // Only violations are asserted: axe then skips recording every passing node, which on a long
-  // page (the codebook's thousands of cells) is most of its time.
+  // page (the codebook's thousands of cells) is most of its time. Set before withTags, which it would replace.
   builder.options({ resultTypes: ['violations'] });
+  if (options.tags) builder.withTags(options.tags);
   const results = await builder.analyze();
   const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(summary, `axe violations on ${where}`).toEqual([]);

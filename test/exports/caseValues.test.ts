@@ -11,7 +11,7 @@ import type {
 import { describe, expect, it } from 'vitest';
 import { finalDisposition } from '../../server/cases/disposition.js';
 import { buildCodebook, type Variable } from '../../server/codebook/build.js';
-import { createCaseValues } from '../../server/exports/caseValues.js';
+import { createCaseValues } from '../../server/codebook/caseValues.js';
 import { createSurveyModel } from '../../server/instruments/answers.js';
 import type { Instrument } from '../../server/instruments/registry.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';

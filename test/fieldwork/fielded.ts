@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { markCase } from '../../server/cases/service.js';
-import { recordUndeliverable } from '../../server/cases/undeliverable.js';
+import { markCase } from '../../server/casework/service.js';
+import { recordUndeliverable } from '../../server/casework/undeliverable.js';
 import { createRepos } from '../../server/repos.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameRow } from '../factories/frame.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Test } from 'supertest';
-import { markCase } from '../../server/cases/service.js';
+import { markCase } from '../../server/casework/service.js';
 import type { Db } from '../../server/platform/db.js';
 import { createRepos } from '../../server/repos.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';

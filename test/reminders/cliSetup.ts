@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import { mailingContextOf } from '../../server/deps.js';
 import { DEFAULT_MAIL_SETTINGS, type MailSettings } from '../../server/fieldings/repo.js';
-import { dispatchQueued, mailingContextOf } from '../../server/mailings/dispatch.js';
+import { dispatchQueued } from '../../server/mailings/dispatch.js';
 import { planInvitations } from '../../server/mailings/service.js';
 import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { progressLine } from '../../server/cli/progress.js';
-import { mailingContextOf } from '../../server/mailings/dispatch.js';
+import { mailingContextOf } from '../../server/deps.js';
 import { openDatabase } from '../../server/platform/db.js';
 import { startReminderScheduler } from '../../server/reminders/scheduler.js';
 import { createRepos } from '../../server/repos.js';

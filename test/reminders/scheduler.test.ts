@@ -1,10 +1,13 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { recordUndeliverable } from '../../server/cases/undeliverable.js';
-import type { MailingContext } from '../../server/mailings/dispatch.js';
+import { recordUndeliverable } from '../../server/casework/undeliverable.js';
 import { createSmtpMailer } from '../../server/mailings/mailer.js';
 import { openDatabase } from '../../server/platform/db.js';
 import { planReminders } from '../../server/reminders/plan.js';
-import { loggableError, startReminderScheduler } from '../../server/reminders/scheduler.js';
+import {
+  loggableError,
+  type ReminderMailingContext,
+  startReminderScheduler,
+} from '../../server/reminders/scheduler.js';
 import { createRepos } from '../../server/repos.js';
 import type { MailEnv } from '../mailings/setup.js';
 import {
@@ -30,7 +33,7 @@ const HOUR_MS = 60 * 60 * 1000;
  * A scheduler over the test's mailing context whose timer never fires during the test: the test
  * ticks. Returned once its first tick (at start, at the clock's time then) is over.
  */
-async function scheduler(ctx: MailingContext, intervalMs = HOUR_MS) {
+async function scheduler(ctx: ReminderMailingContext, intervalMs = HOUR_MS) {
   const s = startReminderScheduler({ mailing: ctx, intervalMs });
   onTestFinished(() => s.stop());
   await s.tick();

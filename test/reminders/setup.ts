@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { markCase } from '../../server/cases/service.js';
+import { markCase } from '../../server/casework/service.js';
 import { DEFAULT_MAIL_SETTINGS, type MailSettings } from '../../server/fieldings/repo.js';
 import { dispatchQueued } from '../../server/mailings/dispatch.js';
 import { planInvitations } from '../../server/mailings/service.js';

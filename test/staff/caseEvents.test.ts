@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import type { IssuedLink } from '../../server/cases/links.js';
 import type { CaseEventType } from '../../server/cases/repo.js';
 import { createRepos } from '../../server/repos.js';
-import type { IssuedLink } from '../../server/tokens/workflows.js';
 import { frameRow } from '../factories/frame.js';
 import { seedFielding, tokenOf } from '../support/app.js';
 import { addMember, signIn, staffEnv } from './setup.js';

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../server/app.js';
+import type { IssuedLink } from '../../server/cases/links.js';
 import type { Deps } from '../../server/deps.js';
 import { createFielding } from '../../server/fieldings/service.js';
 import type { StaffRoute } from '../../server/http/registry.js';
@@ -24,7 +25,6 @@ import { type Db, migrate, openDatabase } from '../../server/platform/db.js';
 import type { Logger } from '../../server/platform/logger.js';
 import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';
-import type { IssuedLink } from '../../server/tokens/workflows.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 
 let sharedInstruments: InstrumentRegistry | undefined;

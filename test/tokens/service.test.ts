@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { type IssuedLink, revokeTokens } from '../../server/cases/links.js';
 import { hashSecret } from '../../server/platform/secrets.js';
 import { createRepos } from '../../server/repos.js';
 import {
@@ -13,7 +14,6 @@ import {
   normalizeAccessCode,
   resolveCredential,
 } from '../../server/tokens/service.js';
-import { type IssuedLink, revokeTokens } from '../../server/tokens/workflows.js';
 import { createTestEnv, seedFielding, type TestEnv, tokenOf } from '../support/app.js';
 
 const DAY = 24 * 60 * 60 * 1000;

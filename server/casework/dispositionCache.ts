@@ -1,10 +1,10 @@
+import { type Disposition, type DispositionThresholds, finalDisposition } from '../cases/disposition.js';
+import type { CaseRepo, CaseStateRow } from '../cases/repo.js';
 import { buildCodebook } from '../codebook/build.js';
-import { createCaseValues } from '../exports/caseValues.js';
+import { createCaseValues } from '../codebook/caseValues.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { ResponseRepo } from '../responses/repo.js';
-import { type Disposition, type DispositionThresholds, finalDisposition } from './disposition.js';
-import type { CaseRepo, CaseStateRow } from './repo.js';
 
 /** The repositories this module uses. */
 type Repos = { cases: CaseRepo; fieldings: FieldingRepo; responses: ResponseRepo };

@@ -1,6 +1,6 @@
+import type { CaseRow } from '../cases/repo.js';
 import type { ContactRow } from '../offices/repo.js';
 import { AppError, conflict } from '../platform/errors.js';
-import type { CaseRow } from './repo.js';
 import { auditCase, type CaseContext, findCaseOrFail } from './service.js';
 import { recordContactAdded, recordUndeliverable } from './undeliverable.js';
 

@@ -1,8 +1,8 @@
+import type { CaseRepo, CaseStateRow } from '../cases/repo.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { invalidInput } from '../platform/errors.js';
 import type { ResponseRepo } from '../responses/repo.js';
 import type { CaseDispositions, CaseOutcome } from './dispositionCache.js';
-import type { CaseRepo, CaseStateRow } from './repo.js';
 import type { CaseListQuery, CaseStatus } from './schema.js';
 
 /** The repositories this module uses. */

@@ -1,18 +1,18 @@
-import type { CaseRepo } from '../cases/repo.js';
 import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
 import { toCsv } from '../platform/csv.js';
 import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import { hashSecret, type RandomBytes } from '../platform/secrets.js';
-import type { TokenRepo } from './repo.js';
+import type { TokenRepo } from '../tokens/repo.js';
 import {
   formatAccessCode,
   isAccessCodeShape,
   isLinkTokenShape,
   issueTokenSecrets,
   normalizeAccessCode,
-} from './service.js';
+} from '../tokens/service.js';
+import type { CaseRepo } from './repo.js';
 
 /** The repositories this module uses. */
 type Repos = { cases: CaseRepo; db: Db; offices: OfficeRepo; tokens: TokenRepo };

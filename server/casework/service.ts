@@ -1,4 +1,7 @@
 import type { AuditRepo } from '../audit/repo.js';
+import { type Disposition, finalDisposition } from '../cases/disposition.js';
+import { type IssuedLink, reissueToken } from '../cases/links.js';
+import type { CaseRepo, CaseRow } from '../cases/repo.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
@@ -6,9 +9,6 @@ import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { RandomBytes } from '../platform/secrets.js';
 import type { TokenRepo } from '../tokens/repo.js';
-import { type IssuedLink, reissueToken } from '../tokens/workflows.js';
-import { type Disposition, finalDisposition } from './disposition.js';
-import type { CaseRepo, CaseRow } from './repo.js';
 
 /** The repositories this module uses. */
 type Repos = {

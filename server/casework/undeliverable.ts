@@ -1,5 +1,5 @@
+import type { CaseRepo } from '../cases/repo.js';
 import type { OfficeRepo } from '../offices/repo.js';
-import type { CaseRepo } from './repo.js';
 
 /** The repositories this module uses. */
 type Repos = { cases: CaseRepo; offices: OfficeRepo };

@@ -1,10 +1,10 @@
+import { describeEvent, type EventNames } from '../cases/eventText.js';
+import type { CaseEventRow } from '../cases/repo.js';
 import type { ContactRow, OfficeDetailRow } from '../offices/repo.js';
 import type { ResponseRow } from '../responses/repo.js';
 import type { TokenRow } from '../tokens/repo.js';
 import type { CaseOutcome } from './dispositionCache.js';
-import { describeEvent, type EventNames } from './eventText.js';
 import type { ListedCase } from './list.js';
-import type { CaseEventRow } from './repo.js';
 
 const pct = (share: number | undefined) => (share === undefined ? null : Math.round(share * 1000) / 10);
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { DISPOSITIONS } from '../cases/disposition.js';
 import { PagingQuery, PathId } from '../http/schema.js';
 import { FrameOfficeSchema } from '../offices/frame.js';
-import { DISPOSITIONS } from './disposition.js';
 
 /** Where a case's response stands: not started, or the response's own status. */
 export const CASE_STATUSES = ['not_started', 'in_progress', 'completed', 'declined'] as const;

@@ -1,11 +1,11 @@
 import { ConditionRunner, type Model, type Question } from 'survey-core';
-import type { Codebook, Variable } from '../codebook/build.js';
 import { createSurveyModel, isBlankAnswer, isEmptyAnswer, isPlainObject } from '../instruments/answers.js';
+import { MISSING_CODES as MISSING } from '../instruments/missingCodes.js';
 import type { Instrument } from '../instruments/registry.js';
 import { replayVisibleTriggers } from '../instruments/triggers.js';
 import { type ResolvedVariables, resolveVariables } from '../instruments/variableMap.js';
 import { type Visibility, visibilityOf } from '../instruments/visibility.js';
-import { MISSING } from './table.js';
+import type { Codebook, Variable } from './build.js';
 
 type Answers = Record<string, unknown>;
 export type CaseCell = number | string;
