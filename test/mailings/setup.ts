@@ -10,7 +10,7 @@ export type MailEnv = {
   env: TestEnv;
   smtp: TestSmtpServer;
   repos: Repos;
-  ctx: MailingContext;
+  ctx: MailingContext & { repos: Repos };
   fieldingId: number;
   /** Every wait the dispatcher asked for, in ms. */
   sleeps: number[];
@@ -53,7 +53,7 @@ export async function mailEnv(
   seedFielding(env, { offices: options.offices ?? 2, ...(options.rows ? { rows: options.rows } : {}) });
   const repos = createRepos(env.db);
   const fieldingId = repos.fieldings.findFieldingByName('pilot')?.id as number;
-  const ctx: MailingContext = {
+  const ctx: MailingContext & { repos: Repos } = {
     repos,
     mailer,
     clock: env.clock,
