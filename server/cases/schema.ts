@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { CASE_STATUSES, type CaseStatus } from '../contracts/cases.js';
 import { FrameOfficeSchema } from '../offices/frame.js';
 import { PagingQuery, PathId } from '../staff/schema.js';
 import { DISPOSITIONS } from './disposition.js';
 
 /** Where a case's response stands: not started, or the response's own status. */
-export const CASE_STATUSES = ['not_started', 'in_progress', 'completed', 'declined'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+export { CASE_STATUSES, type CaseStatus };
 
 export const CASE_SORTS = ['office_name', 'state', 'stratum', 'status', 'disposition'] as const;
 

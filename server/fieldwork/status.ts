@@ -1,11 +1,11 @@
 import type { CaseDispositions, CaseOutcome } from '../cases/dispositionCache.js';
 import type { ListedCase } from '../cases/list.js';
 import type { CaseStatus } from '../cases/schema.js';
+import type { FieldingStatus } from '../contracts/fieldwork.js';
 import type { Clock } from '../deps.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { Repos } from '../repos.js';
 import { computeRates, emptyCounts, estimateEligibility, type GroupCounts, groupOf } from './rates.js';
-import type { FieldingStatus } from './schema.js';
 
 export type StatusContext = { repos: Repos; dispositions: CaseDispositions; clock: Clock };
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { defaultStaffSettings } from '../../server/config.js';
-import { FieldingStatusSchema } from '../../server/fieldwork/schema.js';
+import { FieldingStatusSchema } from '../../server/contracts/fieldwork.js';
 import { createRepos } from '../../server/repos.js';
 import { addStaff, createApiToken } from '../../server/staff/service.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { FieldingStatusSchema } from '../../server/contracts/fieldwork.js';
 import { parseCsv } from '../../server/csv.js';
-import { FieldingStatusSchema } from '../../server/fieldwork/schema.js';
 import { createRepos } from '../../server/repos.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
 import type { TestEnv } from '../support/app.js';
