@@ -41,6 +41,13 @@ import {
   TemplatesSchema,
 } from '../../server/contracts/mailings.js';
 import {
+  CredentialSchema,
+  FinishSchema,
+  type RespondState,
+  RespondStateSchema,
+  SavedSchema,
+} from '../../server/contracts/responses.js';
+import {
   type ApiToken,
   ApiTokenListSchema,
   type AuditEntry,
@@ -56,11 +63,13 @@ import {
 import { presentFielding } from '../../server/fieldings/present.js';
 import { presentLetterCounts } from '../../server/letters/present.js';
 import { presentAttempt, presentSendCount } from '../../server/mailings/present.js';
+import { presentResponse } from '../../server/responses/present.js';
 import { presentApiToken, presentAuditEntry, presentStaff, presentTokenSettings } from '../../server/staff/present.js';
 import { presentMailSettings, presentTemplate } from '../../server/templates/present.js';
+import { chargedOfficeAnswers } from '../factories/answers.js';
 import { caseIdOf, fieldedWave } from '../fieldwork/fielded.js';
 import { addMember, goodPassword, signIn, staffEnv } from '../staff/setup.js';
-import type { TestEnv } from '../support/app.js';
+import { seedFielding, type TestEnv, tokenOf } from '../support/app.js';
 
 /**
  * The API's answers are declared once, in server/contracts/: the presenters are typed against the
@@ -93,6 +102,10 @@ describe('presenters answer exactly their contract types', () => {
     expectTypeOf(presentSendCount).returns.toEqualTypeOf<SendCount>();
     expectTypeOf(presentAttempt).returns.toEqualTypeOf<Attempt>();
     expectTypeOf(presentLetterCounts).returns.toEqualTypeOf<LetterCounts>();
+  });
+
+  it('the respondent app: the state of a link', () => {
+    expectTypeOf(presentResponse).returns.toEqualTypeOf<RespondState>();
   });
 });
 
@@ -200,6 +213,25 @@ describe('the API answers parse with the contract schemas, nothing left over', (
 
     const letters = await admin.send('post', '/api/staff/fieldings/wave1/letters').expect(200);
     exactly(LetterCountsSchema, JSON.parse(String(letters.headers['x-fieldkit-letters'])));
+  });
+
+  it('answers the respondent app in its contract shapes: open, saved, completed, and an access code', async () => {
+    const env = staffEnv();
+    const [link] = seedFielding(env, { name: 'wave1' });
+    if (!link) throw new Error('the seeded fielding has a link');
+    const app = request(env.app);
+    const url = `/api/respond/${tokenOf(link)}`;
+
+    exactly(CredentialSchema, (await app.post('/api/access-code').send({ code: link.access_code }).expect(200)).body);
+    exactly(RespondStateSchema, (await app.get(url).expect(200)).body);
+    exactly(SavedSchema, (await app.put(`${url}/draft`).send({ answers: {}, page: 0, revision: 0 }).expect(200)).body);
+    exactly(
+      FinishSchema,
+      (await app.post(`${url}/complete`).send({ answers: chargedOfficeAnswers(), revision: 1 }).expect(200)).body,
+    );
+    const completed = (await app.get(url).expect(200)).body;
+    exactly(RespondStateSchema, completed);
+    expect(completed.status).toBe('completed');
   });
 
   it('answers a preview link in its contract shape', async () => {
