@@ -1,3 +1,4 @@
+import type { IssuedLink } from '../contracts/cases.js';
 import { toCsv } from '../csv.js';
 import type { Clock } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -12,15 +13,8 @@ import {
   type RandomBytes,
 } from './service.js';
 
-/** A clear link as written to the links file: the only time the secret exists outside a browser. */
-export type IssuedLink = {
-  office_id: string;
-  office_name: string;
-  contact_name: string;
-  contact_email: string;
-  link: string;
-  access_code: string;
-};
+/** A clear link as written to the links file and answered once by the API (the contract's shape). */
+export type { IssuedLink };
 
 const LINK_COLUMNS = ['office_id', 'office_name', 'contact_name', 'contact_email', 'link', 'access_code'] as const;
 
