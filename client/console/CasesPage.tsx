@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { DISPOSITIONS } from '../../server/cases/disposition.js';
+import { DISPOSITIONS } from '../../server/contracts/dispositions.js';
 import { api, type ListedCase } from './api.js';
 import { PageTitle } from './Layout.js';
 import { canOpenCase, canOpenEmail, casePath, dashboardPath, emailPath } from './pages.js';

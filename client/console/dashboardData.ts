@@ -1,16 +1,20 @@
-import * as z from 'zod/mini';
-import { GROUPS, type Group, RATE_NAMES } from '../../server/fieldwork/rates.js';
+import type { FieldingStatus, Group } from '../../server/contracts/fieldwork.js';
 
 /**
- * The fielding dashboard's data: the schema of `GET /api/staff/fieldings/:name/status` (zod/mini,
- * as the rest of the console; test/client/dashboardData.test.ts proves its type is the server's
- * FieldingStatus of server/fieldwork/schema.ts, which full zod would add to the bundle) and pure
- * helpers that turn it into table rows, chart series (uPlot's aligned arrays) and the words of the
- * charts' text alternatives. No React and no uPlot here, so the console's main chunk stays small
- * and test/client/dashboardData.test.ts runs it under plain Node.
+ * The fielding dashboard's data: pure helpers that turn the answer of
+ * `GET /api/staff/fieldings/:name/status` (server/contracts/fieldwork.ts) into table rows, chart
+ * series (uPlot's aligned arrays) and the words of the charts' text alternatives. No React and no
+ * uPlot here, so the console's main chunk stays small and test/client/dashboardData.test.ts runs it
+ * under plain Node.
  */
 
-export { GROUPS, type Group, RATE_NAMES as RATES } from '../../server/fieldwork/rates.js';
+export {
+  type FieldingStatus,
+  FieldingStatusSchema,
+  GROUPS,
+  type Group,
+  RATE_NAMES as RATES,
+} from '../../server/contracts/fieldwork.js';
 
 /** The groups' names as a table explains them (server/fieldwork/rates.ts says which codes fall in each). */
 export const GROUP_NAMES: Record<Group, string> = {
@@ -24,33 +28,6 @@ export const GROUP_NAMES: Record<Group, string> = {
   NE: 'Not eligible',
 };
 
-const CountsSchema = z.record(z.enum(GROUPS), z.number());
-/** A rate is a share (0..1); null where its denominator is 0 (no case in it yet). */
-const RatesSchema = z.record(z.enum(RATE_NAMES), z.nullable(z.number()));
-const DaySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
-
-export const FieldingStatusSchema = z.object({
-  fielding: z.string(),
-  asOf: z.string(),
-  cases: z.number(),
-  dispositions: z.array(
-    z.object({
-      code: z.string(),
-      label: z.string(),
-      group: z.enum(GROUPS),
-      count: z.number(),
-      byStratum: z.record(z.string(), z.number()),
-    }),
-  ),
-  overall: z.object({ counts: CountsSchema, rates: RatesSchema }),
-  strata: z.array(z.object({ stratum: z.string(), cases: z.number(), counts: CountsSchema, rates: RatesSchema })),
-  e: z.object({ value: z.number(), method: z.enum(['default', 'setting']), explanation: z.string() }),
-  byDay: z.array(z.object({ date: DaySchema, completes: z.number(), rr1: z.nullable(z.number()) })),
-  mailings: z.array(
-    z.object({ date: DaySchema, kind: z.enum(['invitation', 'reminder']), number: z.number(), sent: z.number() }),
-  ),
-});
-export type FieldingStatus = z.infer<typeof FieldingStatusSchema>;
 export type Mailing = FieldingStatus['mailings'][number];
 
 /** A share as the dashboard plots it: percent, one decimal's worth of precision kept. */

@@ -17,9 +17,9 @@ import {
 type View =
   | { kind: 'loading' }
   | { kind: 'open'; state: OpenRespondState }
-  | { kind: 'already_completed'; submittedAt: string }
+  | { kind: 'already_completed'; submittedAt: string | null }
   | { kind: 'already_declined' }
-  | { kind: 'thanks_completed'; submittedAt: string }
+  | { kind: 'thanks_completed'; submittedAt: string | null }
   | { kind: 'thanks_declined' }
   | { kind: 'link_not_valid' }
   | { kind: 'load_failed'; retryAfterSeconds: number | undefined };

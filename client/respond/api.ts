@@ -1,79 +1,42 @@
 import * as z from 'zod/mini';
+import {
+  CredentialSchema,
+  FinishSchema,
+  type FinishState,
+  type RemoteDraft,
+  RemoteDraftSchema,
+  type RespondState,
+  RespondStateSchema,
+  type Saved,
+  SavedSchema,
+} from '../../server/contracts/responses.js';
 import { jsonRequest, type Outcome } from '../shared/jsonRequest.js';
 import type { Answers } from './merge.js';
 
-/**
- * The respondent JSON API. Every response body is parsed with a schema, because what the server
- * sends is input like any other; a body that does not match is treated as a server fault.
- */
+export type {
+  FinishState,
+  OpenRespondState,
+  RemoteDraft,
+  RespondState,
+  Saved,
+  Study,
+} from '../../server/contracts/responses.js';
 
-const AnswersSchema = z.record(z.string(), z.unknown());
+/**
+ * The respondent JSON API. Every response body is parsed with the server's contract schema
+ * (server/contracts/responses.ts), because what the server sends is input like any other; a body
+ * that does not match is treated as a server fault.
+ */
 
 const ErrorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.unknown()) }),
 });
-
-const RemoteDraftSchema = z.object({ answers: AnswersSchema, page: z.int(), revision: z.int() });
-export type RemoteDraft = z.infer<typeof RemoteDraftSchema>;
 
 const InvalidAnswersDetailsSchema = z.object({
   questions: z.record(z.string(), z.array(z.string())),
 });
 
 const RetryDetailsSchema = z.object({ retryAfterSeconds: z.number() });
-
-const StudySchema = z.object({
-  name: z.string(),
-  contactEmail: z.string(),
-  header: z.string(),
-  footer: z.string(),
-  /** A staff preview: the answers go nowhere near the study's data. */
-  testMode: z.optional(z.boolean()),
-});
-export type Study = z.infer<typeof StudySchema>;
-
-const OpenSchema = z.object({
-  status: z.literal('open'),
-  office: z.object({ name: z.string() }),
-  study: StudySchema,
-  /** SurveyJS locale for this office ("" = the survey's default). */
-  locale: z.string(),
-  instrument: z.object({
-    id: z.string(),
-    version: z.string(),
-    title: z.string(),
-    estimatedMinutes: z.number(),
-    // null: the instrument has no consent question, so no consent gate.
-    consent: z.nullable(
-      z.object({ question: z.string(), declineValue: z.union([z.string(), z.number(), z.boolean()]) }),
-    ),
-    survey: z.record(z.string(), z.unknown()),
-    /** The case's host variables (meta.hostVariables); absent from servers older than them. */
-    variables: z.optional(z.record(z.string(), z.unknown())),
-  }),
-  answers: AnswersSchema,
-  page: z.int(),
-  revision: z.int(),
-});
-const CompletedSchema = z.object({ status: z.literal('completed'), submittedAt: z.string() });
-const DeclinedSchema = z.object({ status: z.literal('declined') });
-
-// Opening a closed link names the study too, so the page still says whom to ask.
-const RespondStateSchema = z.discriminatedUnion('status', [
-  OpenSchema,
-  z.object({ ...CompletedSchema.shape, study: StudySchema }),
-  z.object({ ...DeclinedSchema.shape, study: StudySchema }),
-]);
-export type RespondState = z.infer<typeof RespondStateSchema>;
-export type OpenRespondState = z.infer<typeof OpenSchema>;
-
-const FinishSchema = z.discriminatedUnion('status', [CompletedSchema, DeclinedSchema]);
-export type FinishState = z.infer<typeof FinishSchema>;
-
-const SavedSchema = z.object({ revision: z.int(), savedAt: z.string() });
-export type Saved = z.infer<typeof SavedSchema>;
-
-const CredentialSchema = z.object({ credential: z.string().check(z.minLength(1)) });
 
 /** Why a request did not succeed, already sorted into what the app does about it. */
 export type Failure =

@@ -9,7 +9,7 @@ export function LoadingView() {
   );
 }
 
-export function ThanksCompletedView({ submittedAt }: { submittedAt: string }) {
+export function ThanksCompletedView({ submittedAt }: { submittedAt: string | null }) {
   const when = formatDateTime(submittedAt);
   return (
     <Layout title="Thank you – your survey has been submitted">
@@ -31,7 +31,7 @@ export function ThanksDeclinedView() {
   );
 }
 
-export function AlreadySubmittedView({ submittedAt }: { submittedAt: string }) {
+export function AlreadySubmittedView({ submittedAt }: { submittedAt: string | null }) {
   const when = formatDateTime(submittedAt);
   return (
     <Layout title="This survey has already been submitted">

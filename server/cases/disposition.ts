@@ -1,28 +1,13 @@
+import { DEFAULT_THRESHOLDS, DISPOSITIONS, type DispositionThresholds } from '../contracts/dispositions.js';
 import { type CaseEventType, REFUSAL_EVENTS } from './repo.js';
 
-/** The AAPOR final dispositions this platform derives (spec: fieldwork.md, Dispositions). */
-export const DISPOSITIONS = Object.freeze({
-  complete: { code: '1.1', label: 'Complete' },
-  partial: { code: '1.2', label: 'Partial' },
-  refusal: { code: '2.11', label: 'Refusal' },
-  breakOff: { code: '2.12', label: 'Break-off' },
-  notInvited: { code: '3.11', label: 'Not invited (no usable address)' },
-  nothingReturned: { code: '3.19', label: 'Nothing returned' },
-  undeliverable: { code: '3.30', label: 'Undeliverable (every address bounced)' },
-  ineligible: { code: '4.10', label: 'Not eligible' },
-});
+/** The codes, labels and default thresholds are the API's vocabulary, so the contract declares them. */
+export { DEFAULT_THRESHOLDS, DISPOSITIONS, type DispositionThresholds };
 
 export type Disposition = (typeof DISPOSITIONS)[keyof typeof DISPOSITIONS] & {
   /** Why, where the log says (a refusal's or an ineligibility's reason). */
   reason?: string;
 };
-
-/**
- * Shares of the items shown that must be answered: each fielding's settings, set before fieldwork
- * (fieldings.complete_pct / partial_pct); these are the defaults (spec: 80% and 50%).
- */
-export type DispositionThresholds = Readonly<{ complete: number; partial: number }>;
-export const DEFAULT_THRESHOLDS: DispositionThresholds = Object.freeze({ complete: 0.8, partial: 0.5 });
 
 export type CaseEvent = { type: CaseEventType | string; detail?: Record<string, unknown> };
 

@@ -1,3 +1,4 @@
+import type { IssuedLink } from '../contracts/cases.js';
 import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
 import { toCsv } from '../platform/csv.js';
@@ -17,15 +18,8 @@ import type { CaseRepo } from './repo.js';
 /** The repositories this module uses. */
 type Repos = { cases: CaseRepo; db: Db; offices: OfficeRepo; tokens: TokenRepo };
 
-/** A clear link as written to the links file: the only time the secret exists outside a browser. */
-export type IssuedLink = {
-  office_id: string;
-  office_name: string;
-  contact_name: string;
-  contact_email: string;
-  link: string;
-  access_code: string;
-};
+/** A clear link as written to the links file and answered once by the API (the contract's shape). */
+export type { IssuedLink };
 
 const LINK_COLUMNS = ['office_id', 'office_name', 'contact_name', 'contact_email', 'link', 'access_code'] as const;
 

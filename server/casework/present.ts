@@ -1,5 +1,7 @@
 import { describeEvent, type EventNames } from '../cases/eventText.js';
 import type { CaseEventRow } from '../cases/repo.js';
+import type { CaseEvent, CaseLink, CaseProgress, Contact, ListedCaseAnswer, Office } from '../contracts/cases.js';
+import type { DispositionAnswer } from '../contracts/dispositions.js';
 import type { ContactRow, OfficeDetailRow } from '../offices/repo.js';
 import type { ResponseRow } from '../responses/repo.js';
 import type { TokenRow } from '../tokens/repo.js';
@@ -8,13 +10,13 @@ import type { ListedCase } from './list.js';
 
 const pct = (share: number | undefined) => (share === undefined ? null : Math.round(share * 1000) / 10);
 
-export const presentDisposition = (o: CaseOutcome) => ({
+export const presentDisposition = (o: CaseOutcome): DispositionAnswer => ({
   code: o.disposition.code,
   label: o.disposition.label,
   ...(o.disposition.reason ? { reason: o.disposition.reason } : {}),
 });
 
-export function presentListedCase(c: ListedCase) {
+export function presentListedCase(c: ListedCase): ListedCaseAnswer {
   return {
     id: c.id,
     officeId: c.office_study_id,
@@ -27,7 +29,7 @@ export function presentListedCase(c: ListedCase) {
   };
 }
 
-export function presentOffice(o: OfficeDetailRow) {
+export function presentOffice(o: OfficeDetailRow): Office {
   return {
     officeId: o.office_id,
     officeName: o.office_name,
@@ -45,7 +47,7 @@ export function presentOffice(o: OfficeDetailRow) {
 }
 
 /** A link as staff see it: when it was issued and revoked, never its secret or hash. */
-export function presentToken(t: TokenRow) {
+export function presentToken(t: TokenRow): CaseLink {
   return {
     id: t.id,
     createdAt: t.created_at,
@@ -56,7 +58,7 @@ export function presentToken(t: TokenRow) {
   };
 }
 
-export function presentContact(c: ContactRow, tokens: readonly TokenRow[] = []) {
+export function presentContact(c: ContactRow, tokens: readonly TokenRow[] = []): Contact {
   return {
     id: c.id,
     name: c.name,
@@ -70,7 +72,7 @@ export function presentContact(c: ContactRow, tokens: readonly TokenRow[] = []) 
 }
 
 /** An event with its sentence (`summary`) for people; `type` and `detail` stay for scripts. */
-export function presentEvent(e: CaseEventRow, names: EventNames) {
+export function presentEvent(e: CaseEventRow, names: EventNames): CaseEvent {
   const detail = JSON.parse(e.detail) as unknown;
   return {
     id: e.id,
@@ -89,7 +91,7 @@ export function contactNames(contacts: readonly Pick<ContactRow, 'id' | 'name' |
 }
 
 /** The response's progress only: answers stay out of the staff API (they leave by export). */
-export function presentProgress(r: ResponseRow | undefined, outcome: CaseOutcome) {
+export function presentProgress(r: ResponseRow | undefined, outcome: CaseOutcome): CaseProgress | null {
   if (!r) return null;
   return {
     status: r.status,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createCaseDispositions } from '../casework/dispositionCache.js';
+import type { FieldingStatus } from '../contracts/fieldwork.js';
 import { type Fraction, GROUPS, RATE_NAMES, rateFractions } from '../fieldwork/rates.js';
-import type { FieldingStatus } from '../fieldwork/schema.js';
 import { fieldingStatus } from '../fieldwork/status.js';
 import { createRepos } from '../repos.js';
 import { type Command, required } from './io.js';

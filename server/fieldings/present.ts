@@ -1,6 +1,7 @@
+import type { Fielding } from '../contracts/fieldings.js';
 import type { FieldingRow } from './repo.js';
 
-export function presentFielding(f: FieldingRow & { cases: number }) {
+export function presentFielding(f: FieldingRow & { cases: number }): Fielding {
   return {
     name: f.name,
     instrument: f.instrument_id,

@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS, type DispositionThresholds } from '../cases/disposition.js';
+import { DEFAULT_THRESHOLDS, type DispositionThresholds } from '../contracts/dispositions.js';
 import type { Db } from '../platform/db.js';
 
 export type FieldingRow = {

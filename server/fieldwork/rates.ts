@@ -4,34 +4,11 @@
  * proves it (test/fieldwork/rates.test.ts).
  */
 
-/**
- * The Standard Definitions' groups: I complete, P partial, R refusal and break-off, NC
- * non-contact, O other eligible non-interview, UH unknown if household/office (never reached:
- * not invited, nothing returned), UO unknown other (undeliverable), NE not eligible.
- */
-export const GROUPS = ['I', 'P', 'R', 'NC', 'O', 'UH', 'UO', 'NE'] as const;
-export type Group = (typeof GROUPS)[number];
-export type GroupCounts = Record<Group, number>;
+import { GROUPS, type Group, RATE_NAMES, type RateName } from '../contracts/fieldwork.js';
 
-export const RATE_NAMES = [
-  'RR1',
-  'RR2',
-  'RR3',
-  'RR4',
-  'RR5',
-  'RR6',
-  'COOP1',
-  'COOP2',
-  'COOP3',
-  'COOP4',
-  'REF1',
-  'REF2',
-  'REF3',
-  'CON1',
-  'CON2',
-  'CON3',
-] as const;
-export type RateName = (typeof RATE_NAMES)[number];
+/** The groups and rate names are the API's vocabulary too, so they are declared in the contract. */
+export { GROUPS, type Group, RATE_NAMES, type RateName };
+export type GroupCounts = Record<Group, number>;
 /** null where the denominator is 0: "no rate yet", never NaN or Infinity. */
 export type Rates = Record<RateName, number | null>;
 

@@ -3,6 +3,7 @@ import type { CaseRepo } from '../cases/repo.js';
 import type { CaseDispositions, CaseOutcome } from '../casework/dispositionCache.js';
 import type { ListedCase } from '../casework/list.js';
 import type { CaseStatus } from '../casework/schema.js';
+import type { FieldingStatus } from '../contracts/fieldwork.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { OfficeRepo } from '../offices/repo.js';
@@ -12,7 +13,6 @@ import type { ResponseRepo } from '../responses/repo.js';
 import type { TokenRepo } from '../tokens/repo.js';
 import { computeRates, emptyCounts, estimateEligibility, type GroupCounts, groupOf } from './rates.js';
 import type { FieldworkRepo } from './repo.js';
-import type { FieldingStatus } from './schema.js';
 
 /** The repositories this module uses. */
 type Repos = {

@@ -1,4 +1,5 @@
 import { CLOSED_REASON_SQL, type ClosedReason } from '../cases/repo.js';
+import type { LetterSender, LetterSettingsAnswer } from '../contracts/letters.js';
 import type { Db } from '../platform/db.js';
 
 /** A case of a fielding with its office's mailing address and the office's first active contact. */
@@ -24,17 +25,10 @@ export type LetterAddressRow = {
 };
 
 /** The sender block printed on a fielding's letters; empty fields are left off the page. */
-export type LetterSender = {
-  senderName: string;
-  senderTitle: string;
-  institution: string;
-  returnAddress: string;
-  phone: string;
-  signature: string;
-};
+export type { LetterSender };
 
 /** A fielding's letter settings: its text (null = the default letter) and the sender block. */
-export type LetterSettings = LetterSender & { body: string | null; updatedAt: string | null; updatedBy: string | null };
+export type LetterSettings = LetterSettingsAnswer;
 
 const NO_SENDER: LetterSender = {
   senderName: '',

@@ -1,6 +1,7 @@
+import type { Attempt, SendCount } from '../contracts/mailings.js';
 import type { RecentAttemptRow, SendCountRow } from './repo.js';
 
-export const presentSendCount = (r: SendCountRow) => ({
+export const presentSendCount = (r: SendCountRow): SendCount => ({
   kind: r.kind,
   number: r.number,
   status: r.status,
@@ -8,7 +9,7 @@ export const presentSendCount = (r: SendCountRow) => ({
 });
 
 /** One SMTP attempt for the console: who, what, and the server's words. */
-export const presentAttempt = (r: RecentAttemptRow) => ({
+export const presentAttempt = (r: RecentAttemptRow): Attempt => ({
   at: r.at,
   officeId: r.office_id,
   officeName: r.office_name,

@@ -1,3 +1,4 @@
+import type { ContactStatus } from '../contracts/cases.js';
 import type { Db } from '../platform/db.js';
 
 export type OfficeRow = {
@@ -29,7 +30,7 @@ export type OfficeInput = {
 
 export type ContactInput = { name: string; email: string; title?: string | undefined };
 
-export type ContactStatus = 'active' | 'undeliverable' | 'opted_out';
+export type { ContactStatus };
 
 export type ContactRow = {
   id: number;

@@ -1,4 +1,5 @@
 import { buildCodebook } from '../codebook/build.js';
+import type { RespondState } from '../contracts/responses.js';
 import type { HostValues } from '../instruments/hostVariables.js';
 import type { Instrument } from '../instruments/registry.js';
 import { renderableSurvey } from '../instruments/sanitize.js';
@@ -39,7 +40,7 @@ export function presentResponse(
   officeName: string,
   locale: string,
   host: HostValues,
-) {
+): RespondState {
   const study = studyInfo(instrument, locale);
   if (row.status === 'completed') return { status: 'completed' as const, submittedAt: row.submitted_at, study };
   if (row.status === 'declined') return { status: 'declined' as const, study };

@@ -1,8 +1,9 @@
+import type { ApiToken, AuditEntry, Staff, TokenSettings as TokenSettingsAnswer } from '../contracts/staff.js';
 import type { ApiTokenRow, StaffRow } from './repo.js';
 import type { TokenSettings } from './service.js';
 
 /** What staff see of an account: never the password hash. */
-export function presentStaff(row: StaffRow) {
+export function presentStaff(row: StaffRow): Staff {
   return {
     id: row.id,
     email: row.email,
@@ -14,7 +15,7 @@ export function presentStaff(row: StaffRow) {
 }
 
 /** A token as listed: its name and first characters, never the token or its hash. */
-export function presentApiToken(row: ApiTokenRow) {
+export function presentApiToken(row: ApiTokenRow): ApiToken {
   return {
     id: row.id,
     name: row.name,
@@ -25,7 +26,7 @@ export function presentApiToken(row: ApiTokenRow) {
   };
 }
 
-export function presentTokenSettings(settings: TokenSettings) {
+export function presentTokenSettings(settings: TokenSettings): TokenSettingsAnswer {
   return {
     defaultDays: settings.defaultDays,
     maxDays: settings.maxDays,
@@ -41,7 +42,7 @@ export function presentAuditEntry(row: {
   action: string;
   fielding: string | null;
   detail: string;
-}) {
+}): AuditEntry {
   return {
     id: row.id,
     at: row.at,

@@ -1,7 +1,8 @@
+import type { EmailTemplate, MailSettingsAnswer } from '../contracts/mailings.js';
 import type { MailSettings } from '../fieldings/repo.js';
 import type { TemplateRow } from './repo.js';
 
-export function presentTemplate(t: TemplateRow) {
+export function presentTemplate(t: TemplateRow): EmailTemplate {
   return {
     kind: t.kind,
     subject: t.subject,
@@ -13,7 +14,7 @@ export function presentTemplate(t: TemplateRow) {
   };
 }
 
-export const presentMailSettings = (s: MailSettings) => ({
+export const presentMailSettings = (s: MailSettings): MailSettingsAnswer => ({
   reminderDays: [...s.reminderDays],
   remindersEnabled: s.remindersEnabled,
   thankYouEnabled: s.thankYouEnabled,

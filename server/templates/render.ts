@@ -1,3 +1,4 @@
+import { MAIL_KINDS, type MailKind } from '../contracts/mailings.js';
 import type { ContactRow, OfficeDetailRow } from '../offices/repo.js';
 import { escapeHtml } from '../platform/html.js';
 
@@ -7,8 +8,7 @@ import { escapeHtml } from '../platform/html.js';
  * when staff save a template so that an unknown field is an error then, never a blank in a sent mail.
  */
 
-export const MAIL_KINDS = ['invitation', 'reminder', 'thank_you'] as const;
-export type MailKind = (typeof MAIL_KINDS)[number];
+export { MAIL_KINDS, type MailKind };
 
 export type EmailTemplate = { subject: string; body: string };
 export type RenderedEmail = { subject: string; text: string; html: string };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FieldingStatusSchema } from '../../server/fieldwork/schema.js';
+import { FieldingStatusSchema } from '../../server/contracts/fieldwork.js';
 import { defaultStaffSettings } from '../../server/platform/config.js';
 import { createRepos } from '../../server/repos.js';
 import { addStaff, createApiToken } from '../../server/staff/service.js';

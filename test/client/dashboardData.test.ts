@@ -14,7 +14,7 @@ import {
   strataSummary,
   wrapLabel,
 } from '../../client/console/dashboardData.js';
-import type { FieldingStatus as ServerFieldingStatus } from '../../server/fieldwork/schema.js';
+import type { FieldingStatus as ServerFieldingStatus } from '../../server/contracts/fieldwork.js';
 
 const noRates = () => Object.fromEntries(RATES.map((r) => [r, null])) as FieldingStatus['overall']['rates'];
 const counts = (c: Partial<FieldingStatus['overall']['counts']> = {}) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FieldingStatusSchema } from '../../server/fieldwork/schema.js';
+import { FieldingStatusSchema } from '../../server/contracts/fieldwork.js';
 import { parseCsv } from '../../server/platform/csv.js';
 import { createRepos } from '../../server/repos.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
