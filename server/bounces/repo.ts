@@ -1,4 +1,4 @@
-import type { ContactStatus } from '../offices/repo.js';
+import type { ContactStatus } from '../contracts/cases.js';
 import type { Db } from '../platform/db.js';
 
 /** A send a bounce may answer, with its contact and the office's study id (OFF-1) for the report. */

@@ -1,9 +1,6 @@
 import { DEFAULT_THRESHOLDS, DISPOSITIONS, type DispositionThresholds } from '../contracts/dispositions.js';
 import { type CaseEventType, REFUSAL_EVENTS } from './repo.js';
 
-/** The codes, labels and default thresholds are the API's vocabulary, so the contract declares them. */
-export { DEFAULT_THRESHOLDS, DISPOSITIONS, type DispositionThresholds };
-
 export type Disposition = (typeof DISPOSITIONS)[keyof typeof DISPOSITIONS] & {
   /** Why, where the log says (a refusal's or an ineligibility's reason). */
   reason?: string;

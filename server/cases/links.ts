@@ -18,9 +18,6 @@ import type { CaseRepo } from './repo.js';
 /** The repositories this module uses. */
 type Repos = { cases: CaseRepo; db: Db; offices: OfficeRepo; tokens: TokenRepo };
 
-/** A clear link as written to the links file and answered once by the API (the contract's shape). */
-export type { IssuedLink };
-
 const LINK_COLUMNS = ['office_id', 'office_name', 'contact_name', 'contact_email', 'link', 'access_code'] as const;
 
 /** The links file: one row per link, safe to open in a spreadsheet (no cell read as a formula). */

@@ -1,7 +1,8 @@
-import { type Disposition, type DispositionThresholds, finalDisposition } from '../cases/disposition.js';
+import { type Disposition, finalDisposition } from '../cases/disposition.js';
 import type { CaseRepo, CaseStateRow } from '../cases/repo.js';
 import { buildCodebook } from '../codebook/build.js';
 import { createCaseValues } from '../codebook/caseValues.js';
+import type { DispositionThresholds } from '../contracts/dispositions.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { ResponseRepo } from '../responses/repo.js';

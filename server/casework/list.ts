@@ -1,9 +1,10 @@
 import type { CaseRepo, CaseStateRow } from '../cases/repo.js';
+import type { CaseStatus } from '../contracts/cases.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { invalidInput } from '../platform/errors.js';
 import type { ResponseRepo } from '../responses/repo.js';
 import type { CaseDispositions, CaseOutcome } from './dispositionCache.js';
-import type { CaseListQuery, CaseStatus } from './schema.js';
+import type { CaseListQuery } from './schema.js';
 
 /** The repositories this module uses. */
 type Repos = { cases: CaseRepo; fieldings: FieldingRepo; responses: ResponseRepo };

@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import { DISPOSITIONS } from '../cases/disposition.js';
 import { CASE_STATUSES, type CaseStatus } from '../contracts/cases.js';
+import { DISPOSITIONS } from '../contracts/dispositions.js';
 import { PagingQuery, PathId } from '../http/schema.js';
 import { FrameOfficeSchema } from '../offices/frame.js';
-
-/** Where a case's response stands: not started, or the response's own status. */
-export { CASE_STATUSES, type CaseStatus };
 
 export const CASE_SORTS = ['office_name', 'state', 'stratum', 'status', 'disposition'] as const;
 

@@ -1,7 +1,8 @@
 import type { AuditRepo } from '../audit/repo.js';
 import { type Disposition, finalDisposition } from '../cases/disposition.js';
-import { type IssuedLink, reissueToken } from '../cases/links.js';
+import { reissueToken } from '../cases/links.js';
 import type { CaseRepo, CaseRow } from '../cases/repo.js';
+import type { IssuedLink } from '../contracts/cases.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';

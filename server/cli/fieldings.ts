@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type IssuedLink, linksCsv } from '../cases/links.js';
+import { linksCsv } from '../cases/links.js';
+import type { IssuedLink } from '../contracts/cases.js';
 import { DispositionThresholdsBodySchema } from '../fieldings/schema.js';
 import {
   changeFieldingVersion,

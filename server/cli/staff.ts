@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import { ROLES } from '../contracts/roles.js';
 import type { Deps } from '../deps.js';
 import { createRepos } from '../repos.js';
 import { presentStaff } from '../staff/present.js';
-import { ROLES, RoleSchema } from '../staff/schema.js';
+import { RoleSchema } from '../staff/schema.js';
 import { addStaff, disableStaff, findStaffByEmailOr404, resetPassword, type StaffContext } from '../staff/service.js';
 import { type CliIo, type Command, osUser, UsageError } from './io.js';
 

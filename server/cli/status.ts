@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createCaseDispositions } from '../casework/dispositionCache.js';
 import type { FieldingStatus } from '../contracts/fieldwork.js';
-import { type Fraction, GROUPS, RATE_NAMES, rateFractions } from '../fieldwork/rates.js';
+import { GROUPS, RATE_NAMES } from '../contracts/fieldwork.js';
+import { type Fraction, rateFractions } from '../fieldwork/rates.js';
 import { fieldingStatus } from '../fieldwork/status.js';
 import { createRepos } from '../repos.js';
 import { type Command, required } from './io.js';

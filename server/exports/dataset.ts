@@ -3,10 +3,11 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { DEFAULT_THRESHOLDS, type DispositionThresholds, finalDisposition } from '../cases/disposition.js';
+import { finalDisposition } from '../cases/disposition.js';
 import { buildCodebook, type Codebook, type Variable } from '../codebook/build.js';
 import { createCaseValues } from '../codebook/caseValues.js';
 import { NOT_IN_VERSION, unionCodebook, type VersionedCodebook } from '../codebook/union.js';
+import { DEFAULT_THRESHOLDS, type DispositionThresholds } from '../contracts/dispositions.js';
 import type { Instrument } from '../instruments/registry.js';
 import { slug } from '../instruments/variableMap.js';
 import { entryTables, unionTables } from './entryTables.js';

@@ -1,6 +1,7 @@
 import type { AuditRepo } from '../audit/repo.js';
-import { type IssuedLink, issueLink } from '../cases/links.js';
+import { issueLink } from '../cases/links.js';
 import type { CaseRepo } from '../cases/repo.js';
+import type { IssuedLink } from '../contracts/cases.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { OfficeInput, OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';

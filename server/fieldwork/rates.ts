@@ -6,8 +6,6 @@
 
 import { GROUPS, type Group, RATE_NAMES, type RateName } from '../contracts/fieldwork.js';
 
-/** The groups and rate names are the API's vocabulary too, so they are declared in the contract. */
-export { GROUPS, type Group, RATE_NAMES, type RateName };
 export type GroupCounts = Record<Group, number>;
 /** null where the denominator is 0: "no rate yet", never NaN or Infinity. */
 export type Rates = Record<RateName, number | null>;

@@ -2,7 +2,7 @@ import type { AuditRepo } from '../audit/repo.js';
 import type { CaseRepo } from '../cases/repo.js';
 import type { CaseDispositions, CaseOutcome } from '../casework/dispositionCache.js';
 import type { ListedCase } from '../casework/list.js';
-import type { CaseStatus } from '../casework/schema.js';
+import type { CaseStatus } from '../contracts/cases.js';
 import type { FieldingStatus } from '../contracts/fieldwork.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';

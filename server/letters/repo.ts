@@ -24,9 +24,6 @@ export type LetterAddressRow = {
   closed: ClosedReason | null;
 };
 
-/** The sender block printed on a fielding's letters; empty fields are left off the page. */
-export type { LetterSender };
-
 /** A fielding's letter settings: its text (null = the default letter) and the sender block. */
 export type LetterSettings = LetterSettingsAnswer;
 

@@ -1,6 +1,7 @@
 import type { AuditRepo } from '../audit/repo.js';
 import { issueLink } from '../cases/links.js';
 import type { CaseRepo } from '../cases/repo.js';
+import type { LetterSender } from '../contracts/letters.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
@@ -14,7 +15,7 @@ import { MissingMergeFieldError, mergeValues, renderPlain } from '../templates/r
 import type { TemplateRepo } from '../templates/repo.js';
 import { templateInvalid } from '../templates/service.js';
 import type { TokenRepo } from '../tokens/repo.js';
-import type { LetterAddressRow, LetterRepo, LetterSender, LetterSettings } from './repo.js';
+import type { LetterAddressRow, LetterRepo, LetterSettings } from './repo.js';
 import type { LetterSettingsBody } from './schema.js';
 import { checkLetter, DEFAULT_LETTER_BODY, letterFields } from './template.js';
 

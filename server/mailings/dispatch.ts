@@ -1,6 +1,7 @@
 import { issueLink } from '../cases/links.js';
 import type { CaseRepo, ClosedReason } from '../cases/repo.js';
 import { recordUndeliverable } from '../casework/undeliverable.js';
+import type { MailKind } from '../contracts/mailings.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { OfficeRepo } from '../offices/repo.js';
@@ -10,7 +11,7 @@ import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { RandomBytes } from '../platform/secrets.js';
 import { optOutUrl, recipientOf, surveyMinutesOf } from '../templates/mergeValues.js';
-import { type MailKind, MissingMergeFieldError } from '../templates/render.js';
+import { MissingMergeFieldError } from '../templates/render.js';
 import type { TemplateRepo } from '../templates/repo.js';
 import type { TokenRepo } from '../tokens/repo.js';
 import { composeMessage, messageIdOf, newOptOutToken, optOutHash, unsubscribeHeaders } from './compose.js';

@@ -1,9 +1,7 @@
 import { CLOSED_REASON_SQL, type ClosedReason } from '../cases/repo.js';
-import type { SendStatus } from '../contracts/mailings.js';
+import type { MailKind, SendStatus } from '../contracts/mailings.js';
 import type { Db } from '../platform/db.js';
-import type { MailKind } from '../templates/render.js';
 
-export type { SendStatus };
 export type AttemptOutcome = 'accepted' | 'temporary' | 'permanent' | 'error';
 
 export type SendRow = {

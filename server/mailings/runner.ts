@@ -1,5 +1,5 @@
+import type { MailKind } from '../contracts/mailings.js';
 import { AppError } from '../platform/errors.js';
-import type { MailKind } from '../templates/render.js';
 import { type DispatchProgress, dispatchQueued, type MailingContext } from './dispatch.js';
 
 /**

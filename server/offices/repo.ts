@@ -30,8 +30,6 @@ export type OfficeInput = {
 
 export type ContactInput = { name: string; email: string; title?: string | undefined };
 
-export type { ContactStatus };
-
 export type ContactRow = {
   id: number;
   office_id: number;

@@ -1,7 +1,7 @@
+import type { MailKind } from '../contracts/mailings.js';
 import type { FieldingRepo, MailSettings } from '../fieldings/repo.js';
 import type { MailingRepo } from '../mailings/repo.js';
 import type { Db } from '../platform/db.js';
-import type { MailKind } from '../templates/render.js';
 import type { ReminderRepo } from './repo.js';
 
 /** The repositories this module uses. */

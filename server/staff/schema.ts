@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { ROLES } from '../contracts/roles.js';
 import { PagingQuery } from '../http/schema.js';
 
-export { ROLES };
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 

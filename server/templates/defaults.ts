@@ -1,4 +1,5 @@
-import type { EmailTemplate, MailKind } from './render.js';
+import type { MailKind } from '../contracts/mailings.js';
+import type { EmailTemplate } from './render.js';
 
 /**
  * The texts a fielding starts with, until staff save their own (the console's Email page). Plain

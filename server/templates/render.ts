@@ -8,8 +8,6 @@ import { escapeHtml } from '../platform/html.js';
  * when staff save a template so that an unknown field is an error then, never a blank in a sent mail.
  */
 
-export { MAIL_KINDS, type MailKind };
-
 export type EmailTemplate = { subject: string; body: string };
 export type RenderedEmail = { subject: string; text: string; html: string };
 

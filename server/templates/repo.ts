@@ -1,6 +1,7 @@
+import type { MailKind } from '../contracts/mailings.js';
 import type { Db } from '../platform/db.js';
 import { DEFAULT_TEMPLATES } from './defaults.js';
-import type { EmailTemplate, MailKind } from './render.js';
+import type { EmailTemplate } from './render.js';
 
 export type TemplateRow = EmailTemplate & { kind: MailKind; updated_at: string | null; updated_by: string | null };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAIL_KINDS } from './render.js';
+import { MAIL_KINDS } from '../contracts/mailings.js';
 
 export const TemplateParamsSchema = z.strictObject({
   name: z.string().min(1).max(100),

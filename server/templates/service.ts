@@ -1,5 +1,6 @@
 import type { AuditRepo } from '../audit/repo.js';
 import type { CaseRepo } from '../cases/repo.js';
+import { MAIL_KINDS, type MailKind } from '../contracts/mailings.js';
 import type { FieldingRepo, FieldingRow, MailSettings } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
@@ -13,8 +14,6 @@ import {
   allowedFields,
   checkTemplate,
   type EmailTemplate,
-  MAIL_KINDS,
-  type MailKind,
   MissingMergeFieldError,
   mergeValues,
   type RenderedEmail,

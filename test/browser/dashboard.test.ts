@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DISPOSITIONS } from '../../server/cases/disposition.js';
+import { DISPOSITIONS } from '../../server/contracts/dispositions.js';
 import { CASE_LIST_COLUMNS } from '../../server/fieldwork/present.js';
 import { parseCsv } from '../../server/platform/csv.js';
 import { fieldedWave, LARGE, MIDDLE, SMALL } from '../fieldwork/fielded.js';

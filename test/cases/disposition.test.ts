@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CaseEvent, DEFAULT_THRESHOLDS, finalDisposition } from '../../server/cases/disposition.js';
+import { type CaseEvent, finalDisposition } from '../../server/cases/disposition.js';
+import { DEFAULT_THRESHOLDS } from '../../server/contracts/dispositions.js';
 
 const e = (type: string, detail?: Record<string, unknown>): CaseEvent => ({ type, ...(detail ? { detail } : {}) });
 const invited = [e('case_created'), e('token_issued')];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DISPOSITIONS } from '../../server/cases/disposition.js';
+import { DISPOSITIONS } from '../../server/contracts/dispositions.js';
 import { DEFAULT_MAIL_SETTINGS } from '../../server/fieldings/repo.js';
 import { projectRoot } from '../../server/platform/paths.js';
 import { workspace } from '../cli/workspace.js';

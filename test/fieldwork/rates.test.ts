@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DISPOSITIONS } from '../../server/cases/disposition.js';
+import { DISPOSITIONS } from '../../server/contracts/dispositions.js';
+import { RATE_NAMES } from '../../server/contracts/fieldwork.js';
 import {
   computeRates,
   emptyCounts,
@@ -7,7 +8,6 @@ import {
   type GroupCounts,
   groupCounts,
   groupOf,
-  RATE_NAMES,
   type Rates,
 } from '../../server/fieldwork/rates.js';
 

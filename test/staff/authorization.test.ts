@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../server/contracts/roles.js';
 import type { StaffRoute } from '../../server/http/registry.js';
-import { ROLES } from '../../server/staff/schema.js';
 import { createTestEnv, staffRoutesOf, type TestEnv } from '../support/app.js';
 import { addMember, everyRole, signIn, staffEnv } from './setup.js';
 

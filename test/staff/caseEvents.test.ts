@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { IssuedLink } from '../../server/cases/links.js';
 import type { CaseEventType } from '../../server/cases/repo.js';
+import type { IssuedLink } from '../../server/contracts/cases.js';
 import { createRepos } from '../../server/repos.js';
 import { frameRow } from '../factories/frame.js';
 import { seedFielding, tokenOf } from '../support/app.js';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { IssuedLink } from '../../server/cases/links.js';
+import type { IssuedLink } from '../../server/contracts/cases.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameRow } from '../factories/frame.js';
 import { seedFielding, type TestEnv, tokenOf } from '../support/app.js';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../server/app.js';
-import type { IssuedLink } from '../../server/cases/links.js';
+import type { IssuedLink } from '../../server/contracts/cases.js';
 import type { Deps } from '../../server/deps.js';
 import { createFielding } from '../../server/fieldings/service.js';
 import type { StaffRoute } from '../../server/http/registry.js';

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { type IssuedLink, revokeTokens } from '../../server/cases/links.js';
+import { revokeTokens } from '../../server/cases/links.js';
+import type { IssuedLink } from '../../server/contracts/cases.js';
 import { hashSecret } from '../../server/platform/secrets.js';
 import { createRepos } from '../../server/repos.js';
 import {
