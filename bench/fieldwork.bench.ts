@@ -1,8 +1,8 @@
 import nodemailer from 'nodemailer';
 import request from 'supertest';
 import { afterAll, bench, describe } from 'vitest';
-import { dispatchQueued } from '../server/mailings/dispatch.js';
 import { mailingContextOf } from '../server/deps.js';
+import { dispatchQueued } from '../server/mailings/dispatch.js';
 import { createSmtpMailer } from '../server/mailings/mailer.js';
 import { planInvitations } from '../server/mailings/service.js';
 import { createRepos } from '../server/repos.js';

@@ -1,5 +1,4 @@
 import type { FieldingRepo } from '../fieldings/repo.js';
-import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { OfficeDetailRow } from '../offices/repo.js';
 import { hashSecret, type RandomBytes } from '../platform/secrets.js';
 import { deadlineText } from '../templates/mergeValues.js';
