@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATUSES, type CaseStatus } from '../contracts/cases.js';
+import { CASE_STATUSES } from '../contracts/cases.js';
 import { DISPOSITIONS } from '../contracts/dispositions.js';
 import { PagingQuery, PathId } from '../http/schema.js';
 import { FrameOfficeSchema } from '../offices/frame.js';

@@ -4,7 +4,7 @@
  * proves it (test/fieldwork/rates.test.ts).
  */
 
-import { GROUPS, type Group, RATE_NAMES, type RateName } from '../contracts/fieldwork.js';
+import { type Group, RATE_NAMES, type RateName } from '../contracts/fieldwork.js';
 
 export type GroupCounts = Record<Group, number>;
 /** null where the denominator is 0: "no rate yet", never NaN or Infinity. */

@@ -1,4 +1,4 @@
-import { MAIL_KINDS, type MailKind } from '../contracts/mailings.js';
+import type { MailKind } from '../contracts/mailings.js';
 import type { ContactRow, OfficeDetailRow } from '../offices/repo.js';
 import { escapeHtml } from '../platform/html.js';
 
