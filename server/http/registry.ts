@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
+import type * as zm from 'zod/mini';
 import type { Role } from '../contracts/roles.js';
 import { AppError } from '../platform/errors.js';
 import { hashSecret } from '../platform/secrets.js';
@@ -73,7 +74,13 @@ export type HandlerInput<A extends StaffAccess, B, Q, P> = {
   res: Response;
 };
 
-export type StaffRouteSpec<A extends StaffAccess, B, Q, P> = {
+/**
+ * What a handler may return: with an `answer` contract, exactly the shape that contract's schema
+ * (server/contracts/) accepts, so the server and the client that parses with it cannot drift apart.
+ */
+type Answer<R> = R extends zm.ZodMiniType ? zm.input<R> | Promise<zm.input<R>> : unknown;
+
+export type StaffRouteSpec<A extends StaffAccess, B, Q, P, R> = {
   method: Method;
   /** The full path, always under /api/staff/. */
   path: `/api/staff/${string}`;
@@ -86,8 +93,10 @@ export type StaffRouteSpec<A extends StaffAccess, B, Q, P> = {
   body?: B;
   query?: Q;
   params?: P;
+  /** The contract of the JSON answer (server/contracts/); routes that answer a file declare none. */
+  answer?: R;
   /** The JSON to send (200), or undefined when the handler answered itself. */
-  handler(input: HandlerInput<A, B, Q, P>): unknown;
+  handler(input: HandlerInput<A, B, Q, P>): Answer<R>;
 };
 
 export type StaffRoute = {
@@ -108,7 +117,8 @@ export function staffRoute<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
->(spec: StaffRouteSpec<A, B, Q, P>): StaffRoute {
+  R extends zm.ZodMiniType | undefined = undefined,
+>(spec: StaffRouteSpec<A, B, Q, P, R>): StaffRoute {
   return {
     method: spec.method,
     path: spec.path,
