@@ -1,8 +1,17 @@
+import {
+  CaseDetailSchema,
+  CasePageSchema,
+  MarkedSchema,
+  OneContactSchema,
+  ReissuedLinkSchema,
+  RevokedLinkSchema,
+} from '../contracts/cases.js';
 import { FIELDWORK_STAFF, STUDY_STAFF } from '../contracts/roles.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
+import { AppError } from '../platform/errors.js';
 import type { ResponseRepo } from '../responses/repo.js';
 import { addContact, editContact, markContactUndeliverable } from './contacts.js';
 import type { CaseDispositions } from './dispositionCache.js';
@@ -44,6 +53,7 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
         'One page of the fielding’s cases with their dispositions and the fielding’s strata in frame order; sort, order, filters stratum, state, status, disposition, q (office name or ID, accents ignored).',
       params: FieldingParamsSchema,
       query: CaseListQuerySchema,
+      answer: CasePageSchema,
       async handler({ params, query }) {
         const fielding = findFieldingOrFail(ctx.repos, params.name);
         const { cases, total, strata } = await listCases(
@@ -63,9 +73,12 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
       summary: 'A case: its office, contacts and their links, event log in time order, response progress.',
       params: CaseParamsSchema,
       query: EmptyQuerySchema,
+      answer: CaseDetailSchema,
       handler({ params }) {
         const found = findCaseOrFail(ctx.repos, params.id);
         const office = ctx.repos.offices.findOfficeDetail(found.office_id);
+        // The foreign key keeps a case's office; without it there is no case page to show.
+        if (!office) throw new AppError(404, 'not_found', `Case ${found.id} has no office.`);
         const tokens = ctx.repos.tokens.tokensOfCase(found.id);
         const outcome = ctx.dispositions.outcomeOf(ctx.repos, found.id);
         const contacts = ctx.repos.offices.contactsOf(found.office_id);
@@ -77,7 +90,7 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
             instrument: found.instrument_id,
             disposition: presentDisposition(outcome),
           },
-          office: office ? presentOffice(office) : null,
+          office: presentOffice(office),
           contacts: contacts.map((c) => presentContact(c, tokens)),
           events: ctx.repos.cases.eventsOf(found.id).map((e) => presentEvent(e, names)),
           response: presentProgress(ctx.repos.responses.findResponseByCase(found.id), outcome),
@@ -90,6 +103,7 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
       roles: FIELDWORK_STAFF,
       summary: 'Revoke one link (and its access code) of the case; the response is kept.',
       params: CaseTokenParamsSchema,
+      answer: RevokedLinkSchema,
       handler({ auth, params }) {
         const token = revokeCaseToken(ctx, { caseId: params.id, tokenId: params.tokenId, actor: auth.staff.email });
         return { link: token ? presentToken(token) : null };
@@ -101,6 +115,7 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
       roles: FIELDWORK_STAFF,
       summary: 'A new link and access code for the contact (shown once); the contact’s old links stop working.',
       params: CaseContactParamsSchema,
+      answer: ReissuedLinkSchema,
       handler({ auth, params, res }) {
         const issued = reissueCaseLink(ctx, {
           caseId: params.id,
@@ -118,6 +133,7 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
       summary: 'Record the office as refused (by phone, by letter) or not eligible, with a reason.',
       params: CaseParamsSchema,
       body: MarkCaseBodySchema,
+      answer: MarkedSchema,
       handler({ auth, params, body }) {
         const marked = markCase(ctx, { caseId: params.id, as: body.as, reason: body.reason, actor: auth.staff.email });
         return { disposition: { code: marked.disposition.code, label: marked.disposition.label } };
@@ -130,6 +146,7 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
       summary: 'Add a contact to the case’s office (reissue gives it a link).',
       params: CaseParamsSchema,
       body: AddContactBodySchema,
+      answer: OneContactSchema,
       handler({ auth, params, body, res }) {
         const contact = addContact(ctx, { caseId: params.id, ...body, actor: auth.staff.email });
         res.status(201);
@@ -143,6 +160,7 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
       summary: 'Correct a contact’s name, email or title.',
       params: CaseContactParamsSchema,
       body: EditContactBodySchema,
+      answer: OneContactSchema,
       handler({ auth, params, body }) {
         const contact = editContact(ctx, {
           caseId: params.id,
@@ -160,6 +178,7 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
       summary: 'Mark a contact’s address undeliverable (a bounce, a wrong address).',
       params: CaseContactParamsSchema,
       body: UndeliverableBodySchema,
+      answer: OneContactSchema,
       handler({ auth, params, body }) {
         const contact = markContactUndeliverable(ctx, {
           caseId: params.id,

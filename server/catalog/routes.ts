@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { buildCodebook } from '../codebook/build.js';
 import { codebookHtml } from '../codebook/render.js';
+import { InstrumentListSchema } from '../contracts/instruments.js';
 import { STUDY_STAFF } from '../contracts/roles.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
@@ -27,6 +28,7 @@ export function catalogRoutes(ctx: CatalogRouteContext): readonly StaffRoute[] {
       roles: STUDY_STAFF,
       summary: 'Every loaded instrument with its versions (newest first) and their content hashes.',
       query: EmptyQuerySchema,
+      answer: InstrumentListSchema,
       handler() {
         const ids = [...new Set(ctx.instruments.all().map((i) => i.meta.id))].sort();
         return {

@@ -1,5 +1,6 @@
 import type { AuditRepo } from '../audit/repo.js';
 import { linksCsv } from '../cases/links.js';
+import { FieldingListSchema, FieldingVersionSchema, OneFieldingSchema } from '../contracts/fieldings.js';
 import { FIELDWORK_STAFF, STUDY_STAFF } from '../contracts/roles.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
@@ -51,6 +52,7 @@ export function fieldingRoutes(ctx: FieldingRouteContext): readonly StaffRoute[]
       roles: STUDY_STAFF,
       summary: 'Every fielding with its instrument version and number of cases.',
       query: EmptyQuerySchema,
+      answer: FieldingListSchema,
       handler() {
         return { fieldings: ctx.repos.fieldings.listFieldings().map(presentFielding) };
       },
@@ -105,6 +107,7 @@ export function fieldingRoutes(ctx: FieldingRouteContext): readonly StaffRoute[]
       summary: "Set or remove the fielding's closing date (links stop working after that UTC day).",
       params: FieldingParamsSchema,
       body: PatchFieldingBodySchema,
+      answer: OneFieldingSchema,
       handler({ auth, params, body }) {
         setClosingDate(ctx, { fielding: params.name, closesAt: body.closes, actor: auth.staff.email });
         return { fielding: fieldingSummary(ctx.repos, params.name) };
@@ -118,6 +121,7 @@ export function fieldingRoutes(ctx: FieldingRouteContext): readonly StaffRoute[]
         'Set the disposition thresholds {complete, partial} in percent of the questions shown answered (0 < partial < complete ≤ 100).',
       params: FieldingParamsSchema,
       body: DispositionThresholdsBodySchema,
+      answer: OneFieldingSchema,
       handler({ auth, params, body }) {
         setDispositionThresholds(ctx, { fielding: params.name, ...body, actor: auth.staff.email });
         return { fielding: fieldingSummary(ctx.repos, params.name) };
@@ -130,6 +134,7 @@ export function fieldingRoutes(ctx: FieldingRouteContext): readonly StaffRoute[]
       summary: 'Move the fielding to another version of its instrument; started responses stay on theirs.',
       params: FieldingParamsSchema,
       body: FieldingVersionBodySchema,
+      answer: FieldingVersionSchema,
       handler({ auth, params, body }) {
         const moved = changeFieldingVersion(ctx, {
           fielding: params.name,

@@ -1,3 +1,4 @@
+import { FieldingStatusSchema } from '../contracts/fieldwork.js';
 import { STUDY_STAFF } from '../contracts/roles.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
@@ -20,6 +21,7 @@ export function fieldworkRoutes(ctx: FieldworkRouteContext): readonly StaffRoute
         'Counts by final disposition and stratum, AAPOR rates (RR1–6, COOP1–4, REF1–3, CON1–3) overall and by stratum with e, completes by day, mailings.',
       params: FieldingParamsSchema,
       query: EmptyQuerySchema,
+      answer: FieldingStatusSchema,
       handler({ params }) {
         return fieldingStatus(ctx, params.name);
       },

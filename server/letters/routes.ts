@@ -1,3 +1,4 @@
+import { LetterSettingsPageSchema, SavedLetterSettingsSchema } from '../contracts/letters.js';
 import { FIELDWORK_STAFF } from '../contracts/roles.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
@@ -20,6 +21,7 @@ export function letterRoutes(ctx: LetterRouteContext): readonly StaffRoute[] {
       summary: 'The letter text (null = the default, given too), its merge fields and the sender block.',
       params: FieldingParamsSchema,
       query: EmptyQuerySchema,
+      answer: LetterSettingsPageSchema,
       handler({ params }) {
         return letterSettingsOfFielding(ctx.repos, params.name);
       },
@@ -32,6 +34,7 @@ export function letterRoutes(ctx: LetterRouteContext): readonly StaffRoute[] {
         'Replace the letter text and sender block; an unknown or malformed merge field is 422 template_invalid (line, column) and nothing is saved.',
       params: FieldingParamsSchema,
       body: LetterSettingsBodySchema,
+      answer: SavedLetterSettingsSchema,
       handler({ auth, params, body }) {
         return {
           settings: saveLetterSettings(ctx, { fielding: params.name, settings: body, actor: auth.staff.email }),

@@ -1,5 +1,6 @@
 import type { AuditRepo } from '../audit/repo.js';
 import type { CaseRepo } from '../cases/repo.js';
+import { MailingPlanSchema, MailingsSchema } from '../contracts/mailings.js';
 import { FIELDWORK_STAFF } from '../contracts/roles.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
@@ -44,6 +45,7 @@ export function mailingRoutes(ctx: MailingRouteContext): readonly StaffRoute[] {
         'Plan the invitations of every case not yet invited (counts of planned and skipped) and send them in the background; dryRun counts only.',
       params: FieldingParamsSchema,
       body: StartMailingBodySchema,
+      answer: MailingPlanSchema,
       handler({ auth, params, body, res }) {
         const fielding = findFieldingOrFail(ctx.repos, params.name);
         ctx.mailings.assertCanStart(fielding.id);
@@ -70,6 +72,7 @@ export function mailingRoutes(ctx: MailingRouteContext): readonly StaffRoute[] {
         'Whether email is on, whether a mailing runs, counts of messages by kind and status, the last 50 SMTP attempts.',
       params: FieldingParamsSchema,
       query: EmptyQuerySchema,
+      answer: MailingsSchema,
       handler({ params }) {
         const fielding = findFieldingOrFail(ctx.repos, params.name);
         return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PreviewSchema } from '../contracts/instruments.js';
 import { STUDY_STAFF } from '../contracts/roles.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
@@ -24,6 +25,7 @@ export function previewRoutes(ctx: PreviewRouteContext): readonly StaffRoute[] {
         'Start a two-hour test-mode preview of one instrument version; answers the link for the respondent app (shown once).',
       params: PreviewParamsSchema,
       query: EmptyQuerySchema,
+      answer: PreviewSchema,
       handler({ auth, params, res }) {
         const preview = startPreview(ctx, params.id, params.version, auth.staff.email);
         res.status(201);

@@ -1,4 +1,17 @@
 import { ADMIN, ANY_STAFF } from '../contracts/roles.js';
+import {
+  ApiTokenListSchema,
+  AuditPageSchema,
+  CreatedApiTokenSchema,
+  MeSchema,
+  OkSchema,
+  OneStaffSchema,
+  SavedTokenSettingsSchema,
+  SetPasswordLinkSchema,
+  SignedInSchema,
+  StaffListSchema,
+  TokenSettingsAnswerSchema,
+} from '../contracts/staff.js';
 import { clientOf, type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema, IdParamsSchema } from '../http/schema.js';
 import { sessionCookieName } from './authenticate.js';
@@ -50,6 +63,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: 'public',
       summary: 'Sign in with email and password; sets the session cookie and returns the CSRF token.',
       body: LoginBodySchema,
+      answer: SignedInSchema,
       async handler({ body, req, res }) {
         const { staff, sessionId, csrfToken } = await login(ctx, ctx.throttle, { ...body, client: clientOf(req) });
         res.cookie(sessionCookieName(ctx.secureCookie), sessionId, {
@@ -68,10 +82,11 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ANY_STAFF,
       sessionOnly: true,
       summary: 'End this session.',
+      answer: OkSchema,
       handler({ auth, res }) {
         if (auth.kind === 'session') logout(ctx, auth.staff, auth.session.id_hash);
         res.clearCookie(sessionCookieName(ctx.secureCookie), { path: '/' });
-        return { ok: true };
+        return { ok: true as const };
       },
     }),
     staffRoute({
@@ -80,6 +95,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: 'public',
       summary: 'Set a password with the token of a one-time set-password link; ends every session of the account.',
       body: SetPasswordBodySchema,
+      answer: OneStaffSchema,
       async handler({ body }) {
         return { staff: presentStaff(await setPasswordFromLink(ctx, body)) };
       },
@@ -90,6 +106,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ANY_STAFF,
       summary: 'The signed-in account, and the CSRF token of the session.',
       query: EmptyQuerySchema,
+      answer: MeSchema,
       handler({ auth }) {
         return {
           staff: presentStaff(auth.staff),
@@ -104,6 +121,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ADMIN,
       summary: 'Every staff account.',
       query: EmptyQuerySchema,
+      answer: StaffListSchema,
       handler() {
         return { staff: ctx.repos.staff.listStaff().map(presentStaff) };
       },
@@ -114,6 +132,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ADMIN,
       summary: 'Add an account; returns its one-time set-password link (shown once).',
       body: AddStaffBodySchema,
+      answer: SetPasswordLinkSchema,
       handler({ auth, body, res }) {
         const added = addStaff(ctx, { ...body, actor: auth.staff.email });
         res.status(201);
@@ -127,6 +146,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       summary: "Change an account's role; its sessions end.",
       params: IdParamsSchema,
       body: RoleBodySchema,
+      answer: OneStaffSchema,
       handler({ auth, params, body }) {
         return { staff: presentStaff(changeRole(ctx, { id: params.id, role: body.role, actor: auth.staff.email })) };
       },
@@ -137,6 +157,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ADMIN,
       summary: 'Disable an account: its sessions, API tokens and set-password links end.',
       params: IdParamsSchema,
+      answer: OneStaffSchema,
       handler({ auth, params }) {
         return { staff: presentStaff(disableStaff(ctx, { id: params.id, actor: auth.staff.email })) };
       },
@@ -147,6 +168,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ADMIN,
       summary: 'The old password stops working and sessions end; returns a new one-time set-password link.',
       params: IdParamsSchema,
+      answer: SetPasswordLinkSchema,
       handler({ auth, params }) {
         const reset = resetPassword(ctx, { id: params.id, actor: auth.staff.email });
         return { staff: presentStaff(reset.staff), setPasswordLink: reset.link, expiresAt: reset.expiresAt };
@@ -158,6 +180,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ADMIN,
       summary: 'The audit log, newest first; filter by actor, action, from, to; paged (page, pageSize ≤ 200).',
       query: AuditQuerySchema,
+      answer: AuditPageSchema,
       handler({ query }) {
         const filter = {
           actor: query.actor,
@@ -179,6 +202,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ANY_STAFF,
       summary: 'Your live personal API tokens (names and first characters only, expiry and last use).',
       query: EmptyQuerySchema,
+      answer: ApiTokenListSchema,
       handler({ auth }) {
         return { tokens: ctx.repos.staff.listApiTokens(auth.staff.id, ctx.clock().toISOString()).map(presentApiToken) };
       },
@@ -191,6 +215,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       summary:
         'Create a personal API token, expiring after expiresInDays (default and maximum set by an admin); the token is in this answer only. It acts with your role.',
       body: ApiTokenBodySchema,
+      answer: CreatedApiTokenSchema,
       handler({ auth, body, res }) {
         const { token, row } = createApiToken(ctx, auth.staff, body);
         res.status(201);
@@ -203,6 +228,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ANY_STAFF,
       summary: 'How long new personal API tokens live by default, and at most.',
       query: EmptyQuerySchema,
+      answer: TokenSettingsAnswerSchema,
       handler() {
         return { settings: presentTokenSettings(tokenSettingsOf(ctx)) };
       },
@@ -214,6 +240,7 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       summary:
         "Set API tokens' default and maximum lifetime in days; live tokens that would outlive a lower maximum are shortened.",
       body: TokenSettingsBodySchema,
+      answer: SavedTokenSettingsSchema,
       handler({ auth, body }) {
         const saved = saveTokenSettings(ctx, { ...body, actor: auth.staff.email });
         return { settings: presentTokenSettings(saved.settings), tokensShortened: saved.tokensShortened };
@@ -225,9 +252,10 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       roles: ANY_STAFF,
       summary: 'Revoke one of your personal API tokens.',
       params: IdParamsSchema,
+      answer: OkSchema,
       handler({ auth, params }) {
         revokeApiToken(ctx, auth.staff, params.id);
-        return { ok: true };
+        return { ok: true as const };
       },
     }),
   ];

@@ -1,3 +1,9 @@
+import {
+  MailSettingsAnswerSchema,
+  OneTemplateSchema,
+  TemplatePreviewSchema,
+  TemplatesSchema,
+} from '../contracts/mailings.js';
 import { FIELDWORK_STAFF, STUDY_STAFF } from '../contracts/roles.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
@@ -20,6 +26,7 @@ export function templateRoutes(ctx: TemplateRouteContext): readonly StaffRoute[]
       summary: 'The invitation, reminder and thank-you templates (saved or default) and the merge fields they may use.',
       params: FieldingParamsSchema,
       query: EmptyQuerySchema,
+      answer: TemplatesSchema,
       handler({ params }) {
         const { templates, fields } = templatesOfFielding(ctx.repos, params.name);
         return { templates: templates.map(presentTemplate), fields };
@@ -33,6 +40,7 @@ export function templateRoutes(ctx: TemplateRouteContext): readonly StaffRoute[]
         'Save a template; an unknown or malformed merge field is 422 template_invalid (line, column) and nothing is saved.',
       params: TemplateParamsSchema,
       body: TemplateBodySchema,
+      answer: OneTemplateSchema,
       handler({ auth, params, body }) {
         const saved = saveTemplate(ctx, {
           fielding: params.name,
@@ -50,6 +58,7 @@ export function templateRoutes(ctx: TemplateRouteContext): readonly StaffRoute[]
       summary: 'A template rendered for a real case (text and HTML); links and codes are placeholders, none is issued.',
       params: TemplateParamsSchema,
       body: PreviewBodySchema,
+      answer: TemplatePreviewSchema,
       handler({ params, body }) {
         const { officeId, ...template } = body;
         return previewTemplate(ctx, { fielding: params.name, kind: params.kind, template, officeId });
@@ -62,6 +71,7 @@ export function templateRoutes(ctx: TemplateRouteContext): readonly StaffRoute[]
       summary: 'Reminder days, reminders and thank-you on or off, messages per minute, deadline wording, e override.',
       params: FieldingParamsSchema,
       query: EmptyQuerySchema,
+      answer: MailSettingsAnswerSchema,
       handler({ params }) {
         const fielding = findFieldingOrFail(ctx.repos, params.name);
         return { settings: presentMailSettings(ctx.repos.fieldings.mailSettingsOf(fielding.id)) };
@@ -74,6 +84,7 @@ export function templateRoutes(ctx: TemplateRouteContext): readonly StaffRoute[]
       summary: 'Replace the mail settings; the audit log records what changed.',
       params: FieldingParamsSchema,
       body: MailSettingsBodySchema,
+      answer: MailSettingsAnswerSchema,
       handler({ auth, params, body }) {
         const settings = changeMailSettings(ctx, {
           fielding: params.name,
