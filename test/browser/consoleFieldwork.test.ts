@@ -6,7 +6,7 @@ import { parseCsv } from '../../server/platform/csv.js';
 import { frameCsv, frameRow, generateFrame } from '../factories/frame.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
-import { type BrowserHarness, expectNoAxeViolations, startBrowserHarness } from './harness.js';
+import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
 
 let h: BrowserHarness;
 const fieldwork = { email: 'field.lead@study.example.org', password: goodPassword('field.lead@study.example.org') };
@@ -34,14 +34,7 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
 const heading = (page: Page, name: string | RegExp) =>
   page.getByRole('heading', { level: 1, name, ...(typeof name === 'string' ? { exact: true } : {}) });
 
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto(`${h.baseUrl}/staff/`);
-  await heading(page, 'Sign in').waitFor();
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await heading(page, 'Fieldings').waitFor();
-}
+const signIn = (page: Page, who: { email: string; password: string }) => signInToConsole(page, h.baseUrl, who);
 
 async function checkAtBothWidths(page: Page, where: string) {
   await page.setViewportSize(DESKTOP);

@@ -6,7 +6,7 @@ import { frameRow } from '../factories/frame.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
-import { type BrowserHarness, expectNoAxeViolations, startBrowserHarness } from './harness.js';
+import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
 
 let h: BrowserHarness;
 /** A second server whose mail goes to a real SMTP server on loopback. */
@@ -38,14 +38,7 @@ async function newPage(harness = h): Promise<{ context: BrowserContext; page: Pa
 const MAIL_FRAME = 'iframe.fk-mail-html';
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
 
-async function signIn(page: Page, harness = h) {
-  await page.goto(`${harness.baseUrl}/staff/`);
-  await heading(page, 'Sign in').waitFor();
-  await page.getByLabel('Email').fill(fieldwork.email);
-  await page.getByLabel('Password').fill(fieldwork.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await heading(page, 'Fieldings').waitFor();
-}
+const signIn = (page: Page, harness = h) => signInToConsole(page, harness.baseUrl, fieldwork);
 
 const savedTemplates = () =>
   h.env.db.prepare('SELECT kind, subject, body FROM email_templates ORDER BY kind').all() as {

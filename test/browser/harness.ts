@@ -76,3 +76,14 @@ export async function expectNoAxeViolations(
   const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(summary, `axe violations on ${where}`).toEqual([]);
 }
+
+/** Signs in on the console's own form and waits for the page a signed-in member lands on. */
+export async function signInToConsole(page: Page, baseUrl: string, who: { email: string; password: string }) {
+  const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+  await page.goto(`${baseUrl}/staff/`);
+  await heading('Sign in').waitFor();
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await heading('Fieldings').waitFor();
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameRow } from '../factories/frame.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
-import { type BrowserHarness, expectNoAxeViolations, startBrowserHarness } from './harness.js';
+import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
 
 let h: BrowserHarness;
 const fieldwork = { email: 'letters@study.example.org', password: goodPassword('letters@study.example.org') };
@@ -22,13 +22,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${h.baseUrl}/staff/`);
-  await page.getByLabel('Email').fill(fieldwork.email);
-  await page.getByLabel('Password').fill(fieldwork.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Fieldings', exact: true }).waitFor();
-}
+const signIn = (page: Page) => signInToConsole(page, h.baseUrl, fieldwork);
 
 function pdfPages(bytes: Buffer): string[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-letters-'));

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportFielding } from '../../server/exports/service.js';
 import { createInstrumentRegistry } from '../../server/instruments/registry.js';
 import { createRepos } from '../../server/repos.js';
+import { exportInProcess } from '../factories/export.js';
 import { madeUpInstrument } from '../factories/instrument.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding, shippedInstruments } from '../support/app.js';
@@ -61,18 +61,7 @@ let exports = 0;
 /** What the study would count or take away: the exported rows (case_id is new in every export) and the stored rows. */
 async function studySnapshot() {
   const out = path.join(h.env.dir, `export-${++exports}`);
-  await exportFielding(
-    { repos: createRepos(h.env.db), instruments: h.env.instruments, clock: h.env.clock },
-    {
-      fielding: 'wave1',
-      out,
-      formats: ['csv'],
-      completesOnly: false,
-      public: false,
-      includeFreeText: true,
-      actor: 't',
-    },
-  );
+  await exportInProcess(h.env, { fielding: 'wave1', out, includeFreeText: true, actor: 't' });
   const rows = (table: string) => h.env.db.prepare(`SELECT * FROM ${table} ORDER BY id`).all();
   return {
     data: readFileSync(path.join(out, 'data.csv'), 'utf8')

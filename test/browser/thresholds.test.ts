@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
-import { type BrowserHarness, startBrowserHarness } from './harness.js';
+import { type BrowserHarness, signInToConsole, startBrowserHarness } from './harness.js';
 
 let h: BrowserHarness;
 const fieldwork = { email: 'field.lead@study.example.org', password: goodPassword('field.lead@study.example.org') };
@@ -16,13 +16,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${h.baseUrl}/staff/`);
-  await page.getByLabel('Email').fill(fieldwork.email);
-  await page.getByLabel('Password').fill(fieldwork.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Fieldings', exact: true }).waitFor();
-}
+const signIn = (page: Page) => signInToConsole(page, h.baseUrl, fieldwork);
 
 const stored = () =>
   h.env.db.prepare("SELECT complete_pct, partial_pct FROM fieldings WHERE name = 'wave1'").get() as {

@@ -6,11 +6,10 @@ import request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildSurveyModel } from '../../client/respond/surveyModel.js';
 import { buildCodebook } from '../../server/codebook/build.js';
-import { exportFielding } from '../../server/exports/service.js';
 import { createInstrumentRegistry, loadInstrumentFile } from '../../server/instruments/registry.js';
 import { parseCsv } from '../../server/platform/csv.js';
 import { projectRoot } from '../../server/platform/paths.js';
-import { createRepos } from '../../server/repos.js';
+import { exportInProcess } from '../factories/export.js';
 import { frameRow } from '../factories/frame.js';
 import { openEnv, postComplete } from '../responses/setup.js';
 import { seedFielding, tokenOf } from '../support/app.js';
@@ -91,18 +90,7 @@ describe('fieldkit instruments import: questions with a valueName', () => {
     await postComplete(env.app, tokenOf(link as NonNullable<typeof link>), { answers, revision: 0 }).expect(200);
 
     const out = path.join(env.dir, 'export');
-    await exportFielding(
-      { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
-      {
-        fielding: 'pilot',
-        out,
-        formats: ['csv'],
-        completesOnly: false,
-        public: false,
-        includeFreeText: true,
-        actor: 'test',
-      },
-    );
+    await exportInProcess(env, { fielding: 'pilot', out, includeFreeText: true });
 
     const main = csvObjects(path.join(out, 'data.csv'));
     const charges = csvObjects(path.join(out, 'data_charges_filed.csv'));

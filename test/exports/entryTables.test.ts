@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportFielding } from '../../server/exports/service.js';
 import { parseCsv } from '../../server/platform/csv.js';
-import { createRepos } from '../../server/repos.js';
+import { exportInProcess } from '../factories/export.js';
 import { generateAnswers } from '../factories/generatedAnswers.js';
 import { openEnv, postComplete } from '../responses/setup.js';
 import { seedFielding, tokenOf } from '../support/app.js';
@@ -21,18 +20,7 @@ describe('the second tables of an export', () => {
     await postComplete(env.app, tokenOf(link as NonNullable<typeof link>), { answers, revision: 0 }).expect(200);
 
     const out = path.join(env.dir, 'export');
-    const manifest = await exportFielding(
-      { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
-      {
-        fielding: 'pilot',
-        out,
-        formats: ['csv', 'labels'],
-        completesOnly: false,
-        public: false,
-        includeFreeText: false,
-        actor: 'test',
-      },
-    );
+    const manifest = await exportInProcess(env, { fielding: 'pilot', out, formats: ['csv', 'labels'] });
 
     const [mainHeader, mainRow] = records(path.join(out, 'data.csv'));
     const [header, ...rows] = records(path.join(out, 'data_cf_defs.csv'));

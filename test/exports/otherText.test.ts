@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { exportFielding } from '../../server/exports/service.js';
 import { createInstrumentRegistry, type Instrument, variableMapOf } from '../../server/instruments/registry.js';
 import { parseCsv } from '../../server/platform/csv.js';
-import { createRepos } from '../../server/repos.js';
+import { exportInProcess } from '../factories/export.js';
 import { CONSENT_QUESTION, madeUpInstrument } from '../factories/instrument.js';
 import { openEnv } from '../responses/setup.js';
 import { seedFielding, tokenOf } from '../support/app.js';
@@ -70,18 +69,7 @@ describe('the "other (specify)" text in data.csv', () => {
       .expect(200);
 
     const out = path.join(env.dir, 'export');
-    await exportFielding(
-      { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
-      {
-        fielding: 'wave1',
-        out,
-        formats: ['csv', 'codebook'],
-        completesOnly: false,
-        public: false,
-        includeFreeText: false,
-        actor: 'test',
-      },
-    );
+    await exportInProcess(env, { fielding: 'wave1', out, formats: ['csv', 'codebook'] });
     const [header, ...cells] = parseCsv(readFileSync(path.join(out, 'data.csv'), 'utf8')).records.map((r) => r.fields);
     const byOffice = Object.fromEntries(
       cells.map((r) => [r[1], Object.fromEntries((header ?? []).map((h, i) => [h, r[i]]))]),

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExportBodySchema } from '../../server/exports/schema.js';
-import { parseCsv } from '../../server/platform/csv.js';
-import { runCreate, suiteCleanup, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
+import { type Cleanup, suiteCleanup, type Workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
-import { frameCsv, frameRow } from '../factories/frame.js';
+import { frameRow } from '../factories/frame.js';
+import { completedWave, exportedCsv } from './wave.js';
 
 /** Census state codes (FIPS) as the Phase I survey's a3_state stores them. */
 const FIPS: Record<string, number> = { PA: 42, NY: 36, NJ: 34, TX: 48, FL: 12, GA: 13, AK: 2, CA: 6 };
@@ -28,40 +27,29 @@ const OFFICES = [
   { state: 'PA', population: 56_789, stratum: 'under 100,000', answeredState: 'CA' },
 ];
 
-async function fieldedWave(cleanup: Parameters<typeof workspace>[1]): Promise<Workspace> {
-  const ws = workspace({}, cleanup);
-  const rows = OFFICES.map((o, i) =>
-    frameRow(i + 1, { state: o.state, population: String(o.population), stratum: o.stratum }),
+const fieldedWave = (cleanup: Cleanup) =>
+  completedWave(
+    cleanup,
+    OFFICES.map((o, i) => frameRow(i + 1, { state: o.state, population: String(o.population), stratum: o.stratum })),
+    (officeId) => {
+      const office = OFFICES[Number(officeId.replace('OFF-', '')) - 1] as (typeof OFFICES)[number];
+      return chargedOfficeAnswers({
+        a3_state: FIPS[office.answeredState ?? office.state] as number,
+        a5_pop: office.population,
+      });
+    },
   );
-  ws.writeFrame('frame.csv', frameCsv(rows));
-  await runCreate(ws, 'frame.csv');
-  const api = ws.api();
-  for (const link of ws.readLinks('links.csv')) {
-    const office = OFFICES[Number(link.office_id.replace('OFF-', '')) - 1] as (typeof OFFICES)[number];
-    const answers = chargedOfficeAnswers({
-      a3_state: FIPS[office.answeredState ?? office.state] as number,
-      a5_pop: office.population,
-    });
-    await api
-      .post(`/api/respond/${tokenOfLink(link.link)}/complete`)
-      .send({ answers, revision: 0 })
-      .expect(200);
-  }
-  return ws;
-}
 
 async function exported(ws: Workspace, out: string, ...flags: string[]) {
-  const result = await ws.run('export', '--fielding', 'pilot', '--out', out, '--formats', 'csv', ...flags);
+  const { result, header, rows, manifest } = await exportedCsv(ws, out, ...flags);
   expect(result.err).toBe('');
   expect(result.code).toBe(0);
-  const [header, ...rows] = parseCsv(readFileSync(ws.file(`${out}/data.csv`), 'utf8')).records.map((r) => r.fields);
-  const manifest = JSON.parse(readFileSync(ws.file(`${out}/manifest.json`), 'utf8'));
   const column = (name: string) => {
-    const at = (header ?? []).indexOf(name);
+    const at = header.indexOf(name);
     expect(at, `column ${name}`).toBeGreaterThanOrEqual(0);
     return rows.map((r) => r[at] as string);
   };
-  return { header: header ?? [], rows, manifest, column };
+  return { header, rows, manifest, column };
 }
 
 /** The number of rows of every combination of the named columns, counted from the file as read back. */

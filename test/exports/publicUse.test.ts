@@ -1,43 +1,28 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { censusRegion, publicUseTable } from '../../server/exports/publicUse.js';
 import { MISSING } from '../../server/exports/table.js';
-import { parseCsv } from '../../server/platform/csv.js';
-import { type Cleanup, runCreate, suiteCleanup, tokenOfLink, type Workspace, workspace } from '../cli/workspace.js';
+import { type Cleanup, suiteCleanup, type Workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
-import { frameCsv, frameRow } from '../factories/frame.js';
+import { frameRow } from '../factories/frame.js';
+import { completedWave, exportedCsv } from './wave.js';
 
 /** Four Pennsylvania offices in one stratum and one lone Alaska office in a stratum of its own, all completed. */
-async function fieldedWave(cleanup: Cleanup): Promise<Workspace> {
-  const ws = workspace({}, cleanup);
-  const offices = [
-    frameRow(1, { state: 'PA' }),
-    frameRow(2, { state: 'PA' }),
-    frameRow(3, { state: 'NY' }),
-    frameRow(4, { state: 'NJ' }),
-    frameRow(5, { state: 'AK', stratum: '1,000,000 or more' }),
-  ];
-  ws.writeFrame('frame.csv', frameCsv(offices));
-  await runCreate(ws, 'frame.csv');
-  const api = ws.api();
-  const answers = chargedOfficeAnswers({ b6_altchg_oth: 'Our office in Juneau' });
-  for (const link of ws.readLinks('links.csv')) {
-    await api
-      .post(`/api/respond/${tokenOfLink(link.link)}/complete`)
-      .send({ answers, revision: 0 })
-      .expect(200);
-  }
-  return ws;
-}
+const fieldedWave = (cleanup: Cleanup) =>
+  completedWave(
+    cleanup,
+    [
+      frameRow(1, { state: 'PA' }),
+      frameRow(2, { state: 'PA' }),
+      frameRow(3, { state: 'NY' }),
+      frameRow(4, { state: 'NJ' }),
+      frameRow(5, { state: 'AK', stratum: '1,000,000 or more' }),
+    ],
+    () => chargedOfficeAnswers({ b6_altchg_oth: 'Our office in Juneau' }),
+  );
 
-async function exportedPublicFile(ws: Workspace, out: string, ...flags: string[]) {
-  const result = await ws.run('export', '--fielding', 'pilot', '--out', out, '--formats', 'csv', '--public', ...flags);
-  const text = readFileSync(ws.file(`${out}/data.csv`), 'utf8');
-  const [header, ...rows] = parseCsv(text).records.map((r) => r.fields);
-  const manifest = JSON.parse(readFileSync(ws.file(`${out}/manifest.json`), 'utf8'));
-  return { result, text, header: header ?? [], rows, manifest };
-}
+const exportedPublicFile = (ws: Workspace, out: string, ...flags: string[]) =>
+  exportedCsv(ws, out, '--public', ...flags);
 
 describe('the public-use file (--public)', () => {
   // One fielding for the suite: completions are slow on a shared machine.

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportFielding } from '../../server/exports/service.js';
-import { createRepos } from '../../server/repos.js';
+import { exportInProcess } from '../factories/export.js';
 import { fieldedWave } from '../fieldwork/fielded.js';
 import { openEnv } from '../responses/setup.js';
 import { psppMissingCodes, readSavWithPspp, records } from '../support/readBack.js';
@@ -15,18 +14,7 @@ describe('data.sav read back by GNU PSPP', { timeout: 90_000 }, () => {
     // Completes and a partial that was never submitted (no duration), as the default export holds them.
     await fieldedWave(env);
     const out = path.join(env.dir, 'export');
-    await exportFielding(
-      { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
-      {
-        fielding: 'wave1',
-        out,
-        formats: ['csv', 'sav'],
-        completesOnly: false,
-        public: false,
-        includeFreeText: false,
-        actor: 'test',
-      },
-    );
+    await exportInProcess(env, { fielding: 'wave1', out, formats: ['csv', 'sav'] });
     const report = readSavWithPspp(path.join(out, 'data.sav'), env.dir);
     const declared = new Map(
       (report.tables.get('Variables')?.rows ?? []).map(([name = '', , , , , , , format = '', , missing = '']) => [

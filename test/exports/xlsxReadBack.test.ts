@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { exportFielding } from '../../server/exports/service.js';
 import { CODEBOOK_COLUMNS } from '../../server/exports/xlsx.js';
 import { parseCsv } from '../../server/platform/csv.js';
-import { createRepos } from '../../server/repos.js';
+import { exportInProcess } from '../factories/export.js';
 import { generateAnswers } from '../factories/generatedAnswers.js';
 import { openEnv, postComplete } from '../responses/setup.js';
 import { seedFielding, tokenOf } from '../support/app.js';
@@ -181,18 +180,7 @@ describe('data.xlsx read back by openpyxl', () => {
     answers.cf_defs = [...(answers.cf_defs as unknown[]), (answers.cf_defs as unknown[])[0]];
     await postComplete(env.app, tokenOf(link as NonNullable<typeof link>), { answers, revision: 0 }).expect(200);
     const out = path.join(env.dir, 'export');
-    const manifest = await exportFielding(
-      { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
-      {
-        fielding: 'pilot',
-        out,
-        formats: ['csv', 'labels', 'xlsx'],
-        completesOnly: false,
-        public: false,
-        includeFreeText: false,
-        actor: 'test',
-      },
-    );
+    const manifest = await exportInProcess(env, { fielding: 'pilot', out, formats: ['csv', 'labels', 'xlsx'] });
     expect(manifest.files.map((f) => f.name)).toEqual(expect.arrayContaining(['data.xlsx', 'data_cf_defs.xlsx']));
 
     const book = readXlsx(path.join(out, 'data_cf_defs.xlsx'));

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ExportManifest, exportFielding } from '../../server/exports/service.js';
+import type { ExportManifest } from '../../server/exports/service.js';
 import { parseCsv } from '../../server/platform/csv.js';
-import { createRepos } from '../../server/repos.js';
+import { exportInProcess } from '../factories/export.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
 import type { TestEnv } from '../support/app.js';
 import { fieldedWave } from './fielded.js';
@@ -28,18 +28,12 @@ function records(text: string) {
 
 async function exported(env: TestEnv, options: { completesOnly?: boolean; public?: boolean } = {}) {
   const out = path.join(env.dir, `export-${Object.keys(options).join('-')}`);
-  await exportFielding(
-    { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
-    {
-      fielding: 'wave1',
-      out,
-      formats: ['csv'],
-      completesOnly: options.completesOnly ?? false,
-      public: options.public ?? false,
-      includeFreeText: false,
-      actor: 'test',
-    },
-  );
+  await exportInProcess(env, {
+    fielding: 'wave1',
+    out,
+    completesOnly: options.completesOnly ?? false,
+    public: options.public ?? false,
+  });
   const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as ExportManifest;
   return { manifest, rows: records(readFileSync(path.join(out, 'data.csv'), 'utf8')) };
 }

@@ -3,10 +3,10 @@ import path from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../server/cli.js';
-import { type ExportManifest, exportFielding } from '../../server/exports/service.js';
+import type { ExportManifest } from '../../server/exports/service.js';
 import { parseCsv } from '../../server/platform/csv.js';
-import { createRepos } from '../../server/repos.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
+import { exportInProcess } from '../factories/export.js';
 import { frameRow } from '../factories/frame.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
 import { seedFielding, type TestEnv, tokenOf } from '../support/app.js';
@@ -111,18 +111,7 @@ describe('a declined consent is a refusal (2.11) whenever the "No" was saved', {
     expect(JSON.parse(out.join('\n')).dispositions).toEqual(status.dispositions);
 
     const dir = path.join(env.dir, 'export');
-    await exportFielding(
-      { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
-      {
-        fielding: 'wave1',
-        out: dir,
-        formats: ['csv'],
-        completesOnly: false,
-        public: false,
-        includeFreeText: false,
-        actor: 'test',
-      },
-    );
+    await exportInProcess(env, { fielding: 'wave1', out: dir });
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as ExportManifest;
     expect(manifest.dispositions).toEqual({ '1.1': { [STRATUM]: 1 }, '2.11': { [STRATUM]: 5 } });
     const rows = records(readFileSync(path.join(dir, 'data.csv'), 'utf8'));

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../server/cli.js';
-import { type ExportManifest, exportFielding } from '../../server/exports/service.js';
+import type { ExportManifest } from '../../server/exports/service.js';
 import { parseCsv } from '../../server/platform/csv.js';
-import { createRepos } from '../../server/repos.js';
+import { exportInProcess } from '../factories/export.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
 import type { TestEnv } from '../support/app.js';
 import { caseIdOf, fieldedWave, MIDDLE } from './fielded.js';
@@ -42,18 +42,7 @@ const auditOf = (env: TestEnv) =>
 
 async function exported(env: TestEnv, name: string) {
   const out = path.join(env.dir, name);
-  await exportFielding(
-    { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
-    {
-      fielding: 'wave1',
-      out,
-      formats: ['csv'],
-      completesOnly: false,
-      public: false,
-      includeFreeText: false,
-      actor: 'test',
-    },
-  );
+  await exportInProcess(env, { fielding: 'wave1', out });
   return {
     manifest: JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as ExportManifest,
     rows: records(readFileSync(path.join(out, 'data.csv'), 'utf8')),

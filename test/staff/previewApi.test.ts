@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { exportFielding } from '../../server/exports/service.js';
 import { hashSecret } from '../../server/platform/secrets.js';
 import { createRepos } from '../../server/repos.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
+import { exportInProcess } from '../factories/export.js';
 import { frameRow } from '../factories/frame.js';
 import { postComplete, putDraft } from '../responses/setup.js';
 import { seedFielding, type TestEnv, tokenOf } from '../support/app.js';
@@ -38,18 +38,7 @@ async function fieldingWithOneComplete(env: TestEnv) {
 /** Everything a study could count or take away: the export's data, the case list, the stored rows. */
 async function studySnapshot(env: TestEnv, staff: Session, name: string) {
   const out = path.join(env.dir, `export-${name}`);
-  await exportFielding(
-    { repos: createRepos(env.db), instruments: env.instruments, clock: env.clock },
-    {
-      fielding: 'wave1',
-      out,
-      formats: ['csv'],
-      completesOnly: false,
-      public: false,
-      includeFreeText: true,
-      actor: 'test',
-    },
-  );
+  await exportInProcess(env, { fielding: 'wave1', out, includeFreeText: true });
   const count = (table: string) => env.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
   return {
     // case_id is drawn anew in every export (dataset.ts), so rows are compared without it.
