@@ -46,8 +46,16 @@ const META_VARIABLES: ExportVariable[] = [
   metaVariable('status', 'Response status', 'string'),
   metaVariable('disposition', 'AAPOR final disposition', 'string'),
   metaVariable('instrument_version', 'Instrument version answered', 'string'),
-  metaVariable('started_at', 'Started (UTC)', 'string'),
-  metaVariable('submitted_at', 'Submitted (UTC)', 'string'),
+  {
+    ...metaVariable('started_at', 'Started (UTC)', 'numeric'),
+    format: 'datetime',
+    missing: [{ code: MISSING.notAnswered.code, label: 'Start not recorded' }],
+  },
+  {
+    ...metaVariable('submitted_at', 'Submitted (UTC)', 'numeric'),
+    format: 'datetime',
+    missing: [{ code: MISSING.notAnswered.code, label: 'Not submitted (a partial)' }],
+  },
   {
     ...metaVariable('duration_min', 'Minutes from start to submission', 'numeric', 1),
     // A partial has no submission to measure to: -9, declared so that it never counts as minutes.
@@ -122,12 +130,63 @@ function straightLined(grids: string[], answers: Record<string, unknown>): boole
   });
 }
 
+const ITEM_SEPARATOR = ' — ';
+
+/** The item part of a "stem — item" label (a grid row, a choice, a cell), if the label has one. */
+export function itemOf(label: string): string | undefined {
+  const at = label.lastIndexOf(ITEM_SEPARATOR);
+  return at > 0 ? label.slice(at + ITEM_SEPARATOR.length) : undefined;
+}
+
+/** Which question a variable shares with others: a multi-select's choices, a grid's rows. */
+function groupKey(v: Variable): { key: string; kind: 'multi' | 'grid' } | undefined {
+  const s = v.source;
+  if (v.type === 'dummy') {
+    const where = s.kind === 'cell' ? `${s.row}/${s.column}` : s.kind === 'column' ? s.column : '';
+    return { key: `multi:${s.question}:${where}`, kind: 'multi' };
+  }
+  if (s.kind === 'row') return { key: `grid:${s.question}`, kind: 'grid' };
+  return undefined;
+}
+
+/**
+ * The variables with their `group`: every run of at least two variables from one multi-select (or
+ * one multi-select cell) or one grid, named by their names' common prefix and labelled by the stem.
+ */
+export function withGroups(variables: readonly Variable[], exported: readonly ExportVariable[]): ExportVariable[] {
+  const members = new Map<string, number[]>();
+  variables.forEach((v, i) => {
+    const g = groupKey(v);
+    if (g) members.set(g.key, [...(members.get(g.key) ?? []), i]);
+  });
+  const out = [...exported];
+  for (const [key, at] of members) {
+    if (at.length < 2) continue;
+    const names = at.map((i) => (exported[i] as ExportVariable).name);
+    let prefix = names[0] as string;
+    for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+    const first = exported[at[0] as number] as ExportVariable;
+    const stem = first.item
+      ? first.label.slice(0, first.label.length - first.item.length - ITEM_SEPARATOR.length)
+      : first.label;
+    const group = {
+      name: prefix.replace(/_+$/, '') || first.name,
+      label: stem,
+      kind: key.startsWith('multi:') ? ('multi' as const) : ('grid' as const),
+    };
+    for (const i of at) out[i] = { ...(out[i] as ExportVariable), group };
+  }
+  return out;
+}
+
 /** A codebook variable as every format declares it. */
 export function exportVariable(v: Variable): ExportVariable {
   const string = v.type === 'text' || v.type === 'date';
+  const item = itemOf(v.label);
   return {
     name: v.name,
     label: v.label,
+    ...(item ? { item } : {}),
     kind: string ? 'string' : 'numeric',
     measure: v.measure,
     decimals: v.type === 'number' ? 2 : 0,
@@ -205,7 +264,7 @@ export function caseTable(
     ...META_VARIABLES,
     ...softCheckVariables(checks, (q) => caseValues.some((c) => !c.softChecks.some((x) => x.question === q))),
   ];
-  const variables = [...lead, ...main.map(exportVariable)];
+  const variables = [...lead, ...withGroups(main, main.map(exportVariable))];
   /** Per version: its case values, and where each union variable and check sits among them (-1: not in it). */
   const byVersion = new Map(
     instruments.map((instrument, i) => {
@@ -292,8 +351,8 @@ export function caseTable(
         c.response_status === 'completed' ? 'submitted' : c.response_status,
         code,
         c.instrument_version ?? '',
-        c.started_at ?? '',
-        c.submitted_at ?? '',
+        c.started_at ? Date.parse(c.started_at) : MISSING.notAnswered.code,
+        c.submitted_at ? Date.parse(c.submitted_at) : MISSING.notAnswered.code,
         minutes,
         events.filter((e) => e.type === 'link_opened').length,
         Math.round(computed.pctAnswered * 1000) / 10,
@@ -345,7 +404,12 @@ export function caseTable(
       // wt_base: frame count / invited; wt_nr: so that the completes reproduce the frame count.
       row[WT_BASE] = s.invited > 0 ? s.frame / s.invited : 0;
       row[WT_NR] = row[DISPOSITION] === '1.1' && s.completes > 0 ? s.frame / s.completes : 0;
-      row[SPEEDER] = row[SUBMITTED] && median !== undefined ? ((row[DURATION] as number) < median / 3 ? 1 : 0) : -9;
+      row[SPEEDER] =
+        row[SUBMITTED] !== MISSING.notAnswered.code && median !== undefined
+          ? (row[DURATION] as number) < median / 3
+            ? 1
+            : 0
+          : -9;
       yield row;
     }
   }

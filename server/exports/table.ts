@@ -41,7 +41,59 @@ export type ExportVariable = {
   valueLabels: CodeLabel[];
   /** The missing codes (from MISSING) this numeric variable can hold; declared user-missing. */
   missing: CodeLabel[];
+  /**
+   * A numeric variable holding a moment: its cells are milliseconds since 1970-01-01 00:00 UTC (or
+   * a missing code). Each format writes its own date-time type (SPSS DATETIME, Stata %tc, an Excel
+   * date cell, R POSIXct); CSV keeps the ISO 8601 text.
+   */
+  format?: 'datetime';
+  /**
+   * A label unique within the table of at most 80 characters (Stata's limit): the question number,
+   * the stem abbreviated, then the item, e.g. "A6 staff: attorneys (FTE)". Absent: `label` is short.
+   */
+  shortLabel?: string;
+  /** The item part that ends `label` ("stem — item"): a format that must cut the label cuts the stem. */
+  item?: string;
+  /**
+   * The question several variables share: the 0/1 dummies of a multi-select (`multi`, an SPSS
+   * multiple-response set) or the rows of a grid (`grid`). Codebooks group the items under it.
+   */
+  group?: { name: string; label: string; kind: 'multi' | 'grid' };
+  /** What else an analyst should read with the variable: the question's instructions, where a prefilled value came from. */
+  notes?: string[];
 };
+
+/**
+ * The label cut to `maxBytes` of UTF-8 so that the item part survives: the stem is shortened with
+ * an ellipsis before the item loses a character. Without an item (or when the item alone is too
+ * long), the label is cut at the end, between characters.
+ */
+export function fitLabel(variable: Pick<ExportVariable, 'label' | 'item'>, maxBytes: number): string {
+  const { label, item } = variable;
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  const cutTo = (text: string, max: number) => {
+    let out = '';
+    for (const ch of text) {
+      if (bytes(out) + bytes(ch) > max) break;
+      out += ch;
+    }
+    return out;
+  };
+  if (bytes(label) <= maxBytes) return label;
+  if (!item || !label.endsWith(item)) return cutTo(label, maxBytes);
+  const stem = label.slice(0, label.length - item.length);
+  const room = maxBytes - bytes(item) - bytes('…');
+  if (room < 8) return cutTo(label, maxBytes);
+  // The stem keeps its separator (" — ") at the end, so the cut stem ends in "… — item".
+  const sep = stem.match(/\s*[—:-]\s*$/)?.[0] ?? '';
+  const head = cutTo(stem.slice(0, stem.length - sep.length), room - bytes(sep)).trimEnd();
+  return `${head}…${sep}${item}`;
+}
+
+/** A datetime cell (milliseconds since 1970 UTC) as ISO 8601 text, to the second: "2026-03-02T14:05:09Z". */
+export function isoDateTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
 
 /**
  * A text a format could not hold whole and cut at a character: its variable, its row (1-based) with
@@ -71,14 +123,26 @@ export type ExportTable = {
 /**
  * The rows as the spreadsheet formats (CSV, XLSX) show them: codes, or with `labels` the label of
  * every coded value and missing code; a string variable's missing code ("-9") becomes the number it
- * stands for.
+ * stands for. A datetime cell is ISO 8601 text, or with `datetimes: 'number'` stays milliseconds
+ * (a spreadsheet writer makes it a date cell); its missing code stays a code.
+ * In the labels file a variable without value labels (a count, an amount) stays a number: its
+ * missing codes are blank there, so the column is numeric in every reader (data.csv keeps the code).
  */
-export function* spreadsheetRows(table: ExportTable, options: { labels?: boolean } = {}): Generator<Cell[]> {
+export function* spreadsheetRows(
+  table: ExportTable,
+  options: { labels?: boolean; datetimes?: 'text' | 'number' } = {},
+): Generator<Cell[]> {
   const labelsOf = table.variables.map((v) => new Map([...v.valueLabels, ...v.missing].map((c) => [c.code, c.label])));
   const missingOf = table.variables.map((v) => new Set(v.missing.map((m) => String(m.code))));
+  const numbersOnly = table.variables.map((v) => v.kind === 'numeric' && v.valueLabels.length === 0);
+  const datetime = table.variables.map((v) => v.format === 'datetime');
+  const datetimeText = options.datetimes !== 'number';
   for (const row of table.rows()) {
     yield row.map((cell, i) => {
       const value = typeof cell === 'string' && missingOf[i]?.has(cell) ? Number(cell) : cell;
+      const missing = typeof value === 'number' && missingOf[i]?.has(String(value));
+      if (datetime[i] && typeof value === 'number' && !missing) return datetimeText ? isoDateTime(value) : value;
+      if (options.labels && missing && numbersOnly[i]) return null;
       if (options.labels && typeof value === 'number') return labelsOf[i]?.get(value) ?? value;
       return value;
     });

@@ -13,7 +13,8 @@ import {
   xmlText,
 } from '../../server/exports/spreadsheetml.js';
 import { MISSING } from '../../server/exports/table.js';
-import { CODEBOOK_COLUMNS, tableSheets, xlsxOfTable } from '../../server/exports/xlsx.js';
+import { tableSheets, xlsxOfTable } from '../../server/exports/xlsx.js';
+import { CODEBOOK_COLUMNS } from '../../server/exports/xlsxCodebook.js';
 import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
 
 const mtime = new Date('2026-01-01T00:00:00Z');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CODEBOOK_COLUMNS } from '../../server/exports/xlsx.js';
+import { CODEBOOK_COLUMNS } from '../../server/exports/xlsxCodebook.js';
 import { parseCsv } from '../../server/platform/csv.js';
 import { exportInProcess } from '../factories/export.js';
 import { generateAnswers } from '../factories/generatedAnswers.js';
