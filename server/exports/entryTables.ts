@@ -59,7 +59,9 @@ export function entryTables(
       ];
       const cell = (v: Variable, entry: Answers, answers: Answers): Cell => {
         const context = { ...answers, panel: entry, row: entry };
-        if (!v.conditions.every((c) => holds(c, context))) return MISSING.skipped.code;
+        // A text variable holds its missing code as text ("-8"), as in the main table.
+        const missingCode = (code: number) => (v.type === 'text' || v.type === 'date' ? String(code) : code);
+        if (!v.conditions.every((c) => holds(c, context))) return missingCode(MISSING.skipped.code);
         const source = v.source;
         const key =
           source.kind === 'column'
@@ -69,8 +71,7 @@ export function entryTables(
               : mapKey(question);
         const value =
           source.kind === 'column' ? entry[source.column] : entry[source.question.replace(/-Comment$/, '-Comment')];
-        if (isBlankAnswer(value))
-          return v.type === 'text' || v.type === 'date' ? String(MISSING.notAnswered.code) : MISSING.notAnswered.code;
+        if (isBlankAnswer(value)) return missingCode(MISSING.notAnswered.code);
         const choice = 'choice' in source ? source.choice : source.kind === 'choice' ? source.code : undefined;
         if (choice !== undefined) return Array.isArray(value) && value.includes(choice) ? 1 : 0;
         if (v.type === 'text' || v.type === 'date') return String(value);

@@ -254,7 +254,11 @@ export async function exportFielding(
     jobs.push({ name, write: (file) => writeStreamed(file, stream()) });
   // data.R reads data.csv, so asking for R brings the CSV along.
   if (has('csv') || has('r')) sync('data.csv', () => csvChunks(table));
-  if (has('r')) sync('data.R', () => [rScript(table)]);
+  const panels = request.public ? [] : built.entryTables;
+  if (has('r')) {
+    const rPanels = panels.map((t) => ({ table: t, csvFile: `data_${t.name}.csv`, object: `data_${t.name}` }));
+    sync('data.R', () => [rScript(table, rPanels)]);
+  }
   if (has('xlsx')) streamed('data.xlsx', () => xlsxOfTable(table, codebook.variables, { mtime }));
   // Texts longer than a format holds are cut in that file only, and each cut is a manifest warning.
   const cuts: string[] = [];
@@ -262,8 +266,8 @@ export async function exportFielding(
   if (has('sav')) sync('data.sav', () => savChunks(table, { fileLabel: label, onCut: onCut('data.sav', table) }));
   if (has('dta')) sync('data.dta', () => dtaChunks(table, { datasetLabel: label }));
   // Repeating panels and dynamic matrices: a second table each, keyed by case_id and entry number.
-  for (const t of request.public ? [] : built.entryTables) {
-    if (has('csv')) sync(`data_${t.name}.csv`, () => csvChunks(t));
+  for (const t of panels) {
+    if (has('csv') || has('r')) sync(`data_${t.name}.csv`, () => csvChunks(t));
     if (has('labels')) sync(`data_${t.name}_labels.csv`, () => csvChunks(t, { labels: true }));
     if (has('xlsx')) streamed(`data_${t.name}.xlsx`, () => xlsxOfTable(t, codebook.variables, { mtime }));
     if (has('sav')) {
@@ -294,7 +298,15 @@ export async function exportFielding(
   try {
     mkdirSync(partial, { mode: 0o700 });
     for (const job of jobs) {
-      files.push({ name: job.name, ...(await job.write(path.join(partial, job.name))) });
+      let written: Written;
+      try {
+        written = await job.write(path.join(partial, job.name));
+      } catch (err) {
+        // A writer refusing a table names the variable and row; say which file, without a stack trace.
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new AppError(500, 'export_failed', `${job.name} could not be written: ${reason}`);
+      }
+      files.push({ name: job.name, ...written });
       onProgress?.({ done: files.length, total: jobs.length, label: `files (${job.name})` });
     }
     const manifest: ExportManifest = {

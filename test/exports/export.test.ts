@@ -87,7 +87,8 @@ describe('fieldkit export', () => {
     expect(byOffice['OFF-1']?.b6_altchg_oth).toBe(`'=HYPERLINK("http://x.example")`);
     const answerColumns = (header ?? []).map((_, i) => i).slice(17);
     expect(rows.every((r) => answerColumns.every((i) => r[i] !== ''))).toBe(true);
-    expect(byOffice['OFF-2']?.submitted_at).toBe('');
+    // A partial was never submitted: the declared code, never a blank that could mean either.
+    expect(byOffice['OFF-2']?.submitted_at).toBe('-9');
     const entries = ws.database().prepare('SELECT actor, action, fielding, detail FROM audit_log').all() as {
       detail: string;
     }[];

@@ -3,7 +3,7 @@
 # per declared missing value. Usage:
 #   Rscript readBack.R sav   data.sav out.csv   # haven::read_sav(user_na = TRUE)
 #   Rscript readBack.R dta   data.dta out.csv   # haven::read_dta
-#   Rscript readBack.R datar data.R   out.csv   # source() of the export's own data.R
+#   Rscript readBack.R datar data.R   out.csv [object]  # source() of the export's own data.R
 args <- commandArgs(trailingOnly = TRUE)
 mode <- args[[1]]
 input <- args[[2]]
@@ -14,7 +14,8 @@ data <- switch(mode,
   dta = haven::read_dta(input),
   datar = {
     source(input, local = (env <- new.env()))
-    env$data
+    # A fourth argument names another table data.R made (data_<panel>).
+    env[[if (length(args) >= 4) args[[4]] else "data"]]
   },
   stop("mode must be sav, dta or datar")
 )

@@ -181,7 +181,13 @@ export type RReadBack = {
  * Reads an export with R through test/exports/readBack.R: `sav` and `dta` with haven, `datar` by
  * sourcing the export's data.R.
  */
-export function readWithR(mode: 'sav' | 'dta' | 'datar', file: string, workDir: string): RReadBack {
+export function readWithR(
+  mode: 'sav' | 'dta' | 'datar',
+  file: string,
+  workDir: string,
+  /** For `datar`: which data frame of data.R to read (a panel's `data_<table>`); default `data`. */
+  object?: string,
+): RReadBack {
   const probe = spawnSync(RSCRIPT, ['-e', 'library(haven)'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(
@@ -189,7 +195,7 @@ export function readWithR(mode: 'sav' | 'dta' | 'datar', file: string, workDir: 
     );
   }
   const out = path.join(mkdtempSync(path.join(workDir, `r-${mode}-`)), 'read.csv');
-  const run = spawnSync(RSCRIPT, [R_READER, mode, file, out], {
+  const run = spawnSync(RSCRIPT, [R_READER, mode, file, out, ...(object ? [object] : [])], {
     encoding: 'utf8',
     env: { ...process.env, LANG: 'C.UTF-8' },
   });
