@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,9 +9,11 @@ import { NOT_IN_VERSION, unionCodebook, type VersionedCodebook } from '../codebo
 import { DEFAULT_THRESHOLDS, type DispositionThresholds } from '../contracts/dispositions.js';
 import type { Instrument } from '../instruments/registry.js';
 import { slug } from '../instruments/variableMap.js';
+import { newCaseIdKey, stableCaseIds } from './caseIds.js';
 import { entryTables, unionTables } from './entryTables.js';
 import type { ExportRepo } from './repo.js';
-import { type Cell, type ExportTable, type ExportVariable, MISSING } from './table.js';
+import { withShortLabels } from './shortLabels.js';
+import { type Cell, type CodeLabel, type ExportTable, type ExportVariable, MISSING } from './table.js';
 
 export type ExportOptions = Readonly<{
   /** Only cases whose final disposition is complete (1.1); default: completes and partials. */
@@ -38,11 +39,17 @@ function metaVariable(name: string, label: string, kind: ExportVariable['kind'],
 
 /** The columns every export starts with (spec: exports.md, Metadata columns; identified file). */
 const META_VARIABLES: ExportVariable[] = [
-  metaVariable('case_id', 'Case (random id, new in every export)', 'numeric'),
+  metaVariable('case_id', 'Case id (the same in every export of this fielding; not the office id)', 'numeric'),
   metaVariable('office_id', 'Office id (frame)', 'string'),
   metaVariable('office_name', 'Office name', 'string'),
   metaVariable('state', 'State (USPS code)', 'string'),
   metaVariable('stratum', 'Stratum', 'string'),
+  // Value labels filled in per export: the fielding's strata, the one of the largest offices first.
+  {
+    ...metaVariable('stratum_code', 'Stratum (code, 1 = the stratum of the largest offices)', 'numeric'),
+    measure: 'nominal',
+  },
+  metaVariable('stratum_N', 'Offices of the stratum in the frame (for the finite population correction)', 'numeric'),
   metaVariable('status', 'Response status', 'string'),
   metaVariable('disposition', 'AAPOR final disposition', 'string'),
   metaVariable('instrument_version', 'Instrument version answered', 'string'),
@@ -66,13 +73,16 @@ const META_VARIABLES: ExportVariable[] = [
   metaVariable('wt_base', 'Base weight: offices in the stratum / offices invited', 'numeric', 4),
   metaVariable(
     'wt_nr',
-    'Nonresponse-adjusted weight: completes reproduce the stratum count (0 for partials)',
+    'Nonresponse-adjusted weight: completes sum to the stratum count (0 for partials)',
     'numeric',
     4,
   ),
-  flagVariable('flag_speeder', 'Submitted in under a third of the median duration of the submissions'),
-  flagVariable('flag_straightline', 'The same answer in every row of a grid of at least 3 rows'),
-  flagVariable('flag_out_of_range', 'A number outside the range the codebook gives (kept as answered)'),
+  flagVariable('flag_speeder', 'Submitted in under a third of the median duration of the submissions', [
+    { code: MISSING.notAnswered.code, label: 'Not submitted (a partial): no duration to compare' },
+  ]),
+  // Always 0 or 1: every exported case has answers to look at.
+  flagVariable('flag_straightline', 'The same answer in every row of a grid of at least 3 rows', []),
+  flagVariable('flag_out_of_range', 'A number outside the range the codebook gives (kept as answered)', []),
 ];
 const RESERVED_CODES = new Set(ALL_MISSING.map((m) => m.code));
 
@@ -101,14 +111,22 @@ function softCheckVariables(
     for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 32 - String(n).length - 1)}_${n}`;
     taken.add(name);
     return {
-      ...flagVariable(name, `Went past the soft check on ${question}: ${text}`.replace(/\s+/g, ' ')),
-      // Hidden question: no check; unanswered: nothing to check.
-      missing: [MISSING.notAnswered, lackedBySome(question) ? NOT_IN_VERSION : MISSING.skipped],
+      // Unanswered: nothing to check; hidden question: no check.
+      ...flagVariable(name, `Went past the soft check on ${question}: ${text}`.replace(/\s+/g, ' '), [
+        { code: MISSING.notAnswered.code, label: `${question} not answered: nothing to check` },
+        lackedBySome(question)
+          ? {
+              code: NOT_IN_VERSION.code,
+              label: `${question} skipped by the questionnaire's logic, or not in this version`,
+            }
+          : { code: MISSING.skipped.code, label: `${question} skipped by the questionnaire's logic: no check` },
+      ]),
     };
   });
 }
 
-function flagVariable(name: string, label: string): ExportVariable {
+/** A 0/1 flag with the missing codes it can hold, each labelled for this flag (never "shown, left blank"). */
+function flagVariable(name: string, label: string, missing: CodeLabel[]): ExportVariable {
   return {
     ...metaVariable(name, label, 'numeric'),
     measure: 'nominal',
@@ -116,7 +134,7 @@ function flagVariable(name: string, label: string): ExportVariable {
       { code: 0, label: 'No' },
       { code: 1, label: 'Yes' },
     ],
-    missing: [MISSING.notAnswered],
+    missing,
   };
 }
 
@@ -264,7 +282,7 @@ export function caseTable(
     ...META_VARIABLES,
     ...softCheckVariables(checks, (q) => caseValues.some((c) => !c.softChecks.some((x) => x.question === q))),
   ];
-  const variables = [...lead, ...withGroups(main, main.map(exportVariable))];
+  const variables = withShortLabels([...lead, ...withGroups(main, main.map(exportVariable))]);
   /** Per version: its case values, and where each union variable and check sits among them (-1: not in it). */
   const byVersion = new Map(
     instruments.map((instrument, i) => {
@@ -282,18 +300,7 @@ export function caseTable(
     }),
   );
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
-  const randomIds = new Map<number, number>();
-  const usedIds = new Set<number>();
-  const randomIdOf = (caseId: number) => {
-    const known = randomIds.get(caseId);
-    if (known !== undefined) return known;
-    let id: number;
-    do id = randomInt(1_000_000, 10_000_000);
-    while (usedIds.has(id));
-    usedIds.add(id);
-    randomIds.set(caseId, id);
-    return id;
-  };
+  const idOf = stableCaseIds(repo.exportKey(fielding.id, newCaseIdKey));
 
   /**
    * One pass over every case computes what the export needs once: its disposition, its row (kept
@@ -305,7 +312,8 @@ export function caseTable(
   /** Every case's final disposition by stratum, also the cases the data file leaves out (manifest.json). */
   const dispositionCounts: Record<string, Record<string, number>> = {};
   const durations: number[] = [];
-  const strata = new Map<string, { frame: number; invited: number; completes: number }>();
+  /** Per stratum, in order of first appearance: frame count, invited, completes, and its largest office. */
+  const strata = new Map<string, { frame: number; invited: number; completes: number; largest: number }>();
   const wanted = options.completesOnly ? ['1.1'] : ['1.1', '1.2'];
   const grids = codebook.variables
     .filter((v) => v.source.kind === 'row' && v.table === 'main')
@@ -320,6 +328,8 @@ export function caseTable(
   try {
     for (const c of repo.casesOf(fielding.id)) {
       casesRead++;
+      // Every case in creation order, exported or not, so that each keeps its id (caseIds.ts).
+      const caseId = idOf(c.case_id);
       if (options.onCases && (casesRead % 100 === 0 || casesRead === totalCases)) {
         options.onCases(casesRead, totalCases);
       }
@@ -334,8 +344,9 @@ export function caseTable(
       const byStratum = dispositionCounts[code] ?? (Object.create(null) as Record<string, number>);
       byStratum[c.stratum] = (byStratum[c.stratum] ?? 0) + 1;
       dispositionCounts[code] = byStratum;
-      const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0 };
+      const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0, largest: 0 };
       s.frame++;
+      s.largest = Math.max(s.largest, c.population);
       if (events.some((e) => e.type === 'token_issued')) s.invited++;
       if (code === '1.1') s.completes++;
       strata.set(c.stratum, s);
@@ -343,11 +354,13 @@ export function caseTable(
       if (minutes >= 0 && c.submitted_at) durations.push(minutes);
       if (c.response_status === null || !answers || !version || !computed || !wanted.includes(code)) continue;
       const meta: Cell[] = [
-        randomIdOf(c.case_id),
+        caseId,
         c.office_id,
         cleanText(c.office_name),
         c.state,
         c.stratum,
+        null, // stratum_code, filled in on reading
+        null, // stratum_N
         c.response_status === 'completed' ? 'submitted' : c.response_status,
         code,
         c.instrument_version ?? '',
@@ -387,6 +400,15 @@ export function caseTable(
   durations.sort((a, b) => a - b);
   const median = durations.length > 0 ? (durations[Math.floor((durations.length - 1) / 2)] as number) : undefined;
   const at = (name: string) => variables.findIndex((v) => v.name === name);
+  // The strata by size, largest offices first (ties: the frame's order), so tables sort by size.
+  const strataBySize = [...strata].sort(([, a], [, b]) => b.largest - a.largest).map(([name]) => name);
+  const stratumCode = new Map(strataBySize.map((name, i) => [name, i + 1]));
+  const STRATUM_CODE = at('stratum_code');
+  variables[STRATUM_CODE] = {
+    ...(variables[STRATUM_CODE] as ExportVariable),
+    valueLabels: strataBySize.map((label, i) => ({ code: i + 1, label })),
+  };
+  const STRATUM_N = at('stratum_N');
   const [STRATUM, DISPOSITION, SUBMITTED, DURATION, WT_BASE, WT_NR, SPEEDER] = [
     'stratum',
     'disposition',
@@ -400,7 +422,9 @@ export function caseTable(
   function* rows(): Generator<Cell[]> {
     for (const line of jsonLines(cacheFile)) {
       const row = JSON.parse(line) as Cell[];
-      const s = strata.get(String(row[STRATUM])) ?? { frame: 0, invited: 0, completes: 0 };
+      const s = strata.get(String(row[STRATUM])) ?? { frame: 0, invited: 0, completes: 0, largest: 0 };
+      row[STRATUM_CODE] = stratumCode.get(String(row[STRATUM])) ?? null;
+      row[STRATUM_N] = s.frame;
       // wt_base: frame count / invited; wt_nr: so that the completes reproduce the frame count.
       row[WT_BASE] = s.invited > 0 ? s.frame / s.invited : 0;
       row[WT_NR] = row[DISPOSITION] === '1.1' && s.completes > 0 ? s.frame / s.completes : 0;
@@ -420,7 +444,7 @@ export function caseTable(
       for (const c of repo.casesOf(fielding.id)) {
         const code = dispositions.get(c.case_id);
         if (c.answers === null || c.instrument_version !== version || !code || !wanted.includes(code)) continue;
-        yield { caseId: randomIdOf(c.case_id), answers: JSON.parse(c.answers) as Record<string, unknown> };
+        yield { caseId: idOf(c.case_id), answers: JSON.parse(c.answers) as Record<string, unknown> };
       }
     };
   }
@@ -433,7 +457,7 @@ export function caseTable(
   );
   return {
     table: { name: 'data', variables, rows, rowCount },
-    entryTables: second,
+    entryTables: second.map((t) => ({ ...t, variables: withShortLabels(t.variables) })),
     codebook,
     warnings,
     dispositionCounts,

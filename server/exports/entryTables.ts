@@ -53,7 +53,7 @@ export function entryTables(
         missing: [],
       });
       const variables = [
-        keyVariable('case_id', 'Case (the random id of the main table)'),
+        keyVariable('case_id', 'Case id (as in the main table)'),
         keyVariable(`${t.name}_n`, 'Entry number'),
         ...inner.map(exportVariable),
       ];

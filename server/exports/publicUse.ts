@@ -3,8 +3,10 @@ import type { Disclosure } from '../instruments/schema.js';
 import { defaultStratum } from '../offices/frame.js';
 import { isStateCode, STATES } from '../offices/states.js';
 import { AppError } from '../platform/errors.js';
+import { releaseCaseIds } from './caseIds.js';
 import { type Anonymized, kAnonymize, type QuasiIdentifier } from './kAnonymity.js';
-import { type Cell, type CodeLabel, type ExportTable, type ExportVariable, SUPPRESSED } from './table.js';
+import { withShortLabels } from './shortLabels.js';
+import { type Cell, type CodeLabel, type ExportTable, type ExportVariable, isoDateTime, SUPPRESSED } from './table.js';
 
 const REGION_BY_FIPS = new Map<number, string>(Object.values(STATES).map((s) => [s.fips, s.region]));
 const REGION_BY_NAME = new Map<string, string>(Object.values(STATES).map((s) => [s.name.toLowerCase(), s.region]));
@@ -24,7 +26,9 @@ export const MAX_K = 100;
 /** Identifying columns the public file never has. */
 const IDENTIFYING = new Set(['office_id', 'office_name']);
 /** Metadata columns that are text but no free text. */
-const META_TEXT = new Set(['stratum', 'status', 'disposition', 'instrument_version', 'started_at', 'submitted_at']);
+const META_TEXT = new Set(['stratum', 'status', 'disposition', 'instrument_version']);
+/** Columns that say which stratum a row is in, like `stratum` itself: suppressed with it. */
+const STRATUM_LINKED = new Set(['stratum_code', 'stratum_N']);
 /** An exact time (ISO 8601, as answers and the metadata store it): the public file keeps its date. */
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}/;
 
@@ -130,6 +134,12 @@ function quasiVariable(variable: ExportVariable): ExportVariable {
   return { ...variable, missing };
 }
 
+/** A date-time cell as its UTC date ("2026-03-02"), a missing code as its text. */
+const dateOf =
+  (source: ExportVariable) =>
+  (cell: Cell): Cell =>
+    missingText(source, cell) ?? (typeof cell === 'number' ? isoDateTime(cell).slice(0, 10) : cell);
+
 /**
  * Plans the public file's columns: identifiers dropped, quasi-identifiers given their treatment
  * (a variable replaced by a coarser one is renamed, `a3_state` -> `a3_state_region`), free text
@@ -156,9 +166,10 @@ function plan(table: ExportTable, options: PublicUseOptions) {
       const renamed = RENAMED[tag.treatment];
       let variable = source;
       if (renamed) {
+        const { shortLabel: _short, ...unlabelled } = source;
         const name = source.name === 'state' ? 'region' : uniqueName(`${source.name}_${renamed.suffix}`);
         variable = {
-          ...source,
+          ...unlabelled,
           name,
           label: source.name === 'state' ? 'Census region' : `${source.label} (${renamed.label})`,
           kind: 'string',
@@ -175,14 +186,23 @@ function plan(table: ExportTable, options: PublicUseOptions) {
         treat: treated(source, tag.treatment),
         quasi: { name: variable.name, coarsenings: COARSENINGS[tag.treatment] },
       });
+    } else if (source.format === 'datetime') {
+      // An exact time becomes its date, as text: the date is all the public file keeps.
+      const { format: _time, ...rest } = source;
+      const variable: ExportVariable = {
+        ...rest,
+        label: source.label.replace('(UTC)', '(UTC date)'),
+        ...(source.shortLabel ? { shortLabel: source.shortLabel.replace('(UTC)', '(UTC date)') } : {}),
+        kind: 'string',
+        measure: 'nominal',
+      };
+      columns.push({ from, variable, treat: dateOf(source) });
+    } else if (STRATUM_LINKED.has(source.name)) {
+      columns.push({ from, variable: quasiVariable(source), treat: (cell) => cell });
     } else if (source.kind === 'string' && !options.includeFreeText && !META_TEXT.has(source.name)) {
       removed.push({ name: source.name, why: 'free text (export with --include-free-text to keep it)' });
     } else {
-      const variable =
-        META_TEXT.has(source.name) && source.name.endsWith('_at')
-          ? { ...source, label: source.label.replace('(UTC)', '(UTC date)') }
-          : source;
-      columns.push({ from, variable, treat: treated(source, source.kind === 'string' ? 'date' : 'none') });
+      columns.push({ from, variable: source, treat: treated(source, source.kind === 'string' ? 'date' : 'none') });
     }
   });
   const order = (name: string) => (name === 'region' ? 1 : name === 'stratum' ? 2 : 0);
@@ -210,7 +230,11 @@ export function publicUseTable(table: ExportTable, options: PublicUseOptions): P
     const out = project(row);
     columns.forEach((c, i) => {
       const before = row[c.from];
-      if (typeof before === 'string' && TIMESTAMP.test(before) && out[i] !== before) {
+      const time = typeof before === 'number' && table.variables[c.from]?.format === 'datetime';
+      if (
+        (time && typeof out[i] === 'string') ||
+        (typeof before === 'string' && TIMESTAMP.test(before) && out[i] !== before)
+      ) {
         dated.set(c.variable.name, (dated.get(c.variable.name) ?? 0) + 1);
       }
     });
@@ -224,12 +248,21 @@ export function publicUseTable(table: ExportTable, options: PublicUseOptions): P
   );
   const withheldRows = anonymized.tooFew ? values.length : 0;
 
+  // A release's own case ids: the identified file's would link the two files row by row.
+  const caseIdAt = columns.findIndex((c) => c.variable.name === 'case_id');
+  const releaseIds = caseIdAt >= 0 ? releaseCaseIds(values.length) : [];
+  const stratumAt = quasi.findIndex(({ c }) => c.variable.name === 'stratum');
+  const linkedAt = columns.flatMap((c, at) => (STRATUM_LINKED.has(c.variable.name) ? [at] : []));
+
   function* rows(): Generator<Cell[]> {
     if (anonymized.tooFew) return;
     let index = 0;
     for (const row of table.rows()) {
       const out = project(row);
+      if (caseIdAt >= 0) out[caseIdAt] = releaseIds[index] ?? null;
       const suppressed = anonymized.suppressed.get(index);
+      // The stratum's code and frame count would tell a suppressed stratum: they go with it.
+      if (suppressed?.has(stratumAt)) for (const at of linkedAt) out[at] = SUPPRESSED.code;
       quasi.forEach(({ c, at }, j) => {
         if (suppressed?.has(j)) {
           out[at] = c.variable.kind === 'numeric' ? SUPPRESSED.code : String(SUPPRESSED.code);
@@ -246,7 +279,7 @@ export function publicUseTable(table: ExportTable, options: PublicUseOptions): P
   return {
     table: {
       ...table,
-      variables: columns.map((c) => c.variable),
+      variables: withShortLabels(columns.map((c) => c.variable)),
       rows,
       rowCount: table.rowCount - withheldRows,
     },

@@ -7,6 +7,8 @@ export type ExportCaseRow = {
   office_name: string;
   state: string;
   stratum: string;
+  /** Population served (frame): orders the strata by size for stratum_code. */
+  population: number;
   response_status: 'in_progress' | 'completed' | 'declined' | null;
   answers: string | null;
   instrument_version: string | null;
@@ -18,13 +20,20 @@ export type ExportRepo = ReturnType<typeof createExportRepo>;
 
 export function createExportRepo(db: Db) {
   const casesOf = db.prepare<[number, number, number], ExportCaseRow>(
-    `SELECT c.id AS case_id, o.office_id, o.office_name, o.state, o.stratum,
+    `SELECT c.id AS case_id, o.office_id, o.office_name, o.state, o.stratum, o.population,
        r.status AS response_status, r.answers, r.instrument_version, r.started_at, r.submitted_at
      FROM cases c JOIN offices o ON o.id = c.office_id LEFT JOIN responses r ON r.case_id = c.id
      WHERE c.fielding_id = ? AND c.id > ? ORDER BY c.id LIMIT ?`,
   );
   const eventsOf = db.prepare<[number], { type: string; detail: string }>(
     'SELECT type, detail FROM case_events WHERE case_id = ? ORDER BY id',
+  );
+  const exportKeyOf = db.prepare<[number], { export_key: string | null }>(
+    'SELECT export_key FROM fieldings WHERE id = ?',
+  );
+  // Set only where none is yet, so two exports started together agree on the key.
+  const setExportKey = db.prepare<[string, number]>(
+    'UPDATE fieldings SET export_key = ? WHERE id = ? AND export_key IS NULL',
   );
   const countCases = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM cases WHERE fielding_id = ?');
   return {
@@ -43,5 +52,12 @@ export function createExportRepo(db: Db) {
       }
     },
     eventsOf: (caseId: number) => eventsOf.all(caseId),
+    /** The fielding's key for export case ids, made from `fresh` (64 hex digits) by the first export. */
+    exportKey(fieldingId: number, fresh: () => string): string {
+      const known = exportKeyOf.get(fieldingId)?.export_key;
+      if (known) return known;
+      setExportKey.run(fresh(), fieldingId);
+      return (exportKeyOf.get(fieldingId) as { export_key: string }).export_key;
+    },
   };
 }

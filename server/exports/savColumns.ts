@@ -25,7 +25,7 @@ const FORMAT_F = 5;
 const MIN_NUMERIC_WIDTH = 8;
 const MAX_NUMERIC_WIDTH = 40;
 const MAX_DECIMALS = 16;
-const NAME_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 // Keywords cannot be variable names in SPSS syntax, so a short name must not be one either.
 const RESERVED = new Set(['ALL', 'AND', 'BY', 'EQ', 'GE', 'GT', 'LE', 'LT', 'NE', 'NOT', 'OR', 'TO', 'WITH']);
 

@@ -18,6 +18,7 @@ import { AppError } from '../platform/errors.js';
 import type { TokenRepo } from '../tokens/repo.js';
 import { csvChunks } from './csv.js';
 import { caseTable } from './dataset.js';
+import { designDo, designR, designSps } from './design.js';
 import { dtaChunks } from './dta.js';
 import { frequencies } from './frequencies.js';
 import { K_ANONYMITY, type PublicUse, publicUseTable } from './publicUse.js';
@@ -259,6 +260,10 @@ export async function exportFielding(
     const rPanels = panels.map((t) => ({ table: t, csvFile: `data_${t.name}.csv`, object: `data_${t.name}` }));
     sync('data.R', () => [rScript(table, rPanels)]);
   }
+  // The design, ready to run in each tool whose data file is in the bundle.
+  if (has('r')) sync('design.R', () => [designR()]);
+  if (has('dta')) sync('design.do', () => [designDo()]);
+  if (has('sav')) sync('design.sps', () => [designSps()]);
   if (has('xlsx')) streamed('data.xlsx', () => xlsxOfTable(table, codebook.variables, { mtime }));
   // Texts longer than a format holds are cut in that file only, and each cut is a manifest warning.
   const cuts: string[] = [];

@@ -28,7 +28,7 @@ export const SUPPRESSED: CodeLabel = Object.freeze({
 });
 
 export type ExportVariable = {
-  /** Valid in SPSS and Stata: [a-z][a-z0-9_]{0,31}. */
+  /** Valid in SPSS and Stata: [A-Za-z][A-Za-z0-9_]{0,31}. */
   name: string;
   /** The question text (UTF-8; writers truncate to their format's limit). */
   label: string;
