@@ -1,11 +1,8 @@
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 
 /** Nine digits: a number every format stores exactly and shows whole (Stata's %9.0g, SPSS F9). */
 const LOW = 100_000_000;
 const SPAN = 900_000_000;
-
-/** A new key for a fielding's case ids: 32 random bytes as 64 hex digits. */
-export const newCaseIdKey = () => randomBytes(32).toString('hex');
 
 /**
  * The identified file's case ids: an HMAC of the case under the fielding's key, so the same case

@@ -9,7 +9,7 @@ import { NOT_IN_VERSION, unionCodebook, type VersionedCodebook } from '../codebo
 import { DEFAULT_THRESHOLDS, type DispositionThresholds } from '../contracts/dispositions.js';
 import type { Instrument } from '../instruments/registry.js';
 import { slug } from '../instruments/variableMap.js';
-import { newCaseIdKey, stableCaseIds } from './caseIds.js';
+import { stableCaseIds } from './caseIds.js';
 import { entryTables, unionTables } from './entryTables.js';
 import type { ExportRepo } from './repo.js';
 import { withShortLabels } from './shortLabels.js';
@@ -300,7 +300,7 @@ export function caseTable(
     }),
   );
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
-  const idOf = stableCaseIds(repo.exportKey(fielding.id, newCaseIdKey));
+  const idOf = stableCaseIds(repo.exportKey(fielding.id));
 
   /**
    * One pass over every case computes what the export needs once: its disposition, its row (kept

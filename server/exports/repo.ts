@@ -31,10 +31,6 @@ export function createExportRepo(db: Db) {
   const exportKeyOf = db.prepare<[number], { export_key: string | null }>(
     'SELECT export_key FROM fieldings WHERE id = ?',
   );
-  // Set only where none is yet, so two exports started together agree on the key.
-  const setExportKey = db.prepare<[string, number]>(
-    'UPDATE fieldings SET export_key = ? WHERE id = ? AND export_key IS NULL',
-  );
   const countCases = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM cases WHERE fielding_id = ?');
   return {
     countCases: (fieldingId: number) => (countCases.get(fieldingId) as { n: number }).n,
@@ -52,12 +48,11 @@ export function createExportRepo(db: Db) {
       }
     },
     eventsOf: (caseId: number) => eventsOf.all(caseId),
-    /** The fielding's key for export case ids, made from `fresh` (64 hex digits) by the first export. */
-    exportKey(fieldingId: number, fresh: () => string): string {
-      const known = exportKeyOf.get(fieldingId)?.export_key;
-      if (known) return known;
-      setExportKey.run(fresh(), fieldingId);
-      return (exportKeyOf.get(fieldingId) as { export_key: string }).export_key;
+    /** The fielding's key for export case ids (db/migrations/0013_export_case_key.sql). */
+    exportKey(fieldingId: number): string {
+      const key = exportKeyOf.get(fieldingId)?.export_key;
+      if (!key) throw new Error(`fielding ${fieldingId} has no export key (schema 13 gives every fielding one)`);
+      return key;
     },
   };
 }
