@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fixedFields, i32s, NAME_BYTES, section, tag, u16s, u64s, utf8Prefix } from './dtaBytes.js';
 import { type Cell, type ExportTable, type ExportVariable, MISSING, SUPPRESSED } from './table.js';
 
 /**
@@ -15,7 +16,6 @@ import { type Cell, type ExportTable, type ExportVariable, MISSING, SUPPRESSED }
 
 export type DtaOptions = { created?: Date; datasetLabel?: string };
 
-const NAME_BYTES = 129;
 const FORMAT_BYTES = 57;
 const VARIABLE_LABEL_BYTES = 321;
 // Stata's documented limits for variable and dataset labels: 80 characters, at most 4 bytes each.
@@ -373,49 +373,4 @@ function valueLabelTable(variable: ExportVariable): Buffer {
 /** Stata shows 80 characters of a label; the field also caps it at 320 bytes. */
 function stataLabel(text: string): string {
   return utf8Prefix(Array.from(text).slice(0, LABEL_CHARS).join(''), LABEL_TEXT_BYTES).toString('utf8');
-}
-
-/** The longest prefix of the text's UTF-8 that fits in maxBytes without splitting a character. */
-export function utf8Prefix(text: string, maxBytes: number): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return bytes;
-  let end = maxBytes;
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
-  return bytes.subarray(0, end);
-}
-
-/** Null-padded fields of a fixed width, always leaving room for the terminating null. */
-function fixedFields(values: string[], width: number): Buffer {
-  const out = Buffer.alloc(values.length * width);
-  values.forEach((value, i) => {
-    utf8Prefix(value, width - 1).copy(out, i * width);
-  });
-  return out;
-}
-
-const tag = (text: string) => Buffer.from(text, 'latin1');
-const section = (name: string, body: Buffer) => Buffer.concat([tag(`<${name}>`), body, tag(`</${name}>`)]);
-
-function u16s(values: number[]): Buffer {
-  const out = Buffer.alloc(values.length * 2);
-  values.forEach((v, i) => {
-    out.writeUInt16LE(v, i * 2);
-  });
-  return out;
-}
-
-function i32s(values: number[]): Buffer {
-  const out = Buffer.alloc(values.length * 4);
-  values.forEach((v, i) => {
-    out.writeInt32LE(v, i * 4);
-  });
-  return out;
-}
-
-function u64s(values: number[]): Buffer {
-  const out = Buffer.alloc(values.length * 8);
-  values.forEach((v, i) => {
-    out.writeBigUInt64LE(BigInt(v), i * 8);
-  });
-  return out;
 }
