@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fixedFields, i32s, NAME_BYTES, section, tag, u16s, u64s, utf8Prefix } from './dtaBytes.js';
+import { notesCharacteristics, stataLabel, variableLabel } from './dtaLabels.js';
 import { type Cell, type ExportTable, type ExportVariable, MISSING, SUPPRESSED } from './table.js';
 
 /**
@@ -12,15 +13,13 @@ import { type Cell, type ExportTable, type ExportVariable, MISSING, SUPPRESSED }
  * A text variable is a str# when its longest text fits 2,045 bytes, else a strL, whose texts follow
  * the data in <strls>: the first pass over the rows measures them too, and a last pass writes them,
  * so no text is ever cut. Layout follows Stata's `help dta` (dta_118), little-endian throughout.
+ * Labels and notes (characteristics) are dtaLabels.ts's.
  */
 
 export type DtaOptions = { created?: Date; datasetLabel?: string };
 
 const FORMAT_BYTES = 57;
 const VARIABLE_LABEL_BYTES = 321;
-// Stata's documented limits for variable and dataset labels: 80 characters, at most 4 bytes each.
-const LABEL_CHARS = 80;
-const LABEL_TEXT_BYTES = 320;
 const VALUE_LABEL_TEXT_BYTES = 32_000;
 /** The widest str#; a variable with a longer text is a strL. */
 export const DTA_MAX_STRING_BYTES = 2045;
@@ -97,14 +96,8 @@ export function* dtaChunks(table: ExportTable, options: DtaOptions = {}): Genera
         NAME_BYTES,
       ),
     ),
-    section(
-      'variable_labels',
-      fixedFields(
-        table.variables.map((v) => stataLabel(v.label)),
-        VARIABLE_LABEL_BYTES,
-      ),
-    ),
-    section('characteristics', Buffer.alloc(0)),
+    section('variable_labels', fixedFields(table.variables.map(variableLabel), VARIABLE_LABEL_BYTES)),
+    section('characteristics', notesCharacteristics(table.variables)),
   ];
   const dataBytes = tag('<data>').length + recordBytes * table.rowCount + tag('</data>').length;
   const strlsBytes = tag('<strls>').length + strlBytes + tag('</strls>').length;
@@ -368,9 +361,4 @@ function valueLabelTable(variable: ExportVariable): Buffer {
     'lbl',
     Buffer.concat([i32s([body.length]), fixedFields([variable.name], NAME_BYTES), Buffer.alloc(3), body]),
   );
-}
-
-/** Stata shows 80 characters of a label; the field also caps it at 320 bytes. */
-function stataLabel(text: string): string {
-  return utf8Prefix(Array.from(text).slice(0, LABEL_CHARS).join(''), LABEL_TEXT_BYTES).toString('utf8');
 }

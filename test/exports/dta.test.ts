@@ -250,6 +250,70 @@ describe('dtaChunks (Stata 118)', () => {
   });
 });
 
+/**
+ * One `<ch>` as Stata's `help dta` (dta_118, section 5.8 "Characteristics") lays it out:
+ *   <ch> llll varname charname contents </ch>
+ * llll a 4-byte length (here little-endian) of what follows it up to </ch>; varname and charname
+ * null-padded fields of 129 bytes; contents null-terminated. Stata's `notes` keep note i of a
+ * variable as its characteristic `note<i>` and the number of notes as `note0`.
+ */
+function ch(varname: string, charname: string, contents: string): Buffer {
+  const name = (text: string) => Buffer.concat([Buffer.from(text), Buffer.alloc(129 - Buffer.byteLength(text))]);
+  const text = Buffer.from(`${contents}\0`);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(129 + 129 + text.length);
+  return Buffer.concat([Buffer.from('<ch>'), length, name(varname), name(charname), text, Buffer.from('</ch>')]);
+}
+
+describe('dtaChunks: labels, notes and types an analyst reads', () => {
+  const stem = 'In the last full fiscal year, how many staff of each kind did your office employ';
+  const variables = () => [
+    numericVariable('a6_att', {
+      label: `${stem} — Attorneys (FTE)`,
+      item: 'Attorneys (FTE)',
+      shortLabel: 'A6 staff: Attorneys (FTE)',
+      notes: ['Count part-time staff as half.'],
+    }),
+    numericVariable('q2', { label: 'Type of court', shortLabel: 'Type of court' }),
+    numericVariable('q3', { label: `${stem} — Investigators`, item: 'Investigators' }),
+    numericVariable('q4', { label: 'Cases filed', notes: ['Prefilled from the 2024 census; é kept.'] }),
+  ];
+
+  it('labels each variable with its short label, or its label cut to 80 characters keeping the item', () => {
+    const labels = sectionBody(fileOf(exportTable(variables(), [[1, 1, 1, 1]])), 'variable_labels');
+    const read = [0, 1, 2, 3].map((i) => cString(field(labels, i, 321)));
+    expect(read.slice(0, 2)).toEqual(['A6 staff: Attorneys (FTE)', 'Type of court']);
+    expect(Array.from(read[2] ?? '')).toHaveLength(80);
+    expect(read[2]).toMatch(/^In the last full fiscal year, .*… — Investigators$/);
+    expect(read[3]).toBe('Cases filed');
+  });
+
+  it('keeps a replaced or cut label and the variable’s notes as Stata notes in <characteristics>', () => {
+    const body = sectionBody(fileOf(exportTable(variables(), [[1, 1, 1, 1]])), 'characteristics');
+    expect(body).toEqual(
+      Buffer.concat([
+        ch('a6_att', 'note1', `${stem} — Attorneys (FTE)`),
+        ch('a6_att', 'note2', 'Count part-time staff as half.'),
+        ch('a6_att', 'note0', '2'),
+        // q2's short label is its label: nothing was lost, so no note.
+        ch('q3', 'note1', `${stem} — Investigators`),
+        ch('q3', 'note0', '1'),
+        ch('q4', 'note1', 'Prefilled from the 2024 census; é kept.'),
+        ch('q4', 'note0', '1'),
+      ]),
+    );
+  });
+
+  it('keeps the map right when characteristics come before the data', () => {
+    const file = fileOf(exportTable(variables(), [[1, 2, 3, 4]]));
+    const map = mapOf(file);
+    SECTION_TAGS.forEach((tag, i) => {
+      expect(file.toString('latin1', map[i], (map[i] ?? 0) + tag.length), tag).toBe(tag);
+    });
+    expect(sectionBody(file, 'data').readDoubleLE(24)).toBe(4);
+  });
+});
+
 describe('writeDta', () => {
   let dir = '';
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
