@@ -328,8 +328,13 @@ function displayFormat(column: Column): string {
   return decimals > 0 ? `%${Math.max(12, decimals + 9)}.${decimals}f` : '%9.0g';
 }
 
+/**
+ * Only a coded variable gets a label set. A count or an amount with missing codes keeps its .n .s
+ * .d .r in the data but no set: a set holding only their labels makes pandas read the column as
+ * categorical (and crash with convert_missing) and haven as labelled, where it is a number.
+ */
 function hasValueLabels(variable: ExportVariable): boolean {
-  return variable.kind === 'numeric' && variable.valueLabels.length + variable.missing.length > 0;
+  return variable.kind === 'numeric' && variable.valueLabels.length > 0;
 }
 
 /** One <lbl> table per labelled variable, named after it: valid codes, then .n/.s/.d/.r keys. */

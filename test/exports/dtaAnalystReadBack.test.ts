@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDta } from '../../server/exports/dta.js';
-import { type ExportTable, type ExportVariable, MISSING } from '../../server/exports/table.js';
+import { type Cell, type ExportTable, type ExportVariable, MISSING } from '../../server/exports/table.js';
 import { exportTable, numericVariable } from '../factories/exportTable.js';
-import { readWithR } from '../support/readBack.js';
+import { readDtaWithPandas, readWithR } from '../support/readBack.js';
 
 /**
  * The .dta as an analyst opens it (issue 28): pandas' read_stata with its defaults and with
@@ -18,6 +18,7 @@ import { readWithR } from '../support/readBack.js';
 
 const PYTHON = '/usr/bin/python3';
 const ANALYST_READER = fileURLToPath(new URL('./readDtaAnalyst.py', import.meta.url));
+const ALL_MISSING = [MISSING.notAnswered, MISSING.skipped, MISSING.dontKnow, MISSING.preferNot];
 
 type PandasCell = number | string | null | { missing: string };
 type AnalystRead = {
@@ -101,5 +102,85 @@ describe('174 items of one long question', () => {
     file.writeUInt32LE(file.readUInt32LE(at) + 1, at);
     writeFileSync(join(dir, 'bad.dta'), file);
     expect(convertWithReadStat(join(dir, 'bad.dta'), dir)).toMatch(/Error processing/);
+  });
+});
+
+describe('a count with missing codes stays a number; a coded variable keeps its labels', () => {
+  const counts: Cell[] = [3, -9, 5, -7, 10, -8, -6, 6];
+  const count = numericVariable('n_attorneys', { measure: 'scale', label: 'Attorneys (FTE)', missing: ALL_MISSING });
+  const coded = numericVariable('court_type', {
+    valueLabels: [
+      { code: 1, label: 'General' },
+      { code: 2, label: 'Municipal' },
+    ],
+    missing: ALL_MISSING,
+  });
+  let dir = '';
+  let path = '';
+  /** The count beside a coded variable (for haven); the count alone is `path`, for pandas' convert_missing. */
+  let bothPath = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dta-counts-'));
+    path = await written(
+      exportTable(
+        [count],
+        counts.map((c) => [c]),
+      ),
+      dir,
+      'counts.dta',
+    );
+    bothPath = await written(
+      exportTable(
+        [count, coded],
+        counts.map((c, i) => [c, i % 2 === 0 ? 1 : -9]),
+      ),
+      dir,
+      'both.dta',
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('pandas reads the count as float64 whose mean is that of the valid values, and convert_missing shows .n .d .s .r', () => {
+    const read = readAsAnalyst(path);
+    expect(read.columns.n_attorneys?.dtype).toBe('float64');
+    expect(read.columns.n_attorneys?.mean).toBe((3 + 5 + 10 + 6) / 4);
+    expect(read.convertMissingError).toBeNull();
+    expect(read.convertMissing?.n_attorneys).toEqual([
+      3,
+      { missing: '.n' },
+      5,
+      { missing: '.d' },
+      10,
+      { missing: '.s' },
+      { missing: '.r' },
+      6,
+    ]);
+  });
+
+  it('pandas keeps the coded variable categorical, its label set holding the codes and the missing kinds', () => {
+    const read = readAsAnalyst(bothPath);
+    expect(read.columns.court_type?.dtype).toBe('category');
+    expect(read.columns.n_attorneys?.dtype).toBe('float64');
+    const labels = readDtaWithPandas(bothPath).valueLabels;
+    expect(Object.keys(labels)).toEqual(['court_type']);
+    expect(Object.values(labels.court_type ?? {})).toEqual([
+      'General',
+      'Municipal',
+      MISSING.dontKnow.label,
+      MISSING.notAnswered.label,
+      MISSING.preferNot.label,
+      MISSING.skipped.label,
+    ]);
+  });
+
+  it('R haven reads the count as a plain double with tagged NAs, the coded variable as labelled', {
+    timeout: 60_000,
+  }, () => {
+    const read = readWithR('dta', bothPath, dir);
+    expect(read.classes.get('n_attorneys')).toBe('numeric');
+    expect(read.cells.get('n_attorneys')).toEqual(['3', '.n', '5', '.d', '10', '.s', '.r', '6']);
+    expect(read.valueLabels.get('n_attorneys')).toBeUndefined();
+    expect(read.classes.get('court_type')).toMatch(/haven_labelled/);
+    expect(read.valueLabels.get('court_type')?.map((l) => l.code)).toEqual(['1', '2', '.d', '.n', '.r', '.s']);
   });
 });
