@@ -31,6 +31,10 @@ const GSO_HEAD_BYTES = 3 + 4 + 8 + 1 + 4;
 /** A GSO of null-terminated text (130), as Stata writes the strL values it reads as strings. */
 const GSO_TEXT = 130;
 const MAX_VARIABLES = 32_767;
+/** 1960-01-01 to 1970-01-01 in milliseconds: a %tc value counts milliseconds from 1960. */
+const STATA_EPOCH_OFFSET_MS = 315_619_200_000;
+/** A date-time shown to the second, "2026-03-02 14:05:09"; the value keeps its milliseconds. */
+const DATETIME_FORMAT = '%tcCCYY-NN-DD_HH:MM:SS';
 const TYPE_DOUBLE = 65_526;
 const DOUBLE_BYTES = 8;
 
@@ -252,7 +256,7 @@ function writeCell(target: Buffer, at: number, column: Column, cell: Cell, obser
   } else if (!Number.isFinite(cell) || Math.abs(cell) > MAX_DOUBLE) {
     throw new RangeError(`${name}: ${cell} is outside Stata's range of doubles`);
   } else {
-    target.writeDoubleLE(cell, at);
+    target.writeDoubleLE(column.variable.format === 'datetime' ? cell + STATA_EPOCH_OFFSET_MS : cell, at);
   }
 }
 
@@ -324,6 +328,7 @@ export function stataTimestamp(date: Date): string {
 function displayFormat(column: Column): string {
   if (column.kind === 'string') return `%-${column.width}s`;
   if (column.kind === 'strl') return '%9s';
+  if (column.variable.format === 'datetime') return DATETIME_FORMAT;
   const decimals = column.variable.decimals;
   return decimals > 0 ? `%${Math.max(12, decimals + 9)}.${decimals}f` : '%9.0g';
 }

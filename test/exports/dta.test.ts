@@ -252,6 +252,9 @@ describe('dtaChunks (Stata 118)', () => {
   });
 });
 
+/** 1960-01-01 to 1970-01-01 in milliseconds: Stata's %tc counts from 1960. */
+const STATA_EPOCH_MS = 315_619_200_000;
+
 /**
  * One `<ch>` as Stata's `help dta` (dta_118, section 5.8 "Characteristics") lays it out:
  *   <ch> llll varname charname contents </ch>
@@ -313,6 +316,20 @@ describe('dtaChunks: labels, notes and types an analyst reads', () => {
       expect(file.toString('latin1', map[i], (map[i] ?? 0) + tag.length), tag).toBe(tag);
     });
     expect(sectionBody(file, 'data').readDoubleLE(24)).toBe(4);
+  });
+
+  it('writes a date-time as %tc: milliseconds since 1960 as a double, its missing code as .n', () => {
+    const instant = Date.UTC(2026, 2, 2, 14, 5, 9, 250);
+    const table = exportTable(
+      [numericVariable('submitted_at', { format: 'datetime', measure: 'scale', missing: [MISSING.notAnswered] })],
+      [[instant], [MISSING.notAnswered.code]],
+    );
+    const file = fileOf(table);
+    expect(cString(field(sectionBody(file, 'formats'), 0, 57))).toBe('%tcCCYY-NN-DD_HH:MM:SS');
+    const data = sectionBody(file, 'data');
+    expect(data.readDoubleLE(0)).toBe(instant + STATA_EPOCH_MS);
+    expect(hex(data.subarray(8, 16))).toBe('7fe00e0000000000'); // .n
+    expect(sectionBody(file, 'value_label_names')).toEqual(Buffer.alloc(129));
   });
 });
 

@@ -184,3 +184,42 @@ describe('a count with missing codes stays a number; a coded variable keeps its 
     expect(read.valueLabels.get('court_type')?.map((l) => l.code)).toEqual(['1', '2', '.d', '.n', '.r', '.s']);
   });
 });
+
+describe('a date-time', () => {
+  const instants = [Date.UTC(2026, 2, 2, 14, 5, 9, 250), Date.UTC(1965, 6, 1, 8, 0, 0), Date.UTC(2025, 11, 31, 23, 59)];
+  const cells: Cell[] = [instants[0] ?? 0, MISSING.notAnswered.code, instants[1] ?? 0, instants[2] ?? 0];
+  const table = exportTable(
+    [
+      numericVariable('submitted_at', {
+        label: 'Submitted (UTC)',
+        measure: 'scale',
+        format: 'datetime',
+        missing: [{ code: MISSING.notAnswered.code, label: 'Not submitted (a partial)' }],
+      }),
+    ],
+    cells.map((cell) => [cell]),
+  );
+  let dir = '';
+  let path = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dta-datetime-'));
+    path = await written(table, dir, 'datetime.dta');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('pandas reads it as datetime64 equal to the instant, to the millisecond, and its missing code as NaT', () => {
+    const column = readAsAnalyst(path).columns.submitted_at;
+    expect(column?.dtype).toBe('datetime64[ns]');
+    expect(column?.cells).toEqual(cells.map((cell) => (cell === -9 ? null : new Date(Number(cell)).toISOString())));
+  });
+
+  it('R haven reads it as POSIXct at the same instant, its missing code as the tagged NA .n', {
+    timeout: 60_000,
+  }, () => {
+    const read = readWithR('dta', path, dir);
+    expect(read.classes.get('submitted_at')).toBe('POSIXct POSIXt');
+    // readBack.R writes a POSIXct as data.csv does: ISO 8601 in UTC, to the second.
+    const toSecond = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+    expect(read.cells.get('submitted_at')).toEqual(cells.map((cell) => (cell === -9 ? '.n' : toSecond(Number(cell)))));
+  });
+});
