@@ -329,6 +329,7 @@ function displayFormat(column: Column): string {
   if (column.kind === 'string') return `%-${column.width}s`;
   if (column.kind === 'strl') return '%9s';
   if (column.variable.format === 'datetime') return DATETIME_FORMAT;
+  if (isDummy(column.variable)) return '%9.2f';
   const decimals = column.variable.decimals;
   return decimals > 0 ? `%${Math.max(12, decimals + 9)}.${decimals}f` : '%9.0g';
 }
@@ -340,6 +341,12 @@ function displayFormat(column: Column): string {
  */
 function hasValueLabels(variable: ExportVariable): boolean {
   return variable.kind === 'numeric' && variable.valueLabels.length > 0;
+}
+
+/** A 0/1 variable (a multi-select's dummy, a flag): two decimals show its mean as a share. */
+function isDummy(variable: ExportVariable): boolean {
+  const codes = variable.valueLabels.map((v) => v.code).sort((a, b) => a - b);
+  return codes.length === 2 && codes[0] === 0 && codes[1] === 1;
 }
 
 /** One <lbl> table per labelled variable, named after it: valid codes, then .n/.s/.d/.r keys. */

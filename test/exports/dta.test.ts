@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dtaChunks, writeDta } from '../../server/exports/dta.js';
-import { MISSING } from '../../server/exports/table.js';
+import { type CodeLabel, MISSING } from '../../server/exports/table.js';
 import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
 
 const CREATED = new Date(Date.UTC(2025, 2, 2, 14, 5));
@@ -330,6 +330,23 @@ describe('dtaChunks: labels, notes and types an analyst reads', () => {
     expect(data.readDoubleLE(0)).toBe(instant + STATA_EPOCH_MS);
     expect(hex(data.subarray(8, 16))).toBe('7fe00e0000000000'); // .n
     expect(sectionBody(file, 'value_label_names')).toEqual(Buffer.alloc(129));
+  });
+
+  it('shows a 0/1 dummy with two decimals (%9.2f) so that its mean reads as a share; other codes stay %9.0g', () => {
+    const dummy = [
+      { code: 0, label: 'Not selected' },
+      { code: 1, label: 'Selected' },
+    ];
+    const table = exportTable(
+      [
+        numericVariable('q5_1', { valueLabels: dummy, missing: [MISSING.skipped] }),
+        numericVariable('q6', { valueLabels: [...dummy, { code: 2, label: 'Both' }] }),
+        numericVariable('q7', { valueLabels: [dummy[1] as CodeLabel, { code: 2, label: 'No' }] }),
+      ],
+      [[1, 2, 2]],
+    );
+    const formats = sectionBody(fileOf(table), 'formats');
+    expect([0, 1, 2].map((i) => cString(field(formats, i, 57)))).toEqual(['%9.2f', '%9.0g', '%9.0g']);
   });
 });
 
