@@ -2,6 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fixedFields, i32s, NAME_BYTES, section, tag, u16s, u64s, utf8Prefix } from './dtaBytes.js';
+import { notesCharacteristics, stataLabel, variableLabel } from './dtaLabels.js';
 import { type Cell, type ExportTable, type ExportVariable, MISSING, SUPPRESSED } from './table.js';
 
 /**
@@ -11,16 +13,13 @@ import { type Cell, type ExportTable, type ExportVariable, MISSING, SUPPRESSED }
  * A text variable is a str# when its longest text fits 2,045 bytes, else a strL, whose texts follow
  * the data in <strls>: the first pass over the rows measures them too, and a last pass writes them,
  * so no text is ever cut. Layout follows Stata's `help dta` (dta_118), little-endian throughout.
+ * Labels and notes (characteristics) are dtaLabels.ts's.
  */
 
 export type DtaOptions = { created?: Date; datasetLabel?: string };
 
-const NAME_BYTES = 129;
 const FORMAT_BYTES = 57;
 const VARIABLE_LABEL_BYTES = 321;
-// Stata's documented limits for variable and dataset labels: 80 characters, at most 4 bytes each.
-const LABEL_CHARS = 80;
-const LABEL_TEXT_BYTES = 320;
 const VALUE_LABEL_TEXT_BYTES = 32_000;
 /** The widest str#; a variable with a longer text is a strL. */
 export const DTA_MAX_STRING_BYTES = 2045;
@@ -32,6 +31,10 @@ const GSO_HEAD_BYTES = 3 + 4 + 8 + 1 + 4;
 /** A GSO of null-terminated text (130), as Stata writes the strL values it reads as strings. */
 const GSO_TEXT = 130;
 const MAX_VARIABLES = 32_767;
+/** 1960-01-01 to 1970-01-01 in milliseconds: a %tc value counts milliseconds from 1960. */
+const STATA_EPOCH_OFFSET_MS = 315_619_200_000;
+/** A date-time shown to the second, "2026-03-02 14:05:09"; the value keeps its milliseconds. */
+const DATETIME_FORMAT = '%tcCCYY-NN-DD_HH:MM:SS';
 const TYPE_DOUBLE = 65_526;
 const DOUBLE_BYTES = 8;
 
@@ -97,14 +100,8 @@ export function* dtaChunks(table: ExportTable, options: DtaOptions = {}): Genera
         NAME_BYTES,
       ),
     ),
-    section(
-      'variable_labels',
-      fixedFields(
-        table.variables.map((v) => stataLabel(v.label)),
-        VARIABLE_LABEL_BYTES,
-      ),
-    ),
-    section('characteristics', Buffer.alloc(0)),
+    section('variable_labels', fixedFields(table.variables.map(variableLabel), VARIABLE_LABEL_BYTES)),
+    section('characteristics', notesCharacteristics(table.variables)),
   ];
   const dataBytes = tag('<data>').length + recordBytes * table.rowCount + tag('</data>').length;
   const strlsBytes = tag('<strls>').length + strlBytes + tag('</strls>').length;
@@ -259,7 +256,7 @@ function writeCell(target: Buffer, at: number, column: Column, cell: Cell, obser
   } else if (!Number.isFinite(cell) || Math.abs(cell) > MAX_DOUBLE) {
     throw new RangeError(`${name}: ${cell} is outside Stata's range of doubles`);
   } else {
-    target.writeDoubleLE(cell, at);
+    target.writeDoubleLE(column.variable.format === 'datetime' ? cell + STATA_EPOCH_OFFSET_MS : cell, at);
   }
 }
 
@@ -331,12 +328,25 @@ export function stataTimestamp(date: Date): string {
 function displayFormat(column: Column): string {
   if (column.kind === 'string') return `%-${column.width}s`;
   if (column.kind === 'strl') return '%9s';
+  if (column.variable.format === 'datetime') return DATETIME_FORMAT;
+  if (isDummy(column.variable)) return '%9.2f';
   const decimals = column.variable.decimals;
   return decimals > 0 ? `%${Math.max(12, decimals + 9)}.${decimals}f` : '%9.0g';
 }
 
+/**
+ * Only a coded variable gets a label set. A count or an amount with missing codes keeps its .n .s
+ * .d .r in the data but no set: a set holding only their labels makes pandas read the column as
+ * categorical (and crash with convert_missing) and haven as labelled, where it is a number.
+ */
 function hasValueLabels(variable: ExportVariable): boolean {
-  return variable.kind === 'numeric' && variable.valueLabels.length + variable.missing.length > 0;
+  return variable.kind === 'numeric' && variable.valueLabels.length > 0;
+}
+
+/** A 0/1 variable (a multi-select's dummy, a flag): two decimals show its mean as a share. */
+function isDummy(variable: ExportVariable): boolean {
+  const codes = variable.valueLabels.map((v) => v.code).sort((a, b) => a - b);
+  return codes.length === 2 && codes[0] === 0 && codes[1] === 1;
 }
 
 /** One <lbl> table per labelled variable, named after it: valid codes, then .n/.s/.d/.r keys. */
@@ -368,54 +378,4 @@ function valueLabelTable(variable: ExportVariable): Buffer {
     'lbl',
     Buffer.concat([i32s([body.length]), fixedFields([variable.name], NAME_BYTES), Buffer.alloc(3), body]),
   );
-}
-
-/** Stata shows 80 characters of a label; the field also caps it at 320 bytes. */
-function stataLabel(text: string): string {
-  return utf8Prefix(Array.from(text).slice(0, LABEL_CHARS).join(''), LABEL_TEXT_BYTES).toString('utf8');
-}
-
-/** The longest prefix of the text's UTF-8 that fits in maxBytes without splitting a character. */
-export function utf8Prefix(text: string, maxBytes: number): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return bytes;
-  let end = maxBytes;
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
-  return bytes.subarray(0, end);
-}
-
-/** Null-padded fields of a fixed width, always leaving room for the terminating null. */
-function fixedFields(values: string[], width: number): Buffer {
-  const out = Buffer.alloc(values.length * width);
-  values.forEach((value, i) => {
-    utf8Prefix(value, width - 1).copy(out, i * width);
-  });
-  return out;
-}
-
-const tag = (text: string) => Buffer.from(text, 'latin1');
-const section = (name: string, body: Buffer) => Buffer.concat([tag(`<${name}>`), body, tag(`</${name}>`)]);
-
-function u16s(values: number[]): Buffer {
-  const out = Buffer.alloc(values.length * 2);
-  values.forEach((v, i) => {
-    out.writeUInt16LE(v, i * 2);
-  });
-  return out;
-}
-
-function i32s(values: number[]): Buffer {
-  const out = Buffer.alloc(values.length * 4);
-  values.forEach((v, i) => {
-    out.writeInt32LE(v, i * 4);
-  });
-  return out;
-}
-
-function u64s(values: number[]): Buffer {
-  const out = Buffer.alloc(values.length * 8);
-  values.forEach((v, i) => {
-    out.writeBigUInt64LE(BigInt(v), i * 8);
-  });
-  return out;
 }

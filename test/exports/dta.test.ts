@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dtaChunks, writeDta } from '../../server/exports/dta.js';
-import { MISSING } from '../../server/exports/table.js';
+import { type CodeLabel, MISSING } from '../../server/exports/table.js';
 import { exportTable, numericVariable, stringVariable } from '../factories/exportTable.js';
 
 const CREATED = new Date(Date.UTC(2025, 2, 2, 14, 5));
@@ -120,7 +120,8 @@ describe('dtaChunks (Stata 118)', () => {
     expect(formats.length).toBe(3 * 57);
     expect([0, 1, 2].map((i) => cString(field(formats, i, 57)))).toEqual(['%9.0g', '%12.2f', '%-11s']);
     const labelNames = sectionBody(file, 'value_label_names');
-    expect([0, 1, 2].map((i) => cString(field(labelNames, i, 129)))).toEqual(['court_type', 'budget', '']);
+    // budget has missing codes but no value labels: a count stays a number, with no label set.
+    expect([0, 1, 2].map((i) => cString(field(labelNames, i, 129)))).toEqual(['court_type', '', '']);
     const labels = sectionBody(file, 'variable_labels');
     expect(labels.length).toBe(3 * 321);
     expect([0, 1, 2].map((i) => cString(field(labels, i, 321)))).toEqual([
@@ -170,10 +171,11 @@ describe('dtaChunks (Stata 118)', () => {
     expect(undeclared.readDoubleLE(0)).toBe(-9);
   });
 
-  it('writes one value label table per labelled variable, keys sorted, missing kinds as .a-.z keys', () => {
+  it('writes one value label table per coded variable, keys sorted, missing kinds as .a-.z keys', () => {
     const body = sectionBody(fileOf(), 'value_labels');
     const tables = body.toString('latin1').split('<lbl>').length - 1;
-    expect(tables).toBe(2);
+    // budget (missing codes, no value labels) gets none: its .d stays in the data without a label set.
+    expect(tables).toBe(1);
     const lbl = body.subarray(5, body.indexOf('</lbl>'));
     const texts = ['Général', 'Municipal', "Don't know", 'Not answered (shown, left blank)'];
     texts.push('Prefer not to answer', 'Legitimately skipped (hidden by logic)');
@@ -247,6 +249,104 @@ describe('dtaChunks (Stata 118)', () => {
     expect(() => fileOf(table)).toThrow(/2 rows, rowCount says 3/);
     expect(() => fileOf(exportTable([numericVariable('1st')], []))).toThrow(/not a valid Stata variable name/);
     expect(() => fileOf(exportTable([numericVariable('a'.repeat(33))], []))).toThrow(/not a valid Stata/);
+  });
+});
+
+/** 1960-01-01 to 1970-01-01 in milliseconds: Stata's %tc counts from 1960. */
+const STATA_EPOCH_MS = 315_619_200_000;
+
+/**
+ * One `<ch>` as Stata's `help dta` (dta_118, section 5.8 "Characteristics") lays it out:
+ *   <ch> llll varname charname contents </ch>
+ * llll a 4-byte length (here little-endian) of what follows it up to </ch>; varname and charname
+ * null-padded fields of 129 bytes; contents null-terminated. Stata's `notes` keep note i of a
+ * variable as its characteristic `note<i>` and the number of notes as `note0`.
+ */
+function ch(varname: string, charname: string, contents: string): Buffer {
+  const name = (text: string) => Buffer.concat([Buffer.from(text), Buffer.alloc(129 - Buffer.byteLength(text))]);
+  const text = Buffer.from(`${contents}\0`);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(129 + 129 + text.length);
+  return Buffer.concat([Buffer.from('<ch>'), length, name(varname), name(charname), text, Buffer.from('</ch>')]);
+}
+
+describe('dtaChunks: labels, notes and types an analyst reads', () => {
+  const stem = 'In the last full fiscal year, how many staff of each kind did your office employ';
+  const variables = () => [
+    numericVariable('a6_att', {
+      label: `${stem} — Attorneys (FTE)`,
+      item: 'Attorneys (FTE)',
+      shortLabel: 'A6 staff: Attorneys (FTE)',
+      notes: ['Count part-time staff as half.'],
+    }),
+    numericVariable('q2', { label: 'Type of court', shortLabel: 'Type of court' }),
+    numericVariable('q3', { label: `${stem} — Investigators`, item: 'Investigators' }),
+    numericVariable('q4', { label: 'Cases filed', notes: ['Prefilled from the 2024 census; é kept.'] }),
+  ];
+
+  it('labels each variable with its short label, or its label cut to 80 characters keeping the item', () => {
+    const labels = sectionBody(fileOf(exportTable(variables(), [[1, 1, 1, 1]])), 'variable_labels');
+    const read = [0, 1, 2, 3].map((i) => cString(field(labels, i, 321)));
+    expect(read.slice(0, 2)).toEqual(['A6 staff: Attorneys (FTE)', 'Type of court']);
+    expect(Array.from(read[2] ?? '')).toHaveLength(80);
+    expect(read[2]).toMatch(/^In the last full fiscal year, .*… — Investigators$/);
+    expect(read[3]).toBe('Cases filed');
+  });
+
+  it('keeps a replaced or cut label and the variable’s notes as Stata notes in <characteristics>', () => {
+    const body = sectionBody(fileOf(exportTable(variables(), [[1, 1, 1, 1]])), 'characteristics');
+    expect(body).toEqual(
+      Buffer.concat([
+        ch('a6_att', 'note1', `${stem} — Attorneys (FTE)`),
+        ch('a6_att', 'note2', 'Count part-time staff as half.'),
+        ch('a6_att', 'note0', '2'),
+        // q2's short label is its label: nothing was lost, so no note.
+        ch('q3', 'note1', `${stem} — Investigators`),
+        ch('q3', 'note0', '1'),
+        ch('q4', 'note1', 'Prefilled from the 2024 census; é kept.'),
+        ch('q4', 'note0', '1'),
+      ]),
+    );
+  });
+
+  it('keeps the map right when characteristics come before the data', () => {
+    const file = fileOf(exportTable(variables(), [[1, 2, 3, 4]]));
+    const map = mapOf(file);
+    SECTION_TAGS.forEach((tag, i) => {
+      expect(file.toString('latin1', map[i], (map[i] ?? 0) + tag.length), tag).toBe(tag);
+    });
+    expect(sectionBody(file, 'data').readDoubleLE(24)).toBe(4);
+  });
+
+  it('writes a date-time as %tc: milliseconds since 1960 as a double, its missing code as .n', () => {
+    const instant = Date.UTC(2026, 2, 2, 14, 5, 9, 250);
+    const table = exportTable(
+      [numericVariable('submitted_at', { format: 'datetime', measure: 'scale', missing: [MISSING.notAnswered] })],
+      [[instant], [MISSING.notAnswered.code]],
+    );
+    const file = fileOf(table);
+    expect(cString(field(sectionBody(file, 'formats'), 0, 57))).toBe('%tcCCYY-NN-DD_HH:MM:SS');
+    const data = sectionBody(file, 'data');
+    expect(data.readDoubleLE(0)).toBe(instant + STATA_EPOCH_MS);
+    expect(hex(data.subarray(8, 16))).toBe('7fe00e0000000000'); // .n
+    expect(sectionBody(file, 'value_label_names')).toEqual(Buffer.alloc(129));
+  });
+
+  it('shows a 0/1 dummy with two decimals (%9.2f) so that its mean reads as a share; other codes stay %9.0g', () => {
+    const dummy = [
+      { code: 0, label: 'Not selected' },
+      { code: 1, label: 'Selected' },
+    ];
+    const table = exportTable(
+      [
+        numericVariable('q5_1', { valueLabels: dummy, missing: [MISSING.skipped] }),
+        numericVariable('q6', { valueLabels: [...dummy, { code: 2, label: 'Both' }] }),
+        numericVariable('q7', { valueLabels: [dummy[1] as CodeLabel, { code: 2, label: 'No' }] }),
+      ],
+      [[1, 2, 2]],
+    );
+    const formats = sectionBody(fileOf(table), 'formats');
+    expect([0, 1, 2].map((i) => cString(field(formats, i, 57)))).toEqual(['%9.2f', '%9.0g', '%9.0g']);
   });
 });
 

@@ -22,11 +22,20 @@ data <- switch(mode,
 
 number <- function(x) sprintf("%.15g", x)
 
-# A value as text: a number, a text, a factor's label, ".n" for Stata's tagged NA(n), "NA" for a
-# plain NA, or "NA:<reason>" for an NA of data.R, which keeps its reason beside the values.
+# A value as text: a number, a text, a factor's label, a date-time (ISO 8601 in UTC, to the
+# second), ".n" for Stata's tagged NA(n), "NA" for a plain NA, or "NA:<reason>" for an NA of
+# data.R, which keeps its reason beside the values.
 as_text <- function(x, reason = NULL) {
   if (is.factor(x)) x <- as.character(x)
-  if (is.character(x)) {
+  if (inherits(x, "POSIXct")) {
+    # A date-time as data.csv writes it: ISO 8601 in UTC, to the second; a tagged NA keeps its tag.
+    plain <- unclass(x)
+    attributes(plain) <- NULL
+    tag <- haven::na_tag(plain)
+    moment <- format(.POSIXct(floor(plain), tz = "UTC"), "%Y-%m-%dT%H:%M:%SZ", tz = "UTC")
+    text <- ifelse(is.na(tag), moment, paste0(".", tag))
+    absent <- is.na(plain) & is.na(tag)
+  } else if (is.character(x)) {
     # unclass: is.na() of haven's labelled_spss is also TRUE for a declared missing text ("-9").
     text <- as.character(unclass(x))
     absent <- is.na(text)

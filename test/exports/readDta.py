@@ -7,9 +7,12 @@ import pandas as pd
 from pandas.io.stata import StataMissingValue, StataReader
 
 
-def cell(value):
+def cell(value, moment=None):
     if isinstance(value, StataMissingValue):
         return {"missing": str(value)}
+    if moment is not None:
+        # A %tc date-time as data.csv writes it: ISO 8601 in UTC, to the second.
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, str):
         return value
     number = float(value)
@@ -17,7 +20,14 @@ def cell(value):
 
 
 path = sys.argv[1]
-frame = pd.read_stata(path, convert_categoricals=False, convert_missing=True)
+# pandas cannot convert a %tc column holding missing values with convert_missing=True (np.isnan of
+# its StataMissingValue objects fails), so the missing kinds come from a read without date conversion
+# and the instants from a read with it.
+frame = pd.read_stata(path, convert_categoricals=False, convert_missing=True, convert_dates=False)
+dated = pd.read_stata(path, convert_categoricals=False)
+moments = [
+    dated[name] if pd.api.types.is_datetime64_any_dtype(dated[name].dtype) else None for name in frame.columns
+]
 with StataReader(path) as reader:
     reader.read()
     variable_labels = reader.variable_labels()
@@ -27,7 +37,10 @@ with StataReader(path) as reader:
 print(json.dumps({
     "pandas": pd.__version__,
     "columns": list(frame.columns),
-    "rows": [[cell(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+    "rows": [
+        [cell(v, None if moments[c] is None else moments[c].iloc[r]) for c, v in enumerate(row)]
+        for r, row in enumerate(frame.itertuples(index=False, name=None))
+    ],
     "variableLabels": variable_labels,
     "valueLabels": {name: {str(int(k)): v for k, v in labels.items()} for name, labels in value_labels.items()},
     "dataLabel": data_label,
