@@ -16,6 +16,7 @@ import type {
   SurveyModel,
 } from 'survey-core';
 import { dkAllowed } from './extensions.js';
+import { MISSING_CODES } from './missingCodes.js';
 import type { numericRule } from './numeric.js';
 import type { ResolvedVariables } from './variableMap.js';
 import { visibilityOf } from './visibility.js';
@@ -82,6 +83,19 @@ export type ExportColumns = { tables: ExportTable[]; columns: ExportColumn[] };
 export const plainText = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 type Context = { table: string; conditions: string[]; vars: ResolvedVariables; out: ExportColumn[] };
+
+/**
+ * A grid's columns are a scale (ordinal: never … always, not at all … a great deal) when they offer
+ * at least three answers besides the missing codes; two (yes/no, available/not) name categories.
+ */
+function gridMeasure(ctx: Context, key: string, matrix: QuestionMatrixModel): 'nominal' | 'ordinal' {
+  const reserved = new Set(Object.values(MISSING_CODES).map((m) => m.code));
+  const answers = (matrix.columns as ItemValue[]).filter((c) => {
+    const code = ctx.vars.codeOf(key, c.value) ?? Number(c.value);
+    return !reserved.has(code);
+  });
+  return answers.length >= 3 ? 'ordinal' : 'nominal';
+}
 type Base = { name: string; entry: string; question: string; label: string; source: VariableSource };
 
 const add = (ctx: Context, base: Base, content: ColumnContent) =>
@@ -219,7 +233,7 @@ function valueColumns(ctx: Context, q: Question): void {
             label: `${title} — ${plainText(row.text)}`,
             source: { kind: 'row', question, row: String(row.value) },
           },
-          { kind: 'choice', key, items: matrix.columns as ItemValue[], measure: 'ordinal' },
+          { kind: 'choice', key, items: matrix.columns as ItemValue[], measure: gridMeasure(ctx, key, matrix) },
         );
       }
       return;
