@@ -3,7 +3,7 @@
  * as PSPP's "System File Format" appendix describes them.
  */
 import { MAX_VALUE_LABEL_BYTES, MAX_VARIABLE_LABEL_BYTES, type SavColumn, utf8Truncate } from './savColumns.js';
-import type { CodeLabel, ExportVariable } from './table.js';
+import { type CodeLabel, type ExportVariable, fitLabel } from './table.js';
 
 /** The system-missing value and the bounds SPSS expects in the floating point info record. */
 export const SYSMIS = -Number.MAX_VALUE;
@@ -111,7 +111,8 @@ export function stringMissing(column: SavColumn): string[] {
 
 function writeVariable(out: RecordWriter, column: SavColumn): void {
   const { variable, shortName, width, format } = column;
-  const label = utf8Truncate(variable.label, MAX_VARIABLE_LABEL_BYTES);
+  // A "stem — item" label too long for SPSS loses part of its stem, never its item.
+  const label = Buffer.from(fitLabel(variable, MAX_VARIABLE_LABEL_BYTES), 'utf8');
   const missing = variable.kind === 'numeric' ? missingDeclaration(variable) : { count: 0, values: [] };
   // A short string (8 bytes or fewer) holds its missing values here; a longer one in subtype 22.
   const shortStringMissing = width > 0 && width <= 8 ? stringMissing(column) : [];
