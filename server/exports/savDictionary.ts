@@ -3,6 +3,7 @@
  * as PSPP's "System File Format" appendix describes them.
  */
 import { MAX_VALUE_LABEL_BYTES, MAX_VARIABLE_LABEL_BYTES, type SavColumn, utf8Truncate } from './savColumns.js';
+import { multipleResponseSets } from './savMrsets.js';
 import { type CodeLabel, type ExportVariable, fitLabel } from './table.js';
 
 /** The system-missing value and the bounds SPSS expects in the floating point info record. */
@@ -211,6 +212,8 @@ function writeExtensions(out: RecordWriter, columns: SavColumn[]): void {
   // Machine integer info: version 1.0.0, machine -1, IEEE 754, compression code 1, little-endian, UTF-8.
   extension(out, 3, 4, 8).int32(1, 0, 0, -1, 1, 1, 2, UTF8_CODE_PAGE);
   extension(out, 4, 8, 3).float64(SYSMIS, HIGHEST, LOWEST);
+  const sets = multipleResponseSets(columns);
+  if (sets.length > 0) extension(out, 7, 1, sets.length).bytes(sets);
   // One entry per variable record, so a very long string has one per piece.
   extension(out, 11, 4, columns.reduce((n, c) => n + c.pieces.length, 0) * 3);
   for (const { variable, displayWidth, pieces } of columns) {
