@@ -13,6 +13,7 @@ import { savChunks, writeSav } from '../../server/exports/sav.js';
 import { type ExportVariable, MISSING } from '../../server/exports/table.js';
 import { exportTable, numericVariable } from '../factories/exportTable.js';
 import { type PsppSection, psppSections, utf8Prefix } from '../support/readBack.js';
+import { fieldedPilot } from './pilot.js';
 
 /** 2026-03-02 14:05:09 UTC and 2026-12-31 23:59:59 UTC, in milliseconds as the table holds them. */
 const STARTED = Date.UTC(2026, 2, 2, 14, 5, 9);
@@ -263,5 +264,36 @@ describe('the multiple response sets record (subtype 7)', () => {
     ];
     const names = (mrsetsRecord(variables) ?? '').split('\n').map((line) => line.split('=')[0]);
     expect(names).toEqual([`$a${'b'.repeat(62)}`, '$svc_2', '$svc_2_1', '']);
+  });
+});
+
+describe('a real pilot export’s data.sav read back by GNU PSPP', () => {
+  it('declares every multi-select as a set of its 0/1 dummies (F8.2) and the start and submission as DATETIME20', {
+    timeout: 90_000,
+  }, async () => {
+    const ws = await fieldedPilot();
+    await ws.run('export', '--fielding', 'pilot', '--out', 'export', '--formats', 'sav');
+    const run = runPspp(join(ws.file('export'), 'data.sav'), ws.dir, [
+      'SET TVARS=NAMES.',
+      'DISPLAY DICTIONARY.',
+      'MRSETS /DISPLAY NAME=ALL.',
+    ]);
+    expect(run.log).not.toMatch(/warning|error/i);
+    const formats = new Map(rowsOf(run.tables.get('Variables')).map((row) => [row.Name, row['Print Format']]));
+    expect([formats.get('started_at'), formats.get('submitted_at')]).toEqual(['DATETIME20.0', 'DATETIME20.0']);
+    const sets = new Map(
+      rowsOf(run.tables.get('Multiple Response Sets')).map((row) => [
+        row.Name ?? '',
+        row['Member Variables']?.split('\n'),
+      ]),
+    );
+    expect(sets.get('$a7_unit')).toEqual(['a7_unit_1', 'a7_unit_2', 'a7_unit_3', 'a7_unit_4']);
+    expect(sets.size).toBeGreaterThan(1);
+    for (const [name, members = []] of sets) {
+      for (const member of members) {
+        expect(member.startsWith(name.slice(1)), `${member} in ${name}`).toBe(true);
+        expect(formats.get(member), member).toBe('F8.2');
+      }
+    }
   });
 });
