@@ -2,7 +2,8 @@
  * SPSS system file (.sav) writer: uncompressed, little-endian, UTF-8. Variable labels, value labels,
  * user-missing codes, measurement levels and widths are declared; a string over 255 bytes is a very
  * long string (subtype 14) of up to SPSS's 32,767 bytes, and a longer text is cut at a UTF-8
- * character boundary and reported through `onCut`.
+ * character boundary and reported through `onCut`. A date-time is a DATETIME20 variable (seconds
+ * since 1582-10-14) and a 0/1 variable prints two decimals, so its mean reads as a share.
  */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -23,7 +24,7 @@ function encodeCase(row: Cell[], columns: SavColumn[], into: Buffer): void {
     const column = columns[i] as SavColumn;
     const cell = row[i] ?? null;
     if (column.width === 0) {
-      into.writeDoubleLE(typeof cell === 'number' && Number.isFinite(cell) ? cell : SYSMIS, offset);
+      into.writeDoubleLE(typeof cell === 'number' && Number.isFinite(cell) ? column.stored(cell) : SYSMIS, offset);
       offset += 8;
     } else {
       const end = offset + column.segments * 8;

@@ -22,6 +22,13 @@ export const MAX_VARIABLE_LABEL_BYTES = 255;
 
 const FORMAT_A = 1;
 const FORMAT_F = 5;
+/** DATETIME ("dd-MMM-yyyy hh:mm:ss"): the value is seconds since the Gregorian calendar began. */
+const FORMAT_DATETIME = 22;
+const DATETIME_WIDTH = 20;
+/** Seconds from SPSS's epoch, 1582-10-14 00:00:00, to 1970-01-01 00:00:00 UTC. */
+const SPSS_EPOCH_TO_UNIX_SECONDS = 12_219_379_200;
+/** Decimals shown on a 0/1 variable, so that its mean (a proportion) prints as 0.37 rather than 0. */
+const PROPORTION_DECIMALS = 2;
 const MIN_NUMERIC_WIDTH = 8;
 const MAX_NUMERIC_WIDTH = 40;
 const MAX_DECIMALS = 16;
@@ -47,6 +54,8 @@ export type SavColumn = {
   displayWidth: number;
   /** 1-based position of the variable's first segment in the dictionary (value label records use it). */
   dictionaryIndex: number;
+  /** A numeric cell as the file stores it: a date-time's milliseconds become SPSS seconds, codes stay. */
+  stored: (cell: number) => number;
 };
 
 export function utf8Truncate(text: string, maxBytes: number): Buffer {
@@ -115,6 +124,29 @@ function measure(table: ExportTable, onCut?: (cut: StringCut) => void): Extent {
   return { rows, maxLength };
 }
 
+/**
+ * A numeric variable whose valid codes are exactly 0 and 1 (a multi-select dummy, a yes/no flag):
+ * its mean is the share of 1s, which SPSS prints with the variable's decimals.
+ */
+function isZeroOne(variable: ExportVariable): boolean {
+  const codes = new Set(variable.valueLabels.map((c) => c.code));
+  return variable.kind === 'numeric' && codes.size === 2 && codes.has(0) && codes.has(1);
+}
+
+/** The decimals a numeric variable is printed with. */
+function printDecimals(variable: ExportVariable): number {
+  const own = Math.max(0, Math.min(Math.trunc(variable.decimals), MAX_DECIMALS));
+  return isZeroOne(variable) ? Math.max(own, PROPORTION_DECIMALS) : own;
+}
+
+/** A date-time's milliseconds since 1970 as SPSS's seconds since 1582-10-14; a missing code stays the code. */
+function dateTimeStorage(variable: ExportVariable): (cell: number) => number {
+  const codes = new Set(variable.missing.map((m) => m.code));
+  return (cell) => (codes.has(cell) ? cell : cell / 1000 + SPSS_EPOCH_TO_UNIX_SECONDS);
+}
+
+const asIs = (cell: number) => cell;
+
 function cellLength(variable: ExportVariable, cell: Cell, row: number): number {
   if (cell === null) return 0;
   if (variable.kind === 'string') {
@@ -122,7 +154,9 @@ function cellLength(variable: ExportVariable, cell: Cell, row: number): number {
     return Buffer.byteLength(cell, 'utf8');
   }
   if (typeof cell !== 'number') throw new Error(`sav: ${variable.name} row ${row} holds a non-numeric cell`);
-  return Number.isFinite(cell) ? formattedLength(cell, variable.decimals) : 0;
+  // A date-time's width is its format's, whatever the milliseconds.
+  if (variable.format === 'datetime') return 0;
+  return Number.isFinite(cell) ? formattedLength(cell, printDecimals(variable)) : 0;
 }
 
 function formattedLength(value: number, decimals: number): number {
@@ -130,7 +164,10 @@ function formattedLength(value: number, decimals: number): number {
 }
 
 function numericLayout(variable: ExportVariable, widest: number): { format: number; width: number } {
-  const decimals = Math.max(0, Math.min(Math.trunc(variable.decimals), MAX_DECIMALS));
+  if (variable.format === 'datetime') {
+    return { format: packFormat(FORMAT_DATETIME, DATETIME_WIDTH, 0), width: DATETIME_WIDTH };
+  }
+  const decimals = printDecimals(variable);
   const codes = [...variable.valueLabels, ...variable.missing].map((c) => formattedLength(c.code, decimals));
   const needed = Math.max(MIN_NUMERIC_WIDTH, decimals + 2, widest, ...codes);
   const width = Math.min(needed, MAX_NUMERIC_WIDTH);
@@ -189,6 +226,7 @@ export function layoutColumns(
         format,
         displayWidth: width,
         dictionaryIndex: index,
+        stored: variable.format === 'datetime' ? dateTimeStorage(variable) : asIs,
       };
     }
     const width = Math.min(Math.max(widest, 1), MAX_STRING_WIDTH);
@@ -201,7 +239,17 @@ export function layoutColumns(
     dictionaryIndex += segments;
     const format = packFormat(FORMAT_A, Math.min(width, MAX_PIECE_WIDTH), 0);
     const displayWidth = Math.min(width, MAX_PIECE_WIDTH);
-    return { variable, shortName, width, pieces, segments, format, displayWidth, dictionaryIndex: index };
+    return {
+      variable,
+      shortName,
+      width,
+      pieces,
+      segments,
+      format,
+      displayWidth,
+      dictionaryIndex: index,
+      stored: asIs,
+    };
   });
   return { columns, caseSegments: dictionaryIndex - 1 };
 }

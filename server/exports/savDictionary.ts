@@ -3,7 +3,8 @@
  * as PSPP's "System File Format" appendix describes them.
  */
 import { MAX_VALUE_LABEL_BYTES, MAX_VARIABLE_LABEL_BYTES, type SavColumn, utf8Truncate } from './savColumns.js';
-import type { CodeLabel, ExportVariable } from './table.js';
+import { multipleResponseSets } from './savMrsets.js';
+import { type CodeLabel, type ExportVariable, fitLabel } from './table.js';
 
 /** The system-missing value and the bounds SPSS expects in the floating point info record. */
 export const SYSMIS = -Number.MAX_VALUE;
@@ -111,7 +112,8 @@ export function stringMissing(column: SavColumn): string[] {
 
 function writeVariable(out: RecordWriter, column: SavColumn): void {
   const { variable, shortName, width, format } = column;
-  const label = utf8Truncate(variable.label, MAX_VARIABLE_LABEL_BYTES);
+  // A "stem — item" label too long for SPSS loses part of its stem, never its item.
+  const label = Buffer.from(fitLabel(variable, MAX_VARIABLE_LABEL_BYTES), 'utf8');
   const missing = variable.kind === 'numeric' ? missingDeclaration(variable) : { count: 0, values: [] };
   // A short string (8 bytes or fewer) holds its missing values here; a longer one in subtype 22.
   const shortStringMissing = width > 0 && width <= 8 ? stringMissing(column) : [];
@@ -210,6 +212,8 @@ function writeExtensions(out: RecordWriter, columns: SavColumn[]): void {
   // Machine integer info: version 1.0.0, machine -1, IEEE 754, compression code 1, little-endian, UTF-8.
   extension(out, 3, 4, 8).int32(1, 0, 0, -1, 1, 1, 2, UTF8_CODE_PAGE);
   extension(out, 4, 8, 3).float64(SYSMIS, HIGHEST, LOWEST);
+  const sets = multipleResponseSets(columns);
+  if (sets.length > 0) extension(out, 7, 1, sets.length).bytes(sets);
   // One entry per variable record, so a very long string has one per piece.
   extension(out, 11, 4, columns.reduce((n, c) => n + c.pieces.length, 0) * 3);
   for (const { variable, displayWidth, pieces } of columns) {

@@ -103,6 +103,11 @@ function expectedMissing(codes: CodeLabel[]): string {
   return `${sorted[0]} THRU ${sorted[sorted.length - 1]}`;
 }
 
+/** A variable coded 0/1 (No/Yes) is printed with two decimals, so that its mean reads as a share. */
+function zeroOne(v: ExportVariable): boolean {
+  return v.valueLabels.map((c) => c.code).join() === '0,1';
+}
+
 function maxBytes(column: number): number {
   return Math.max(1, ...ROWS.map((row) => Buffer.byteLength(String(row[column] ?? ''), 'utf8')));
 }
@@ -169,7 +174,7 @@ describe('writeSav read back by GNU PSPP', () => {
         name: v.name,
         label: utf8Prefix(v.label, 255),
         measure: v.measure[0]?.toUpperCase() + v.measure.slice(1),
-        format: v.kind === 'string' ? `A${maxBytes(i)}` : `F8.${v.decimals}`,
+        format: v.kind === 'string' ? `A${maxBytes(i)}` : `F8.${zeroOne(v) ? 2 : v.decimals}`,
         missing: expectedMissing(v.missing),
       })),
     );

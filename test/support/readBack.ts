@@ -43,7 +43,7 @@ export type PsppSection = { header: string[]; rows: string[][] };
 export type PsppReport = { tables: Map<string, PsppSection>; data: string[][]; log: string };
 
 /** Splits PSPP's CSV output into its "Table: <title>" sections (the last one of each title wins). */
-function psppSections(csv: string): Map<string, PsppSection> {
+export function psppSections(csv: string): Map<string, PsppSection> {
   const tables = new Map<string, PsppSection>();
   let current: PsppSection | undefined;
   for (const fields of records(csv)) {
