@@ -5,7 +5,9 @@ import {
   cellXml,
   columnLetters,
   EXCEL_LIMITS,
+  excelSerial,
   type Sheet,
+  type SheetCell,
   SheetLimitError,
   workbookXml,
   worksheetXml,
@@ -25,7 +27,7 @@ async function drain(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const sheetOf = (rows: (number | string | null)[][], header = ['a', 'b']): Sheet => ({
+const sheetOf = (rows: SheetCell[][], header = ['a', 'b']): Sheet => ({
   name: 'codes',
   header,
   rows: () => rows,
@@ -143,9 +145,88 @@ describe('xlsxStream', () => {
     const zip = await drain(xlsxStream([sheetOf([[1, 'x']]), { ...sheetOf([]), name: 'labels' }], { mtime }));
     expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
     expect(zip.toString('latin1')).toContain('xl/worksheets/sheet2.xml');
-    expect(workbookXml(['codes', 'labels'])).toContain(
+    expect(workbookXml([sheetOf([]), { ...sheetOf([]), name: 'labels' }])).toContain(
       '<sheets><sheet name="codes" sheetId="1" r:id="rId1"/><sheet name="labels" sheetId="2" r:id="rId2"/></sheets>',
     );
+  });
+
+  it('refuses a second header row or widths that do not fit the columns', () => {
+    expect(() => xlsxStream([{ ...sheetOf([]), subheader: ['only one'] }], { mtime })).toThrow(/second header row/);
+    expect(() => xlsxStream([{ ...sheetOf([]), widths: [10] }], { mtime })).toThrow(/one per column/);
+    expect(() => xlsxStream([{ ...sheetOf([]), widths: [10, 256] }], { mtime })).toThrow(/at most 255/);
+  });
+
+  it('counts a second header row against the rows of an Excel sheet', () => {
+    const sheet = { ...sheetOf([]), subheader: ['A', 'B'], rowCount: EXCEL_LIMITS.rows - 1 };
+    expect(() => xlsxStream([sheet], { mtime })).toThrow(/1,048,575 rows and 2 header rows/);
+    expect(() => xlsxStream([{ ...sheet, rowCount: EXCEL_LIMITS.rows - 2 }], { mtime })).not.toThrow();
+  });
+});
+
+describe('date cells', () => {
+  it("writes a Date as Excel's serial day number in the date-time style", () => {
+    expect(excelSerial(new Date('1970-01-01T00:00:00Z'))).toBe(25_569);
+    expect(excelSerial(new Date('2026-03-02T18:00:00Z'))).toBe(46_083.75);
+    expect(excelSerial(new Date('1900-03-01T00:00:00Z'))).toBe(61);
+    expect(cellXml(new Date('2026-03-02T18:00:00Z'))).toBe('<c s="2"><v>46083.75</v></c>');
+  });
+
+  it('refuses a date Excel cannot show, naming the row and variable', () => {
+    expect(() => [...worksheetXml(sheetOf([[new Date('1899-12-31T00:00:00Z'), 'x']]))]).toThrow(
+      /row 1, variable a: 1899-12-31T00:00:00.000Z is outside the dates Excel shows/,
+    );
+    expect(() => [...worksheetXml(sheetOf([[new Date(Number.NaN), 'x']]))]).toThrow(/an invalid date/);
+  });
+});
+
+describe('worksheet layout', () => {
+  const laidOut = (sheet: Partial<Sheet>) =>
+    [
+      ...worksheetXml({
+        ...sheetOf([
+          [1, 'x'],
+          [2, 'y'],
+        ]),
+        ...sheet,
+      }),
+    ].join('');
+
+  it('writes one width per column before the rows', () => {
+    const xml = laidOut({ widths: [12, 30.5] });
+    expect(xml).toContain(
+      '<cols><col min="1" max="1" width="12" customWidth="1"/><col min="2" max="2" width="30.5" customWidth="1"/></cols><sheetData>',
+    );
+    expect(laidOut({})).not.toContain('<cols>');
+  });
+
+  it('puts an AutoFilter over the header and every declared row, after the rows', () => {
+    expect(laidOut({ filter: true })).toMatch(/<\/sheetData><autoFilter ref="A1:B3"\/><\/worksheet>$/);
+    expect(laidOut({})).not.toContain('autoFilter');
+  });
+
+  it('writes a second header row, freezes both and filters on the second', () => {
+    const xml = laidOut({ subheader: ['Label of a', '=b'], filter: true });
+    expect(xml).toContain('<pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" state="frozen"/>');
+    expect(xml).toContain(
+      '<row r="2"><c s="3" t="inlineStr"><is><t>Label of a</t></is></c><c s="3" t="inlineStr"><is><t>\'=b</t></is></c></row>',
+    );
+    expect(xml).toContain('<row r="3"><c><v>1</v></c>');
+    expect(xml).toContain('<row r="4"><c><v>2</v></c>');
+    expect(xml).toContain('<dimension ref="A1:B4"/>');
+    expect(xml).toContain('<autoFilter ref="A2:B4"/>');
+  });
+
+  it('names each filtered range in the workbook as Excel does, hidden and local to its sheet', () => {
+    const xml = workbookXml([
+      { ...sheetOf([[1, 'x']]), filter: true },
+      { ...sheetOf([]), name: 'no filter' },
+      { ...sheetOf([[1, 'x']]), name: "o'clock & more", subheader: ['a', 'b'], filter: true },
+    ]);
+    expect(xml).toContain(
+      '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">\'codes\'!$A$1:$B$2</definedName>' +
+        '<definedName name="_xlnm._FilterDatabase" localSheetId="2" hidden="1">\'o\'\'clock &amp; more\'!$A$2:$B$3</definedName></definedNames>',
+    );
+    expect(workbookXml([sheetOf([])])).not.toContain('definedNames');
   });
 });
 
@@ -222,6 +303,62 @@ describe('tableSheets', () => {
       '1.0.0, 1.1.0',
     ]);
     expect(rows[2]?.slice(3, 7)).toEqual(['text', 'string', 'nominal', null]);
+  });
+
+  it('makes each moment of a date-time variable a Date on both data sheets, its missing code as in the CSV files', () => {
+    const started = Date.UTC(2026, 2, 2, 14, 5, 9);
+    const timed = exportTable(
+      [
+        numericVariable('case_id'),
+        numericVariable('started_at', { format: 'datetime', missing: [MISSING.notAnswered] }),
+        numericVariable('n_sessions'),
+      ],
+      [
+        [1, started, 2],
+        [2, MISSING.notAnswered.code, 1],
+      ],
+    );
+    const [codes, labels] = tableSheets(timed, []) as [Sheet, Sheet];
+    expect(rowsOf(codes)).toEqual([
+      [1, new Date(started), 2],
+      [2, MISSING.notAnswered.code, 1],
+    ]);
+    // data_labels.csv leaves the missing codes of a variable without value labels blank.
+    expect(rowsOf(labels)).toEqual([
+      [1, new Date(started), 2],
+      [2, null, 1],
+    ]);
+  });
+
+  it('gives the labels sheet, not the codes sheet, a second header row of short labels (or labels)', () => {
+    const short = exportTable([numericVariable('q1', { shortLabel: 'Q1 consent' }), stringVariable('q1_oth')], []);
+    const [codes, labels] = tableSheets(short, []) as [Sheet, Sheet];
+    expect(codes.subheader).toBeUndefined();
+    expect(labels.subheader).toEqual(['Q1 consent', 'Label of q1_oth']);
+  });
+
+  it('filters and sizes every sheet: wider for text, dates and labels, never past 60', () => {
+    const sized = exportTable(
+      [
+        numericVariable('q1', {
+          valueLabels: [
+            { code: 1, label: 'y'.repeat(80) },
+            { code: 2, label: 'No' },
+          ],
+        }),
+        numericVariable('at', { format: 'datetime' }),
+        stringVariable('notes'),
+        numericVariable('a_rather_long_variable_name'),
+      ],
+      [],
+    );
+    const sheets = tableSheets(sized, []);
+    expect(sheets.map((s) => s.filter)).toEqual([true, true, true]);
+    const [codes, labels, book] = sheets as [Sheet, Sheet, Sheet];
+    expect(codes.widths).toEqual([11, 20, 25, 31]);
+    expect(labels.widths).toEqual([60, 20, 25, 31]);
+    expect(book.widths?.length).toBe(CODEBOOK_COLUMNS.length);
+    expect(book.widths?.every((w) => w <= 60)).toBe(true);
   });
 
   it('names the case of a cell past the limits', async () => {

@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CODEBOOK_COLUMNS } from '../../server/exports/xlsxCodebook.js';
 import { parseCsv } from '../../server/platform/csv.js';
@@ -10,37 +8,25 @@ import { generateAnswers } from '../factories/generatedAnswers.js';
 import { openEnv, postComplete } from '../responses/setup.js';
 import { seedFielding, tokenOf } from '../support/app.js';
 import { fieldedPilot } from './pilot.js';
+import { type ReadBook, type ReadCell, readXlsx, sheetOf } from './xlsxReader.js';
 
 /**
- * data.xlsx of a real pilot export read back by openpyxl (Debian's python3-openpyxl, installed by
- * scripts/install-test-deps.sh): the codes sheet must equal data.csv and the labels sheet
- * data_labels.csv cell by cell, numbers as numeric cells and text as text, no formula anywhere.
+ * data.xlsx of a real pilot export read back by openpyxl: the codes sheet must equal data.csv and
+ * the labels sheet data_labels.csv cell by cell (under its second header row of short labels),
+ * numbers as numeric cells, moments as date cells, text as text, no formula anywhere.
  */
-
-// Debian's interpreter: python3-openpyxl is installed for it, not for any other python3 on PATH.
-const PYTHON = '/usr/bin/python3';
-const READER = fileURLToPath(new URL('./readXlsx.py', import.meta.url));
-
-/** openpyxl's data type ("n", "s", "f" ...), the Python type of the value, the value. */
-type ReadCell = [string, string, number | string | null];
-type ReadBack = { openpyxl: string; sheets: { name: string; frozen: string | null; rows: ReadCell[][] }[] };
 
 const records = (text: string) => parseCsv(text).records.map((r) => r.fields);
 const MISSING_CODES = new Set(['-9', '-8', '-7', '-6']);
-
-function readXlsx(file: string): ReadBack {
-  const run = spawnSync(PYTHON, [READER, file], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  if (run.error) throw new Error(`${PYTHON} with openpyxl is required: run scripts/install-test-deps.sh`);
-  expect(run.status, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as ReadBack;
-}
+/** A moment as data.csv writes it (table.ts isoDateTime). */
+const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 type Codebook = {
   variables: { name: string; label: string; type: string; values: { code: number; label: string }[] }[];
 };
 
 /** One export for the whole file, read once: the workspace is removed after the first test. */
-let exported: Promise<{ book: ReadBack; codes: string[][]; labels: string[][]; codebook: Codebook }> | undefined;
+let exported: Promise<{ book: ReadBook; codes: string[][]; labels: string[][]; codebook: Codebook }> | undefined;
 function exportOnce() {
   exported ??= (async () => {
     const ws = await fieldedPilot();
@@ -56,25 +42,25 @@ function exportOnce() {
   return exported;
 }
 
-function sheet(book: ReadBack, name: string) {
-  const found = book.sheets.find((s) => s.name === name);
-  if (!found) throw new Error(`no sheet "${name}" in data.xlsx`);
-  return found;
-}
 const isNumber = (cell: ReadCell | undefined) => cell?.[1] === 'int' || cell?.[1] === 'float';
 
 /** The storage (numeric or string) of every variable, as the codebook sheet declares it. */
-function storageOf(book: ReadBack): Map<string, string> {
-  const [header, ...rows] = sheet(book, 'codebook').rows;
+function storageOf(book: ReadBook): Map<string, string> {
+  const [header, ...rows] = sheetOf(book, 'codebook').rows;
   const at = (column: string) => header?.findIndex((c) => c[2] === column) ?? -1;
   return new Map(rows.map((r) => [String(r[at('variable')]?.[2]), String(r[at('storage')]?.[2])]));
 }
 
-/** The cell as openpyxl read it equals the CSV's text: the same number, the same text, or both empty. */
+/**
+ * The cell as openpyxl read it equals the CSV's text: the same number, the same text, the same
+ * moment (a date cell to the second), or both empty.
+ */
 function expectSameCell(read: ReadCell | undefined, csv: string, where: string): void {
-  const [, type, value] = read ?? ['n', 'NoneType', null];
+  const [, type, value, isDate] = read ?? ['n', 'NoneType', null, false];
   if (csv === '') {
     expect(value, where).toBeNull();
+  } else if (isDate) {
+    expect(`${String(value).slice(0, 19)}Z`, where).toBe(csv);
   } else if (type === 'int' || type === 'float') {
     expect(value, where).toBe(Number(csv));
   } else {
@@ -83,12 +69,38 @@ function expectSameCell(read: ReadCell | undefined, csv: string, where: string):
   }
 }
 
+/** Excel's letter of a 1-based column. */
+function columnLetter(column: number): string {
+  let letters = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+/**
+ * Row 2 of the labels sheet: for each variable a short label of at most 80 characters (Stata's
+ * limit), or its label as the codebook sheet gives it; never empty.
+ */
+function expectShortLabels(book: ReadBook, row: ReadCell[] | undefined): void {
+  const [header, ...described] = sheetOf(book, 'codebook').rows;
+  const at = (column: string) => header?.findIndex((c) => c[2] === column) ?? -1;
+  const labelOf = new Map(described.map((r) => [String(r[at('variable')]?.[2]), r[at('label')]?.[2]]));
+  const names = sheetOf(book, 'labels').rows[0] ?? [];
+  expect(row?.length).toBe(names.length);
+  names.forEach((name, i) => {
+    const cell = row?.[i];
+    const label = labelOf.get(String(name[2]));
+    expect(cell?.[1], String(name[2])).toBe('str');
+    if (cell?.[2] !== label) expect(String(cell?.[2]).length, String(name[2])).toBeLessThanOrEqual(80);
+  });
+}
+
 describe('data.xlsx read back by openpyxl', () => {
-  it('has the sheets codes, labels and codebook, each with its header row frozen and no formula', async () => {
+  it('has the sheets codes, labels and codebook, each with its header rows frozen and no formula', async () => {
     const { book } = await exportOnce();
     expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook']);
+    expect(book.sheets.map((s) => s.frozen)).toEqual(['A2', 'A3', 'A2']);
     for (const s of book.sheets) {
-      expect(s.frozen, s.name).toBe('A2');
       expect(
         s.rows.flat().filter((c) => c[0] === 'f'),
         s.name,
@@ -96,14 +108,49 @@ describe('data.xlsx read back by openpyxl', () => {
     }
   });
 
+  it('filters each sheet from its last header row to its last cell, under the hidden names Excel writes', async () => {
+    const { book, codes } = await exportOnce();
+    const last = (s: string) => {
+      const rows = sheetOf(book, s).rows;
+      return `${columnLetter(rows[0]?.length ?? 0)}${rows.length}`;
+    };
+    const ranges = [`A1:${last('codes')}`, `A2:${last('labels')}`, `A1:${last('codebook')}`];
+    expect(book.sheets.map((s) => s.filter)).toEqual(ranges);
+    expect(last('codes')).toBe(`${columnLetter(codes[0]?.length ?? 0)}${codes.length}`);
+    const absolute = (range: string) => range.replace(/([A-Z]+)(\d+)/g, '$$$1$$$2');
+    expect(book.definedNames).toEqual(
+      book.sheets.map((s, i) => ({
+        name: '_xlnm._FilterDatabase',
+        localSheetId: String(i),
+        hidden: '1',
+        text: `'${s.name}'!${absolute(ranges[i] ?? '')}`,
+      })),
+    );
+  });
+
+  it('sets a width on every column of every sheet, at most 60, dates wide enough for their format', async () => {
+    const { book } = await exportOnce();
+    for (const s of book.sheets) {
+      const columns = s.rows[0]?.length ?? 0;
+      expect(Object.keys(s.widths).length, s.name).toBe(columns);
+      for (const width of Object.values(s.widths)) expect(width, s.name).toBeGreaterThan(0);
+      for (const width of Object.values(s.widths)) expect(width, s.name).toBeLessThanOrEqual(60);
+    }
+    const codes = sheetOf(book, 'codes');
+    const started = codes.rows[0]?.findIndex((c) => c[2] === 'started_at') ?? -1;
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(codes.widths[columnLetter(started + 1)]).toBeGreaterThanOrEqual('2026-03-02 14:05:09'.length);
+  });
+
   it('codes sheet: every cell equals data.csv, numeric variables and missing codes as numbers', async () => {
     const { book, codes } = await exportOnce();
-    const read = sheet(book, 'codes').rows;
+    const read = sheetOf(book, 'codes').rows;
     const storage = storageOf(book);
     const [header = []] = codes;
     expect(read.length).toBe(codes.length);
     expect(read[0]?.map((c) => c[2])).toEqual(header);
     let numbers = 0;
+    let moments = 0;
     codes.slice(1).forEach((row, r) => {
       expect(read[r + 1]?.length ?? 0, `row ${r + 2}`).toBeLessThanOrEqual(header.length);
       row.forEach((csv, c) => {
@@ -111,29 +158,42 @@ describe('data.xlsx read back by openpyxl', () => {
         const where = `codes ${header[c]} row ${r + 2}: ${JSON.stringify(cell)} vs ${csv}`;
         expectSameCell(cell, csv, where);
         if (csv === '') return;
-        const numeric = storage.get(header[c] ?? '') === 'numeric' || MISSING_CODES.has(csv);
-        expect(isNumber(cell), where).toBe(numeric);
+        const numeric = storage.get(header[c] ?? '') === 'numeric';
+        // A numeric variable written as ISO text in data.csv is a date-time: an Excel date here.
+        const moment = numeric && ISO_MOMENT.test(csv);
+        expect(cell?.[3], where).toBe(moment);
+        if (moment) {
+          expect(cell?.[4], where).toBe('yyyy-mm-dd hh:mm:ss');
+          moments += 1;
+          return;
+        }
+        expect(isNumber(cell), where).toBe(numeric || MISSING_CODES.has(csv));
         if (numeric) numbers += 1;
       });
     });
     // Most of a coded file is numbers: a sheet of text cells would fail above, and here.
     expect(numbers).toBeGreaterThan(header.length);
+    // started_at of every case that opened its link, submitted_at of the submitted one.
+    expect(moments).toBeGreaterThanOrEqual(3);
   });
 
-  it('labels sheet: every cell equals data_labels.csv, a label as text where data.csv has its code', async () => {
+  it('labels sheet: the names, then the short labels, then every cell of data_labels.csv, a label as text where data.csv has its code', async () => {
     const { book, codes, labels } = await exportOnce();
-    const read = sheet(book, 'labels').rows;
-    const codesRead = sheet(book, 'codes').rows;
+    const [names, shortLabels, ...read] = sheetOf(book, 'labels').rows;
+    const codesRead = sheetOf(book, 'codes').rows;
     const [header = []] = labels;
-    expect(read.length).toBe(labels.length);
-    expect(read[0]?.map((c) => c[2])).toEqual(header);
+    expect(read.length).toBe(labels.length - 1);
+    expect(names?.map((c) => c[2])).toEqual(header);
+    expectShortLabels(book, shortLabels);
     let labelled = 0;
     labels.slice(1).forEach((row, r) => {
       row.forEach((csv, c) => {
-        const cell = read[r + 1]?.[c];
-        const where = `labels ${header[c]} row ${r + 2}: ${JSON.stringify(cell)} vs ${csv}`;
+        const cell = read[r]?.[c];
+        const where = `labels ${header[c]} row ${r + 3}: ${JSON.stringify(cell)} vs ${csv}`;
         expectSameCell(cell, csv, where);
         if (csv !== codes[r + 1]?.[c]) {
+          // A label, or a blank for the missing code of a number without value labels (table.ts).
+          if (csv === '') return;
           expect(cell?.[1], where).toBe('str');
           labelled += 1;
         } else {
@@ -150,12 +210,16 @@ describe('data.xlsx read back by openpyxl', () => {
     const at = header.indexOf('b6_altchg_oth');
     const injected = rows.findIndex((r) => r[at]?.includes('HYPERLINK'));
     expect(injected).toBeGreaterThanOrEqual(0);
-    expect(sheet(book, 'codes').rows[injected + 1]?.[at]).toEqual(['s', 'str', `'=HYPERLINK("http://x.example")`]);
+    expect(sheetOf(book, 'codes').rows[injected + 1]?.[at]?.slice(0, 3)).toEqual([
+      's',
+      'str',
+      `'=HYPERLINK("http://x.example")`,
+    ]);
   });
 
   it('codebook sheet: one row per variable of the file, with the codebook label, type and value labels', async () => {
     const { book, codes, codebook } = await exportOnce();
-    const [header, ...rows] = sheet(book, 'codebook').rows;
+    const [header, ...rows] = sheetOf(book, 'codebook').rows;
     expect(header?.map((c) => c[2])).toEqual([...CODEBOOK_COLUMNS]);
     expect(rows.map((r) => r[0]?.[2])).toEqual(codes[0]);
     const column = (name: string) => CODEBOOK_COLUMNS.indexOf(name as (typeof CODEBOOK_COLUMNS)[number]);
@@ -190,19 +254,22 @@ describe('data.xlsx read back by openpyxl', () => {
       ['labels', 'data_cf_defs_labels.csv'],
     ] as const) {
       const csv = records(readFileSync(path.join(out, file), 'utf8'));
-      const read = sheet(book, name).rows;
-      expect(read.length, name).toBe(csv.length);
-      expect(read[0]?.map((c) => c[2])).toEqual(csv[0]);
+      const [names, ...rest] = sheetOf(book, name).rows;
+      // The labels sheet has the short labels as a second header row.
+      const read = name === 'labels' ? rest.slice(1) : rest;
+      if (name === 'labels') expectShortLabels(book, rest[0]);
+      expect(read.length, name).toBe(csv.length - 1);
+      expect(names?.map((c) => c[2])).toEqual(csv[0]);
       csv.slice(1).forEach((row, r) => {
         row.forEach((text, c) => {
-          expectSameCell(read[r + 1]?.[c], text, `${name} ${csv[0]?.[c]} row ${r + 2}`);
+          expectSameCell(read[r]?.[c], text, `${name} ${csv[0]?.[c]} row ${r + 2}`);
         });
       });
     }
     expect(
-      sheet(book, 'codebook')
+      sheetOf(book, 'codebook')
         .rows.slice(1)
         .map((r) => r[0]?.[2]),
-    ).toEqual(sheet(book, 'codes').rows[0]?.map((c) => c[2]));
+    ).toEqual(sheetOf(book, 'codes').rows[0]?.map((c) => c[2]));
   });
 });
