@@ -127,6 +127,7 @@ export type ExportTable = {
  * (a spreadsheet writer makes it a date cell); its missing code stays a code.
  * In the labels file a variable without value labels (a count, an amount) stays a number: its
  * missing codes are blank there, so the column is numeric in every reader (data.csv keeps the code).
+ * A date-time's missing code is its label there ("Not submitted (a partial)"), as for coded variables.
  */
 export function* spreadsheetRows(
   table: ExportTable,
@@ -134,7 +135,9 @@ export function* spreadsheetRows(
 ): Generator<Cell[]> {
   const labelsOf = table.variables.map((v) => new Map([...v.valueLabels, ...v.missing].map((c) => [c.code, c.label])));
   const missingOf = table.variables.map((v) => new Set(v.missing.map((m) => String(m.code))));
-  const numbersOnly = table.variables.map((v) => v.kind === 'numeric' && v.valueLabels.length === 0);
+  const numbersOnly = table.variables.map(
+    (v) => v.kind === 'numeric' && v.valueLabels.length === 0 && v.format !== 'datetime',
+  );
   const datetime = table.variables.map((v) => v.format === 'datetime');
   const datetimeText = options.datetimes !== 'number';
   for (const row of table.rows()) {

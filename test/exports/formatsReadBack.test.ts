@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pandasCellText, readDtaWithPandas, readSavWithPspp, records, sameCell } from '../support/readBack.js';
+import {
+  DATETIME_COLUMNS,
+  pandasCellText,
+  readDtaWithPandas,
+  readSavWithPspp,
+  records,
+  sameCell,
+} from '../support/readBack.js';
 import { fieldedPilot } from './pilot.js';
 
 /**
@@ -26,9 +33,10 @@ describe('an export read back by other tools', () => {
     expect(psppHeader).toEqual(header);
     rows.forEach((row, r) => {
       row.forEach((cell, c) => {
-        expect(sameCell(psppRows[r]?.[c], cell), `${header[c]} row ${r + 1}: ${psppRows[r]?.[c]} vs ${cell}`).toBe(
-          true,
-        );
+        expect(
+          sameCell(psppRows[r]?.[c], cell, DATETIME_COLUMNS.has(header[c] ?? '')),
+          `${header[c]} row ${r + 1}: ${psppRows[r]?.[c]} vs ${cell}`,
+        ).toBe(true);
       });
     });
   });
@@ -42,7 +50,10 @@ describe('an export read back by other tools', () => {
     rows.forEach((row, r) => {
       row.forEach((cell, c) => {
         const text = pandasCellText(read.rows[r]?.[c]);
-        expect(sameCell(text, cell), `${header[c]} row ${r + 1}: ${text} vs ${cell}`).toBe(true);
+        expect(
+          sameCell(text, cell, DATETIME_COLUMNS.has(header[c] ?? '')),
+          `${header[c]} row ${r + 1}: ${text} vs ${cell}`,
+        ).toBe(true);
       });
     });
   });

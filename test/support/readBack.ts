@@ -29,11 +29,42 @@ export function utf8Prefix(text: string, maxBytes: number): string {
  * Whether a cell read back equals a data.csv cell: the same text, or the same number (PSPP pads
  * decimals, "1.0000"); the CSV's leading quote against formula injection is not part of the value.
  */
-export function sameCell(actual: string | undefined, expected: string | undefined): boolean {
+export function sameCell(
+  actual: string | undefined,
+  expected: string | undefined,
+  /** A date-time column (started_at, submitted_at): data.csv has ISO text, readers their own forms. */
+  datetime = false,
+): boolean {
   const a = (actual ?? '').trim();
   const e = (expected ?? '').replace(/^'(?=[-=+@\t\r])/, '').trim();
   if (a === e) return true;
+  if (datetime) return sameMoment(a, e);
   return a !== '' && e !== '' && Number.isFinite(Number(a)) && Number(a) === Number(e);
+}
+
+/** The export's date-time columns, which the readers give in their own forms. */
+export const DATETIME_COLUMNS: ReadonlySet<string> = new Set(['started_at', 'submitted_at']);
+
+/**
+ * A date-time read back against data.csv's "2026-03-02T14:05:09Z": PSPP's "03/02/2026 14:05:09",
+ * R's "2026-03-02 14:05:09", pandas' ISO text, or seconds since 1970 (haven's user_na = TRUE). A
+ * missing code (-9) reads back as its code, a blank (PSPP prints a user-missing date as "."),
+ * NA, or, from haven's user_na = TRUE, the code taken as seconds since 1582 (-9 - 12,219,379,200).
+ */
+function sameMoment(actual: string, expected: string): boolean {
+  if (/^-\d+$/.test(expected)) {
+    const code = Number(expected);
+    return ['', '.', 'NA', String(code), String(code - 12_219_379_200)].includes(actual) || actual.startsWith('NA:');
+  }
+  const want = Date.parse(expected);
+  if (!Number.isFinite(want)) return false;
+  const us = /^(\d\d)\/(\d\d)\/(\d{4}) (\d\d:\d\d:\d\d)$/.exec(actual);
+  const read = us
+    ? Date.parse(`${us[3]}-${us[1]}-${us[2]}T${us[4]}Z`)
+    : /^-?\d+(\.\d+)?$/.test(actual)
+      ? Number(actual) * 1000
+      : Date.parse(actual.includes('T') ? actual : `${actual.replace(' ', 'T')}Z`);
+  return Math.abs(read - want) < 1000;
 }
 
 // --- GNU PSPP -------------------------------------------------------------------------------
