@@ -86,7 +86,7 @@ function expectSameCell(read: ReadCell | undefined, csv: string, where: string):
 describe('data.xlsx read back by openpyxl', () => {
   it('has the sheets codes, labels and codebook, each with its header row frozen and no formula', async () => {
     const { book } = await exportOnce();
-    expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook']);
+    expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook', 'frequencies', 'summaries']);
     for (const s of book.sheets) {
       expect(s.frozen, s.name).toBe('A2');
       expect(
@@ -184,7 +184,7 @@ describe('data.xlsx read back by openpyxl', () => {
     expect(manifest.files.map((f) => f.name)).toEqual(expect.arrayContaining(['data.xlsx', 'data_cf_defs.xlsx']));
 
     const book = readXlsx(path.join(out, 'data_cf_defs.xlsx'));
-    expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook']);
+    expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook', 'frequencies', 'summaries']);
     for (const [name, file] of [
       ['codes', 'data_cf_defs.csv'],
       ['labels', 'data_cf_defs_labels.csv'],
