@@ -141,7 +141,7 @@ export function codebookHtml(
     added.length === 0
       ? ''
       : `<section><h2>Columns the export adds</h2><p>Before the questions' variables, every row of <code>data</code> starts with these.</p>
-<table><thead><tr><th scope="col">Variable</th><th scope="col">Label</th><th scope="col">Type</th><th scope="col">Values</th><th scope="col">Missing</th>${statisticsHead}</tr></thead>
+<table class="variables"><thead><tr><th scope="col">Variable</th><th scope="col">Label</th><th scope="col">Type</th><th scope="col">Values</th><th scope="col">Missing</th>${statisticsHead}</tr></thead>
 <tbody>
 ${added.map((c) => `<tr><th scope="row"><code>${escapeHtml(c.name)}</code></th><td>${escapeHtml(c.label)}</td><td>${c.kind}</td><td>${escapeHtml(codes(c.valueLabels))}</td><td>${escapeHtml(codes(c.missing))}</td>${statistics ? `<td>${statistics(c.name)}</td>` : ''}</tr>`).join('\n')}
 </tbody></table></section>`;
