@@ -90,6 +90,8 @@ export function statisticsHtml(s: VariableStatistics | undefined, weighted: bool
       return `n ${escapeHtml(count(s.n))}; first ${s.min ?? '—'}; last ${s.max ?? '—'}${missingLine(s.missing)}`;
     case 'text':
       return `n ${escapeHtml(count(s.n))} with a text${missingLine(s.missing)}`;
+    case 'key':
+      return `n ${escapeHtml(count(s.n))}; a key, one value per row`;
   }
 }
 

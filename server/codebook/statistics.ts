@@ -58,7 +58,15 @@ export type DateTimeStatistics = {
 /** A text: how many rows hold one; the texts themselves are the data's, not the codebook's. */
 export type TextStatistics = { kind: 'text'; rows: number; n: Count; missing: FrequencyRow[] };
 
-export type VariableStatistics = CategoricalStatistics | NumberStatistics | DateTimeStatistics | TextStatistics;
+/** A row's key (case_id, an entry's number): one value per row, whose mean would mean nothing. */
+export type KeyStatistics = { kind: 'key'; rows: number; n: Count; missing: [] };
+
+export type VariableStatistics =
+  | CategoricalStatistics
+  | NumberStatistics
+  | DateTimeStatistics
+  | TextStatistics
+  | KeyStatistics;
 
 export type CodebookStatistics = {
   rows: number;

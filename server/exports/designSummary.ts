@@ -24,8 +24,18 @@ const DESIGN_COLUMNS: readonly { name: string; meaning: string }[] = [
   },
 ];
 
-const DECLARATION =
-  'The design is stratified (strata: stratum_code), with no clustering, a finite population correction of stratum_N and the weight wt_nr; estimates from the completes stand for the frame.';
+/** How to declare the design with the columns this table has (a public-use file may lack some). */
+function declaration(present: ReadonlySet<string>): string {
+  const strata = present.has('stratum_code') ? 'stratum_code' : present.has('stratum') ? 'stratum' : undefined;
+  const parts = [
+    `The design is stratified${strata ? ` (strata: ${strata})` : ''}, with no clustering`,
+    present.has('stratum_N')
+      ? 'a finite population correction of stratum_N'
+      : "a finite population correction of the stratum's frame count (stratum_N, where the data has it)",
+    'and the weight wt_nr; weighted estimates from the completes stand for the frame.',
+  ];
+  return parts.join(', ');
+}
 
 /** The COMPLETE disposition (AAPOR 1.1): the rows wt_nr weighs. */
 const COMPLETE = '1.1';
@@ -91,7 +101,7 @@ export function strataCounter(variables: readonly ExportVariable[]) {
       );
       return {
         columns: DESIGN_COLUMNS.filter((c) => present.has(c.name)),
-        declaration: DECLARATION,
+        declaration: declaration(present),
         files: [],
         strata: sorted.map(([name, s], i): DesignStratum => {
           const withheld = hidden.has(i) && k !== undefined;

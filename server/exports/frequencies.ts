@@ -216,7 +216,19 @@ function texts(variable: ExportVariable): Accumulator {
   };
 }
 
-function accumulatorOf(variable: ExportVariable): Accumulator {
+/** A key's values are counted, never averaged. */
+function keys(): Accumulator {
+  let n = 0;
+  return {
+    add(cell) {
+      if (cell !== null && cell !== '') n += 1;
+    },
+    result: (ctx) => ({ kind: 'key', rows: ctx.rows, n, missing: [] }),
+  };
+}
+
+function accumulatorOf(variable: ExportVariable, keyNames: ReadonlySet<string>): Accumulator {
+  if (keyNames.has(variable.name)) return keys();
   if (variable.kind === 'string') return texts(variable);
   if (variable.format === 'datetime') return datetimes(variable);
   return variable.valueLabels.length > 0 ? categorical(variable) : numbers(variable);
@@ -235,7 +247,9 @@ export type TableSummary = {
  * count of 1 to k - 1 is withheld.
  */
 export function summarizeTable(table: ExportTable, options: { k?: number } = {}): TableSummary {
-  const accumulators = table.variables.map(accumulatorOf);
+  // The keys of a table: case_id, and a second table's entry number (dataset.ts, entryTables.ts).
+  const keyNames = new Set(['case_id', `${table.name}_n`]);
+  const accumulators = table.variables.map((v) => accumulatorOf(v, keyNames));
   const weightAt = table.variables.findIndex((v) => v.name === WEIGHT && v.kind === 'numeric');
   const strata = strataCounter(table.variables);
   let rows = 0;

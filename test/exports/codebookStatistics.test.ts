@@ -136,6 +136,20 @@ describe('summarizeTable', () => {
     expect(s).toMatchObject({ kind: 'datetime', n: 2, min: '2026-01-31T00:00:00Z', max: '2026-03-02T14:05:09Z' });
   });
 
+  it("counts a key's values (case_id, an entry's number) and never averages them", () => {
+    const table = exportTable(
+      [numericVariable('case_id'), numericVariable('defs_n')],
+      [
+        [4_812_003, 1],
+        [9_100_442, 2],
+      ],
+      'defs',
+    );
+    const { variables } = summarizeTable(table).statistics;
+    expect(variables.case_id).toEqual({ kind: 'key', rows: 2, n: 2, missing: [] });
+    expect(variables.defs_n).toEqual({ kind: 'key', rows: 2, n: 2, missing: [] });
+  });
+
   it('with k, shows each count of 1 to k - 1 as "< k" with its percentages withheld, and the next smallest too when one alone could be worked out', () => {
     const { statistics } = summarizeTable(exportTable([role(), years(), weight()], ROWS), { k: 3 });
     const s = statistics.variables.role;
