@@ -6,9 +6,10 @@
 
 /**
  * A count as a codebook shows it: the number, or in a public-use file "< k" for a count of 1 to
- * k - 1 (and a second count hidden with it, so that no hidden count follows from the total).
+ * k - 1, and "withheld" for a second count hidden with a lone small one (so that it does not follow
+ * from the total), which may be k or more.
  */
-export type Count = number | `< ${number}`;
+export type Count = number | `< ${number}` | 'withheld';
 
 /** One row of a frequency table: a labelled code, an unlabelled value found in the data, or a missing code. */
 export type FrequencyRow = {

@@ -104,12 +104,12 @@ export function strataCounter(variables: readonly ExportVariable[]) {
         declaration: declaration(present),
         files: [],
         strata: sorted.map(([name, s], i): DesignStratum => {
-          const withheld = hidden.has(i) && k !== undefined;
+          const withheld = hidden.get(i);
           return {
             ...(s.code !== undefined ? { code: s.code } : {}),
             label: name,
             ...(s.frameN !== undefined ? { frameN: s.frameN } : {}),
-            ...(disposition >= 0 ? { completes: withheld ? (`< ${k}` as const) : s.completes } : {}),
+            ...(disposition >= 0 ? { completes: withheld ?? s.completes } : {}),
             ...(weight >= 0 && disposition >= 0 ? { wt_nr: withheld ? null : (s.weight ?? null) } : {}),
           };
         }),

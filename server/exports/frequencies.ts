@@ -36,15 +36,14 @@ function tally(map: Map<number, Tally>, code: number, weight: number) {
   map.set(code, t);
 }
 
-const shownCount = (n: number, hidden: boolean, k: number | undefined): Count =>
-  hidden && k !== undefined ? `< ${k}` : n;
+const shownCount = (n: number, index: number, hidden: ReadonlyMap<number, Count>): Count => hidden.get(index) ?? n;
 
 /** Frequency rows of codes; `valid` is the valid rows' count and weight, absent for missing codes. */
 function frequencyRows(
   entries: readonly { code: number; label: string; missing: boolean; tally: Tally }[],
   ctx: Context,
   valid: (Tally & { hidden: boolean }) | undefined,
-  hidden: Set<number>,
+  hidden: ReadonlyMap<number, Count>,
 ): FrequencyRow[] {
   return entries.map(({ code, label, missing, tally: t }, i) => {
     const withheld = hidden.has(i);
@@ -53,7 +52,7 @@ function frequencyRows(
       code,
       label,
       missing,
-      n: shownCount(t.n, withheld, ctx.k),
+      n: shownCount(t.n, i, hidden),
       percent: withheld ? null : percentOf(t.n, ctx.rows),
       validPercent: validShown ? percentOf(t.n, valid.n) : null,
     };
@@ -73,15 +72,19 @@ function missingEntries(variable: ExportVariable, counted: Map<number, Tally>) {
     .map((m) => ({ code: m.code, label: m.label, missing: true, tally: counted.get(m.code) ?? { n: 0, w: 0 } }));
 }
 
-/** The valid count and the missing codes' counts, withheld where k says so: for the summaries. */
+/**
+ * The valid rows' count and the missing codes' rows, withheld where k says so. `validSmall`: the
+ * valid count itself is under k, so nothing computed from the valid values may be shown.
+ */
 function validAndMissing(variable: ExportVariable, valid: Tally, missing: Map<number, Tally>, ctx: Context) {
   const entries = missingEntries(variable, missing);
   const top = withheldCounts([valid.n, ...entries.map((e) => e.tally.n)], ctx.k);
-  const shiftedDown = new Set([...top].filter((i) => i > 0).map((i) => i - 1));
+  const ofMissing = new Map([...top].filter(([i]) => i > 0).map(([i, shown]) => [i - 1, shown]));
   return {
     validHidden: top.has(0),
-    n: shownCount(valid.n, top.has(0), ctx.k),
-    missing: frequencyRows(entries, ctx, undefined, shiftedDown),
+    validSmall: valid.n > 0 && ctx.k !== undefined && valid.n < ctx.k,
+    n: shownCount(valid.n, 0, top),
+    missing: frequencyRows(entries, ctx, undefined, ofMissing),
   };
 }
 
@@ -102,24 +105,21 @@ function categorical(variable: ExportVariable): Accumulator {
       const labelled = new Set(variable.valueLabels.map((c) => c.code));
       // A value the labels lack (an older version's code, a flag's own) is listed after them, by its code.
       const unlabelled = [...codes.keys()].filter((c) => !labelled.has(c)).sort((a, b) => a - b);
-      const validEntries = [
+      const entries = [
         ...variable.valueLabels.map((c) => ({ code: c.code, label: c.label })),
         ...unlabelled.map((code) => ({ code, label: '' })),
       ].map((c) => ({ ...c, missing: false, tally: codes.get(c.code) ?? { n: 0, w: 0 } }));
-      const missingEntriesOf = missingEntries(variable, missing);
-      const top = withheldCounts([valid.n, ...missingEntriesOf.map((e) => e.tally.n)], ctx.k);
-      const inside = withheldCounts(
-        validEntries.map((e) => e.tally.n),
+      const { validHidden, n, missing: missingRows } = validAndMissing(variable, valid, missing, ctx);
+      // The valid codes add up to the valid count: a lone small one among them needs a second withheld.
+      const hidden = withheldCounts(
+        entries.map((e) => e.tally.n),
         ctx.k,
       );
-      const validShown = { ...valid, hidden: top.has(0) };
-      const missingHidden = new Set([...top].filter((i) => i > 0).map((i) => i - 1 + validEntries.length));
-      const hidden = new Set([...inside, ...missingHidden]);
       return {
         kind: 'categorical',
         rows: ctx.rows,
-        valid: shownCount(valid.n, top.has(0), ctx.k),
-        frequencies: frequencyRows([...validEntries, ...missingEntriesOf], ctx, validShown, hidden),
+        valid: n,
+        frequencies: [...frequencyRows(entries, ctx, { ...valid, hidden: validHidden }, hidden), ...missingRows],
       };
     },
   };
@@ -149,8 +149,9 @@ function numbers(variable: ExportVariable): Accumulator {
       weightedSum += weight * cell;
     },
     result(ctx) {
-      const { validHidden, n, missing: rows } = validAndMissing(variable, valid, missing, ctx);
-      const shown = valid.n > 0 && !validHidden;
+      // A count withheld only so that a small one does not follow from it hides no statistic.
+      const { validSmall, n, missing: rows } = validAndMissing(variable, valid, missing, ctx);
+      const shown = valid.n > 0 && !validSmall;
       const decimals = Math.max(variable.decimals, 4);
       const out: VariableStatistics = {
         kind: 'number',
@@ -183,8 +184,8 @@ function datetimes(variable: ExportVariable): Accumulator {
       if (cell > max) max = cell;
     },
     result(ctx) {
-      const { validHidden, n, missing: rows } = validAndMissing(variable, valid, missing, ctx);
-      const shown = valid.n > 0 && !validHidden;
+      const { validSmall, n, missing: rows } = validAndMissing(variable, valid, missing, ctx);
+      const shown = valid.n > 0 && !validSmall;
       return {
         kind: 'datetime',
         rows: ctx.rows,
@@ -289,7 +290,7 @@ export function summarizeTable(table: ExportTable, options: { k?: number } = {})
           ? null
           : {
               k: options.k,
-              note: `A count of 1 to ${options.k - 1} is shown as "< ${options.k}" and its percentages are withheld; where a single such count could be worked out from a total, the next smallest count is withheld with it.`,
+              note: `A count of 1 to ${options.k - 1} is shown as "< ${options.k}" and its percentages are withheld; where a single such count could be worked out from a total, the next smallest count is "withheld" with it (that one may be ${options.k} or more, and a mean or SD of its values is still shown).`,
             },
       variables,
     },

@@ -162,16 +162,27 @@ describe('summarizeTable', () => {
       [-9, '< 3', null, null],
     ]);
     // -9 alone is under k among the missing codes and the valid total: the valid total (7) goes with it.
-    expect(s.valid).toBe('< 3');
+    expect(s.valid).toBe('withheld');
     expect(s.frequencies.every((r) => r.validPercent === null)).toBe(true);
     expect(statistics.suppression?.note).toMatch(/"< 3"/);
   });
 
-  it('withholds a second count when a single small one would follow from the total', () => {
-    expect([...withheldCounts([10, 2, 5, 0], 3)].sort()).toEqual([1, 2]);
-    expect([...withheldCounts([10, 2, 1], 3)].sort()).toEqual([1, 2]);
-    expect([...withheldCounts([10, 5], 3)]).toEqual([]);
-    expect([...withheldCounts([10, 2], undefined)]).toEqual([]);
+  it('withholds a second count when a single small one would follow from the total, and says it may be k or more', () => {
+    const shown = (counts: number[], k?: number) => Object.fromEntries(withheldCounts(counts, k));
+    expect(shown([10, 2, 5, 0], 3)).toEqual({ 1: '< 3', 2: 'withheld' });
+    expect(shown([10, 2, 1], 3)).toEqual({ 1: '< 3', 2: '< 3' });
+    expect(shown([10, 5], 3)).toEqual({});
+    expect(shown([10, 2])).toEqual({});
+  });
+
+  it('keeps the mean of a number whose count is withheld only to protect a small missing count', () => {
+    const { statistics } = summarizeTable(exportTable([role(), years(), weight()], ROWS), { k: 2 });
+    // k = 2: the lone -7 and the lone -9 (1 each) are under k; no second count is needed.
+    expect(statistics.variables.years).toMatchObject({ n: 6, min: 4, max: 30 });
+    const { statistics: three } = summarizeTable(exportTable([years()], [[1], [2], [3], [4], [-9]]), { k: 3 });
+    expect(three.variables.years).toMatchObject({ n: 'withheld', mean: 2.5, min: 1, max: 4 });
+    const { statistics: few } = summarizeTable(exportTable([years()], [[1], [2], [-9], [-9], [-9]]), { k: 3 });
+    expect(few.variables.years).toMatchObject({ n: '< 3', mean: null, sd: null, min: null, max: null });
   });
 });
 
