@@ -1,5 +1,6 @@
 import type { SurveyModel } from 'survey-core';
 import { createSurveyModel } from '../instruments/answers.js';
+import { definedQuestions } from '../instruments/checker.js';
 import {
   type ColumnContent,
   type ExportColumn,
@@ -43,7 +44,13 @@ export type Variable = {
   conditions: string[];
   condition: string | null;
   source: VariableSource;
+  /** The question's instructions to the respondent (its SurveyJS `description`), when it has any. */
+  instructions?: string;
+  /** The frame column that prefilled the question, and how its text became the value. */
+  prefill?: Prefill;
 };
+
+export type Prefill = Instrument['meta']['prefill'][string];
 
 export type Codebook = {
   instrument: {
@@ -144,6 +151,25 @@ function sourceLast(source: VariableSource): boolean {
   );
 }
 
+/** What an analyst reads beside a variable's codes: the question's instructions, where a prefill came from. */
+type Annotations = { instructions: ReadonlyMap<string, string>; prefill: Instrument['meta']['prefill'] };
+
+function annotationsOf(model: SurveyModel, instrument: Instrument): Annotations {
+  const instructions = new Map<string, string>();
+  for (const q of definedQuestions(model)) {
+    const text = plainText(q.description ?? '');
+    if (text !== '') instructions.set(q.name, text);
+  }
+  return { instructions, prefill: instrument.meta.prefill };
+}
+
+/** Appended after every other key, so that codebook.json keeps the key order of its first release. */
+function annotated(variable: Variable, entry: string, notes: Annotations): Variable {
+  const instructions = notes.instructions.get(entry);
+  const prefill = Object.hasOwn(notes.prefill, entry) ? notes.prefill[entry] : undefined;
+  return { ...variable, ...(instructions ? { instructions } : {}), ...(prefill ? { prefill } : {}) };
+}
+
 function variableOf(model: SurveyModel, vars: ResolvedVariables, column: ExportColumn): Variable {
   const { name, question, label, source, table, conditions } = column;
   const { range, ...typed } = typeOf(vars, column.content);
@@ -184,6 +210,7 @@ export function buildCodebook(instrument: Instrument): Codebook {
   const { tables, columns } = exportColumns(model, vars);
   const { meta } = instrument;
   const reading = readingEstimate(model, meta.mode);
+  const notes = annotationsOf(model, instrument);
   return {
     instrument: {
       id: meta.id,
@@ -197,7 +224,7 @@ export function buildCodebook(instrument: Instrument): Codebook {
     },
     reading,
     tables: tables.map(describeTable),
-    variables: columns.map((column) => variableOf(model, vars, column)),
+    variables: columns.map((column) => annotated(variableOf(model, vars, column), column.entry, notes)),
     missingCodes: Object.values(MISSING_CODES).sort((a, b) => b.code - a.code),
   };
 }

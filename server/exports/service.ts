@@ -20,7 +20,7 @@ import { csvChunks } from './csv.js';
 import { caseTable } from './dataset.js';
 import { designDo, designR, designSps } from './design.js';
 import { dtaChunks } from './dta.js';
-import { frequencies } from './frequencies.js';
+import { frequencyCounts, summarizeTable, type TableSummary } from './frequencies.js';
 import { K_ANONYMITY, type PublicUse, publicUseTable } from './publicUse.js';
 import { createExportRepo } from './repo.js';
 import { rScript } from './rScript.js';
@@ -264,7 +264,13 @@ export async function exportFielding(
   if (has('r')) sync('design.R', () => [designR()]);
   if (has('dta')) sync('design.do', () => [designDo()]);
   if (has('sav')) sync('design.sps', () => [designSps()]);
-  if (has('xlsx')) streamed('data.xlsx', () => xlsxOfTable(table, codebook.variables, { mtime }));
+  // One pass over the rows gives the codebook's statistics and data.xlsx's frequencies sheet; a public file withholds small counts.
+  let summarized: TableSummary | undefined;
+  const summary = () => {
+    summarized ??= summarizeTable(table, request.public ? { k } : {});
+    return summarized;
+  };
+  if (has('xlsx')) streamed('data.xlsx', () => xlsxOfTable(table, codebook.variables, { mtime, summary: summary() }));
   // Texts longer than a format holds are cut in that file only, and each cut is a manifest warning.
   const cuts: string[] = [];
   const onCut = (file: string, t: ExportTable) => (cut: StringCut) => cuts.push(savCutWarning(file, t, cut));
@@ -274,7 +280,8 @@ export async function exportFielding(
   for (const t of panels) {
     if (has('csv') || has('r')) sync(`data_${t.name}.csv`, () => csvChunks(t));
     if (has('labels')) sync(`data_${t.name}_labels.csv`, () => csvChunks(t, { labels: true }));
-    if (has('xlsx')) streamed(`data_${t.name}.xlsx`, () => xlsxOfTable(t, codebook.variables, { mtime }));
+    if (has('xlsx'))
+      streamed(`data_${t.name}.xlsx`, () => xlsxOfTable(t, codebook.variables, { mtime, summary: summarizeTable(t) }));
     if (has('sav')) {
       const file = `data_${t.name}.sav`;
       sync(file, () => savChunks(t, { fileLabel: `${label}, ${t.name}`, onCut: onCut(file, t) }));
@@ -283,22 +290,24 @@ export async function exportFielding(
   }
   if (has('labels')) sync('data_labels.csv', () => csvChunks(table, { labels: true }));
   if (has('codebook')) {
-    // Frequencies only in the identified file: in a public file a rare code could point to an office.
-    let counted: ReturnType<typeof frequencies> | undefined;
-    const counts = () => {
-      if (!request.public && !counted) counted = frequencies(table);
-      return counted;
-    };
     const asked = new Set(codebook.variables.map((v) => v.name));
     const added = table.variables
       .filter((v) => !asked.has(v.name))
       .map(({ name, label, kind, valueLabels, missing }) => ({ name, label, kind, valueLabels, missing }));
+    // Called when the codebook is written, after every job is declared: the design names the bundle's design files.
+    const withDesignFiles = () => {
+      const { statistics, design } = summary();
+      const files = jobs.map((j) => j.name).filter((name) => /^design\.(R|do|sps)$/.test(name));
+      return { statistics, design: { ...design, files } };
+    };
     sync('codebook.json', () => {
-      const frequencies = counts();
-      const json = { ...codebook, exportColumns: added, ...(frequencies ? { frequencies } : {}) };
+      const { statistics, design } = withDesignFiles();
+      // The first release's per-code counts stay in the identified file; a public file has only `statistics`, small counts withheld.
+      const counts = request.public ? {} : { frequencies: frequencyCounts(statistics) };
+      const json = { ...codebook, exportColumns: added, ...counts, statistics, design };
       return [`${JSON.stringify(json, null, 2)}\n`];
     });
-    sync('codebook.html', () => [codebookHtml(codebook, counts(), added)]);
+    sync('codebook.html', () => [codebookHtml(codebook, { ...withDesignFiles(), variables: table.variables }, added)]);
   }
   try {
     mkdirSync(partial, { mode: 0o700 });

@@ -1,14 +1,23 @@
 import type { Readable } from 'node:stream';
 import type { VersionedVariable } from '../codebook/union.js';
+import type { TableSummary } from './frequencies.js';
 import { type Sheet, type SheetCell, xlsxStream } from './spreadsheetml.js';
 import { type ExportTable, type ExportVariable, spreadsheetRows } from './table.js';
-import { CODEBOOK_COLUMNS, codebookRows } from './xlsxCodebook.js';
+import {
+  CODEBOOK_COLUMNS,
+  codebookRows,
+  FREQUENCY_COLUMNS,
+  frequencySheetRows,
+  SUMMARY_COLUMNS,
+  summarySheetRows,
+} from './xlsxCodebook.js';
 
 /**
  * The sheets of data.xlsx for one table: "codes" holds the cells of data.csv, "labels" those of
- * data_labels.csv, "codebook" one row per variable; a date-time variable is an Excel date on both
- * data sheets (its missing codes as in the CSV files). Every sheet has column widths, a frozen
- * header and an AutoFilter.
+ * data_labels.csv, "codebook" one row per variable; with the table's summary, "frequencies" one row
+ * per variable and code and "summaries" one row per number, date-time or text. A date-time variable
+ * is an Excel date on both data sheets (its missing codes as in the CSV files). Every sheet has
+ * column widths, a frozen header and an AutoFilter.
  *
  * Only the labels sheet has a second header row (each variable's short label, or its label): the
  * codes sheet is for software, and pandas `read_excel`, R readxl and openpyxl read one header row
@@ -16,7 +25,11 @@ import { CODEBOOK_COLUMNS, codebookRows } from './xlsxCodebook.js';
  * every numeric column text in all of them. The labels sheet is for people, who want to know what
  * a column is without opening the codebook.
  */
-export function tableSheets(table: ExportTable, codebook: readonly VersionedVariable[]): Sheet[] {
+export function tableSheets(
+  table: ExportTable,
+  codebook: readonly VersionedVariable[],
+  summary?: TableSummary,
+): Sheet[] {
   const header = table.variables.map((v) => v.name);
   const describeRow = (row: SheetCell[], index: number) =>
     `row ${index + 1} (${header[0] ?? 'first column'} ${describeCell(row[0])})`;
@@ -44,6 +57,23 @@ export function tableSheets(table: ExportTable, codebook: readonly VersionedVari
       rowCount: described.length,
       describeRow: (row) => `the row of variable ${describeCell(row[0])}`,
     },
+    ...(summary ? statisticsSheets(table, summary) : []),
+  ];
+}
+
+function statisticsSheets(table: ExportTable, summary: TableSummary): Sheet[] {
+  const sheet = (name: string, header: readonly string[], rows: SheetCell[][]): Sheet => ({
+    name,
+    header: [...header],
+    widths: header.map((h, i) => measuredWidth(h, rows, i)),
+    filter: true,
+    rows: () => rows,
+    rowCount: rows.length,
+    describeRow: (row) => `the row of variable ${row[0]}`,
+  });
+  return [
+    sheet('frequencies', FREQUENCY_COLUMNS, frequencySheetRows(table, summary)),
+    sheet('summaries', SUMMARY_COLUMNS, summarySheetRows(table, summary)),
   ];
 }
 
@@ -121,7 +151,7 @@ function measuredWidth(name: string, rows: readonly SheetCell[][], column: numbe
 export function xlsxOfTable(
   table: ExportTable,
   codebook: readonly VersionedVariable[],
-  options: { mtime: Date },
+  options: { mtime: Date; summary?: TableSummary },
 ): Readable {
-  return xlsxStream(tableSheets(table, codebook), options);
+  return xlsxStream(tableSheets(table, codebook, options.summary), { mtime: options.mtime });
 }

@@ -1,6 +1,8 @@
+import type { Count, FrequencyRow } from '../codebook/statistics.js';
 import type { VersionedVariable } from '../codebook/union.js';
+import type { TableSummary } from './frequencies.js';
 import type { SheetCell } from './spreadsheetml.js';
-import type { CodeLabel, ExportTable } from './table.js';
+import type { CodeLabel, ExportTable, ExportVariable } from './table.js';
 
 /** The codebook sheet of data.xlsx: one row per variable of a table. */
 
@@ -49,5 +51,82 @@ export function codebookRows(table: ExportTable, codebook: readonly VersionedVar
       described?.condition ?? null,
       described?.versions.join(', ') ?? null,
     ];
+  });
+}
+
+/**
+ * The columns of the frequencies sheet: one row per variable and code (missing codes included), so
+ * that a filter on `variable` shows a variable's table and one on `missing` its valid codes.
+ */
+export const FREQUENCY_COLUMNS = [
+  'variable',
+  'label',
+  'code',
+  'code_label',
+  'missing',
+  'n',
+  'percent',
+  'valid_percent',
+  'weighted_n',
+  'weighted_percent',
+  'weighted_valid_percent',
+] as const;
+
+/** The columns of the summaries sheet: one row per number, date-time or text variable. */
+export const SUMMARY_COLUMNS = [
+  'variable',
+  'label',
+  'kind',
+  'n',
+  'mean',
+  'sd',
+  'min',
+  'max',
+  'weighted_mean',
+  'missing_codes',
+] as const;
+
+// A withheld count ("< 3") is text in a numeric column: the filter still lists it, and no sum counts it.
+const countCell = (n: Count): SheetCell => n;
+
+function frequencyRow(variable: ExportVariable, row: FrequencyRow): SheetCell[] {
+  return [
+    variable.name,
+    variable.label,
+    row.code,
+    row.label,
+    row.missing ? 1 : 0,
+    countCell(row.n),
+    row.percent,
+    row.validPercent,
+    row.weightedN ?? null,
+    row.weightedPercent ?? null,
+    row.weightedValidPercent ?? null,
+  ];
+}
+
+/** Every coded variable's frequencies, and every other variable's missing codes, in the table's order. */
+export function frequencySheetRows(table: ExportTable, summary: TableSummary): SheetCell[][] {
+  return table.variables.flatMap((v) => {
+    const s = summary.statistics.variables[v.name];
+    if (!s) return [];
+    const rows = s.kind === 'categorical' ? s.frequencies : s.missing;
+    return rows.map((r) => frequencyRow(v, r));
+  });
+}
+
+/** One row per variable without value labels: n, mean, SD, min, max (ISO text for a date-time), weighted mean. */
+export function summarySheetRows(table: ExportTable, summary: TableSummary): SheetCell[][] {
+  return table.variables.flatMap((v): SheetCell[][] => {
+    const s = summary.statistics.variables[v.name];
+    if (!s || s.kind === 'categorical') return [];
+    const missing = s.missing.map((m) => `[${m.code}] ${m.label}: ${m.n}`).join('; ');
+    const numbers =
+      s.kind === 'number'
+        ? [s.mean, s.sd, s.min, s.max, s.weightedMean ?? null]
+        : s.kind === 'datetime'
+          ? [null, null, s.min, s.max, null]
+          : [null, null, null, null, null];
+    return [[v.name, v.label, s.kind, countCell(s.n), ...numbers, missing]];
   });
 }

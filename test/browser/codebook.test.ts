@@ -16,11 +16,17 @@ describe("an export's codebook.html in Chromium", () => {
       const page = await (await browser.newContext()).newPage();
       await page.goto(`file://${file}`);
 
-      // One row per question variable and per column the export adds (metadata, weights, flags).
-      expect(await page.locator('tbody tr').count()).toBe(codebook.variables.length + codebook.exportColumns.length);
-      expect(await page.locator('tr', { hasText: 'flag_out_of_range' }).count()).toBe(1);
-      expect(await page.locator('thead th', { hasText: 'Cases per code' }).count()).toBeGreaterThan(0);
-      expect(await page.locator('tr', { hasText: 'a1_role' }).first().textContent()).toMatch(/1: 2/);
+      // One row per question variable and per column the export adds (metadata, weights, flags); a
+      // grid's or a multi-select's heading row and the frequency tables inside the rows are not variables.
+      const variableRows = page.locator('table.variables > tbody > tr:not(.group)');
+      expect(await variableRows.count()).toBe(codebook.variables.length + codebook.exportColumns.length);
+      expect(await variableRows.filter({ hasText: 'flag_out_of_range' }).count()).toBe(1);
+      expect(await page.locator('thead th', { hasText: 'Frequencies and statistics' }).count()).toBeGreaterThan(0);
+      // Both rows (a submission and a partial) chose a1_role 1: n 2, 100%.
+      const role = variableRows.filter({ has: page.locator('th code', { hasText: /^a1_role$/ }) });
+      expect(await role.locator('table.freq tbody tr').first().textContent()).toMatch(
+        /^1Chief or elected prosecutor2100/,
+      );
       await expectNoAxeViolations(page, 'codebook.html');
     } finally {
       await browser.close();

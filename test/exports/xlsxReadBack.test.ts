@@ -96,10 +96,10 @@ function expectShortLabels(book: ReadBook, row: ReadCell[] | undefined): void {
 }
 
 describe('data.xlsx read back by openpyxl', () => {
-  it('has the sheets codes, labels and codebook, each with its header rows frozen and no formula', async () => {
+  it('has the sheets codes, labels, codebook, frequencies and summaries, each with its header rows frozen and no formula', async () => {
     const { book } = await exportOnce();
-    expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook']);
-    expect(book.sheets.map((s) => s.frozen)).toEqual(['A2', 'A3', 'A2']);
+    expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook', 'frequencies', 'summaries']);
+    expect(book.sheets.map((s) => s.frozen)).toEqual(['A2', 'A3', 'A2', 'A2', 'A2']);
     for (const s of book.sheets) {
       expect(
         s.rows.flat().filter((c) => c[0] === 'f'),
@@ -248,7 +248,7 @@ describe('data.xlsx read back by openpyxl', () => {
     expect(manifest.files.map((f) => f.name)).toEqual(expect.arrayContaining(['data.xlsx', 'data_cf_defs.xlsx']));
 
     const book = readXlsx(path.join(out, 'data_cf_defs.xlsx'));
-    expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook']);
+    expect(book.sheets.map((s) => s.name)).toEqual(['codes', 'labels', 'codebook', 'frequencies', 'summaries']);
     for (const [name, file] of [
       ['codes', 'data_cf_defs.csv'],
       ['labels', 'data_cf_defs_labels.csv'],
