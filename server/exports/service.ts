@@ -293,7 +293,20 @@ export async function exportFielding(
     const asked = new Set(codebook.variables.map((v) => v.name));
     const added = table.variables
       .filter((v) => !asked.has(v.name))
-      .map(({ name, label, kind, valueLabels, missing }) => ({ name, label, kind, valueLabels, missing }));
+      .map(({ name, label, shortLabel, kind, valueLabels, missing }) => ({
+        name,
+        label,
+        ...(shortLabel ? { shortLabel } : {}),
+        kind,
+        valueLabels,
+        missing,
+      }));
+    // Each variable's short label too: the one .dta files and the labels sheet show (shortLabels.ts).
+    const shortLabelOf = new Map(table.variables.map((v) => [v.name, v.shortLabel]));
+    const withShort = codebook.variables.map((v) => {
+      const shortLabel = shortLabelOf.get(v.name);
+      return shortLabel ? { ...v, shortLabel } : v;
+    });
     // Called when the codebook is written, after every job is declared: the design names the bundle's design files.
     const withDesignFiles = () => {
       const { statistics, design } = summary();
@@ -304,7 +317,7 @@ export async function exportFielding(
       const { statistics, design } = withDesignFiles();
       // The first release's per-code counts stay in the identified file; a public file has only `statistics`, small counts withheld.
       const counts = request.public ? {} : { frequencies: frequencyCounts(statistics) };
-      const json = { ...codebook, exportColumns: added, ...counts, statistics, design };
+      const json = { ...codebook, variables: withShort, exportColumns: added, ...counts, statistics, design };
       return [`${JSON.stringify(json, null, 2)}\n`];
     });
     sync('codebook.html', () => [codebookHtml(codebook, { ...withDesignFiles(), variables: table.variables }, added)]);

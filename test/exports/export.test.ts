@@ -17,7 +17,7 @@ describe('fieldkit export', () => {
 
     expect(result.code).toBe(0);
     expect(result.out).toMatch(
-      /^Exported pilot \(tip-prosecutor-survey@[\d.]+\): 2 cases × \d+ columns to export-1: data\.csv, data\.R, data\.xlsx, data\.sav, data\.dta, data_labels\.csv, codebook\.json, codebook\.html, manifest\.json\.$/,
+      /^Exported pilot \(tip-prosecutor-survey@[\d.]+\): 2 cases × \d+ columns to export-1: data\.csv, data\.R, design\.R, design\.do, design\.sps, data\.xlsx, data\.sav, data\.dta, data_labels\.csv, codebook\.json, codebook\.html, manifest\.json\.$/,
     );
     const dir = ws.file('export-1');
     expect(readdirSync(dir).sort()).toEqual([
@@ -29,6 +29,9 @@ describe('fieldkit export', () => {
       'data.sav',
       'data.xlsx',
       'data_labels.csv',
+      'design.R',
+      'design.do',
+      'design.sps',
       'manifest.json',
     ]);
     const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
@@ -234,6 +237,7 @@ describe('fieldkit export to a .zip', () => {
       'codebook.json',
       'data.csv',
       'data.sav',
+      'design.sps',
       'manifest.json',
     ]);
     const manifest = JSON.parse(

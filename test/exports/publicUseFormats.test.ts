@@ -26,13 +26,12 @@ function casesWithRareArea() {
     missing: [MISSING.notAnswered],
   });
   const rows = [
-    ...Array.from({ length: 6 }, (_, i) => ['PA', 'under 100,000', `2027-03-0${i + 1}T10:00:00.000Z`, 1]),
-    ['PA', 'under 100,000', '2027-03-09T23:59:00.000Z', 3],
+    ...Array.from({ length: 6 }, (_, i) => ['PA', 'under 100,000', Date.parse(`2027-03-0${i + 1}T10:00:00.000Z`), 1]),
+    ['PA', 'under 100,000', Date.parse('2027-03-09T23:59:00.000Z'), 3],
   ];
-  const table = exportTable(
-    [stringVariable('state'), stringVariable('stratum'), stringVariable('submitted_at'), jurtype],
-    rows,
-  );
+  // submitted_at as the export has it: a date-time (milliseconds), which the public file makes a date.
+  const submitted = numericVariable('submitted_at', { format: 'datetime', missing: [MISSING.notAnswered] });
+  const table = exportTable([stringVariable('state'), stringVariable('stratum'), submitted, jurtype], rows);
   return publicUseTable(table, {
     includeFreeText: false,
     k: 3,

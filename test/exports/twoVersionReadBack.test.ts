@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/platform/paths.js';
 import { suiteCleanup, type Workspace } from '../cli/workspace.js';
 import {
+  DATETIME_COLUMNS,
   pandasCellText,
   psppMissingCodes,
   psppValueLabels,
@@ -31,6 +32,8 @@ type CodeLabel = { code: number; label: string };
 type CodebookVariable = {
   name: string;
   label: string;
+  /** The label .dta files carry: at most 80 characters, unique in the table. */
+  shortLabel: string;
   question: string;
   type: string;
   measure: string;
@@ -145,8 +148,13 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
     for (const { v, at } of columns()) {
       rows.forEach((row, r) => {
         const cell = row[at] ?? '';
-        const expected =
-          missingOf(v, cell)?.label ?? v.values.find((c) => String(c.code) === cell)?.label ?? unguarded(cell);
+        // A count's missing code is blank there, so the column stays numbers.
+        const count = v.values.length === 0 && !isText(v);
+        const expected = missingOf(v, cell)
+          ? count
+            ? ''
+            : missingOf(v, cell)?.label
+          : (v.values.find((c) => String(c.code) === cell)?.label ?? unguarded(cell));
         expect(unguarded(labelRows[r]?.[at] ?? ''), `${v.name} row ${r + 1}`).toBe(expected);
       });
     }
@@ -160,7 +168,10 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
       expect(cases).toHaveLength(rows.length);
       rows.forEach((row, r) => {
         row.forEach((cell, c) => {
-          expect(sameCell(cases[r]?.[c], cell), `${header[c]} row ${r + 1}: ${cases[r]?.[c]} vs ${cell}`).toBe(true);
+          expect(
+            sameCell(cases[r]?.[c], cell, DATETIME_COLUMNS.has(header[c] ?? '')),
+            `${header[c]} row ${r + 1}: ${cases[r]?.[c]} vs ${cell}`,
+          ).toBe(true);
         });
       });
     });
@@ -203,7 +214,9 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
       header.forEach((name, c) => {
         rows.forEach((row, r) => {
           const got = read.cells.get(name)?.[r];
-          expect(sameCell(got, row[c]), `${name} row ${r + 1}: ${got} vs ${row[c]}`).toBe(true);
+          expect(sameCell(got, row[c], DATETIME_COLUMNS.has(name)), `${name} row ${r + 1}: ${got} vs ${row[c]}`).toBe(
+            true,
+          );
         });
       });
     });
@@ -246,7 +259,7 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
           const got = read.cells.get(name)?.[r] ?? '<absent>';
           const where = `${name} row ${r + 1}`;
           if (v && !isText(v) && missingOf(v, cell)) expect(got, where).toBe(STATA_KIND.get(Number(cell)));
-          else if (v) expect(sameCell(got, cell), `${where}: ${got} vs ${cell}`).toBe(true);
+          else if (v) expect(sameCell(got, cell, DATETIME_COLUMNS.has(name)), `${where}: ${got} vs ${cell}`).toBe(true);
           else expect(sameCell(String(STATA_MISSING[got] ?? got), cell), `${where}: ${got} vs ${cell}`).toBe(true);
         });
       });
@@ -258,10 +271,15 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
       const read = readWithR('dta', path.join(dir, 'data.dta'), ws.dir);
 
       for (const { v } of columns()) {
-        // haven drops the trailing space a label cut at 80 characters may end with (pandas keeps it).
-        const cut = Array.from(v.label).slice(0, DTA_LABEL_CHARS).join('');
-        expect(read.labels.get(v.name), v.name).toBe(cut.trimEnd());
+        // Stata's label is the variable's short label (at most 80 characters), given in codebook.json.
+        expect(Array.from(v.shortLabel).length, v.name).toBeLessThanOrEqual(DTA_LABEL_CHARS);
+        expect(read.labels.get(v.name), v.name).toBe(v.shortLabel);
         if (isText(v)) continue;
+        // A count has no value labels in Stata, so it reads as a number; its missing codes stay .n .s .d .r.
+        if (v.values.length === 0) {
+          expect(read.valueLabels.get(v.name) ?? [], v.name).toEqual([]);
+          continue;
+        }
         const labels = (read.valueLabels.get(v.name) ?? []).map((l) => ({
           code: STATA_MISSING[l.code] ?? Number(l.code),
           tagged: l.code.startsWith('.'),
@@ -291,7 +309,11 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
           const where = `${name} row ${r + 1}`;
           if (v && !isText(v) && missingOf(v, cell))
             expect(got, where).toEqual({ missing: STATA_KIND.get(Number(cell)) });
-          else expect(sameCell(pandasCellText(got), cell), `${where}: ${JSON.stringify(got)} vs ${cell}`).toBe(true);
+          else
+            expect(
+              sameCell(pandasCellText(got), cell, DATETIME_COLUMNS.has(name)),
+              `${where}: ${JSON.stringify(got)} vs ${cell}`,
+            ).toBe(true);
         });
       });
     });
@@ -300,8 +322,8 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
       const read = readDtaWithPandas(path.join(dir, 'data.dta'));
 
       for (const { v } of columns()) {
-        expect(read.variableLabels[v.name], v.name).toBe(Array.from(v.label).slice(0, DTA_LABEL_CHARS).join(''));
-        if (isText(v)) {
+        expect(read.variableLabels[v.name], v.name).toBe(v.shortLabel);
+        if (isText(v) || v.values.length === 0) {
           expect(read.valueLabels[v.name], v.name).toBeUndefined();
           continue;
         }
@@ -352,8 +374,16 @@ describe('a two-version export read back, cell by cell, by tools nobody here wro
         labelRows.forEach((row, r) => {
           const cell = row[c] ?? '';
           const got = read.cells.get(name)?.[r];
+          // A count's missing code is blank in data_labels.csv; data.R keeps its reason.
+          if (cell === '') {
+            expect(got, `${name} row ${r + 1}`).toMatch(/^NA:/);
+            return;
+          }
           const expected = addedMissing.get(name)?.has(cell) ? `NA:${cell}` : cell;
-          expect(sameCell(got, expected), `${name} row ${r + 1}: ${got} vs ${expected}`).toBe(true);
+          expect(
+            sameCell(got, expected, DATETIME_COLUMNS.has(name)),
+            `${name} row ${r + 1}: ${got} vs ${expected}`,
+          ).toBe(true);
         });
       });
     });

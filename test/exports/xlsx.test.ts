@@ -323,10 +323,10 @@ describe('tableSheets', () => {
       [1, new Date(started), 2],
       [2, MISSING.notAnswered.code, 1],
     ]);
-    // data_labels.csv leaves the missing codes of a variable without value labels blank.
+    // As in data_labels.csv: a date-time's missing code is its label.
     expect(rowsOf(labels)).toEqual([
       [1, new Date(started), 2],
-      [2, null, 1],
+      [2, MISSING.notAnswered.label, 1],
     ]);
   });
 

@@ -78,12 +78,12 @@ describe('data.xlsx for an analyst, read back by openpyxl', () => {
     expect(missing?.slice(0, 4)).toEqual(['n', 'int', MISSING.notAnswered.code, false]);
   });
 
-  it('writes the same dates on the labels sheet, where a missing moment is blank as in data_labels.csv', () => {
+  it('writes the same dates on the labels sheet, where a missing moment is its label as in data_labels.csv', () => {
     const at = column('started_at');
     const rows = sheetOf(book, 'labels').rows.slice(2);
     expect(rows[0]?.[at]?.[3]).toBe(true);
     expect(`${String(rows[0]?.[at]?.[2]).slice(0, 19)}Z`).toBe(isoDateTime(START));
-    expect(rows[1]?.[at]?.[2]).toBeNull();
+    expect(rows[1]?.[at]?.[2]).toBe(table.variables[at]?.missing[0]?.label);
     expect(`${String(rows[2]?.[at]?.[2]).slice(0, 19)}Z`).toBe(isoDateTime(LATE));
     // No other cell is a date: a code or a weight formatted as a date would mislead.
     const dates = sheetOf(book, 'codes').rows.flatMap((r) => r.filter((c) => c[3]));

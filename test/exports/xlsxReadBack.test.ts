@@ -114,7 +114,13 @@ describe('data.xlsx read back by openpyxl', () => {
       const rows = sheetOf(book, s).rows;
       return `${columnLetter(rows[0]?.length ?? 0)}${rows.length}`;
     };
-    const ranges = [`A1:${last('codes')}`, `A2:${last('labels')}`, `A1:${last('codebook')}`];
+    const ranges = [
+      `A1:${last('codes')}`,
+      `A2:${last('labels')}`,
+      `A1:${last('codebook')}`,
+      `A1:${last('frequencies')}`,
+      `A1:${last('summaries')}`,
+    ];
     expect(book.sheets.map((s) => s.filter)).toEqual(ranges);
     expect(last('codes')).toBe(`${columnLetter(codes[0]?.length ?? 0)}${codes.length}`);
     const absolute = (range: string) => range.replace(/([A-Z]+)(\d+)/g, '$$$1$$$2');
