@@ -2,61 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/platform/csv.js';
-import { runCreate, tokenOfLink, workspace } from '../cli/workspace.js';
-import { chargedOfficeAnswers, neverChargedOfficeAnswers } from '../factories/answers.js';
-import { frameCsv, frameRow } from '../factories/frame.js';
+import { stratifiedWave } from './wave.js';
 
-/**
- * A fielding of 20 offices in the four default strata (listed smallest first, so that an order
- * by first appearance or by name would not be the order by size). Per stratum: some completes,
- * charged (b2 = yes) or not, one partial, the rest never answered.
- */
-const PLAN = [
-  { stratum: 'under 100,000', population: 40_000, charged: [true, false, false, false], partials: 1, silent: 1 },
-  { stratum: '100,000–249,999', population: 150_000, charged: [true, false, true], partials: 1, silent: 0 },
-  { stratum: '250,000–999,999', population: 500_000, charged: [true, true, false], partials: 0, silent: 1 },
-  { stratum: '1,000,000+', population: 2_000_000, charged: [true, true, false], partials: 1, silent: 0 },
-];
-
-async function exportedDesign() {
-  const ws = workspace();
-  const rows: Record<string, string>[] = [];
-  const roles: { office: string; role: 'yes' | 'no' | 'partial' | 'silent' }[] = [];
-  for (const s of PLAN) {
-    const add = (role: (typeof roles)[number]['role']) => {
-      const n = rows.length + 1;
-      rows.push(frameRow(n, { stratum: s.stratum, population: String(s.population + n) }));
-      roles.push({ office: `OFF-${n}`, role });
-    };
-    for (const c of s.charged) add(c ? 'yes' : 'no');
-    for (let i = 0; i < s.partials; i++) add('partial');
-    for (let i = 0; i < s.silent; i++) add('silent');
-  }
-  ws.writeFrame('frame.csv', frameCsv(rows));
-  await runCreate(ws, 'frame.csv');
-  const api = ws.api();
-  const links = ws.readLinks('links.csv');
-  for (const { office, role } of roles) {
-    const token = tokenOfLink(links.find((l) => l.office_id === office)?.link ?? '');
-    if (role === 'silent') continue;
-    if (role === 'partial') {
-      await api
-        .put(`/api/respond/${token}/draft`)
-        .send({ answers: chargedOfficeAnswers(), page: 3, revision: 0 })
-        .expect(200);
-      continue;
-    }
-    const answers = role === 'yes' ? chargedOfficeAnswers() : neverChargedOfficeAnswers();
-    await api.post(`/api/respond/${token}/complete`).send({ answers, revision: 0 }).expect(200);
-  }
-  const result = await ws.run('export', '--fielding', 'pilot', '--out', 'export', '--formats', 'csv,r,sav,dta');
-  expect(result.code, result.err).toBe(0);
-  const [header = [], ...data] = parseCsv(readFileSync(ws.file('export/data.csv'), 'utf8')).records.map(
-    (r) => r.fields,
-  );
-  const col = (row: string[], name: string) => row[header.indexOf(name)] as string;
-  return { ws, data, col };
-}
+const exportedDesign = () => stratifiedWave('csv,r,sav,dta');
 
 describe('design variables and ready-made design syntax', () => {
   it('codes the strata by size with their frame counts, and design.R gives the textbook stratified estimates with intervals', async () => {
