@@ -162,7 +162,7 @@ ${variableRows(
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}thead th{background:#eef3f1}tr.group th{background:#f6f6f2}table.freq{width:auto;font-size:13px}table.freq tr.missing td{color:#555}code{font-size:13px}</style>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}thead th{background:#eef3f1}tr.group th{background:#f6f6f2}ul.freq{margin:0;padding-left:1.1rem;font-size:13px}ul.freq li.missing{color:#555}code{font-size:13px}</style>
 </head><body><main><h1>${escapeHtml(title)}</h1>
 ${[
   ...header(cb).slice(1),

@@ -33,35 +33,24 @@ export function prefillText(prefill: Prefill): string {
   return `${from}: ${what}; the respondent could correct it.`;
 }
 
+/**
+ * A variable's frequencies as a list, one item per code: "1 Chief or elected prosecutor: n 2,
+ * 100 %, valid 100 %; weighted n 2, 100 %, valid 100 %". A list, not a table: the codebook of a
+ * national instrument has thousands of these lines, and a cell per figure made the page too heavy
+ * for assistive technology and checkers alike (8 cells a line); data.xlsx's frequencies sheet has the
+ * figures in columns to sort and filter.
+ */
 function frequencyTable(rows: readonly FrequencyRow[], weighted: boolean): string {
-  const head = [
-    'Code',
-    'Label',
-    'n',
-    '%',
-    'Valid %',
-    ...(weighted ? ['Weighted n', 'Weighted %', 'Weighted valid %'] : []),
-  ];
-  const body = rows
+  const items = rows
     .map((r) => {
-      const cells = [
-        `<td>${r.code}</td>`,
-        `<td>${escapeHtml(r.label || '(no label)')}</td>`,
-        `<td>${escapeHtml(count(r.n))}</td>`,
-        `<td>${figure(r.percent)}</td>`,
-        `<td>${figure(r.validPercent)}</td>`,
-        ...(weighted
-          ? [
-              `<td>${figure(r.weightedN)}</td>`,
-              `<td>${figure(r.weightedPercent)}</td>`,
-              `<td>${figure(r.weightedValidPercent)}</td>`,
-            ]
-          : []),
-      ];
-      return `<tr${r.missing ? ' class="missing"' : ''}>${cells.join('')}</tr>`;
+      const own = `n ${escapeHtml(count(r.n))}, ${figure(r.percent)} %, valid ${figure(r.validPercent)} %`;
+      const byWeight = weighted
+        ? `; weighted n ${figure(r.weightedN)}, ${figure(r.weightedPercent)} %, valid ${figure(r.weightedValidPercent)} %`
+        : '';
+      return `<li${r.missing ? ' class="missing"' : ''}><code>${r.code}</code> ${escapeHtml(r.label || '(no label)')}: ${own}${byWeight}</li>`;
     })
     .join('');
-  return `<table class="freq"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<ul class="freq">${items}</ul>`;
 }
 
 const missingLine = (rows: readonly FrequencyRow[]) =>

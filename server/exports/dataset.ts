@@ -5,6 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { finalDisposition } from '../cases/disposition.js';
 import { buildCodebook, type Codebook, type Variable } from '../codebook/build.js';
 import { createCaseValues } from '../codebook/caseValues.js';
+import { prefillText } from '../codebook/renderStatistics.js';
 import { NOT_IN_VERSION, unionCodebook, type VersionedCodebook } from '../codebook/union.js';
 import { DEFAULT_THRESHOLDS, type DispositionThresholds } from '../contracts/dispositions.js';
 import type { Instrument } from '../instruments/registry.js';
@@ -201,10 +202,15 @@ export function withGroups(variables: readonly Variable[], exported: readonly Ex
 export function exportVariable(v: Variable): ExportVariable {
   const string = v.type === 'text' || v.type === 'date';
   const item = itemOf(v.label);
+  // What a file that can hold notes (Stata's) keeps beside the label: instructions, the prefill's source.
+  const notes = [v.instructions, v.prefill ? prefillText(v.prefill) : undefined].filter(
+    (n): n is string => n !== undefined && n !== '',
+  );
   return {
     name: v.name,
     label: v.label,
     ...(item ? { item } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
     kind: string ? 'string' : 'numeric',
     measure: v.measure,
     decimals: v.type === 'number' ? 2 : 0,
