@@ -157,14 +157,17 @@ export function itemOf(label: string): string | undefined {
   return at > 0 ? label.slice(at + ITEM_SEPARATOR.length) : undefined;
 }
 
-/** Which question a variable shares with others: a multi-select's choices, a grid's rows. */
+/** Which question a variable shares with others: a multi-select's choices; a grid's rows or cells. */
 function groupKey(v: Variable): { key: string; kind: 'multi' | 'grid' } | undefined {
   const s = v.source;
   if (v.type === 'dummy') {
     const where = s.kind === 'cell' ? `${s.row}/${s.column}` : s.kind === 'column' ? s.column : '';
     return { key: `multi:${s.question}:${where}`, kind: 'multi' };
   }
-  if (s.kind === 'row') return { key: `grid:${s.question}`, kind: 'grid' };
+  // A grid's rows, a table's cells, the boxes of a multiple text, the items of a ranking.
+  if (s.kind === 'row' || s.kind === 'cell' || s.kind === 'item' || s.kind === 'rank') {
+    return { key: `grid:${s.question}`, kind: 'grid' };
+  }
   return undefined;
 }
 
@@ -184,6 +187,9 @@ export function withGroups(variables: readonly Variable[], exported: readonly Ex
     const names = at.map((i) => (exported[i] as ExportVariable).name);
     let prefix = names[0] as string;
     for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+    // Back to a whole part of the names: b3_cases_2009_sex … b3_cases_2018_labor share "b3_cases".
+    prefix = prefix.replace(/_+$/, '');
+    while (prefix !== '' && !names.every((n) => n[prefix.length] === '_')) prefix = prefix.slice(0, -1);
     const first = exported[at[0] as number] as ExportVariable;
     const stem = first.item
       ? first.label.slice(0, first.label.length - first.item.length - ITEM_SEPARATOR.length)

@@ -1,3 +1,4 @@
+import { prefillText } from '../codebook/renderStatistics.js';
 import type { Count, FrequencyRow } from '../codebook/statistics.js';
 import type { VersionedVariable } from '../codebook/union.js';
 import type { TableSummary } from './frequencies.js';
@@ -10,6 +11,9 @@ import type { CodeLabel, ExportTable, ExportVariable } from './table.js';
 export const CODEBOOK_COLUMNS = [
   'variable',
   'label',
+  'short_label',
+  'group',
+  'item',
   'question',
   'type',
   'storage',
@@ -21,6 +25,8 @@ export const CODEBOOK_COLUMNS = [
   'max',
   'shown_when',
   'in_versions',
+  'instructions',
+  'prefilled_from',
 ] as const;
 
 // "[code] label": a list starting with a negative code would otherwise start with "-" and be
@@ -29,8 +35,8 @@ const codesText = (codes: CodeLabel[]) => codes.map((c) => `[${c.code}] ${c.labe
 
 /**
  * One row per variable of the table. Values and missing codes are the table's own (a public-use
- * file recodes some); question, type, range, condition and versions come from the codebook, and are
- * empty for the metadata columns the export adds.
+ * file recodes some); question, type, range, condition, versions, instructions and the prefill's
+ * source come from the codebook, and are empty for the metadata columns the export adds.
  */
 export function codebookRows(table: ExportTable, codebook: readonly VersionedVariable[]): SheetCell[][] {
   const byName = new Map(codebook.map((v) => [v.name, v]));
@@ -39,6 +45,10 @@ export function codebookRows(table: ExportTable, codebook: readonly VersionedVar
     return [
       v.name,
       v.label,
+      v.shortLabel ?? null,
+      // The question a grid's rows or a multi-select's choices share, so a filter lists them together.
+      v.group?.name ?? null,
+      v.group ? (v.item ?? null) : null,
       described?.question ?? null,
       described?.type ?? (v.kind === 'numeric' ? 'number' : 'text'),
       v.kind,
@@ -50,6 +60,8 @@ export function codebookRows(table: ExportTable, codebook: readonly VersionedVar
       described?.range?.max ?? null,
       described?.condition ?? null,
       described?.versions.join(', ') ?? null,
+      described?.instructions ?? null,
+      described?.prefill ? prefillText(described.prefill) : null,
     ];
   });
 }

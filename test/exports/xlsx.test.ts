@@ -290,6 +290,9 @@ describe('tableSheets', () => {
     expect(rows[1]).toEqual([
       'q1',
       'Label of q1',
+      null, // no short label
+      null, // nor group and item
+      null,
       'q1',
       'single',
       'numeric',
@@ -301,8 +304,10 @@ describe('tableSheets', () => {
       null,
       'shown when consent = 1',
       '1.0.0, 1.1.0',
+      null, // no instructions
+      null, // not prefilled
     ]);
-    expect(rows[2]?.slice(3, 7)).toEqual(['text', 'string', 'nominal', null]);
+    expect(rows[2]?.slice(6, 10)).toEqual(['text', 'string', 'nominal', null]);
   });
 
   it('makes each moment of a date-time variable a Date on both data sheets, its missing code as in the CSV files', () => {

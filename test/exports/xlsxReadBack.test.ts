@@ -22,7 +22,14 @@ const MISSING_CODES = new Set(['-9', '-8', '-7', '-6']);
 const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 type Codebook = {
-  variables: { name: string; label: string; type: string; values: { code: number; label: string }[] }[];
+  variables: {
+    name: string;
+    label: string;
+    shortLabel: string;
+    instructions?: string;
+    type: string;
+    values: { code: number; label: string }[];
+  }[];
 };
 
 /** One export for the whole file, read once: the workspace is removed after the first test. */
@@ -240,7 +247,17 @@ describe('data.xlsx read back by openpyxl', () => {
       const values = v.values.map((c) => `[${c.code}] ${c.label}`).join('; ');
       expect(row?.[column('values')]?.[2] ?? '', v.name).toBe(values);
       expect(String(row?.[column('missing_codes')]?.[2]), v.name).toMatch(/^\[-\d\] /);
+      const cell = (name: string) => row?.[column(name)]?.[2] ?? null;
+      expect(cell('short_label'), v.name).toBe(v.shortLabel);
+      expect(cell('instructions'), v.name).toBe(v.instructions ?? null);
     }
+    // A grid's rows and a multi-select's choices name their question and item; a prefill its source.
+    const row = (name: string) => byName.get(name);
+    expect(row('a7_unit_1')?.[column('group')]?.[2]).toBe('a7_unit');
+    expect(row('a7_unit_1')?.[column('item')]?.[2]).toBe('A dedicated trafficking unit');
+    expect(row('b3_cases_2010_sex')?.[column('group')]?.[2]).toBe('b3_cases');
+    expect(row('consent')?.[column('group')]?.[2]).toBeNull();
+    expect(String(row('a3_state')?.[column('prefilled_from')]?.[2])).toMatch(/frame column `state`.*FIPS/);
   });
 
   it('a second table (the defendants of a case file) gets its own data_<table>.xlsx, as it gets its own .csv', async () => {
