@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fixedFields, i32s, NAME_BYTES, section, tag, u16s, u64s, utf8Prefix } from './dtaBytes.js';
 import { notesCharacteristics, stataLabel, variableLabel } from './dtaLabels.js';
-import { type Cell, type ExportTable, type ExportVariable, MISSING, SUPPRESSED } from './table.js';
+import { type Cell, type ExportTable, type ExportVariable, isZeroOne, MISSING, SUPPRESSED } from './table.js';
 
 /**
  * Stata 118 (.dta, Stata 14+) writer: the file is yielded in chunks so rows stream with flat memory.
@@ -329,7 +329,7 @@ function displayFormat(column: Column): string {
   if (column.kind === 'string') return `%-${column.width}s`;
   if (column.kind === 'strl') return '%9s';
   if (column.variable.format === 'datetime') return DATETIME_FORMAT;
-  if (isDummy(column.variable)) return '%9.2f';
+  if (isZeroOne(column.variable)) return '%9.2f';
   const decimals = column.variable.decimals;
   return decimals > 0 ? `%${Math.max(12, decimals + 9)}.${decimals}f` : '%9.0g';
 }
@@ -341,12 +341,6 @@ function displayFormat(column: Column): string {
  */
 function hasValueLabels(variable: ExportVariable): boolean {
   return variable.kind === 'numeric' && variable.valueLabels.length > 0;
-}
-
-/** A 0/1 variable (a multi-select's dummy, a flag): two decimals show its mean as a share. */
-function isDummy(variable: ExportVariable): boolean {
-  const codes = variable.valueLabels.map((v) => v.code).sort((a, b) => a - b);
-  return codes.length === 2 && codes[0] === 0 && codes[1] === 1;
 }
 
 /** One <lbl> table per labelled variable, named after it: valid codes, then .n/.s/.d/.r keys. */

@@ -4,7 +4,7 @@
  * rows, so this is also where a table whose rows disagree with its variables is refused, and where a
  * text longer than SPSS strings hold is reported.
  */
-import type { Cell, ExportTable, ExportVariable, StringCut } from './table.js';
+import { type Cell, type ExportTable, type ExportVariable, isZeroOne, type StringCut } from './table.js';
 
 /** SPSS's widest string; a longer text is cut at a character and reported (spec: exports.md). */
 export const MAX_STRING_WIDTH = 32_767;
@@ -122,15 +122,6 @@ function measure(table: ExportTable, onCut?: (cut: StringCut) => void): Extent {
     throw new Error(`sav: ${table.name} declares rowCount ${table.rowCount} but its rows yield ${rows}`);
   }
   return { rows, maxLength };
-}
-
-/**
- * A numeric variable whose valid codes are exactly 0 and 1 (a multi-select dummy, a yes/no flag):
- * its mean is the share of 1s, which SPSS prints with the variable's decimals.
- */
-function isZeroOne(variable: ExportVariable): boolean {
-  const codes = new Set(variable.valueLabels.map((c) => c.code));
-  return variable.kind === 'numeric' && codes.size === 2 && codes.has(0) && codes.has(1);
 }
 
 /** The decimals a numeric variable is printed with. */

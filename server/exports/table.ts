@@ -90,6 +90,15 @@ export function fitLabel(variable: Pick<ExportVariable, 'label' | 'item'>, maxBy
   return `${head}…${sep}${item}`;
 }
 
+/**
+ * A 0/1 variable (a multi-select's dummy, a flag, a yes/no coded 0/1): its mean is a share, so the
+ * formats show it with two decimals (0.37) where a code would show none.
+ */
+export function isZeroOne(variable: Pick<ExportVariable, 'kind' | 'valueLabels'>): boolean {
+  const codes = variable.valueLabels.map((v) => v.code).sort((a, b) => a - b);
+  return variable.kind === 'numeric' && codes.length === 2 && codes[0] === 0 && codes[1] === 1;
+}
+
 /** A datetime cell (milliseconds since 1970 UTC) as ISO 8601 text, to the second: "2026-03-02T14:05:09Z". */
 export function isoDateTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
