@@ -44,9 +44,12 @@ Exports
   export --fielding <name> --out <folder|file.zip> [--formats csv,labels,xlsx,sav,dta,r,codebook] [--completes-only]
          [--public [--include-free-text] [--k-anonymity <k>]]
       Writes the cleaned dataset of a fielding into a new folder: data.csv (codes),
-      data_labels.csv (labels), data.xlsx (codes, labels and codebook sheets), data.sav (SPSS),
-      data.dta (Stata 118), data.R (reads data.csv with labels), codebook.json/.html and
-      manifest.json (counts, SHA-256 of every file). Completes and partials by default. Recorded in the audit log.
+      data_labels.csv (labels), data.xlsx (codes, labels, codebook, frequencies and summaries
+      sheets), data.sav (SPSS), data.dta (Stata 118), data.R (reads the CSV files with labels),
+      design.R / design.do / design.sps (the survey design, ready to run), codebook.json/.html
+      (with frequencies) and manifest.json (counts, SHA-256 of every file). Panels go to
+      data_<table>.* files keyed by case_id, which stays the same across exports of the fielding.
+      Completes and partials by default. Recorded in the audit log.
 
 Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
