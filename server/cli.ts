@@ -89,9 +89,11 @@ Fieldwork
       prints the dashboard's JSON (GET /api/staff/fieldings/<name>/status), completes by day included.
 
 Letters
-  letters --fielding <name> --out <letters.pdf>
+  letters --fielding <name> --out <letters.pdf> [--order zip|office|state]
       Postal letters for the offices that have not finished: one page per office, addressed to its
       first active contact, with a new access code and the address where it is typed (PUBLIC_URL/code).
+      Each prints "Control no. <office_id>" above the address. Pages go by ZIP (offices without one
+      last), office ID or state (--order, default zip); ties by office ID.
       Completed, refused and ineligible offices are skipped, and so are offices with no active contact;
       the counts are printed. The codes are recorded in each case's log and the batch in the audit log.
 

@@ -1,10 +1,18 @@
-import { useState } from 'react';
-import { api } from './api.js';
+import { useId, useState } from 'react';
+import { DEFAULT_LETTER_ORDER, LETTER_ORDERS } from '../../server/contracts/letters.js';
+import { api, type LetterOrder } from './api.js';
 import { DownloadLink } from './download.js';
 import { failureMessage, useSession } from './session.js';
 import { FormError, Hidden, useAnnounce } from './ui.js';
 
 type Made = { blob: Blob; filename: string; summary: string };
+
+/** How each printing order reads in the list; ZIP first, as bulk mail is presorted by it. */
+const ORDER_LABELS: Record<LetterOrder, string> = {
+  zip: 'ZIP code (bulk mail)',
+  office: 'Office ID',
+  state: 'State',
+};
 
 /**
  * Postal letters for a fielding's open offices. Making them issues a new access code per office
@@ -17,10 +25,12 @@ export function LettersButton({ fielding }: { fielding: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [made, setMade] = useState<Made>();
+  const [order, setOrder] = useState<LetterOrder>(DEFAULT_LETTER_ORDER);
+  const orderId = useId();
 
   const make = async () => {
     setBusy(true);
-    const result = await api.letters(fielding);
+    const result = await api.letters(fielding, order);
     setBusy(false);
     setAsking(false);
     if (!result.ok) {
@@ -40,7 +50,19 @@ export function LettersButton({ fielding }: { fielding: string }) {
       {asking ? (
         <p>
           This issues a new access code for every office of {fielding} that has not completed, refused or been found
-          ineligible.{' '}
+          ineligible. <label htmlFor={orderId}>Print in order of</label>{' '}
+          <select
+            id={orderId}
+            value={order}
+            onChange={(e) => setOrder(LETTER_ORDERS.find((o) => o === e.target.value) ?? DEFAULT_LETTER_ORDER)}
+            disabled={busy}
+          >
+            {LETTER_ORDERS.map((o) => (
+              <option key={o} value={o}>
+                {ORDER_LABELS[o]}
+              </option>
+            ))}
+          </select>{' '}
           <button type="button" onClick={make} disabled={busy}>
             {busy ? 'Making letters…' : 'Issue codes and make letters'}
           </button>{' '}

@@ -10,7 +10,7 @@ import {
 import { FieldingListSchema, FieldingVersionSchema, OneFieldingSchema } from '../../server/contracts/fieldings.js';
 import { FieldingStatusSchema } from '../../server/contracts/fieldwork.js';
 import { InstrumentListSchema, PreviewSchema } from '../../server/contracts/instruments.js';
-import { LetterCountsSchema } from '../../server/contracts/letters.js';
+import { LetterCountsSchema, type LetterOrder } from '../../server/contracts/letters.js';
 import {
   ApiTokenListSchema,
   AuditPageSchema,
@@ -36,7 +36,7 @@ export type {
 } from '../../server/contracts/cases.js';
 export { type Fielding, type FrameProblem, FrameProblemsSchema } from '../../server/contracts/fieldings.js';
 export type { InstrumentAnswer as Instrument } from '../../server/contracts/instruments.js';
-export type { LetterCounts } from '../../server/contracts/letters.js';
+export type { LetterCounts, LetterOrder } from '../../server/contracts/letters.js';
 export type {
   ApiToken,
   AuditEntry,
@@ -249,9 +249,13 @@ export const api = {
   caseList: (fielding: string) =>
     fileRequest(`/api/staff/fieldings/${enc(fielding)}/cases.csv`, { method: 'GET', accept: 'text/csv' }),
   paperUrl: (id: string, version: string) => `/api/staff/instruments/${enc(id)}/${enc(version)}/paper`,
-  /** Issues an access code per open office and answers the letters PDF with its counts. */
-  letters: async (fielding: string) => {
-    const result = await fileRequest(`/api/staff/fieldings/${enc(fielding)}/letters`, { accept: 'application/pdf' });
+  /** Issues an access code per open office and answers the letters PDF, pages in `order`, with its counts. */
+  letters: async (fielding: string, order: LetterOrder) => {
+    const result = await fileRequest(`/api/staff/fieldings/${enc(fielding)}/letters`, {
+      body: JSON.stringify({ order }),
+      contentType: 'application/json',
+      accept: 'application/pdf',
+    });
     return result.ok ? { ...result, value: { ...result.value, counts: letterCountsOf(result.value.headers) } } : result;
   },
   exportZip: (fielding: string, options: ExportOptions) =>

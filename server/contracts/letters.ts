@@ -2,6 +2,14 @@ import * as z from 'zod/mini';
 
 /** The answers of the letter routes (docs/staff-api.md). */
 
+/**
+ * The orders a letters PDF can be printed in (POST .../letters `{ order }`, `fieldkit letters --order`):
+ * by the mailing address's ZIP (the default: presorted bulk mail is priced by it), by office ID, or by state.
+ */
+export const LETTER_ORDERS = ['zip', 'office', 'state'] as const;
+export type LetterOrder = (typeof LETTER_ORDERS)[number];
+export const DEFAULT_LETTER_ORDER: LetterOrder = 'zip';
+
 /** What a letters download printed and skipped (its X-Fieldkit-Letters header), without any access code. */
 export const LetterCountsSchema = z.object({
   letters: z.number(),

@@ -38,6 +38,9 @@ function drawLetter(doc: Doc, batch: Pick<LetterBatch, 'studyTitle' | 'date' | '
   doc.moveDown(1.2);
   text(batch.date, 'Helvetica', 11);
   doc.moveDown(1.2);
+  // Above the name, inside the envelope's window: returned mail is matched to its office without opening it.
+  text(`Control no. ${letter.officeId}`, 'Helvetica', 8);
+  doc.moveDown(0.2);
   text(letter.addressLines.join('\n'), 'Helvetica', 11, { lineGap: 1 });
   doc.moveDown(1.5);
   for (const paragraph of letter.paragraphs) {

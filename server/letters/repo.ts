@@ -94,7 +94,7 @@ export function createLetterRepo(db: Db) {
     saveLetterSettings(fieldingId: number, s: LetterSender & { body: string | null }, at: string, by: string) {
       save.run({ fieldingId, ...s, at, by });
     },
-    /** Every case of the fielding, ordered by office name (the order the letters are printed in). */
+    /** Every case of the fielding, by office name; the letters are printed in the order staff choose (order.ts). */
     letterAddressesOf: (fieldingId: number) => addresses.all(fieldingId),
   };
 }

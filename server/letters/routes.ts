@@ -5,7 +5,7 @@ import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
 import { writeLettersPdf } from './pdf.js';
 import { LETTERS_HEADER, presentLetterCounts } from './present.js';
-import { LetterSettingsBodySchema } from './schema.js';
+import { LetterSettingsBodySchema, LettersBodySchema } from './schema.js';
 import type { LettersContext } from './service.js';
 import { issueLetters, letterSettingsOfFielding, saveLetterSettings } from './service.js';
 
@@ -46,10 +46,11 @@ export function letterRoutes(ctx: LetterRouteContext): readonly StaffRoute[] {
       path: '/api/staff/fieldings/:name/letters',
       roles: FIELDWORK_STAFF,
       summary:
-        'Issue an access code for every open case and answer the letters, one page per office, as a PDF download.',
+        'Issue an access code for every open case and answer the letters, one page per office in the order asked (by ZIP unless said), as a PDF download.',
       params: FieldingParamsSchema,
-      async handler({ auth, params, res }) {
-        const batch = issueLetters(ctx, { fielding: params.name, actor: auth.staff.email });
+      body: LettersBodySchema,
+      async handler({ auth, params, body, res }) {
+        const batch = issueLetters(ctx, { fielding: params.name, actor: auth.staff.email, order: body.order });
         const day = ctx.clock().toISOString().slice(0, 10);
         const fileName = `${batch.fielding.replace(/[^\w.-]+/g, '_')}-letters-${day}.pdf`;
         res.status(200);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LETTER_ORDER, LETTER_ORDERS } from '../contracts/letters.js';
 
 const Line = (max: number) => z.string().trim().max(max);
 const NoLineBreak = (max: number) => Line(max).refine((s) => !/[\r\n]/.test(s), 'must be one line');
@@ -17,3 +18,8 @@ export const LetterSettingsBodySchema = z.strictObject({
   signature: NoLineBreak(200),
 });
 export type LetterSettingsBody = z.infer<typeof LetterSettingsBodySchema>;
+
+/** A letters batch (POST .../letters): the order its pages are printed in; no body is the default, by ZIP. */
+export const LettersBodySchema = z.strictObject({
+  order: z.enum(LETTER_ORDERS).default(DEFAULT_LETTER_ORDER),
+});

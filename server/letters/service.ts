@@ -1,7 +1,7 @@
 import type { AuditRepo } from '../audit/repo.js';
 import { issueLink } from '../cases/links.js';
 import type { CaseRepo } from '../cases/repo.js';
-import type { LetterSender } from '../contracts/letters.js';
+import type { LetterOrder, LetterSender } from '../contracts/letters.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { findFieldingOrFail } from '../fieldings/service.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
@@ -15,6 +15,7 @@ import { MissingMergeFieldError, mergeValues, renderPlain } from '../templates/r
 import type { TemplateRepo } from '../templates/repo.js';
 import { templateInvalid } from '../templates/service.js';
 import type { TokenRepo } from '../tokens/repo.js';
+import { inMailingOrder } from './order.js';
 import type { LetterAddressRow, LetterRepo, LetterSettings } from './repo.js';
 import type { LetterSettingsBody } from './schema.js';
 import { checkLetter, DEFAULT_LETTER_BODY, letterFields } from './template.js';
@@ -101,8 +102,12 @@ export function lettersSummary(batch: Pick<LetterBatch, 'letters' | 'skipped'>):
  * completion, a refusal (declined, opted out, recorded by staff) or an ineligibility in its log,
  * whatever share was answered. The codes are issued in one transaction: a batch is printed whole or
  * not issued at all. Earlier links and codes keep working; the letter's code reaches the same response.
+ * The letters come in `order` (by ZIP, office ID or state), the codes issued in that order too.
  */
-export function issueLetters(ctx: LettersContext, request: { fielding: string; actor: string }): LetterBatch {
+export function issueLetters(
+  ctx: LettersContext,
+  request: { fielding: string; actor: string; order: LetterOrder },
+): LetterBatch {
   const fielding = findFieldingOrFail(ctx.repos, request.fielding);
   const instrument = ctx.instruments.get(fielding.instrument_id, fielding.instrument_version);
   const settings = ctx.repos.letters.letterSettingsOf(fielding.id);
@@ -118,7 +123,7 @@ export function issueLetters(ctx: LettersContext, request: { fielding: string; a
   const skipped: Record<LetterSkip, number> = { completed: 0, refused: 0, ineligible: 0, noContact: 0 };
   const letters = ctx.repos.db.transaction(() => {
     const issued: Letter[] = [];
-    for (const row of ctx.repos.letters.letterAddressesOf(fielding.id)) {
+    for (const row of inMailingOrder(ctx.repos.letters.letterAddressesOf(fielding.id), request.order)) {
       if (row.closed !== null) {
         skipped[row.closed]++;
         continue;

@@ -75,7 +75,8 @@ describe('letter settings: the text and the sender block of a fielding’s lette
     const { pages, pageCount } = await printedPages(staff);
 
     expect(pageCount).toBe(2);
-    const erie = pages[1] as string;
+    // Printed by ZIP: Erie (16501) first, Cook (no ZIP) last.
+    const erie = pages[0] as string;
     expect(erie).toContain(
       'Center for Justice Research, State University 210 University Avenue Suite 400 College Town, PA 16801 Phone: (814) 555-0142',
     );

@@ -38,13 +38,14 @@ describe('POST /api/staff/fieldings/:name/letters', () => {
     expect(pdf.pages).toHaveLength(2);
     expect(pdf.info).toMatch(/^Title:\s+Letters: .+ \(wave1\)$/m);
     expect(pdf.info).toMatch(/^Tagged:\s+yes$/m);
-    // Printed in office-name order: Cook, then Erie with its full address block.
-    expect(pdf.pages[0]).toContain('Cook County State’s Attorney');
-    expect(pdf.pages[0]).toContain('Dear Kim Cook,');
-    const erie = (pdf.pages[1] as string).split('\n').map((l) => l.trim());
+    // Printed by ZIP (the default): Erie with its full address block, then Cook, which has no ZIP.
+    expect(pdf.pages[1]).toContain('Cook County State’s Attorney');
+    expect(pdf.pages[1]).toContain('Dear Kim Cook,');
+    const erie = (pdf.pages[0] as string).split('\n').map((l) => l.trim());
     expect(erie).toEqual(
       expect.arrayContaining([
         'February 1, 2027',
+        'Control no. OFF-5',
         'Ruth Erie',
         'District Attorney',
         'Erie County DA',
@@ -89,8 +90,8 @@ describe('POST /api/staff/fieldings/:name/letters', () => {
       'SELECT k.name FROM tokens t JOIN contacts k ON k.id = t.contact_id WHERE t.id = ?',
     );
     expect(issued.map((e) => [e.detail.purpose, contactOf.pluck().get(e.token_id)])).toEqual([
-      ['letter', 'Kim Cook'],
       ['letter', 'Ruth Erie'],
+      ['letter', 'Kim Cook'],
     ]);
     for (const e of issued) expect(e.detail).toEqual({ contact_id: expect.any(Number), purpose: 'letter' });
     const audit = env.db.prepare("SELECT actor, fielding, detail FROM audit_log WHERE action = 'letters.issue'").all();

@@ -34,7 +34,32 @@ export const LETTER_OFFICES = [
   }),
   frameRow(6, { office_name: 'Fayette County DA' }),
 ];
-export const OPEN_OFFICES = ['Cook County State’s Attorney', 'Erie County DA'];
+/** The offices owed a letter, in the default (ZIP) order: Erie has a ZIP, Cook has none and goes last. */
+export const OPEN_OFFICES = ['Erie County DA', 'Cook County State’s Attorney'];
+
+/**
+ * Six open offices whose order differs by ZIP, by office ID, by state and by name, with a ZIP and
+ * a state shared (ties go by office ID), two offices without a ZIP, and office IDs that sort
+ * differently as text (OFF-10 before OFF-2) and as numbers.
+ */
+export const MAILING_OFFICES = [
+  frameRow(1, { office_name: 'Zeta County DA', state: 'PA', zip: '16501' }),
+  frameRow(2, { office_name: 'Yuma County Attorney', state: 'AZ', zip: '85364' }),
+  frameRow(3, { office_name: 'Xenia County Prosecutor', state: 'OH', zip: '45385' }),
+  frameRow(9, { office_name: 'Beta County DA', state: 'PA', zip: '16501' }),
+  frameRow(10, { office_name: 'Alpha County Prosecutor', state: 'WA' }),
+  frameRow(11, { office_name: 'Gamma County Prosecutor', state: 'OH', zip: ' ' }),
+];
+/** MAILING_OFFICES' office IDs in each printing order. */
+export const MAILING_ORDERS = {
+  zip: ['OFF-1', 'OFF-9', 'OFF-3', 'OFF-2', 'OFF-10', 'OFF-11'],
+  office: ['OFF-1', 'OFF-2', 'OFF-3', 'OFF-9', 'OFF-10', 'OFF-11'],
+  state: ['OFF-2', 'OFF-3', 'OFF-11', 'OFF-1', 'OFF-9', 'OFF-10'],
+} as const;
+
+/** The control number printed on each page, in page order (null where a page has none). */
+export const controlNumbers = (pages: readonly string[]) =>
+  pages.map((page) => /Control no\. (\S+)/.exec(page)?.[1] ?? null);
 
 type Api = { get(url: string): Test; post(url: string): Test; put(url: string): Test };
 
