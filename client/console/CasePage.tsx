@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { DISPOSITIONS } from '../../server/contracts/dispositions.js';
 import { api, type CaseDetail, type IssuedLink } from './api.js';
 import { ContactsSection } from './CaseContacts.js';
 import { PageTitle } from './Layout.js';
@@ -125,6 +126,13 @@ function ProgressSection({ detail }: { detail: CaseDetail }) {
   );
 }
 
+/**
+ * Whether the office has submitted the survey: a refusal can then no longer be recorded (the server
+ * refuses it, `already_submitted`), though the office may still turn out not to be eligible.
+ */
+const hasSubmitted = (detail: CaseDetail) =>
+  detail.response?.status === 'completed' || detail.case.disposition.code === DISPOSITIONS.complete.code;
+
 /** Refused or not eligible, with a reason; the form asks once more before recording it. */
 function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () => void }) {
   const session = useSession();
@@ -158,20 +166,26 @@ function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () 
     }
   };
   const word = pending?.as === 'ineligible' ? 'not eligible' : 'refused';
+  const submitted = hasSubmitted(detail);
   return (
     <section aria-labelledby="case-mark">
-      <h2 id="case-mark">Record a refusal or ineligibility</h2>
+      <h2 id="case-mark">{submitted ? 'Record an ineligibility' : 'Record a refusal or ineligibility'}</h2>
       <FormError message={error} />
+      {submitted ? <p>The office has submitted the survey, so a refusal can no longer be recorded.</p> : null}
       <form className="fk-form" onSubmit={ask} noValidate>
-        <fieldset className="fk-radios">
-          <legend>Mark the office as</legend>
-          <label>
-            <input type="radio" name="as" value="refused" defaultChecked /> Refused
-          </label>
-          <label>
-            <input type="radio" name="as" value="ineligible" /> Not eligible
-          </label>
-        </fieldset>
+        {submitted ? (
+          <input type="hidden" name="as" value="ineligible" />
+        ) : (
+          <fieldset className="fk-radios">
+            <legend>Mark the office as</legend>
+            <label>
+              <input type="radio" name="as" value="refused" defaultChecked /> Refused
+            </label>
+            <label>
+              <input type="radio" name="as" value="ineligible" /> Not eligible
+            </label>
+          </fieldset>
+        )}
         <div className="fk-field">
           <label htmlFor="mark-reason">Reason</label>
           {reasonError ? (
@@ -201,7 +215,7 @@ function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () 
             </button>
           </div>
         ) : (
-          <button type="submit">Record…</button>
+          <button type="submit">{submitted ? 'Record as not eligible…' : 'Record…'}</button>
         )}
       </form>
     </section>

@@ -2,15 +2,21 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { DISPOSITIONS } from '../../server/contracts/dispositions.js';
 import { api, type ListedCase } from './api.js';
 import { PageTitle } from './Layout.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  GoToPage,
+  type PageSize,
+  PageSizeSelect,
+  pageKeepingRow,
+  pageSizeOf,
+} from './PageControls.js';
 import { canOpenCase, canOpenEmail, casePath, dashboardPath, emailPath } from './pages.js';
 import { Link } from './router.js';
 import { useSession } from './session.js';
 import { DataTable, Field, Hidden, Pager } from './ui.js';
 import { useLoad } from './useLoad.js';
 
-const PAGE_SIZE = 50;
-
-type Sort = 'office_name' | 'state' | 'stratum' | 'status' | 'disposition';
+type Sort = 'office_name' | 'state' | 'jurisdiction' | 'stratum' | 'status' | 'disposition';
 type Filter = { q: string; stratum: string; state: string; status: string; disposition: string };
 const NO_FILTER: Filter = { q: '', stratum: '', state: '', status: '', disposition: '' };
 
@@ -24,19 +30,20 @@ const STATUS_NAMES: Record<ListedCase['status'], string> = {
 const COLUMNS: readonly { sort: Sort; title: string }[] = [
   { sort: 'office_name', title: 'Office' },
   { sort: 'state', title: 'State' },
+  { sort: 'jurisdiction', title: 'Jurisdiction' },
   { sort: 'stratum', title: 'Stratum' },
   { sort: 'status', title: 'Status' },
   { sort: 'disposition', title: 'Disposition' },
 ];
 
 /** Only what is set, as the API's query: paging, sorting and filtering all happen on the server. */
-function queryOf(filter: Filter, sort: Sort, order: 'asc' | 'desc', page: number) {
-  const query: Record<string, string> = { page: String(page), pageSize: String(PAGE_SIZE), sort, order };
+function queryOf(filter: Filter, sort: Sort, order: 'asc' | 'desc', page: number, pageSize: PageSize) {
+  const query: Record<string, string> = { page: String(page), pageSize: String(pageSize), sort, order };
   for (const [key, value] of Object.entries(filter)) if (value.trim()) query[key] = value.trim();
   return query;
 }
 
-type View = { filter: Filter; sort: Sort; order: 'asc' | 'desc'; page: number };
+type View = { filter: Filter; sort: Sort; order: 'asc' | 'desc'; page: number; pageSize: PageSize };
 
 const SORTS: readonly string[] = COLUMNS.map((c) => c.sort);
 
@@ -60,6 +67,7 @@ function viewFromAddress(search: string): View {
     sort: SORTS.includes(sort) ? (sort as Sort) : 'office_name',
     order: text('order') === 'desc' ? 'desc' : 'asc',
     page: Number.isInteger(page) && page >= 1 ? page : 1,
+    pageSize: pageSizeOf(text('pageSize')),
   };
 }
 
@@ -77,16 +85,21 @@ export function CasesPage({ fielding }: { fielding: string }) {
   const [sort, setSort] = useState<Sort>(initial.sort);
   const [order, setOrder] = useState<'asc' | 'desc'>(initial.order);
   const [page, setPage] = useState(initial.page);
+  const [pageSize, setPageSize] = useState<PageSize>(initial.pageSize);
   useEffect(() => {
-    const query = new URLSearchParams(queryOf(filter, sort, order, page));
-    query.delete('pageSize');
+    const query = new URLSearchParams(queryOf(filter, sort, order, page, pageSize));
+    if (pageSize === DEFAULT_PAGE_SIZE) query.delete('pageSize');
     window.history.replaceState(null, '', `${window.location.pathname}?${query}`);
-  }, [filter, sort, order, page]);
+  }, [filter, sort, order, page, pageSize]);
   const [stateError, setStateError] = useState<string>();
   const { value, error } = useLoad(
-    () => api.cases(fielding, queryOf(filter, sort, order, page)),
-    [fielding, filter, sort, order, page],
+    () => api.cases(fielding, queryOf(filter, sort, order, page, pageSize)),
+    [fielding, filter, sort, order, page, pageSize],
   );
+  const resize = (size: PageSize) => {
+    setPage(pageKeepingRow(page, pageSize, size));
+    setPageSize(size);
+  };
   const opensCases = canOpenCase(session.staff.role);
   // The fielding's strata in frame order, kept while the next page loads.
   const [strata, setStrata] = useState<readonly string[]>(initial.filter.stratum ? [initial.filter.stratum] : []);
@@ -153,7 +166,7 @@ export function CasesPage({ fielding }: { fielding: string }) {
       </p>
       <form key={shown.key} className="fk-form fk-filters" onSubmit={submit} aria-label="Filter the cases">
         <Field
-          label="Office name or ID contains"
+          label="Office name, ID or jurisdiction contains"
           name="q"
           type="search"
           autoComplete="off"
@@ -240,6 +253,7 @@ export function CasesPage({ fielding }: { fielding: string }) {
                   <th scope="row">{opensCases ? <Link to={casePath(c.id)}>{c.officeName}</Link> : c.officeName}</th>
                   <td className="fk-nowrap">{c.officeId}</td>
                   <td>{c.state}</td>
+                  <td>{c.jurisdiction}</td>
                   <td>{c.stratum}</td>
                   <td>{STATUS_NAMES[c.status]}</td>
                   <td>
@@ -250,7 +264,11 @@ export function CasesPage({ fielding }: { fielding: string }) {
               ))}
             </tbody>
           </DataTable>
-          <Pager label="Case pages" page={value.page} pages={pages} setPage={setPage} />
+          <div className="fk-paging">
+            <Pager label="Case pages" page={value.page} pages={pages} setPage={setPage} />
+            <PageSizeSelect pageSize={pageSize} setPageSize={resize} label="Cases per page" />
+            <GoToPage pages={pages} setPage={setPage} />
+          </div>
         </>
       ) : null}
     </>

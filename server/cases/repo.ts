@@ -53,6 +53,7 @@ export type CaseStateRow = {
   office_study_id: string;
   office_name: string;
   state: string;
+  jurisdiction: string;
   stratum: string;
   response_status: 'in_progress' | 'completed' | 'declined' | null;
   response_revision: number | null;
@@ -106,7 +107,7 @@ export function createCaseRepo(db: Db) {
   );
   const eventsOf = db.prepare<[number], CaseEventRow>('SELECT * FROM case_events WHERE case_id = ? ORDER BY id');
   const statesOf = db.prepare<[number], CaseStateRow>(
-    `SELECT c.id, o.office_id AS office_study_id, o.office_name, o.state, o.stratum,
+    `SELECT c.id, o.office_id AS office_study_id, o.office_name, o.state, o.jurisdiction, o.stratum,
        r.status AS response_status, r.revision AS response_revision, r.instrument_version AS response_version,
        (SELECT max(e.id) FROM case_events e WHERE e.case_id = c.id) AS last_event_id
      FROM cases c JOIN offices o ON o.id = c.office_id LEFT JOIN responses r ON r.case_id = c.id

@@ -23,6 +23,7 @@ const byText =
 const SORTS: Record<CaseListQuery['sort'], Compare> = {
   office_name: byText((c) => c.office_name),
   state: byText((c) => c.state),
+  jurisdiction: byText((c) => c.jurisdiction),
   // "1,000,000+" sorts before "under 100,000" as text; the frame lists strata in their own order.
   stratum: (a, b, rank) => (rank.get(a.stratum) ?? 0) - (rank.get(b.stratum) ?? 0),
   status: byText((c) => c.status),
@@ -31,6 +32,15 @@ const SORTS: Record<CaseListQuery['sort'], Compare> = {
 
 /** Lower case without accents: "Doña Ana" is found by "dona ana", as staff type it. */
 const folded = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('en');
+
+/**
+ * Whether the office's name, office ID or jurisdiction contains the folded search text: staff look
+ * an office up by what a letter or a call gives them ("AZ-014", "Maricopa"), not only by its name.
+ * Matched in memory with the rest of the filters, so "%" and "_" are plain characters.
+ */
+function matchesSearch(row: CaseStateRow, needle: string): boolean {
+  return [row.office_name, row.office_study_id, row.jurisdiction].some((text) => folded(text).includes(needle));
+}
 
 /**
  * The fielding's strata in the order the frame first lists them (cases are created in frame order),
@@ -72,12 +82,7 @@ export async function listCases(
     if (query.state !== undefined && row.state !== query.state) continue;
     if (query.status !== undefined && status !== query.status) continue;
     if (query.disposition !== undefined && outcome.disposition.code !== query.disposition) continue;
-    if (
-      needle !== undefined &&
-      !folded(row.office_name).includes(needle) &&
-      !folded(row.office_study_id).includes(needle)
-    )
-      continue;
+    if (needle !== undefined && !matchesSearch(row, needle)) continue;
     matching.push({ ...row, status, outcome });
   }
   const compare = SORTS[query.sort];

@@ -22,6 +22,7 @@ export function presentListedCase(c: ListedCase): ListedCaseAnswer {
     officeId: c.office_study_id,
     officeName: c.office_name,
     state: c.state,
+    jurisdiction: c.jurisdiction,
     stratum: c.stratum,
     status: c.status,
     disposition: presentDisposition(c.outcome),

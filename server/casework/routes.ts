@@ -50,7 +50,7 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
       path: '/api/staff/fieldings/:name/cases',
       roles: STUDY_STAFF,
       summary:
-        'One page of the fielding’s cases with their dispositions and the fielding’s strata in frame order; sort, order, filters stratum, state, status, disposition, q (office name or ID, accents ignored).',
+        'One page (page, pageSize ≤ 200) of the fielding’s cases with their jurisdictions and dispositions and the fielding’s strata in frame order; sort, order, filters stratum, state, status, disposition, q (office name, ID or jurisdiction, accents ignored).',
       params: FieldingParamsSchema,
       query: CaseListQuerySchema,
       answer: CasePageSchema,

@@ -4,7 +4,7 @@ import { DISPOSITIONS } from '../contracts/dispositions.js';
 import { PagingQuery, PathId } from '../http/schema.js';
 import { FrameOfficeSchema } from '../offices/frame.js';
 
-export const CASE_SORTS = ['office_name', 'state', 'stratum', 'status', 'disposition'] as const;
+export const CASE_SORTS = ['office_name', 'state', 'jurisdiction', 'stratum', 'status', 'disposition'] as const;
 
 const DISPOSITION_CODES = Object.values(DISPOSITIONS).map((d) => d.code) as [string, ...string[]];
 
@@ -20,7 +20,7 @@ export const CaseListQuerySchema = z.strictObject({
     .optional(),
   status: z.enum(CASE_STATUSES).optional(),
   disposition: z.enum(DISPOSITION_CODES).optional(),
-  /** Free text found anywhere in the office's name or ID, in any case, accents ignored. */
+  /** Free text found anywhere in the office's name, ID or jurisdiction, in any case, accents ignored. */
   q: z.string().trim().min(1).max(100).optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuerySchema>;

@@ -15,6 +15,8 @@ export const ListedCaseSchema = z.object({
   officeId: z.string(),
   officeName: z.string(),
   state: z.string(),
+  /** The county or counties (or city) the office serves, as the frame names them. */
+  jurisdiction: z.string(),
   stratum: z.string(),
   status: z.enum(CASE_STATUSES),
   disposition: DispositionSchema,

@@ -182,7 +182,7 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     const target = dataRows.find((l) => dataRows.filter((o) => o[1] === l[1]).length === 1 && l !== dataRows[0]);
     if (!target) throw new Error('the frame has no office with a name of its own');
     const oldLink = target[4] as string;
-    await page.getByLabel('Office name or ID contains').fill(target[1] as string);
+    await page.getByLabel('Office name, ID or jurisdiction contains').fill(target[1] as string);
     await page.keyboard.press('Enter');
     await caption(page, 'page 1 of 1');
     await page.getByRole('link', { name: target[1] as string, exact: true }).click();
@@ -192,7 +192,7 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     await page.goBack();
     await caption(page, 'page 1 of 1');
     expect(new URL(page.url()).searchParams.get('q')).toBe(target[1]);
-    expect(await page.getByLabel('Office name or ID contains').inputValue()).toBe(target[1]);
+    expect(await page.getByLabel('Office name, ID or jurisdiction contains').inputValue()).toBe(target[1]);
     await page.getByRole('link', { name: target[1] as string, exact: true }).click();
     await heading(page, `Case: ${target[1]}`).waitFor();
     await checkAtBothWidths(page, 'a case page');

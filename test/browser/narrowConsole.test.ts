@@ -127,7 +127,7 @@ describe('the staff console at 360 px', { timeout: 120_000 }, () => {
         .textContent(),
     ).toBe('PA-001');
     await page.getByRole('button', { name: 'Clear' }).click();
-    await page.getByLabel('Office name or ID contains').fill('dona ana');
+    await page.getByLabel('Office name, ID or jurisdiction contains').fill('dona ana');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.getByText(/^Cases: 1 case,/).waitFor();
     await page.getByRole('link', { name: 'Doña Ana County District Attorney' }).click();

@@ -59,3 +59,98 @@ describe('GET /api/staff/fieldings/:name/cases: strata and office search', () =>
     expect(ids(exact.body)).toEqual(['PA-001']);
   });
 });
+
+/** Offices as a national frame names them: an ID per state, a jurisdiction of one or more counties. */
+const ARIZONA = [
+  frameRow(1, {
+    office_id: 'AZ-014',
+    office_name: 'Maricopa County Attorney',
+    state: 'AZ',
+    jurisdiction: 'Maricopa County',
+  }),
+  frameRow(2, { office_id: 'AZ-015', office_name: 'Pima County Attorney', state: 'AZ', jurisdiction: 'Pima County' }),
+  frameRow(3, {
+    office_id: 'NM-003',
+    office_name: 'Third Judicial District Attorney',
+    state: 'NM',
+    jurisdiction: 'Doña Ana County',
+  }),
+  frameRow(4, {
+    office_id: 'GA-101',
+    office_name: 'Alcovy Circuit District Attorney',
+    state: 'GA',
+    jurisdiction: 'Newton County and Walton County',
+  }),
+];
+
+async function arizona() {
+  const env = staffEnv();
+  seedFielding(env, { name: 'wave1', rows: ARIZONA });
+  const { email } = await addMember(env, 'analyst@study.example.org', 'analyst');
+  return signIn(env, email);
+}
+
+describe('GET /api/staff/fieldings/:name/cases: search by office ID and jurisdiction, with the jurisdiction listed', () => {
+  const search = async (staff: Awaited<ReturnType<typeof arizona>>, q: string) =>
+    ids((await staff.get(`/api/staff/fieldings/wave1/cases?q=${encodeURIComponent(q)}`).expect(200)).body);
+
+  it('finds an office by its office ID, whole or in part, in any case', async () => {
+    const staff = await arizona();
+    expect(await search(staff, 'AZ-014')).toEqual(['AZ-014']);
+    expect(await search(staff, 'az-01')).toEqual(['AZ-014', 'AZ-015']);
+  });
+
+  it('finds an office by a county of its jurisdiction that its name does not give, accents ignored', async () => {
+    const staff = await arizona();
+    expect(await search(staff, 'walton')).toEqual(['GA-101']);
+    expect(await search(staff, 'dona ana')).toEqual(['NM-003']);
+    expect(await search(staff, 'MARICOPA')).toEqual(['AZ-014']);
+  });
+
+  it('takes % and _ as the characters they are, not as wildcards', async () => {
+    const staff = await arizona();
+    expect(await search(staff, '%')).toEqual([]);
+    expect(await search(staff, 'AZ_01')).toEqual([]);
+  });
+
+  it('lists each case with its jurisdiction and sorts by it', async () => {
+    const staff = await arizona();
+    const res = await staff.get('/api/staff/fieldings/wave1/cases?sort=jurisdiction').expect(200);
+    expect(res.body.cases.map((c: { officeId: string; jurisdiction: string }) => [c.officeId, c.jurisdiction])).toEqual(
+      [
+        ['NM-003', 'Doña Ana County'],
+        ['AZ-014', 'Maricopa County'],
+        ['GA-101', 'Newton County and Walton County'],
+        ['AZ-015', 'Pima County'],
+      ],
+    );
+  });
+});
+
+describe('GET /api/staff/fieldings/:name/cases: page size and page number', () => {
+  async function sixty() {
+    const env = staffEnv();
+    seedFielding(env, { name: 'wave1', offices: 60 });
+    const { email } = await addMember(env, 'analyst@study.example.org', 'analyst');
+    return signIn(env, email);
+  }
+
+  it('answers the page asked for at the page size asked for, the last one short', async () => {
+    const staff = await sixty();
+    const third = await staff.get('/api/staff/fieldings/wave1/cases?pageSize=25&page=3').expect(200);
+    expect(third.body).toMatchObject({ page: 3, pageSize: 25, total: 60 });
+    expect(third.body.cases).toHaveLength(10);
+    const all = await staff.get('/api/staff/fieldings/wave1/cases?pageSize=100').expect(200);
+    expect(all.body.cases).toHaveLength(60);
+  });
+
+  it('refuses a page size above 200 or below 1 with the standard 400 naming pageSize', async () => {
+    const staff = await sixty();
+    for (const size of ['500', '0', 'all']) {
+      const res = await staff.get(`/api/staff/fieldings/wave1/cases?pageSize=${size}`);
+      expect(res.status, size).toBe(400);
+      expect(res.body.error.code).toBe('invalid_input');
+      expect(res.body.error.details.problems.map((p: { path: string }) => p.path)).toEqual(['pageSize']);
+    }
+  });
+});
