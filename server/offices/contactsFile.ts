@@ -7,6 +7,8 @@ import {
   type Header,
   readHeaderOf,
   recordsWithSyntaxProblems,
+  reportCellIssues,
+  reportUnnamedValues,
   shown,
   valueAt,
 } from './importFile.js';
@@ -101,17 +103,7 @@ function validateContactRow(
     const position = header.positions[name];
     return position === undefined ? '' : valueAt(row, position);
   };
-  let valid = true;
-  for (const position of header.unnamed) {
-    const value = valueAt(row, position);
-    if (value === '') continue;
-    valid = false;
-    problems.push({
-      line: row.line,
-      column: position + 1,
-      message: `the value ${shown(value)} is in a column that has no name in the header`,
-    });
-  }
+  const valid = reportUnnamedValues(row, header.unnamed, problems);
   const result = ContactRowSchema.safeParse({
     office_id: cell('office_id'),
     contact_name: cell('contact_name'),
@@ -119,15 +111,7 @@ function validateContactRow(
     contact_title: cell('contact_title') || undefined,
   });
   if (!result.success) {
-    const reported = new Set<string>();
-    for (const issue of result.error.issues) {
-      const field = String(issue.path[0]);
-      const position = isContactFileColumn(field) ? header.positions[field] : undefined;
-      // A column missing from the header is reported once, at the header.
-      if (position === undefined || reported.has(field)) continue;
-      reported.add(field);
-      problems.push({ line: row.line, column: position + 1, field, message: issue.message });
-    }
+    reportCellIssues(row, result.error.issues, header, isContactFileColumn, problems);
     return undefined;
   }
   if (!valid) return undefined;

@@ -8,6 +8,8 @@ import {
   PLAUSIBLE_EMAIL,
   readHeaderOf,
   recordsWithSyntaxProblems,
+  reportCellIssues,
+  reportUnnamedValues,
   shown,
   valueAt,
 } from './importFile.js';
@@ -274,31 +276,9 @@ function validateRow(row: CsvRecord, header: HeaderLayout, problems: FrameProble
   for (const { name, position } of header.extras) attributes[name] = valueAt(row, position);
   candidate.attributes = attributes;
 
-  let valid = true;
-  for (const position of header.unnamed) {
-    const value = valueAt(row, position);
-    if (value !== '') {
-      valid = false;
-      problems.push({
-        line: row.line,
-        column: position + 1,
-        message: `the value ${shown(value)} is in a column that has no name in the header`,
-      });
-    }
-  }
-
+  const valid = reportUnnamedValues(row, header.unnamed, problems);
   const result = FrameOfficeSchema.safeParse(candidate);
   if (result.success) return valid ? result.data : undefined;
-
-  const reported = new Set<string>();
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0]);
-    if (!isFrameColumn(field) || reported.has(field)) continue;
-    const position = header.positions[field];
-    // A column missing from the header is reported once, at the header.
-    if (position === undefined) continue;
-    reported.add(field);
-    problems.push({ line: row.line, column: position + 1, field, message: issue.message });
-  }
+  reportCellIssues(row, result.error.issues, header, isFrameColumn, problems);
   return undefined;
 }

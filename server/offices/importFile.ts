@@ -87,6 +87,41 @@ export function readHeaderOf<C extends string>(
   return layout;
 }
 
+/** A value under a header cell with no name cannot be stored anywhere; each one is a problem. False if any. */
+export function reportUnnamedValues(row: CsvRecord, unnamed: readonly number[], problems: FrameProblem[]): boolean {
+  let none = true;
+  for (const position of unnamed) {
+    const value = valueAt(row, position);
+    if (value === '') continue;
+    none = false;
+    problems.push({
+      line: row.line,
+      column: position + 1,
+      message: `the value ${shown(value)} is in a column that has no name in the header`,
+    });
+  }
+  return none;
+}
+
+/** A row's failed schema checks as problems at their cells, the first per column. */
+export function reportCellIssues<C extends string>(
+  row: CsvRecord,
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  header: Header<C>,
+  isKnown: (name: string) => name is C,
+  problems: FrameProblem[],
+): void {
+  const reported = new Set<string>();
+  for (const issue of issues) {
+    const field = String(issue.path[0]);
+    const position = isKnown(field) ? header.positions[field] : undefined;
+    // A column missing from the header is reported once, at the header.
+    if (position === undefined || reported.has(field)) continue;
+    reported.add(field);
+    problems.push({ line: row.line, column: position + 1, field, message: issue.message });
+  }
+}
+
 /** A problem in a quoted field can swallow the following lines; checking its fields would only add noise. */
 export function recordsWithSyntaxProblems(records: CsvRecord[], syntaxProblems: { line: number }[]): Set<CsvRecord> {
   const malformed = new Set<CsvRecord>();
