@@ -1,6 +1,7 @@
 import { accessCommands } from './cli/access.js';
 import { bounceCommands } from './cli/bounces.js';
 import { caseCommands } from './cli/cases.js';
+import { contactCommands } from './cli/contacts.js';
 import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
@@ -25,7 +26,8 @@ export const USAGE = `Usage: fieldkit <command> [options]
 Fieldings
   fielding create --name <name> --instrument <id[@version]> --frame <offices.csv> --links-out <links.csv>
                   [--closes <YYYY-MM-DD>]
-      Imports the frame (all or nothing), creates one case per office and one link per contact,
+      Imports the frame (all or nothing), creates one case per office and one link per contact
+      (an office with several contacts repeats its row, office columns unchanged, once per contact),
       and writes the clear links and access codes to the links file, once. The database keeps
       only their hashes: keep the links file safe, and delete it when the invitations are out.
   fielding list
@@ -39,6 +41,14 @@ Fieldings
       partial (1.2); 0 < partial < complete <= 100, by default 80 and 50. Set them before
       fieldwork; every disposition follows them. Recorded in the audit log.
   frame check <offices.csv>          Validates a frame without importing it.
+
+Contacts
+  contacts import --fielding <name> <contacts.csv>
+      Adds contacts that come after the frame to offices of the fielding: office_id, contact_name,
+      contact_email (and contact_title if wanted), one row per contact. All or nothing: an office
+      not in the fielding, a bad email or one the office already has imports nothing and every
+      problem is listed by line and column. Invitations then reach the new contacts too. Recorded
+      in the audit log.
 
 Exports
   export --fielding <name> --out <folder|file.zip> [--formats csv,labels,xlsx,sav,dta,r,codebook] [--completes-only]
@@ -151,6 +161,7 @@ const commands: Record<string, Command> = {
   ...paperCommands,
   ...accessCommands,
   ...caseCommands,
+  ...contactCommands,
   ...mailingCommands,
   ...reminderCommands,
   ...bounceCommands,

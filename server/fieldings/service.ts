@@ -3,7 +3,7 @@ import { issueLink } from '../cases/links.js';
 import type { CaseRepo } from '../cases/repo.js';
 import type { IssuedLink } from '../contracts/cases.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
-import type { OfficeInput, OfficeRepo } from '../offices/repo.js';
+import type { ContactInput, OfficeInput, OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
@@ -29,12 +29,8 @@ export function findFieldingOrFail(repos: Repos, name: string): FieldingRow {
   return fielding;
 }
 
-/** One frame row: the office and its contact. */
-export type FrameEntry = OfficeInput & {
-  contact_name: string;
-  contact_email: string;
-  contact_title?: string | undefined;
-};
+/** One office of the frame and its contacts, the primary first. */
+export type FrameEntry = OfficeInput & { contacts: ContactInput[] };
 
 export type CreateFieldingInput = {
   name: string;
@@ -112,22 +108,21 @@ export function createFielding(ctx: FieldingContext, input: CreateFieldingInput)
     const links: IssuedLink[] = [];
     for (const entry of input.offices) {
       const officeId = repos.offices.upsertOffice(entry, at);
-      const contactId = repos.offices.upsertContact(
-        officeId,
-        { name: entry.contact_name, email: entry.contact_email, title: entry.contact_title },
-        at,
-      );
       const caseId = repos.cases.insertCase(fieldingId, officeId, at);
       repos.cases.appendEvent(caseId, 'case_created', at, null, { fielding: input.name });
-      links.push(
-        issueLink(ctx, {
-          caseId,
-          contactId,
-          at,
-          office: { office_id: entry.office_id, office_name: entry.office_name },
-          contact: { name: entry.contact_name, email: entry.contact_email },
-        }).issued,
-      );
+      for (const contact of entry.contacts) {
+        // An office known from an earlier frame keeps its contacts; one with the same email is updated.
+        const contactId = repos.offices.upsertContact(officeId, contact, at);
+        links.push(
+          issueLink(ctx, {
+            caseId,
+            contactId,
+            at,
+            office: { office_id: entry.office_id, office_name: entry.office_name },
+            contact: { name: contact.name, email: contact.email },
+          }).issued,
+        );
+      }
     }
     input.deliver?.(links);
     return { fieldingId, instrument: instrument.key, links };

@@ -1,11 +1,27 @@
 import { z } from 'zod';
 import { type CsvRecord, parseCsv } from '../platform/csv.js';
+import {
+  byLineAndColumn,
+  decodeUtf8,
+  type FrameProblem,
+  type Header,
+  PLAUSIBLE_EMAIL,
+  readHeaderOf,
+  recordsWithSyntaxProblems,
+  reportCellIssues,
+  reportUnnamedValues,
+  shown,
+  valueAt,
+} from './importFile.js';
 import { STATE_CODES } from './states.js';
 
+export { type FrameProblem, formatFrameProblem } from './importFile.js';
+
 /**
- * The sampling frame: one CSV row per prosecutor's office. Import is all-or-nothing, so parseFrame
- * never stops at the first problem; it reports every one with the line (and column) a person can
- * find in the file, and returns offices only when there is nothing to report.
+ * The sampling frame: one CSV row per prosecutor's office and contact. An office with several
+ * contacts repeats its row, office columns unchanged, once per further contact. Import is
+ * all-or-nothing, so parseFrame never stops at the first problem; it reports every one with the line
+ * (and column) a person can find in the file, and returns offices only when there is nothing to report.
  */
 
 export const MAX_FRAME_ROWS = 100_000;
@@ -28,14 +44,8 @@ export type FrameColumn = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_C
 const KNOWN_COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
 const isFrameColumn = (name: string): name is FrameColumn => KNOWN_COLUMNS.includes(name);
 
-/** Long cell values are cut so that one bad cell cannot flood the problem list. */
-function shown(value: unknown): string {
-  const text = String(value);
-  return `"${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
-}
-
-// Deliverability is settled by the SMTP result; this only catches typos and pasted junk.
-const PLAUSIBLE_EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/** The columns that describe one contact; every other column describes the office, on each of its rows alike. */
+export const CONTACT_COLUMNS: readonly FrameColumn[] = ['contact_name', 'contact_email', 'contact_title'];
 
 const required = () => z.string().min(1, { error: 'a value is required', abort: true });
 const optional = () => z.string().optional();
@@ -76,8 +86,14 @@ export const FrameOfficeSchema = z.object({
   attributes: z.record(z.string(), z.string()),
 });
 
-export type FrameOffice = z.infer<typeof FrameOfficeSchema>;
-export type FrameProblem = { line: number; column?: number; field?: string; message: string };
+/** One validated row: an office and one of its contacts. */
+export type FrameRow = z.infer<typeof FrameOfficeSchema>;
+export type FrameContact = { name: string; email: string; title?: string | undefined };
+/**
+ * An office as the frame gives it: its first row (whose contact_* columns are the primary contact)
+ * and every contact of its rows, in file order, the primary first.
+ */
+export type FrameOffice = FrameRow & { contacts: FrameContact[] };
 export type FrameResult = { ok: true; offices: FrameOffice[] } | { ok: false; problems: FrameProblem[] };
 
 /** The spec's default strata, by population served, largest first. */
@@ -88,13 +104,6 @@ export function defaultStratum(population: number): (typeof DEFAULT_STRATA)[numb
   if (population >= 250_000) return '250,000–999,999';
   if (population >= 100_000) return '100,000–249,999';
   return 'under 100,000';
-}
-
-/** `offices.csv:14:8 (contact_email): "jane@" is not a valid email address` */
-export function formatFrameProblem(fileName: string, problem: FrameProblem): string {
-  const column = problem.column === undefined ? '' : `:${problem.column}`;
-  const field = problem.field === undefined ? '' : ` (${problem.field})`;
-  return `${fileName}:${problem.line}${column}${field}: ${problem.message}`;
 }
 
 export function parseFrame(bytes: Buffer | Uint8Array): FrameResult {
@@ -115,7 +124,7 @@ export function parseFrame(bytes: Buffer | Uint8Array): FrameResult {
   const header = readHeader(headerRecord, problems);
   const malformed = recordsWithSyntaxProblems(csv.records, csv.problems);
   const offices: FrameOffice[] = [];
-  const firstLineOfId = new Map<string, number>();
+  const rowsOfId = new Map<string, OfficeRows>();
 
   for (const row of rows) {
     if (malformed.has(row) || row.fields.every((field) => field.trim() === '')) continue;
@@ -126,99 +135,133 @@ export function parseFrame(bytes: Buffer | Uint8Array): FrameResult {
       });
       continue;
     }
-    const office = validateRow(row, header, problems);
-    reportDuplicateId(row, header, firstLineOfId, problems);
-    if (office !== undefined) offices.push(office);
+    const parsed = validateRow(row, header, problems);
+    const id = header.positions.office_id === undefined ? '' : valueAt(row, header.positions.office_id);
+    const earlier = rowsOfId.get(id);
+    if (id === '' || earlier === undefined) {
+      const office = parsed && { ...parsed, contacts: [contactOf(parsed)] };
+      const rowsOfOffice: OfficeRows = { first: row, office, emailLines: new Map() };
+      noteEmail(row, header, rowsOfOffice);
+      if (id !== '') rowsOfId.set(id, rowsOfOffice);
+      if (office !== undefined) offices.push(office);
+      continue;
+    }
+    const agrees = reportDisagreements(row, header, id, earlier.first, problems);
+    const newEmail = reportRepeatedEmail(row, header, id, earlier, problems);
+    if (parsed !== undefined && agrees && newEmail) earlier.office?.contacts.push(contactOf(parsed));
   }
 
   if (problems.length === 0 && offices.length === 0) {
     problems.push({ line: headerRecord.line, message: 'the file has a header but no offices' });
   }
   if (problems.length > 0) {
-    problems.sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
+    problems.sort(byLineAndColumn);
     return { ok: false, problems };
   }
   return { ok: true, offices };
 }
 
-type HeaderLayout = {
-  width: number;
-  /** 0-based position of each known column that the header has. */
-  positions: Partial<Record<FrameColumn, number>>;
-  extras: { name: string; position: number }[];
-  unnamed: number[];
+type HeaderLayout = Header<FrameColumn>;
+
+const readHeader = (record: CsvRecord, problems: FrameProblem[]): HeaderLayout =>
+  readHeaderOf(record, { required: REQUIRED_COLUMNS, isKnown: isFrameColumn }, problems);
+
+/** The rows of one office id seen so far: the first, which later rows must agree with, and their contacts. */
+type OfficeRows = {
+  first: CsvRecord;
+  /** Undefined when the first row has problems (the file is refused then anyway). */
+  office: FrameOffice | undefined;
+  /** Each contact email (lower case) of the office, with the line it is on. */
+  emailLines: Map<string, number>;
 };
 
-function readHeader(record: CsvRecord, problems: FrameProblem[]): HeaderLayout {
-  const layout: HeaderLayout = {
-    width: record.fields.length,
-    positions: {},
-    extras: [],
-    unnamed: [],
-  };
-  const firstPositionOf = new Map<string, number>();
+const contactOf = (row: FrameRow): FrameContact => ({
+  name: row.contact_name,
+  email: row.contact_email,
+  title: row.contact_title,
+});
 
-  record.fields.forEach((raw, position) => {
-    const name = raw.trim();
-    const key = name.toLowerCase();
-    if (name === '') {
-      layout.unnamed.push(position);
-      return;
-    }
-    const earlier = firstPositionOf.get(key);
-    if (earlier !== undefined) {
-      problems.push({
-        line: record.line,
-        column: position + 1,
-        field: name,
-        message: `the column ${shown(name)} appears more than once (first in column ${earlier + 1})`,
-      });
-      return;
-    }
-    firstPositionOf.set(key, position);
-    if (isFrameColumn(key)) layout.positions[key] = position;
-    else layout.extras.push({ name, position });
-  });
-
-  for (const column of REQUIRED_COLUMNS) {
-    if (layout.positions[column] === undefined) {
-      problems.push({
-        line: record.line,
-        field: column,
-        message: `the required column ${shown(column)} is missing from the header`,
-      });
-    }
-  }
-  return layout;
+/** The positions of the columns that describe the office, with the name a problem gives each. */
+function officeColumns(header: HeaderLayout): { field: string; position: number }[] {
+  const known = Object.entries(header.positions)
+    .filter(([field]) => isFrameColumn(field) && !CONTACT_COLUMNS.includes(field))
+    .map(([field, position]) => ({ field, position: position as number }));
+  // An extra column is stored with the office (a merge field), so it must agree as well.
+  return [...known, ...header.extras.map(({ name, position }) => ({ field: name, position }))];
 }
 
-function reportDuplicateId(
+// A state code is matched ignoring case when it is read, so "pa" on one row agrees with "PA" on another.
+const comparable = (field: string, value: string) => (field === 'state' ? value.toUpperCase() : value);
+
+/**
+ * A repeated office id adds a contact only when the office is described the same way; otherwise
+ * one of the two rows is wrong and nobody can tell which, so both lines are named. False on any difference.
+ */
+function reportDisagreements(
   row: CsvRecord,
   header: HeaderLayout,
-  firstLineOfId: Map<string, number>,
+  id: string,
+  first: CsvRecord,
   problems: FrameProblem[],
-): void {
-  const position = header.positions.office_id;
-  const id = position === undefined ? '' : valueAt(row, position);
-  if (position === undefined || id === '') return;
-  const firstLine = firstLineOfId.get(id);
-  if (firstLine === undefined) {
-    firstLineOfId.set(id, row.line);
-    return;
+): boolean {
+  let agrees = true;
+  for (const { field, position } of officeColumns(header)) {
+    if (comparable(field, valueAt(row, position)) === comparable(field, valueAt(first, position))) continue;
+    agrees = false;
+    // A value already reported as invalid needs no second problem on the same cell.
+    if (hasProblemAt(problems, row.line, position + 1)) continue;
+    problems.push({
+      line: row.line,
+      column: position + 1,
+      field,
+      message: `differs from line ${first.line} for office ${shown(id)}`,
+    });
+  }
+  return agrees;
+}
+
+/** The row's own problems were reported last, so only the end of the list is searched. */
+function hasProblemAt(problems: FrameProblem[], line: number, column: number): boolean {
+  for (let i = problems.length - 1; i >= 0 && problems[i]?.line === line; i--) {
+    if (problems[i]?.column === column) return true;
+  }
+  return false;
+}
+
+function emailKey(row: CsvRecord, header: HeaderLayout): string {
+  const position = header.positions.contact_email;
+  return position === undefined ? '' : valueAt(row, position).toLowerCase();
+}
+
+function noteEmail(row: CsvRecord, header: HeaderLayout, rows: OfficeRows): void {
+  const email = emailKey(row, header);
+  if (email !== '' && !rows.emailLines.has(email)) rows.emailLines.set(email, row.line);
+}
+
+/** One person is one contact of an office: a second row would mean a second invitation to the same inbox. */
+function reportRepeatedEmail(
+  row: CsvRecord,
+  header: HeaderLayout,
+  id: string,
+  rows: OfficeRows,
+  problems: FrameProblem[],
+): boolean {
+  const email = emailKey(row, header);
+  const line = rows.emailLines.get(email);
+  if (email === '' || line === undefined) {
+    noteEmail(row, header, rows);
+    return true;
   }
   problems.push({
     line: row.line,
-    column: position + 1,
-    field: 'office_id',
-    message: `office_id ${shown(id)} is already used on line ${firstLine}`,
+    column: (header.positions.contact_email as number) + 1,
+    field: 'contact_email',
+    message: `the contact ${shown(email)} is already on line ${line} for office ${shown(id)}`,
   });
+  return false;
 }
 
-function valueAt(row: CsvRecord, position: number): string {
-  return (row.fields[position] ?? '').trim();
-}
-
-function validateRow(row: CsvRecord, header: HeaderLayout, problems: FrameProblem[]): FrameOffice | undefined {
+function validateRow(row: CsvRecord, header: HeaderLayout, problems: FrameProblem[]): FrameRow | undefined {
   const candidate: Record<string, unknown> = {};
   for (const column of REQUIRED_COLUMNS) {
     const position = header.positions[column];
@@ -233,113 +276,9 @@ function validateRow(row: CsvRecord, header: HeaderLayout, problems: FrameProble
   for (const { name, position } of header.extras) attributes[name] = valueAt(row, position);
   candidate.attributes = attributes;
 
-  let valid = true;
-  for (const position of header.unnamed) {
-    const value = valueAt(row, position);
-    if (value !== '') {
-      valid = false;
-      problems.push({
-        line: row.line,
-        column: position + 1,
-        message: `the value ${shown(value)} is in a column that has no name in the header`,
-      });
-    }
-  }
-
+  const valid = reportUnnamedValues(row, header.unnamed, problems);
   const result = FrameOfficeSchema.safeParse(candidate);
   if (result.success) return valid ? result.data : undefined;
-
-  const reported = new Set<string>();
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0]);
-    if (!isFrameColumn(field) || reported.has(field)) continue;
-    const position = header.positions[field];
-    // A column missing from the header is reported once, at the header.
-    if (position === undefined) continue;
-    reported.add(field);
-    problems.push({ line: row.line, column: position + 1, field, message: issue.message });
-  }
+  reportCellIssues(row, result.error.issues, header, isFrameColumn, problems);
   return undefined;
-}
-
-/** A problem in a quoted field can swallow the following lines; checking its fields would only add noise. */
-function recordsWithSyntaxProblems(records: CsvRecord[], syntaxProblems: { line: number }[]): Set<CsvRecord> {
-  const malformed = new Set<CsvRecord>();
-  for (const problem of syntaxProblems) {
-    // The owner is the last record starting on or before the problem's line.
-    let low = 0;
-    let high = records.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if ((records[middle]?.line ?? Number.POSITIVE_INFINITY) <= problem.line) low = middle + 1;
-      else high = middle;
-    }
-    const owner = records[low - 1];
-    if (owner !== undefined) malformed.add(owner);
-  }
-  return malformed;
-}
-
-function decodeUtf8(bytes: Uint8Array): { text: string; problems: FrameProblem[] } {
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), problems: [] };
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    // Keep going with replacement characters so the file's other problems are reported too.
-    return { text: new TextDecoder('utf-8').decode(bytes), problems: findInvalidUtf8(bytes) };
-  }
-}
-
-const LF = 0x0a;
-const CR = 0x0d;
-
-/** Line breaks are single bytes in UTF-8 and never occur inside a multi-byte sequence. */
-function findInvalidUtf8(bytes: Uint8Array): FrameProblem[] {
-  const problems: FrameProblem[] = [];
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    const byte = bytes[i];
-    if (i < bytes.length && byte !== LF && byte !== CR) continue;
-    const column = firstInvalidColumn(bytes.subarray(start, i));
-    if (column !== undefined) {
-      problems.push({
-        line,
-        column,
-        message: 'the line has bytes that are not valid UTF-8 (save the file as "CSV UTF-8", not as a legacy encoding)',
-      });
-    }
-    if (byte === CR && bytes[i + 1] === LF) i++;
-    line++;
-    start = i + 1;
-  }
-  return problems;
-}
-
-function firstInvalidColumn(lineBytes: Uint8Array): number | undefined {
-  if (isValidUtf8(lineBytes, false)) return undefined;
-  // Streaming decodes tolerate a sequence cut off at the end, so a prefix fails only when it holds
-  // a bad byte; the shortest failing prefix ends at the first bad byte.
-  let low = 0;
-  let high = lineBytes.length;
-  if (isValidUtf8(lineBytes, true)) {
-    low = high;
-  } else {
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (isValidUtf8(lineBytes.subarray(0, middle + 1), true)) low = middle + 1;
-      else high = middle;
-    }
-  }
-  const goodPrefix = new TextDecoder('utf-8').decode(lineBytes.subarray(0, low), { stream: true });
-  return goodPrefix.length + 1;
-}
-
-function isValidUtf8(bytes: Uint8Array, stream: boolean): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -111,7 +111,7 @@ describe('fieldkit fielding create', () => {
         frameRow(2, { contact_email: 'jane@' }), // line 3
         frameRow(3),
         frameRow(4, { state: 'XX' }), // line 5
-        frameRow(5, { office_id: 'OFF-1' }), // line 6
+        frameRow(1, { office_name: 'Office One', contact_email: 'second@office1.example.org' }), // line 6
       ]),
     );
 
@@ -122,7 +122,7 @@ describe('fieldkit fielding create', () => {
       'fieldkit: offices.csv: 3 problem(s); nothing was imported.',
       'offices.csv:3:8 (contact_email): "jane@" is not a valid email address',
       'offices.csv:5:3 (state): "XX" is not the postal code of a U.S. state or DC',
-      'offices.csv:6:1 (office_id): office_id "OFF-1" is already used on line 2',
+      'offices.csv:6:2 (office_name): differs from line 2 for office "OFF-1"',
     ]);
     expect(existsSync(ws.file('links.csv'))).toBe(false);
     expect(ws.counts()).toEqual(NO_ROWS);

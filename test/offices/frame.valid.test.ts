@@ -34,6 +34,7 @@ describe('parseFrame', () => {
         zip: undefined,
         phone: undefined,
         attributes: {},
+        contacts: [{ name: 'Contact 1', email: 'jane.doe+survey@adams-county.example.org', title: undefined }],
       });
     });
 

@@ -83,41 +83,10 @@ describe('parseFrame', () => {
       ]);
     });
 
-    it('reports a duplicate office_id on the later line and names the first', () => {
-      const csv = frameCsv([
-        frameRow(1),
-        frameRow(2, { office_id: 'OFF-1' }),
-        frameRow(3),
-        frameRow(4, { office_id: ' OFF-1 ' }),
-      ]);
-      expect(importProblems(csv)).toEqual([
-        {
-          line: 3,
-          column: COLUMN.office_id,
-          field: 'office_id',
-          message: 'office_id "OFF-1" is already used on line 2',
-        },
-        {
-          line: 5,
-          column: COLUMN.office_id,
-          field: 'office_id',
-          message: 'office_id "OFF-1" is already used on line 2',
-        },
-      ]);
-    });
-
     it('treats office ids that differ only in case as different offices', () => {
       expect(
         importOffices(frameCsv([frameRow(1, { office_id: 'ab-1' }), frameRow(2, { office_id: 'AB-1' })])),
       ).toHaveLength(2);
-    });
-
-    it('reports a duplicate office_id even when the later row has other problems', () => {
-      const csv = frameCsv([frameRow(1), frameRow(2, { office_id: 'OFF-1', state: 'ZZ' })]);
-      expect(importProblems(csv).map((p) => [p.line, p.field])).toEqual([
-        [3, 'office_id'],
-        [3, 'state'],
-      ]);
     });
 
     it('reports every problem in a file, in line order', () => {
@@ -125,15 +94,15 @@ describe('parseFrame', () => {
         frameRow(1, { contact_email: 'jane@' }),
         frameRow(2, { state: 'XX', population: '12,000' }),
         frameRow(3),
-        frameRow(4, { office_id: 'OFF-3', office_name: '' }),
+        frameRow(3, { office_name: '', jurisdiction: 'Elsewhere', contact_email: 'second@office3.example.org' }),
         frameRow(5, { contact_email: 'ok@example.org', jurisdiction: '' }),
       ]);
       expect(importProblems(csv).map((p) => formatFrameProblem('offices.csv', p))).toEqual([
         'offices.csv:2:8 (contact_email): "jane@" is not a valid email address',
         'offices.csv:3:3 (state): "XX" is not the postal code of a U.S. state or DC',
         'offices.csv:3:5 (population): "12,000" is not a whole number (digits only: no commas, signs, decimals or exponents)',
-        'offices.csv:5:1 (office_id): office_id "OFF-3" is already used on line 4',
         'offices.csv:5:2 (office_name): a value is required',
+        'offices.csv:5:4 (jurisdiction): differs from line 4 for office "OFF-3"',
         'offices.csv:6:4 (jurisdiction): a value is required',
       ]);
     });
