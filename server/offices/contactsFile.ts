@@ -2,6 +2,7 @@ import { type CsvRecord, parseCsv } from '../platform/csv.js';
 import { type FrameContact, FrameOfficeSchema } from './frame.js';
 import {
   byLineAndColumn,
+  checkedRows,
   decodeUtf8,
   type FrameProblem,
   type Header,
@@ -73,15 +74,7 @@ export function parseContactsFile(bytes: Uint8Array): ContactsFile {
   const malformed = recordsWithSyntaxProblems(csv.records, csv.problems);
   const contacts: ContactLine[] = [];
   const lineOfContact = new Map<string, number>();
-  for (const row of rows) {
-    if (malformed.has(row) || row.fields.every((field) => field.trim() === '')) continue;
-    if (row.fields.length !== header.width) {
-      problems.push({
-        line: row.line,
-        message: `the row has ${row.fields.length} fields but the header has ${header.width}`,
-      });
-      continue;
-    }
+  for (const row of checkedRows(rows, malformed, header.width, problems)) {
     const contact = validateContactRow(row, header, problems);
     if (contact === undefined || !isFirstOfOffice(contact, lineOfContact, header, problems)) continue;
     contacts.push(contact);

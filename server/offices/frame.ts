@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type CsvRecord, parseCsv } from '../platform/csv.js';
 import {
   byLineAndColumn,
+  checkedRows,
   decodeUtf8,
   type FrameProblem,
   type Header,
@@ -126,15 +127,7 @@ export function parseFrame(bytes: Buffer | Uint8Array): FrameResult {
   const offices: FrameOffice[] = [];
   const rowsOfId = new Map<string, OfficeRows>();
 
-  for (const row of rows) {
-    if (malformed.has(row) || row.fields.every((field) => field.trim() === '')) continue;
-    if (row.fields.length !== header.width) {
-      problems.push({
-        line: row.line,
-        message: `the row has ${row.fields.length} fields but the header has ${header.width}`,
-      });
-      continue;
-    }
+  for (const row of checkedRows(rows, malformed, header.width, problems)) {
     const parsed = validateRow(row, header, problems);
     const id = header.positions.office_id === undefined ? '' : valueAt(row, header.positions.office_id);
     const earlier = rowsOfId.get(id);

@@ -140,6 +140,26 @@ export function recordsWithSyntaxProblems(records: CsvRecord[], syntaxProblems: 
   return malformed;
 }
 
+/**
+ * The data rows worth checking: not swallowed by a quoting problem, not blank, and as wide as the
+ * header (a row of another width is reported here, naming its line).
+ */
+export function* checkedRows(
+  rows: readonly CsvRecord[],
+  malformed: ReadonlySet<CsvRecord>,
+  width: number,
+  problems: FrameProblem[],
+): Generator<CsvRecord> {
+  for (const row of rows) {
+    if (malformed.has(row) || row.fields.every((field) => field.trim() === '')) continue;
+    if (row.fields.length !== width) {
+      problems.push({ line: row.line, message: `the row has ${row.fields.length} fields but the header has ${width}` });
+      continue;
+    }
+    yield row;
+  }
+}
+
 export function decodeUtf8(bytes: Uint8Array): { text: string; problems: FrameProblem[] } {
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), problems: [] };

@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameRow } from '../factories/frame.js';
+import { pdfPages } from '../letters/setup.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
 import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
@@ -23,18 +21,6 @@ afterAll(async () => {
 });
 
 const signIn = (page: Page) => signInToConsole(page, h.baseUrl, fieldwork);
-
-function pdfPages(bytes: Buffer): string[] {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-letters-'));
-  try {
-    writeFileSync(path.join(dir, 'l.pdf'), bytes);
-    return execFileSync('pdftotext', [path.join(dir, 'l.pdf'), '-'], { encoding: 'utf8' })
-      .split('\f')
-      .slice(0, -1);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('letters and the paper copy in the staff console', () => {
   it('makes the letters of a fielding after saying that codes will be issued, and offers the PDF', async () => {

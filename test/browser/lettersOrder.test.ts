@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlNumbers, MAILING_OFFICES, MAILING_ORDERS } from '../letters/setup.js';
+import { controlNumbers, MAILING_OFFICES, MAILING_ORDERS, pdfPages } from '../letters/setup.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
 import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
@@ -19,18 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-function pdfPages(bytes: Buffer): string[] {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-letters-'));
-  try {
-    writeFileSync(path.join(dir, 'l.pdf'), bytes);
-    return execFileSync('pdftotext', [path.join(dir, 'l.pdf'), '-'], { encoding: 'utf8' })
-      .split('\f')
-      .slice(0, -1);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('letters in the staff console, for the mail room', () => {
   it('offers the printing order, by ZIP unless changed, and prints the letters in the order chosen', async () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
-import { seedFielding, tokenOf } from '../support/app.js';
+import { binaryBody, seedFielding, tokenOf } from '../support/app.js';
 import { bringToStates, LETTER_OFFICES, readPdf } from './setup.js';
 
 const PATH = '/api/staff/fieldings/wave1/letter-settings';
@@ -15,15 +15,9 @@ async function fielded() {
   return { env, staff: await signIn(env, email) };
 }
 
-const binary = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
-
 /** The letters' pages as pdftotext reads them, lines trimmed and joined by one space each. */
 async function printedPages(staff: Awaited<ReturnType<typeof fielded>>['staff']) {
-  const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binary);
+  const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binaryBody);
   expect(res.status).toBe(200);
   const pdf = readPdf(res.body as Buffer);
   return {

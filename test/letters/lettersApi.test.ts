@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
-import { seedFielding, type TestEnv, tokenOf } from '../support/app.js';
+import { binaryBody, seedFielding, type TestEnv, tokenOf } from '../support/app.js';
 import { bringToStates, eventsOfType, LETTER_OFFICES, OPEN_OFFICES, PRINTED_CODE, readPdf } from './setup.js';
 
 /** The six offices of setup.ts in their states, and a fieldwork member signed in. */
@@ -13,17 +13,11 @@ async function fielded(env: TestEnv = staffEnv()) {
   return { env, staff: await signIn(env, email) };
 }
 
-const binary = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
-
 describe('POST /api/staff/fieldings/:name/letters', () => {
   it('answers a PDF download with one page per open office: its address, the short URL and a new access code', async () => {
     const { staff } = await fielded();
 
-    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binary);
+    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binaryBody);
 
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
@@ -63,7 +57,7 @@ describe('POST /api/staff/fieldings/:name/letters', () => {
 
   it('prints codes that open each office’s own case at the code page', async () => {
     const { env, staff } = await fielded();
-    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binary);
+    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binaryBody);
     const pages = readPdf(res.body as Buffer).pages;
 
     const opened: string[] = [];
@@ -117,7 +111,7 @@ describe('POST /api/staff/fieldings/:name/letters', () => {
     const { email } = await addMember(env, 'field@study.example.org', 'fieldwork');
     const staff = await signIn(env, email);
 
-    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binary);
+    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binaryBody);
 
     expect(readPdf(res.body as Buffer).pages[0]).toContain('Dear Sam Second,');
   });

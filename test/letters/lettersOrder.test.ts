@@ -1,7 +1,6 @@
-import type request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
-import { seedFielding } from '../support/app.js';
+import { binaryBody, seedFielding } from '../support/app.js';
 import { controlNumbers, MAILING_OFFICES, MAILING_ORDERS, readPdf } from './setup.js';
 
 /** The six offices of MAILING_OFFICES fielded as wave1, all open, and a fieldwork member signed in. */
@@ -12,17 +11,11 @@ async function fielded() {
   return { env, staff: await signIn(env, email) };
 }
 
-const binary = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
-
 describe('POST /api/staff/fieldings/:name/letters (mail room)', () => {
   it('prints the office ID as a control number on every letter, on that office’s page', async () => {
     const { staff } = await fielded();
 
-    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binary);
+    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binaryBody);
 
     expect(res.status).toBe(200);
     const { pages } = readPdf(res.body as Buffer);
@@ -45,7 +38,7 @@ describe('POST /api/staff/fieldings/:name/letters (mail room)', () => {
         .send('post', '/api/staff/fieldings/wave1/letters')
         .send({ order })
         .buffer(true)
-        .parse(binary);
+        .parse(binaryBody);
 
       expect(res.status).toBe(200);
       expect(controlNumbers(readPdf(res.body as Buffer).pages)).toEqual(officeIds);
@@ -64,7 +57,7 @@ describe('POST /api/staff/fieldings/:name/letters (mail room)', () => {
   it('prints in ZIP order, as bulk mail wants, when no order is given', async () => {
     const { staff } = await fielded();
 
-    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binary);
+    const res = await staff.send('post', '/api/staff/fieldings/wave1/letters').buffer(true).parse(binaryBody);
 
     expect(controlNumbers(readPdf(res.body as Buffer).pages)).toEqual(MAILING_ORDERS.zip);
   });

@@ -102,6 +102,19 @@ export function readPdf(pdf: Buffer): { pages: string[]; pageCount: number; info
   }
 }
 
+/** A PDF's text page by page as plain pdftotext reads it (no layout), for what a page says in order. */
+export function pdfPages(bytes: Buffer): string[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-letters-'));
+  try {
+    writeFileSync(path.join(dir, 'l.pdf'), bytes);
+    return execFileSync('pdftotext', [path.join(dir, 'l.pdf'), '-'], { encoding: 'utf8' })
+      .split('\f')
+      .slice(0, -1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The events of `type` with their detail, in log order. */
 export const eventsOfType = (db: Db, type: string) =>
   (

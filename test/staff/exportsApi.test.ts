@@ -2,21 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type request from 'supertest';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createExportRunner } from '../../server/exports/runner.js';
 import type { TestEnv } from '../support/app.js';
+import { binaryBody } from '../support/app.js';
 import { describeProbe, probeHealthWhile } from '../support/probe.js';
 import { addMember, completedFielding, signIn, staffEnv } from './setup.js';
 
 /** Keeps a download's bytes as they came (supertest hands the parser the response stream). */
-const binary = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-};
-
 /** The names and bytes of a zip's members, read by Python's zipfile (not by the code that wrote it). */
 function unzip(zip: Buffer): Record<string, string> {
   const file = path.join(tmpdir(), `fieldkit-download-test-${process.pid}-${Date.now()}.zip`);
@@ -51,7 +44,7 @@ describe('POST /api/staff/fieldings/:name/exports', () => {
     const res = await staff
       .send('post', '/api/staff/fieldings/wave1/exports', { formats: ['csv', 'codebook'], completesOnly: true })
       .buffer(true)
-      .parse(binary);
+      .parse(binaryBody);
     expect(res.status, res.body.toString()).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?wave1-export-2027-02-01\.zip"?$/);
@@ -103,7 +96,7 @@ describe('POST /api/staff/fieldings/:name/exports', () => {
       staff
         .send('post', '/api/staff/fieldings/wave1/exports', { formats: ['csv', 'sav', 'dta', 'codebook'] })
         .buffer(true)
-        .parse(binary)
+        .parse(binaryBody)
         .then((r) => r),
     );
     expect(res.status).toBe(200);

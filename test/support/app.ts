@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type request from 'supertest';
 import { createApp } from '../../server/app.js';
 import type { IssuedLink } from '../../server/contracts/cases.js';
 import type { Deps } from '../../server/deps.js';
@@ -176,3 +177,10 @@ export function seedFielding(
 
 /** The token part of a link URL. */
 export const tokenOf = (link: IssuedLink) => link.link.split('/s/')[1] as string;
+
+/** A supertest parser that keeps a binary answer (a PDF, a zip) whole as a Buffer: `.buffer(true).parse(binaryBody)`. */
+export const binaryBody = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
