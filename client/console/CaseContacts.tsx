@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { type ApiResult, api, type CaseDetail, type Contact, type IssuedLink } from './api.js';
+import { linkOrigin } from './linkOrigin.js';
 import { failureMessage, useSession } from './session.js';
 import { ConfirmButton, Field, FormError, formatTime, useAnnounce } from './ui.js';
 
@@ -53,7 +54,7 @@ export function ContactsSection({
             <ul className="fk-links">
               {contact.links.map((link) => (
                 <li key={link.id}>
-                  Link {link.id}, issued {formatTime(link.createdAt)}:{' '}
+                  Link {link.id} · {linkOrigin(link)}:{' '}
                   {link.live ? (
                     <>
                       <strong>works</strong>{' '}

@@ -29,6 +29,7 @@ import { jsonRequest, type Outcome } from '../shared/jsonRequest.js';
 
 export type {
   CaseDetail,
+  CaseLink,
   CasePage,
   Contact,
   IssuedLink,

@@ -39,6 +39,8 @@ export function issueLink(
     contact: { name: string; email: string };
     /** What the link was issued for (an email's kind, or 'letter'); logged with the event. */
     purpose?: string;
+    /** Which reminder, for a reminder's link: the case page says "reminder 2". */
+    number?: number;
   },
 ): { issued: IssuedLink; tokenId: number } {
   const secrets = issueTokenSecrets(ctx.random);
@@ -53,6 +55,7 @@ export function issueLink(
   ctx.repos.cases.appendEvent(t.caseId, 'token_issued', t.at, tokenId, {
     contact_id: t.contactId,
     ...(t.purpose === undefined ? {} : { purpose: t.purpose }),
+    ...(t.number === undefined ? {} : { number: t.number }),
   });
   const issued = {
     office_id: t.office.office_id,

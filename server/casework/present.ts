@@ -1,10 +1,19 @@
 import { describeEvent, type EventNames } from '../cases/eventText.js';
 import type { CaseEventRow } from '../cases/repo.js';
-import type { CaseEvent, CaseLink, CaseProgress, Contact, ListedCaseAnswer, Office } from '../contracts/cases.js';
+import {
+  type CaseEvent,
+  type CaseLink,
+  type CaseProgress,
+  type Contact,
+  LINK_VIAS,
+  type LinkVia,
+  type ListedCaseAnswer,
+  type Office,
+} from '../contracts/cases.js';
 import type { DispositionAnswer } from '../contracts/dispositions.js';
 import type { ContactRow, OfficeDetailRow } from '../offices/repo.js';
 import type { ResponseRow } from '../responses/repo.js';
-import type { TokenRow } from '../tokens/repo.js';
+import type { CaseTokenRow } from '../tokens/repo.js';
 import type { CaseOutcome } from './dispositionCache.js';
 import type { ListedCase } from './list.js';
 
@@ -47,8 +56,14 @@ export function presentOffice(o: OfficeDetailRow): Office {
   };
 }
 
-/** A link as staff see it: when it was issued and revoked, never its secret or hash. */
-export function presentToken(t: TokenRow): CaseLink {
+/** A link issued without a purpose was issued by staff: with the frame, or reissued. */
+const viaOf = (purpose: string | null): LinkVia => LINK_VIAS.find((v) => v === purpose && v !== 'staff') ?? 'staff';
+
+/**
+ * A link as staff see it: when it was issued and revoked, which message carried it and when that
+ * was sent; never its secret, its code (not even part of it) or a hash.
+ */
+export function presentToken(t: CaseTokenRow): CaseLink {
   return {
     id: t.id,
     createdAt: t.created_at,
@@ -56,10 +71,13 @@ export function presentToken(t: TokenRow): CaseLink {
     revokedAt: t.revoked_at,
     replacedBy: t.replaced_by,
     live: t.revoked_at === null,
+    via: viaOf(t.purpose),
+    viaNumber: t.purpose === 'reminder' ? t.purpose_number : null,
+    sentAt: t.sent_at,
   };
 }
 
-export function presentContact(c: ContactRow, tokens: readonly TokenRow[] = []): Contact {
+export function presentContact(c: ContactRow, tokens: readonly CaseTokenRow[] = []): Contact {
   return {
     id: c.id,
     name: c.name,

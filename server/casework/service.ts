@@ -97,7 +97,7 @@ export function revokeCaseToken(ctx: CaseContext, input: { caseId: number; token
     ctx.repos.cases.appendEvent(found.id, 'token_revoked', at, token.id, { reason: 'revoked by staff' });
     auditCase(ctx, found, input.actor, 'case.revoke_link', { tokenId: token.id });
   })();
-  return ctx.repos.tokens.findTokenById(token.id);
+  return ctx.repos.tokens.findCaseToken(token.id);
 }
 
 /**

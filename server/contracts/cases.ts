@@ -34,6 +34,9 @@ export const CasePageSchema = z.object({
 export type CasePage = z.infer<typeof CasePageSchema>;
 
 /** A link as staff see it: never its secret or hash. */
+export const LINK_VIAS = ['invitation', 'reminder', 'thank_you', 'letter', 'staff'] as const;
+export type LinkVia = (typeof LINK_VIAS)[number];
+
 export const CaseLinkSchema = z.object({
   id: z.number(),
   createdAt: z.string(),
@@ -41,6 +44,12 @@ export const CaseLinkSchema = z.object({
   revokedAt: z.nullable(z.string()),
   replacedBy: z.nullable(z.number()),
   live: z.boolean(),
+  /** The message that carried it; 'staff' for links staff issued (the frame's links file, a reissue). */
+  via: z.enum(LINK_VIAS),
+  /** Which reminder, for a reminder's link. */
+  viaNumber: z.nullable(z.number()),
+  /** When the email carrying it was accepted by the mail server; null for letters and staff links. */
+  sentAt: z.nullable(z.string()),
 });
 export type CaseLink = z.infer<typeof CaseLinkSchema>;
 

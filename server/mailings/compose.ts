@@ -2,7 +2,7 @@ import type { FieldingRepo } from '../fieldings/repo.js';
 import type { OfficeDetailRow } from '../offices/repo.js';
 import { hashSecret, type RandomBytes } from '../platform/secrets.js';
 import { deadlineText } from '../templates/mergeValues.js';
-import { mergeValues, type RenderedEmail, renderEmail } from '../templates/render.js';
+import { carriesCredential, mergeValues, type RenderedEmail, renderEmail } from '../templates/render.js';
 import type { TemplateRepo } from '../templates/repo.js';
 import type { SendRow } from './repo.js';
 
@@ -33,6 +33,14 @@ export type ComposeInput = {
   optOutLink: string;
   surveyMinutes: number;
 };
+
+/** Whether this message's template gives a link or access code, so one must be minted for it. */
+export function needsCredential(
+  repos: { templates: TemplateRepo },
+  send: Pick<SendRow, 'fielding_id' | 'kind'>,
+): boolean {
+  return carriesCredential(repos.templates.templateOf(send.fielding_id, send.kind));
+}
 
 /** Subject and both parts of one message, from the fielding's template (or the default one). */
 export function composeMessage(input: ComposeInput): RenderedEmail {

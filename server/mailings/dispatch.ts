@@ -14,7 +14,14 @@ import { optOutUrl, recipientOf, surveyMinutesOf } from '../templates/mergeValue
 import { MissingMergeFieldError } from '../templates/render.js';
 import type { TemplateRepo } from '../templates/repo.js';
 import type { TokenRepo } from '../tokens/repo.js';
-import { composeMessage, messageIdOf, newOptOutToken, optOutHash, unsubscribeHeaders } from './compose.js';
+import {
+  composeMessage,
+  messageIdOf,
+  needsCredential,
+  newOptOutToken,
+  optOutHash,
+  unsubscribeHeaders,
+} from './compose.js';
 import type { Mailer, MailOutcome, OutgoingMail } from './mailer.js';
 import type { MailingRepo, SendRow } from './repo.js';
 
@@ -81,7 +88,7 @@ type Claimed =
   | { kind: 'none' }
   | { kind: 'cancelled'; send: SendRow }
   | { kind: 'unsendable'; send: SendRow }
-  | { kind: 'ready'; send: SendRow; mail: OutgoingMail; tokenId: number; email: string };
+  | { kind: 'ready'; send: SendRow; mail: OutgoingMail; tokenId: number | null; email: string };
 
 /**
  * Claims the next due row and, in the same transaction, checks it is still wanted and records
@@ -127,19 +134,29 @@ function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly Mail
       repos.mailings.appendAttempt({ sendId: send.id, at, outcome: 'error', code: null, reply: problem });
       return { kind: 'unsendable', send };
     }
-    const { issued, tokenId } = issueLink(ctx, {
-      caseId: send.case_id,
-      contactId: contact.id,
-      at,
-      office,
-      contact,
-      purpose: send.kind,
-    });
+    // A link is minted only for a message whose text gives it: a thank-you without one leaves the
+    // contact no extra live way into the survey.
+    const minted = needsCredential(repos, send)
+      ? issueLink(ctx, {
+          caseId: send.case_id,
+          contactId: contact.id,
+          at,
+          office,
+          contact,
+          purpose: send.kind,
+          ...(send.kind === 'reminder' ? { number: send.number } : {}),
+        })
+      : undefined;
+    const tokenId = minted?.tokenId ?? null;
     const optOutToken = newOptOutToken(ctx.random);
     const messageId = messageIdOf(send.id, ctx.random, ctx.publicUrl);
     repos.mailings.setSecrets(send.id, { tokenId, optOutHash: optOutHash(optOutToken), messageId });
     const optOutLink = optOutUrl(ctx.publicUrl, optOutToken);
-    const rendered = compose({ link: issued.link, accessCode: issued.access_code, optOutLink });
+    const rendered = compose({
+      link: minted?.issued.link ?? '',
+      accessCode: minted?.issued.access_code ?? '',
+      optOutLink,
+    });
     const mail: OutgoingMail = {
       from: ctx.mailFrom,
       to: recipientOf(contact),
@@ -187,7 +204,7 @@ function recordOutcome(ctx: MailingContext, claimed: Extract<Claimed, { kind: 'r
       return 'sent';
     }
     // The link of a message that never arrived must not work: a retry issues its own.
-    if (repos.tokens.revokeToken(tokenId, at, null)) {
+    if (tokenId !== null && repos.tokens.revokeToken(tokenId, at, null)) {
       repos.cases.appendEvent(send.case_id, 'token_revoked', at, tokenId, { reason: `${send.kind} not delivered` });
     }
     if (result.outcome === 'permanent') {

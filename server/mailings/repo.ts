@@ -104,7 +104,7 @@ export function createMailingRepo(db: Db) {
   const inFlight = db
     .prepare<[number], number>(`SELECT count(*) FROM email_sends WHERE fielding_id = ? AND status = 'sending'`)
     .pluck();
-  const setSecrets = db.prepare<[number, string, string, number]>(
+  const setSecrets = db.prepare<[number | null, string, string, number]>(
     'UPDATE email_sends SET token_id = ?, opt_out_hash = ?, message_id = ? WHERE id = ?',
   );
   const finish = db.prepare<[string, number | null, string | null, string, number]>(
@@ -177,7 +177,7 @@ export function createMailingRepo(db: Db) {
     interruptStale: (fieldingId: number, at: string, startedBefore: string) =>
       interruptStale.run(at, fieldingId, startedBefore).changes,
     countInFlight: (fieldingId: number) => inFlight.get(fieldingId) ?? 0,
-    setSecrets: (id: number, s: { tokenId: number; optOutHash: string; messageId: string }) =>
+    setSecrets: (id: number, s: { tokenId: number | null; optOutHash: string; messageId: string }) =>
       setSecrets.run(s.tokenId, s.optOutHash, s.messageId, id),
     finishSend: (
       id: number,

@@ -161,6 +161,22 @@ function substitute(
   return out + asText(text.slice(last));
 }
 
+/**
+ * The merge fields whose value is a survey credential (the link and its access code are one token).
+ * The opt-out link is not among them: it only stops mail and every message carries its own.
+ */
+export const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set<StandardField>(['link', 'access_code']);
+
+/**
+ * Whether a template's subject or body uses a credential field: only then is a live link minted
+ * for the message, so a thank-you that gives none leaves the contact no extra way in.
+ */
+export function carriesCredential(template: EmailTemplate): boolean {
+  return [template.subject, template.body].some((text) =>
+    [...text.matchAll(FIELD_PATTERN)].some((match) => CREDENTIAL_FIELDS.has(match[1] as string)),
+  );
+}
+
 /** A text with its merge fields filled, as plain text (a letter's body). */
 export const renderPlain = (text: string, values: MergeValues) => substitute(text, values, (s) => s);
 

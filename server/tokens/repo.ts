@@ -11,6 +11,13 @@ export type TokenRow = {
   fielding_closes_at: string | null;
 };
 
+/** Where the case page says a link went: the token_issued event's purpose, the email that carried it. */
+export type CaseTokenRow = TokenRow & {
+  purpose: string | null;
+  purpose_number: number | null;
+  sent_at: string | null;
+};
+
 export type TokenRepo = ReturnType<typeof createTokenRepo>;
 
 export function createTokenRepo(db: Db) {
@@ -23,7 +30,18 @@ export function createTokenRepo(db: Db) {
     `${selectColumns} WHERE t.case_id = ? AND t.contact_id = ? AND t.revoked_at IS NULL ORDER BY t.id`,
   );
   const byId = db.prepare<[number], TokenRow>(`${selectColumns} WHERE t.id = ?`);
-  const ofCase = db.prepare<[number], TokenRow>(`${selectColumns} WHERE t.case_id = ? ORDER BY t.id`);
+  // For the case page only (never on a respondent's look-up): what each link was issued for, from
+  // its token_issued event, and when the email carrying it was accepted by the mail server.
+  const withProvenance = `SELECT t.id, t.case_id, t.contact_id, t.created_at, t.expires_at, t.revoked_at,
+      t.replaced_by, f.closes_at AS fielding_closes_at,
+      json_extract(e.detail, '$.purpose') AS purpose, json_extract(e.detail, '$.number') AS purpose_number,
+      (SELECT s.finished_at FROM email_sends s
+        WHERE s.case_id = t.case_id AND s.token_id = t.id AND s.status = 'sent') AS sent_at
+    FROM tokens t JOIN cases c ON c.id = t.case_id JOIN fieldings f ON f.id = c.fielding_id
+    LEFT JOIN case_events e ON e.id = (SELECT min(i.id) FROM case_events i
+      WHERE i.case_id = t.case_id AND i.token_id = t.id AND i.type = 'token_issued')`;
+  const ofCase = db.prepare<[number], CaseTokenRow>(`${withProvenance} WHERE t.case_id = ? ORDER BY t.id`);
+  const caseTokenById = db.prepare<[number], CaseTokenRow>(`${withProvenance} WHERE t.id = ?`);
   const insert = db.prepare<[number, number | null, string, string, string, string | null]>(
     `INSERT INTO tokens (case_id, contact_id, link_hash, code_hash, created_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -36,6 +54,7 @@ export function createTokenRepo(db: Db) {
     findByCodeHash: (hash: string) => byCodeHash.get(hash),
     findTokenById: (id: number) => byId.get(id),
     tokensOfCase: (caseId: number) => ofCase.all(caseId),
+    findCaseToken: (id: number) => caseTokenById.get(id),
     activeForContact: (caseId: number, contactId: number) => activeForContact.all(caseId, contactId),
     insertToken(t: {
       caseId: number;

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { dispatchQueued } from '../../server/mailings/dispatch.js';
+import { planInvitations } from '../../server/mailings/service.js';
+import { parseMail } from '../support/smtp.js';
+import { type MailEnv, mailEnv, sendsOf } from './setup.js';
+
+/** One office invited, its invitation sent; the case and contact for the follow-ups. */
+async function invited(): Promise<MailEnv & { base: { fieldingId: number; caseId: number; contactId: number } }> {
+  const m = await mailEnv({ offices: 1 });
+  planInvitations(m.repos, m.fieldingId, m.env.clock().toISOString());
+  await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['invitation'] });
+  const [invitation] = sendsOf(m.env);
+  const base = {
+    fieldingId: m.fieldingId,
+    caseId: invitation?.case_id as number,
+    contactId: invitation?.contact_id as number,
+  };
+  return { ...m, base };
+}
+
+const tokenCount = (m: MailEnv) => (m.env.db.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
+const lastMailText = (m: MailEnv) => parseMail(m.smtp.received.at(-1)?.raw ?? '').text ?? '';
+
+describe('a message mints a link only when its text carries one', () => {
+  it('sends the default thank-you without minting a token', async () => {
+    const m = await invited();
+    const at = m.env.clock().toISOString();
+    m.repos.cases.appendEvent(m.base.caseId, 'completed', at);
+    m.repos.mailings.enqueue({ ...m.base, kind: 'thank_you', number: 0, at });
+    const before = tokenCount(m);
+
+    const progress = await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['thank_you'] });
+
+    expect(progress).toMatchObject({ sent: 1 });
+    expect(tokenCount(m)).toBe(before);
+    expect(sendsOf(m.env).at(-1)).toMatchObject({ kind: 'thank_you', status: 'sent', token_id: null });
+    expect(lastMailText(m)).toContain('Thank you for completing the survey');
+    const events = m.repos.cases.eventsOf(m.base.caseId);
+    expect(events.at(-1)).toMatchObject({ type: 'email_sent', token_id: null });
+  });
+
+  it('still mints one for a reminder whose template has the link, and says which reminder in the log', async () => {
+    const m = await invited();
+    const at = m.env.clock().toISOString();
+    m.repos.mailings.enqueue({ ...m.base, kind: 'reminder', number: 2, at });
+    const before = tokenCount(m);
+
+    await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['reminder'] });
+
+    expect(tokenCount(m)).toBe(before + 1);
+    const reminder = sendsOf(m.env).at(-1);
+    expect(reminder).toMatchObject({ kind: 'reminder', status: 'sent' });
+    expect(reminder?.token_id).not.toBeNull();
+    expect(lastMailText(m)).toMatch(/http:\/\/fieldkit\.test\/s\/[A-Za-z0-9_-]{32}/);
+    const issued = m.repos.cases
+      .eventsOf(m.base.caseId)
+      .filter((e) => e.type === 'token_issued')
+      .at(-1);
+    expect(JSON.parse(issued?.detail ?? '{}')).toMatchObject({ purpose: 'reminder', number: 2 });
+  });
+
+  it('mints one for a custom thank-you that gives the access code', async () => {
+    const m = await invited();
+    const at = m.env.clock().toISOString();
+    m.repos.templates.saveTemplate(
+      m.fieldingId,
+      'thank_you',
+      { subject: 'Thank you', body: 'To review your answers, type {{ access_code }} at {{code_url}}.' },
+      at,
+      'test',
+    );
+    m.repos.cases.appendEvent(m.base.caseId, 'completed', at);
+    m.repos.mailings.enqueue({ ...m.base, kind: 'thank_you', number: 0, at });
+    const before = tokenCount(m);
+
+    await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['thank_you'] });
+
+    expect(tokenCount(m)).toBe(before + 1);
+    expect(sendsOf(m.env).at(-1)?.token_id).not.toBeNull();
+    expect(lastMailText(m)).toMatch(/type [2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4} at/);
+  });
+
+  it('mints one for a custom thank-you whose subject carries the link', async () => {
+    const m = await invited();
+    const at = m.env.clock().toISOString();
+    m.repos.templates.saveTemplate(
+      m.fieldingId,
+      'thank_you',
+      { subject: 'Your answers: {{link}}', body: 'Thank you, {{contact_name}}.' },
+      at,
+      'test',
+    );
+    m.repos.cases.appendEvent(m.base.caseId, 'completed', at);
+    m.repos.mailings.enqueue({ ...m.base, kind: 'thank_you', number: 0, at });
+    const before = tokenCount(m);
+
+    await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['thank_you'] });
+
+    expect(tokenCount(m)).toBe(before + 1);
+    expect(parseMail(m.smtp.received.at(-1)?.raw ?? '').headers.subject).toMatch(/\/s\/[A-Za-z0-9_-]{32}$/);
+  });
+});
