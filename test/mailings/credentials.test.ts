@@ -21,6 +21,18 @@ async function invited(): Promise<MailEnv & { base: { fieldingId: number; caseId
 const tokenCount = (m: MailEnv) => (m.env.db.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
 const lastMailText = (m: MailEnv) => parseMail(m.smtp.received.at(-1)?.raw ?? '').text ?? '';
 
+/** An invited case that completes, with the fielding's own thank-you text, sent; the tokens before sending. */
+async function customThankYou(template: { subject: string; body: string }) {
+  const m = await invited();
+  const at = m.env.clock().toISOString();
+  m.repos.templates.saveTemplate(m.fieldingId, 'thank_you', template, at, 'test');
+  m.repos.cases.appendEvent(m.base.caseId, 'completed', at);
+  m.repos.mailings.enqueue({ ...m.base, kind: 'thank_you', number: 0, at });
+  const before = tokenCount(m);
+  await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['thank_you'] });
+  return { m, before };
+}
+
 describe('a message mints a link only when its text carries one', () => {
   it('sends the default thank-you without minting a token', async () => {
     const m = await invited();
@@ -60,20 +72,10 @@ describe('a message mints a link only when its text carries one', () => {
   });
 
   it('mints one for a custom thank-you that gives the access code', async () => {
-    const m = await invited();
-    const at = m.env.clock().toISOString();
-    m.repos.templates.saveTemplate(
-      m.fieldingId,
-      'thank_you',
-      { subject: 'Thank you', body: 'To review your answers, type {{ access_code }} at {{code_url}}.' },
-      at,
-      'test',
-    );
-    m.repos.cases.appendEvent(m.base.caseId, 'completed', at);
-    m.repos.mailings.enqueue({ ...m.base, kind: 'thank_you', number: 0, at });
-    const before = tokenCount(m);
-
-    await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['thank_you'] });
+    const { m, before } = await customThankYou({
+      subject: 'Thank you',
+      body: 'To review your answers, type {{ access_code }} at {{code_url}}.',
+    });
 
     expect(tokenCount(m)).toBe(before + 1);
     expect(sendsOf(m.env).at(-1)?.token_id).not.toBeNull();
@@ -81,20 +83,10 @@ describe('a message mints a link only when its text carries one', () => {
   });
 
   it('mints one for a custom thank-you whose subject carries the link', async () => {
-    const m = await invited();
-    const at = m.env.clock().toISOString();
-    m.repos.templates.saveTemplate(
-      m.fieldingId,
-      'thank_you',
-      { subject: 'Your answers: {{link}}', body: 'Thank you, {{contact_name}}.' },
-      at,
-      'test',
-    );
-    m.repos.cases.appendEvent(m.base.caseId, 'completed', at);
-    m.repos.mailings.enqueue({ ...m.base, kind: 'thank_you', number: 0, at });
-    const before = tokenCount(m);
-
-    await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['thank_you'] });
+    const { m, before } = await customThankYou({
+      subject: 'Your answers: {{link}}',
+      body: 'Thank you, {{contact_name}}.',
+    });
 
     expect(tokenCount(m)).toBe(before + 1);
     expect(parseMail(m.smtp.received.at(-1)?.raw ?? '').headers.subject).toMatch(/\/s\/[A-Za-z0-9_-]{32}$/);
