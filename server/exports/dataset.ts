@@ -421,15 +421,14 @@ export function caseTable(
     valueLabels: strataBySize.map((label, i) => ({ code: i + 1, label })),
   };
   const STRATUM_N = at('stratum_N');
-  const [STRATUM, DISPOSITION, SUBMITTED, DURATION, WT_BASE, WT_NR, SPEEDER] = [
+  const [STRATUM, DISPOSITION, DURATION, WT_BASE, WT_NR, SPEEDER] = [
     'stratum',
     'disposition',
-    'submitted_at',
     'duration_min',
     'wt_base',
     'wt_nr',
     'flag_speeder',
-  ].map(at) as number[] as [number, number, number, number, number, number, number];
+  ].map(at) as number[] as [number, number, number, number, number, number];
 
   function* rows(): Generator<Cell[]> {
     for (const line of jsonLines(cacheFile)) {
@@ -440,8 +439,9 @@ export function caseTable(
       // wt_base: frame count / invited; wt_nr: so that the completes reproduce the frame count.
       row[WT_BASE] = s.invited > 0 ? s.frame / s.invited : 0;
       row[WT_NR] = row[DISPOSITION] === '1.1' && s.completes > 0 ? s.frame / s.completes : 0;
+      // No duration (never submitted, or no start recorded): nothing to compare, -9.
       row[SPEEDER] =
-        row[SUBMITTED] !== MISSING.notAnswered.code && median !== undefined
+        row[DURATION] !== MISSING.notAnswered.code && median !== undefined
           ? (row[DURATION] as number) < median / 3
             ? 1
             : 0
