@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchQueued } from '../../server/mailings/dispatch.js';
-import { planInvitations } from '../../server/mailings/service.js';
 import { parseMail } from '../support/smtp.js';
-import { type MailEnv, mailEnv, sendsOf } from './setup.js';
-
-/** One office invited, its invitation sent; the case and contact for the follow-ups. */
-async function invited(): Promise<MailEnv & { base: { fieldingId: number; caseId: number; contactId: number } }> {
-  const m = await mailEnv({ offices: 1 });
-  planInvitations(m.repos, m.fieldingId, m.env.clock().toISOString());
-  await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['invitation'] });
-  const [invitation] = sendsOf(m.env);
-  const base = {
-    fieldingId: m.fieldingId,
-    caseId: invitation?.case_id as number,
-    contactId: invitation?.contact_id as number,
-  };
-  return { ...m, base };
-}
+import { invitedOffice, type MailEnv, sendsOf } from './setup.js';
 
 const tokenCount = (m: MailEnv) => (m.env.db.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
 const lastMailText = (m: MailEnv) => parseMail(m.smtp.received.at(-1)?.raw ?? '').text ?? '';
 
 /** An invited case that completes, with the fielding's own thank-you text, sent; the tokens before sending. */
 async function customThankYou(template: { subject: string; body: string }) {
-  const m = await invited();
+  const m = await invitedOffice();
   const at = m.env.clock().toISOString();
   m.repos.templates.saveTemplate(m.fieldingId, 'thank_you', template, at, 'test');
   m.repos.cases.appendEvent(m.base.caseId, 'completed', at);
@@ -35,7 +20,7 @@ async function customThankYou(template: { subject: string; body: string }) {
 
 describe('a message mints a link only when its text carries one', () => {
   it('sends the default thank-you without minting a token', async () => {
-    const m = await invited();
+    const m = await invitedOffice();
     const at = m.env.clock().toISOString();
     m.repos.cases.appendEvent(m.base.caseId, 'completed', at);
     m.repos.mailings.enqueue({ ...m.base, kind: 'thank_you', number: 0, at });
@@ -52,7 +37,7 @@ describe('a message mints a link only when its text carries one', () => {
   });
 
   it('still mints one for a reminder whose template has the link, and says which reminder in the log', async () => {
-    const m = await invited();
+    const m = await invitedOffice();
     const at = m.env.clock().toISOString();
     m.repos.mailings.enqueue({ ...m.base, kind: 'reminder', number: 2, at });
     const before = tokenCount(m);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchQueued } from '../../server/mailings/dispatch.js';
 import { planInvitations } from '../../server/mailings/service.js';
-import { caseOf, mailEnv, sendsOf } from './setup.js';
+import { caseOf, invitedOffice, mailEnv, sendsOf } from './setup.js';
 
 describe('planInvitations', () => {
   it('queues one invitation per active contact and counts the others by reason', async () => {
@@ -62,16 +62,9 @@ describe('repos.mailings.enqueue (the reminders and thank-you contract)', () => 
   });
 
   it('sends a thank-you to a completed case, and cancels a reminder to it', async () => {
-    const m = await mailEnv({ offices: 1 });
+    const m = await invitedOffice();
+    const { base } = m;
     const at = m.env.clock().toISOString();
-    planInvitations(m.repos, m.fieldingId, at);
-    await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['invitation'] });
-    const [invitation] = sendsOf(m.env);
-    const base = {
-      fieldingId: m.fieldingId,
-      caseId: invitation?.case_id as number,
-      contactId: invitation?.contact_id as number,
-    };
     m.repos.cases.appendEvent(base.caseId, 'completed', at);
     m.repos.mailings.enqueue({ ...base, kind: 'reminder', number: 1, at });
     m.repos.mailings.enqueue({ ...base, kind: 'thank_you', number: 0, at });

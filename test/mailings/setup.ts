@@ -1,7 +1,8 @@
 import { onTestFinished } from 'vitest';
 import { finalDisposition } from '../../server/cases/disposition.js';
-import type { MailingContext } from '../../server/mailings/dispatch.js';
+import { dispatchQueued, type MailingContext } from '../../server/mailings/dispatch.js';
 import { createSmtpMailer } from '../../server/mailings/mailer.js';
+import { planInvitations } from '../../server/mailings/service.js';
 import { createRepos, type Repos } from '../../server/repos.js';
 import { createTestEnv, seedFielding, type TestEnv } from '../support/app.js';
 import { type RcptReply, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
@@ -96,3 +97,19 @@ export function dispositionCode(repos: Repos, caseId: number): string {
 
 /** The case of the office with this study id in fielding pilot. */
 export const caseOf = (repos: Repos, officeId: string) => repos.cases.findCaseByNames('pilot', officeId)?.id as number;
+
+/** One office invited, its invitation sent; `base` names its case and contact for the follow-ups. */
+export async function invitedOffice(): Promise<
+  MailEnv & { base: { fieldingId: number; caseId: number; contactId: number } }
+> {
+  const m = await mailEnv({ offices: 1 });
+  planInvitations(m.repos, m.fieldingId, m.env.clock().toISOString());
+  await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['invitation'] });
+  const [invitation] = sendsOf(m.env);
+  const base = {
+    fieldingId: m.fieldingId,
+    caseId: invitation?.case_id as number,
+    contactId: invitation?.contact_id as number,
+  };
+  return { ...m, base };
+}
