@@ -78,6 +78,17 @@ export const RETRY_DELAYS_MS = [1 * MINUTE, 5 * MINUTE, 30 * MINUTE] as const;
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** Messages in flight at once: the SMTP pool's connections. */
 export const CONCURRENCY = 3;
+/**
+ * After a stop (SIGTERM, Ctrl-C), how long a message already in the SMTP server's hands may take
+ * to be answered before the run gives up on it and records it as interrupted, so that a stop ends
+ * within seconds even when the mail server hangs (its own timeouts run to a minute).
+ */
+export const STOP_GRACE_MS = 5_000;
+/**
+ * A pace slot further ahead than this many intervals (and at least a minute) was not taken by a
+ * sender waiting its turn (those are at most a few intervals ahead) but by a clock set ahead.
+ */
+export const PACE_SLOT_TOLERANCE_INTERVALS = 10;
 
 /** A settled case gets no more invitations or reminders; a thank-you is for a completed one. */
 function stillDue(send: SendRow, closed: ClosedReason | null): boolean {
@@ -179,6 +190,7 @@ function renderProblem(render: () => unknown): string | undefined {
 }
 
 type Result = 'sent' | 'rejected' | 'retry' | 'failed';
+type Finished = Result | 'cancelled' | 'interrupted';
 
 /** Records what the SMTP server said, in one transaction with its consequences. */
 function recordOutcome(ctx: MailingContext, claimed: Extract<Claimed, { kind: 'ready' }>, result: MailOutcome): Result {
@@ -238,6 +250,33 @@ async function deliver(ctx: MailingContext, mail: OutgoingMail): Promise<MailOut
 }
 
 /**
+ * Delivers, but once the run is told to stop, waits at most `graceMs` more for the SMTP server's
+ * answer: 'abandoned' then means the message may or may not have been accepted.
+ */
+function deliverUntilAbandoned(
+  ctx: MailingContext,
+  mail: OutgoingMail,
+  signal: AbortSignal | undefined,
+  graceMs: number,
+): Promise<MailOutcome | 'abandoned'> {
+  const sending = deliver(ctx, mail);
+  if (!signal) return sending;
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const startGrace = () => {
+      timer = setTimeout(() => resolve('abandoned'), graceMs);
+    };
+    if (signal.aborted) startGrace();
+    else signal.addEventListener('abort', startGrace, { once: true });
+    void sending.then((outcome) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', startGrace);
+      resolve(outcome);
+    });
+  });
+}
+
+/**
  * Waits for the fielding's next send slot. The slots live in the database (mail_pacing), so the
  * server's sends and a cron's `fieldkit remind` running at the same time keep to the per-minute
  * setting together, not each on its own. Resolves true when the slot has come, false when the run
@@ -251,11 +290,18 @@ function pacer(
   // This process's workers take their turns one after another, each waiting out its slot before
   // the next asks: a worker never holds a slot minutes ahead while the others wait too.
   let queue: Promise<unknown> = Promise.resolve();
+  const tolerance = Math.max(MINUTE, PACE_SLOT_TOLERANCE_INTERVALS * interval);
   return (): Promise<boolean> => {
     const turn = queue.then(async () => {
       if (run.signal?.aborted) return false;
       const now = ctx.clock().getTime();
       if (ctx.repos.mailings.countDue(run.fieldingId, run.kinds, new Date(now).toISOString()) === 0) return false;
+      const clamped = ctx.repos.mailings.clampPaceSlot(run.fieldingId, now, now + tolerance);
+      if (clamped !== undefined) {
+        ctx.logger.error(
+          `mailings: fielding ${run.fieldingId}: the next send slot was ${new Date(clamped).toISOString()}, ${Math.round((clamped - now) / MINUTE)} minute(s) ahead (written by a clock set ahead); moved back to now`,
+        );
+      }
       const slot = ctx.repos.mailings.takeSendSlot(run.fieldingId, now, interval);
       if (slot > now) await ctx.sleep(slot - now, run.signal);
       return !run.signal?.aborted;
@@ -268,8 +314,14 @@ function pacer(
 /**
  * Sends the fielding's due messages of these kinds: a few in flight at once, paced to the
  * fielding's per-minute setting, each row claimed by one statement so that two dispatchers (the
- * scheduler and the CLI) never send the same one. Rows a dead process left in 'sending' are
- * marked 'interrupted' first and never sent again by themselves (the server may have accepted them).
+ * scheduler and the CLI) never send the same one.
+ *
+ * The recovery rule (README, "Stopping and resuming a wave"): a 'queued' row is sent by whichever
+ * run comes next, however the last one ended. A 'sending' row is in an SMTP transaction whose
+ * answer may have been lost, so it is never sent again by itself: a stopped run waits up to
+ * `stopGraceMs` for the answer and otherwise marks it 'interrupted' at once; rows a killed process
+ * left in 'sending' (or that a clock set ahead claimed) are marked 'interrupted' by the first run
+ * after their lease. Interrupted rows are listed for staff, who check before sending by hand.
  */
 export async function dispatchQueued(
   ctx: MailingContext,
@@ -278,6 +330,8 @@ export async function dispatchQueued(
     kinds: readonly MailKind[];
     onProgress?: (p: DispatchProgress) => void;
     signal?: AbortSignal;
+    /** How long a message in flight may still take after the signal (STOP_GRACE_MS). */
+    stopGraceMs?: number;
   },
 ): Promise<DispatchProgress> {
   const { repos } = ctx;
@@ -287,6 +341,7 @@ export async function dispatchQueued(
     fieldingId,
     start.toISOString(),
     new Date(start.getTime() - SENDING_LEASE_MS).toISOString(),
+    new Date(start.getTime() + SENDING_LEASE_MS).toISOString(),
   );
   if (interrupted > 0) {
     ctx.logger.error(
@@ -309,8 +364,9 @@ export async function dispatchQueued(
     perMinute: repos.fieldings.mailSettingsOf(fieldingId).perMinute,
     signal: options.signal,
   });
+  const graceMs = options.stopGraceMs ?? STOP_GRACE_MS;
   const seen = new Set<number>();
-  const finished = (send: SendRow, result: Result | 'cancelled') => {
+  const finished = (send: SendRow, result: Finished) => {
     // A row retried within this run (its wait was shorter than the run) counts once more.
     if (seen.has(send.id)) progress.total++;
     seen.add(send.id);
@@ -334,7 +390,13 @@ export async function dispatchQueued(
     while (await paced()) {
       const claimed = claimReady();
       if (claimed.kind === 'none') return;
-      const outcome = await deliver(ctx, claimed.mail);
+      const outcome = await deliverUntilAbandoned(ctx, claimed.mail, options.signal, graceMs);
+      if (outcome === 'abandoned') {
+        // Known now, not ten minutes later: the next run neither resends it nor waits for its lease.
+        repos.mailings.interruptSend(claimed.send.id, ctx.clock().toISOString());
+        finished(claimed.send, 'interrupted');
+        return;
+      }
       finished(claimed.send, recordOutcome(ctx, claimed, outcome));
     }
   };

@@ -97,9 +97,26 @@ export function createMailingRepo(db: Db) {
        RETURNING next_slot_at - @interval`,
     )
     .pluck();
-  const interruptStale = db.prepare<[string, number, string]>(
+  const paceSlot = db.prepare<[number], number>('SELECT next_slot_at FROM mail_pacing WHERE fielding_id = ?').pluck();
+  const resetSlot = db.prepare<[number, number]>('UPDATE mail_pacing SET next_slot_at = ? WHERE fielding_id = ?');
+  // A row claimed "in the future" was written by a clock set ahead (FIELDKIT_NOW on live data
+  // before that was refused): no live process claimed it, so it is as stale as an old one.
+  const interruptStale = db.prepare<[string, number, string, string]>(
     `UPDATE email_sends SET status = 'interrupted', finished_at = ?
-     WHERE fielding_id = ? AND status = 'sending' AND started_at < ?`,
+     WHERE fielding_id = ? AND status = 'sending' AND (started_at < ? OR started_at > ?)`,
+  );
+  const interruptOne = db.prepare<[string, number]>(
+    `UPDATE email_sends SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'sending'`,
+  );
+  const queuedOf = db.prepare<[number, string], { n: number; last_due: string | null }>(
+    `SELECT count(*) AS n, max(next_attempt_at) AS last_due FROM email_sends
+     WHERE fielding_id = ? AND status = 'queued' AND kind IN (SELECT value FROM json_each(?))`,
+  );
+  const fieldingsQueued = db.prepare<[string], { id: number; name: string }>(
+    `SELECT f.id, f.name FROM fieldings f WHERE EXISTS (
+       SELECT 1 FROM email_sends s WHERE s.fielding_id = f.id AND s.status = 'queued'
+         AND s.kind IN (SELECT value FROM json_each(?)))
+     ORDER BY f.id`,
   );
   const inFlight = db
     .prepare<[number], number>(`SELECT count(*) FROM email_sends WHERE fielding_id = ? AND status = 'sending'`)
@@ -173,9 +190,32 @@ export function createMailingRepo(db: Db) {
     /** Rows waiting for a later retry: how many, and the earliest time one falls due. */
     waitingRetry: (fieldingId: number, kinds: readonly MailKind[], now: string) =>
       waiting.get(fieldingId, now, kindsJson(kinds)) ?? { n: 0, next: null },
-    /** Rows left in 'sending' since before `startedBefore`: their process died mid-transaction. */
-    interruptStale: (fieldingId: number, at: string, startedBefore: string) =>
-      interruptStale.run(at, fieldingId, startedBefore).changes,
+    /**
+     * If the fielding's next send slot lies beyond `latest` (a clock set ahead took it), moves it
+     * back to `now` in one transaction and returns where it was; undefined when it was in range.
+     */
+    clampPaceSlot: (fieldingId: number, now: number, latest: number): number | undefined =>
+      db.transaction(() => {
+        const slot = paceSlot.get(fieldingId);
+        if (slot === undefined || slot <= latest) return undefined;
+        resetSlot.run(now, fieldingId);
+        return slot;
+      })(),
+    /** The fielding's next send slot (ms), if any message was ever paced. */
+    paceSlotOf: (fieldingId: number) => paceSlot.get(fieldingId),
+    /**
+     * Rows left in 'sending' outside [`startedAfter`, `startedBefore`]: their process died
+     * mid-transaction, or a clock set ahead claimed them.
+     */
+    interruptStale: (fieldingId: number, at: string, startedBefore: string, startedAfter: string) =>
+      interruptStale.run(at, fieldingId, startedBefore, startedAfter).changes,
+    /** A message this process stopped waiting for mid-transaction: it may have been accepted. */
+    interruptSend: (id: number, at: string) => interruptOne.run(at, id).changes === 1,
+    /** Queued rows of these kinds, due or waiting to retry, and when the last of them falls due. */
+    queuedOf: (fieldingId: number, kinds: readonly MailKind[]) =>
+      queuedOf.get(fieldingId, kindsJson(kinds)) ?? { n: 0, last_due: null },
+    /** The fieldings that have queued rows of these kinds. */
+    fieldingsWithQueued: (kinds: readonly MailKind[]) => fieldingsQueued.all(kindsJson(kinds)),
     countInFlight: (fieldingId: number) => inFlight.get(fieldingId) ?? 0,
     setSecrets: (id: number, s: { tokenId: number | null; optOutHash: string; messageId: string }) =>
       setSecrets.run(s.tokenId, s.optOutHash, s.messageId, id),

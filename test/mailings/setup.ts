@@ -27,6 +27,8 @@ export async function mailEnv(
     rows?: Record<string, string>[];
     rcpt?: (address: string, timesBefore: number) => RcptReply | undefined;
     dataDelayMs?: number;
+    /** Called when the n-th message's data has arrived, before it is accepted (1-based). */
+    onData?: (n: number) => void;
     /** A client build whose pages the server serves (the stand-in page otherwise). */
     clientDir?: string;
   } = {},
@@ -34,6 +36,7 @@ export async function mailEnv(
   const smtp = await startSmtpServer({
     ...(options.rcpt ? { rcpt: options.rcpt } : {}),
     ...(options.dataDelayMs ? { dataDelayMs: options.dataDelayMs } : {}),
+    ...(options.onData ? { onData: options.onData } : {}),
   });
   const mailer = createSmtpMailer(smtp.url);
   const sleeps: number[] = [];
