@@ -14,6 +14,7 @@ const featureDependencies = {
   access: [],
   tokens: [],
   catalog: [],
+  rehearsal: [],
   paper: ['catalog'],
   staff: ['audit', 'access'],
   cases: ['offices', 'tokens', 'audit'],

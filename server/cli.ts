@@ -9,6 +9,7 @@ import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError
 import { letterCommands } from './cli/letters.js';
 import { mailingCommands } from './cli/mailings.js';
 import { paperCommands } from './cli/paper.js';
+import { rehearsalCommands } from './cli/rehearsal.js';
 import { reminderCommands } from './cli/reminders.js';
 import { staffCommands } from './cli/staff.js';
 import { statusCommands } from './cli/status.js';
@@ -80,8 +81,14 @@ Email (needs SMTP_URL; MAIL_FROM sets the sender)
       21); never to completed, refused, opted-out, ineligible or undeliverable cases. When several
       are due at once only the highest is sent; the lower ones are recorded as skipped. Prints the
       counts per reminder number. --dry-run prints what is due and changes nothing.
-      FIELDKIT_NOW=2027-03-01T09:00:00Z acts as if it were that instant (for tests, or to rehearse a
-      schedule on a copy of the data).
+      FIELDKIT_NOW=2027-03-01T09:00:00Z acts as if it were that instant, on a rehearsal copy only
+      (see rehearsal copy).
+
+Rehearsals
+  rehearsal copy --to <folder>
+      Copies the database (safely, while the server runs) to <folder>/fieldkit.db and marks it as a
+      rehearsal copy: the only kind of database FIELDKIT_NOW may act on; on the live one every
+      command and the server refuse to start with it. Run the rehearsal with DATA_DIR=<folder>.
 
 Bounces
   bounces read <file.eml|mbox>... [--dry-run]
@@ -164,6 +171,7 @@ const commands: Record<string, Command> = {
   ...contactCommands,
   ...mailingCommands,
   ...reminderCommands,
+  ...rehearsalCommands,
   ...bounceCommands,
   ...exportCommands,
   ...letterCommands,

@@ -9,6 +9,7 @@ import { createMailingRepo } from './mailings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import type { Db } from './platform/db.js';
 import { createPreviewRepo } from './previews/repo.js';
+import { createRehearsalRepo } from './rehearsal/repo.js';
 import { createReminderRepo } from './reminders/repo.js';
 import { createResponseRepo } from './responses/repo.js';
 import { createStaffRepo } from './staff/repo.js';
@@ -34,6 +35,7 @@ export function createRepos(db: Db) {
     bounces: createBounceRepo(db),
     fieldwork: createFieldworkRepo(db),
     letters: createLetterRepo(db),
+    rehearsal: createRehearsalRepo(db),
   };
 }
 

@@ -5,9 +5,10 @@ import { createValidationPool } from './instruments/validationPool.js';
 import { recordInstrumentVersions } from './instruments/versions.js';
 import { createSmtpMailer } from './mailings/mailer.js';
 import { type Clock, realSleep } from './platform/clock.js';
-import { type Config, parseConfig } from './platform/config.js';
+import { type Config, ConfigError, parseConfig } from './platform/config.js';
 import { type Db, migrate, openDatabase } from './platform/db.js';
 import { consoleLogger } from './platform/logger.js';
+import { createRehearsalRepo } from './rehearsal/repo.js';
 
 /**
  * Builds the real dependencies from the environment: config, database (migrated), instruments.
@@ -19,6 +20,7 @@ export function createRuntime(env: Record<string, string | undefined> = process.
   const db: Db = openDatabase(config.databaseFile);
   try {
     migrate(db);
+    refuseClockOnLiveData(db, config);
     recordInstrumentVersions(db, instruments, new Date().toISOString());
   } catch (err) {
     db.close();
@@ -37,6 +39,19 @@ export function createRuntime(env: Record<string, string | undefined> = process.
     mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl) : undefined,
     sleep: realSleep,
   };
+}
+
+/**
+ * FIELDKIT_NOW on the live database would act on the study for real at another instant: its mail
+ * pace taken days ahead, reminders sent early, events stamped in the future. It is honoured only
+ * on a copy that `fieldkit rehearsal copy` made and marked.
+ */
+function refuseClockOnLiveData(db: Db, config: Config): void {
+  if (config.clockStartsAt === undefined) return;
+  if (createRehearsalRepo(db).findRehearsalCopy()) return;
+  throw new ConfigError(
+    `FIELDKIT_NOW is set (${config.clockStartsAt}), but ${config.databaseFile} is not a rehearsal copy: acting as if it were another time would change the live study (its mail pace, reminders and case log). Unset FIELDKIT_NOW, or rehearse on a copy: npx fieldkit rehearsal copy --to <new folder>, then run with DATA_DIR=<new folder>.`,
+  );
 }
 
 /**

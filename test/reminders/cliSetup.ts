@@ -6,6 +6,7 @@ import { DEFAULT_MAIL_SETTINGS, type MailSettings } from '../../server/fieldings
 import { dispatchQueued } from '../../server/mailings/dispatch.js';
 import { planInvitations } from '../../server/mailings/service.js';
 import { projectRoot } from '../../server/platform/paths.js';
+import { createRehearsalRepo } from '../../server/rehearsal/repo.js';
 import { createRepos } from '../../server/repos.js';
 import { createRuntime } from '../../server/runtime.js';
 import { createPilot, type Workspace, workspace } from '../cli/workspace.js';
@@ -17,7 +18,7 @@ export type RemindWorkspace = Mailbox & { ws: Workspace; smtp: TestSmtpServer };
 /**
  * A CLI data folder with a fielding "pilot" of `offices` offices, a real SMTP server that takes
  * `dataDelayMs` to accept each message, reminders on days 7, 14 and 21, and every invitation sent
- * on day 0 (through the runtime the CLI uses, with FIELDKIT_NOW at day 0).
+ * on day 0 (through the runtime the CLI uses, with FIELDKIT_NOW at day 0, on a rehearsal copy).
  */
 export async function remindWorkspace(
   options: { offices?: number; dataDelayMs?: number; settings?: Partial<MailSettings> } = {},
@@ -26,6 +27,7 @@ export async function remindWorkspace(
   onTestFinished(() => smtp.close());
   const ws = workspace({ SMTP_URL: smtp.url });
   await createPilot(ws, { offices: options.offices ?? 3 });
+  markRehearsal(ws);
   const db = ws.database();
   const repos = createRepos(db);
   const fieldingId = repos.fieldings.findFieldingByName('pilot')?.id as number;
@@ -51,6 +53,16 @@ export async function remindWorkspace(
     deps.db.close();
   }
   return { ws, smtp, repos };
+}
+
+/**
+ * Marks the workspace's database as a rehearsal copy, as `fieldkit rehearsal copy` marks the copies
+ * it makes (test/rehearsal/ proves that command): FIELDKIT_NOW acts only on such a database.
+ */
+export function markRehearsal(ws: Workspace): void {
+  const db = ws.database();
+  createRehearsalRepo(db).markRehearsalCopy(ws.databaseFile, new Date().toISOString());
+  db.close();
 }
 
 export type ChildRun = { code: number | null; stdout: string; stderr: string };

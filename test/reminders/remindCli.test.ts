@@ -8,7 +8,7 @@ import { createRuntime } from '../../server/runtime.js';
 import { createPilot, workspace } from '../cli/workspace.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { fakeClock, memoryLogger } from '../support/app.js';
-import { type RemindWorkspace, remindWorkspace, spawnFieldkit } from './cliSetup.js';
+import { markRehearsal, type RemindWorkspace, remindWorkspace, spawnFieldkit } from './cliSetup.js';
 import { addressOf, dayAt, deliveries, invitationToken, remindersReceived } from './setup.js';
 
 /** FIELDKIT_NOW for the workspace's next in-process runs. */
@@ -110,8 +110,10 @@ describe('fieldkit remind --fielding <f>', () => {
   });
 
   it('without SMTP_URL sends nothing and says how to turn email on; --dry-run still works', async () => {
-    const ws = workspace({ FIELDKIT_NOW: dayAt(7) });
+    const ws = workspace();
     await createPilot(ws, { offices: 1 });
+    markRehearsal(ws);
+    (ws.env as Record<string, string>).FIELDKIT_NOW = dayAt(7);
     const repos = createRepos(ws.database());
     const fieldingId = repos.fieldings.findFieldingByName('pilot')?.id as number;
     repos.fieldings.saveMailSettings(
