@@ -4,11 +4,12 @@ import { createApp } from './app.js';
 import { mailingContextOf } from './deps.js';
 import { InstrumentError } from './instruments/registry.js';
 import { InstrumentVersionError } from './instruments/versions.js';
+import { durationText, estimateWave, utcMinute } from './mailings/estimate.js';
 import type { MailingRunner } from './mailings/runner.js';
 import { ConfigError } from './platform/config.js';
 import { MigrationError } from './platform/db.js';
 import { type ReminderScheduler, startReminderScheduler } from './reminders/scheduler.js';
-import { createRepos } from './repos.js';
+import { createRepos, type Repos } from './repos.js';
 import { createRuntime } from './runtime.js';
 
 /** One sentence for why the server could not listen, with what to change. */
@@ -52,6 +53,27 @@ function emailLines(smtpUrl: string | undefined, mailFrom: string): string[] {
     '  To turn it on, restart with SMTP_URL=smtp://user:password@mail.example.org:587 and MAIL_FROM="Survey team" <survey@example.org>',
   ];
 }
+
+/**
+ * The invitations a stopped server (or `fieldkit invite`) left queued, per fielding: how many, and
+ * when they will be out at the fielding's pace now that sending resumes (or that email is off).
+ */
+function waitingLines(repos: Repos, now: Date, emailOn: boolean): string[] {
+  return repos.mailings.fieldingsWithQueued(['invitation']).map((f) => {
+    const wave = estimateWave(repos, f.id, ['invitation'], now);
+    if (!emailOn)
+      return `${f.name}: ${wave.queued} invitation(s) waiting; email is off, so they wait until the server runs with SMTP_URL.`;
+    const outBy = wave.outBy ?? now.toISOString();
+    return `${f.name}: ${wave.queued} invitation(s) waiting; sending resumes now at ${wave.perMinute} a minute, out by about ${utcMinute(outBy)} (${durationText(new Date(outBy).getTime() - now.getTime())}).`;
+  });
+}
+
+/**
+ * Longest a stop may take: the mail in flight gets STOP_GRACE_MS (dispatch.ts) to be answered, the
+ * open requests as long; whatever still holds on after this is cut, so a supervisor's SIGTERM
+ * (systemd, Docker: 10 s before SIGKILL) always ends the process itself.
+ */
+const SHUTDOWN_DEADLINE_MS = 8_000;
 
 function start() {
   let deps: ReturnType<typeof createRuntime>;
@@ -113,29 +135,53 @@ function start() {
           ]
         : []),
     ];
-    if (config.clockStartsAt !== undefined) {
+    const rehearsal = repos.rehearsal.findRehearsalCopy();
+    if (rehearsal) {
       lines.push(
         '',
-        `FIELDKIT_NOW is set: acting as if it were ${config.clockStartsAt}. Never set it on a live server.`,
+        `${config.clockStartsAt === undefined ? 'Rehearsal:' : `FIELDKIT_NOW is set: acting as if it were ${config.clockStartsAt}.`} This database is a rehearsal copy of ${rehearsal.copied_from}, made ${rehearsal.copied_at}; the live study is not touched (mail still goes to the contacts' real addresses if SMTP_URL is a real mail server).`,
       );
     }
+    const waiting = waitingLines(repos, deps.clock(), deps.mailer !== undefined);
+    if (waiting.length > 0)
+      lines.push('', 'Invitations still queued from an earlier run:', ...waiting.map((l) => `  ${l}`));
     process.stdout.write(`${lines.join('\n')}\n`);
     // Not inside createApp: the app stays a function without timers. Off when email is off.
-    if (deps.mailer) scheduler = startReminderScheduler({ mailing: mailingContextOf(deps, deps.mailer) });
+    if (deps.mailer) {
+      (app.locals.mailings as MailingRunner).resume();
+      scheduler = startReminderScheduler({ mailing: mailingContextOf(deps, deps.mailer) });
+    }
   });
+  let stopping = false;
   const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    // Whatever holds on (a hung mail server, a validation thread, a stuck request), the process ends.
+    setTimeout(() => {
+      process.stderr.write('fieldkit: stopping took too long; exiting without waiting further.\n');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     // No new message is claimed, by the background mailings or the reminder scheduler; those in
-    // flight finish and are recorded before the mailer and the database close.
+    // flight are answered and recorded, or marked interrupted after the grace, before the mailer
+    // and the database close.
     const mailingsStopped = Promise.all([(app.locals.mailings as MailingRunner).stop(), scheduler?.stop()]);
-    server.close(async () => {
-      await mailingsStopped;
-      deps.mailer?.close();
-      // Validation threads may still hold a completion; they finish before the database goes.
-      void deps.validation.close().finally(() => {
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    void mailingsStopped
+      .then(() => {
+        // Requests still open have had the mail's grace too.
+        server.closeAllConnections();
+        return serverClosed;
+      })
+      .then(() => {
+        deps.mailer?.close();
+        // Validation threads may still hold a completion; they finish before the database goes.
+        return deps.validation.close();
+      })
+      .finally(() => {
         db.close();
         process.exit(0);
       });
-    });
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -77,6 +77,17 @@ export function createMailingRunner(
         throw new AppError(409, 'mailing_running', 'Mail of this fielding is being sent now; wait until it finishes.');
       }
     },
+    /**
+     * At start-up: every fielding's invitations still queued (a wave a stop interrupted, retries
+     * waiting) go on, one run per fielding; those in 'sending' follow dispatch.ts's recovery rule.
+     * Returns the fieldings resumed; none when email is off.
+     */
+    resume(): { id: number; name: string }[] {
+      if (!ctx.mailer || stopped) return [];
+      const waves = ctx.repos.mailings.fieldingsWithQueued(['invitation']);
+      for (const wave of waves) if (!running.has(wave.id)) run(wave.id, ['invitation']);
+      return waves;
+    },
     /** Starts sending the fielding's due mail of these kinds in the background. */
     start(fieldingId: number, kinds: readonly MailKind[]) {
       if (stopped || running.has(fieldingId)) return;
