@@ -105,6 +105,7 @@ export function SendingPanel({ fielding }: { fielding: string }) {
         </p>
       ) : null}
       {mailings?.email.enabled ? <p>Mail goes out from {mailings.email.from}.</p> : null}
+      {mailings && mailings.waiting.invitations > 0 ? <p className="fk-waiting">{waitingText(mailings)}</p> : null}
       {plan ? (
         <div className="fk-confirm">
           <p id={`${id}-plan`}>
@@ -205,6 +206,16 @@ export function SendingPanel({ fielding }: { fielding: string }) {
       ) : null}
     </section>
   );
+}
+
+/**
+ * The invitations still queued (a wave going out, or one a stopped server left, which it sends
+ * again when it starts) and, at the fielding's pace, when the last should be out.
+ */
+function waitingText({ waiting, email }: Mailings): string {
+  const queued = `${plural(waiting.invitations, 'invitation')} waiting to go out`;
+  if (!email.enabled) return `${queued}; email is off, so they wait until the server runs with SMTP_URL.`;
+  return `${queued}: at ${waiting.perMinute.toLocaleString('en-US')} a minute, the last should be out by about ${formatTime(waiting.outBy)}.`;
 }
 
 /** The server's reply as it gave it: "250 OK …" already starts with its code, so it is not said twice. */

@@ -72,10 +72,17 @@ export const AttemptSchema = z.object({
   smtpReply: z.nullable(z.string()),
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
+/** Invitations still queued (a wave going out, or one a stop left), and when they will be out at the pace. */
+export const WaitingSchema = z.object({
+  invitations: z.number(),
+  perMinute: z.number(),
+  outBy: z.nullable(z.string()),
+});
 /** GET /api/staff/fieldings/:name/mailings. */
 export const MailingsSchema = z.object({
   email: z.object({ enabled: z.boolean(), from: z.string() }),
   running: z.boolean(),
+  waiting: WaitingSchema,
   counts: z.array(SendCountSchema),
   recent: z.array(AttemptSchema),
 });

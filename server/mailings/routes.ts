@@ -11,6 +11,7 @@ import type { OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';
 import type { TokenRepo } from '../tokens/repo.js';
+import { estimateWave } from './estimate.js';
 import { presentAttempt, presentSendCount } from './present.js';
 import type { MailingRepo } from './repo.js';
 import type { MailingRunner } from './runner.js';
@@ -69,15 +70,17 @@ export function mailingRoutes(ctx: MailingRouteContext): readonly StaffRoute[] {
       path: '/api/staff/fieldings/:name/mailings',
       roles: FIELDWORK_STAFF,
       summary:
-        'Whether email is on, whether a mailing runs, counts of messages by kind and status, the last 50 SMTP attempts.',
+        'Whether email is on, whether a mailing runs, the invitations still queued and when they will be out at the pace, counts of messages by kind and status, the last 50 SMTP attempts.',
       params: FieldingParamsSchema,
       query: EmptyQuerySchema,
       answer: MailingsSchema,
       handler({ params }) {
         const fielding = findFieldingOrFail(ctx.repos, params.name);
+        const wave = estimateWave(ctx.repos, fielding.id, ['invitation'], ctx.clock());
         return {
           email: { enabled: ctx.mailings.enabled, from: ctx.mailings.from },
           running: ctx.mailings.isRunning(fielding.id),
+          waiting: { invitations: wave.queued, perMinute: wave.perMinute, outBy: wave.outBy },
           counts: ctx.repos.mailings.statusCounts(fielding.id).map(presentSendCount),
           recent: ctx.repos.mailings.recentAttempts(fielding.id, RECENT_ATTEMPTS).map(presentAttempt),
         };

@@ -1,6 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createSmtpMailer } from '../../server/mailings/mailer.js';
 import type { MailingRunner } from '../../server/mailings/runner.js';
+import { planInvitations } from '../../server/mailings/service.js';
+import { createRepos } from '../../server/repos.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
 import { seedFielding, type TestEnv } from '../support/app.js';
 import { startSmtpServer } from '../support/smtp.js';
@@ -126,9 +128,24 @@ describe('POST /api/staff/fieldings/:name/mailings', () => {
     expect(progress.body).toEqual({
       email: { enabled: false, from: expect.any(String) },
       running: false,
+      waiting: { invitations: 0, perMinute: 120, outBy: null },
       counts: [],
       recent: [],
     });
+  });
+
+  it('says how many invitations are still queued and when they will be out at the fielding’s pace', async () => {
+    const { env, session } = await withSmtp({ offices: 3 });
+    const repos = createRepos(env.db);
+    const fieldingId = repos.fieldings.findFieldingByName('pilot')?.id as number;
+    // A wave a stop left queued: planned, nothing sent yet.
+    planInvitations(repos, fieldingId, env.clock().toISOString());
+
+    const res = await session.get(PATH).expect(200);
+
+    // 120 a minute: the first at once, the third a second later.
+    const outBy = new Date(env.clock().getTime() + 1000).toISOString();
+    expect(res.body.waiting).toEqual({ invitations: 3, perMinute: 120, outBy });
   });
 
   it('answers 404 for an unknown fielding', async () => {
