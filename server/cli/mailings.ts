@@ -4,12 +4,13 @@ import type { FieldingRow } from '../fieldings/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { composeMessage } from '../mailings/compose.js';
 import { type DispatchProgress, dispatchQueued, emailOff, SENDING_LEASE_MS } from '../mailings/dispatch.js';
+import { durationText } from '../mailings/estimate.js';
 import { type InvitationPlan, planInvitations } from '../mailings/service.js';
 import type { Repos } from '../repos.js';
 import { recipientText, surveyMinutesOf } from '../templates/mergeValues.js';
 import { runOnFielding, untilStopped } from './fieldingRun.js';
 import type { CliIo, Command } from './io.js';
-import { progressBar } from './progress.js';
+import { progressBar, progressLog } from './progress.js';
 
 const SKIP_WORDS: Record<string, string> = {
   completed: 'completed',
@@ -97,7 +98,8 @@ async function send(io: CliIo, deps: Deps, repos: Repos, fielding: FieldingRow) 
   const plan = planInvitations(repos, fielding.id, start.toISOString());
   io.out(`Planned ${plan.planned} new invitation(s) for ${fielding.name} (${plan.alreadyPlanned} planned before).`);
   for (const line of skippedLines(plan)) io.out(line);
-  const bar = io.progress ? progressBar(io.progress) : undefined;
+  // A terminal gets a bar; a pipe or a log (cron, nohup) a line at least every minute.
+  const bar = io.progress ? progressBar(io.progress) : progressLog(io.err);
   let run: { result: DispatchProgress; stopped: boolean };
   try {
     run = await untilStopped((signal) =>
@@ -107,16 +109,25 @@ async function send(io: CliIo, deps: Deps, repos: Repos, fielding: FieldingRow) 
           fieldingId: fielding.id,
           kinds: ['invitation'],
           signal,
-          onProgress: (p) => bar?.update({ done: p.done, total: p.total, label: 'invitations' }),
+          onProgress: (p) => bar.update({ done: p.done, total: p.total, label: 'invitations' }),
         },
       ),
     );
   } finally {
-    bar?.end();
+    bar.end();
   }
   const progress = run.result;
   if (run.stopped) io.out('Stopped: the rest stays queued for the next run.');
   for (const line of summaryLines(repos, fielding.id, progress, start.toISOString(), deps.clock())) io.out(line);
+}
+
+/** How long the wave takes at the fielding's pace: the new invitations and those still queued. */
+function waveLengthLine(repos: Repos, fieldingId: number, planned: number): string {
+  const { perMinute } = repos.fieldings.mailSettingsOf(fieldingId);
+  const queued = repos.mailings.queuedOf(fieldingId, ['invitation']).n;
+  const wave = planned + queued;
+  const earlier = queued > 0 ? ` (with ${queued} still queued from an earlier run)` : '';
+  return `At the fielding's pace of ${perMinute} a minute, the ${wave} invitation(s)${earlier} take ${durationText((wave * 60_000) / perMinute)} to send.`;
 }
 
 export const mailingCommands: Record<string, Command> = {
@@ -132,6 +143,7 @@ export const mailingCommands: Record<string, Command> = {
         `Dry run, nothing changed: ${plan.planned} invitation(s) would be sent for ${fielding.name} (${plan.alreadyPlanned} planned before).`,
       );
       for (const line of skippedLines(plan)) io.out(line);
+      io.out(waveLengthLine(repos, fielding.id, plan.planned));
       if (!deps.mailer) io.out('Email is off (SMTP_URL is not set): set it before sending.');
       for (const line of previewLines(repos, deps.instruments, fielding, deps.config.publicUrl)) io.out(line);
     }),

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { progressBar, progressLine } from '../../server/cli/progress.js';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { PROGRESS_LOG_EVERY_MS, progressBar, progressLine, progressLog } from '../../server/cli/progress.js';
 import { fieldedPilot } from '../exports/pilot.js';
 
 describe('the CLI progress bar', () => {
@@ -53,5 +53,32 @@ describe('the CLI progress bar', () => {
     expect(frames.at(-1)).toBe('\u001b[K');
     // Nothing of the bar reaches stdout or the stderr lines a log would keep.
     expect(`${result.out}${result.err}`).not.toContain('[#');
+  });
+});
+
+describe('the CLI progress log (stderr not a terminal)', () => {
+  it('writes a whole line at the start, at least every minute even when nothing moved, and at the end', () => {
+    vi.useFakeTimers({ now: new Date('2027-02-01T09:00:00Z') });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const lines: string[] = [];
+    const log = progressLog((l) => lines.push(l));
+
+    log.update({ done: 0, total: 600, label: 'invitations' });
+    log.update({ done: 35, total: 600, label: 'invitations' });
+    vi.advanceTimersByTime(PROGRESS_LOG_EVERY_MS);
+    // A stalled minute: the same count again, so the log shows the command is alive but stuck.
+    vi.advanceTimersByTime(PROGRESS_LOG_EVERY_MS);
+    log.update({ done: 600, total: 600, label: 'invitations' });
+    log.end();
+    vi.advanceTimersByTime(3 * PROGRESS_LOG_EVERY_MS);
+
+    expect(lines).toEqual([
+      '2027-02-01T09:00:00.000Z invitations 0/600 (0%)',
+      '2027-02-01T09:01:00.000Z invitations 35/600 (5%)',
+      '2027-02-01T09:02:00.000Z invitations 35/600 (5%)',
+      '2027-02-01T09:02:00.000Z invitations 600/600 (100%)',
+    ]);
   });
 });

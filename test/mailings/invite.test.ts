@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { planInvitations } from '../../server/mailings/service.js';
 import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';
 import { createPilot, workspace } from '../cli/workspace.js';
@@ -112,6 +113,43 @@ describe('fieldkit invite --fielding <f>', () => {
     expect(result.out).toContain('https://survey.example.org/s/<personal link, issued when sent>');
     expect(statuses(ws)).toEqual([]);
     expect(smtp.received).toHaveLength(0);
+  });
+
+  it('--dry-run says how long the wave takes at the fielding’s pace, counting what an earlier run left queued', async () => {
+    const ws = workspace();
+    await createPilot(ws, { offices: 5 });
+    setPerMinute(ws, 2);
+    const fresh = await ws.run('invite', '--fielding', 'pilot', '--dry-run');
+    expect(fresh.out).toContain(
+      "At the fielding's pace of 2 a minute, the 5 invitation(s) take about 3 minutes to send.",
+    );
+
+    // A run stopped before sending any: all five wait in the queue.
+    const repos = createRepos(ws.database());
+    planInvitations(repos, repos.fieldings.findFieldingByName('pilot')?.id as number, new Date().toISOString());
+    const resumed = await ws.run('invite', '--fielding', 'pilot', '--dry-run');
+
+    expect(resumed.out).toContain(
+      'Dry run, nothing changed: 0 invitation(s) would be sent for pilot (5 planned before).',
+    );
+    expect(resumed.out).toContain(
+      "At the fielding's pace of 2 a minute, the 5 invitation(s) (with 5 still queued from an earlier run) take about 3 minutes to send.",
+    );
+  });
+
+  it('without a terminal (cron, a log file) prints progress as whole lines, from the start to the end', async () => {
+    const smtp = await smtpServer();
+    const ws = workspace({ SMTP_URL: smtp.url });
+    await createPilot(ws, { offices: 3 });
+    setPerMinute(ws, 6000);
+
+    const result = await ws.run('invite', '--fielding', 'pilot');
+
+    expect(result.code).toBe(0);
+    const lines = result.err.split('\n');
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z invitations 0\/3 \(0%\)$/);
+    expect(lines.at(-1)).toMatch(/^\S+Z invitations 3\/3 \(100%\)$/);
+    expect(result.err).not.toContain('\r');
   });
 
   it('refuses to send without SMTP_URL, saying how to turn email on', async () => {
