@@ -72,8 +72,11 @@ Email (needs SMTP_URL; MAIL_FROM sets the sender)
       Plans one invitation per active contact of every case not yet invited (never twice) and
       sends them, paced to the fielding's per-minute setting, then prints what was sent, rejected
       (those contacts are marked undeliverable), failed, cancelled or interrupted. Safe to run
-      again: it sends only what is still due. --dry-run changes nothing: it prints how many would
-      be sent, why the others are skipped, and the first message.
+      again: it sends only what is still due, and resumes a wave a stop left queued (a message that
+      was in an SMTP transaction is reported as interrupted and never resent by itself). Without a
+      terminal it prints a progress line at the start, at least every minute and at the end.
+      --dry-run changes nothing: it prints how many would be sent, why the others are skipped, how
+      long the wave takes at the fielding's pace, and the first message.
   remind --fielding <name> [--dry-run]
       Queues and sends the reminders and thank-yous due now, as the server's scheduler does every
       minute; both may run at once (e.g. from cron) and nobody gets a message twice. Reminders fall
