@@ -33,7 +33,8 @@ export async function runOnFielding(
 
 /**
  * Runs a send with Ctrl-C and SIGTERM turned into a stop: no further message is claimed, the ones
- * in flight finish and are recorded, so nothing is left unknown and the rest stays queued.
+ * in flight finish and are recorded (or, unanswered after STOP_GRACE_MS, are marked interrupted),
+ * so nothing is left in 'sending' and the rest stays queued.
  */
 export async function untilStopped<T>(
   send: (signal: AbortSignal) => Promise<T>,

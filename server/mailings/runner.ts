@@ -95,8 +95,9 @@ export function createMailingRunner(
       run(fieldingId, kinds);
     },
     /**
-     * For shutdown: stops claiming new messages and resolves once those in flight are recorded, so
-     * the mailer and the database can close without leaving a message in 'sending'.
+     * For shutdown: stops claiming new messages and resolves once those in flight are recorded
+     * (answered, or interrupted after STOP_GRACE_MS), so the mailer and the database can close
+     * without leaving a message in 'sending'.
      */
     async stop(): Promise<void> {
       stopped = true;
