@@ -99,6 +99,13 @@ async function pressButton(page: Page, name: string, key: 'Enter' | 'Space' = 'E
  */
 async function expectArrivedOn(page: Page, name: string, firstQuestion: string): Promise<void> {
   await expect.poll(() => focusedElement(page), WAIT).toBe(`h2: ${pageTitle(name)}`);
+  // Taking focus does not scroll the heading out of sight.
+  const headingOnScreen = () =>
+    page.evaluate(() => {
+      const box = document.activeElement?.getBoundingClientRect();
+      return box !== undefined && box.top >= 0 && box.bottom <= window.innerHeight;
+    });
+  await expect.poll(headingOnScreen, WAIT).toBe(true);
   await page.keyboard.press('Tab');
   const inFirstQuestion = await page.evaluate(
     (question) => document.activeElement?.closest(`[data-name="${question}"]`) !== null,
