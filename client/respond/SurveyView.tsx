@@ -169,7 +169,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
     const onAfterRenderPage = (_: SurveyModel, options: AfterRenderPageEvent) => {
       if (!pageChanged) return;
       pageChanged = false;
-      focusPageHeading(options.page, options.htmlElement);
+      focusPageHeading(options.page, options.htmlElement.ownerDocument);
     };
     const onCurrentPageChanging = (_: SurveyModel, options: { isGoingForward: boolean; allow: boolean }) => {
       // Answering "No" to consent ends the survey as a refusal as soon as the person moves on.
@@ -217,6 +217,12 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
     };
   }, [model, credential, state, backup, restored]);
 
+  // The notice's button held focus and goes with it: the person carries on from the page's heading.
+  const dismissConflicts = () => {
+    if (model.currentPage) focusPageHeading(model.currentPage, document);
+    setConflicts([]);
+  };
+
   const openError = (item: ServerErrorItem) => {
     if (item.question && openQuestionPage(model, item.question)) item.question.focus(true);
   };
@@ -230,7 +236,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       </p>
       <SaveIndicator status={status} submitting={submitting} />
       <div aria-live="polite">
-        {conflicts.length > 0 ? <ConflictNotice items={conflicts} onDismiss={() => setConflicts([])} /> : null}
+        {conflicts.length > 0 ? <ConflictNotice items={conflicts} onDismiss={dismissConflicts} /> : null}
       </div>
       {errorItems.length > 0 ? <ErrorSummary items={errorItems} onOpen={openError} /> : null}
       {problem ? <ProblemNotice message={problem} /> : null}

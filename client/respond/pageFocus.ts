@@ -1,16 +1,15 @@
 import type { PageModel } from 'survey-core';
 
 /**
- * Moves focus to a page's heading after the person moves to another page, so a screen reader reads
- * its title and the next Tab reaches its first question. Without this, focus stays on the Next
- * button far below the new page's top, or falls to <body> when that button goes away (back on the
- * first page, or onto the last, where Complete replaces Next). A page without a title of its own
- * gives focus to the view's <h1>.
+ * Moves focus to the heading of the page the person is on, so a screen reader reads its title and
+ * the next Tab reaches its first question. Used after a page change, where focus would otherwise
+ * stay on the Next button far below the new page's top, or fall to <body> when that button goes
+ * away (back on the first page, or onto the last, where Complete replaces Next); and when a notice
+ * whose button had focus goes away. A page without a title of its own gives focus to the view's <h1>.
  */
-export function focusPageHeading(page: PageModel, pageElement: HTMLElement): void {
-  const document = pageElement.ownerDocument;
+export function focusPageHeading(page: PageModel, document: Document): void {
   const title = page.hasTitle ? document.getElementById(page.ariaTitleId) : null;
-  const heading = title ?? pageElement.closest('main')?.querySelector('h1') ?? null;
+  const heading = title ?? document.querySelector('main h1');
   if (!(heading instanceof HTMLElement)) return;
   // Reachable by script only, so it is not one more stop for Tab.
   heading.tabIndex = -1;

@@ -236,4 +236,34 @@ describe('Phase I survey by keyboard alone', { timeout: 60_000 }, () => {
     });
     await context.close();
   });
+
+  it('leaves focus on the page’s heading, not <body>, when the colleague notice is dismissed by keyboard', async () => {
+    const [link] = seedFielding(h.env, { name: 'keyboard-notice', rows: [frameRow(802)] });
+    if (!link) throw new Error('no link issued');
+    const token = tokenOf(link);
+    // A colleague answered a1_role on the server meanwhile; this tab's copy of its unsaved answers
+    // (kept for a reload) holds another answer to it, so the page opens with the colleague notice.
+    const saved = await fetch(`${h.baseUrl}/api/respond/${token}/draft`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ answers: { consent: 1, a1_role: 1 }, page: 1, revision: 0 }),
+    });
+    expect(saved.status).toBe(200);
+    const context = await h.browser.newContext();
+    await context.addInitScript(([key, backup]) => window.sessionStorage.setItem(key, backup), [
+      `fieldkit:draft:${token}`,
+      JSON.stringify({ base: { consent: 1 }, answers: { consent: 1, a1_role: 2 }, page: 1 }),
+    ] as const);
+    const page = await context.newPage();
+    await page.goto(`${h.baseUrl}/s/${token}`);
+    await page.getByRole('heading', { name: 'A colleague changed some of the same answers' }).waitFor(WAIT);
+
+    await pressButton(page, 'Dismiss this message');
+    await page.getByRole('heading', { name: 'A colleague changed some of the same answers' }).waitFor({
+      state: 'detached',
+      ...WAIT,
+    });
+    await expectArrivedOn(page, 'sec_a', 'a1_role');
+    await context.close();
+  });
 });
