@@ -9,7 +9,7 @@ import type {
 } from 'survey-core';
 import { expect } from 'vitest';
 import { createSurveyModel } from '../../server/instruments/answers.js';
-import { shippedInstruments } from '../support/app.js';
+import { shippedInstruments, type TestEnv } from '../support/app.js';
 import { expectNoAxeViolations } from './harness.js';
 
 /*
@@ -200,4 +200,16 @@ export async function complete(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Complete', exact: true }).click(WAIT);
   await page.getByRole('heading', { name: /your survey has been submitted/ }).waitFor(WAIT);
   await expectNoAxeViolations(page, 'the completion page');
+}
+
+/** The one response of a fielding seeded with a single office, answers parsed. */
+export function storedResponse(env: TestEnv, fielding: string): { status: string; answers: Record<string, unknown> } {
+  const row = env.db
+    .prepare(
+      `SELECT r.status, r.answers FROM responses r
+       JOIN cases c ON c.id = r.case_id JOIN fieldings f ON f.id = c.fielding_id WHERE f.name = ?`,
+    )
+    .get(fielding) as { status: string; answers: string } | undefined;
+  if (!row) throw new Error(`no response stored for ${fielding}`);
+  return { status: row.status, answers: JSON.parse(row.answers) as Record<string, unknown> };
 }
