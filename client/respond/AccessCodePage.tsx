@@ -42,6 +42,8 @@ export function AccessCodePage() {
   const [credential, setCredential] = useState<string | null>(readStoredCredential);
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // Counts refusals, so the same message shown again is a new node that the alert region reads out.
+  const [attempt, setAttempt] = useState(0);
   const [sending, setSending] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
@@ -54,9 +56,11 @@ export function AccessCodePage() {
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const typed = code.trim();
-    // Focus returns to the field, whose description now includes the error, so it is read out.
+    // Pressing Enter leaves focus on the field, so moving focus there says nothing: the alert region,
+    // on the page before any error, reads the message out. Focus returns to the field for the correction.
     const showError = (message: string) => {
       setError(message);
+      setAttempt((count) => count + 1);
       input.current?.focus();
     };
     if (typed === '') {
@@ -86,12 +90,14 @@ export function AccessCodePage() {
           <p id="access-code-hint" className="fk-field__hint">
             It is printed on your letter, e.g. KQ7M-4T9X-WP2H
           </p>
-          {error ? (
-            <p id="access-code-error" className="fk-field__error">
-              <span className="fk-visually-hidden">Error: </span>
-              {error}
-            </p>
-          ) : null}
+          <div role="alert">
+            {error ? (
+              <p key={attempt} id="access-code-error" className="fk-field__error">
+                <span className="fk-visually-hidden">Error: </span>
+                {error}
+              </p>
+            ) : null}
+          </div>
           <input
             id="access-code"
             ref={input}

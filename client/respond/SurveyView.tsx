@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SurveyModel } from 'survey-core';
+import type { AfterRenderPageEvent, SurveyModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import { completeResponse, declineResponse, type FinishState, type OpenRespondState, saveDraft } from './api.js';
 import { restoreDraft, sessionBackupStore } from './draftBackup.js';
@@ -7,6 +7,7 @@ import { type CompleteOutcome, DraftSync, type SaveStatus, type StopReason } fro
 import { Layout } from './Layout.js';
 import type { Answers } from './merge.js';
 import { type ConflictItem, ConflictNotice, ErrorSummary, ProblemNotice, SaveIndicator } from './notices.js';
+import { focusPageHeading } from './pageFocus.js';
 import { SurveyProgress } from './SurveyProgress.js';
 import {
   applyAnswers,
@@ -157,9 +158,18 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       labelButtons();
       if (!applyingRemote) sync.noteChange();
     };
+    // Set when the page changes and used once the new page is in the DOM; the first page shown
+    // leaves focus to the view's <h1>.
+    let pageChanged = false;
     const onCurrentPageChanged = () => {
       labelButtons();
       sync.saveNow();
+      pageChanged = true;
+    };
+    const onAfterRenderPage = (_: SurveyModel, options: AfterRenderPageEvent) => {
+      if (!pageChanged) return;
+      pageChanged = false;
+      focusPageHeading(options.page, options.htmlElement.ownerDocument);
     };
     const onCurrentPageChanging = (_: SurveyModel, options: { isGoingForward: boolean; allow: boolean }) => {
       // Answering "No" to consent ends the survey as a refusal as soon as the person moves on.
@@ -188,6 +198,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
 
     model.onValueChanged.add(onValueChanged);
     model.onCurrentPageChanged.add(onCurrentPageChanged);
+    model.onAfterRenderPage.add(onAfterRenderPage);
     model.onCurrentPageChanging.add(onCurrentPageChanging);
     model.onCompleting.add(onCompleting);
     document.addEventListener('visibilitychange', flushOnHide);
@@ -196,6 +207,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
     return () => {
       model.onValueChanged.remove(onValueChanged);
       model.onCurrentPageChanged.remove(onCurrentPageChanged);
+      model.onAfterRenderPage.remove(onAfterRenderPage);
       model.onCurrentPageChanging.remove(onCurrentPageChanging);
       model.onCompleting.remove(onCompleting);
       document.removeEventListener('visibilitychange', flushOnHide);
@@ -204,6 +216,12 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       sync.dispose();
     };
   }, [model, credential, state, backup, restored]);
+
+  // The notice's button held focus and goes with it: the person carries on from the page's heading.
+  const dismissConflicts = () => {
+    if (model.currentPage) focusPageHeading(model.currentPage, document);
+    setConflicts([]);
+  };
 
   const openError = (item: ServerErrorItem) => {
     if (item.question && openQuestionPage(model, item.question)) item.question.focus(true);
@@ -218,7 +236,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       </p>
       <SaveIndicator status={status} submitting={submitting} />
       <div aria-live="polite">
-        {conflicts.length > 0 ? <ConflictNotice items={conflicts} onDismiss={() => setConflicts([])} /> : null}
+        {conflicts.length > 0 ? <ConflictNotice items={conflicts} onDismiss={dismissConflicts} /> : null}
       </div>
       {errorItems.length > 0 ? <ErrorSummary items={errorItems} onOpen={openError} /> : null}
       {problem ? <ProblemNotice message={problem} /> : null}

@@ -31,6 +31,9 @@ export function buildSurveyModel(state: OpenRespondState): SurveyModel {
   // only way to go on and to submit, so no instrument may hide them.
   if (!model.showNavigationButtons) model.showNavigationButtons = true;
   model.showCompleteButton = true;
+  // SurveyView moves focus to a new page's heading, so its title is read out; SurveyJS focusing the
+  // first question instead would skip the title.
+  model.autoFocusFirstQuestion = false;
   // The page's own <h1> carries the title; a second one inside the survey would repeat it.
   model.showTitle = false;
   // SurveyProgress shows the progress: SurveyJS's own marks every page as passed, visited or not.

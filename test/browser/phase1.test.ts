@@ -18,6 +18,7 @@ import {
   questionShown,
   rateRows,
   shownChoice,
+  storedResponse,
   tick,
   titleOf,
   typeNumber,
@@ -39,17 +40,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Stored = { status: string; answers: Record<string, unknown> };
-function storedFor(fielding: string): Stored {
-  const row = h.env.db
-    .prepare(
-      `SELECT r.status, r.answers FROM responses r
-       JOIN cases c ON c.id = r.case_id JOIN fieldings f ON f.id = c.fielding_id WHERE f.name = ?`,
-    )
-    .get(fielding) as { status: string; answers: string } | undefined;
-  if (!row) throw new Error(`no response stored for ${fielding}`);
-  return { status: row.status, answers: JSON.parse(row.answers) as Record<string, unknown> };
-}
+const storedFor = (fielding: string) => storedResponse(h.env, fielding);
 
 async function openSurvey(fielding: string, officeNumber: number): Promise<Page> {
   const [link] = seedFielding(h.env, { name: fielding, rows: [frameRow(officeNumber, { population: '480000' })] });

@@ -9,7 +9,7 @@ import type {
 } from 'survey-core';
 import { expect } from 'vitest';
 import { createSurveyModel } from '../../server/instruments/answers.js';
-import { shippedInstruments } from '../support/app.js';
+import { shippedInstruments, type TestEnv } from '../support/app.js';
 import { expectNoAxeViolations } from './harness.js';
 
 /*
@@ -34,7 +34,7 @@ function textOf(items: ItemValue[], code: number | string, where: string): strin
 }
 export const choiceText = (name: string, code: number) =>
   textOf(question<QuestionSelectBase>(name).choices, code, name);
-function pageTitle(name: string): string {
+export function pageTitle(name: string): string {
   const found = survey.getPageByName(name);
   if (!found) throw new Error(`tip-prosecutor-survey has no page ${name}`);
   return found.title;
@@ -60,33 +60,50 @@ async function clickLabel(control: Locator): Promise<void> {
   await expect.poll(() => control.isChecked(), WAIT).toBe(true);
 }
 
+/** The radio button for one choice of a single-choice question. */
+export const radioOf = (page: Page, name: string, code: number) =>
+  page
+    .getByRole('radiogroup', { name: titleOf(name), exact: true })
+    .getByRole('radio', { name: choiceText(name, code), exact: true });
+
+export const checkboxOf = (page: Page, name: string, code: number) =>
+  page
+    .getByRole('group', { name: titleOf(name), exact: true })
+    .getByRole('checkbox', { name: choiceText(name, code), exact: true });
+
+/** The radio button of one row and column of a single-choice matrix. */
+export function matrixRadioOf(page: Page, name: string, row: string | number, column: number): Locator {
+  const matrix = question<QuestionMatrixModel>(name);
+  const label = `row ${textOf(matrix.rows, row, name)}, column ${textOf(matrix.columns, column, name)}`;
+  return page
+    .getByRole('radiogroup', { name: titleOf(name), exact: true })
+    .getByRole('radio', { name: label, exact: true });
+}
+
+export const numberBoxOf = (page: Page, name: string) =>
+  page.getByRole('spinbutton', { name: titleOf(name), exact: true });
+
+export const textBoxOf = (page: Page, name: string) => page.getByRole('textbox', { name: titleOf(name), exact: true });
+
 export async function choose(page: Page, name: string, code: number): Promise<void> {
-  const group = page.getByRole('radiogroup', { name: titleOf(name), exact: true });
-  await clickLabel(group.getByRole('radio', { name: choiceText(name, code), exact: true }));
+  await clickLabel(radioOf(page, name, code));
 }
 
 export async function tick(page: Page, name: string, ...codes: number[]): Promise<void> {
-  const group = page.getByRole('group', { name: titleOf(name), exact: true });
-  for (const code of codes)
-    await clickLabel(group.getByRole('checkbox', { name: choiceText(name, code), exact: true }));
+  for (const code of codes) await clickLabel(checkboxOf(page, name, code));
 }
 
 /** One answer per row of a single-choice matrix: `answers` maps row code -> column code. */
 export async function rateRows(page: Page, name: string, answers: Record<string, number>): Promise<void> {
-  const matrix = question<QuestionMatrixModel>(name);
-  const group = page.getByRole('radiogroup', { name: titleOf(name), exact: true });
-  for (const [row, column] of Object.entries(answers)) {
-    const label = `row ${textOf(matrix.rows, row, name)}, column ${textOf(matrix.columns, column, name)}`;
-    await clickLabel(group.getByRole('radio', { name: label, exact: true }));
-  }
+  for (const [row, column] of Object.entries(answers)) await clickLabel(matrixRadioOf(page, name, row, column));
 }
 
 export async function typeNumber(page: Page, name: string, value: number): Promise<void> {
-  await page.getByRole('spinbutton', { name: titleOf(name), exact: true }).fill(String(value), WAIT);
+  await numberBoxOf(page, name).fill(String(value), WAIT);
 }
 
 export async function typeText(page: Page, name: string, value: string): Promise<void> {
-  await page.getByRole('textbox', { name: titleOf(name), exact: true }).fill(value, WAIT);
+  await textBoxOf(page, name).fill(value, WAIT);
 }
 
 /** The chosen value's text lies over the combobox input, so a person's click lands on the box around both. */
@@ -111,7 +128,7 @@ export async function openDropdown(page: Page, name: string): Promise<void> {
   await page.getByRole('listbox').waitFor({ state: 'visible', ...WAIT });
 }
 
-function gridCellLabel(name: string, row: string, column: string): string {
+export function gridCellLabel(name: string, row: string, column: string): string {
   const grid = question<QuestionMatrixDropdownModel>(name);
   const found = grid.getColumnByName(column);
   if (!found) throw new Error(`${name} has no column ${column}`);
@@ -136,14 +153,17 @@ export async function pressDontKnow(page: Page, countLabel: string): Promise<voi
   await expect(page.getByRole('spinbutton', { name: countLabel, exact: true }).isDisabled()).resolves.toBe(true);
 }
 
+/** The number box of one item of a multiple-text question. */
+export function itemBoxOf(page: Page, name: string, item: string): Locator {
+  const title = question<QuestionMultipleTextModel>(name).items.find((candidate) => candidate.name === item)?.title;
+  if (!title) throw new Error(`${name} has no item ${item}`);
+  return page
+    .getByRole('group', { name: titleOf(name), exact: true })
+    .getByRole('spinbutton', { name: title, exact: true });
+}
+
 export async function fillItems(page: Page, name: string, values: Record<string, number>): Promise<void> {
-  const group = page.getByRole('group', { name: titleOf(name), exact: true });
-  const items = question<QuestionMultipleTextModel>(name).items;
-  for (const [item, value] of Object.entries(values)) {
-    const title = items.find((candidate) => candidate.name === item)?.title;
-    if (!title) throw new Error(`${name} has no item ${item}`);
-    await group.getByRole('spinbutton', { name: title, exact: true }).fill(String(value), WAIT);
-  }
+  for (const [item, value] of Object.entries(values)) await itemBoxOf(page, name, item).fill(String(value), WAIT);
 }
 
 /**
@@ -180,4 +200,16 @@ export async function complete(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Complete', exact: true }).click(WAIT);
   await page.getByRole('heading', { name: /your survey has been submitted/ }).waitFor(WAIT);
   await expectNoAxeViolations(page, 'the completion page');
+}
+
+/** The one response of a fielding seeded with a single office, answers parsed. */
+export function storedResponse(env: TestEnv, fielding: string): { status: string; answers: Record<string, unknown> } {
+  const row = env.db
+    .prepare(
+      `SELECT r.status, r.answers FROM responses r
+       JOIN cases c ON c.id = r.case_id JOIN fieldings f ON f.id = c.fielding_id WHERE f.name = ?`,
+    )
+    .get(fielding) as { status: string; answers: string } | undefined;
+  if (!row) throw new Error(`no response stored for ${fielding}`);
+  return { status: row.status, answers: JSON.parse(row.answers) as Record<string, unknown> };
 }

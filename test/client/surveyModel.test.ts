@@ -23,6 +23,15 @@ describe('buildSurveyModel', () => {
     expect(model.currentPageNo).toBe(2);
   });
 
+  it('leaves focus on a new page to its heading even when the instrument asks SurveyJS to focus the first question', () => {
+    const base = openState();
+    const model = buildSurveyModel({
+      ...base,
+      instrument: { ...base.instrument, survey: { ...base.instrument.survey, autoFocusFirstQuestion: true } },
+    });
+    expect(model.autoFocusFirstQuestion).toBe(false);
+  });
+
   it('opens the last page when the saved page no longer exists', () => {
     expect(buildSurveyModel(openState({ page: 9 })).currentPageNo).toBe(2);
     expect(buildSurveyModel(openState({ page: -1 })).currentPageNo).toBe(0);
