@@ -6,7 +6,14 @@ import { restoreDraft, sessionBackupStore } from './draftBackup.js';
 import { type CompleteOutcome, DraftSync, type SaveStatus, type StopReason } from './draftSync.js';
 import { Layout } from './Layout.js';
 import type { Answers } from './merge.js';
-import { type ConflictItem, ConflictNotice, ErrorSummary, ProblemNotice, SaveIndicator } from './notices.js';
+import {
+  type ConflictItem,
+  ConflictNotice,
+  DeclineConfirmation,
+  ErrorSummary,
+  ProblemNotice,
+  SaveIndicator,
+} from './notices.js';
 import { SurveyProgress } from './SurveyProgress.js';
 import {
   applyAnswers,
@@ -17,6 +24,7 @@ import {
   isConsentDeclined,
   openQuestionPage,
   readAnswers,
+  replaceShownChoiceOnTyping,
   type ServerErrorItem,
   showServerErrors,
   titleForKey,
@@ -51,6 +59,9 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
   const [conflicts, setConflicts] = useState<ConflictItem[]>([]);
   const [errorItems, setErrorItems] = useState<ServerErrorItem[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
+  const [confirmingDecline, setConfirmingDecline] = useState(false);
+  // The refusal is sent from the confirmation, outside the effect that owns the sync.
+  const sendDecline = useRef<() => void>(() => {});
   const finishHandlers = useRef({ onFinished, onStopped });
   finishHandlers.current = { onFinished, onStopped };
 
@@ -150,11 +161,17 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       });
 
     const submit = () => run(async () => handleOutcome(await sync.complete()));
+    sendDecline.current = () => {
+      setConfirmingDecline(false);
+      void decline();
+    };
 
     const labelButtons = consentButtonLabeller(model, state.instrument.consent);
     labelButtons();
     const onValueChanged = () => {
       labelButtons();
+      // Changing the consent answer withdraws the question about sending a refusal.
+      if (!isConsentDeclined(model, state.instrument.consent)) setConfirmingDecline(false);
       if (!applyingRemote) sync.noteChange();
     };
     const onCurrentPageChanged = () => {
@@ -162,21 +179,23 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       sync.saveNow();
     };
     const onCurrentPageChanging = (_: SurveyModel, options: { isGoingForward: boolean; allow: boolean }) => {
-      // Answering "No" to consent ends the survey as a refusal as soon as the person moves on.
+      // Answering "No" to consent ends the survey as a refusal once the person moves on and confirms.
       if (options.isGoingForward && isConsentDeclined(model, state.instrument.consent)) {
         options.allow = false;
-        void decline();
+        setConfirmingDecline(true);
       }
     };
     const onCompleting = (_: SurveyModel, options: { allow: boolean }) => {
       // SurveyJS must not finish on its own: the server decides whether the response is complete.
       options.allow = false;
-      void (isConsentDeclined(model, state.instrument.consent) ? decline() : submit());
+      if (isConsentDeclined(model, state.instrument.consent)) setConfirmingDecline(true);
+      else void submit();
     };
     const flushNow = () => {
       commitFocusedMaskedInput(model, document.activeElement);
       sync.saveNow();
     };
+    const onKeyDown = (event: KeyboardEvent) => replaceShownChoiceOnTyping(model, event);
     const flushOnHide = () => {
       if (document.visibilityState === 'hidden') flushNow();
     };
@@ -191,6 +210,8 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
     model.onCurrentPageChanging.add(onCurrentPageChanging);
     model.onCompleting.add(onCompleting);
     document.addEventListener('visibilitychange', flushOnHide);
+    // Capture: before SurveyJS's own handler and before the key reaches the input.
+    document.addEventListener('keydown', onKeyDown, true);
     window.addEventListener('pagehide', flushNow);
     window.addEventListener('beforeunload', warnIfUnsaved);
     return () => {
@@ -199,6 +220,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       model.onCurrentPageChanging.remove(onCurrentPageChanging);
       model.onCompleting.remove(onCompleting);
       document.removeEventListener('visibilitychange', flushOnHide);
+      document.removeEventListener('keydown', onKeyDown, true);
       window.removeEventListener('pagehide', flushNow);
       window.removeEventListener('beforeunload', warnIfUnsaved);
       sync.dispose();
@@ -207,6 +229,16 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
 
   const openError = (item: ServerErrorItem) => {
     if (item.question && openQuestionPage(model, item.question)) item.question.focus(true);
+  };
+
+  const goBackFromDecline = () => {
+    setConfirmingDecline(false);
+    const consent = state.instrument.consent && model.getQuestionByName(state.instrument.consent.question);
+    if (!consent) return;
+    // Back to the answer the person chose, where they would change it.
+    const chosen = document.getElementById(consent.id)?.querySelector<HTMLInputElement>('input:checked');
+    if (chosen) chosen.focus();
+    else consent.focus();
   };
 
   const minutes = state.instrument.estimatedMinutes;
@@ -224,6 +256,9 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       {problem ? <ProblemNotice message={problem} /> : null}
       <SurveyProgress model={model} />
       {survey}
+      {confirmingDecline ? (
+        <DeclineConfirmation onSend={() => sendDecline.current()} onGoBack={goBackFromDecline} />
+      ) : null}
     </Layout>
   );
 }
