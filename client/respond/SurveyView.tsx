@@ -155,6 +155,9 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
         } else if (result.failure.kind === 'link_not_valid') {
           sync.dispose();
           finishHandlers.current.onStopped('link_not_valid');
+        } else if (result.failure.kind === 'fielding_closed') {
+          sync.dispose();
+          finishHandlers.current.onStopped(result.failure);
         } else {
           setProblem(DECLINE_FAILED);
         }
