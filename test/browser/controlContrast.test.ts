@@ -43,6 +43,16 @@ const controls = madeUpInstrument('every-control', [
         columns: [{ name: 'n', title: 'Number', cellType: 'text', inputType: 'number', dk: true }],
       },
       {
+        type: 'paneldynamic',
+        name: 'people',
+        title: 'People',
+        minPanelCount: 1,
+        maxPanelCount: 3,
+        panelAddText: 'Add a person',
+        panelRemoveText: 'Remove this person',
+        templateElements: [{ type: 'text', name: 'who', title: 'Name' }],
+      },
+      {
         type: 'multipletext',
         name: 'multi',
         title: 'Multi',
@@ -65,6 +75,7 @@ beforeAll(async () => {
   page = await (await h.browser.newContext()).newPage();
   await page.goto(`${h.baseUrl}/s/${tokenOf(link)}`);
   await page.getByRole('heading', { name: 'Multi', exact: true }).waitFor(WAIT);
+  await page.getByRole('button', { name: 'Add a person', exact: true }).waitFor(WAIT);
 });
 afterAll(async () => {
   await h?.close();
@@ -114,7 +125,10 @@ function paintOf(locator: Locator, pseudo?: '::before' | '::after' | '::placehol
   }, pseudo ?? null);
 }
 
-/** Each hard line a style draws (border, outline, box-shadow ring), as "where: colour". */
+/**
+ * Each hard edge a style draws (border, outline, box-shadow ring, and a fill, which is the edge of
+ * a filled button), keyed by where and what it is.
+ */
 function linesOf(painted: Painted, where: string): Map<string, string> {
   const lines = new Map<string, string>();
   const visible = painted.size.width > 2 && painted.size.height > 2;
@@ -127,6 +141,7 @@ function linesOf(painted: Painted, where: string): Map<string, string> {
   if (painted.outline.width >= 1 && painted.outline.style !== 'none') {
     lines.set(`${where} outline ${painted.outline.color} ${painted.outline.width}px`, painted.outline.color);
   }
+  if (parseCssColor(painted.fill).a > 0) lines.set(`${where} fill ${painted.fill}`, painted.fill);
   for (const layer of shadowLayers(painted.shadow)) {
     // A ring is a shadow with spread and (next to) no blur; a soft drop shadow is no edge.
     if (layer.spread >= 1 && layer.blur <= 1) {
@@ -217,6 +232,11 @@ const CONTROLS: Control[] = [
     box: (p) => question(p, 'multi').locator('.sd-multipletext__item-container').last(),
   },
   {
+    kind: 'add-a-panel button',
+    focus: (p) => p.getByRole('button', { name: 'Add a person', exact: true }),
+    box: (p) => p.getByRole('button', { name: 'Add a person', exact: true }),
+  },
+  {
     kind: 'Don’t know button',
     focus: (p) => question(p, 'count').locator('.fk-dk'),
     box: (p) => question(p, 'count').locator('.fk-dk'),
@@ -291,6 +311,7 @@ describe('respondent text in Chromium', { timeout: 60_000 }, () => {
     { what: 'dropdown placeholder', locate: (p) => question(p, 'drop').getByRole('combobox'), pseudo: '::placeholder' },
     { what: 'typed text', locate: (p) => question(p, 'txt').locator('input') },
     { what: 'Don’t know button', locate: (p) => question(p, 'count').locator('.fk-dk') },
+    { what: 'add-a-panel button', locate: (p) => p.getByRole('button', { name: 'Add a person', exact: true }) },
     { what: 'Next button', locate: (p) => p.locator('.sd-navigation__next-btn .sd-action__title') },
     { what: 'progress count', locate: (p) => p.locator('.fk-progress__count') },
     { what: 'introduction', locate: (p) => p.locator('.fk-lede') },
