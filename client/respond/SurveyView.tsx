@@ -59,7 +59,9 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
   const [conflicts, setConflicts] = useState<ConflictItem[]>([]);
   const [errorItems, setErrorItems] = useState<ServerErrorItem[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
-  const [confirmingDecline, setConfirmingDecline] = useState(false);
+  // How often Decline was pressed since the question was last answered: 0 = not asking. Each press
+  // brings the (already shown) question back into view and focus.
+  const [declineAsked, setDeclineAsked] = useState(0);
   // The refusal is sent from the confirmation, outside the effect that owns the sync.
   const sendDecline = useRef<() => void>(() => {});
   const finishHandlers = useRef({ onFinished, onStopped });
@@ -165,7 +167,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
 
     const submit = () => run(async () => handleOutcome(await sync.complete()));
     sendDecline.current = () => {
-      setConfirmingDecline(false);
+      setDeclineAsked(0);
       void decline();
     };
 
@@ -174,7 +176,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
     const onValueChanged = () => {
       labelButtons();
       // Changing the consent answer withdraws the question about sending a refusal.
-      if (!isConsentDeclined(model, state.instrument.consent)) setConfirmingDecline(false);
+      if (!isConsentDeclined(model, state.instrument.consent)) setDeclineAsked(0);
       if (!applyingRemote) sync.noteChange();
     };
     const onCurrentPageChanged = () => {
@@ -185,13 +187,13 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       // Answering "No" to consent ends the survey as a refusal once the person moves on and confirms.
       if (options.isGoingForward && isConsentDeclined(model, state.instrument.consent)) {
         options.allow = false;
-        setConfirmingDecline(true);
+        setDeclineAsked((asked) => asked + 1);
       }
     };
     const onCompleting = (_: SurveyModel, options: { allow: boolean }) => {
       // SurveyJS must not finish on its own: the server decides whether the response is complete.
       options.allow = false;
-      if (isConsentDeclined(model, state.instrument.consent)) setConfirmingDecline(true);
+      if (isConsentDeclined(model, state.instrument.consent)) setDeclineAsked((asked) => asked + 1);
       else void submit();
     };
     const flushNow = () => {
@@ -235,7 +237,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
   };
 
   const goBackFromDecline = () => {
-    setConfirmingDecline(false);
+    setDeclineAsked(0);
     const consent = state.instrument.consent && model.getQuestionByName(state.instrument.consent.question);
     if (!consent) return;
     // Back to the answer the person chose, where they would change it.
@@ -259,8 +261,8 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       {problem ? <ProblemNotice message={problem} /> : null}
       <SurveyProgress model={model} />
       {survey}
-      {confirmingDecline ? (
-        <DeclineConfirmation onSend={() => sendDecline.current()} onGoBack={goBackFromDecline} />
+      {declineAsked > 0 ? (
+        <DeclineConfirmation asked={declineAsked} onSend={() => sendDecline.current()} onGoBack={goBackFromDecline} />
       ) : null}
     </Layout>
   );

@@ -114,6 +114,8 @@ export function ProblemNotice({ message }: { message: string }) {
 }
 
 interface DeclineConfirmationProps {
+  /** Changes with every press of Decline, which brings the question back into view and focus. */
+  asked: number;
   onSend: () => void;
   onGoBack: () => void;
 }
@@ -123,12 +125,13 @@ interface DeclineConfirmationProps {
  * the whole office, so a slip of the finger must not record one. It takes focus, so a screen reader
  * reads the question and a keyboard user lands on its buttons.
  */
-export function DeclineConfirmation({ onSend, onGoBack }: DeclineConfirmationProps) {
+export function DeclineConfirmation({ asked, onSend, onGoBack }: DeclineConfirmationProps) {
   const box = useRef<HTMLElement>(null);
   useEffect(() => {
+    if (asked < 1) return;
     box.current?.scrollIntoView({ block: 'center' });
     box.current?.focus({ preventScroll: true });
-  }, []);
+  }, [asked]);
   return (
     <section
       className="fk-notice fk-confirm"

@@ -73,6 +73,12 @@ describe('declining at consent in Chromium', { timeout: 60_000 }, () => {
     await expectNoAxeViolations(page, 'the consent page asking to confirm a refusal');
     await page.keyboard.press('Tab');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), WAIT).toBe('Send');
+    // Pressing Decline again asks the same question once more, not a second time beside it.
+    await declineButton(page).click(WAIT);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('role')), WAIT)
+      .toBe('alertdialog');
+    expect(await page.getByRole('alertdialog').count()).toBe(1);
 
     await asked.getByRole('button', { name: 'Go back', exact: true }).click(WAIT);
     await asked.waitFor({ state: 'detached', ...WAIT });
