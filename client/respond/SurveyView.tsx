@@ -59,8 +59,8 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
   const [conflicts, setConflicts] = useState<ConflictItem[]>([]);
   const [errorItems, setErrorItems] = useState<ServerErrorItem[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
-  // How often Decline was pressed since the question was last answered: 0 = not asking. Each press
-  // brings the (already shown) question back into view and focus.
+  // How often Decline was pressed since the person last changed the consent answer, went back or sent:
+  // 0 = not asking. Each press brings the (already shown) question back into view and focus.
   const [declineAsked, setDeclineAsked] = useState(0);
   // The refusal is sent from the confirmation, outside the effect that owns the sync.
   const sendDecline = useRef<() => void>(() => {});
