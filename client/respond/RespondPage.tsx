@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import { type FinishState, loadRespondState, type OpenRespondState, type Study } from './api.js';
+import { type FieldingClosed, type FinishState, loadRespondState, type OpenRespondState, type Study } from './api.js';
 import { sessionBackupStore } from './draftBackup.js';
 import type { StopReason } from './draftSync.js';
 import { SurveyView } from './SurveyView.js';
 import { NEUTRAL_STUDY, StudyContext } from './study.js';
 import {
   AlreadySubmittedView,
+  FieldingClosedView,
   LinkNotValidView,
   LoadFailedView,
   LoadingView,
@@ -22,6 +23,7 @@ type View =
   | { kind: 'thanks_completed'; submittedAt: string | null }
   | { kind: 'thanks_declined' }
   | { kind: 'link_not_valid' }
+  | { kind: 'fielding_closed'; closed: FieldingClosed }
   | { kind: 'load_failed'; retryAfterSeconds: number | undefined };
 
 interface RespondPageProps {
@@ -52,6 +54,10 @@ export function RespondPage({ credential, onLinkNotValid }: RespondPageProps) {
     if (failure.kind === 'link_not_valid') {
       onLinkNotValid?.();
       setView({ kind: 'link_not_valid' });
+    } else if (failure.kind === 'fielding_closed') {
+      setStudy(failure.study);
+      sessionBackupStore(credential).write(undefined);
+      setView({ kind: 'fielding_closed', closed: failure });
     } else {
       const retryAfterSeconds = failure.kind === 'too_many_requests' ? failure.retryAfterSeconds : undefined;
       setView({ kind: 'load_failed', retryAfterSeconds });
@@ -75,6 +81,9 @@ export function RespondPage({ credential, onLinkNotValid }: RespondPageProps) {
       if (reason === 'link_not_valid') {
         onLinkNotValid?.();
         setView({ kind: 'link_not_valid' });
+      } else if (typeof reason === 'object') {
+        // Said at once, not after a reload: the answers the person was typing are not saved.
+        setView({ kind: 'fielding_closed', closed: reason });
       } else {
         // A colleague submitted or declined meanwhile: show what the server now says.
         void load();
@@ -124,6 +133,8 @@ function CurrentView({ view, credential, onFinished, onStopped, onRetry }: Curre
       return <ThanksDeclinedView />;
     case 'link_not_valid':
       return <LinkNotValidView />;
+    case 'fielding_closed':
+      return <FieldingClosedView closedAt={view.closed.closedAt} savedAt={view.closed.savedAt} />;
     case 'load_failed':
       return <LoadFailedView retryAfterSeconds={view.retryAfterSeconds} onRetry={() => void onRetry()} />;
   }

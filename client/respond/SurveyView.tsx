@@ -6,7 +6,14 @@ import { restoreDraft, sessionBackupStore } from './draftBackup.js';
 import { type CompleteOutcome, DraftSync, type SaveStatus, type StopReason } from './draftSync.js';
 import { Layout } from './Layout.js';
 import type { Answers } from './merge.js';
-import { type ConflictItem, ConflictNotice, ErrorSummary, ProblemNotice, SaveIndicator } from './notices.js';
+import {
+  type ConflictItem,
+  ConflictNotice,
+  DeclineConfirmation,
+  ErrorSummary,
+  ProblemNotice,
+  SaveIndicator,
+} from './notices.js';
 import { focusPageHeading } from './pageFocus.js';
 import { SurveyProgress } from './SurveyProgress.js';
 import {
@@ -18,6 +25,7 @@ import {
   isConsentDeclined,
   openQuestionPage,
   readAnswers,
+  replaceShownChoiceOnTyping,
   type ServerErrorItem,
   showServerErrors,
   titleForKey,
@@ -52,6 +60,11 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
   const [conflicts, setConflicts] = useState<ConflictItem[]>([]);
   const [errorItems, setErrorItems] = useState<ServerErrorItem[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
+  // How often Decline was pressed since the person last changed the consent answer, went back or sent:
+  // 0 = not asking. Each press brings the (already shown) question back into view and focus.
+  const [declineAsked, setDeclineAsked] = useState(0);
+  // The refusal is sent from the confirmation, outside the effect that owns the sync.
+  const sendDecline = useRef<() => void>(() => {});
   const finishHandlers = useRef({ onFinished, onStopped });
   finishHandlers.current = { onFinished, onStopped };
 
@@ -145,17 +158,26 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
         } else if (result.failure.kind === 'link_not_valid') {
           sync.dispose();
           finishHandlers.current.onStopped('link_not_valid');
+        } else if (result.failure.kind === 'fielding_closed') {
+          sync.dispose();
+          finishHandlers.current.onStopped(result.failure);
         } else {
           setProblem(DECLINE_FAILED);
         }
       });
 
     const submit = () => run(async () => handleOutcome(await sync.complete()));
+    sendDecline.current = () => {
+      setDeclineAsked(0);
+      void decline();
+    };
 
     const labelButtons = consentButtonLabeller(model, state.instrument.consent);
     labelButtons();
     const onValueChanged = () => {
       labelButtons();
+      // Changing the consent answer withdraws the question about sending a refusal.
+      if (!isConsentDeclined(model, state.instrument.consent)) setDeclineAsked(0);
       if (!applyingRemote) sync.noteChange();
     };
     // Set when the page changes and used once the new page is in the DOM; the first page shown
@@ -172,21 +194,23 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       focusPageHeading(options.page, options.htmlElement.ownerDocument);
     };
     const onCurrentPageChanging = (_: SurveyModel, options: { isGoingForward: boolean; allow: boolean }) => {
-      // Answering "No" to consent ends the survey as a refusal as soon as the person moves on.
+      // Answering "No" to consent ends the survey as a refusal once the person moves on and confirms.
       if (options.isGoingForward && isConsentDeclined(model, state.instrument.consent)) {
         options.allow = false;
-        void decline();
+        setDeclineAsked((asked) => asked + 1);
       }
     };
     const onCompleting = (_: SurveyModel, options: { allow: boolean }) => {
       // SurveyJS must not finish on its own: the server decides whether the response is complete.
       options.allow = false;
-      void (isConsentDeclined(model, state.instrument.consent) ? decline() : submit());
+      if (isConsentDeclined(model, state.instrument.consent)) setDeclineAsked((asked) => asked + 1);
+      else void submit();
     };
     const flushNow = () => {
       commitFocusedMaskedInput(model, document.activeElement);
       sync.saveNow();
     };
+    const onKeyDown = (event: KeyboardEvent) => replaceShownChoiceOnTyping(model, event);
     const flushOnHide = () => {
       if (document.visibilityState === 'hidden') flushNow();
     };
@@ -202,6 +226,8 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
     model.onCurrentPageChanging.add(onCurrentPageChanging);
     model.onCompleting.add(onCompleting);
     document.addEventListener('visibilitychange', flushOnHide);
+    // Capture: before SurveyJS's own handler and before the key reaches the input.
+    document.addEventListener('keydown', onKeyDown, true);
     window.addEventListener('pagehide', flushNow);
     window.addEventListener('beforeunload', warnIfUnsaved);
     return () => {
@@ -211,6 +237,7 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       model.onCurrentPageChanging.remove(onCurrentPageChanging);
       model.onCompleting.remove(onCompleting);
       document.removeEventListener('visibilitychange', flushOnHide);
+      document.removeEventListener('keydown', onKeyDown, true);
       window.removeEventListener('pagehide', flushNow);
       window.removeEventListener('beforeunload', warnIfUnsaved);
       sync.dispose();
@@ -225,6 +252,16 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
 
   const openError = (item: ServerErrorItem) => {
     if (item.question && openQuestionPage(model, item.question)) item.question.focus(true);
+  };
+
+  const goBackFromDecline = () => {
+    setDeclineAsked(0);
+    const consent = state.instrument.consent && model.getQuestionByName(state.instrument.consent.question);
+    if (!consent) return;
+    // Back to the answer the person chose, where they would change it.
+    const chosen = document.getElementById(consent.id)?.querySelector<HTMLInputElement>('input:checked');
+    if (chosen) chosen.focus();
+    else consent.focus();
   };
 
   const minutes = state.instrument.estimatedMinutes;
@@ -242,6 +279,9 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       {problem ? <ProblemNotice message={problem} /> : null}
       <SurveyProgress model={model} />
       {survey}
+      {declineAsked > 0 ? (
+        <DeclineConfirmation asked={declineAsked} onSend={() => sendDecline.current()} onGoBack={goBackFromDecline} />
+      ) : null}
     </Layout>
   );
 }

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import {
   CredentialSchema,
+  type FieldingClosedDetails,
+  FieldingClosedDetailsSchema,
   FinishSchema,
   type FinishState,
   type RemoteDraft,
@@ -14,6 +16,7 @@ import { jsonRequest, type Outcome } from '../shared/jsonRequest.js';
 import type { Answers } from './merge.js';
 
 export type {
+  FieldingClosedDetails,
   FinishState,
   OpenRespondState,
   RemoteDraft,
@@ -42,11 +45,15 @@ const RetryDetailsSchema = z.object({ retryAfterSeconds: z.number() });
 export type Failure =
   | { kind: 'stale'; remote: RemoteDraft }
   | { kind: 'closed'; status: 'completed' | 'declined' }
+  | FieldingClosed
   | { kind: 'invalid_answers'; message: string; questions: Record<string, string[]> }
   | { kind: 'link_not_valid' }
   | { kind: 'invalid_input'; message: string }
   | { kind: 'too_many_requests'; retryAfterSeconds: number | undefined }
   | { kind: 'unavailable' };
+
+/** The link's fielding closed before this office finished: when, and when its answers were last saved. */
+export type FieldingClosed = { kind: 'fielding_closed' } & FieldingClosedDetails;
 
 export type ApiResult<T> = Outcome<T, Failure>;
 
@@ -60,6 +67,10 @@ function classifyError(status: number, body: unknown): Failure {
   }
   if (code === 'already_completed') return { kind: 'closed', status: 'completed' };
   if (code === 'already_declined') return { kind: 'closed', status: 'declined' };
+  if (code === 'fielding_closed') {
+    const closed = FieldingClosedDetailsSchema.safeParse(details);
+    return closed.success ? { kind: 'fielding_closed', ...closed.data } : { kind: 'unavailable' };
+  }
   if (code === 'invalid_answers') {
     const questions = InvalidAnswersDetailsSchema.safeParse(details);
     return { kind: 'invalid_answers', message, questions: questions.success ? questions.data.questions : {} };

@@ -1,4 +1,4 @@
-import type { ApiResult, DraftBody, FinishState, RemoteDraft, Saved } from './api.js';
+import type { ApiResult, DraftBody, FieldingClosed, FinishState, RemoteDraft, Saved } from './api.js';
 import { type DraftBackup, isOwnAnswer } from './draftBackup.js';
 import { type Answers, answersEqual, mergeAnswers } from './merge.js';
 
@@ -30,7 +30,8 @@ export type SaveStatus =
   | { kind: 'retrying' }
   | { kind: 'failed'; message: string };
 
-export type StopReason = 'completed' | 'declined' | 'link_not_valid';
+/** Why saving stopped for good; a closed fielding brings its dates for the page that says so. */
+export type StopReason = 'completed' | 'declined' | 'link_not_valid' | FieldingClosed;
 
 export interface SyncEvents {
   onStatus(status: SaveStatus): void;
@@ -63,6 +64,13 @@ const DEFAULTS: SyncOptions = {
   completeMergeRetries: 2,
   now: () => new Date(),
 };
+
+function stopReasonOf(
+  failure: { kind: 'closed'; status: 'completed' | 'declined' } | { kind: 'link_not_valid' } | FieldingClosed,
+): StopReason {
+  if (failure.kind === 'closed') return failure.status;
+  return failure.kind === 'link_not_valid' ? 'link_not_valid' : failure;
+}
 
 export class DraftSync {
   private base: Answers;
@@ -151,9 +159,9 @@ export class DraftSync {
           continue;
         }
         if (failure.kind === 'invalid_answers') return failure;
-        if (failure.kind === 'closed' || failure.kind === 'link_not_valid') {
+        if (failure.kind === 'closed' || failure.kind === 'link_not_valid' || failure.kind === 'fielding_closed') {
           this.dispose();
-          return { kind: 'stopped', reason: failure.kind === 'closed' ? failure.status : 'link_not_valid' };
+          return { kind: 'stopped', reason: stopReasonOf(failure) };
         }
         return { kind: 'failed', message: failure.kind === 'invalid_input' ? failure.message : undefined };
       }
@@ -238,6 +246,9 @@ export class DraftSync {
         return;
       case 'link_not_valid':
         this.stop('link_not_valid');
+        return;
+      case 'fielding_closed':
+        this.stop(failure);
         return;
       case 'too_many_requests':
       case 'unavailable': {

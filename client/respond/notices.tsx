@@ -112,3 +112,49 @@ export function ProblemNotice({ message }: { message: string }) {
     </p>
   );
 }
+
+interface DeclineConfirmationProps {
+  /** Changes with every press of Decline, which brings the question back into view and focus. */
+  asked: number;
+  onSend: () => void;
+  onGoBack: () => void;
+}
+
+/**
+ * Asked once when the person has chosen No at consent and pressed on: a refusal ends the survey for
+ * the whole office, so a slip of the finger must not record one. It takes focus, so a screen reader
+ * reads the question and a keyboard user lands on its buttons.
+ */
+export function DeclineConfirmation({ asked, onSend, onGoBack }: DeclineConfirmationProps) {
+  const box = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (asked < 1) return;
+    box.current?.scrollIntoView({ block: 'center' });
+    box.current?.focus({ preventScroll: true });
+  }, [asked]);
+  return (
+    <section
+      className="fk-notice fk-confirm"
+      role="alertdialog"
+      aria-labelledby="fk-confirm-heading"
+      aria-describedby="fk-confirm-text"
+      tabIndex={-1}
+      ref={box}
+    >
+      <h2 id="fk-confirm-heading" className="fk-notice__heading">
+        You chose not to take part — send this?
+      </h2>
+      <p id="fk-confirm-text">
+        We will record that your office will not take part, and we will not send reminders about this survey.
+      </p>
+      <div className="fk-confirm__actions">
+        <button type="button" className="fk-button" onClick={onSend}>
+          Send
+        </button>
+        <button type="button" className="fk-button fk-button--secondary" onClick={onGoBack}>
+          Go back
+        </button>
+      </div>
+    </section>
+  );
+}

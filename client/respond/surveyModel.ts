@@ -3,6 +3,7 @@ import {
   Model,
   PanelModelBase,
   type Question,
+  QuestionDropdownModel,
   QuestionSelectBase,
   QuestionTextModel,
   SurveyElement,
@@ -85,6 +86,25 @@ export function commitFocusedMaskedInput(model: SurveyModel, active: Element | n
     .getAllQuestions(true)
     .find((q) => q instanceof QuestionTextModel && !q.maskTypeIsEmpty && q.inputId === active.id);
   if (question instanceof QuestionTextModel) question.inputValue = active.value;
+}
+
+/**
+ * A dropdown with search shows the chosen item's text in its input, with the caret after it, so a
+ * person typing to pick another state got "PennsylvaniaOhi" and no match. As in a native select,
+ * the first key typed while the chosen item is shown replaces it: the text is selected just before
+ * the key lands. Once the person has typed (SurveyJS then filters by it), keys append as usual.
+ */
+export function replaceShownChoiceOnTyping(model: SurveyModel, event: KeyboardEvent): void {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.value === '') return;
+  if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
+  const question = model
+    .getAllQuestions(true)
+    .find((q) => q instanceof QuestionDropdownModel && q.getInputId() === input.id);
+  if (!(question instanceof QuestionDropdownModel) || question.isEmpty()) return;
+  if (question.dropdownListModel?.filterString) return;
+  if (input.selectionStart === 0 && input.selectionEnd === input.value.length) return;
+  input.select();
 }
 
 export function readAnswers(model: SurveyModel): Answers {

@@ -56,6 +56,24 @@ export function OfficeDeclinedView() {
   );
 }
 
+/** The link was real, but its fielding closed before this office finished (410 fielding_closed). */
+export function FieldingClosedView({ closedAt, savedAt }: { closedAt: string; savedAt: string | null }) {
+  const closed = formatDateTime(closedAt);
+  const saved = formatDateTime(savedAt);
+  return (
+    <Layout title="This survey has closed">
+      <p>
+        This survey closed on {closed};{' '}
+        {saved ? `your answers until ${saved} were saved.` : 'no answers had been saved for your office.'}
+      </p>
+      <p>Answers can no longer be added or changed.</p>
+      <p>
+        If you have questions about this, <Contact />.
+      </p>
+    </Layout>
+  );
+}
+
 export function LinkNotValidView() {
   return (
     <Layout title="We could not open this survey link">

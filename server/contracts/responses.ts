@@ -66,5 +66,17 @@ export type Saved = z.infer<typeof SavedSchema>;
 export const RemoteDraftSchema = z.object({ answers: AnswersSchema, page: z.int(), revision: z.int() });
 export type RemoteDraft = z.infer<typeof RemoteDraftSchema>;
 
+/**
+ * The details of a 410 fielding_closed (any respondent route of a link whose fielding has closed
+ * before its office finished): when it closed, when the office's answers were last saved (null:
+ * never), and the study, so the page still says whom to ask.
+ */
+export const FieldingClosedDetailsSchema = z.object({
+  closedAt: z.string(),
+  savedAt: z.nullable(z.string()),
+  study: StudySchema,
+});
+export type FieldingClosedDetails = z.infer<typeof FieldingClosedDetailsSchema>;
+
 /** POST /api/access-code: the credential the code stands for. */
 export const CredentialSchema = z.object({ credential: z.string().check(z.minLength(1)) });

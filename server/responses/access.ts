@@ -45,11 +45,21 @@ export function createRespondentAccess<P extends object>(deps: {
     throw linkNotValid();
   };
   return {
-    /** The live token behind the credential, or a 404/429 that says nothing about why. */
-    lookUp(req: Request, credential: string, kind?: CredentialKind): { token: TokenRow; kind: CredentialKind } {
+    /**
+     * The token behind the credential, or a 404/429 that says nothing about why. A token of a
+     * fielding that has closed is returned too, marked, for the caller to say so.
+     */
+    lookUp(
+      req: Request,
+      credential: string,
+      kind?: CredentialKind,
+    ): { token: TokenRow; kind: CredentialKind; fieldingClosed: boolean } {
       const counted: CredentialKind = kind ?? (isAccessCodeShape(credential) ? 'code' : 'link');
       const resolution = resolveCredential(deps.tokens, credential, clock());
-      if (resolution.token && resolution.kind === counted) return { token: resolution.token, kind: counted };
+      if (resolution.kind === counted) {
+        if (resolution.token) return { token: resolution.token, kind: counted, fieldingClosed: false };
+        if (resolution.closedToken) return { token: resolution.closedToken, kind: counted, fieldingClosed: true };
+      }
       return refuse(req, counted);
     },
     /** The live staff preview behind a preview token, or the same 404/429 as a bad link. */

@@ -11,7 +11,14 @@ import {
   DeclineBodySchema,
   DraftBodySchema,
 } from './schema.js';
-import { completeResponse, declineResponse, openResponse, type RespondContext, saveDraft } from './service.js';
+import {
+  completeResponse,
+  declineResponse,
+  openResponse,
+  type RespondContext,
+  refuseIfFieldingClosed,
+  saveDraft,
+} from './service.js';
 
 /**
  * The respondent's JSON API (documented in the README). A staff preview's token takes the same
@@ -24,6 +31,12 @@ export function respondentRoutes<P extends object>(
 ): Router {
   const router = Router();
   const credentialOf = (raw: unknown) => parse(CredentialSchema, raw, 'link');
+  /** The link's token, unless its fielding has closed on a response still open (410 fielding_closed). */
+  const lookUpOpen = (req: Parameters<typeof access.lookUp>[0], credential: string) => {
+    const found = access.lookUp(req, credential);
+    if (found.fieldingClosed) refuseIfFieldingClosed(ctx, found.token);
+    return found;
+  };
 
   router.post('/api/access-code', (req, res) => {
     const { code } = parse(AccessCodeBodySchema, req.body);
@@ -39,7 +52,7 @@ export function respondentRoutes<P extends object>(
       res.json(previews.open(access.lookUpPreview(req, credential)));
       return;
     }
-    const { token, kind } = access.lookUp(req, credential);
+    const { token, kind } = lookUpOpen(req, credential);
     const { row, instrument, officeName, locale, host } = openResponse(ctx, token, kind);
     res.json(presentResponse(row, instrument, officeName, locale, host));
   });
@@ -51,7 +64,7 @@ export function respondentRoutes<P extends object>(
       res.json(previews.saveDraft(preview, parse(DraftBodySchema, req.body)));
       return;
     }
-    const { token } = access.lookUp(req, credential);
+    const { token } = lookUpOpen(req, credential);
     res.json(saveDraft(ctx, token, parse(DraftBodySchema, req.body)));
   });
 
@@ -62,7 +75,7 @@ export function respondentRoutes<P extends object>(
       res.json(await previews.complete(preview, parse(CompleteBodySchema, req.body)));
       return;
     }
-    const { token } = access.lookUp(req, credential);
+    const { token } = lookUpOpen(req, credential);
     res.json(await completeResponse(ctx, token, parse(CompleteBodySchema, req.body)));
   });
 
@@ -74,7 +87,7 @@ export function respondentRoutes<P extends object>(
       res.json(previews.decline(preview, reason));
       return;
     }
-    const { token } = access.lookUp(req, credential);
+    const { token } = lookUpOpen(req, credential);
     const { reason } = parse(DeclineBodySchema, req.body ?? {});
     res.json(declineResponse(ctx, token, reason));
   });

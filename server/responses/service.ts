@@ -1,4 +1,5 @@
 import type { CaseRepo } from '../cases/repo.js';
+import type { FieldingClosedDetails } from '../contracts/responses.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import {
   type AnswerCheck,
@@ -21,7 +22,7 @@ import type { TokenRow } from '../tokens/repo.js';
 import { completionDigest } from './digest.js';
 import type { ResponseRepo, ResponseRow } from './repo.js';
 import type { CompleteBody, DeclineBody, DraftBody } from './schema.js';
-import { respondentLocale } from './study.js';
+import { respondentLocale, studyInfo } from './study.js';
 
 /** The repositories this module uses. */
 type Repos = { cases: CaseRepo; db: Db; fieldings: FieldingRepo; offices: OfficeRepo; responses: ResponseRepo };
@@ -182,6 +183,33 @@ export function openResponse(ctx: RespondContext, token: TokenRow, via: 'link' |
     locale: respondentLocale(instrument, language),
     host: caseHostValues(ctx, instrument, token.case_id),
   };
+}
+
+/**
+ * A link whose fielding has closed still shows a finished response (submitted, declined); for one
+ * still open, every respondent route answers 410 fielding_closed with the closing time and the time
+ * of the office's last saved answers, so the person learns the survey closed (not that the link is
+ * bad) and that what they saved was kept. Nothing is changed.
+ */
+export function refuseIfFieldingClosed(ctx: RespondContext, token: TokenRow): void {
+  const row = ctx.repos.responses.findResponseByCase(token.case_id);
+  if (row && row.status !== 'in_progress') return;
+  const found = ctx.repos.cases.findCase(token.case_id);
+  if (!found) throw new AppError(500, 'case_missing', 'The case behind this link is missing.');
+  const instrument = instrumentOf(ctx, found.instrument_id, found.instrument_version);
+  const office = ctx.repos.offices.findOffice(found.office_id);
+  const locale = respondentLocale(instrument, office ? officeAttributes(office).language : undefined);
+  const closedAt = token.fielding_closes_at ?? ctx.clock().toISOString();
+  // Revision 0 holds only what the frame prefilled: nothing the office saved.
+  const savedAt = row && row.revision > 0 ? row.updated_at : null;
+  const details: FieldingClosedDetails = { closedAt, savedAt, study: studyInfo(instrument, locale) };
+  const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+  throw new AppError(
+    410,
+    'fielding_closed',
+    `This survey closed on ${utc(closedAt)}; ${savedAt ? `your answers until ${utc(savedAt)} were saved` : 'no answers had been saved'}. Nothing was changed.`,
+    details,
+  );
 }
 
 /**

@@ -61,12 +61,18 @@ export function issueTokenSecrets(random: RandomBytes): IssuedToken {
 }
 
 export type CredentialKind = 'link' | 'code';
-export type Resolution = { kind: CredentialKind | 'malformed'; token: TokenRow | undefined };
+export type Resolution = {
+  kind: CredentialKind | 'malformed';
+  token: TokenRow | undefined;
+  /** A link or code that was live until its fielding closed (never set with `token`). */
+  closedToken?: TokenRow;
+};
 
 /**
  * Finds the live token behind a link token or access code. Every well-formed credential costs one
  * hash and one indexed look-up whether or not it exists; revoked and expired ones resolve to
- * nothing, exactly like unknown ones, so callers cannot tell them apart.
+ * nothing, exactly like unknown ones, so callers cannot tell them apart. One whose fielding has
+ * closed is given apart (`closedToken`): its holder is owed the date, not "not valid".
  */
 export function resolveCredential(repo: TokenRepo, credential: string, now: Date): Resolution {
   const kind: Resolution['kind'] = isLinkTokenShape(credential)
@@ -79,8 +85,8 @@ export function resolveCredential(repo: TokenRepo, credential: string, now: Date
   const token = kind === 'link' ? repo.findByLinkHash(hash) : repo.findByCodeHash(hash);
   if (!token || token.revoked_at) return { kind, token: undefined };
   const iso = now.toISOString();
-  if ((token.expires_at && token.expires_at <= iso) || (token.fielding_closes_at && token.fielding_closes_at <= iso)) {
-    return { kind, token: undefined };
-  }
+  if (token.expires_at && token.expires_at <= iso) return { kind, token: undefined };
+  if (token.fielding_closes_at && token.fielding_closes_at <= iso)
+    return { kind, token: undefined, closedToken: token };
   return { kind, token };
 }

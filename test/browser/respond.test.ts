@@ -136,6 +136,8 @@ describe('respondent in Chromium', { timeout: 120_000 }, () => {
     await visible(page, 'Do you agree to take part in this survey?');
     await choose(page, 'No, I do not wish to take part');
     await page.getByRole('button', { name: 'Decline the survey' }).click();
+    // Asked once before the refusal is sent.
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByRole('heading', { name: 'Thank you for considering the study' }).waitFor({ timeout: 10_000 });
     await expectNoAxeViolations(page, 'the refusal page');
     expect(stored(caseId)?.status).toBe('declined');

@@ -208,6 +208,39 @@ describe('DraftSync autosave', () => {
   });
 });
 
+describe('DraftSync when the fielding closes while the person answers (410 fielding_closed)', () => {
+  const closed = {
+    kind: 'fielding_closed' as const,
+    closedAt: '2026-03-02T00:00:00.000Z',
+    savedAt: '2026-03-01T16:05:00.000Z',
+    study: { name: 'Study', contactEmail: '', header: '', footer: '' },
+  };
+
+  it('stops saving for good and hands on when it closed and when the answers were last saved', async () => {
+    const { sync, answer, drafts, stops, backups } = setup();
+    answer('a1_role', 1);
+    sync.saveNow();
+    await settle();
+    drafts[0]?.reply.resolve({ ok: false, failure: closed });
+    await settle();
+    expect(stops).toEqual([closed]);
+    // Nothing can be saved any more, so nothing is kept for a reload.
+    expect(backups.at(-1)).toBeUndefined();
+    answer('a1_role', 2);
+    sync.saveNow();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(drafts).toHaveLength(1);
+  });
+
+  it('reports a submission refused because the fielding closed', async () => {
+    const { sync, completions } = setup({ answers: { a1_role: 1 } });
+    const outcome = sync.complete();
+    await settle();
+    completions[0]?.reply.resolve({ ok: false, failure: closed });
+    await expect(outcome).resolves.toEqual({ kind: 'stopped', reason: closed });
+  });
+});
+
 describe('DraftSync when a colleague saved in between (409 stale_revision)', () => {
   it('merges three ways, shows the merge, reports conflicts and saves again on the new revision', async () => {
     const { sync, local, answer, drafts, applied, conflicts } = setup({

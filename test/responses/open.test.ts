@@ -90,17 +90,6 @@ describe('GET /api/respond/:credential', () => {
     expect((await request(app).get(`/api/respond/${token}`)).status).toBe(200);
   });
 
-  it('stops answering once the fielding has closed, with the same 404', async () => {
-    const env = openEnv();
-    const [link] = seedFielding(env, { closesAt: new Date('2027-03-01T00:00:00Z') });
-    const token = tokenOf(link as NonNullable<typeof link>);
-    expect((await request(env.app).get(`/api/respond/${token}`)).status).toBe(200);
-    env.clock.advance(60 * 24 * 3600 * 1000);
-    const res = await request(env.app).get(`/api/respond/${token}`);
-    expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('link_not_valid');
-  });
-
   it('opens the same response with the typed access code as with the link', async () => {
     const { app, links, token } = setup();
     await putDraft(app, token, { answers: { consent: 1 }, page: 1, revision: 0 }).expect(200);

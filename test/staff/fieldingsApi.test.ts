@@ -259,7 +259,8 @@ describe('PATCH /api/staff/fieldings/:name', () => {
     await request(env.app).get(`/api/respond/${token}`).expect(200);
     env.clock.advance(24 * 60 * 60 * 1000);
     const closed = await request(env.app).get(`/api/respond/${token}`);
-    expect([closed.status, closed.body.error.code]).toEqual([404, 'link_not_valid']);
+    // Told apart from a bad link: the survey closed (issue 27, point 14).
+    expect([closed.status, closed.body.error.code]).toEqual([410, 'fielding_closed']);
   });
 });
 

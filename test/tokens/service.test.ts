@@ -224,7 +224,7 @@ describe('resolveCredential', () => {
     expect(resolveCredential(repos.tokens, bareCode(link), env.clock())).toEqual({ kind: 'code', token: undefined });
   });
 
-  it('works until the fielding closes and returns no token after', () => {
+  it('works until the fielding closes and then returns no live token, only the closed one apart', () => {
     const env = testEnv();
     const closesAt = new Date(env.clock().getTime() + 7 * DAY);
     const [link] = seedFielding(env, { offices: 1, closesAt }) as [IssuedLink];
@@ -237,8 +237,8 @@ describe('resolveCredential', () => {
     const closedCode = resolveCredential(tokens, bareCode(link), env.clock());
 
     expect(lastMoment.token?.fielding_closes_at).toBe(closesAt.toISOString());
-    expect(closed).toEqual({ kind: 'link', token: undefined });
-    expect(closedCode).toEqual({ kind: 'code', token: undefined });
+    expect(closed).toMatchObject({ kind: 'link', token: undefined, closedToken: { id: lastMoment.token?.id } });
+    expect(closedCode).toMatchObject({ kind: 'code', token: undefined, closedToken: { id: lastMoment.token?.id } });
   });
 
   it('returns no token once the token itself has expired', () => {
