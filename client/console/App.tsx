@@ -88,9 +88,12 @@ export function App() {
             staff: state.staff,
             expired: () => {
               forgetSessionEnd();
-              const notice = 'Your session has ended. Sign in again: text you had not saved comes back.';
-              setState({ phase: 'signed_out', notice });
-              setAnnouncement(notice);
+              setState({
+                phase: 'signed_out',
+                notice: 'Your session has ended. Sign in again. Text you had not saved comes back.',
+              });
+              // Focus goes to the sign-in page's heading; this says why it is there.
+              setAnnouncement('You are signed out. Text you had not saved comes back after you sign in again.');
             },
           }
         : undefined,

@@ -75,9 +75,10 @@ describe('a staff session that is about to time out', { timeout: 120_000 }, () =
 
     await idle(page, 31 * MINUTE);
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await page.getByText('Your session has ended. Sign in again. Text you had not saved comes back.').waitFor();
     await page
       .getByRole('status')
-      .filter({ hasText: 'Your session has ended. Sign in again: text you had not saved comes back.' })
+      .filter({ hasText: 'You are signed out. Text you had not saved comes back after you sign in again.' })
       .waitFor();
     await page.getByLabel('Email').fill(fieldwork.email);
     await page.getByLabel('Password').fill(fieldwork.password);
