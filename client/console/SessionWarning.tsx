@@ -54,8 +54,14 @@ export function SessionWarning({ onSignOut }: { onSignOut: () => void }) {
     setBusy(true);
     const result = await api.keepSession();
     setBusy(false);
-    // Success moves the session's end (sessionClock), which closes the dialog.
-    setError(result.ok ? undefined : failureMessage(result.failure, session));
+    // Success moves the session's end (sessionClock), which closes the dialog, unless the session
+    // has reached its absolute limit, which no request extends.
+    if (!result.ok) setError(failureMessage(result.failure, session));
+    else if (result.value.expiresInSeconds * 1000 <= WARN_BEFORE_MS) {
+      setError(
+        'This session has reached the longest it may last after signing in. Save your work, then sign in again.',
+      );
+    } else setError(undefined);
   };
 
   const endsAtText = endsAt === undefined ? '' : new Date(endsAt).toLocaleTimeString([], { timeStyle: 'short' });
