@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { DISPOSITIONS } from '../../server/contracts/dispositions.js';
 import { api, type CaseDetail, type IssuedLink } from './api.js';
 import { ContactsSection } from './CaseContacts.js';
+import { useDraft } from './drafts.js';
 import { PageTitle } from './Layout.js';
 import { casesPath } from './pages.js';
 import { Link } from './router.js';
@@ -140,6 +141,8 @@ function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () 
   const [pending, setPending] = useState<{ as: 'refused' | 'ineligible'; reason: string }>();
   const [error, setError] = useState<string>();
   const [reasonError, setReasonError] = useState<string>();
+  // Kept while typed, so a session that times out does not lose it (drafts.ts).
+  const [reason, setReason] = useDraft('mark-reason', '');
   // "Record…" and the question's buttons replace each other: focus goes to the one now shown.
   const recordButton = useRef<HTMLButtonElement>(null);
   const yesButton = useRef<HTMLButtonElement>(null);
@@ -167,6 +170,7 @@ function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () 
     if (result.ok) {
       setPending(undefined);
       setError(undefined);
+      setReason('');
       announce(`Recorded: ${result.value.disposition.code} ${result.value.disposition.label}.`);
       onChanged();
     } else {
@@ -203,6 +207,8 @@ function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () 
             name="reason"
             rows={2}
             maxLength={500}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
             aria-invalid={reasonError ? true : undefined}
             aria-describedby={reasonError ? 'mark-reason-error' : undefined}
           />

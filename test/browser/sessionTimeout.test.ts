@@ -96,6 +96,25 @@ describe('a staff session that is about to time out', { timeout: 120_000 }, () =
     await context.close();
   });
 
+  it('brings back a refusal reason typed on a case page before the session ended', async () => {
+    const { context, page } = await onEmailPage();
+    const caseId = h.env.db.prepare('SELECT id FROM cases LIMIT 1').pluck().get() as number;
+    await page.goto(`${h.baseUrl}/staff/cases/${caseId}`);
+    await page.getByRole('textbox', { name: 'Reason' }).fill('Declined by phone, call back in May');
+
+    await idle(page, 31 * MINUTE);
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill(fieldwork.email);
+    await page.getByLabel('Password').fill(fieldwork.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('heading', { level: 1, name: /^Case: / }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Reason' }).inputValue()).toBe(
+      'Declined by phone, call back in May',
+    );
+    await context.close();
+  });
+
   it('keeps no draft after signing out on purpose', async () => {
     const { context, page } = await onEmailPage();
     await invitationBody(page).fill('Something private');
