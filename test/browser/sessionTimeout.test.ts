@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameRow } from '../factories/frame.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
-import { type BrowserHarness, signInToConsole, startBrowserHarness } from './harness.js';
+import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
 
 /**
  * Issue 27, point 14 (staff side). The session's 30 idle minutes pass in seconds: the server's
@@ -53,6 +53,7 @@ describe('a staff session that is about to time out', { timeout: 120_000 }, () =
     await warning(page).waitFor();
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Stay signed in');
     expect(await warning(page).textContent()).toMatch(/you will be signed out at .+ Text you have typed and not saved/);
+    await expectNoAxeViolations(page, 'the session warning');
 
     await page.keyboard.press('Enter');
     await warning(page).waitFor({ state: 'hidden' });
