@@ -4,6 +4,7 @@ import { api, type Staff, setCsrfToken } from './api.js';
 import { CasePage } from './CasePage.js';
 import { CasesPage } from './CasesPage.js';
 import { DashboardPage } from './DashboardPage.js';
+import { forgetAllDrafts } from './drafts.js';
 import { EmailPage } from './EmailPage.js';
 import { ExportsPage } from './ExportsPage.js';
 import { FieldingsPage } from './FieldingsPage.js';
@@ -12,9 +13,11 @@ import { Layout, PageTitle } from './Layout.js';
 import { LoginPage } from './LoginPage.js';
 import { type DetailMatch, detailPageFor, pagesFor } from './pages.js';
 import { navigate, usePath } from './router.js';
+import { SessionWarning } from './SessionWarning.js';
 import { SetPasswordPage } from './SetPasswordPage.js';
 import { StaffPage } from './StaffPage.js';
 import { type Session, SessionContext } from './session.js';
+import { forgetSessionEnd } from './sessionClock.js';
 import { TokensPage } from './TokensPage.js';
 import { AnnounceContext } from './ui.js';
 
@@ -73,6 +76,8 @@ export function App() {
   const signOut = useCallback(async () => {
     await api.logout();
     setCsrfToken('');
+    forgetSessionEnd();
+    forgetAllDrafts();
     setState({ phase: 'signed_out', notice: 'You are signed out.' });
     navigate('/login');
   }, []);
@@ -81,7 +86,15 @@ export function App() {
       state.phase === 'signed_in'
         ? {
             staff: state.staff,
-            expired: () => setState({ phase: 'signed_out', notice: 'Your session has ended. Sign in again.' }),
+            expired: () => {
+              forgetSessionEnd();
+              setState({
+                phase: 'signed_out',
+                notice: 'Your session has ended. Sign in again. Text you had not saved comes back.',
+              });
+              // Focus goes to the sign-in page's heading; this says why it is there.
+              setAnnouncement('You are signed out. Text you had not saved comes back after you sign in again.');
+            },
           }
         : undefined,
     [state],
@@ -122,6 +135,7 @@ export function App() {
         <Layout staff={session?.staff} current={path} onSignOut={signOut} status={announcement}>
           {view}
         </Layout>
+        {session ? <SessionWarning onSignOut={signOut} /> : null}
       </SessionContext>
     </AnnounceContext>
   );

@@ -46,14 +46,16 @@ export function ContactsSection({
       <ul className="fk-cards">
         {detail.contacts.map((contact) => (
           <li key={contact.id} className="fk-card">
-            <h3>{contact.name}</h3>
+            <h3 id={`contact-${contact.id}`} tabIndex={-1}>
+              {contact.name}
+            </h3>
             <p>
               {contact.email}
               {contact.title ? ` · ${contact.title}` : ''} · <strong>{CONTACT_STATUS[contact.status]}</strong>
             </p>
             <ul className="fk-links">
               {contact.links.map((link) => (
-                <li key={link.id}>
+                <li key={link.id} id={`link-${link.id}`} tabIndex={-1}>
                   Link {link.id} · {linkOrigin(link)}:{' '}
                   {link.live ? (
                     <>
@@ -63,7 +65,9 @@ export function ContactsSection({
                         subject={`${link.id} of ${contact.email}`}
                         question="The link and its access code stop working at once."
                         onConfirm={async () => {
-                          await act(api.revokeLink(caseId, link.id), () => `Link ${link.id} revoked.`);
+                          const revoked = await act(api.revokeLink(caseId, link.id), () => `Link ${link.id} revoked.`);
+                          // Its button goes once the case reloads: focus moves to the link's line, which stays.
+                          if (revoked) focusById(`link-${link.id}`);
                         }}
                       />
                     </>
@@ -92,10 +96,11 @@ export function ContactsSection({
                   subject={contact.email}
                   question="Mail to this address bounces?"
                   onConfirm={async () => {
-                    await act(
+                    const marked = await act(
                       api.markUndeliverable(caseId, contact.id),
                       () => `${contact.email} is marked undeliverable.`,
                     );
+                    if (marked) focusById(`contact-${contact.id}`);
                   }}
                 />
               ) : null}
@@ -109,7 +114,17 @@ export function ContactsSection({
           </li>
         ))}
       </ul>
-      <AddContact onAdd={(contact) => act(api.addContact(caseId, contact), (v) => `${v.contact.email} was added.`)} />
+      <AddContact
+        onAdd={async (contact) => {
+          const result = await api.addContact(caseId, contact);
+          if (result.ok) {
+            setError(undefined);
+            announce(`${result.value.contact.email} was added.`);
+            onChanged();
+          }
+          return result;
+        }}
+      />
     </section>
   );
 }
@@ -130,7 +145,13 @@ function EditEmail({ contact, onSave }: { contact: Contact; onSave: (email: stri
   );
 }
 
-function AddContact({ onAdd }: { onAdd: (c: { name: string; email: string; title?: string }) => Promise<unknown> }) {
+type NewContact = { name: string; email: string; title?: string };
+
+/** The contact's field a 400 or 409 names (a malformed or repeated email), else the form as a whole. */
+const FIELD_OF_CODE: Record<string, keyof NewContact> = { contact_exists: 'email' };
+
+function AddContact({ onAdd }: { onAdd: (c: NewContact) => Promise<ApiResult<unknown>> }) {
+  const session = useSession();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -143,18 +164,37 @@ function AddContact({ onAdd }: { onAdd: (c: { name: string; email: string; title
     if (!name) missing.name = 'Enter the contact’s name.';
     if (!email) missing.email = 'Enter the contact’s email address.';
     setErrors(missing);
-    if (Object.keys(missing).length > 0) return;
+    const first = Object.keys(missing)[0];
+    if (first) return focusField(form, first);
     const added = await onAdd({ name, email, ...(title ? { title } : {}) });
-    if (added) form.reset();
+    if (added.ok) return form.reset();
+    const { failure } = added;
+    const fields = failure.kind === 'refused' ? { ...failure.fields } : {};
+    if (failure.kind === 'refused' && FIELD_OF_CODE[failure.code])
+      fields[FIELD_OF_CODE[failure.code] as string] = failure.message;
+    const named = Object.keys(fields).filter((f) => f === 'name' || f === 'email' || f === 'title');
+    if (named.length > 0) {
+      setErrors(Object.fromEntries(named.map((f) => [f, fields[f] as string])));
+      return focusField(form, named[0] as string);
+    }
+    setErrors({ form: failureMessage(failure, session) });
   };
   return (
     <form className="fk-form" onSubmit={submit} noValidate aria-labelledby="add-contact">
       <h3 id="add-contact">Add a contact</h3>
+      <FormError message={errors.form} />
       <Field label="Name" name="name" autoComplete="off" error={errors.name} />
       <Field label="Email" name="email" type="email" autoComplete="off" error={errors.email} />
-      <Field label="Title (optional)" name="title" autoComplete="off" />
+      <Field label="Title (optional)" name="title" autoComplete="off" error={errors.title} />
       <button type="submit">Add contact</button>
       <p className="fk-hint">A new contact gets a link with “Reissue link”.</p>
     </form>
   );
+}
+
+const focusById = (id: string) => document.getElementById(id)?.focus();
+
+function focusField(form: HTMLFormElement, name: string) {
+  const field = form.elements.namedItem(name);
+  if (field instanceof HTMLInputElement) field.focus();
 }

@@ -1,12 +1,13 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { DISPOSITIONS } from '../../server/contracts/dispositions.js';
 import { api, type CaseDetail, type IssuedLink } from './api.js';
 import { ContactsSection } from './CaseContacts.js';
+import { useDraft } from './drafts.js';
 import { PageTitle } from './Layout.js';
 import { casesPath } from './pages.js';
 import { Link } from './router.js';
 import { failureMessage, useSession } from './session.js';
-import { DataTable, FormError, formatTime, ShownOnce, useAnnounce } from './ui.js';
+import { DataTable, FieldError, FormError, formatTime, ShownOnce, useAnnounce } from './ui.js';
 import { useLoad } from './useLoad.js';
 
 /** One case: its office, contacts and links, the event log, the response's progress and the actions. */
@@ -140,6 +141,17 @@ function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () 
   const [pending, setPending] = useState<{ as: 'refused' | 'ineligible'; reason: string }>();
   const [error, setError] = useState<string>();
   const [reasonError, setReasonError] = useState<string>();
+  // Kept while typed, so a session that times out does not lose it (drafts.ts).
+  const [reason, setReason] = useDraft('mark-reason', '');
+  // "Record…" and the question's buttons replace each other: focus goes to the one now shown.
+  const recordButton = useRef<HTMLButtonElement>(null);
+  const yesButton = useRef<HTMLButtonElement>(null);
+  const wasPending = useRef(false);
+  useEffect(() => {
+    if (pending) yesButton.current?.focus();
+    else if (wasPending.current) recordButton.current?.focus();
+    wasPending.current = pending !== undefined;
+  }, [pending]);
   const ask = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -158,6 +170,7 @@ function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () 
     if (result.ok) {
       setPending(undefined);
       setError(undefined);
+      setReason('');
       announce(`Recorded: ${result.value.disposition.code} ${result.value.disposition.label}.`);
       onChanged();
     } else {
@@ -188,26 +201,28 @@ function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () 
         )}
         <div className="fk-field">
           <label htmlFor="mark-reason">Reason</label>
-          {reasonError ? (
-            <p className="fk-field-error" id="mark-reason-error">
-              {reasonError}
-            </p>
-          ) : null}
+          <FieldError id="mark-reason-error" message={reasonError} />
           <textarea
             id="mark-reason"
             name="reason"
             rows={2}
             maxLength={500}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
             aria-invalid={reasonError ? true : undefined}
             aria-describedby={reasonError ? 'mark-reason-error' : undefined}
           />
         </div>
-        {pending ? (
-          <div className="fk-confirm">
+        <div role="status" className={pending ? 'fk-confirm' : undefined}>
+          {pending ? (
             <p>
               Record {detail.office.officeName} as {word}: “{pending.reason}”?
             </p>
-            <button type="button" className="fk-danger" onClick={confirm}>
+          ) : null}
+        </div>
+        {pending ? (
+          <div className="fk-confirm-buttons">
+            <button type="button" ref={yesButton} className="fk-danger" onClick={confirm}>
               Yes, record as {word}
             </button>{' '}
             <button type="button" onClick={() => setPending(undefined)}>
@@ -215,7 +230,9 @@ function MarkSection({ detail, onChanged }: { detail: CaseDetail; onChanged: () 
             </button>
           </div>
         ) : (
-          <button type="submit">{submitted ? 'Record as not eligible…' : 'Record…'}</button>
+          <button type="submit" ref={recordButton}>
+            {submitted ? 'Record as not eligible…' : 'Record…'}
+          </button>
         )}
       </form>
     </section>

@@ -18,7 +18,7 @@ import { PageTitle } from './Layout.js';
 import { casesPath } from './pages.js';
 import { Link } from './router.js';
 import { failureMessage, useSession } from './session.js';
-import { formatTime, useAnnounce } from './ui.js';
+import { BusyButton, formatTime, useAnnounce } from './ui.js';
 import { useLoad } from './useLoad.js';
 import './dashboard.css';
 
@@ -165,9 +165,9 @@ function CaseListButton({ fielding }: { fielding: string }) {
   };
   return (
     <>
-      <button type="button" onClick={download} disabled={busy} aria-describedby={error ? 'case-list-error' : undefined}>
+      <BusyButton onClick={download} busy={busy} aria-describedby={error ? 'case-list-error' : undefined}>
         {busy ? 'Preparing the case list…' : 'Download case list (CSV)'}
-      </button>
+      </BusyButton>
       {error ? (
         <p className="fk-field-error" id="case-list-error">
           {error}

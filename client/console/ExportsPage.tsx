@@ -3,7 +3,7 @@ import { api, EXPORT_FORMATS, type ExportOptions } from './api.js';
 import { DownloadLink } from './download.js';
 import { PageTitle } from './Layout.js';
 import { failureMessage, useSession } from './session.js';
-import { FormError, useAnnounce } from './ui.js';
+import { BusyButton, FormError, useAnnounce } from './ui.js';
 import { useLoad } from './useLoad.js';
 
 const FORMAT_NAMES: Record<ExportOptions['formats'][number], string> = {
@@ -100,9 +100,9 @@ export function ExportsPage() {
               Only with a public-use file.
             </p>
           </fieldset>
-          <button type="submit" disabled={busy}>
+          <BusyButton type="submit" busy={busy}>
             {busy ? 'Exporting…' : 'Export'}
-          </button>
+          </BusyButton>
         </form>
       ) : null}
       {zip ? (

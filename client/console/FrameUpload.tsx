@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { api, type FrameProblem, FrameProblemsSchema } from './api.js';
 import { DownloadLink } from './download.js';
 import { failureMessage, useSession } from './session.js';
-import { Field, FormError, useAnnounce } from './ui.js';
+import { BusyButton, Field, FormError, useAnnounce } from './ui.js';
 
 type Problems = { file: string; problems: FrameProblem[]; total: number; more: number };
 type Created = { name: string; blob: Blob; filename: string };
@@ -130,9 +130,9 @@ export function FrameUpload({ instruments, onCreated }: { instruments: string[];
             accept=".csv,text/csv"
             error={fields.frame}
           />
-          <button type="submit" disabled={busy} aria-disabled={busy}>
+          <BusyButton type="submit" busy={busy}>
             {busy ? 'Checking the frame…' : 'Create fielding'}
-          </button>
+          </BusyButton>
         </form>
         {problems ? (
           // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls on its own, so it must take focus to scroll by keyboard (WCAG 2.1.1)

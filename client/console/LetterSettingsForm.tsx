@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { type LetterSender, mailApi } from './mailApi.js';
 import { failureMessage, useSession } from './session.js';
-import { Field, FormError, useAnnounce } from './ui.js';
+import { BusyButton, Field, FormError, useAnnounce } from './ui.js';
 import { useLoad } from './useLoad.js';
 
 const SENDER_FIELDS: readonly { name: keyof LetterSender; label: string; hint: string }[] = [
@@ -103,9 +103,9 @@ export function LetterSettingsForm({ fielding }: { fielding: string }) {
               aria-describedby={`${id}-body-hint`}
             />
           </div>
-          <button type="submit" disabled={busy}>
+          <BusyButton type="submit" busy={busy}>
             Save letter
-          </button>
+          </BusyButton>
         </form>
       ) : null}
     </section>

@@ -1,9 +1,9 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { DEFAULT_LETTER_ORDER, LETTER_ORDERS } from '../../server/contracts/letters.js';
 import { api, type LetterOrder } from './api.js';
 import { DownloadLink } from './download.js';
 import { failureMessage, useSession } from './session.js';
-import { FormError, Hidden, useAnnounce } from './ui.js';
+import { BusyButton, FormError, Hidden, useAnnounce } from './ui.js';
 
 type Made = { blob: Blob; filename: string; summary: string };
 
@@ -27,12 +27,25 @@ export function LettersButton({ fielding }: { fielding: string }) {
   const [made, setMade] = useState<Made>();
   const [order, setOrder] = useState<LetterOrder>(DEFAULT_LETTER_ORDER);
   const orderId = useId();
+  // The question replaces the button and goes again: focus follows it, then to the result.
+  const box = useRef<HTMLDivElement>(null);
+  const moved = useRef(false);
+  useEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
+    const target = asking ? `#${CSS.escape(orderId)}` : made ? '.fk-letters-made a' : '.fk-letters-open';
+    box.current?.querySelector<HTMLElement>(target)?.focus();
+  }, [asking, made, orderId]);
+  const ask = (value: boolean) => {
+    moved.current = true;
+    setAsking(value);
+  };
 
   const make = async () => {
     setBusy(true);
     const result = await api.letters(fielding, order);
     setBusy(false);
-    setAsking(false);
+    ask(false);
     if (!result.ok) {
       const message = failureMessage(result.failure, session);
       setError(message);
@@ -46,7 +59,7 @@ export function LettersButton({ fielding }: { fielding: string }) {
   };
 
   return (
-    <div className="fk-letters">
+    <div className="fk-letters" ref={box}>
       {asking ? (
         <p>
           This issues a new access code for every office of {fielding} that has not completed, refused or been found
@@ -63,20 +76,20 @@ export function LettersButton({ fielding }: { fielding: string }) {
               </option>
             ))}
           </select>{' '}
-          <button type="button" onClick={make} disabled={busy}>
+          <BusyButton onClick={make} busy={busy}>
             {busy ? 'Making letters…' : 'Issue codes and make letters'}
-          </button>{' '}
-          <button type="button" onClick={() => setAsking(false)} disabled={busy}>
+          </BusyButton>{' '}
+          <BusyButton onClick={() => ask(false)} busy={busy}>
             Cancel
-          </button>
+          </BusyButton>
         </p>
       ) : (
-        <button type="button" onClick={() => setAsking(true)}>
+        <button type="button" className="fk-letters-open" onClick={() => ask(true)}>
           Letters (PDF)<Hidden> for {fielding}</Hidden>
         </button>
       )}
       {made ? (
-        <p>
+        <p className="fk-letters-made">
           {made.summary}. <DownloadLink blob={made.blob} filename={made.filename} label="Save the letters" />
         </p>
       ) : null}

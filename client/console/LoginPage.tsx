@@ -2,7 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { api, type Staff } from './api.js';
 import { PageTitle } from './Layout.js';
 import { failureMessage, waitInWords } from './session.js';
-import { Field, FormError } from './ui.js';
+import { BusyButton, Field, FormError } from './ui.js';
 
 type Errors = { email?: string; password?: string; form?: string };
 
@@ -66,9 +66,9 @@ export function LoginPage({
           required
           error={errors.password}
         />
-        <button type="submit" disabled={busy}>
+        <BusyButton type="submit" busy={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        </BusyButton>
       </form>
     </>
   );

@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { type MailSettings, mailApi } from './mailApi.js';
 import { failureMessage, useSession } from './session.js';
-import { Field, FormError, useAnnounce } from './ui.js';
+import { BusyButton, Field, FormError, useAnnounce } from './ui.js';
 
 type Errors = Partial<Record<keyof MailSettings, string>>;
 
@@ -136,9 +136,9 @@ export function MailSettingsForm({
         error={errors.eligibilityEstimate}
         autoComplete="off"
       />
-      <button type="submit" disabled={busy}>
+      <BusyButton type="submit" busy={busy}>
         Save mail settings
-      </button>
+      </BusyButton>
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from './api.js';
 import { failureMessage, useSession } from './session.js';
-import { FormError, Hidden, useAnnounce } from './ui.js';
+import { BusyButton, FormError, Hidden, useAnnounce } from './ui.js';
 
 /**
  * Opens one instrument version in the real respondent app, in test mode, in a new tab. The tab is
@@ -34,13 +34,13 @@ export function PreviewButton({ id, version }: { id: string; version: string }) 
 
   return (
     <>
-      <button type="button" onClick={open} disabled={busy}>
+      <BusyButton onClick={open} busy={busy}>
         Preview
         <Hidden>
           {' '}
           {id} {version} in test mode (opens in a new tab)
         </Hidden>
-      </button>
+      </BusyButton>
       <FormError message={error} />
     </>
   );

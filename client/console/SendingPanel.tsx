@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { type MailingPlan, type Mailings, mailApi, SEND_STATUSES } from './mailApi.js';
 import { failureMessage, useSession } from './session.js';
-import { DataTable, FormError, formatTime, useAnnounce } from './ui.js';
+import { BusyButton, DataTable, FormError, formatTime, useAnnounce } from './ui.js';
 
 /** While a mailing runs, the page asks for its progress this often. */
 const POLL_MS = 1000;
@@ -67,8 +67,13 @@ export function SendingPanel({ fielding }: { fielding: string }) {
     }
     wasRunning.current = running;
   }, [running, mailings, announce]);
+  // The plan's buttons replace "Send invitations" and go when it is sent or cancelled: focus follows.
+  const sendRef = useRef<HTMLButtonElement>(null);
+  const hadPlan = useRef(false);
   useEffect(() => {
     if (plan) confirmRef.current?.focus();
+    else if (hadPlan.current) sendRef.current?.focus();
+    hadPlan.current = plan !== undefined;
   }, [plan]);
 
   const dryRun = async () => {
@@ -116,18 +121,18 @@ export function SendingPanel({ fielding }: { fielding: string }) {
             {skippedText(plan) ? ` Skipped: ${skippedText(plan)}.` : ''}
           </p>
           {plan.planned > 0 ? (
-            <button type="button" ref={confirmRef} className="fk-danger" disabled={busy} onClick={send}>
+            <BusyButton ref={confirmRef} className="fk-danger" busy={busy} onClick={send}>
               Yes, send {plural(plan.planned, 'invitation')}
-            </button>
+            </BusyButton>
           ) : null}{' '}
           <button type="button" ref={plan.planned > 0 ? undefined : confirmRef} onClick={() => setPlan(undefined)}>
             Cancel
           </button>
         </div>
       ) : (
-        <button type="button" disabled={busy || off || running || !mailings} onClick={dryRun}>
+        <BusyButton ref={sendRef} busy={busy || running} disabled={off || !mailings} onClick={dryRun}>
           Send invitations
-        </button>
+        </BusyButton>
       )}
       <div role="status" aria-live="polite" className="fk-progress">
         {progress && progress.total > 0 ? (

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from './api.js';
 import { PageTitle } from './Layout.js';
 import { failureMessage } from './session.js';
-import { Field, FormError, useAnnounce } from './ui.js';
+import { BusyButton, Field, FormError, useAnnounce } from './ui.js';
 
 /**
  * The page a set-password link opens. The token is in the fragment, which no request carries, so
@@ -23,6 +23,11 @@ export function SetPasswordPage() {
   const [busy, setBusy] = useState(false);
   const passwordInput = useRef<HTMLInputElement>(null);
   const confirmInput = useRef<HTMLInputElement>(null);
+  // The form, its button with it, gives way to the result: focus goes there, not to <body>.
+  const done = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (doneFor) done.current?.focus();
+  }, [doneFor]);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -65,7 +70,7 @@ export function SetPasswordPage() {
     <>
       <PageTitle title="Set your password" />
       {doneFor ? (
-        <p>
+        <p ref={done} tabIndex={-1}>
           Your password is set. You can now <a href="/staff/login">sign in</a> as {doneFor}.
         </p>
       ) : (
@@ -90,9 +95,9 @@ export function SetPasswordPage() {
             required
             error={errors.confirm}
           />
-          <button type="submit" disabled={busy}>
+          <BusyButton type="submit" busy={busy}>
             Set password
-          </button>
+          </BusyButton>
         </form>
       )}
     </>

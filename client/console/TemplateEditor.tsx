@@ -1,4 +1,5 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
+import { useDraft } from './drafts.js';
 import {
   type EmailTemplate,
   type MailKind,
@@ -9,7 +10,7 @@ import {
   TemplateProblemsSchema,
 } from './mailApi.js';
 import { failureMessage, useSession } from './session.js';
-import { formatTime, Hidden, useAnnounce } from './ui.js';
+import { BusyButton, formatTime, Hidden, useAnnounce } from './ui.js';
 
 export const KIND_NAMES: Record<MailKind, string> = {
   invitation: 'Invitation',
@@ -45,8 +46,8 @@ export function TemplateEditor({
   const announce = useAnnounce();
   const id = useId();
   const name = KIND_NAMES[template.kind];
-  const [subject, setSubject] = useState(template.subject);
-  const [body, setBody] = useState(template.body);
+  const [subject, setSubject, forgetSubject, subjectRestored] = useDraft(`${template.kind}-subject`, template.subject);
+  const [body, setBody, forgetBody, bodyRestored] = useDraft(`${template.kind}-body`, template.body);
   const [problems, setProblems] = useState<TemplateProblem[]>([]);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -76,6 +77,8 @@ export function TemplateEditor({
     const result = await mailApi.saveTemplate(fielding, template.kind, { subject, body });
     setBusy(false);
     if (result.ok) {
+      forgetSubject();
+      forgetBody();
       setProblems([]);
       setError(undefined);
       announce(`${name} saved.`);
@@ -143,6 +146,9 @@ export function TemplateEditor({
           : `Saved ${formatTime(template.updatedAt)} by ${template.updatedBy ?? '—'}.`}
         {changed ? ' You have unsaved changes.' : ''}
       </p>
+      {changed && (subjectRestored || bodyRestored) ? (
+        <p className="fk-notice">Your unsaved text from before you signed in again is back. Save it to keep it.</p>
+      ) : null}
       <form onSubmit={save} className="fk-template-form">
         <div className="fk-field">
           <label htmlFor={`${id}-subject`}>Subject</label>
@@ -197,12 +203,12 @@ export function TemplateEditor({
         </details>
         {error ? <p className="fk-field-error">{error}</p> : null}
         <div className="fk-actions-row">
-          <button type="submit" disabled={busy}>
+          <BusyButton type="submit" busy={busy}>
             Save<Hidden> the {name.toLowerCase()}</Hidden>
-          </button>
-          <button type="button" disabled={busy} onClick={showPreview}>
+          </BusyButton>
+          <BusyButton busy={busy} onClick={showPreview}>
             Preview<Hidden> the {name.toLowerCase()}</Hidden>
-          </button>
+          </BusyButton>
         </div>
       </form>
       {preview ? <PreviewView preview={preview} name={name} /> : null}

@@ -19,6 +19,7 @@ import {
   OkSchema,
   OneStaffSchema,
   SavedTokenSettingsSchema,
+  SessionKeptSchema,
   SetPasswordLinkSchema,
   SignedInSchema,
   type Staff,
@@ -26,6 +27,7 @@ import {
   TokenSettingsAnswerSchema,
 } from '../../server/contracts/staff.js';
 import { jsonRequest, type Outcome } from '../shared/jsonRequest.js';
+import { noteSessionAnswer } from './sessionClock.js';
 
 export type {
   CaseDetail,
@@ -123,6 +125,7 @@ export function request<T>(
     headers: method === 'GET' ? {} : { 'X-CSRF-Token': csrfToken },
     classify: (response, json) => classify(response.status, json, response.headers.get('Retry-After')),
     unavailable: { kind: 'unavailable' },
+    onResponse: (response) => noteSessionAnswer(response.headers),
   });
 }
 
@@ -150,6 +153,7 @@ async function fileRequest(
   } catch {
     return { ok: false, failure: { kind: 'unavailable' } };
   }
+  noteSessionAnswer(response.headers);
   if (!response.ok) {
     let json: unknown;
     try {
@@ -188,6 +192,8 @@ export const api = {
   me: () => request('GET', '/api/staff/me', MeSchema),
   login: (email: string, password: string) => request('POST', '/api/staff/login', SignedInSchema, { email, password }),
   logout: () => request('POST', '/api/staff/logout', OkSchema),
+  /** "Stay signed in": restarts the session's idle timeout. */
+  keepSession: () => request('POST', '/api/staff/session', SessionKeptSchema),
   setPassword: (token: string, password: string) =>
     request('POST', '/api/staff/password', OneStaffSchema, { token, password }),
   fieldings: () => request('GET', '/api/staff/fieldings', FieldingListSchema),

@@ -1,4 +1,5 @@
 import {
+  type ButtonHTMLAttributes,
   createContext,
   type InputHTMLAttributes,
   type ReactNode,
@@ -40,13 +41,52 @@ export function Field({ label, hint, error, id, ...input }: FieldProps) {
           {hint}
         </p>
       ) : null}
-      {error ? (
-        <p className="fk-field-error" id={errorId}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError id={errorId} message={error} />
       <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
     </div>
+  );
+}
+
+/**
+ * A field's error, tied to it by `id` (the field's aria-describedby names it while there is an error).
+ * The alert region is always in the page, so an error that appears is heard even when focus does not
+ * move (Enter pressed in the field that is wrong).
+ */
+export function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return (
+    <div role="alert">
+      {message ? (
+        <p className="fk-field-error" id={id}>
+          {message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * A button whose action takes a while. It is never `disabled` while busy: a disabled button loses
+ * focus (Chromium moves it to <body>), so a keyboard user would start again from the top. Presses
+ * while busy are ignored instead, and aria-disabled says so.
+ */
+export function BusyButton({
+  busy,
+  onClick,
+  type = 'button',
+  ref,
+  ...rest
+}: { busy: boolean; ref?: Ref<HTMLButtonElement> } & ButtonHTMLAttributes<HTMLButtonElement>) {
+  return (
+    <button
+      type={type}
+      ref={ref}
+      aria-disabled={busy || undefined}
+      onClick={(event) => {
+        if (busy) event.preventDefault();
+        else onClick?.(event);
+      }}
+      {...rest}
+    />
   );
 }
 
@@ -168,11 +208,10 @@ export function ConfirmButton({
   return (
     <span className="fk-confirm">
       <span>{question}</span>{' '}
-      <button
-        type="button"
+      <BusyButton
         ref={confirm}
         className="fk-danger"
-        disabled={busy}
+        busy={busy}
         onClick={async () => {
           setBusy(true);
           await onConfirm();
@@ -185,7 +224,7 @@ export function ConfirmButton({
       >
         Yes, {label.toLowerCase()}
         <Hidden> {subject}</Hidden>
-      </button>{' '}
+      </BusyButton>{' '}
       <button type="button" onClick={() => ask(false)}>
         Cancel
       </button>

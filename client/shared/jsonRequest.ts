@@ -18,6 +18,8 @@ export async function jsonRequest<T, F>(request: {
   keepaliveUnder?: number;
   classify(response: Response, json: unknown): F;
   unavailable: F;
+  /** Sees every answer's headers, error or not (the console reads its session's time left there). */
+  onResponse?(response: Response): void;
 }): Promise<Outcome<T, F>> {
   const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
   let response: Response;
@@ -37,6 +39,7 @@ export async function jsonRequest<T, F>(request: {
   } catch {
     return { ok: false, failure: request.unavailable };
   }
+  request.onResponse?.(response);
   let json: unknown;
   try {
     json = await response.json();

@@ -27,6 +27,9 @@ export const MeSchema = z.object({
 });
 export type Me = z.infer<typeof MeSchema>;
 
+/** POST /api/staff/session ("Stay signed in"): seconds until the session ends unless used again. */
+export const SessionKeptSchema = z.object({ expiresInSeconds: z.number() });
+
 /** An account with its one-time set-password link (adding an account, resetting a password). */
 export const SetPasswordLinkSchema = z.object({
   staff: StaffSchema,

@@ -37,7 +37,13 @@ export type StaffSession = {
 };
 
 export type StaffAuth =
-  | { kind: 'session'; staff: StaffAccount; session: StaffSession }
+  | {
+      kind: 'session';
+      staff: StaffAccount;
+      session: StaffSession;
+      /** How long the session lives on without another request (idle limit, or the absolute one if sooner). */
+      expiresInMs: number;
+    }
   | { kind: 'token'; staff: StaffAccount; tokenId: number };
 
 /**
@@ -46,6 +52,9 @@ export type StaffAuth =
  * The staff feature supplies it; the framework only calls it.
  */
 export type Authenticate = (req: Request) => StaffAuth | undefined;
+
+/** Seconds until a cookie session ends unless another request comes first, on every answer to one. */
+export const SESSION_EXPIRES_HEADER = 'X-Session-Expires-In';
 
 /** What the router needs to guard every route. */
 export type StaffRouterOptions = {
@@ -245,6 +254,8 @@ function guarded(options: StaffRouterOptions, route: StaffRoute) {
         if (typeof sent !== 'string' || !sameSecret(sent, auth.session.csrf_token)) throw csrfFailed();
       }
       if (!route.roles.includes(auth.staff.role)) throw forbidden();
+      // The console warns before the session times out; it learns when from every answer.
+      if (auth.kind === 'session') res.setHeader(SESSION_EXPIRES_HEADER, String(Math.floor(auth.expiresInMs / 1000)));
     }
     if (readUpload) await readUpload(req, res);
     const result = await route.run(auth, req, res);

@@ -19,6 +19,8 @@ export function createAuthenticate(ctx: StaffContext & { secureCookie: boolean }
     }
     const sessionId = readCookie(req, sessionCookieName(ctx.secureCookie));
     const found = sessionId ? resumeSession(ctx, sessionId) : undefined;
-    return found ? { kind: 'session', staff: found.staff, session: found.session } : undefined;
+    return found
+      ? { kind: 'session', staff: found.staff, session: found.session, expiresInMs: found.expiresInMs }
+      : undefined;
   };
 }

@@ -7,12 +7,13 @@ import {
   OkSchema,
   OneStaffSchema,
   SavedTokenSettingsSchema,
+  SessionKeptSchema,
   SetPasswordLinkSchema,
   SignedInSchema,
   StaffListSchema,
   TokenSettingsAnswerSchema,
 } from '../contracts/staff.js';
-import { clientOf, type StaffRoute, staffRoute } from '../http/registry.js';
+import { clientOf, SESSION_EXPIRES_HEADER, type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema, IdParamsSchema } from '../http/schema.js';
 import { sessionCookieName } from './authenticate.js';
 import { presentApiToken, presentAuditEntry, presentStaff, presentTokenSettings } from './present.js';
@@ -31,6 +32,7 @@ import {
   changeRole,
   createApiToken,
   disableStaff,
+  keepSessionAlive,
   login,
   logout,
   resetPassword,
@@ -87,6 +89,20 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
         if (auth.kind === 'session') logout(ctx, auth.staff, auth.session.id_hash);
         res.clearCookie(sessionCookieName(ctx.secureCookie), { path: '/' });
         return { ok: true as const };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/session',
+      roles: ANY_STAFF,
+      sessionOnly: true,
+      summary: 'Stay signed in: restart the idle timeout now; answers the seconds left (also in X-Session-Expires-In).',
+      answer: SessionKeptSchema,
+      handler({ auth, res }) {
+        if (auth.kind !== 'session') return { expiresInSeconds: 0 };
+        const expiresInSeconds = Math.floor(keepSessionAlive(ctx, auth.session) / 1000);
+        res.setHeader(SESSION_EXPIRES_HEADER, String(expiresInSeconds));
+        return { expiresInSeconds };
       },
     }),
     staffRoute({

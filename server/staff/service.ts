@@ -5,7 +5,7 @@ import type { Db } from '../platform/db.js';
 import { AppError, conflict, notFound, tooManyRequests, unprocessable } from '../platform/errors.js';
 import { hashSecret, type RandomBytes } from '../platform/secrets.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import type { StaffRepo, StaffRow } from './repo.js';
+import type { SessionRow, StaffRepo, StaffRow } from './repo.js';
 import type { Role } from './schema.js';
 import type { LoginThrottle } from './throttle.js';
 
@@ -232,8 +232,30 @@ export function resumeSession(ctx: StaffContext, sessionId: string) {
     ctx.repos.staff.deleteSession(idHash);
     return undefined;
   }
-  if (nowMs - session.last_seen_ms >= TOUCH_EVERY_MS) ctx.repos.staff.touchSession(idHash, nowMs);
-  return { staff, session };
+  let lastSeenMs = session.last_seen_ms;
+  if (nowMs - lastSeenMs >= TOUCH_EVERY_MS) {
+    ctx.repos.staff.touchSession(idHash, nowMs);
+    lastSeenMs = nowMs;
+  }
+  return { staff, session, expiresInMs: sessionExpiresInMs(ctx, session, lastSeenMs, nowMs) };
+}
+
+/** Time left before the session ends: the idle limit from its last recorded request, or the absolute limit. */
+function sessionExpiresInMs(ctx: StaffContext, session: SessionRow, lastSeenMs: number, nowMs: number) {
+  return Math.min(
+    lastSeenMs + ctx.settings.sessionIdleMs - nowMs,
+    session.created_ms + ctx.settings.sessionAbsoluteMs - nowMs,
+  );
+}
+
+/**
+ * "Stay signed in": restarts the idle clock now (not only every so often, as other requests do), so
+ * the answer's expiry is exact. The absolute limit still stands.
+ */
+export function keepSessionAlive(ctx: StaffContext, session: SessionRow): number {
+  const nowMs = ctx.clock().getTime();
+  ctx.repos.staff.touchSession(session.id_hash, nowMs);
+  return sessionExpiresInMs(ctx, session, nowMs, nowMs);
 }
 
 export function logout(ctx: StaffContext, staff: StaffRow, sessionIdHash: string) {

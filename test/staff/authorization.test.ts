@@ -78,6 +78,7 @@ describe('staff routes are declared with their roles', () => {
       'post /api/staff/login': 'public',
       'post /api/staff/password': 'public',
       'post /api/staff/logout': everyone,
+      'post /api/staff/session': everyone,
       'get /api/staff/me': everyone,
       'get /api/staff/tokens': everyone,
       'post /api/staff/tokens': everyone,

@@ -196,3 +196,77 @@ describe('staff sessions', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 });
+
+describe('the time a session has left (the console warns before it ends)', () => {
+  it('is on every answer to a session request as X-Session-Expires-In, counted from the last recorded request', async () => {
+    const env = staffEnv();
+    const { email } = await addMember(env, 'ada@study.example.org', 'analyst');
+    const session = await signIn(env, email);
+
+    env.clock.advance(10 * MINUTE);
+    const me = await session.get('/api/staff/me');
+    // The idle clock is written only every 15 s: a request sooner does not restart it.
+    env.clock.advance(10_000);
+    const tokens = await session.get('/api/staff/tokens');
+
+    expect(me.headers['x-session-expires-in']).toBe(String(30 * 60));
+    expect(tokens.headers['x-session-expires-in']).toBe(String(30 * 60 - 10));
+  });
+
+  it('is never sent to a personal API token, which has no idle timeout', async () => {
+    const env = staffEnv();
+    const { email } = await addMember(env, 'ada@study.example.org', 'analyst');
+    const session = await signIn(env, email);
+    const { token } = (await session.send('post', '/api/staff/tokens', { name: 'script' }).expect(201)).body;
+
+    const res = await request(env.app).get('/api/staff/me').set('Authorization', `Bearer ${token}`);
+
+    expect(res.status).toBe(200);
+    expect(res.headers['x-session-expires-in']).toBeUndefined();
+  });
+
+  it('restarts at POST /api/staff/session ("Stay signed in"), which keeps the session past its first 30 minutes', async () => {
+    const env = staffEnv();
+    const { email } = await addMember(env, 'ada@study.example.org', 'analyst');
+    const session = await signIn(env, email);
+
+    env.clock.advance(28 * MINUTE + 5_000);
+    const kept = await session.send('post', '/api/staff/session');
+    env.clock.advance(28 * MINUTE);
+    const later = await session.get('/api/staff/me');
+
+    expect(kept.status).toBe(200);
+    expect(kept.body).toEqual({ expiresInSeconds: 30 * 60 });
+    expect(kept.headers['x-session-expires-in']).toBe(String(30 * 60));
+    expect(later.status).toBe(200);
+    expect(later.headers['x-session-expires-in']).toBe(String(30 * 60));
+  });
+
+  it('never passes the 12 hours from sign-in, and a session that has ended cannot be kept', async () => {
+    const env = staffEnv();
+    const { email } = await addMember(env, 'ada@study.example.org', 'analyst');
+    const session = await signIn(env, email);
+    for (let minutes = 0; minutes < 12 * 60 - 20; minutes += 20) {
+      env.clock.advance(20 * MINUTE);
+      await session.send('post', '/api/staff/session').expect(200);
+    }
+
+    const last = await session.send('post', '/api/staff/session');
+    env.clock.advance(20 * MINUTE);
+    const gone = await session.send('post', '/api/staff/session');
+
+    expect(last.body).toEqual({ expiresInSeconds: 20 * 60 });
+    expect(gone.status).toBe(401);
+    expect(gone.body.error.code).toBe('not_signed_in');
+  });
+
+  it('refuses "Stay signed in" without the CSRF token', async () => {
+    const env = staffEnv();
+    const { email } = await addMember(env, 'ada@study.example.org', 'analyst');
+    const session = await signIn(env, email);
+
+    const res = await request(env.app).post('/api/staff/session').set('Cookie', session.cookie);
+
+    expect(res.status).toBe(403);
+  });
+});
