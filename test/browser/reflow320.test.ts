@@ -11,7 +11,7 @@ import { choose, pageTitle, pressDontKnow, titleOf, WAIT } from './phase1Driver.
  * WCAG 1.4.10 (reflow): at 320 CSS px nothing on a respondent page may need sideways scrolling,
  * except a table inside its own scroll box. Every page a respondent can meet is checked: the
  * Phase I survey walked with every page's questions shown (b3/b4 too) up to its thank-you, the
- * consent page's error, the refusal, the pages of an office that submitted or declined, the
+ * consent page's error, the question before a refusal is sent, the refusal, the pages of an office that submitted or declined, the
  * notices of a refused or failed submission, a link that does not work, the survey service out
  * of reach, and the access-code page.
  */
@@ -166,6 +166,10 @@ describe('respondent pages at 320 px', { timeout: 60_000 }, () => {
 
     await choose(page, 'consent', 2);
     await page.getByRole('button', { name: 'Decline the survey', exact: true }).click(WAIT);
+    const confirmation = page.getByRole('alertdialog', { name: 'You chose not to take part — send this?' });
+    await confirmation.waitFor(WAIT);
+    await expectReflows(page, 'the question before a refusal is sent');
+    await confirmation.getByRole('button', { name: 'Send', exact: true }).click(WAIT);
     await viewShown(page, 'Thank you for considering the study');
     await expectReflows(page, 'the refusal’s thank-you page');
     await page.reload();
