@@ -65,6 +65,11 @@ Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
       Records what only staff know: an office that is not eligible (closed, merged, duplicate,
       out of scope), or a refusal received by phone or letter. Prints the disposition after it.
+  case invited --fielding <name> --office <office_id>|--all-issued --on <YYYY-MM-DD>
+      Records that links were handed out another way (by hand, by phone, at a meeting) on that day:
+      one office, or every case whose links were issued and that no email, letter or earlier record
+      has invited (the links file handed out as a whole). Issuing links invites nobody: a case is
+      3.11 until an invitation is sent, a letter printed for it, or this is recorded; then 3.19.
 
 Email (needs SMTP_URL; MAIL_FROM sets the sender)
   invite --fielding <name> [--dry-run]

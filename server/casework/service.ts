@@ -82,6 +82,66 @@ export function markCase(
   })();
 }
 
+/** A day staff give (YYYY-MM-DD, checked by HandedOutDay) must not lie after today (UTC). */
+function notAfterToday(ctx: CaseContext, on: string) {
+  const today = ctx.clock().toISOString().slice(0, 10);
+  if (on > today) {
+    throw new AppError(422, 'date_in_future', `The day the links were handed out, ${on}, is after today (${today}).`);
+  }
+}
+
+/**
+ * Records that the office's links were handed out another way (by hand, by phone, at a meeting) on
+ * day `on`: from then on the case counts as invited (3.19 until it answers, invited_at that day),
+ * as after an email or a letter. The case's log and the audit log keep who said so. Used by
+ * `fieldkit case invited` and the staff API alike.
+ */
+export function markInvited(
+  ctx: CaseContext,
+  input: { caseId: number; on: string; actor: string },
+): { case: CaseRow; disposition: Disposition } {
+  const found = findCaseOrFail(ctx.repos, input.caseId);
+  notAfterToday(ctx, input.on);
+  return ctx.repos.db.transaction(() => {
+    ctx.repos.cases.appendEvent(found.id, 'marked_invited', ctx.clock().toISOString(), null, {
+      on: input.on,
+      by: input.actor,
+    });
+    auditCase(ctx, found, input.actor, 'case.mark_invited', { on: input.on });
+    const disposition = finalDisposition(
+      ctx.repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
+      ctx.repos.fieldings.dispositionThresholdsOf(found.fielding_id),
+    );
+    return { case: found, disposition };
+  })();
+}
+
+/**
+ * Records day `on` as the invitation of every case of the fielding whose links were issued (the
+ * links file) and that no email, letter or earlier record has invited: the links file was handed
+ * out as a whole. One audit entry for the batch; returns how many cases it recorded.
+ */
+export function markIssuedInvited(
+  ctx: CaseContext,
+  input: { fieldingId: number; fielding: string; on: string; actor: string },
+): number {
+  notAfterToday(ctx, input.on);
+  const at = ctx.clock().toISOString();
+  return ctx.repos.db.transaction(() => {
+    const ids = ctx.repos.cases.issuedNotInvited(input.fieldingId);
+    for (const id of ids)
+      ctx.repos.cases.appendEvent(id, 'marked_invited', at, null, { on: input.on, by: input.actor });
+    ctx.repos.audit.recordAudit({
+      at,
+      actor: input.actor,
+      action: 'cases.mark_invited',
+      fielding: input.fielding,
+      detail: { on: input.on, cases: ids.length },
+    });
+    return ids.length;
+  })();
+}
+
 /** Revokes one link (and its access code) of a case; its response is kept for any other link. */
 export function revokeCaseToken(ctx: CaseContext, input: { caseId: number; tokenId: number; actor: string }) {
   const found = findCaseOrFail(ctx.repos, input.caseId);
