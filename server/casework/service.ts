@@ -48,6 +48,13 @@ export const auditCase = (
     detail: { caseId: c.id, officeId: c.office_study_id, ...detail },
   });
 
+/** The case's disposition from its log alone, as the staff actions answer it (the case list adds the share answered). */
+const dispositionNow = (ctx: CaseContext, found: CaseRow): Disposition =>
+  finalDisposition(
+    ctx.repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
+    ctx.repos.fieldings.dispositionThresholdsOf(found.fielding_id),
+  );
+
 /**
  * Records what only staff can know: an office that is not eligible, or a refusal received outside
  * the survey (by phone, by letter). Appends to the case's log, from which the disposition is
@@ -74,11 +81,7 @@ export function markCase(
       by: input.actor,
     });
     auditCase(ctx, found, input.actor, `case.mark_${input.as}`, { reason: input.reason });
-    const disposition = finalDisposition(
-      ctx.repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
-      ctx.repos.fieldings.dispositionThresholdsOf(found.fielding_id),
-    );
-    return { case: found, disposition };
+    return { case: found, disposition: dispositionNow(ctx, found) };
   })();
 }
 
@@ -108,11 +111,7 @@ export function markInvited(
       by: input.actor,
     });
     auditCase(ctx, found, input.actor, 'case.mark_invited', { on: input.on });
-    const disposition = finalDisposition(
-      ctx.repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
-      ctx.repos.fieldings.dispositionThresholdsOf(found.fielding_id),
-    );
-    return { case: found, disposition };
+    return { case: found, disposition: dispositionNow(ctx, found) };
   })();
 }
 
