@@ -8,6 +8,7 @@ import { instrumentCommands } from './cli/instruments.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
 import { letterCommands } from './cli/letters.js';
 import { mailingCommands } from './cli/mailings.js';
+import { mailSettingsCommands } from './cli/mailSettings.js';
 import { paperCommands } from './cli/paper.js';
 import { rehearsalCommands } from './cli/rehearsal.js';
 import { reminderCommands } from './cli/reminders.js';
@@ -66,8 +67,20 @@ Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>
       Records what only staff know: an office that is not eligible (closed, merged, duplicate,
       out of scope), or a refusal received by phone or letter. Prints the disposition after it.
+  case invited --fielding <name> --office <office_id>|--all-issued --on <YYYY-MM-DD>
+      Records that links were handed out another way (by hand, by phone, at a meeting) on that day:
+      one office, or every case whose links were issued and that no email, letter or earlier record
+      has invited (the links file handed out as a whole). Issuing links invites nobody: a case is
+      3.11 until an invitation is sent, a letter printed for it, or this is recorded; then 3.19.
 
 Email (needs SMTP_URL; MAIL_FROM sets the sender)
+  mail settings --fielding <name> [--per-minute <n>] [--reminders on|off] [--reminder-days <7,14,21>]
+                [--thank-you on|off] [--thank-you-to submitter|all] [--deadline <text>]
+                [--eligibility <0..1>|none]
+      Prints the fielding's mail settings and the sender, as the console's Email page shows them;
+      with flags, changes those settings first, by the page's rules (nothing changes if one is
+      wrong, and each problem names its flag), recorded in the audit log. A thank-you goes to the
+      contact who submitted (submitter, the default) or to every active contact of the office (all).
   invite --fielding <name> [--dry-run]
       Plans one invitation per active contact of every case not yet invited (never twice) and
       sends them, paced to the fielding's per-minute setting, then prints what was sent, rejected
@@ -173,6 +186,7 @@ const commands: Record<string, Command> = {
   ...caseCommands,
   ...contactCommands,
   ...mailingCommands,
+  ...mailSettingsCommands,
   ...reminderCommands,
   ...rehearsalCommands,
   ...bounceCommands,

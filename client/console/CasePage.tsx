@@ -3,6 +3,7 @@ import { DISPOSITIONS } from '../../server/contracts/dispositions.js';
 import { api, type CaseDetail, type IssuedLink } from './api.js';
 import { ContactsSection } from './CaseContacts.js';
 import { useDraft } from './drafts.js';
+import { InvitedSection } from './InvitedSection.js';
 import { PageTitle } from './Layout.js';
 import { casesPath } from './pages.js';
 import { Link } from './router.js';
@@ -45,6 +46,7 @@ export function CasePage({ id }: { id: number }) {
             }}
           />
           <ProgressSection detail={value} />
+          <InvitedSection detail={value} onChanged={reload} />
           <MarkSection detail={value} onChanged={reload} />
           <EventsSection detail={value} />
         </>

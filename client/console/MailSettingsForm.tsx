@@ -56,6 +56,7 @@ export function MailSettingsForm({
       reminderDays,
       remindersEnabled: data.get('remindersEnabled') === 'on',
       thankYouEnabled: data.get('thankYouEnabled') === 'on',
+      thankYouTo: data.get('thankYouTo') === 'all' ? 'all' : 'submitter',
       perMinute,
       deadline: text('deadline') || null,
       eligibilityEstimate,
@@ -107,6 +108,22 @@ export function MailSettingsForm({
         <input id={`${id}-thanks`} type="checkbox" name="thankYouEnabled" defaultChecked={settings.thankYouEnabled} />{' '}
         <label htmlFor={`${id}-thanks`}>Send a thank-you on completion</label>
       </div>
+      <fieldset className="fk-radios">
+        <legend>Thank-you goes to</legend>
+        <label>
+          <input
+            type="radio"
+            name="thankYouTo"
+            value="submitter"
+            defaultChecked={settings.thankYouTo === 'submitter'}
+          />{' '}
+          The contact who submitted
+        </label>
+        <label>
+          <input type="radio" name="thankYouTo" value="all" defaultChecked={settings.thankYouTo === 'all'} /> Every
+          contact of the office
+        </label>
+      </fieldset>
       <Field
         label="Messages per minute"
         name="perMinute"

@@ -238,6 +238,8 @@ export const api = {
     request('POST', `/api/staff/cases/${caseId}/contacts/${contactId}/reissue`, ReissuedLinkSchema),
   markCase: (caseId: number, as: 'refused' | 'ineligible', reason: string) =>
     request('POST', `/api/staff/cases/${caseId}/mark`, MarkedSchema, { as, reason }),
+  markInvited: (caseId: number, on: string) =>
+    request('POST', `/api/staff/cases/${caseId}/invited`, MarkedSchema, { on }),
   addContact: (caseId: number, contact: { name: string; email: string; title?: string }) =>
     request('POST', `/api/staff/cases/${caseId}/contacts`, OneContactSchema, contact),
   editContact: (caseId: number, contactId: number, change: { email: string }) =>

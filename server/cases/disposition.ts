@@ -10,7 +10,15 @@ export type CaseEvent = { type: CaseEventType | string; detail?: Record<string, 
 
 const REFUSALS = new Set<string>(REFUSAL_EVENTS);
 const STARTED = new Set(['consented', 'page_saved']);
-const INVITED = new Set(['token_issued', 'email_sent']);
+/**
+ * Whether an event invites the office: an email accepted by the mail server, a letter printed (its
+ * code issued with purpose 'letter'), or staff's record of links handed out another way. A link
+ * issued into the links file invites nobody until one of these happens (INVITING_EVENT_SQL in repo.ts).
+ */
+export const isInvitingEvent = (e: CaseEvent) =>
+  e.type === 'email_sent' ||
+  e.type === 'marked_invited' ||
+  (e.type === 'token_issued' && e.detail?.purpose === 'letter');
 /** Events that settle whether every address of the office is known bad; the newest one holds. */
 const ADDRESS_STATE = new Set(['undeliverable', 'contact_added']);
 
@@ -24,8 +32,8 @@ const ADDRESS_STATE = new Set(['undeliverable', 'contact_added']);
  * opt-out, one staff recorded, a decline without consent withdrawn — which keeps a partial's data as
  * a partial (1.2) and is otherwise 2.11; a start without submission (1.2 or 2.12);
  * a link opened but nothing answered (2.12, "logged on, no items"); every address bounced and no
- * contact added since (3.30); invited — a link issued or an email accepted — and never opened
- * (3.19); no invitation at all (3.11). An opt-out from an email is a refusal.
+ * contact added since (3.30); invited — an email accepted, a letter printed or links handed out
+ * as staff recorded — and never opened (3.19); no invitation at all (3.11), links issued or not. An opt-out from an email is a refusal.
  */
 export function finalDisposition(
   events: readonly CaseEvent[],
@@ -58,6 +66,6 @@ export function finalDisposition(
   if (has('link_opened')) return DISPOSITIONS.breakOff;
   const addressState = [...events].reverse().find((e) => ADDRESS_STATE.has(e.type));
   if (addressState?.type === 'undeliverable') return DISPOSITIONS.undeliverable;
-  if (has(INVITED)) return DISPOSITIONS.nothingReturned;
+  if (events.some(isInvitingEvent)) return DISPOSITIONS.nothingReturned;
   return DISPOSITIONS.notInvited;
 }

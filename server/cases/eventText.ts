@@ -78,6 +78,8 @@ const PHRASES: Readonly<Record<CaseEventType, (d: Detail, names: EventNames, lin
   declined: (d) => `The respondent declined to take part in the survey${because(text(d, 'reason'))}.`,
   marked_ineligible: (d) => `Recorded as not eligible${by(d)}${because(text(d, 'reason'))}.`,
   marked_refused: (d) => `Recorded as a refusal${by(d)}${because(text(d, 'reason'))}.`,
+  marked_invited: (d) =>
+    `Recorded${by(d)} as invited: the links were handed out another way${text(d, 'on') ? ` on ${text(d, 'on')}` : ''}.`,
   email_sent: (d, names) => {
     const mail = mailName(text(d, 'kind'), count(d, 'number'));
     return `The ${mail} was accepted by the mail server for ${contact(d, names)}.`;

@@ -14,6 +14,8 @@ export type CaseEventType =
   | 'marked_ineligible'
   /** Staff recorded a refusal received outside the survey (by phone, by letter). */
   | 'marked_refused'
+  /** Staff recorded that the office's links were handed out another way; detail: on (YYYY-MM-DD), by. */
+  | 'marked_invited'
   /** An email (invitation, reminder, thank-you) accepted by the SMTP server; detail: send_id, contact_id, kind, number. */
   | 'email_sent'
   /** A permanent rejection (SMTP 5xx or a delivery-status notification); detail: contact_id, status, source. */
@@ -79,6 +81,18 @@ export const CLOSED_REASON_SQL = `CASE
                  AND e.type IN (${REFUSAL_EVENTS.map((t) => `'${t}'`).join(', ')})) THEN 'refused'
   END`;
 
+/**
+ * Whether case event `e` invites the office (AAPOR: from then on a non-response is 3.19, not 3.11):
+ * an email accepted by the mail server, a postal letter printed (its code is issued with purpose
+ * 'letter'), or staff's record that the links were handed out another way. Issuing the links file
+ * alone invites nobody. The same rule as INVITING_EVENTS in cases/disposition.ts.
+ */
+export const INVITING_EVENT_SQL = `(e.type IN ('email_sent', 'marked_invited')
+    OR (e.type = 'token_issued' AND json_extract(e.detail, '$.purpose') = 'letter'))`;
+
+/** When inviting event `e` invited: staff's record gives the day the links were handed out. */
+export const INVITED_AT_SQL = `CASE WHEN e.type = 'marked_invited' THEN json_extract(e.detail, '$.on') || 'T00:00:00.000Z' ELSE e.at END`;
+
 export type CaseRepo = ReturnType<typeof createCaseRepo>;
 
 export function createCaseRepo(db: Db) {
@@ -106,6 +120,20 @@ export function createCaseRepo(db: Db) {
      ORDER BY id DESC LIMIT 1`,
   );
   const eventsOf = db.prepare<[number], CaseEventRow>('SELECT * FROM case_events WHERE case_id = ? ORDER BY id');
+  const invitedAt = db
+    .prepare<[number], string | null>(
+      `SELECT min(${INVITED_AT_SQL}) FROM case_events e WHERE e.case_id = ? AND ${INVITING_EVENT_SQL}`,
+    )
+    .pluck();
+  // Cases whose links were issued (the links file, a reissue) and that nothing has invited yet.
+  const issuedNotInvited = db
+    .prepare<[number], number>(
+      `SELECT c.id FROM cases c WHERE c.fielding_id = ?
+         AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'token_issued')
+         AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND ${INVITING_EVENT_SQL})
+       ORDER BY c.id`,
+    )
+    .pluck();
   const statesOf = db.prepare<[number], CaseStateRow>(
     `SELECT c.id, o.office_id AS office_study_id, o.office_name, o.state, o.jurisdiction, o.stratum,
        r.status AS response_status, r.revision AS response_revision, r.instrument_version AS response_version,
@@ -131,6 +159,10 @@ export function createCaseRepo(db: Db) {
       insertEvent.run(caseId, type, at, tokenId, JSON.stringify(detail));
     },
     eventsOf: (caseId: number) => eventsOf.all(caseId),
+    /** When the case was first invited (INVITING_EVENT_SQL), if ever. */
+    invitedAt: (caseId: number) => invitedAt.get(caseId) ?? undefined,
+    /** The fielding's cases given a link but not invited by any message or staff record yet. */
+    issuedNotInvited: (fieldingId: number) => issuedNotInvited.all(fieldingId),
     /** Every case of a fielding with its office and response state, in one statement. */
     caseStatesOf: (fieldingId: number) => statesOf.all(fieldingId),
     /** When this token last opened the case by link or by code, if ever. */

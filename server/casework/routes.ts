@@ -34,10 +34,11 @@ import {
   CaseTokenParamsSchema,
   EditContactBodySchema,
   MarkCaseBodySchema,
+  MarkInvitedBodySchema,
   UndeliverableBodySchema,
 } from './schema.js';
 import type { CaseContext, IssueContext } from './service.js';
-import { findCaseOrFail, markCase, reissueCaseLink, revokeCaseToken } from './service.js';
+import { findCaseOrFail, markCase, markInvited, reissueCaseLink, revokeCaseToken } from './service.js';
 
 export type CaseRouteContext = CaseContext &
   IssueContext & { dispositions: CaseDispositions; repos: { responses: ResponseRepo } };
@@ -136,6 +137,20 @@ export function caseRoutes(ctx: CaseRouteContext): readonly StaffRoute[] {
       answer: MarkedSchema,
       handler({ auth, params, body }) {
         const marked = markCase(ctx, { caseId: params.id, as: body.as, reason: body.reason, actor: auth.staff.email });
+        return { disposition: { code: marked.disposition.code, label: marked.disposition.label } };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/cases/:id/invited',
+      roles: FIELDWORK_STAFF,
+      summary:
+        'Record that the office’s links were handed out another way (by hand, by phone) on a day (on: YYYY-MM-DD, not after today): the case counts as invited from then.',
+      params: CaseParamsSchema,
+      body: MarkInvitedBodySchema,
+      answer: MarkedSchema,
+      handler({ auth, params, body }) {
+        const marked = markInvited(ctx, { caseId: params.id, on: body.on, actor: auth.staff.email });
         return { disposition: { code: marked.disposition.code, label: marked.disposition.label } };
       },
     }),

@@ -33,6 +33,21 @@ const Reason = z.string().trim().min(1, 'a reason is required').max(500);
 
 export const MarkCaseBodySchema = z.strictObject({ as: z.enum(['refused', 'ineligible']), reason: Reason });
 
+/**
+ * A calendar day as YYYY-MM-DD (a real date; not after today is the service's check, which knows
+ * the clock): the day staff handed the links out.
+ */
+export const HandedOutDay = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD, e.g. 2027-02-01')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00.000Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'is not a calendar date');
+
+export const MarkInvitedBodySchema = z.strictObject({ on: HandedOutDay });
+
 /** The frame's own rules for a contact's email (plausible, stored in lower case). */
 const ContactEmail = FrameOfficeSchema.shape.contact_email;
 const ContactName = z.string().trim().min(1).max(200);

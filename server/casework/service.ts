@@ -48,6 +48,13 @@ export const auditCase = (
     detail: { caseId: c.id, officeId: c.office_study_id, ...detail },
   });
 
+/** The case's disposition from its log alone, as the staff actions answer it (the case list adds the share answered). */
+const dispositionNow = (ctx: CaseContext, found: CaseRow): Disposition =>
+  finalDisposition(
+    ctx.repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
+    ctx.repos.fieldings.dispositionThresholdsOf(found.fielding_id),
+  );
+
 /**
  * Records what only staff can know: an office that is not eligible, or a refusal received outside
  * the survey (by phone, by letter). Appends to the case's log, from which the disposition is
@@ -74,11 +81,63 @@ export function markCase(
       by: input.actor,
     });
     auditCase(ctx, found, input.actor, `case.mark_${input.as}`, { reason: input.reason });
-    const disposition = finalDisposition(
-      ctx.repos.cases.eventsOf(found.id).map((e) => ({ type: e.type, detail: JSON.parse(e.detail) })),
-      ctx.repos.fieldings.dispositionThresholdsOf(found.fielding_id),
-    );
-    return { case: found, disposition };
+    return { case: found, disposition: dispositionNow(ctx, found) };
+  })();
+}
+
+/** A day staff give (YYYY-MM-DD, checked by HandedOutDay) must not lie after today (UTC). */
+function notAfterToday(ctx: CaseContext, on: string) {
+  const today = ctx.clock().toISOString().slice(0, 10);
+  if (on > today) {
+    throw new AppError(422, 'date_in_future', `The day the links were handed out, ${on}, is after today (${today}).`);
+  }
+}
+
+/**
+ * Records that the office's links were handed out another way (by hand, by phone, at a meeting) on
+ * day `on`: from then on the case counts as invited (3.19 until it answers, invited_at that day),
+ * as after an email or a letter. The case's log and the audit log keep who said so. Used by
+ * `fieldkit case invited` and the staff API alike.
+ */
+export function markInvited(
+  ctx: CaseContext,
+  input: { caseId: number; on: string; actor: string },
+): { case: CaseRow; disposition: Disposition } {
+  const found = findCaseOrFail(ctx.repos, input.caseId);
+  notAfterToday(ctx, input.on);
+  return ctx.repos.db.transaction(() => {
+    ctx.repos.cases.appendEvent(found.id, 'marked_invited', ctx.clock().toISOString(), null, {
+      on: input.on,
+      by: input.actor,
+    });
+    auditCase(ctx, found, input.actor, 'case.mark_invited', { on: input.on });
+    return { case: found, disposition: dispositionNow(ctx, found) };
+  })();
+}
+
+/**
+ * Records day `on` as the invitation of every case of the fielding whose links were issued (the
+ * links file) and that no email, letter or earlier record has invited: the links file was handed
+ * out as a whole. One audit entry for the batch; returns how many cases it recorded.
+ */
+export function markIssuedInvited(
+  ctx: CaseContext,
+  input: { fieldingId: number; fielding: string; on: string; actor: string },
+): number {
+  notAfterToday(ctx, input.on);
+  const at = ctx.clock().toISOString();
+  return ctx.repos.db.transaction(() => {
+    const ids = ctx.repos.cases.issuedNotInvited(input.fieldingId);
+    for (const id of ids)
+      ctx.repos.cases.appendEvent(id, 'marked_invited', at, null, { on: input.on, by: input.actor });
+    ctx.repos.audit.recordAudit({
+      at,
+      actor: input.actor,
+      action: 'cases.mark_invited',
+      fielding: input.fielding,
+      detail: { on: input.on, cases: ids.length },
+    });
+    return ids.length;
   })();
 }
 

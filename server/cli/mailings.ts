@@ -31,6 +31,7 @@ function previewLines(
   instruments: InstrumentRegistry,
   fielding: FieldingRow,
   publicUrl: string,
+  now: Date,
 ): string[] {
   const row = repos.mailings
     .invitationCandidates(fielding.id)
@@ -50,6 +51,9 @@ function previewLines(
     link: `${publicUrl}/s/<personal link, issued when sent>`,
     accessCode: '<access code, issued when sent>',
     optOutLink: `${publicUrl}/u/<opt-out link, issued when sent>`,
+    // An invitation is the first message: {{invited_ago}} counts from the office's other invitations, if any.
+    invitedAt: repos.cases.invitedAt(found.id),
+    at: now.toISOString(),
   });
   return [
     '',
@@ -145,6 +149,7 @@ export const mailingCommands: Record<string, Command> = {
       for (const line of skippedLines(plan)) io.out(line);
       io.out(waveLengthLine(repos, fielding.id, plan.planned));
       if (!deps.mailer) io.out('Email is off (SMTP_URL is not set): set it before sending.');
-      for (const line of previewLines(repos, deps.instruments, fielding, deps.config.publicUrl)) io.out(line);
+      for (const line of previewLines(repos, deps.instruments, fielding, deps.config.publicUrl, deps.clock()))
+        io.out(line);
     }),
 };

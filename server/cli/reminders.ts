@@ -39,7 +39,10 @@ function printDue(io: CliIo, repos: Repos, fielding: { id: number; name: string 
   io.out(`${fielding.name}: due at ${now.toISOString()}: ${byNumber(counts)}.`);
   if (skipped > 0)
     io.out(`${count(skipped, 'overdue lower reminder')} would be skipped (only the highest due is sent).`);
-  if (thankYous) io.out(`Thank-yous due: ${repos.reminders.thankYouCandidates(fielding.id).length}.`);
+  if (thankYous) {
+    const everyContact = repos.fieldings.mailSettingsOf(fielding.id).thankYouTo === 'all';
+    io.out(`Thank-yous due: ${repos.reminders.thankYouCandidates(fielding.id, everyContact).length}.`);
+  }
   io.out('Dry run: nothing was queued or sent.');
 }
 

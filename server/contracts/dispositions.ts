@@ -10,7 +10,7 @@ export const DISPOSITIONS = Object.freeze({
   partial: { code: '1.2', label: 'Partial' },
   refusal: { code: '2.11', label: 'Refusal' },
   breakOff: { code: '2.12', label: 'Break-off' },
-  notInvited: { code: '3.11', label: 'Not invited (no usable address)' },
+  notInvited: { code: '3.11', label: 'Not invited (no invitation sent)' },
   nothingReturned: { code: '3.19', label: 'Nothing returned' },
   undeliverable: { code: '3.30', label: 'Undeliverable (every address bounced)' },
   ineligible: { code: '4.10', label: 'Not eligible' },

@@ -3,6 +3,9 @@ import * as z from 'zod/mini';
 /** The answers of the email routes (docs/staff-api.md): templates, mail settings, mailings. */
 
 export const MAIL_KINDS = ['invitation', 'reminder', 'thank_you'] as const;
+/** Who a thank-you goes to: the contact whose link submitted, or every active contact of the office. */
+export const THANK_YOU_TO = ['submitter', 'all'] as const;
+export type ThankYouTo = (typeof THANK_YOU_TO)[number];
 export type MailKind = (typeof MAIL_KINDS)[number];
 export const SEND_STATUSES = ['queued', 'sending', 'sent', 'rejected', 'failed', 'interrupted', 'cancelled'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
@@ -45,6 +48,7 @@ export const MailSettingsSchema = z.object({
   reminderDays: z.array(z.number()),
   remindersEnabled: z.boolean(),
   thankYouEnabled: z.boolean(),
+  thankYouTo: z.enum(THANK_YOU_TO),
   perMinute: z.number(),
   deadline: z.nullable(z.string()),
   eligibilityEstimate: z.nullable(z.number()),

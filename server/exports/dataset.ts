@@ -71,7 +71,7 @@ const META_VARIABLES: ExportVariable[] = [
   },
   metaVariable('n_sessions', 'Visits (link or code opened)', 'numeric'),
   metaVariable('pct_answered', 'Percent of the questions shown that were answered', 'numeric', 1),
-  metaVariable('wt_base', 'Base weight: offices in the stratum / offices invited', 'numeric', 4),
+  metaVariable('wt_base', 'Base weight: offices in the stratum / offices given a link', 'numeric', 4),
   metaVariable(
     'wt_nr',
     'Nonresponse-adjusted weight: completes sum to the stratum count (0 for partials)',
@@ -317,15 +317,16 @@ export function caseTable(
   /**
    * One pass over every case computes what the export needs once: its disposition, its row (kept
    * as a JSON line in a private temporary file, so 10,000 cases are never all in memory and every
-   * writer reads the rows without recomputing them), and per stratum the frame count, the invited
-   * (a link issued) and the completes, for the weights and the speeder median filled in on reading.
+   * writer reads the rows without recomputing them), and per stratum the frame count, the offices
+   * given a link (the sample, whether or not yet invited) and the completes, for the weights and the
+   * speeder median filled in on reading.
    */
   const dispositions = new Map<number, string>();
   /** Every case's final disposition by stratum, also the cases the data file leaves out (manifest.json). */
   const dispositionCounts: Record<string, Record<string, number>> = {};
   const durations: number[] = [];
-  /** Per stratum, in order of first appearance: frame count, invited, completes, and its largest office. */
-  const strata = new Map<string, { frame: number; invited: number; completes: number; largest: number }>();
+  /** Per stratum, in order of first appearance: frame count, given a link, completes, and its largest office. */
+  const strata = new Map<string, { frame: number; sampled: number; completes: number; largest: number }>();
   const wanted = options.completesOnly ? ['1.1'] : ['1.1', '1.2'];
   const grids = codebook.variables
     .filter((v) => v.source.kind === 'row' && v.table === 'main')
@@ -356,10 +357,10 @@ export function caseTable(
       const byStratum = dispositionCounts[code] ?? (Object.create(null) as Record<string, number>);
       byStratum[c.stratum] = (byStratum[c.stratum] ?? 0) + 1;
       dispositionCounts[code] = byStratum;
-      const s = strata.get(c.stratum) ?? { frame: 0, invited: 0, completes: 0, largest: 0 };
+      const s = strata.get(c.stratum) ?? { frame: 0, sampled: 0, completes: 0, largest: 0 };
       s.frame++;
       s.largest = Math.max(s.largest, c.population);
-      if (events.some((e) => e.type === 'token_issued')) s.invited++;
+      if (events.some((e) => e.type === 'token_issued')) s.sampled++;
       if (code === '1.1') s.completes++;
       strata.set(c.stratum, s);
       const minutes = minutesBetween(c.started_at, c.submitted_at);
@@ -433,11 +434,11 @@ export function caseTable(
   function* rows(): Generator<Cell[]> {
     for (const line of jsonLines(cacheFile)) {
       const row = JSON.parse(line) as Cell[];
-      const s = strata.get(String(row[STRATUM])) ?? { frame: 0, invited: 0, completes: 0, largest: 0 };
+      const s = strata.get(String(row[STRATUM])) ?? { frame: 0, sampled: 0, completes: 0, largest: 0 };
       row[STRATUM_CODE] = stratumCode.get(String(row[STRATUM])) ?? null;
       row[STRATUM_N] = s.frame;
-      // wt_base: frame count / invited; wt_nr: so that the completes reproduce the frame count.
-      row[WT_BASE] = s.invited > 0 ? s.frame / s.invited : 0;
+      // wt_base: frame count / offices given a link; wt_nr: so that the completes reproduce the frame count.
+      row[WT_BASE] = s.sampled > 0 ? s.frame / s.sampled : 0;
       row[WT_NR] = row[DISPOSITION] === '1.1' && s.completes > 0 ? s.frame / s.completes : 0;
       // No duration (never submitted, or no start recorded): nothing to compare, -9.
       row[SPEEDER] =

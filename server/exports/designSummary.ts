@@ -7,7 +7,7 @@ const DESIGN_COLUMNS: readonly { name: string; meaning: string }[] = [
   {
     name: 'wt_base',
     meaning:
-      'Base weight: the offices of the stratum in the frame divided by the offices invited in it (1 where every office was invited).',
+      'Base weight: the offices of the stratum in the frame divided by the offices given a link in it (the sample; 1 where every office was given one).',
   },
   {
     name: 'wt_nr',

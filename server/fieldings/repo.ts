@@ -1,4 +1,5 @@
 import { DEFAULT_THRESHOLDS, type DispositionThresholds } from '../contracts/dispositions.js';
+import type { ThankYouTo } from '../contracts/mailings.js';
 import type { Db } from '../platform/db.js';
 
 export type FieldingRow = {
@@ -19,6 +20,8 @@ export type MailSettings = {
   reminderDays: number[];
   remindersEnabled: boolean;
   thankYouEnabled: boolean;
+  /** Who is thanked: the contact whose link submitted ('submitter'), or every active contact of the office. */
+  thankYouTo: ThankYouTo;
   /** Messages per minute at most, whatever the number of SMTP connections. */
   perMinute: number;
   /** {{deadline}} as written in mails; null = the closing date, or "as soon as you can". */
@@ -31,6 +34,7 @@ export const DEFAULT_MAIL_SETTINGS: Readonly<MailSettings> = Object.freeze({
   reminderDays: [7, 14, 21],
   remindersEnabled: false,
   thankYouEnabled: false,
+  thankYouTo: 'submitter',
   perMinute: 120,
   deadline: null,
   eligibilityEstimate: null,
@@ -40,6 +44,7 @@ type MailSettingsRow = {
   reminder_days: string;
   reminders_enabled: number;
   thank_you_enabled: number;
+  thank_you_to: ThankYouTo;
   per_minute: number;
   deadline: string | null;
   eligibility_estimate: number | null;
@@ -73,15 +78,17 @@ export function createFieldingRepo(db: Db) {
     `SELECT f.*, (SELECT count(*) FROM cases c WHERE c.fielding_id = f.id) AS cases FROM fieldings f ORDER BY f.id`,
   );
   const settingsOf = db.prepare<[number], MailSettingsRow>(
-    `SELECT reminder_days, reminders_enabled, thank_you_enabled, per_minute, deadline, eligibility_estimate
+    `SELECT reminder_days, reminders_enabled, thank_you_enabled, thank_you_to, per_minute, deadline, eligibility_estimate
      FROM fielding_mail_settings WHERE fielding_id = ?`,
   );
   const saveSettings = db.prepare(
-    `INSERT INTO fielding_mail_settings (fielding_id, reminder_days, reminders_enabled, thank_you_enabled, per_minute,
-       deadline, eligibility_estimate, updated_at)
-     VALUES (@fieldingId, @reminderDays, @remindersEnabled, @thankYouEnabled, @perMinute, @deadline, @eligibilityEstimate, @at)
+    `INSERT INTO fielding_mail_settings (fielding_id, reminder_days, reminders_enabled, thank_you_enabled, thank_you_to,
+       per_minute, deadline, eligibility_estimate, updated_at)
+     VALUES (@fieldingId, @reminderDays, @remindersEnabled, @thankYouEnabled, @thankYouTo, @perMinute, @deadline,
+       @eligibilityEstimate, @at)
      ON CONFLICT (fielding_id) DO UPDATE SET reminder_days = excluded.reminder_days,
        reminders_enabled = excluded.reminders_enabled, thank_you_enabled = excluded.thank_you_enabled,
+       thank_you_to = excluded.thank_you_to,
        per_minute = excluded.per_minute, deadline = excluded.deadline,
        eligibility_estimate = excluded.eligibility_estimate, updated_at = excluded.updated_at`,
   );
@@ -93,6 +100,7 @@ export function createFieldingRepo(db: Db) {
         reminderDays: JSON.parse(row.reminder_days) as number[],
         remindersEnabled: row.reminders_enabled === 1,
         thankYouEnabled: row.thank_you_enabled === 1,
+        thankYouTo: row.thank_you_to,
         perMinute: row.per_minute,
         deadline: row.deadline,
         eligibilityEstimate: row.eligibility_estimate,
@@ -104,6 +112,7 @@ export function createFieldingRepo(db: Db) {
         reminderDays: JSON.stringify(settings.reminderDays),
         remindersEnabled: settings.remindersEnabled ? 1 : 0,
         thankYouEnabled: settings.thankYouEnabled ? 1 : 0,
+        thankYouTo: settings.thankYouTo,
         perMinute: settings.perMinute,
         deadline: settings.deadline,
         eligibilityEstimate: settings.eligibilityEstimate,

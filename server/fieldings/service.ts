@@ -66,8 +66,9 @@ export type FieldingContext = {
 
 /**
  * Creates the fielding, its offices (updating ones already known from an earlier frame), one case
- * per office and one link per contact, all in one transaction: either every office is invited or
- * none is. The clear links are returned once and never stored.
+ * per office and one link per contact, all in one transaction: either every office gets its links
+ * or none does. Issuing links invites nobody (the cases stay 3.11 until an email is sent, a letter
+ * printed or staff record the links handed out). The clear links are returned once and never stored.
  */
 export function createFielding(ctx: FieldingContext, input: CreateFieldingInput) {
   // The API's schema checks the name too (with the problem in details); the CLI reaches only this.

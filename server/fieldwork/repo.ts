@@ -1,3 +1,4 @@
+import { INVITED_AT_SQL, INVITING_EVENT_SQL } from '../cases/repo.js';
 import type { Db } from '../platform/db.js';
 
 /** Messages sent on one UTC day of one kind and reminder number (0 for the invitation). */
@@ -17,11 +18,11 @@ export type FieldworkRepo = ReturnType<typeof createFieldworkRepo>;
 
 /** The fieldwork monitor's reads: the invitation's date, completion dates, mailings, each case's mail. */
 export function createFieldworkRepo(db: Db) {
-  // A link issued counts as an invitation as in finalDisposition (3.19 "invited, never opened").
+  // Invited as in finalDisposition (3.19 "invited, never opened"): sent, printed or handed out, not merely issued.
   const firstInvitation = db
     .prepare<[number], string | null>(
-      `SELECT min(e.at) FROM case_events e JOIN cases c ON c.id = e.case_id
-       WHERE c.fielding_id = ? AND e.type IN ('token_issued', 'email_sent')`,
+      `SELECT min(${INVITED_AT_SQL}) FROM case_events e JOIN cases c ON c.id = e.case_id
+       WHERE c.fielding_id = ? AND ${INVITING_EVENT_SQL}`,
     )
     .pluck();
   const completedAt = db.prepare<[number], { case_id: number; at: string }>(
@@ -36,7 +37,7 @@ export function createFieldworkRepo(db: Db) {
   // Reminders count by number: reminder 2 sent to two contacts of one office is one reminder to the case.
   const caseMail = db.prepare<[number], CaseMailRow>(
     `SELECT c.id AS case_id,
-       (SELECT min(e.at) FROM case_events e WHERE e.case_id = c.id AND e.type IN ('token_issued', 'email_sent')) AS invited_at,
+       (SELECT min(${INVITED_AT_SQL}) FROM case_events e WHERE e.case_id = c.id AND ${INVITING_EVENT_SQL}) AS invited_at,
        (SELECT max(s.finished_at) FROM email_sends s WHERE s.case_id = c.id AND s.status = 'sent') AS last_email_at,
        (SELECT count(DISTINCT s.number) FROM email_sends s
           WHERE s.case_id = c.id AND s.kind = 'reminder' AND s.status = 'sent') AS reminders_sent,
@@ -45,7 +46,7 @@ export function createFieldworkRepo(db: Db) {
      FROM cases c WHERE c.fielding_id = ? ORDER BY c.id`,
   );
   return {
-    /** When the fielding's first link was issued or first email accepted, if ever. */
+    /** When the fielding's first case was invited (an email accepted, a letter printed, links handed out), if ever. */
     firstInvitationAt: (fieldingId: number) => firstInvitation.get(fieldingId) ?? undefined,
     /** Each completed case's first `completed` event. */
     completedAt: (fieldingId: number) => completedAt.all(fieldingId),

@@ -10,7 +10,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';
 import { AppError, unprocessable } from '../platform/errors.js';
 import type { RandomBytes } from '../platform/secrets.js';
-import { deadlineText, surveyMinutesOf } from '../templates/mergeValues.js';
+import { deadlineText, invitedAgoText, surveyMinutesOf } from '../templates/mergeValues.js';
 import { MissingMergeFieldError, mergeValues, renderPlain } from '../templates/render.js';
 import type { TemplateRepo } from '../templates/repo.js';
 import { templateInvalid } from '../templates/service.js';
@@ -132,6 +132,8 @@ export function issueLetters(
         skipped.noContact++;
         continue;
       }
+      // Before this letter's own code: {{invited_ago}} says when an earlier email, letter or record invited the office.
+      const invitedAgo = invitedAgoText(ctx.repos.cases.invitedAt(row.case_id), now);
       const { issued: link } = issueLink(ctx, {
         caseId: row.case_id,
         contactId: row.contact_id,
@@ -151,6 +153,7 @@ export function issueLetters(
           contact: { name: row.contact_name, title: row.contact_title },
           link: link.link,
           accessCode: link.access_code,
+          invitedAgo,
           ...shared,
         }),
         accessCode: link.access_code,

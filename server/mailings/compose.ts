@@ -1,7 +1,7 @@
 import type { FieldingRepo } from '../fieldings/repo.js';
 import type { OfficeDetailRow } from '../offices/repo.js';
 import { hashSecret, type RandomBytes } from '../platform/secrets.js';
-import { deadlineText } from '../templates/mergeValues.js';
+import { deadlineText, invitedAgoText } from '../templates/mergeValues.js';
 import { carriesCredential, mergeValues, type RenderedEmail, renderEmail } from '../templates/render.js';
 import type { TemplateRepo } from '../templates/repo.js';
 import type { SendRow } from './repo.js';
@@ -32,6 +32,9 @@ export type ComposeInput = {
   accessCode: string;
   optOutLink: string;
   surveyMinutes: number;
+  /** When this contact (else the office) was first invited, if ever, and when this message goes. */
+  invitedAt: string | undefined;
+  at: string;
 };
 
 /** Whether this message's template gives a link or access code, so one must be minted for it. */
@@ -54,6 +57,7 @@ export function composeMessage(input: ComposeInput): RenderedEmail {
     optOutLink: input.optOutLink,
     deadline: deadlineText(input.repos, input.send.fielding_id, input.closesAt),
     surveyMinutes: input.surveyMinutes,
+    invitedAgo: invitedAgoText(input.invitedAt, new Date(input.at)),
   });
   return renderEmail(template, values);
 }

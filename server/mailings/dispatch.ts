@@ -135,6 +135,9 @@ function claimNext(ctx: MailingContext, fieldingId: number, kinds: readonly Mail
         contact,
         closesAt,
         surveyMinutes: surveyMinutesOf(ctx.instruments, found),
+        invitedAt:
+          repos.mailings.invitationSentTo(send.case_id, send.contact_id) ?? repos.cases.invitedAt(send.case_id),
+        at,
         ...secrets,
       });
     // A template that no longer renders (a frame column it names is gone) fails the same whatever

@@ -66,6 +66,12 @@ export function createMailingRepo(db: Db) {
      FROM cases c LEFT JOIN contacts ct ON ct.office_id = c.office_id
      WHERE c.fielding_id = ? ORDER BY c.id, ct.id`,
   );
+  const invitationSentTo = db
+    .prepare<[number, number], string | null>(
+      `SELECT min(finished_at) FROM email_sends
+       WHERE case_id = ? AND contact_id = ? AND kind = 'invitation' AND status = 'sent'`,
+    )
+    .pluck();
   const closedReason = db
     .prepare<[number], ClosedReason | null>(`SELECT ${CLOSED_REASON_SQL} FROM cases c WHERE c.id = ?`)
     .pluck();
@@ -182,6 +188,8 @@ export function createMailingRepo(db: Db) {
     },
     invitationCandidates: (fieldingId: number) => invitationCandidates.all(fieldingId),
     closedReasonOf: (caseId: number) => closedReason.get(caseId) ?? null,
+    /** When this contact's invitation email was accepted by the mail server, if it was. */
+    invitationSentTo: (caseId: number, contactId: number) => invitationSentTo.get(caseId, contactId) ?? undefined,
     /** Moves the next due row of these kinds to 'sending' and returns it, or undefined when none is due. */
     claimNext: (fieldingId: number, kinds: readonly MailKind[], now: string) =>
       claim.get(now, fieldingId, now, kindsJson(kinds)),

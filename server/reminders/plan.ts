@@ -115,16 +115,18 @@ export function planReminders(repos: PlanRepos, fieldingId: number, now: Date): 
 }
 
 /**
- * Queues one thank-you (number 0) for every active contact of each completed case that has none
- * yet, when the fielding's settings turn thank-yous on. Returns how many were queued.
+ * Queues one thank-you (number 0) for the contact whose link submitted each completed case (or,
+ * as the fielding's settings say, every active contact of its office) that has none yet, when the
+ * settings turn thank-yous on. Returns how many were queued.
  */
 export function planThankYous(repos: PlanRepos, fieldingId: number, now: Date): number {
-  if (!repos.fieldings.mailSettingsOf(fieldingId).thankYouEnabled) return 0;
+  const settings = repos.fieldings.mailSettingsOf(fieldingId);
+  if (!settings.thankYouEnabled) return 0;
   const at = now.toISOString();
   let queued = 0;
   repos.db
     .transaction(() => {
-      for (const c of repos.reminders.thankYouCandidates(fieldingId)) {
+      for (const c of repos.reminders.thankYouCandidates(fieldingId, settings.thankYouTo === 'all')) {
         const thankYou = { fieldingId, caseId: c.case_id, contactId: c.contact_id, kind: 'thank_you' as const };
         if (repos.mailings.enqueue({ ...thankYou, number: 0, at })) queued++;
       }

@@ -39,11 +39,16 @@ export function createReminderRepo(db: Db) {
        AND (${CLOSED_REASON_SQL}) IS NULL
      ORDER BY c.id, k.id`,
   );
-  const thankYouCandidates = db.prepare<[number], ThankYouCandidateRow>(
+  // The submitter is the contact of the token the `completed` event names; a response keyed in
+  // from paper has none, and then every contact is thanked.
+  const thankYouCandidates = db.prepare<{ fieldingId: number; everyContact: 0 | 1 }, ThankYouCandidateRow>(
     `SELECT c.id AS case_id, k.id AS contact_id
      FROM cases c JOIN contacts k ON k.office_id = c.office_id AND k.status = 'active'
-     WHERE c.fielding_id = ?
+     WHERE c.fielding_id = @fieldingId
        AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'completed')
+       AND (@everyContact = 1 OR coalesce(k.id = (
+             SELECT t.contact_id FROM case_events e JOIN tokens t ON t.id = e.token_id
+             WHERE e.case_id = c.id AND e.type = 'completed' ORDER BY e.id LIMIT 1), 1))
        AND NOT EXISTS (SELECT 1 FROM email_sends s WHERE s.case_id = c.id AND s.contact_id = k.id AND s.kind = 'thank_you')
      ORDER BY c.id, k.id`,
   );
@@ -68,7 +73,9 @@ export function createReminderRepo(db: Db) {
   return {
     /** Contacts that may still be reminded at `now` (an ISO instant). */
     reminderCandidates: (fieldingId: number, now: string) => candidates.all(fieldingId, now),
-    thankYouCandidates: (fieldingId: number) => thankYouCandidates.all(fieldingId),
+    /** Contacts of completed cases not thanked yet: the submitter only, or `everyContact`. */
+    thankYouCandidates: (fieldingId: number, everyContact: boolean) =>
+      thankYouCandidates.all({ fieldingId, everyContact: everyContact ? 1 : 0 }),
     /** Records a reminder number as decided without a message; false when it was already decided. */
     cancelReminder(r: { fieldingId: number; caseId: number; contactId: number; number: number; at: string }): boolean {
       return insertCancelled.run(r.fieldingId, r.caseId, r.contactId, r.number, r.at, r.at, r.at).changes === 1;

@@ -27,7 +27,7 @@ The study team`,
     subject: 'Reminder: national survey of prosecutors’ offices ({{office_name}})',
     body: `Dear {{contact_name}},
 
-A few weeks ago we invited {{office_name}} to take part in a national study of how local
+{{invited_ago}} we invited {{office_name}} to take part in a national study of how local
 prosecutors’ offices handle human trafficking cases. If you have already started, the link below
 takes you back to where you left off.
 

@@ -28,6 +28,27 @@ export function surveyMinutesOf(
   return instrument ? estimatedMinutesOf(instrument) : 0;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * {{invited_ago}}: when the office was first invited, from that instant to the message's, in words
+ * that start a sentence ("Last week we invited …"), so a reminder on day 7 does not say "a few
+ * weeks ago". "Recently" when no invitation is known.
+ */
+export function invitedAgoText(invitedAt: string | undefined, now: Date): string {
+  if (invitedAt === undefined) return 'Recently';
+  const days = Math.floor((now.getTime() - new Date(invitedAt).getTime()) / DAY_MS);
+  if (days < 1) return 'Earlier today';
+  if (days < 2) return 'Yesterday';
+  if (days < 7) return 'A few days ago';
+  if (days < 14) return 'Last week';
+  if (days < 21) return 'Two weeks ago';
+  if (days < 28) return 'Three weeks ago';
+  if (days < 45) return 'About a month ago';
+  if (days < 75) return 'About two months ago';
+  return 'A few months ago';
+}
+
 /** The recipient with the contact's name, as the preview shows it ("Dana Reyes <dana@…>"). */
 export const recipientOf = (contact: { name: string; email: string }) => ({
   name: contact.name,

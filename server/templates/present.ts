@@ -18,6 +18,7 @@ export const presentMailSettings = (s: MailSettings): MailSettingsAnswer => ({
   reminderDays: [...s.reminderDays],
   remindersEnabled: s.remindersEnabled,
   thankYouEnabled: s.thankYouEnabled,
+  thankYouTo: s.thankYouTo,
   perMinute: s.perMinute,
   deadline: s.deadline,
   eligibilityEstimate: s.eligibilityEstimate,

@@ -25,6 +25,8 @@ export const STANDARD_FIELDS = Object.freeze({
   code_url: 'Where an access code is typed (the short URL)',
   deadline: 'The fielding’s deadline as set in its mail settings',
   survey_minutes: 'About how many minutes the survey takes, from the fielding’s instrument',
+  invited_ago:
+    'When the office was first invited, counted to this message and written to start a sentence: “Last week”, “Two weeks ago”, “A few weeks ago”…',
   opt_out_link: 'One click to stop all mail about this survey (also added at the foot of every mail)',
 });
 export type StandardField = keyof typeof STANDARD_FIELDS;
@@ -229,6 +231,8 @@ export function mergeValues(input: {
   optOutLink: string;
   deadline: string;
   surveyMinutes: number;
+  /** {{invited_ago}} as invitedAgoText words it. */
+  invitedAgo: string;
 }): MergeValues {
   const attributes = JSON.parse(input.office.attributes) as Record<string, unknown>;
   const extra = Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, v == null ? '' : String(v)]));
@@ -245,6 +249,7 @@ export function mergeValues(input: {
     code_url: input.codeUrl,
     deadline: input.deadline,
     survey_minutes: String(input.surveyMinutes),
+    invited_ago: input.invitedAgo,
     opt_out_link: input.optOutLink,
   };
   // A frame column named like a standard field never overrides it: the link must be the link.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAIL_KINDS } from '../contracts/mailings.js';
+import { MAIL_KINDS, THANK_YOU_TO } from '../contracts/mailings.js';
 
 export const TemplateParamsSchema = z.strictObject({
   name: z.string().min(1).max(100),
@@ -34,6 +34,7 @@ export const MailSettingsBodySchema = z
     reminderDays: ReminderDays,
     remindersEnabled: z.boolean(),
     thankYouEnabled: z.boolean(),
+    thankYouTo: z.enum(THANK_YOU_TO, { error: 'must be "submitter" (the contact who submitted) or "all"' }),
     perMinute: z.number().int('must be a whole number').min(1).max(100_000),
     // An empty deadline is no deadline: mails then say the closing date, or "as soon as you can".
     deadline: z

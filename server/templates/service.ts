@@ -9,7 +9,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';
 import { AppError, notFound, unprocessable } from '../platform/errors.js';
 import type { TokenRepo } from '../tokens/repo.js';
-import { deadlineText, optOutUrl, recipientText, surveyMinutesOf } from './mergeValues.js';
+import { deadlineText, invitedAgoText, optOutUrl, recipientText, surveyMinutesOf } from './mergeValues.js';
 import {
   allowedFields,
   checkTemplate,
@@ -142,6 +142,7 @@ export function previewTemplate(
     // What sending will say, from the same function.
     deadline: deadlineText(ctx.repos, fielding.id, fielding.closes_at),
     surveyMinutes: surveyMinutesOf(ctx.instruments, fielding),
+    invitedAgo: previewInvitedAgo(ctx, fielding, office.office_id, input.kind),
   });
   let rendered: RenderedEmail;
   try {
@@ -158,6 +159,23 @@ export function previewTemplate(
     to: recipientText(contact),
     office: { officeId: office.office_id, officeName: office.office_name },
   };
+}
+
+/**
+ * {{invited_ago}} as a message to this office would say it now; for an office not invited yet, a
+ * reminder's words on the fielding's first reminder day (an invitation or thank-you: "Recently").
+ */
+function previewInvitedAgo(ctx: TemplateContext, fielding: FieldingRow, officeStudyId: string, kind: MailKind) {
+  const now = ctx.clock();
+  const found = ctx.repos.cases.findCaseByNames(fielding.name, officeStudyId);
+  const invitedAt = found ? ctx.repos.cases.invitedAt(found.id) : undefined;
+  const firstReminderDay = ctx.repos.fieldings.mailSettingsOf(fielding.id).reminderDays[0];
+  const assumed =
+    invitedAt ??
+    (kind === 'reminder' && firstReminderDay !== undefined
+      ? new Date(now.getTime() - firstReminderDay * 24 * 60 * 60 * 1000).toISOString()
+      : undefined);
+  return invitedAgoText(assumed, now);
 }
 
 function previewTarget(repos: Repos, fielding: FieldingRow, officeId: string | undefined) {

@@ -137,6 +137,8 @@ describe('the Email page in Chromium', { timeout: 120_000 }, () => {
     await settings.getByLabel('Send reminders').check();
     await settings.getByLabel('Messages per minute').fill('60');
     await settings.getByLabel('Deadline as mails say it').fill('June 30, 2027');
+    expect(await settings.getByRole('radio', { name: 'The contact who submitted' }).isChecked()).toBe(true);
+    await settings.getByRole('group', { name: 'Thank-you goes to' }).getByLabel('Every contact of the office').check();
     await settings.getByRole('button', { name: 'Save mail settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Mail settings saved.' }).waitFor();
     const fielding = createRepos(h.env.db).fieldings.findFieldingByName('wave1');
@@ -144,6 +146,7 @@ describe('the Email page in Chromium', { timeout: 120_000 }, () => {
       reminderDays: [5, 12],
       remindersEnabled: true,
       thankYouEnabled: false,
+      thankYouTo: 'all',
       perMinute: 60,
       deadline: 'June 30, 2027',
       eligibilityEstimate: null,

@@ -3,14 +3,30 @@ import { type CaseEvent, finalDisposition } from '../../server/cases/disposition
 import { DEFAULT_THRESHOLDS } from '../../server/contracts/dispositions.js';
 
 const e = (type: string, detail?: Record<string, unknown>): CaseEvent => ({ type, ...(detail ? { detail } : {}) });
-const invited = [e('case_created'), e('token_issued')];
+const issued = [e('case_created'), e('token_issued')];
+const invited = [...issued, e('email_sent', { kind: 'invitation' })];
 const started = [...invited, e('link_opened'), e('consented'), e('page_saved')];
 
 describe('finalDisposition', () => {
   it.each([
     ['no invitation', [e('case_created')], undefined, '3.11'],
+    // Issuing the links file invites nobody: only a message sent, a letter printed or staff's record does.
+    ['links issued, nothing sent', issued, undefined, '3.11'],
+    [
+      'links issued for an email that was never accepted',
+      [...issued, e('token_issued', { purpose: 'invitation' })],
+      undefined,
+      '3.11',
+    ],
     ['invited, never opened', invited, undefined, '3.19'],
     ['invited by email only, never opened', [e('case_created'), e('email_sent')], undefined, '3.19'],
+    [
+      'invited by a printed letter, never opened',
+      [...issued, e('token_issued', { purpose: 'letter' })],
+      undefined,
+      '3.19',
+    ],
+    ['links handed out, as staff recorded', [...issued, e('marked_invited', { on: '2027-02-01' })], undefined, '3.19'],
     ['every address bounced', [...invited, e('email_sent'), e('email_bounced'), e('undeliverable')], undefined, '3.30'],
     [
       'every address bounced, then staff added a contact',

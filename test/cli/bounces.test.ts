@@ -83,7 +83,8 @@ describe('fieldkit bounces read', () => {
       email: 'contact1@office1.example.org',
       status: 'undeliverable',
     });
-    expect(after.dispositions).toEqual({ 'OFF-1': '3.30', 'OFF-2': '3.19', 'OFF-3': '3.19', 'OFF-4': '3.19' });
+    // Offices 2 and 3 were never mailed: not invited (3.11), though their links were issued.
+    expect(after.dispositions).toEqual({ 'OFF-1': '3.30', 'OFF-2': '3.11', 'OFF-3': '3.11', 'OFF-4': '3.19' });
     expect(after.attempts).toEqual([
       {
         send_id: 1,
@@ -175,7 +176,7 @@ describe('fieldkit bounces read', () => {
         '  0 contacts marked undeliverable, 0 already undeliverable, 1 temporary, 0 not applied, 0 skipped.',
       ].join('\n'),
     });
-    expect(state(ws).dispositions).toEqual({ 'OFF-1': '3.19', 'OFF-2': '3.19', 'OFF-3': '3.19', 'OFF-4': '3.30' });
+    expect(state(ws).dispositions).toEqual({ 'OFF-1': '3.19', 'OFF-2': '3.11', 'OFF-3': '3.11', 'OFF-4': '3.30' });
   });
 
   it('records one audit entry with counts and no addresses', async () => {

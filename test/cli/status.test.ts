@@ -7,10 +7,15 @@ import { addStaff, createApiToken } from '../../server/staff/service.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { createPilot, PUBLIC_URL, tokenOfLink, type Workspace, workspace } from './workspace.js';
 
-/** Four offices of one stratum: OFF-1 completes, OFF-2 declines, OFF-3 is not eligible, OFF-4 never answers. */
+/**
+ * Four offices of one stratum, their links handed out today: OFF-1 completes, OFF-2 declines,
+ * OFF-3 is not eligible, OFF-4 never answers.
+ */
 async function fielded() {
   const ws = workspace();
   const links = await createPilot(ws, { offices: 4 });
+  const today = new Date().toISOString().slice(0, 10);
+  expect((await ws.run('case', 'invited', '--fielding', 'pilot', '--all-issued', '--on', today)).code).toBe(0);
   const api = ws.api();
   const [done, declined] = links.map((l) => tokenOfLink(l.link)) as [string, string];
   await api.post(`/api/respond/${done}/complete`).send({ answers: chargedOfficeAnswers(), revision: 0 }).expect(200);

@@ -85,4 +85,11 @@ export function recordSentInvitation(db: Db, officeStudyId: string, messageId: s
      FROM cases c JOIN contacts ct ON ct.office_id = c.office_id JOIN offices o ON o.id = c.office_id
      WHERE o.office_id = ?`,
   ).run(messageId, officeStudyId);
+  // What dispatch records with an accepted message: the case's log says the office was invited.
+  db.prepare(
+    `INSERT INTO case_events (case_id, type, at, detail)
+     SELECT s.case_id, 'email_sent', s.finished_at,
+       json_object('send_id', s.id, 'contact_id', s.contact_id, 'kind', 'invitation', 'number', 0)
+     FROM email_sends s WHERE s.message_id = ?`,
+  ).run(messageId);
 }

@@ -4,7 +4,7 @@ import { recordUndeliverable } from '../../server/casework/undeliverable.js';
 import { createRepos } from '../../server/repos.js';
 import { chargedOfficeAnswers } from '../factories/answers.js';
 import { frameRow } from '../factories/frame.js';
-import { seedFielding, type TestEnv, tokenOf } from '../support/app.js';
+import { handOutLinks, seedFielding, type TestEnv, tokenOf } from '../support/app.js';
 
 export const SMALL = 'under 100,000';
 export const MIDDLE = '100,000–249,999';
@@ -33,11 +33,12 @@ export const caseIdOf = (env: TestEnv, officeId: string) =>
 
 /**
  * The fielding "wave1" of OFFICES, driven through the respondent API, staff's case marks and the
- * undeliverable rule, over three days of the test's clock (links issued 2027-02-01). Rows, offices
+ * undeliverable rule, over three days of the test's clock (links issued and handed out 2027-02-01). Rows, offices
  * and contacts may be replaced (`rows`) as long as there are ten.
  */
 export async function fieldedWave(env: TestEnv, rows = OFFICES) {
   const links = seedFielding(env, { name: 'wave1', rows });
+  handOutLinks(env, 'wave1');
   const [adams, baker, clark, dade, erie] = links.map(tokenOf) as [string, string, string, string, string];
   const app = request(env.app);
   await app.post(`/api/respond/${adams}/complete`).send({ answers: chargedOfficeAnswers(), revision: 0 }).expect(200);

@@ -257,7 +257,8 @@ describe('GET /api/staff/fieldings/:name/cases.csv', () => {
       '3.19',
       'Nothing returned',
       '',
-      '2027-02-01T09:00:00.000Z',
+      // Invited on the day staff recorded the links handed out (fieldedWave), not when they were issued.
+      '2027-02-01T00:00:00.000Z',
       '2027-02-02T10:00:00.000Z',
       '1',
       'active',
@@ -266,7 +267,7 @@ describe('GET /api/staff/fieldings/:name/cases.csv', () => {
       '3.30',
       'Undeliverable (every address bounced)',
       '',
-      '2027-02-01T09:00:00.000Z',
+      '2027-02-01T00:00:00.000Z',
       '',
       '0',
       'undeliverable',

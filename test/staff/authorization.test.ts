@@ -103,6 +103,7 @@ describe('staff routes are declared with their roles', () => {
       'post /api/staff/cases/:id/links/:tokenId/revoke': 'admin,fieldwork',
       'post /api/staff/cases/:id/contacts/:contactId/reissue': 'admin,fieldwork',
       'post /api/staff/cases/:id/mark': 'admin,fieldwork',
+      'post /api/staff/cases/:id/invited': 'admin,fieldwork',
       'post /api/staff/cases/:id/contacts': 'admin,fieldwork',
       'patch /api/staff/cases/:id/contacts/:contactId': 'admin,fieldwork',
       'post /api/staff/cases/:id/contacts/:contactId/undeliverable': 'admin,fieldwork',

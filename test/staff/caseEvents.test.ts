@@ -39,6 +39,10 @@ const EVERY_KIND = {
     { reason: 'declined by phone', by: 'field@study.example.org' },
     'Recorded as a refusal by field@study.example.org: declined by phone.',
   ],
+  marked_invited: [
+    { on: '2027-02-01', by: 'field@study.example.org' },
+    'Recorded by field@study.example.org as invited: the links were handed out another way on 2027-02-01.',
+  ],
   email_sent: [
     { send_id: 7, contact_id: 'DANA', kind: 'reminder', number: 2 },
     'The reminder 2 was accepted by the mail server for Dana Reyes (dana@adams.example.org).',

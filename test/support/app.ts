@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type request from 'supertest';
 import { createApp } from '../../server/app.js';
+import { markIssuedInvited } from '../../server/casework/service.js';
 import type { IssuedLink } from '../../server/contracts/cases.js';
 import type { Deps } from '../../server/deps.js';
 import { createFielding } from '../../server/fieldings/service.js';
@@ -173,6 +174,22 @@ export function seedFielding(
     },
   );
   return result.links;
+}
+
+/**
+ * Records the fielding's links file as handed out on `on` (default: the clock's day), as staff do
+ * with `fieldkit case invited --all-issued`: its cases count as invited (3.19 until they answer).
+ * Issuing the links alone invites nobody.
+ */
+export function handOutLinks(
+  env: Pick<Deps, 'db' | 'clock'>,
+  fielding = 'pilot',
+  on = env.clock().toISOString().slice(0, 10),
+): number {
+  const repos = createRepos(env.db);
+  const found = repos.fieldings.findFieldingByName(fielding);
+  if (!found) throw new Error(`no fielding ${fielding}`);
+  return markIssuedInvited({ repos, clock: env.clock }, { fieldingId: found.id, fielding, on, actor: 'fixture' });
 }
 
 /** The token part of a link URL. */

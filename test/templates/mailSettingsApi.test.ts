@@ -13,6 +13,7 @@ const SETTINGS = {
   reminderDays: [5, 12, 26],
   remindersEnabled: true,
   thankYouEnabled: true,
+  thankYouTo: 'all',
   perMinute: 300,
   deadline: 'Friday, June 30, 2027',
   eligibilityEstimate: 0.92,
@@ -28,6 +29,7 @@ describe('GET /api/staff/fieldings/:name/mail-settings', () => {
       reminderDays: [7, 14, 21],
       remindersEnabled: false,
       thankYouEnabled: false,
+      thankYouTo: 'submitter',
       perMinute: 120,
       deadline: null,
       eligibilityEstimate: null,
@@ -85,6 +87,7 @@ describe('PUT /api/staff/fieldings/:name/mail-settings', () => {
     ['an eligibility share above 1', { eligibilityEstimate: 1.2 }, 'eligibilityEstimate', /./],
     ['an eligibility share below 0', { eligibilityEstimate: -0.1 }, 'eligibilityEstimate', /./],
     ['a setting left out', { thankYouEnabled: undefined }, 'thankYouEnabled', /./],
+    ['thank-yous to nobody in particular', { thankYouTo: 'everyone' }, 'thankYouTo', /"submitter".*or "all"/],
     ['an unknown setting', { remindersPerDay: 3 }, '(whole)', /remindersPerDay/],
   ])('refuses %s with 400 naming the setting, and keeps the stored ones', async (_what, change, path, message) => {
     const { env, staff } = await fielded();

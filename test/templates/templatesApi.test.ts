@@ -167,6 +167,7 @@ describe('POST /api/staff/fieldings/:name/templates/:kind/preview', () => {
         reminderDays: [7, 14],
         remindersEnabled: false,
         thankYouEnabled: false,
+        thankYouTo: 'submitter',
         perMinute: 60,
         deadline: 'June 30, 2027',
         eligibilityEstimate: null,
