@@ -92,6 +92,8 @@ Rehearsals
       Copies the database (safely, while the server runs) to <folder>/fieldkit.db and marks it as a
       rehearsal copy: the only kind of database FIELDKIT_NOW may act on; on the live one every
       command and the server refuse to start with it. Run the rehearsal with DATA_DIR=<folder>.
+      On a copy, SMTP_URL must be unset or on this machine (localhost, 127.0.0.0/8, ::1): the copy
+      holds the real contacts' addresses, so with another mail server nothing starts.
 
 Bounces
   bounces read <file.eml|mbox>... [--dry-run]
