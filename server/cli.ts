@@ -5,6 +5,7 @@ import { contactCommands } from './cli/contacts.js';
 import { exportCommands } from './cli/exports.js';
 import { fieldingCommands } from './cli/fieldings.js';
 import { instrumentCommands } from './cli/instruments.js';
+import { interruptedCommands } from './cli/interrupted.js';
 import { type CliIo, type Command, MissingDatabaseError, openRuntime, UsageError } from './cli/io.js';
 import { letterCommands } from './cli/letters.js';
 import { mailingCommands } from './cli/mailings.js';
@@ -99,12 +100,19 @@ Email (needs SMTP_URL; MAIL_FROM sets the sender)
       counts per reminder number. --dry-run prints what is due and changes nothing.
       FIELDKIT_NOW=2027-03-01T09:00:00Z acts as if it were that instant, on a rehearsal copy only
       (see rehearsal copy).
+  mail interrupted --fielding <name> [--resend all|<id>,<id>... --checked-mailbox]
+      Lists the messages a stop left interrupted (the mail server may have accepted them; they are
+      never resent by themselves): id, office, address, kind, when. Once you have checked the sent
+      mailbox (or with the offices) that they did not arrive, --resend with --checked-mailbox sends
+      all or the chosen ones again, each once, as a fresh message; recorded in the audit log.
 
 Rehearsals
   rehearsal copy --to <folder>
       Copies the database (safely, while the server runs) to <folder>/fieldkit.db and marks it as a
       rehearsal copy: the only kind of database FIELDKIT_NOW may act on; on the live one every
       command and the server refuse to start with it. Run the rehearsal with DATA_DIR=<folder>.
+      On a copy, SMTP_URL must be unset or on this machine (localhost, 127.0.0.0/8, ::1): the copy
+      holds the real contacts' addresses, so with another mail server nothing starts.
 
 Bounces
   bounces read <file.eml|mbox>... [--dry-run]
@@ -187,6 +195,7 @@ const commands: Record<string, Command> = {
   ...contactCommands,
   ...mailingCommands,
   ...mailSettingsCommands,
+  ...interruptedCommands,
   ...reminderCommands,
   ...rehearsalCommands,
   ...bounceCommands,

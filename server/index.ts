@@ -139,7 +139,7 @@ function start() {
     if (rehearsal) {
       lines.push(
         '',
-        `${config.clockStartsAt === undefined ? 'Rehearsal:' : `FIELDKIT_NOW is set: acting as if it were ${config.clockStartsAt}.`} This database is a rehearsal copy of ${rehearsal.copied_from}, made ${rehearsal.copied_at}; the live study is not touched (mail still goes to the contacts' real addresses if SMTP_URL is a real mail server).`,
+        `${config.clockStartsAt === undefined ? 'Rehearsal:' : `FIELDKIT_NOW is set: acting as if it were ${config.clockStartsAt}.`} This database is a rehearsal copy of ${rehearsal.copied_from}, made ${rehearsal.copied_at}; the live study is not touched, and mail goes only to a server on this machine (SMTP_URL on loopback).`,
       );
     }
     const waiting = waitingLines(repos, deps.clock(), deps.mailer !== undefined);

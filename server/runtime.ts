@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import type { Deps } from './deps.js';
 import { loadInstruments } from './instruments/registry.js';
 import { createValidationPool } from './instruments/validationPool.js';
@@ -21,6 +22,7 @@ export function createRuntime(env: Record<string, string | undefined> = process.
   try {
     migrate(db);
     refuseClockOnLiveData(db, config);
+    refuseRealMailOnRehearsal(db, config);
     recordInstrumentVersions(db, instruments, new Date().toISOString());
   } catch (err) {
     db.close();
@@ -52,6 +54,36 @@ function refuseClockOnLiveData(db: Db, config: Config): void {
   throw new ConfigError(
     `FIELDKIT_NOW is set (${config.clockStartsAt}), but ${config.databaseFile} is not a rehearsal copy: acting as if it were another time would change the live study (its mail pace, reminders and case log). Unset FIELDKIT_NOW, or rehearse on a copy: npx fieldkit rehearsal copy --to <new folder>, then run with DATA_DIR=<new folder>.`,
   );
+}
+
+/**
+ * A rehearsal copy holds the live study's real contact addresses: run with a real mail server it
+ * would send them invitations, reminders and thank-yous for a survey that is only being rehearsed.
+ * On a copy, mail may only go to a capture server on this machine (loopback), or nowhere.
+ */
+function refuseRealMailOnRehearsal(db: Db, config: Config): void {
+  if (config.smtpUrl === undefined) return;
+  if (!createRehearsalRepo(db).findRehearsalCopy()) return;
+  const host = smtpHostOf(config.smtpUrl);
+  if (isLoopbackHost(host)) return;
+  throw new ConfigError(
+    `SMTP_URL points to ${host || 'no host'}, but ${config.databaseFile} is a rehearsal copy: it holds the live study's real contact addresses, and a rehearsal must never email them. Unset SMTP_URL (email off), or point it at a capture server on this machine (e.g. SMTP_URL=smtp://127.0.0.1:1025).`,
+  );
+}
+
+function smtpHostOf(smtpUrl: string): string {
+  try {
+    return new URL(smtpUrl).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/** localhost, 127.0.0.0/8 or ::1 (URL writes IPv6 hosts in brackets). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  if (h === 'localhost' || h === '[::1]' || h === '::1') return true;
+  return isIPv4(h) && h.startsWith('127.');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { InterruptedMessages } from './InterruptedMessages.js';
 import { type MailingPlan, type Mailings, mailApi, SEND_STATUSES } from './mailApi.js';
 import { failureMessage, useSession } from './session.js';
 import { BusyButton, DataTable, FormError, formatTime, useAnnounce } from './ui.js';
@@ -145,6 +146,7 @@ export function SendingPanel({ fielding }: { fielding: string }) {
           </>
         ) : null}
       </div>
+      {mailings ? <InterruptedMessages fielding={fielding} messages={mailings.interrupted} onResent={load} /> : null}
       {mailings && mailings.counts.length > 0 ? (
         <DataTable caption="Mail by kind and status">
           <thead>

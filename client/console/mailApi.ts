@@ -10,6 +10,7 @@ import {
   type MailSettingsAnswer as MailSettings,
   MailSettingsAnswerSchema,
   OneTemplateSchema,
+  ResendAnswerSchema,
   TemplatePreviewSchema,
   TemplatesSchema,
 } from '../../server/contracts/mailings.js';
@@ -21,6 +22,7 @@ export type {
 } from '../../server/contracts/letters.js';
 export {
   type EmailTemplate,
+  type Interrupted,
   MAIL_KINDS,
   type MailingPlan,
   type Mailings,
@@ -58,5 +60,11 @@ export const mailApi = {
     request('POST', `/api/staff/fieldings/${enc(fielding)}/mailings`, MailingPlanSchema, {
       kind: 'invitation',
       dryRun,
+    }),
+  /** Queues interrupted messages again, once each; staff confirmed they checked the mailbox. */
+  resendInterrupted: (fielding: string, sends: 'all' | number[]) =>
+    request('POST', `/api/staff/fieldings/${enc(fielding)}/mailings/interrupted`, ResendAnswerSchema, {
+      sends,
+      checkedMailbox: true,
     }),
 };

@@ -65,7 +65,8 @@ function previewLines(
   ];
 }
 
-function summaryLines(repos: Repos, fieldingId: number, p: DispatchProgress, since: string, now: Date): string[] {
+function summaryLines(repos: Repos, fielding: FieldingRow, p: DispatchProgress, since: string, now: Date): string[] {
+  const fieldingId = fielding.id;
   const lines = [`Sent: ${p.sent}`];
   const rejected = repos.mailings.settledSince(fieldingId, 'rejected', since);
   lines.push(`Rejected by the mail server (contact now undeliverable): ${p.rejected}`);
@@ -74,11 +75,14 @@ function summaryLines(repos: Repos, fieldingId: number, p: DispatchProgress, sin
   lines.push(`Cancelled (completed, refused, opted out or undeliverable before their turn): ${p.cancelled}`);
   if (p.interrupted > 0) {
     lines.push(
-      `Interrupted: ${p.interrupted} message(s) were being sent when a run stopped; the mail server may have accepted them, so they are not sent again. Check with these offices before sending by hand:`,
+      `Interrupted: ${p.interrupted} message(s) were being sent when a run stopped; the mail server may have accepted them, so they are not sent again by themselves. Check the sent mailbox or with these offices:`,
     );
     for (const r of repos.mailings.settledSince(fieldingId, 'interrupted', since)) {
       lines.push(`  ${r.office_id} ${r.email}`);
     }
+    lines.push(
+      `Then send those that did not arrive again: fieldkit mail interrupted --fielding ${fielding.name} --resend all|<id>,<id> --checked-mailbox (the ids: fieldkit mail interrupted --fielding ${fielding.name}).`,
+    );
   }
   const inFlight = repos.mailings.countInFlight(fieldingId);
   if (inFlight > 0) {
@@ -122,7 +126,7 @@ async function send(io: CliIo, deps: Deps, repos: Repos, fielding: FieldingRow) 
   }
   const progress = run.result;
   if (run.stopped) io.out('Stopped: the rest stays queued for the next run.');
-  for (const line of summaryLines(repos, fielding.id, progress, start.toISOString(), deps.clock())) io.out(line);
+  for (const line of summaryLines(repos, fielding, progress, start.toISOString(), deps.clock())) io.out(line);
 }
 
 /** How long the wave takes at the fielding's pace: the new invitations and those still queued. */

@@ -82,6 +82,18 @@ export const WaitingSchema = z.object({
   perMinute: z.number(),
   outBy: z.nullable(z.string()),
 });
+/** An interrupted message: the mail server may or may not have taken it; never resent by itself. */
+export const InterruptedSchema = z.object({
+  id: z.number(),
+  officeId: z.string(),
+  officeName: z.string(),
+  email: z.string(),
+  kind: z.enum(MAIL_KINDS),
+  number: z.number(),
+  /** When the attempt whose outcome is unknown began. */
+  at: z.nullable(z.string()),
+});
+export type Interrupted = z.infer<typeof InterruptedSchema>;
 /** GET /api/staff/fieldings/:name/mailings. */
 export const MailingsSchema = z.object({
   email: z.object({ enabled: z.boolean(), from: z.string() }),
@@ -89,7 +101,14 @@ export const MailingsSchema = z.object({
   waiting: WaitingSchema,
   counts: z.array(SendCountSchema),
   recent: z.array(AttemptSchema),
+  interrupted: z.array(InterruptedSchema),
 });
+/** POST /api/staff/fieldings/:name/mailings/interrupted: queued again, and chosen ones no longer interrupted. */
+export const ResendAnswerSchema = z.object({
+  resent: z.number(),
+  notInterrupted: z.array(z.number()),
+});
+export type ResendAnswer = z.infer<typeof ResendAnswerSchema>;
 export type Mailings = z.infer<typeof MailingsSchema>;
 /** POST /api/staff/fieldings/:name/mailings: skipped contacts (or cases) by reason. */
 export const MailingPlanSchema = z.object({

@@ -50,6 +50,18 @@ export type RecentAttemptRow = {
   smtp_reply: string | null;
 };
 
+/** An interrupted message, for staff to check the mailbox before sending it again. */
+export type InterruptedRow = {
+  id: number;
+  office_id: string;
+  office_name: string;
+  email: string;
+  kind: MailKind;
+  number: number;
+  started_at: string | null;
+  finished_at: string | null;
+};
+
 // Events after which a case is settled for good: no invitation or reminder should reach it.
 
 export type MailingRepo = ReturnType<typeof createMailingRepo>;
@@ -150,7 +162,27 @@ export function createMailingRepo(db: Db) {
   const insertAttempt = db.prepare<[number, string, string, number | null, string | null]>(
     'INSERT INTO email_attempts (send_id, at, outcome, smtp_code, smtp_reply) VALUES (?, ?, ?, ?, ?)',
   );
-  const byOptOutHash = db.prepare<[string], SendRow>('SELECT * FROM email_sends WHERE opt_out_hash = ?');
+  // An interrupted message staff sent again keeps its opt-out link (email_resends): it may have arrived.
+  const byOptOutHash = db.prepare<{ hash: string }, SendRow>(
+    `SELECT * FROM email_sends WHERE id = coalesce(
+       (SELECT id FROM email_sends WHERE opt_out_hash = @hash),
+       (SELECT send_id FROM email_resends WHERE opt_out_hash = @hash))`,
+  );
+  const interrupted = db.prepare<[number], InterruptedRow>(
+    `SELECT s.id, o.office_id, o.office_name, ct.email, s.kind, s.number, s.started_at, s.finished_at
+     FROM email_sends s JOIN contacts ct ON ct.id = s.contact_id JOIN offices o ON o.id = ct.office_id
+     WHERE s.fielding_id = ? AND s.status = 'interrupted' ORDER BY s.id`,
+  );
+  const keepInterrupted = db.prepare<[string, string, number, number]>(
+    `INSERT INTO email_resends (send_id, started_at, interrupted_at, token_id, opt_out_hash, message_id, resent_at, resent_by)
+     SELECT id, started_at, finished_at, token_id, opt_out_hash, message_id, ?, ? FROM email_sends
+     WHERE id = ? AND fielding_id = ? AND status = 'interrupted'`,
+  );
+  const requeueInterrupted = db.prepare<[string, number]>(
+    `UPDATE email_sends SET status = 'queued', next_attempt_at = ?, token_id = NULL, opt_out_hash = NULL,
+       message_id = NULL, smtp_code = NULL, smtp_reply = NULL, started_at = NULL, finished_at = NULL
+     WHERE id = ? AND status = 'interrupted'`,
+  );
   const byId = db.prepare<[number], SendRow>('SELECT * FROM email_sends WHERE id = ?');
   const counts = db.prepare<[number], SendCountRow>(
     `SELECT kind, number, status, count(*) AS count FROM email_sends WHERE fielding_id = ?
@@ -249,7 +281,19 @@ export function createMailingRepo(db: Db) {
     /** Sends of the fielding that ended in this status since a time (a run's rejected or interrupted). */
     settledSince: (fieldingId: number, status: 'rejected' | 'failed' | 'interrupted', since: string) =>
       settledSince.all(fieldingId, status, since),
-    findByOptOutHash: (hash: string) => byOptOutHash.get(hash),
+    findByOptOutHash: (hash: string) => byOptOutHash.get({ hash }),
+    /** The fielding's interrupted messages: sent or not, nobody knows, and none is resent by itself. */
+    interruptedOf: (fieldingId: number) => interrupted.all(fieldingId),
+    /**
+     * Queues an interrupted message of the fielding again as a fresh one (new secrets when sent), the
+     * interrupted one kept in email_resends. False when it is not (or no longer) interrupted, so
+     * two requests for the same message queue it once.
+     */
+    resendInterrupted: (id: number, fieldingId: number, at: string, by: string): boolean =>
+      db.transaction(() => {
+        if (keepInterrupted.run(at, by, id, fieldingId).changes !== 1) return false;
+        return requeueInterrupted.run(at, id).changes === 1;
+      })(),
     findSend: (id: number) => byId.get(id),
     attemptsOf: (sendId: number) => attemptsOf.all(sendId),
     statusCounts: (fieldingId: number) => counts.all(fieldingId),

@@ -1,6 +1,6 @@
 import type { AuditRepo } from '../audit/repo.js';
 import type { CaseRepo } from '../cases/repo.js';
-import { MailingPlanSchema, MailingsSchema } from '../contracts/mailings.js';
+import { MailingPlanSchema, MailingsSchema, ResendAnswerSchema } from '../contracts/mailings.js';
 import { FIELDWORK_STAFF } from '../contracts/roles.js';
 import type { FieldingRepo } from '../fieldings/repo.js';
 import { FieldingParamsSchema } from '../fieldings/schema.js';
@@ -12,11 +12,11 @@ import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';
 import type { TokenRepo } from '../tokens/repo.js';
 import { estimateWave } from './estimate.js';
-import { presentAttempt, presentSendCount } from './present.js';
+import { presentAttempt, presentInterrupted, presentSendCount } from './present.js';
 import type { MailingRepo } from './repo.js';
 import type { MailingRunner } from './runner.js';
-import { StartMailingBodySchema } from './schema.js';
-import { planInvitations } from './service.js';
+import { ResendInterruptedBodySchema, StartMailingBodySchema } from './schema.js';
+import { planInvitations, resendInterrupted } from './service.js';
 
 export type MailingRouteContext = {
   repos: {
@@ -83,7 +83,26 @@ export function mailingRoutes(ctx: MailingRouteContext): readonly StaffRoute[] {
           waiting: { invitations: wave.queued, perMinute: wave.perMinute, outBy: wave.outBy },
           counts: ctx.repos.mailings.statusCounts(fielding.id).map(presentSendCount),
           recent: ctx.repos.mailings.recentAttempts(fielding.id, RECENT_ATTEMPTS).map(presentAttempt),
+          interrupted: ctx.repos.mailings.interruptedOf(fielding.id).map(presentInterrupted),
         };
+      },
+    }),
+    staffRoute({
+      method: 'post',
+      path: '/api/staff/fieldings/:name/mailings/interrupted',
+      roles: FIELDWORK_STAFF,
+      summary:
+        'Send interrupted messages again (all, or the chosen ids) once staff checked they did not arrive: each is queued once as a fresh message, audited, and sent in the background.',
+      params: FieldingParamsSchema,
+      body: ResendInterruptedBodySchema,
+      answer: ResendAnswerSchema,
+      handler({ auth, params, body }) {
+        const fielding = findFieldingOrFail(ctx.repos, params.name);
+        if (!ctx.mailings.enabled) ctx.mailings.assertCanStart(fielding.id);
+        const at = ctx.clock().toISOString();
+        const { resent, notInterrupted } = resendInterrupted(ctx.repos, fielding, body.sends, at, auth.staff.email);
+        if (resent.length > 0) ctx.mailings.start(fielding.id, [...new Set(resent.map((r) => r.kind))]);
+        return { resent: resent.length, notInterrupted };
       },
     }),
   ];

@@ -1,4 +1,6 @@
+import type { AuditRepo } from '../audit/repo.js';
 import type { CaseRepo } from '../cases/repo.js';
+import type { MailKind } from '../contracts/mailings.js';
 import type { OfficeRepo } from '../offices/repo.js';
 import type { Db } from '../platform/db.js';
 import type { MailingRepo, SendRow } from './repo.js';
@@ -74,5 +76,42 @@ export function recordOptOut(repos: Repos, send: SendRow, at: string): OptOutRes
     if (contact && contact.status !== 'opted_out') repos.offices.setContactStatus(contact.id, 'opted_out', at);
     repos.cases.appendEvent(send.case_id, 'opted_out', at, null, { contact_id: send.contact_id, send_id: send.id });
     return { ...result, cancelled: repos.mailings.cancelQueuedOfCase(send.case_id, at) };
+  })();
+}
+
+export type Resend = { id: number; kind: MailKind };
+
+/**
+ * Staff checked the mailbox and ask to send interrupted messages again (all of the fielding's, or
+ * the chosen ones): each is queued once as a fresh message, in one transaction with its audit
+ * entry. Messages no longer interrupted (resent already, or of another fielding) are left alone.
+ */
+export function resendInterrupted(
+  repos: Repos & { audit: AuditRepo },
+  fielding: { id: number; name: string },
+  which: readonly number[] | 'all',
+  at: string,
+  actor: string,
+): { resent: Resend[]; notInterrupted: number[] } {
+  return repos.db.transaction(() => {
+    const interrupted = repos.mailings.interruptedOf(fielding.id);
+    const chosen = which === 'all' ? interrupted.map((r) => r.id) : [...new Set(which)];
+    const resent: Resend[] = [];
+    const notInterrupted: number[] = [];
+    for (const id of chosen) {
+      const row = interrupted.find((r) => r.id === id);
+      if (row && repos.mailings.resendInterrupted(id, fielding.id, at, actor)) resent.push({ id, kind: row.kind });
+      else notInterrupted.push(id);
+    }
+    if (resent.length > 0) {
+      repos.audit.recordAudit({
+        at,
+        actor,
+        action: 'mailing.resend_interrupted',
+        fielding: fielding.name,
+        detail: { sends: resent.map((r) => r.id) },
+      });
+    }
+    return { resent, notInterrupted };
   })();
 }

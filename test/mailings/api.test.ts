@@ -131,6 +131,7 @@ describe('POST /api/staff/fieldings/:name/mailings', () => {
       waiting: { invitations: 0, perMinute: 120, outBy: null },
       counts: [],
       recent: [],
+      interrupted: [],
     });
   });
 

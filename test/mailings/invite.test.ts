@@ -209,6 +209,9 @@ describe('fieldkit invite --fielding <f>', () => {
     ws.database().prepare("UPDATE email_sends SET started_at = ? WHERE status = 'sending'").run(past);
     const third = await ws.run('invite', '--fielding', 'pilot');
     expect(third.out).toContain(`Interrupted: ${leftSending} message(s)`);
+    expect(third.out).toContain(
+      'Then send those that did not arrive again: fieldkit mail interrupted --fielding pilot --resend all|<id>,<id> --checked-mailbox',
+    );
     expect(third.out).toMatch(/^ {2}OFF-\d contact\d@office\d\.example\.org$/m);
 
     const perAddress = new Map<string, number>();
