@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSmtpMailer, type Mailer } from '../../server/mailings/mailer.js';
 import { planInvitations } from '../../server/mailings/service.js';
 import { createRepos } from '../../server/repos.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
-import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
+import { expectNoAxeViolations, signInToConsole, startMailHarness } from './harness.js';
 
 const fieldwork = { email: 'field.lead@study.example.org', password: goodPassword('field.lead@study.example.org') };
-let h: BrowserHarness;
-let smtp: TestSmtpServer;
-let mailer: Mailer;
+let h: Awaited<ReturnType<typeof startMailHarness>>;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  mailer = createSmtpMailer(smtp.url);
-  h = await startBrowserHarness({ publicUrlIsServer: true, mailer });
+  h = await startMailHarness();
   await addMember(h.env, fieldwork.email, 'fieldwork');
   seedFielding(h.env, { name: 'wave1', offices: 2 });
   // Both invitations were in an SMTP transaction when a run stopped: interrupted.
@@ -29,8 +23,6 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  mailer?.close();
-  await smtp?.close();
   await h?.close();
 });
 
@@ -53,7 +45,7 @@ describe('the Email page with interrupted messages', { timeout: 60_000 }, () => 
       .getByRole('alert')
       .getByText('First check the sent mailbox (or with these offices), then tick the box saying you did.')
       .waitFor();
-    expect(smtp.received).toHaveLength(0);
+    expect(h.smtp.received).toHaveLength(0);
 
     await list.getByLabel('I checked that these did not arrive (sent mailbox or the offices)').check();
     await list.getByRole('button', { name: 'Send again the chosen (1)' }).click();
@@ -67,8 +59,8 @@ describe('the Email page with interrupted messages', { timeout: 60_000 }, () => 
       .waitFor({ state: 'attached' });
     await page.getByRole('region', { name: 'Interrupted messages (1)' }).waitFor();
     await expect.poll(() => done.evaluate((el) => el === document.activeElement)).toBe(true);
-    await expect.poll(() => smtp.received.length).toBe(1);
-    expect(smtp.received[0]?.envelopeTo).toEqual(['contact1@office1.example.org']);
+    await expect.poll(() => h.smtp.received.length).toBe(1);
+    expect(h.smtp.received[0]?.envelopeTo).toEqual(['contact1@office1.example.org']);
     const statuses = h.env.db
       .prepare('SELECT ct.email, s.status FROM email_sends s JOIN contacts ct ON ct.id = s.contact_id ORDER BY s.id')
       .all();

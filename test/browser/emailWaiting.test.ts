@@ -1,21 +1,15 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { createSmtpMailer, type Mailer } from '../../server/mailings/mailer.js';
 import { planInvitations } from '../../server/mailings/service.js';
 import { createRepos } from '../../server/repos.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
-import { type BrowserHarness, signInToConsole, startBrowserHarness } from './harness.js';
+import { signInToConsole, startMailHarness } from './harness.js';
 
 const fieldwork = { email: 'field.lead@study.example.org', password: goodPassword('field.lead@study.example.org') };
-let h: BrowserHarness;
-let smtp: TestSmtpServer;
-let mailer: Mailer;
+let h: Awaited<ReturnType<typeof startMailHarness>>;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  mailer = createSmtpMailer(smtp.url);
-  h = await startBrowserHarness({ publicUrlIsServer: true, mailer });
+  h = await startMailHarness();
   await addMember(h.env, fieldwork.email, 'fieldwork');
   seedFielding(h.env, { name: 'wave1', offices: 3 });
   // A wave a stopped server left queued: planned, nothing sent.
@@ -23,8 +17,6 @@ beforeAll(async () => {
   planInvitations(repos, repos.fieldings.findFieldingByName('wave1')?.id as number, h.env.clock().toISOString());
 });
 afterAll(async () => {
-  mailer?.close();
-  await smtp?.close();
   await h?.close();
 });
 

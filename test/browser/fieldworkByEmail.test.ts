@@ -1,12 +1,11 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInstrumentRegistry } from '../../server/instruments/registry.js';
-import { createSmtpMailer, type Mailer } from '../../server/mailings/mailer.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 import { CONSENT_QUESTION, madeUpInstrument } from '../factories/instrument.js';
 import { addMember, goodPassword } from '../staff/setup.js';
-import { type ParsedMail, parseMail, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
-import { type BrowserHarness, expectNoAxeViolations, startBrowserHarness } from './harness.js';
+import { type ParsedMail, parseMail } from '../support/smtp.js';
+import { expectNoAxeViolations, startMailHarness } from './harness.js';
 
 /*
  * Issue 10's whole loop in Chromium, with mail going through a real SMTP server on loopback:
@@ -44,28 +43,18 @@ const OFFICES = [
   }),
 ];
 
-let h: BrowserHarness;
-let smtp: TestSmtpServer;
-let mailer: Mailer;
+let h: Awaited<ReturnType<typeof startMailHarness>>;
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  mailer = createSmtpMailer(smtp.url);
-  h = await startBrowserHarness({
-    publicUrlIsServer: true,
-    mailer,
-    instruments: createInstrumentRegistry([short]),
-  });
+  h = await startMailHarness({ instruments: createInstrumentRegistry([short]) });
   await addMember(h.env, fieldwork.email, 'fieldwork');
 });
 afterAll(async () => {
   await h?.close();
-  mailer?.close();
-  await smtp?.close();
 });
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
 const mailTo = (address: string): ParsedMail => {
-  const found = smtp.received.find((m) => m.envelopeTo.includes(address));
+  const found = h.smtp.received.find((m) => m.envelopeTo.includes(address));
   if (!found) throw new Error(`no mail reached ${address}`);
   return parseMail(found.raw);
 };
@@ -105,13 +94,13 @@ describe('fieldwork by email in Chromium', { timeout: 180_000 }, () => {
     await preview.getByText('Cy Clark <cy@clark.example.org>').waitFor();
     expect(await preview.locator('pre').textContent()).toContain('Clark County Attorney is invited to take part');
     await expectNoAxeViolations(staff, 'the Email page with a preview', { exclude: ['iframe.fk-mail-html'] });
-    expect(smtp.received).toHaveLength(0);
+    expect(h.smtp.received).toHaveLength(0);
 
     const panel = staff.getByRole('region', { name: 'Sending' });
     await panel.getByRole('button', { name: 'Send invitations' }).click();
     await panel.getByRole('button', { name: 'Yes, send 3 invitations' }).click();
     await panel.getByRole('status').getByText('Invitations: 3 of 3 done, 3 sent').waitFor({ timeout: 30_000 });
-    expect(smtp.received.flatMap((m) => m.envelopeTo).sort()).toEqual([
+    expect(h.smtp.received.flatMap((m) => m.envelopeTo).sort()).toEqual([
       'ann@adams.example.org',
       'bo@baker.example.org',
       'cy@clark.example.org',

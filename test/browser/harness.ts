@@ -5,9 +5,11 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { createSmtpMailer } from '../../server/mailings/mailer.js';
 import { CHROMIUM_ARGS } from '../../server/paper/pdf.js';
 import { projectRoot } from '../../server/platform/paths.js';
 import { createTestEnv, type TestEnv } from '../support/app.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -86,4 +88,25 @@ export async function signInToConsole(page: Page, baseUrl: string, who: { email:
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await heading('Fieldings').waitFor();
+}
+
+/**
+ * The browser harness with email on: a real SMTP server on loopback and the app's mailer sending
+ * to it; PUBLIC_URL is the server (the console needs it). `close` stops all three.
+ */
+export async function startMailHarness(
+  options: Omit<Parameters<typeof startBrowserHarness>[0] & object, 'mailer' | 'publicUrlIsServer'> = {},
+): Promise<BrowserHarness & { smtp: TestSmtpServer }> {
+  const smtp = await startSmtpServer();
+  const mailer = createSmtpMailer(smtp.url);
+  const h = await startBrowserHarness({ ...options, publicUrlIsServer: true, mailer });
+  return {
+    ...h,
+    smtp,
+    async close() {
+      await h.close();
+      mailer.close();
+      await smtp.close();
+    },
+  };
 }

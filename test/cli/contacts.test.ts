@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createRepos } from '../../server/repos.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 import { startSmtpServer } from '../support/smtp.js';
-import { createPilot, NO_ROWS, runCreate, type Workspace, workspace } from './workspace.js';
+import { createPilot, inviteFast, NO_ROWS, runCreate, type Workspace, workspace } from './workspace.js';
 
 /** A further contact of office `number`: the office's own columns, another person. */
 const secondContact = (number: number, name: string, overrides: Record<string, string> = {}) =>
@@ -33,16 +32,7 @@ const auditActions = (ws: Workspace) =>
 
 /** Sends the fielding's invitations to a test SMTP server; returns the addresses that got one. */
 async function invitedAddresses(ws: Workspace, received: () => string[]): Promise<string[]> {
-  const repos = createRepos(ws.database());
-  const fielding = repos.fieldings.findFieldingByName('pilot');
-  if (!fielding) throw new Error('no fielding pilot');
-  // Fast pacing, so the test does not wait between messages.
-  repos.fieldings.saveMailSettings(
-    fielding.id,
-    { ...repos.fieldings.mailSettingsOf(fielding.id), perMinute: 6000 },
-    new Date().toISOString(),
-  );
-  const result = await ws.run('invite', '--fielding', 'pilot');
+  const result = await inviteFast(ws);
   expect(result.code, result.err).toBe(0);
   return received().sort();
 }

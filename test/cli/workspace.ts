@@ -7,6 +7,7 @@ import { createApp } from '../../server/app.js';
 import { main } from '../../server/cli.js';
 import { parseCsv } from '../../server/platform/csv.js';
 import { type Db, migrate, openDatabase } from '../../server/platform/db.js';
+import { createRepos } from '../../server/repos.js';
 import { createRuntime } from '../../server/runtime.js';
 import { frameCsv, frameRow } from '../factories/frame.js';
 
@@ -160,6 +161,19 @@ export async function createPilot(ws: Workspace, options: { name?: string; offic
   );
   expect(result).toMatchObject({ code: 0, err: '' });
   return ws.readLinks(linksOut);
+}
+
+/** Runs `fieldkit invite` for the fielding at a fast pace (6,000 a minute), so a test does not wait between messages. */
+export async function inviteFast(ws: Workspace, name = 'pilot') {
+  const repos = createRepos(ws.database());
+  const fielding = repos.fieldings.findFieldingByName(name);
+  if (!fielding) throw new Error(`no fielding ${name}`);
+  repos.fieldings.saveMailSettings(
+    fielding.id,
+    { ...repos.fieldings.mailSettingsOf(fielding.id), perMinute: 6000 },
+    new Date().toISOString(),
+  );
+  return ws.run('invite', '--fielding', name);
 }
 
 export const draft = { answers: { consent: 1, a1_role: 2 }, page: 1, revision: 0 };

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConfigError } from '../../server/platform/config.js';
-import { createRepos } from '../../server/repos.js';
 import { createRuntime, isLoopbackHost } from '../../server/runtime.js';
-import { createPilot, type Workspace, workspace } from '../cli/workspace.js';
+import { createPilot, inviteFast, type Workspace, workspace } from '../cli/workspace.js';
 import { startSmtpServer } from '../support/smtp.js';
 
 const REAL_SMTP = 'smtp://user:secret@mail.example.org:587';
@@ -68,16 +67,7 @@ describe('a rehearsal copy with SMTP_URL on loopback (a capture server)', () => 
     const ws = workspace();
     await rehearsalOf(ws);
     Object.assign(ws.env, { SMTP_URL: smtp.url });
-    const repos = createRepos(ws.database());
-    const fielding = repos.fieldings.findFieldingByName('pilot');
-    if (!fielding) throw new Error('no fielding pilot');
-    repos.fieldings.saveMailSettings(
-      fielding.id,
-      { ...repos.fieldings.mailSettingsOf(fielding.id), perMinute: 6000 },
-      new Date().toISOString(),
-    );
-
-    const result = await ws.run('invite', '--fielding', 'pilot');
+    const result = await inviteFast(ws);
 
     expect(result.code, result.err).toBe(0);
     expect(smtp.received).toHaveLength(2);
