@@ -117,6 +117,7 @@ describe('staff routes are declared with their roles', () => {
       'get /api/staff/fieldings/:name/mail-settings': 'admin,fieldwork,analyst',
       'put /api/staff/fieldings/:name/mail-settings': 'admin,fieldwork',
       'post /api/staff/fieldings/:name/mailings': 'admin,fieldwork',
+      'post /api/staff/fieldings/:name/mailings/interrupted': 'admin,fieldwork',
       'get /api/staff/fieldings/:name/mailings': 'admin,fieldwork',
       'post /api/staff/bounces': 'admin,fieldwork',
       'post /api/staff/fieldings/:name/letters': 'admin,fieldwork',
