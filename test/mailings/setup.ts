@@ -102,11 +102,12 @@ export function dispositionCode(repos: Repos, caseId: number): string {
 export const caseOf = (repos: Repos, officeId: string) => repos.cases.findCaseByNames('pilot', officeId)?.id as number;
 
 /** One office invited, its invitation sent; `base` names its case and contact for the follow-ups. */
-export async function invitedOffice(): Promise<
-  MailEnv & { base: { fieldingId: number; caseId: number; contactId: number } }
-> {
+export async function invitedOffice(
+  options: { sendAfterMs?: number } = {},
+): Promise<MailEnv & { base: { fieldingId: number; caseId: number; contactId: number } }> {
   const m = await mailEnv({ offices: 1 });
   planInvitations(m.repos, m.fieldingId, m.env.clock().toISOString());
+  if (options.sendAfterMs) m.env.clock.advance(options.sendAfterMs);
   await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['invitation'] });
   const [invitation] = sendsOf(m.env);
   const base = {

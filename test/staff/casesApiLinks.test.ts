@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { issueLetters } from '../../server/letters/service.js';
 import { dispatchQueued } from '../../server/mailings/dispatch.js';
-import { planInvitations } from '../../server/mailings/service.js';
-import { caseOf, mailEnv, sendsOf } from '../mailings/setup.js';
+import { caseOf, invitedOffice, sendsOf } from '../mailings/setup.js';
 import { parseMail } from '../support/smtp.js';
 import { addMember, signIn } from './setup.js';
 
@@ -11,17 +10,9 @@ import { addMember, signIn } from './setup.js';
  * once it completed, a thank-you; then the case page as fieldwork staff see it.
  */
 async function wholeFielding() {
-  const m = await mailEnv({ offices: 1 });
+  // The invitation goes out a minute after its links were issued.
+  const { base, ...m } = await invitedOffice({ sendAfterMs: 60_000 });
   const at = () => m.env.clock().toISOString();
-  planInvitations(m.repos, m.fieldingId, at());
-  m.env.clock.advance(60_000);
-  await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['invitation'] });
-  const [invitation] = sendsOf(m.env);
-  const base = {
-    fieldingId: m.fieldingId,
-    caseId: invitation?.case_id as number,
-    contactId: invitation?.contact_id as number,
-  };
   m.env.clock.advance(60_000);
   m.repos.mailings.enqueue({ ...base, kind: 'reminder', number: 1, at: at() });
   await dispatchQueued(m.ctx, { fieldingId: m.fieldingId, kinds: ['reminder'] });
