@@ -76,6 +76,12 @@ export const InstrumentMetaSchema = z.object({
   prefill: z.record(z.string().min(1), PrefillSchema).default({}),
   /** Written by `fieldkit instruments import`; absent for instruments written to Fieldkit's conventions. */
   variables: VariableMapSchema.optional(),
+  /**
+   * Repeating panel name -> the name of its entry key: a number kept in each entry under that name
+   * (1, 2, ... in the order entries were added, never renumbered when one is removed or moved), and
+   * the key column of the panel's export table. Absent for a panel: entries are keyed by position.
+   */
+  panelKeys: z.record(z.string().regex(QUESTION_NAME), z.string().regex(QUESTION_NAME)).optional(),
   /** Question name -> its disclosure tag for the public-use file (server/instruments/disclosure.ts). */
   disclosure: z.record(z.string().min(1), DisclosureSchema).optional(),
   /**
