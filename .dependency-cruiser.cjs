@@ -27,7 +27,9 @@ const featureDependencies = {
   reminders: ['mailings', 'templates', 'cases', 'fieldings'],
   bounces: ['mailings', 'casework', 'cases', 'offices', 'audit'],
   fieldwork: ['casework', 'cases', 'fieldings', 'responses', 'offices', 'tokens', 'audit'],
-  exports: ['casework', 'cases', 'fieldings', 'offices', 'tokens', 'audit'],
+  sites: ['staff', 'audit'],
+  records: ['sites', 'responses', 'staff', 'audit'],
+  exports: ['records', 'sites', 'casework', 'cases', 'fieldings', 'offices', 'tokens', 'audit'],
   letters: ['mailings', 'templates', 'cases', 'fieldings', 'offices', 'tokens', 'audit'],
 };
 

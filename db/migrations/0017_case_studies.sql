@@ -43,7 +43,8 @@ CREATE TABLE records (
   updated_at         TEXT NOT NULL,
   updated_by         INTEGER NOT NULL REFERENCES staff(id),   -- who last saved
   finalized_at       TEXT,
-  finalized_by       INTEGER REFERENCES staff(id)
+  finalized_by       INTEGER REFERENCES staff(id),
+  reopen_reason      TEXT                     -- why a lead reopened it; carried by its changes until final again
 );
 CREATE INDEX records_site ON records(site_id, instrument_id, status);
 CREATE INDEX records_interviewer ON records(interviewer_id);
