@@ -155,7 +155,8 @@ export function unionTables(
           0,
           t.key.length,
         ),
-        ...codebook.variables.filter((v) => v.table === t.name).map(exportVariable),
+        // A version's question that a later version made the entry key is that key column, not a variable of its own.
+        ...codebook.variables.filter((v) => v.table === t.name && !t.key.includes(v.name)).map(exportVariable),
       ];
       // Keys by position: a version that numbered a panel's entries (`<table>_n`) and one that keys them
       // (meta.panelKeys) fill the same key column; the other variables by name.
