@@ -12,8 +12,8 @@ const records = (file: string) => parseCsv(readFileSync(file, 'utf8')).records.m
 describe('the second tables of an export', () => {
   it('puts the defendants of a case file in data_cf_defs.csv, one row per entry, keyed by the main table’s case_id', async () => {
     const env = openEnv();
-    const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction' });
-    const instrument = env.instruments.resolve('cs-case-file-abstraction');
+    const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction@1.0.0' });
+    const instrument = env.instruments.resolve('cs-case-file-abstraction@1.0.0');
     const { answers } = generateAnswers(instrument?.survey ?? {});
     const defendants = answers.cf_defs as Record<string, unknown>[];
     answers.cf_defs = [...defendants, { ...defendants[0] }];

@@ -17,8 +17,8 @@ const records = (file: string) => parseCsv(readFileSync(file, 'utf8')).records.m
  */
 async function exportedCaseFile() {
   const env = openEnv();
-  const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction' });
-  const instrument = env.instruments.resolve('cs-case-file-abstraction');
+  const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction@1.0.0' });
+  const instrument = env.instruments.resolve('cs-case-file-abstraction@1.0.0');
   const { answers } = generateAnswers(instrument?.survey ?? {});
   const [first] = answers.cf_defs as Record<string, unknown>[];
   const { d_disp_oth: _drop, ...rest } = first as Record<string, unknown>;

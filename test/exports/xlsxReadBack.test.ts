@@ -262,8 +262,8 @@ describe('data.xlsx read back by openpyxl', () => {
 
   it('a second table (the defendants of a case file) gets its own data_<table>.xlsx, as it gets its own .csv', async () => {
     const env = openEnv();
-    const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction' });
-    const { answers } = generateAnswers(env.instruments.resolve('cs-case-file-abstraction')?.survey ?? {});
+    const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction@1.0.0' });
+    const { answers } = generateAnswers(env.instruments.resolve('cs-case-file-abstraction@1.0.0')?.survey ?? {});
     answers.cf_defs = [...(answers.cf_defs as unknown[]), (answers.cf_defs as unknown[])[0]];
     await postComplete(env.app, tokenOf(link as NonNullable<typeof link>), { answers, revision: 0 }).expect(200);
     const out = path.join(env.dir, 'export');
