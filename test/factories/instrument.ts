@@ -36,7 +36,8 @@ export const SELF_CASE_FILE = 'case-file-self';
  * so it can never be fielded by link.
  */
 export function withSelfCaseFile(shipped: InstrumentRegistry): InstrumentRegistry {
-  const original = shipped.resolve('cs-case-file-abstraction');
+  // 1.0.0: the tests that use it check its one level of defendants (2.0.0 adds panels in panels).
+  const original = shipped.resolve('cs-case-file-abstraction@1.0.0');
   if (!original) throw new Error('the shipped case-file form is missing');
   const copy: Instrument = {
     ...original,
