@@ -5,11 +5,11 @@ import { createRepos } from '../repos.js';
 import { type CliIo, type OpenRuntime, osUser, required, resolveFrom, UsageError } from './io.js';
 
 /**
- * `fieldkit export --site <name> --format qdpx`: the `--format` (singular) option sets the notes
- * export apart from the dataset export of a fielding, whose `--formats` it does not share.
+ * `fieldkit export --site <name> --format qdpx`: the format qdpx sets the notes export apart from the
+ * dataset exports of `fieldkit export`, whose options it does not share.
  */
 export const isNotesExport = (args: readonly string[]) =>
-  args.some((a) => a === '--format' || a.startsWith('--format='));
+  args.some((a, i) => a === '--format=qdpx' || (a === '--format' && args[i + 1] === 'qdpx'));
 
 export async function exportNotes(args: string[], io: CliIo, runtime: OpenRuntime): Promise<void> {
   const { values } = parseArgs({
