@@ -1,7 +1,5 @@
 import type { Db } from '../platform/db.js';
 
-export type QdpxSite = { id: number; name: string };
-
 /** A Phase II record of a site as the notes export reads it, with who started and who last saved it. */
 export type QdpxRecordRow = {
   id: number;
@@ -23,8 +21,6 @@ export type QdpxRepo = ReturnType<typeof createQdpxRepo>;
 
 /** The reads of the REFI-QDA export of interview notes (server/exports/qdpxService.ts). */
 export function createQdpxRepo(db: Db) {
-  const siteByName = db.prepare<[string], QdpxSite>('SELECT id, name FROM sites WHERE name = ? COLLATE NOCASE');
-  const siteById = db.prepare<[number], QdpxSite>('SELECT id, name FROM sites WHERE id = ?');
   const recordsOf = db.prepare<[number], QdpxRecordRow>(
     `SELECT r.id, r.instrument_id, r.instrument_version, r.status, r.answers, r.created_at, r.updated_at,
        s.id AS started_by_id, s.email AS started_by_email, s.full_name AS started_by_name,
@@ -34,9 +30,6 @@ export function createQdpxRepo(db: Db) {
   );
   const guidKey = db.prepare<[], { key: string }>('SELECT key FROM qdpx_guid_key WHERE id = 1');
   return {
-    /** Site names are unique whatever their case (db/migrations/0017_case_studies.sql). */
-    siteByName: (name: string) => siteByName.get(name),
-    siteById: (id: number) => siteById.get(id),
     /** Every record of the site, oldest first; the caller picks the interviews. */
     recordsOf: (siteId: number) => recordsOf.all(siteId),
     /** The study's key for the project's GUIDs (db/migrations/0018_qdpx_guid_key.sql). */

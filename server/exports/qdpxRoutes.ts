@@ -4,13 +4,14 @@ import { ANALYSTS } from '../contracts/roles.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { Clock } from '../platform/clock.js';
+import type { SiteRepo } from '../sites/repo.js';
 import { qdpxStream } from './qdpx.js';
 import type { QdpxRepo } from './qdpxRepo.js';
 import { NotesExportBodySchema, NotesSiteParamsSchema } from './qdpxSchema.js';
 import { exportInterviewNotes } from './qdpxService.js';
 
 export type NotesExportRouteContext = {
-  repos: { qdpx: QdpxRepo; audit: AuditRepo };
+  repos: { qdpx: QdpxRepo; sites: SiteRepo; audit: AuditRepo };
   instruments: InstrumentRegistry;
   clock: Clock;
 };

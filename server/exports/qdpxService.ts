@@ -4,13 +4,15 @@ import type { AuditEntry } from '../audit/repo.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import type { Clock } from '../platform/clock.js';
 import { AppError, unprocessable } from '../platform/errors.js';
+import type { SiteRepo, SiteRow } from '../sites/repo.js';
+import { siteNotFound } from '../sites/service.js';
 import { initialsOf } from '../staff/names.js';
 import { buildQdaProject, type QdaInterview, type QdaPerson, type QdaProject, qdpxStream } from './qdpx.js';
 import { isInterviewInstrument } from './qdpxNotes.js';
-import type { QdpxRecordRow, QdpxRepo, QdpxSite } from './qdpxRepo.js';
+import type { QdpxRecordRow, QdpxRepo } from './qdpxRepo.js';
 
 export type NotesExportContext = {
-  repos: { qdpx: QdpxRepo };
+  repos: { qdpx: QdpxRepo; sites: SiteRepo };
   instruments: InstrumentRegistry;
   clock: Clock;
 };
@@ -25,7 +27,7 @@ export type NotesExportRequest = {
 };
 
 export type NotesExport = {
-  site: QdpxSite;
+  site: SiteRow;
   project: QdaProject;
   fileName: string;
   interviews: number;
@@ -34,12 +36,17 @@ export type NotesExport = {
   audit: AuditEntry;
 };
 
-export const siteNotFound = (site: NotesExportRequest['site']) =>
-  new AppError(
-    404,
-    'site_not_found',
-    'name' in site ? `There is no site named "${site.name}".` : `There is no site ${site.id}.`,
-  );
+/** The site asked for, by name (any case) or id; 404 naming it when there is none. */
+function siteOr404(sites: SiteRepo, ref: NotesExportRequest['site']): SiteRow {
+  if (!('name' in ref)) {
+    const site = sites.findSite(ref.id);
+    if (!site) throw siteNotFound();
+    return site;
+  }
+  const site = sites.findSiteByName(ref.name.trim());
+  if (!site) throw new AppError(404, 'site_not_found', `No site named "${ref.name}".`);
+  return site;
+}
 
 /** How a staff member appears in the project: the full name if an admin set one, else the initials. */
 function personOf(id: number, email: string, fullName: string): QdaPerson {
@@ -56,9 +63,7 @@ export const fileNamePart = (name: string) => name.replace(/[^\w.-]+/g, '_');
  * in this identified project; the caller records the export in the audit log once it is written.
  */
 export function exportInterviewNotes(ctx: NotesExportContext, request: NotesExportRequest): NotesExport {
-  const { site: ref } = request;
-  const site = 'name' in ref ? ctx.repos.qdpx.siteByName(ref.name) : ctx.repos.qdpx.siteById(ref.id);
-  if (!site) throw siteNotFound(ref);
+  const site = siteOr404(ctx.repos.sites, request.site);
   const interviews: QdaInterview[] = [];
   let leftInProgress = 0;
   for (const row of ctx.repos.qdpx.recordsOf(site.id)) {

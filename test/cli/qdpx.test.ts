@@ -70,7 +70,7 @@ describe('fieldkit export --site <name> --format qdpx', () => {
       1,
       /^fieldkit: Miami has no interview records to export/,
     ],
-    [['--site', 'Boston', '--format', 'qdpx', '--out', 'b.qdpx'], 1, /^fieldkit: There is no site named "Boston"\.$/],
+    [['--site', 'Boston', '--format', 'qdpx', '--out', 'b.qdpx'], 1, /^fieldkit: No site named "Boston"\.$/],
     [['--site', 'San Diego', '--format', 'qdpx', '--out', 'notes.zip'], 2, /ending in \.qdpx/],
     [['--site', 'San Diego', '--format', 'qdpx', '--out', 'n.qdpx', '--public'], 2, /never enter a public-use file/],
     [['--format', 'qdpx', '--out', 'n.qdpx'], 2, /^fieldkit: Missing --site\.$/],
