@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { OpenRecordSchema } from '../../server/contracts/records.js';
 import type { Role } from '../../server/contracts/roles.js';
+import type { Instrument } from '../../server/instruments/registry.js';
+import { generateAnswers } from '../factories/generatedAnswers.js';
 import { insertRecord, insertSite, prosecutorInterview, setFullName } from '../factories/interviewRecords.js';
-import { addMember, type Session, signIn, staffEnv } from '../staff/setup.js';
-import { binaryBody, type TestEnv } from '../support/app.js';
+import { PROSECUTOR_INTERVIEW, siteWithInterviewer } from '../factories/sites.js';
+import { addMember, everyRole, type Session, signIn, staffEnv } from '../staff/setup.js';
+import { binaryBody, shippedInstruments, type TestEnv } from '../support/app.js';
 import { sourceTexts, summarizeQde, unzipQdpx, validateProjectQde } from '../support/qdpx.js';
 
 const NOTES = {
@@ -158,5 +162,45 @@ describe('POST /api/staff/sites/:siteId/interview-notes', () => {
     expect(publicUse.status).toBe(400);
     expect(JSON.stringify(publicUse.body.error)).toMatch(/public/);
     expect(env.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'export_notes'").pluck().get()).toBe(0);
+  });
+
+  it('exports an interview entered through the records API (draft, then final) with its notes exactly as typed', async () => {
+    const env = staffEnv();
+    const { admin, analyst } = await everyRole(env);
+    const { site, interviewer } = await siteWithInterviewer(env, admin, {
+      name: 'San Diego',
+      interviewer: 'maria@study.example.org',
+      fullName: 'Maria de Lopez',
+      instruments: [PROSECUTOR_INTERVIEW],
+    });
+    const started = await interviewer.send('post', '/api/staff/records', {
+      siteId: site.id,
+      instrumentId: PROSECUTOR_INTERVIEW,
+    });
+    const record = OpenRecordSchema.parse(started.body);
+    const instrument = shippedInstruments().resolve(PROSECUTOR_INTERVIEW) as Instrument;
+    const notes = { p1_history_notes: NOTES.history, p11_lessons_notes: NOTES.lessons };
+    const answers = {
+      ...generateAnswers(instrument.survey).answers,
+      ...record.answers,
+      // SurveyJS checks today() against the machine's date, not the test's clock: an interview date in the past of both.
+      h_date: '2026-11-30',
+      h_consent: 1,
+      ...notes,
+    };
+    await interviewer
+      .send('put', `/api/staff/records/${record.id}/draft`, { answers, page: 1, revision: 0 })
+      .expect(200);
+    const final = await interviewer.send('post', `/api/staff/records/${record.id}/finalize`, { answers, revision: 1 });
+    expect(final.status, JSON.stringify(final.body)).toBe(200);
+
+    const res = await download(analyst, site.id);
+    expect(res.status, res.body.toString()).toBe(200);
+    const files = unzipQdpx(res.body as Buffer);
+    const summary = summarizeQde(files['project.qde'] as string);
+    expect(summary.users.map((u) => u.name)).toEqual(['Maria de Lopez']);
+    const [text] = [...sourceTexts(files, summary).values()];
+    expect(text).toContain(`1. History of the office's trafficking work\n\n${NOTES.history}\n`);
+    expect(text).toContain(`11. Lessons for other jurisdictions\n\n${NOTES.lessons}\n`);
   });
 });
