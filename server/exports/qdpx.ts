@@ -7,7 +7,8 @@ import { intervieweeValues, noteSections, notesText } from './qdpxNotes.js';
 /**
  * A REFI-QDA project (QDA-XML 1.0, urn:QDA-XML:project:1.0) of interview notes: the exchange
  * format NVivo, ATLAS.ti, MAXQDA and QualCoder import. Each interview record is a text source, its
- * interviewee a case with variables linked to it, each interviewer a user.
+ * interviewee a case with variables linked to it, each interviewer a user, each interview
+ * instrument a set of its sources.
  */
 export const QDA_NAMESPACE = 'urn:QDA-XML:project:1.0';
 
@@ -135,6 +136,23 @@ export function buildQdaProject(input: QdaProjectInput): QdaProject {
   }
   if (caseLines.length > 0) lines.push('  <Cases>', ...caseLines, '  </Cases>');
   if (sourceLines.length > 0) lines.push('  <Sources>', ...sourceLines, '  </Sources>');
+  // One set per interview instrument (prosecutors, law enforcement, victim services): the document
+  // groups or sets the analysis software compares, in the order the instruments first appear.
+  const sets = new Map<string, { title: string; sources: string[] }>();
+  for (const i of input.interviews) {
+    const set = sets.get(i.instrument.meta.id) ?? { title: i.instrument.meta.title, sources: [] };
+    set.sources.push(guid(`source:${i.recordId}`));
+    sets.set(i.instrument.meta.id, set);
+  }
+  if (sets.size > 0) {
+    lines.push('  <Sets>');
+    for (const [id, set] of sets) {
+      lines.push(`    <Set guid="${guid(`set:${id}`)}" name="${xml(set.title)}">`);
+      for (const source of set.sources) lines.push(`      <MemberSource targetGUID="${source}"/>`);
+      lines.push('    </Set>');
+    }
+    lines.push('  </Sets>');
+  }
   lines.push('</Project>', '');
   return { xml: lines.join('\n'), sources };
 }

@@ -17,20 +17,27 @@ export const INTERVIEWEE_QUESTIONS = Object.freeze({ role: 'h_role', agency: 'h_
 
 export type IntervieweeValues = { role?: string; agency?: string; years?: number };
 
+/** Each instrument's note fields, read once: an export asks for them for every record. */
+const noteFields = new WeakMap<Instrument, readonly NoteField[]>();
+
 /**
  * The note fields of an instrument, in questionnaire order. Notes are the long answers of comment
  * questions; a comment inside a repeating panel belongs to an entry, not to the interview, and is
  * left to the statistical export.
  */
-export function noteFieldsOf(instrument: Instrument): NoteField[] {
-  const model = instrumentStructure(instrument);
-  return model
-    .getAllQuestions(false, false, false)
-    .filter((q: Question) => q.getType() === 'comment')
-    .map((q: Question) => {
-      const page = q.page as { title?: string; name: string } | undefined;
-      return { question: q.name, title: q.title || q.name, topic: page?.title || page?.name || '' };
-    });
+export function noteFieldsOf(instrument: Instrument): readonly NoteField[] {
+  let fields = noteFields.get(instrument);
+  if (!fields) {
+    fields = instrumentStructure(instrument)
+      .getAllQuestions(false, false, false)
+      .filter((q: Question) => q.getType() === 'comment')
+      .map((q: Question) => {
+        const page = q.page as { title?: string; name: string } | undefined;
+        return { question: q.name, title: q.title || q.name, topic: page?.title || page?.name || '' };
+      });
+    noteFields.set(instrument, fields);
+  }
+  return fields;
 }
 
 /**

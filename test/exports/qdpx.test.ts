@@ -95,6 +95,21 @@ describe('buildQdaProject and qdpxStream', () => {
     expect(summarizeQde(files['project.qde'] as string).namespace).toBe('urn:QDA-XML:project:1.0');
   });
 
+  it('groups the sources in one set per interview instrument', async () => {
+    const victims = instrument('cs-victim-services-interview');
+    const { files } = await qdpxOf([
+      interview({ recordId: 1 }),
+      interview({ recordId: 2, instrument: victims, answers: { v1_identify_notes: 'a' } }),
+      interview({ recordId: 3 }),
+    ]);
+    const summary = summarizeQde(files['project.qde'] as string);
+    const [one, two, three] = summary.sources.map((s) => s.guid);
+    expect(summary.sets).toEqual([
+      { name: instrument('cs-prosecutor-interview').meta.title, sources: [one, three] },
+      { name: victims.meta.title, sources: [two] },
+    ]);
+  });
+
   it('keeps every character of every note: each source, unzipped, holds the notes exactly as typed under their topics', async () => {
     const { files } = await qdpxOf([interview()]);
     const summary = summarizeQde(files['project.qde'] as string);

@@ -56,6 +56,7 @@ export type QdeSummary = {
   variables: { guid: string; name: string; type: string }[];
   cases: { guid: string; name: string; values: Record<string, string>; sources: string[] }[];
   sources: { guid: string; name: string; path: string; creatingUser: string; modifyingUser: string }[];
+  sets: { name: string; sources: string[] }[];
 };
 
 const SUMMARY_SCRIPT = `
@@ -78,6 +79,7 @@ print(json.dumps({
              'sources': [s.get('targetGUID') for s in c.findall(q('SourceRef'))]} for c in root.iter(q('Case'))],
   'sources': [{'guid': s.get('guid'), 'name': s.get('name'), 'path': s.get('plainTextPath'),
                'creatingUser': s.get('creatingUser'), 'modifyingUser': s.get('modifyingUser')} for s in root.iter(q('TextSource'))],
+  'sets': [{'name': s.get('name'), 'sources': [m.get('targetGUID') for m in s.findall(q('MemberSource'))]} for s in root.iter(q('Set'))],
 }))
 `;
 
