@@ -4,12 +4,13 @@
 # drives /usr/bin/chromium), the tools that read the exports back (R for data.R, pandas with
 # Debian's /usr/bin/python3 for data.dta, openpyxl for data.xlsx, R haven for data.sav and
 # data.dta, R survey for the design syntax (design.R), GNU PSPP for data.sav, ReadStat's command
-# line for data.dta's notes, pdftotext to read letters and printed instruments), then the project's
-# npm dependencies exactly as locked.
+# line for data.dta's notes, pdftotext to read letters and printed instruments, xmllint to validate
+# the REFI-QDA project of interview notes against its schema), then the project's npm dependencies
+# exactly as locked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium r-base-core r-cran-haven r-cran-survey python3-pandas python3-openpyxl pspp poppler-utils readstat)
+apt_packages=(chromium r-base-core r-cran-haven r-cran-survey python3-pandas python3-openpyxl pspp poppler-utils readstat libxml2-utils)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -29,6 +30,7 @@ Rscript -e 'library(survey)' >/dev/null 2>&1 || { echo "install-test-deps: R can
 /usr/bin/python3 -c 'import openpyxl' || { echo "install-test-deps: /usr/bin/python3 cannot import openpyxl" >&2; exit 1; }
 command -v pdftotext >/dev/null || { echo "install-test-deps: pdftotext (poppler-utils) is missing after install" >&2; exit 1; }
 command -v readstat >/dev/null || { echo "install-test-deps: readstat is missing after install" >&2; exit 1; }
+command -v xmllint >/dev/null || { echo "install-test-deps: xmllint (libxml2-utils) is missing after install" >&2; exit 1; }
 
 # better-sqlite3 compiles from source here (~1-2 min): no prebuilt binary can be downloaded.
 npm ci --no-audit --no-fund

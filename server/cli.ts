@@ -55,6 +55,12 @@ Contacts
       in the audit log.
 
 Exports
+  export --site <name> --format qdpx --out <file.qdpx> [--include-in-progress]
+      Writes the interview notes of a Phase II site as a REFI-QDA project for NVivo, ATLAS.ti,
+      MAXQDA or QualCoder: each final interview record a text source (its notes in questionnaire
+      order under their topics), each interviewee a case (site, role, agency type, years in role),
+      each interviewer a user. --include-in-progress adds interviews still being entered. A
+      re-export keeps every source's GUID. Never a public-use file. Recorded in the audit log.
   export --fielding <name> --out <folder|file.zip> [--formats csv,labels,xlsx,sav,dta,r,codebook] [--completes-only]
          [--public [--include-free-text] [--k-anonymity <k>]]
       Writes the cleaned dataset of a fielding into a new folder: data.csv (codes),

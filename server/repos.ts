@@ -2,6 +2,7 @@ import { createAccessRepo } from './access/repo.js';
 import { createAuditRepo } from './audit/repo.js';
 import { createBounceRepo } from './bounces/repo.js';
 import { createCaseRepo } from './cases/repo.js';
+import { createQdpxRepo } from './exports/qdpxRepo.js';
 import { createFieldingRepo } from './fieldings/repo.js';
 import { createFieldworkRepo } from './fieldwork/repo.js';
 import { createLetterRepo } from './letters/repo.js';
@@ -40,6 +41,7 @@ export function createRepos(db: Db) {
     rehearsal: createRehearsalRepo(db),
     sites: createSiteRepo(db),
     records: createRecordRepo(db),
+    qdpx: createQdpxRepo(db),
   };
 }
 

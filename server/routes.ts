@@ -2,6 +2,7 @@ import { bounceRoutes } from './bounces/routes.js';
 import type { CaseDispositions } from './casework/dispositionCache.js';
 import { caseRoutes } from './casework/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
+import { notesExportRoutes } from './exports/qdpxRoutes.js';
 import { exportRoutes } from './exports/routes.js';
 import type { ExportRunner } from './exports/runner.js';
 import { fieldingRoutes } from './fieldings/routes.js';
@@ -59,6 +60,7 @@ export function staffApiRoutes(parts: StaffApiParts): readonly StaffRoute[] {
     ...catalogRoutes({ instruments }),
     ...previewRoutes({ repos, clock, random, publicUrl, instruments }),
     ...exportRoutes({ repos, clock, exports: parts.exports }),
+    ...notesExportRoutes({ repos, clock, instruments }),
     ...templateRoutes({ repos, clock, publicUrl, instruments }),
     ...mailingRoutes({ repos, clock, mailings: parts.mailings }),
     ...bounceRoutes({ repos, clock }),

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api, EXPORT_FORMATS, type ExportOptions } from './api.js';
 import { DownloadLink } from './download.js';
 import { PageTitle } from './Layout.js';
+import { NotesExport } from './NotesExport.js';
 import { failureMessage, useSession } from './session.js';
 import { BusyButton, FormError, useAnnounce } from './ui.js';
 import { useLoad } from './useLoad.js';
@@ -110,6 +111,7 @@ export function ExportsPage() {
           <DownloadLink blob={zip.blob} filename={zip.filename} label="Download the export" />
         </p>
       ) : null}
+      <NotesExport />
     </>
   );
 }

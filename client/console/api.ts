@@ -133,7 +133,7 @@ export function request<T>(
  * A request whose answer is a file (a links CSV, an export zip, a case list): the body is kept as a Blob with the
  * name the server gave it; an error answer is still the one JSON shape, classified as above.
  */
-async function fileRequest(
+export async function fileRequest(
   url: string,
   init: { method?: 'GET' | 'POST'; body?: BodyInit; contentType?: string; accept: string },
 ): Promise<ApiResult<{ blob: Blob; filename: string; headers: Headers }>> {

@@ -4,6 +4,7 @@ import { EXPORT_FORMATS, type ExportFormat, exportFielding } from '../exports/se
 import { createRepos } from '../repos.js';
 import { type Command, osUser, required, resolveFrom, UsageError } from './io.js';
 import { progressBar } from './progress.js';
+import { exportNotes, isNotesExport } from './qdpx.js';
 
 function formatsOf(list: string): ExportFormat[] {
   const asked = list
@@ -32,6 +33,7 @@ function kAnonymityOf(text: string | undefined, isPublic: boolean): number | und
 
 export const exportCommands: Record<string, Command> = {
   async export(args, io, runtime) {
+    if (isNotesExport(args)) return exportNotes(args, io, runtime);
     const { values } = parseArgs({
       args,
       options: {
