@@ -29,7 +29,7 @@ const featureDependencies = {
   fieldwork: ['casework', 'cases', 'fieldings', 'responses', 'offices', 'tokens', 'audit'],
   sites: ['staff', 'audit'],
   records: ['sites', 'responses', 'staff', 'audit'],
-  exports: ['records', 'sites', 'casework', 'cases', 'fieldings', 'offices', 'tokens', 'audit'],
+  exports: ['records', 'sites', 'staff', 'casework', 'cases', 'fieldings', 'offices', 'tokens', 'audit'],
   letters: ['mailings', 'templates', 'cases', 'fieldings', 'offices', 'tokens', 'audit'],
 };
 
