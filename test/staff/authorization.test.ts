@@ -111,6 +111,7 @@ describe('staff routes are declared with their roles', () => {
       'get /api/staff/instruments/:id/:version/codebook': 'admin,fieldwork,analyst',
       'post /api/staff/instruments/:id/:version/preview': 'admin,fieldwork,analyst',
       'post /api/staff/fieldings/:name/exports': 'admin,analyst',
+      'post /api/staff/record-exports': 'admin,analyst',
       'get /api/staff/fieldings/:name/templates': 'admin,fieldwork',
       'put /api/staff/fieldings/:name/templates/:kind': 'admin,fieldwork',
       'post /api/staff/fieldings/:name/templates/:kind/preview': 'admin,fieldwork',
