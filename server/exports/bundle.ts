@@ -28,14 +28,17 @@ export type BundleFile = { name: string; bytes: number; sha256: string };
 
 /**
  * A manifest warning for a text a .sav had to cut, naming the file, the variable and the row (its
- * export `case_id` or `record_id`, and the entry of a second table), never the text itself.
+ * export `case_id` or `record_id`, and the entry keys of a second table), never the text itself.
  */
 export function savCutWarning(file: string, table: ExportTable, cut: StringCut): string {
   const at = (name: string) => table.variables.findIndex((v) => v.name === name);
-  const [noun, idAt] = at('record_id') >= 0 ? ['record', at('record_id')] : ['case', at('case_id')];
-  const id = cut.cells[idAt];
-  const entry = cut.cells[at(`${table.name}_n`)];
-  const which = id === undefined ? `row ${cut.row}` : `${noun} ${id}${entry === undefined ? '' : `, entry ${entry}`}`;
+  // A table built without its keys named: case_id, and the entry number if it has one.
+  const numbered = `${table.name}_n`;
+  const [mainKey = 'case_id', ...entryKeys] = table.key ?? ['case_id', ...(at(numbered) >= 0 ? [numbered] : [])];
+  const id = cut.cells[at(mainKey)];
+  const noun = mainKey === 'record_id' ? 'record' : 'case';
+  const entries = entryKeys.map((k) => `${k === numbered ? 'entry' : k} ${cut.cells[at(k)]}`);
+  const which = id === undefined ? `row ${cut.row}` : [`${noun} ${id}`, ...entries].join(', ');
   const n = (bytes: number) => bytes.toLocaleString('en-US');
   return `${file}: ${cut.variable} of ${which} has ${n(cut.bytes)} bytes of text; an SPSS string holds at most ${n(cut.maxBytes)}, so ${file} keeps its first ${n(cut.keptBytes)} bytes, cut between characters.`;
 }
@@ -166,7 +169,8 @@ export async function writeBundle<M>(
   const onCut = (file: string, t: ExportTable) => (cut: StringCut) => cuts.push(savCutWarning(file, t, cut));
   if (has('sav')) sync('data.sav', () => savChunks(table, { fileLabel: label, onCut: onCut('data.sav', table) }));
   if (has('dta')) sync('data.dta', () => dtaChunks(table, { datasetLabel: label }));
-  // Repeating panels, dynamic matrices, the audit trail: a table each, keyed by the main key and their own.
+  // Repeating panels (also those inside another's entries), dynamic matrices, the audit trail: a table
+  // each, keyed by the main key and their own keys.
   for (const t of panels) {
     if (has('csv') || has('r')) sync(`data_${t.name}.csv`, () => csvChunks(t));
     if (has('labels')) sync(`data_${t.name}_labels.csv`, () => csvChunks(t, { labels: true }));

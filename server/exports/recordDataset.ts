@@ -130,12 +130,14 @@ export function recordDataset(
   instruments: readonly Instrument[],
   options: { onRecords?: (done: number, total: number) => void } = {},
 ): RecordDataset {
-  const codebooks = instruments.map(buildCodebook);
+  // Every table keyed by the record: the main table, and each panel's with the keys of the entries around it.
+  const codebooks = instruments.map((instrument) => buildCodebook(instrument, { mainKey: RECORD_KEY }));
   const unioned = unionCodebook(codebooks);
-  // The codebook's second tables are keyed by the record, not by a fielding's case.
   const codebook: VersionedCodebook = {
     ...unioned,
-    tables: unioned.tables.map((t) => ({ ...t, key: t.key.map((k) => (k === 'case_id' ? RECORD_KEY : k)) })),
+    tables: unioned.tables.map((t) =>
+      t.question === undefined ? { ...t, description: 'One row per Phase II record (site × instrument).' } : t,
+    ),
   };
   const main = codebook.variables.filter((v) => v.table === 'main');
   const variables = withShortLabels([...RECORD_META, ...withGroups(main, main.map(exportVariable))]);
@@ -208,14 +210,7 @@ export function recordDataset(
       const entries = byVersion.get(instrument.meta.version)?.entries ?? [];
       return entryTables(instrument, codebooks[i] as Codebook, exportVariable, () => entries);
     }),
-  ).map((t) => ({
-    ...t,
-    variables: withShortLabels(
-      t.variables.map((v) =>
-        v.name === 'case_id' ? { ...v, name: RECORD_KEY, label: 'Record id (as in the main table)' } : v,
-      ),
-    ),
-  }));
+  ).map((t) => ({ ...t, variables: withShortLabels(t.variables) }));
 
   // The changes of the records exported, read once: rows written later would disagree with the data.
   const changes: Cell[][] = [];
@@ -236,10 +231,11 @@ export function recordDataset(
   }
 
   return {
-    table: { name: 'data', variables, rows: () => rows, rowCount: rows.length },
+    table: { name: 'data', key: [RECORD_KEY], variables, rows: () => rows, rowCount: rows.length },
     entryTables: second,
     auditTrail: {
       name: AUDIT_TRAIL,
+      key: [RECORD_KEY, 'change_id'],
       variables: withShortLabels([...AUDIT_TRAIL_VARIABLES]),
       rows: () => changes,
       rowCount: changes.length,
@@ -254,7 +250,7 @@ export function recordDataset(
 export function auditTrailDescription(table: ExportTable) {
   return {
     name: table.name,
-    key: [RECORD_KEY, 'change_id'],
+    key: table.key,
     description:
       'Restricted: every field-level change of the exported records, oldest first per record (who, when, old and new value, and the reason when a final record was reopened). Never in a public-use file.',
     variables: table.variables.map(({ name, label, kind }) => ({ name, label, kind })),

@@ -40,6 +40,8 @@ describe('a records export read back by GNU PSPP, R haven and pandas', () => {
   const csv = new Map<string, { header: string[]; rows: string[][] }>();
   let manifest: { warnings: string[] };
   let ids: { final: number; refused: number; other: number };
+  /** The change whose old value is the 40,000-character text. */
+  let changeOfCut = 0;
 
   beforeAll(async () => {
     ws = workspace({}, cleanup);
@@ -72,7 +74,7 @@ describe('a records export read back by GNU PSPP, R haven and pandas', () => {
     ids = { final, refused, other };
     rows.change({ recordId: final, revision: 1, variable: 'cf_code', new: 'SD-0001', staffId: maria });
     rows.change({ recordId: final, revision: 2, variable: 'cf_ident_oth', new: TWO_THOUSAND, staffId: maria });
-    rows.change({
+    changeOfCut = rows.change({
       recordId: other,
       revision: 4,
       variable: 'cf_ident_oth',
@@ -173,10 +175,10 @@ describe('a records export read back by GNU PSPP, R haven and pandas', () => {
     }
   });
 
-  it('warns in the manifest of the one cut, naming data_audit_trail.sav, the variable and the record', () => {
+  it('warns in the manifest of the one cut, naming data_audit_trail.sav, the variable, the record and the change', () => {
     const bytes = (text: string) => Buffer.byteLength(text).toLocaleString('en-US');
     expect(manifest.warnings).toEqual([
-      `data_audit_trail.sav: old_value of record ${ids.other} has ${bytes(FORTY_THOUSAND)} bytes of text; an SPSS string holds at most 32,767, so data_audit_trail.sav keeps its first ${bytes(utf8Prefix(FORTY_THOUSAND, SPSS_MAX_STRING_BYTES))} bytes, cut between characters.`,
+      `data_audit_trail.sav: old_value of record ${ids.other}, change_id ${changeOfCut} has ${bytes(FORTY_THOUSAND)} bytes of text; an SPSS string holds at most 32,767, so data_audit_trail.sav keeps its first ${bytes(utf8Prefix(FORTY_THOUSAND, SPSS_MAX_STRING_BYTES))} bytes, cut between characters.`,
     ]);
   });
 });
