@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseFileAnswers, recordRows } from '../factories/records.js';
+import { caseFileV2Answers, recordRows } from '../factories/records.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { records } from '../support/readBack.js';
 import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
@@ -23,9 +23,14 @@ beforeAll(async () => {
   const maria = rows.staff('maria@study.example.org', 'Maria de Lopez');
   const sanDiego = rows.site('San Diego');
   const miami = rows.site('Miami');
-  const base = { instrumentId: 'cs-case-file-abstraction', interviewerId: maria, status: 'final' as const };
-  sanDiegoRecord = rows.record({ ...base, siteId: sanDiego, answers: caseFileAnswers('SD-0001') });
-  rows.record({ ...base, siteId: miami, answers: caseFileAnswers('MI-0001', { h_site: 2 }) });
+  const base = {
+    instrumentId: 'cs-case-file-abstraction',
+    version: '2.0.0',
+    interviewerId: maria,
+    status: 'final' as const,
+  };
+  sanDiegoRecord = rows.record({ ...base, siteId: sanDiego, answers: caseFileV2Answers('SD-0001') });
+  rows.record({ ...base, siteId: miami, answers: caseFileV2Answers('MI-0001', { h_site: 2 }) });
   rows.change({ recordId: sanDiegoRecord, revision: 1, variable: 'cf_code', new: 'SD-0001', staffId: maria });
 });
 afterAll(async () => {
@@ -48,7 +53,7 @@ async function checkAtBothWidths(page: Page, where: string) {
 }
 
 describe('Exports page, Phase II records', () => {
-  it('an analyst downloads the San Diego case files as CSV: records, defendants and audit trail', {
+  it('an analyst downloads the San Diego case files as CSV: records, defendants, charges, victims and audit trail', {
     timeout: 60_000,
   }, async () => {
     const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
@@ -82,6 +87,8 @@ describe('Exports page, Phase II records', () => {
       'data.csv',
       'data_audit_trail.csv',
       'data_cf_defs.csv',
+      'data_cf_victims.csv',
+      'data_d_charges.csv',
       'manifest.json',
     ]);
     const ids = (csv: string) =>
@@ -89,7 +96,10 @@ describe('Exports page, Phase II records', () => {
         .slice(1)
         .map((row) => Number(row[0]));
     expect(ids(files['data.csv'] as string)).toEqual([sanDiegoRecord]);
+    // Defendants 1 and 3, three charges between them, two victims: each row with its record's id.
     expect(ids(files['data_cf_defs.csv'] as string)).toEqual([sanDiegoRecord, sanDiegoRecord]);
+    expect(ids(files['data_d_charges.csv'] as string)).toEqual(Array(3).fill(sanDiegoRecord));
+    expect(ids(files['data_cf_victims.csv'] as string)).toEqual(Array(2).fill(sanDiegoRecord));
     expect(ids(files['data_audit_trail.csv'] as string)).toEqual([sanDiegoRecord]);
     await checkAtBothWidths(page, 'Exports, records zip to download');
     const audit = h.env.db.prepare("SELECT actor FROM audit_log WHERE action = 'export_records'").pluck().all();

@@ -41,7 +41,7 @@ describe('fieldkit export --instrument', () => {
     );
     expect(result, result.err).toMatchObject({ code: 0, err: '' });
     expect(result.out).toBe(
-      'Exported 1 records of cs-case-file-abstraction@1.0.0 (San Diego), cf_defs 2, audit_trail 1 rows to sd: data.csv, data.sav, data_cf_defs.csv, data_cf_defs.sav, data_audit_trail.csv, data_audit_trail.sav, manifest.json.',
+      'Exported 1 records of cs-case-file-abstraction@2.0.0 (San Diego), cf_victims 0, cf_defs 2, d_charges 0, audit_trail 1 rows to sd: data.csv, data.sav, data_cf_victims.csv, data_cf_victims.sav, data_cf_defs.csv, data_cf_defs.sav, data_d_charges.csv, data_d_charges.sav, data_audit_trail.csv, data_audit_trail.sav, manifest.json.',
     );
     expect(ids(ws.file('sd/data.csv'))).toEqual([final]);
     expect(ids(ws.file('sd/data_audit_trail.csv'))).toEqual([final]);

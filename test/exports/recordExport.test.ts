@@ -105,8 +105,10 @@ describe('exportRecords (Phase II records of one instrument)', () => {
       cf_code: 'SD-0001',
       cf_tipchg: '1',
     });
+    // The newest loaded version leads; these records were entered on 1.0.0 (instruments lists both).
     expect(manifest).toMatchObject({
-      instrument: `${CASE_FILE}@1.0.0`,
+      instrument: `${CASE_FILE}@2.0.0`,
+      instruments: [`${CASE_FILE}@2.0.0`, `${CASE_FILE}@1.0.0`],
       site: 'San Diego',
       records: { final: 1, refused: 1, in_progress: 0 },
     });
@@ -148,9 +150,12 @@ describe('exportRecords (Phase II records of one instrument)', () => {
       // Convicted at trial, the sentence not yet entered: shown and blank.
       [s.inMiami, '3', '-9'],
     ]);
+    // 2.0.0's victims and charges: tables of their own, empty for records entered on 1.0.0.
     expect(manifest.tables.map((t) => [t.name, t.rows])).toEqual([
       ['data', 3],
+      ['cf_victims', 0],
       ['cf_defs', 3],
+      ['d_charges', 0],
       ['audit_trail', 4],
     ]);
   });

@@ -63,6 +63,8 @@ describe('POST /api/staff/record-exports', () => {
       'data.csv',
       'data_audit_trail.csv',
       'data_cf_defs.csv',
+      'data_cf_victims.csv',
+      'data_d_charges.csv',
       'manifest.json',
     ]);
     expect(records(files['data.csv'] as string).map((r) => r[0])).toEqual(['record_id', String(id)]);

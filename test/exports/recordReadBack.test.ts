@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteCleanup, type Workspace, workspace } from '../cli/workspace.js';
-import { caseFileAnswers, recordRows } from '../factories/records.js';
+import { caseFileAnswers, caseFileV2Answers, recordRows } from '../factories/records.js';
 import {
   pandasCellText,
   readDtaWithPandas,
@@ -16,14 +16,15 @@ import {
 /**
  * A Phase II records export read back by tools nobody here wrote, as a fielding's is: GNU PSPP for
  * the .sav files, pandas and R haven for the .dta files, each cell against the CSV of the same
- * table, for the records table, the defendants panel (each row with its record's id) and the
- * restricted audit trail, whose values can be whole interview notes: a 2,000-character text of
- * multi-byte UTF-8 and a 40,000-character one, kept whole in .dta (strL) and cut, with a warning
- * naming the record, only where SPSS's 32,767 bytes end.
+ * table, for the records table (versions 2.0.0 and 1.0.0 together), the defendants panel (each row
+ * with its record's id and stable defendant_no), the charges inside each defendant, the victims,
+ * and the restricted audit trail, whose values can be whole interview notes: a 2,000-character
+ * text of multi-byte UTF-8 and a 40,000-character one, kept whole in .dta (strL) and cut, with a
+ * warning naming the record, only where SPSS's 32,767 bytes end.
  */
 const SPSS_MAX_STRING_BYTES = 32_767;
 const DATETIMES = new Set(['started_at', 'last_saved_at', 'finalized_at', 'changed_at']);
-const TABLES = ['data', 'data_cf_defs', 'data_audit_trail'] as const;
+const TABLES = ['data', 'data_cf_victims', 'data_cf_defs', 'data_d_charges', 'data_audit_trail'] as const;
 
 function textOf(chars: number, unit: string): string {
   return Array.from(unit.repeat(Math.ceil(chars / Array.from(unit).length)))
@@ -50,12 +51,14 @@ describe('a records export read back by GNU PSPP, R haven and pandas', () => {
     const lead = rows.staff('lead@study.example.org', 'Ann Lead', 'fieldwork');
     const site = rows.site('San Diego');
     const base = { siteId: site, instrumentId: 'cs-case-file-abstraction', interviewerId: maria };
-    const final = rows.record({ ...base, status: 'final', answers: caseFileAnswers('SD-0001') });
+    // Entered on 2.0.0: defendants 1 and 3 (2 removed), charges inside them, two victims.
+    const final = rows.record({ ...base, version: '2.0.0', status: 'final', answers: caseFileV2Answers('SD-0001') });
     const refused = rows.record({
       ...base,
       status: 'refused',
       answers: caseFileAnswers('SD-0002', { h_authorized: 2 }),
     });
+    // Entered on 1.0.0, before charges and victims were asked: its defendants keyed by position.
     const other = rows.record({
       ...base,
       status: 'final',
@@ -122,13 +125,26 @@ describe('a records export read back by GNU PSPP, R haven and pandas', () => {
   it('holds one row per record, the defendants with their record_id, and every change with its reason', () => {
     expect(table('data').rows.map((r) => Number(r[0]))).toEqual([ids.final, ids.refused, ids.other]);
     const defs = table('data_cf_defs');
-    expect(defs.header.slice(0, 2)).toEqual(['record_id', 'cf_defs_n']);
+    expect(defs.header.slice(0, 2)).toEqual(['record_id', 'defendant_no']);
     expect(defs.rows.map((r) => [Number(r[0]), Number(r[1])])).toEqual([
       [ids.final, 1],
-      [ids.final, 2],
+      [ids.final, 3],
       [ids.other, 1],
       [ids.other, 2],
       [ids.other, 3],
+    ]);
+    const charges = table('data_d_charges');
+    expect(charges.header.slice(0, 3)).toEqual(['record_id', 'defendant_no', 'charge_no']);
+    expect(charges.rows.map((r) => r.slice(0, 3).map(Number))).toEqual([
+      [ids.final, 1, 1],
+      [ids.final, 1, 2],
+      [ids.final, 3, 1],
+    ]);
+    const victims = table('data_cf_victims');
+    expect(victims.header.slice(0, 2)).toEqual(['record_id', 'victim_no']);
+    expect(victims.rows.map((r) => r.slice(0, 2).map(Number))).toEqual([
+      [ids.final, 1],
+      [ids.final, 2],
     ]);
     const trail = table('data_audit_trail');
     const at = (column: string) => trail.header.indexOf(column);
@@ -159,9 +175,11 @@ describe('a records export read back by GNU PSPP, R haven and pandas', () => {
     });
   }
 
-  it('R haven reads data_audit_trail.dta and data_cf_defs.dta: every cell equals the CSV', { timeout: 90_000 }, () => {
+  it('R haven reads data_audit_trail.dta, data_cf_defs.dta and data_d_charges.dta: every cell equals the CSV', {
+    timeout: 90_000,
+  }, () => {
     const missing: Record<string, string> = { '.n': '-9', '.s': '-8', '.d': '-7', '.r': '-6' };
-    for (const name of ['data_audit_trail', 'data_cf_defs'] as const) {
+    for (const name of ['data_audit_trail', 'data_cf_defs', 'data_d_charges'] as const) {
       const read = readWithR('dta', path.join(dir, `${name}.dta`), ws.dir);
       expect(read.columns).toEqual(table(name).header);
       expectSame(

@@ -36,7 +36,8 @@ export const SELF_CASE_FILE = 'case-file-self';
  * so it can never be fielded by link.
  */
 export function withSelfCaseFile(shipped: InstrumentRegistry): InstrumentRegistry {
-  const original = shipped.resolve('cs-case-file-abstraction');
+  // 1.0.0: the form with one repeating panel (defendants) the panel tests are written for.
+  const original = shipped.resolve('cs-case-file-abstraction@1.0.0');
   if (!original) throw new Error('the shipped case-file form is missing');
   const copy: Instrument = {
     ...original,

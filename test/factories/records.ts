@@ -134,3 +134,40 @@ export function interviewAnswers(notes: string, overrides: Record<string, unknow
     ...overrides,
   };
 }
+
+/**
+ * A case file as version 2.0.0 stores it: defendants 1 and 3 (the second was removed), the first
+ * with two charges, the other with one, and two victims, each entry with its stable key.
+ */
+export function caseFileV2Answers(code: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...caseFileAnswers(code),
+    cf_victims: [
+      { victim_no: 1, v_minor: 1, v_sex: 2, v_nation: 1, v_exploit: 1, v_serv: [1, 2] },
+      { victim_no: 2, v_minor: 2, v_sex: 1, v_nation: 2, v_exploit: 2, v_serv: [3] },
+    ],
+    cf_defs: [
+      {
+        defendant_no: 1,
+        d_role: 1,
+        d_charges: [
+          { charge_no: 1, c_statute: 1, c_counts: 2, c_outcome: 1, c_sentmo: 96 },
+          { charge_no: 2, c_statute: 4, c_counts: 1, c_outcome: 4 },
+        ],
+        d_disp: 1,
+        d_convtip: 1,
+        d_days: 300,
+        d_sentmo: 96,
+        d_restit: 1,
+      },
+      {
+        defendant_no: 3,
+        d_role: 2,
+        d_charges: [{ charge_no: 1, c_statute: 2, c_counts: 1, c_outcome: 2, c_sentmo: 30 }],
+        d_disp: 3,
+        d_days: 120,
+      },
+    ],
+    ...overrides,
+  };
+}
