@@ -1,10 +1,10 @@
-import type { Question } from 'survey-core';
 import { buildCodebook, type Codebook } from '../codebook/build.js';
 import { createCaseValues } from '../codebook/caseValues.js';
 import { unionCodebook, type VersionedCodebook } from '../codebook/union.js';
 import { createSurveyModel } from '../instruments/answers.js';
 import { definedQuestions } from '../instruments/checker.js';
 import type { Instrument } from '../instruments/registry.js';
+import { recordHeaderOf, refusalAnswers } from '../records/header.js';
 import { initialsOf } from '../staff/names.js';
 import { cleanText, exportVariable, withGroups } from './dataset.js';
 import { entryTables, unionTables } from './entryTables.js';
@@ -81,20 +81,6 @@ function changeValue(json: string | null): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/**
- * The questions a refused record keeps: those of the page holding the consent question (the header
- * and the refusal). Without a consent question nothing is a refusal and every answer is kept.
- */
-function headerQuestions(instrument: Instrument): ReadonlySet<string> | undefined {
-  const consent = instrument.meta.consent?.question;
-  if (!consent) return undefined;
-  const page = createSurveyModel(instrument).pages.find((p) =>
-    p.questions.some((q: Question) => q.getValueName() === consent),
-  );
-  if (!page) return undefined;
-  return new Set(page.questions.map((q: Question) => q.getValueName()));
-}
-
 /** The interview notes of an instrument: its comment questions, by name, panels' included. */
 export function noteQuestions(instrument: Instrument): Set<string> {
   const notes = new Set<string>();
@@ -113,6 +99,8 @@ export type RecordDataset = {
   codebook: VersionedCodebook;
   /** Variables of the main table that hold interview notes (comment questions). */
   notes: ReadonlySet<string>;
+  /** Variables of the main table that hold the header's interviewer initials (meta.recordHeader). */
+  initials: ReadonlySet<string>;
   /** Exported records by status. */
   byStatus: Record<ExportRecordRow['status'], number>;
 };
@@ -150,7 +138,6 @@ export function recordDataset(
         {
           instrument,
           values,
-          header: headerQuestions(instrument),
           columns: main.map((v) => index.get(v.name) ?? -1),
           entries: [] as { caseId: number; answers: Answers }[],
         },
@@ -158,9 +145,14 @@ export function recordDataset(
     }),
   );
   const notes = new Set<string>();
+  const initials = new Set<string>();
   for (const instrument of instruments) {
     const asked = noteQuestions(instrument);
-    for (const v of main) if (asked.has(v.question)) notes.add(v.name);
+    const header = recordHeaderOf(instrument).initials;
+    for (const v of main) {
+      if (asked.has(v.question)) notes.add(v.name);
+      if (v.question === header) initials.add(v.name);
+    }
   }
   const byStatus: RecordDataset['byStatus'] = { final: 0, refused: 0, in_progress: 0 };
   const rows: Cell[][] = [];
@@ -170,11 +162,10 @@ export function recordDataset(
     const version = byVersion.get(r.instrument_version);
     if (!version) throw new Error(`record ${r.record_id}: version ${r.instrument_version} is not loaded`);
     const stored = JSON.parse(r.answers) as Answers;
-    // A refusal keeps only the header and the refusal, whatever else a draft had saved.
-    const answers =
-      r.status === 'refused' && version.header
-        ? Object.fromEntries(Object.entries(stored).filter(([name]) => version.header?.has(name)))
-        : stored;
+    // A refusal keeps only the header and the refusal, whatever else a draft had saved (the records
+    // service stores it so; an export must not depend on every earlier save having done it).
+    const consent = version.instrument.meta.consent?.question;
+    const answers = r.status === 'refused' && consent ? refusalAnswers(version.instrument, consent, stored) : stored;
     const computed = version.values.row(answers);
     const meta: Cell[] = [
       r.record_id,
@@ -242,6 +233,7 @@ export function recordDataset(
     },
     codebook,
     notes,
+    initials,
     byStatus,
   };
 }

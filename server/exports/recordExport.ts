@@ -132,16 +132,20 @@ function publicRecords(
   request: RecordExportRequest,
   k: number,
 ) {
-  const dropped = new Set([...STAFF_COLUMNS, ...dataset.notes]);
+  const disclosure = disclosureByVariable(instruments, dataset);
+  // The header's initials go whatever the instrument's tags say; reported once, as the tags would.
+  const initials = [...dataset.initials].filter((name) => disclosure.get(name)?.identifier !== 'direct');
+  const dropped = new Set([...STAFF_COLUMNS, ...dataset.notes, ...initials]);
   const publicUse = publicUseTable(withoutColumns(dataset.table, dropped), {
     includeFreeText: request.includeFreeText,
     k,
-    disclosure: disclosureByVariable(instruments, dataset),
+    disclosure,
     idColumn: RECORD_KEY,
   });
   const removed = [
     ...[...STAFF_COLUMNS].map((name) => ({ name, why: 'staff initials identify the interviewer' })),
     ...[...dataset.notes].map((name) => ({ name, why: 'interview notes: never in a public-use file' })),
+    ...initials.map((name) => ({ name, why: "the interviewer's initials (meta.recordHeader)" })),
     ...publicUse.removed,
   ];
   return { ...publicUse, removed };

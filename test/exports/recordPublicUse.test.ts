@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { exportRecords, type RecordExportRequest } from '../../server/exports/recordExport.js';
+import { createInstrumentRegistry, type InstrumentRegistry } from '../../server/instruments/registry.js';
 import { type Db, migrate, openDatabase } from '../../server/platform/db.js';
 import { createRepos } from '../../server/repos.js';
 import { caseFileAnswers, interviewAnswers, recordRows } from '../factories/records.js';
@@ -50,10 +51,23 @@ function seed(db: Db) {
   return { interviews };
 }
 
-async function publicExport(db: Db, dir: string, options: Partial<RecordExportRequest>) {
+/** The shipped instruments, the prosecutor interview without its disclosure tags. */
+function untaggedInterview(): InstrumentRegistry {
+  const all = shippedInstruments().all();
+  return createInstrumentRegistry(
+    all.map((i) => (i.meta.id === 'cs-prosecutor-interview' ? { ...i, meta: { ...i.meta, disclosure: {} } } : i)),
+  );
+}
+
+async function publicExport(
+  db: Db,
+  dir: string,
+  options: Partial<RecordExportRequest>,
+  instruments: InstrumentRegistry = shippedInstruments(),
+) {
   const out = path.join(dir, `public-${Math.random().toString(36).slice(2)}`);
   const manifest = await exportRecords(
-    { repos: createRepos(db), instruments: shippedInstruments(), clock: fakeClock() },
+    { repos: createRepos(db), instruments, clock: fakeClock() },
     {
       instrument: 'cs-prosecutor-interview',
       out,
@@ -95,6 +109,23 @@ describe('the public-use file of Phase II records', () => {
         { name: 'h_initials', why: 'direct identifier (meta.disclosure)' },
       ]),
     );
+  });
+
+  it('leaves out the header’s initials question even where the instrument does not tag it', async () => {
+    const { db, dir } = fresh();
+    seed(db);
+    const { header, everything, manifest } = await publicExport(
+      db,
+      dir,
+      { includeFreeText: true },
+      untaggedInterview(),
+    );
+    expect(header).not.toContain('h_initials');
+    expect(everything).not.toContain('MDL');
+    expect(manifest.publicUse?.removed).toContainEqual({
+      name: 'h_initials',
+      why: "the interviewer's initials (meta.recordHeader)",
+    });
   });
 
   it('drops free text unless asked for, gives release ids, and keeps site and status', async () => {
