@@ -70,6 +70,14 @@ Exports
       (with frequencies) and manifest.json (counts, SHA-256 of every file). Panels go to
       data_<table>.* files keyed by case_id, which stays the same across exports of the fielding.
       Completes and partials by default. Recorded in the audit log.
+  export --instrument <id> [--site <name>] --out <folder|file.zip> [--formats ...] [--include-drafts]
+         [--public [--include-free-text] [--k-anonymity <k>]]
+      Writes the Phase II records of an interviewer instrument (every site, or one) in the same
+      formats: data.* one row per final or refused record keyed record_id (a refusal keeps only its
+      header), data_<panel>.* one row per panel entry with its record_id, and the restricted
+      data_audit_trail.* (every field-level change: who, when, old and new value, reason). Drafts
+      only with --include-drafts. --public leaves out notes, initials, case codes, free text, the
+      panels and the audit trail. --format is the same as --formats. Recorded in the audit log.
 
 Cases
   case mark --fielding <name> --office <office_id> --ineligible|--refused --reason <text>

@@ -11,6 +11,7 @@ import { FieldingListSchema, FieldingVersionSchema, OneFieldingSchema } from '..
 import { FieldingStatusSchema } from '../../server/contracts/fieldwork.js';
 import { InstrumentListSchema, PreviewSchema } from '../../server/contracts/instruments.js';
 import { LetterCountsSchema, type LetterOrder } from '../../server/contracts/letters.js';
+import { SiteListSchema } from '../../server/contracts/sites.js';
 import {
   ApiTokenListSchema,
   AuditPageSchema,
@@ -185,6 +186,12 @@ export type ExportOptions = {
   public: boolean;
   includeFreeText: boolean;
 };
+/** The options of a Phase II records export (POST /api/staff/record-exports). */
+export type RecordExportOptions = Omit<ExportOptions, 'completesOnly'> & {
+  instrument: string;
+  site?: string;
+  includeDrafts: boolean;
+};
 
 export const enc = encodeURIComponent;
 
@@ -269,6 +276,14 @@ export const api = {
   },
   exportZip: (fielding: string, options: ExportOptions) =>
     fileRequest(`/api/staff/fieldings/${enc(fielding)}/exports`, {
+      body: JSON.stringify(options),
+      contentType: 'application/json',
+      accept: 'application/zip',
+    }),
+  /** The sites a records export can be limited to. */
+  exportSites: () => request('GET', '/api/staff/sites', SiteListSchema),
+  exportRecordsZip: (options: RecordExportOptions) =>
+    fileRequest('/api/staff/record-exports', {
       body: JSON.stringify(options),
       contentType: 'application/json',
       accept: 'application/zip',

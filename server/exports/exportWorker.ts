@@ -8,24 +8,30 @@ import { createInstrumentRegistry, type Instrument } from '../instruments/regist
 import { createOfficeRepo } from '../offices/repo.js';
 import { AppError } from '../platform/errors.js';
 import { createTokenRepo } from '../tokens/repo.js';
+import { exportRecords, type RecordExportManifest, type RecordExportRequest } from './recordExport.js';
 import { type ExportManifest, type ExportRequest, exportFielding } from './service.js';
 
 /**
- * One export, in a thread of its own (runner.ts): exportFielding is synchronous, CPU-heavy work
+ * One export, in a thread of its own (runner.ts): exportFielding and exportRecords are CPU-heavy work
  * that would otherwise hold the event loop every respondent's request waits on. The thread reads
  * the database through its own read-only connection; the audit entry the export records is sent
  * back for the main connection to write, since this one may not write.
  */
+/** What to export: a fielding's cases, or the Phase II records of an instrument. */
+export type ExportJobRequest =
+  | ({ kind: 'fielding' } & Omit<ExportRequest, 'onProgress'>)
+  | ({ kind: 'records' } & Omit<RecordExportRequest, 'onProgress'>);
+
 export type ExportJob = {
   databaseFile: string;
   instruments: Instrument[];
-  request: Omit<ExportRequest, 'onProgress'>;
+  request: ExportJobRequest;
   /** The server clock's time when the export was asked for. */
   now: string;
 };
 
 export type ExportReply =
-  | { ok: true; manifest: ExportManifest; audit: AuditEntry }
+  | { ok: true; manifest: ExportManifest | RecordExportManifest; audit: AuditEntry }
   | { ok: false; error: { status: number; code: string; message: string; details?: unknown } | { internal: string } };
 
 async function run(job: ExportJob): Promise<ExportReply> {
@@ -41,23 +47,25 @@ async function run(job: ExportJob): Promise<ExportReply> {
       tokens: createTokenRepo(db),
     };
     let audit: AuditEntry | undefined;
-    const manifest = await exportFielding(
-      {
-        repos: {
-          ...repos,
-          audit: {
-            ...repos.audit,
-            recordAudit: (entry: AuditEntry) => {
-              audit = entry;
-              return { changes: 1, lastInsertRowid: 0 };
-            },
+    const ctx = {
+      repos: {
+        ...repos,
+        audit: {
+          ...repos.audit,
+          recordAudit: (entry: AuditEntry) => {
+            audit = entry;
+            return { changes: 1, lastInsertRowid: 0 };
           },
         },
-        instruments: createInstrumentRegistry(job.instruments),
-        clock: () => new Date(job.now),
       },
-      job.request,
-    );
+      instruments: createInstrumentRegistry(job.instruments),
+      clock: () => new Date(job.now),
+    };
+    const { kind, ...request } = job.request;
+    const manifest =
+      kind === 'fielding'
+        ? await exportFielding(ctx, request as Omit<ExportRequest, 'onProgress'>)
+        : await exportRecords(ctx, request as Omit<RecordExportRequest, 'onProgress'>);
     if (!audit) throw new Error('the export recorded no audit entry');
     return { ok: true, manifest, audit };
   } catch (err) {

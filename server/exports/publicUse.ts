@@ -25,8 +25,8 @@ export const MAX_K = 100;
 
 /** Identifying columns the public file never has. */
 const IDENTIFYING = new Set(['office_id', 'office_name']);
-/** Metadata columns that are text but no free text. */
-const META_TEXT = new Set(['stratum', 'status', 'disposition', 'instrument_version']);
+/** Metadata columns that are text but no free text (a Phase II record's site among them). */
+const META_TEXT = new Set(['stratum', 'status', 'disposition', 'instrument_version', 'site']);
 /** Columns that say which stratum a row is in, like `stratum` itself: suppressed with it. */
 const STRATUM_LINKED = new Set(['stratum_code', 'stratum_N']);
 /** An exact time (ISO 8601, as answers and the metadata store it): the public file keeps its date. */
@@ -59,6 +59,8 @@ export type PublicUseOptions = {
   k: number;
   /** Export variable name -> the tag of the question it comes from (instruments/disclosure.ts). */
   disclosure: ReadonlyMap<string, Disclosure>;
+  /** The key column given the release's own ids: `case_id` (a fielding), `record_id` (Phase II records). */
+  idColumn?: string;
 };
 
 export type PublicUse = {
@@ -249,7 +251,8 @@ export function publicUseTable(table: ExportTable, options: PublicUseOptions): P
   const withheldRows = anonymized.tooFew ? values.length : 0;
 
   // A release's own case ids: the identified file's would link the two files row by row.
-  const caseIdAt = columns.findIndex((c) => c.variable.name === 'case_id');
+  const idColumn = options.idColumn ?? 'case_id';
+  const caseIdAt = columns.findIndex((c) => c.variable.name === idColumn);
   const releaseIds = caseIdAt >= 0 ? releaseCaseIds(values.length) : [];
   const stratumAt = quasi.findIndex(({ c }) => c.variable.name === 'stratum');
   const linkedAt = columns.flatMap((c, at) => (STRATUM_LINKED.has(c.variable.name) ? [at] : []));

@@ -113,6 +113,7 @@ describe('staff routes are declared with their roles', () => {
       'post /api/staff/instruments/:id/:version/preview': 'admin,fieldwork,analyst',
       'post /api/staff/fieldings/:name/exports': 'admin,analyst',
       'post /api/staff/sites/:siteId/interview-notes': 'admin,analyst',
+      'post /api/staff/record-exports': 'admin,analyst',
       'get /api/staff/fieldings/:name/templates': 'admin,fieldwork',
       'put /api/staff/fieldings/:name/templates/:kind': 'admin,fieldwork',
       'post /api/staff/fieldings/:name/templates/:kind/preview': 'admin,fieldwork',
