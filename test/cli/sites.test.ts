@@ -43,7 +43,7 @@ describe('fieldkit site', () => {
       [
         'Site "San Diego":',
         '  interviewers: jo@study.example.org, maria@study.example.org',
-        '  instruments:  cs-case-file-abstraction@1.0.0, cs-prosecutor-interview@1.0.0',
+        '  instruments:  cs-case-file-abstraction@2.0.0, cs-prosecutor-interview@1.0.0',
       ].join('\n'),
     );
     const db = ws.database();
