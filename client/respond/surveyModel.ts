@@ -16,8 +16,17 @@ import type { OpenRespondState } from './api.js';
 import { enableDontKnow, isDontKnowCount } from './dontKnow.js';
 import { type Answers, answersEqual } from './merge.js';
 
+/** What a model is built from: a respondent's open state, or a staff member's Phase II record. */
+export type SurveySource = {
+  instrument: Pick<OpenRespondState['instrument'], 'survey'> & { variables?: Record<string, unknown> | undefined };
+  answers: Answers;
+  page: number;
+  /** SurveyJS locale; "" or absent keeps the survey's default. */
+  locale?: string;
+};
+
 /** One model per loaded instrument: answers and the saved page are restored on any device. */
-export function buildSurveyModel(state: OpenRespondState): SurveyModel {
+export function buildSurveyModel<Source extends SurveySource>(state: Source): SurveyModel {
   const model = new Model(state.instrument.survey);
   // Before the answers: conditions on a host variable decide what the restored answers show.
   applyHostValues(model, state.instrument.variables ?? {});
