@@ -8,6 +8,10 @@ export const STAFF_STATUSES = ['active', 'password_not_set', 'disabled'] as cons
 export const StaffSchema = z.object({
   id: z.number(),
   email: z.string(),
+  /** The person's full name ("" until an admin sets it); records show its initials. */
+  fullName: z.string(),
+  /** First letters of the full name's words, or of the email's local part when no name is set. */
+  initials: z.string(),
   role: z.enum(ROLES),
   status: z.enum(STAFF_STATUSES),
   createdAt: z.string(),

@@ -21,6 +21,8 @@ export type StaffAccess = readonly Role[] | 'public';
 export type StaffAccount = {
   id: number;
   email: string;
+  /** '' until an admin sets it (schema 17). */
+  full_name: string;
   role: Role;
   password_hash: string | null;
   created_at: string;

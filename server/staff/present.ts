@@ -1,4 +1,5 @@
 import type { ApiToken, AuditEntry, Staff, TokenSettings as TokenSettingsAnswer } from '../contracts/staff.js';
+import { initialsOf } from './names.js';
 import type { ApiTokenRow, StaffRow } from './repo.js';
 import type { TokenSettings } from './service.js';
 
@@ -7,6 +8,8 @@ export function presentStaff(row: StaffRow): Staff {
   return {
     id: row.id,
     email: row.email,
+    fullName: row.full_name,
+    initials: initialsOf(row),
     role: row.role,
     status: row.disabled_at ? 'disabled' : row.password_hash ? 'active' : 'password_not_set',
     createdAt: row.created_at,
