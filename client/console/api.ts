@@ -110,6 +110,8 @@ let csrfToken = '';
 export const setCsrfToken = (token: string) => {
   csrfToken = token;
 };
+/** The header every change carries, for requests that classify their answers themselves (record drafts). */
+export const csrfHeaders = (): Record<string, string> => ({ 'X-CSRF-Token': csrfToken });
 
 export function request<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',

@@ -173,6 +173,8 @@ export const DECLINE_BUTTON_TEXT = 'Decline the survey';
 export function consentButtonLabeller(
   model: SurveyModel,
   consent: OpenRespondState['instrument']['consent'],
+  /** The forward buttons' name after No (the console names it for recording a refusal). */
+  declineText = DECLINE_BUTTON_TEXT,
 ): () => void {
   const own = { next: model.pageNextText, complete: model.completeText };
   return () => {
@@ -181,8 +183,8 @@ export function consentButtonLabeller(
     let next = own.next;
     let complete = own.complete;
     if (onConsentPage && isConsentDeclined(model, consent)) {
-      next = DECLINE_BUTTON_TEXT;
-      complete = DECLINE_BUTTON_TEXT;
+      next = declineText;
+      complete = declineText;
     } else if (onConsentPage && laterPages && model.isValueEmpty(model.getValue(consent.question))) {
       complete = own.next;
     }
