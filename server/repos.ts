@@ -9,9 +9,11 @@ import { createMailingRepo } from './mailings/repo.js';
 import { createOfficeRepo } from './offices/repo.js';
 import type { Db } from './platform/db.js';
 import { createPreviewRepo } from './previews/repo.js';
+import { createRecordRepo } from './records/repo.js';
 import { createRehearsalRepo } from './rehearsal/repo.js';
 import { createReminderRepo } from './reminders/repo.js';
 import { createResponseRepo } from './responses/repo.js';
+import { createSiteRepo } from './sites/repo.js';
 import { createStaffRepo } from './staff/repo.js';
 import { createTemplateRepo } from './templates/repo.js';
 import { createTokenRepo } from './tokens/repo.js';
@@ -36,6 +38,8 @@ export function createRepos(db: Db) {
     fieldwork: createFieldworkRepo(db),
     letters: createLetterRepo(db),
     rehearsal: createRehearsalRepo(db),
+    sites: createSiteRepo(db),
+    records: createRecordRepo(db),
   };
 }
 

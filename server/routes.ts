@@ -17,6 +17,7 @@ import type { StaffSettings } from './platform/config.js';
 import type { RandomBytes } from './platform/secrets.js';
 import { previewRoutes } from './previews/routes.js';
 import type { Repos } from './repos.js';
+import { siteRoutes } from './sites/routes.js';
 import { staffRoutes } from './staff/routes.js';
 import type { LoginThrottle } from './staff/throttle.js';
 import { templateRoutes } from './templates/routes.js';
@@ -60,5 +61,6 @@ export function staffApiRoutes(parts: StaffApiParts): readonly StaffRoute[] {
     ...bounceRoutes({ repos, clock }),
     ...letterRoutes({ repos, clock, random, publicUrl, instruments }),
     ...paperRoutes({ instruments, random }),
+    ...siteRoutes({ repos, clock, instruments }),
   ];
 }

@@ -13,3 +13,5 @@ export const STUDY_STAFF: readonly Role[] = ['admin', 'fieldwork', 'analyst'];
 export const FIELDWORK_STAFF: readonly Role[] = ['admin', 'fieldwork'];
 /** Who may take the data away: exports. */
 export const ANALYSTS: readonly Role[] = ['admin', 'analyst'];
+/** Who enters Phase II records: interviewers (at their own sites) and the fieldwork leads. */
+export const RECORD_EDITORS: readonly Role[] = ['admin', 'fieldwork', 'interviewer'];

@@ -124,6 +124,11 @@ describe('staff routes are declared with their roles', () => {
       'get /api/staff/fieldings/:name/letter-settings': 'admin,fieldwork',
       'put /api/staff/fieldings/:name/letter-settings': 'admin,fieldwork',
       'get /api/staff/instruments/:id/:version/paper': 'admin,fieldwork,analyst',
+      'get /api/staff/sites': everyone,
+      'post /api/staff/sites': 'admin,fieldwork',
+      'patch /api/staff/sites/:siteId': 'admin,fieldwork',
+      'put /api/staff/sites/:siteId/interviewers': 'admin,fieldwork',
+      'put /api/staff/sites/:siteId/instruments': 'admin,fieldwork',
     });
   });
 

@@ -1,0 +1,35 @@
+import type { RecordCounts, Site, StaffRef } from '../contracts/sites.js';
+import type { InstrumentRegistry } from '../instruments/registry.js';
+import { initialsOf } from '../staff/names.js';
+import type { SiteRepo, SiteRow } from './repo.js';
+
+/** A staff member as records and sites name them. */
+export function presentStaffRef(account: { id: number; full_name: string; email: string }): StaffRef {
+  return { id: account.id, initials: initialsOf(account), fullName: account.full_name };
+}
+
+/** A site with its interviewers, its instruments at the newest loaded version, and its records by status. */
+export function presentSite(ctx: { repos: { sites: SiteRepo }; instruments: InstrumentRegistry }, site: SiteRow): Site {
+  const records: RecordCounts = { in_progress: 0, final: 0, refused: 0 };
+  for (const c of ctx.repos.sites.recordCounts(site.id)) records[c.status] = c.n;
+  return {
+    id: site.id,
+    name: site.name,
+    jurisdiction: site.jurisdiction,
+    notes: site.notes,
+    interviewers: ctx.repos.sites.interviewersOf(site.id).map((s) => ({
+      id: s.id,
+      email: s.email,
+      fullName: s.full_name,
+      initials: initialsOf(s),
+    })),
+    // An instrument no longer loaded (its files removed) still shows, by id, so it can be unassigned.
+    instruments: ctx.repos.sites.instrumentsOf(site.id).map((id) => {
+      const newest = ctx.instruments.resolve(id);
+      return { id, title: newest?.meta.title ?? id, version: newest?.meta.version ?? '' };
+    }),
+    records,
+    createdAt: site.created_at,
+    updatedAt: site.updated_at,
+  };
+}
