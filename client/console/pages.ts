@@ -1,4 +1,12 @@
-import { ADMIN, ANALYSTS, ANY_STAFF, FIELDWORK_STAFF, type Role, STUDY_STAFF } from '../../server/contracts/roles.js';
+import {
+  ADMIN,
+  ANALYSTS,
+  ANY_STAFF,
+  FIELDWORK_STAFF,
+  RECORD_EDITORS,
+  type Role,
+  STUDY_STAFF,
+} from '../../server/contracts/roles.js';
 
 type PageEntry = { path: string; title: string; api: string; roles: readonly Role[] };
 
@@ -81,4 +89,4 @@ export const canManageSites = (role: Role) => FIELDWORK_STAFF.includes(role);
 /** Who may list the staff accounts (to choose a site's interviewers among them): GET /api/staff/users. */
 export const canListStaff = (role: Role) => ADMIN.includes(role);
 /** Who enters records (analysts read them only): the roles of POST /api/staff/records. */
-export const canStartRecords = (role: Role) => role !== 'analyst';
+export const canStartRecords = (role: Role) => RECORD_EDITORS.includes(role);
