@@ -11,10 +11,17 @@ import { projectRoot } from '../../server/platform/paths.js';
  */
 let output: (OutputChunk | OutputAsset)[];
 beforeAll(async () => {
+  // Vitest sets NODE_ENV=test, which would bundle React's development build: the sizes below would
+  // not be the ones staff download.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   const result = await build({
     configFile: path.join(projectRoot, 'client', 'vite.config.ts'),
     logLevel: 'silent',
+    mode: 'production',
     build: { write: false },
+  }).finally(() => {
+    process.env.NODE_ENV = nodeEnv;
   });
   output = (Array.isArray(result) ? result : [result as RolldownOutput]).flatMap((r) => r.output);
 }, 120_000);
