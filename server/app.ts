@@ -82,6 +82,7 @@ export function createApp(deps: Deps) {
     }),
     dispositions,
     mailings,
+    validation: deps.validation,
   });
 
   // Declared uploads (a frame as text/csv) bring their own body reader; every other body is JSON.

@@ -8,6 +8,7 @@ import { fieldingRoutes } from './fieldings/routes.js';
 import { fieldworkRoutes } from './fieldwork/routes.js';
 import type { StaffRoute } from './http/registry.js';
 import type { InstrumentRegistry } from './instruments/registry.js';
+import type { ValidationPool } from './instruments/validationPool.js';
 import { letterRoutes } from './letters/routes.js';
 import { mailingRoutes } from './mailings/routes.js';
 import type { MailingRunner } from './mailings/runner.js';
@@ -16,6 +17,7 @@ import type { Clock } from './platform/clock.js';
 import type { StaffSettings } from './platform/config.js';
 import type { RandomBytes } from './platform/secrets.js';
 import { previewRoutes } from './previews/routes.js';
+import { recordRoutes } from './records/routes.js';
 import type { Repos } from './repos.js';
 import { siteRoutes } from './sites/routes.js';
 import { staffRoutes } from './staff/routes.js';
@@ -35,6 +37,7 @@ export type StaffApiParts = {
   exports: ExportRunner;
   dispositions: CaseDispositions;
   mailings: MailingRunner;
+  validation: ValidationPool;
 };
 
 /** Every feature's staff routes, the whole staff API (docs/staff-api.md); every path is distinct. */
@@ -62,5 +65,6 @@ export function staffApiRoutes(parts: StaffApiParts): readonly StaffRoute[] {
     ...letterRoutes({ repos, clock, random, publicUrl, instruments }),
     ...paperRoutes({ instruments, random }),
     ...siteRoutes({ repos, clock, instruments }),
+    ...recordRoutes({ repos, clock, instruments, validation: parts.validation }),
   ];
 }

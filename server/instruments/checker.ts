@@ -146,6 +146,8 @@ const META_FIELD_RULES: Record<string, string> = {
     'meta.prefill must map question names to {"column": "<frame column>", "transform": "text" | "integer" | "state_fips"}.',
   disclosure:
     'meta.disclosure must map question names to {"identifier": "direct" | "quasi", "treatment": "region" | "population_band" | "date" | "none"}.',
+  recordHeader:
+    'meta.recordHeader, when given, must be {"site": "<question>", "date": "<question>", "initials": "<question>", "label": ["<question>", ...]} (each optional).',
   hostVariables:
     'meta.hostVariables must map each variable the host app sets (e.g. "source" or "profile.givenName") to {"frame": "<frame column>"}, {"fielding": "name" | "closesAt"} or {"constant": <text, number or true/false>}.',
   variables:
@@ -203,6 +205,16 @@ export function checkInstrument(
   for (const name of Object.keys(file?.meta.prefill ?? {})) {
     if (!names.has(name))
       problems.push({ rule: 'meta', message: `meta.prefill names "${name}", which is not a question of the survey.` });
+  }
+  const header = file?.meta.recordHeader ?? {};
+  for (const [part, name] of Object.entries(header).flatMap(([part, v]) =>
+    (Array.isArray(v) ? v : [v]).map((n) => [part, n] as const),
+  )) {
+    if (!names.has(name))
+      problems.push({
+        rule: 'meta',
+        message: `meta.recordHeader.${part} names "${name}", which is not a question of the survey.`,
+      });
   }
   if (file) for (const message of disclosureProblems(file.meta, names)) problems.push({ rule: 'meta', message });
   for (const [key, text] of [

@@ -82,6 +82,20 @@ export const InstrumentMetaSchema = z.object({
    * the key column of the panel's export table. Absent for a panel: entries are keyed by position.
    */
   panelKeys: z.record(z.string().regex(QUESTION_NAME), z.string().regex(QUESTION_NAME)).optional(),
+  /**
+   * Interviewer-mode instruments: the header questions a new record prefills (editable) — the site
+   * (the choice whose text is the site's name), today's date, the interviewer's initials — and the
+   * questions whose answer labels the record in lists (the first answered). Absent names default to
+   * h_site, h_date, h_initials and [cf_code, h_role] where the instrument has those questions.
+   */
+  recordHeader: z
+    .strictObject({
+      site: z.string().regex(QUESTION_NAME).optional(),
+      date: z.string().regex(QUESTION_NAME).optional(),
+      initials: z.string().regex(QUESTION_NAME).optional(),
+      label: z.array(z.string().regex(QUESTION_NAME)).max(5).optional(),
+    })
+    .optional(),
   /** Question name -> its disclosure tag for the public-use file (server/instruments/disclosure.ts). */
   disclosure: z.record(z.string().min(1), DisclosureSchema).optional(),
   /**

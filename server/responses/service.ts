@@ -123,9 +123,10 @@ function ensureResponse(ctx: RespondContext, caseId: number): ResponseRow {
 /** What the respondent-facing checks read of a response, or of a staff preview's test run. */
 export type DraftState = Pick<ResponseRow, 'status' | 'answers' | 'current_page' | 'revision'>;
 
-const parseAnswers = (row: DraftState) => JSON.parse(row.answers) as Answers;
+const parseAnswers = (row: Pick<DraftState, 'answers'>) => JSON.parse(row.answers) as Answers;
 
-export function staleRevision(row: DraftState) {
+/** The 409 of a save against an old revision, carrying the draft the server holds (a record's too). */
+export function staleRevision(row: Pick<DraftState, 'answers' | 'current_page' | 'revision'>) {
   return conflict(
     'stale_revision',
     'These answers were changed on another device since you last saved. Both sets of answers were kept; review them and save again.',

@@ -129,6 +129,13 @@ describe('staff routes are declared with their roles', () => {
       'patch /api/staff/sites/:siteId': 'admin,fieldwork',
       'put /api/staff/sites/:siteId/interviewers': 'admin,fieldwork',
       'put /api/staff/sites/:siteId/instruments': 'admin,fieldwork',
+      'get /api/staff/records': everyone,
+      'post /api/staff/records': 'admin,fieldwork,interviewer',
+      'get /api/staff/records/:recordId': everyone,
+      'put /api/staff/records/:recordId/draft': 'admin,fieldwork,interviewer',
+      'post /api/staff/records/:recordId/finalize': 'admin,fieldwork,interviewer',
+      'post /api/staff/records/:recordId/reopen': 'admin,fieldwork',
+      'get /api/staff/records/:recordId/history': everyone,
     });
   });
 
