@@ -4,11 +4,13 @@ import {
   PanelModelBase,
   type Question,
   QuestionDropdownModel,
+  QuestionPanelDynamicModel,
   QuestionSelectBase,
   QuestionTextModel,
   SurveyElement,
   type SurveyModel,
 } from 'survey-core';
+import { isEntryKey, nextEntryKey, type PanelKeys } from '../../server/instruments/entryKeys.js';
 import { DONT_KNOW } from '../../server/instruments/extensions.js';
 import { applyHostValues } from '../../server/instruments/hostVariables.js';
 import { replayVisibleTriggers } from '../../server/instruments/triggers.js';
@@ -18,7 +20,9 @@ import { type Answers, answersEqual } from './merge.js';
 
 /** What a model is built from: a respondent's open state, or a staff member's Phase II record. */
 export type SurveySource = {
-  instrument: Pick<OpenRespondState['instrument'], 'survey'> & { variables?: Record<string, unknown> | undefined };
+  instrument: Pick<OpenRespondState['instrument'], 'survey' | 'panelKeys'> & {
+    variables?: Record<string, unknown> | undefined;
+  };
   answers: Answers;
   page: number;
   /** SurveyJS locale; "" or absent keeps the survey's default. */
@@ -54,9 +58,36 @@ export function buildSurveyModel<Source extends SurveySource>(state: Source): Su
   model.data = state.answers;
   // Questions a "visible" trigger showed before the respondent left must be shown on resuming too.
   replayVisibleTriggers(model);
+  keepEntryKeys(model, state.instrument.panelKeys ?? {});
   const lastPage = Math.max(0, model.visiblePageCount - 1);
   model.currentPageNo = Math.min(Math.max(0, state.page), lastPage);
   return model;
+}
+
+/**
+ * Gives every entry of a keyed repeating panel (meta.panelKeys), at any depth, its entry key: the
+ * entries shown now that have none (a panel's first entries, answers saved before the key), and each
+ * entry as it is added, one above the highest key of its panel. SurveyJS keeps the key in its entry
+ * when others are removed or moved, so an entry's key never changes (entryKeys.ts).
+ */
+export function keepEntryKeys(model: SurveyModel, panelKeys: PanelKeys): void {
+  if (Object.keys(panelKeys).length === 0) return;
+  const assign = (panel: QuestionPanelDynamicModel) => {
+    const keyName = Object.hasOwn(panelKeys, panel.name) ? panelKeys[panel.name] : undefined;
+    for (const entry of panel.panels) {
+      const key = keyName === undefined ? null : entry.getQuestionByName(keyName);
+      if (keyName !== undefined && key && !isEntryKey(key.value)) {
+        const entries: unknown = panel.value;
+        key.value = nextEntryKey(Array.isArray(entries) ? entries : [], keyName);
+      }
+      for (const inner of entry.questions) if (inner instanceof QuestionPanelDynamicModel) assign(inner);
+    }
+  };
+  const assignAll = () => {
+    for (const q of model.getAllQuestions(false, false, false)) if (q instanceof QuestionPanelDynamicModel) assign(q);
+  };
+  assignAll();
+  model.onDynamicPanelAdded.add(assignAll);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type ExportTable,
   exportColumns,
   plainText,
+  type TableKeys,
   type VariableSource,
 } from '../instruments/columns.js';
 import { MISSING_CODES } from '../instruments/missingCodes.js';
@@ -66,8 +67,20 @@ export type Codebook = {
     estimatedMinutesSource: 'metadata' | 'estimate';
   };
   reading: ReadingEstimate;
-  /** `question`: the SurveyJS question whose value holds a second table's entries (absent for main). */
-  tables: { name: string; key: string[]; description: string; question?: string }[];
+  /**
+   * `question`: the SurveyJS question whose value holds a second table's entries (absent for main);
+   * a table inside another's entries names its `parent`; `path` is where its entries sit in the
+   * answers, and `entryKey` the key each entry stores (meta.panelKeys), absent for a numbered one.
+   */
+  tables: {
+    name: string;
+    key: string[];
+    description: string;
+    question?: string;
+    parent?: string;
+    path?: string[];
+    entryKey?: string;
+  }[];
   variables: Variable[];
   missingCodes: ValueLabel[];
 };
@@ -192,22 +205,34 @@ function variableOf(model: SurveyModel, vars: ResolvedVariables, column: ExportC
   };
 }
 
-function describeTable(table: ExportTable): Codebook['tables'][number] {
+function describeTable(table: ExportTable, tables: readonly ExportTable[]): Codebook['tables'][number] {
   if (table.question === undefined) {
     return { name: table.name, key: table.key, description: 'One row per case (office × fielding).' };
   }
+  const parent = tables.find((t) => t.name === table.parent);
+  const what = table.entries === 'row' ? `row of the table "${table.title}"` : `entry of "${table.title}"`;
   const description =
-    table.entries === 'row'
-      ? `One row per row of the table "${table.title}", keyed by case and row number.`
-      : `One row per entry of "${table.title}", keyed by case and entry number.`;
-  return { name: table.name, question: table.question, key: table.key, description };
+    !parent && !table.entryKey
+      ? `One row per ${what}, keyed by case and ${table.entries === 'row' ? 'row' : 'entry'} number.`
+      : `One row per ${what}${parent ? ` inside an entry of "${parent.title}"` : ''}, keyed by ${table.key.join(', ')}${
+          table.entryKey ? `; ${table.entryKey} stays with its entry when others are removed or moved` : ''
+        }.`;
+  return {
+    name: table.name,
+    question: table.question,
+    key: table.key,
+    description,
+    // Only nested or keyed tables carry these, so codebook.json of the earlier tables stays as it was.
+    ...(table.parent ? { parent: table.parent, path: table.path } : {}),
+    ...(table.entryKey ? { entryKey: table.entryKey } : {}),
+  };
 }
 
 /** Every variable an export of this instrument has, in questionnaire order: the one source for exports. */
-export function buildCodebook(instrument: Instrument): Codebook {
+export function buildCodebook(instrument: Instrument, keys: Pick<TableKeys, 'mainKey'> = {}): Codebook {
   const model = createSurveyModel(instrument);
   const vars = resolveVariables(instrument.meta.variables);
-  const { tables, columns } = exportColumns(model, vars);
+  const { tables, columns } = exportColumns(model, vars, { ...keys, panelKeys: instrument.meta.panelKeys });
   const { meta } = instrument;
   const reading = readingEstimate(model, meta.mode);
   const notes = annotationsOf(model, instrument);
@@ -223,7 +248,7 @@ export function buildCodebook(instrument: Instrument): Codebook {
       estimatedMinutesSource: meta.estimatedMinutes === undefined ? 'estimate' : 'metadata',
     },
     reading,
-    tables: tables.map(describeTable),
+    tables: tables.map((t) => describeTable(t, tables)),
     variables: columns.map((column) => annotated(variableOf(model, vars, column), column.entry, notes)),
     missingCodes: Object.values(MISSING_CODES).sort((a, b) => b.code - a.code),
   };

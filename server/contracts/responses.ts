@@ -36,6 +36,8 @@ export const OpenSchema = z.object({
     survey: z.record(z.string(), z.unknown()),
     /** The case's host variables (meta.hostVariables); absent from servers older than them. */
     variables: z.optional(z.record(z.string(), z.unknown())),
+    /** meta.panelKeys: repeating panel name -> the entry key each entry keeps; absent: none declared. */
+    panelKeys: z.optional(z.record(z.string(), z.string())),
   }),
   answers: AnswersSchema,
   page: z.int(),

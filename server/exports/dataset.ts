@@ -284,7 +284,7 @@ export function caseTable(
   /** Removes the temporary row file; call when every writer is done. */
   dispose(): void;
 } {
-  const codebooks = instruments.map(buildCodebook);
+  const codebooks = instruments.map((instrument) => buildCodebook(instrument));
   const codebook = unionCodebook(codebooks);
   const main = codebook.variables.filter((v) => v.table === 'main');
   const caseValues = instruments.map((instrument, i) => createCaseValues(instrument, codebooks[i] as Codebook));

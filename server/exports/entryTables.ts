@@ -2,6 +2,7 @@ import { ConditionRunner } from 'survey-core';
 import type { Codebook, Variable } from '../codebook/build.js';
 import { createSurveyModel, isBlankAnswer, isPlainObject } from '../instruments/answers.js';
 import { definedQuestions } from '../instruments/checker.js';
+import { fillEntryKeys } from '../instruments/entryKeys.js';
 import type { Instrument } from '../instruments/registry.js';
 import { resolveVariables } from '../instruments/variableMap.js';
 import type { Cell, ExportTable, ExportVariable } from './table.js';
@@ -9,11 +10,26 @@ import { MISSING } from './table.js';
 
 type Answers = Record<string, unknown>;
 
+/** The key columns' labels: the main table's key, a parent's entry, and the table's own entry. */
+function keyLabel(table: Codebook['tables'][number], tables: Codebook['tables'], at: number): string {
+  const own = at === table.key.length - 1;
+  if (at === 0)
+    return table.key[0] === 'case_id' ? 'Case id (as in the main table)' : `${table.key[0]} (as in the main table)`;
+  if (!own) {
+    const ancestor = tables.find((t) => t.key.length === at + 1 && t.key.every((k, i) => k === table.key[i]));
+    return `Entry of ${ancestor ? `"${ancestor.name}"` : 'the panel around it'} (as in its table)`;
+  }
+  return table.entryKey ? 'Entry key (kept when other entries are removed or moved)' : 'Entry number';
+}
+
 /**
- * The second tables of an export: one per repeating panel or dynamic matrix, one row per entry,
- * keyed by the case's export id and the entry number. A cell is -8 where its question's conditions
- * (the panel's own and those around it, `{panel.x}` read from the entry) hide it, -9 where shown
- * and blank, else the value coded by the variable map.
+ * The second tables of an export: one per repeating panel or dynamic matrix, also per repeating
+ * panel inside another's entries, one row per entry, keyed by the main table's key (the case's
+ * export id), the keys of the entries around it, and its own: the entry key the entry stores
+ * (meta.panelKeys; an entry stored without one gets the next, as entryKeys.ts fills them) or its
+ * position. A cell is -8 where its question's conditions (the panel's own and those around it,
+ * `{panel.x}` read from the entry, `{parentPanel.x}` from the entry around it) hide it, -9 where
+ * shown and blank, else the value coded by the variable map.
  */
 export function entryTables(
   instrument: Instrument,
@@ -22,6 +38,7 @@ export function entryTables(
   cases: () => Iterable<{ caseId: number; answers: Answers }>,
 ): ExportTable[] {
   const vars = resolveVariables(instrument.meta.variables);
+  const panelKeys = instrument.meta.panelKeys ?? {};
   // Answers sit under a question's valueName, its codes in the map under its name.
   const entryOf = new Map<string, string>();
   for (const q of definedQuestions(createSurveyModel(instrument))) {
@@ -42,6 +59,7 @@ export function entryTables(
     .filter((t) => t.question !== undefined)
     .map((t) => {
       const question = t.question as string;
+      const path = t.path ?? [question];
       const inner = codebook.variables.filter((v) => v.table === t.name);
       const keyVariable = (name: string, label: string): ExportVariable => ({
         name,
@@ -53,12 +71,11 @@ export function entryTables(
         missing: [],
       });
       const variables = [
-        keyVariable('case_id', 'Case id (as in the main table)'),
-        keyVariable(`${t.name}_n`, 'Entry number'),
+        ...t.key.map((name, at) => keyVariable(name, keyLabel(t, codebook.tables, at))),
         ...inner.map(exportVariable),
       ];
-      const cell = (v: Variable, entry: Answers, answers: Answers): Cell => {
-        const context = { ...answers, panel: entry, row: entry };
+      const cell = (v: Variable, context: Answers): Cell => {
+        const entry = context.panel as Answers;
         // A text variable holds its missing code as text ("-8"), as in the main table.
         const missingCode = (code: number) => (v.type === 'text' || v.type === 'date' ? String(code) : code);
         if (!v.conditions.every((c) => holds(c, context))) return missingCode(MISSING.skipped.code);
@@ -69,27 +86,53 @@ export function entryTables(
             : source.kind === 'value'
               ? mapKey(source.question)
               : mapKey(question);
-        const value =
-          source.kind === 'column' ? entry[source.column] : entry[source.question.replace(/-Comment$/, '-Comment')];
+        const value = source.kind === 'column' ? entry[source.column] : entry[source.question];
         if (isBlankAnswer(value)) return missingCode(MISSING.notAnswered.code);
         const choice = 'choice' in source ? source.choice : source.kind === 'choice' ? source.code : undefined;
         if (choice !== undefined) return Array.isArray(value) && value.includes(choice) ? 1 : 0;
         if (v.type === 'text' || v.type === 'date') return String(value);
         return vars.codeOf(key, value) ?? (typeof value === 'number' ? value : String(value));
       };
-      let rowCount = 0;
-      function* rows(): Generator<Cell[]> {
-        for (const { caseId, answers } of cases()) {
-          const entries = answers[question];
-          if (!Array.isArray(entries)) continue;
-          for (const [n, entry] of entries.entries()) {
-            if (!isPlainObject(entry)) continue;
-            yield [caseId, n + 1, ...inner.map((v) => cell(v, entry, answers))];
+      /**
+       * The entries at `depth` of the path under `values`, each with its keys and the context its
+       * conditions read: the answers, `panel` (this entry), `row` (a dynamic matrix's row) and
+       * `parentPanel` (the entry around it, itself with its own `parentPanel`).
+       */
+      function* entriesAt(
+        values: Answers,
+        depth: number,
+        keys: Cell[],
+        answers: Answers,
+        around: Answers | undefined,
+      ): Generator<Cell[]> {
+        const name = path[depth] as string;
+        const entries = values[name];
+        if (!Array.isArray(entries)) return;
+        const keyName = Object.hasOwn(panelKeys, mapKey(name)) ? panelKeys[mapKey(name)] : undefined;
+        for (const [n, entry] of entries.entries()) {
+          if (!isPlainObject(entry)) continue;
+          const own = keyName === undefined ? n + 1 : (entry[keyName] as Cell);
+          const context: Answers = { ...answers, panel: entry, row: entry, ...(around ? { parentPanel: around } : {}) };
+          if (depth === path.length - 1) {
+            yield [...keys, own, ...inner.map((v) => cell(v, context))];
+          } else {
+            yield* entriesAt(entry, depth + 1, [...keys, own], answers, {
+              ...entry,
+              ...(around ? { parentPanel: around } : {}),
+            });
           }
         }
       }
+      let rowCount = 0;
+      function* rows(): Generator<Cell[]> {
+        for (const { caseId, answers } of cases()) {
+          // Entries saved before their panel declared a key, or by a client that left one out, get the next one.
+          const keyed = Object.keys(panelKeys).length > 0 ? fillEntryKeys(answers, panelKeys) : answers;
+          yield* entriesAt(keyed, 0, [caseId], keyed, undefined);
+        }
+      }
       for (const _ of rows()) rowCount++;
-      return { name: t.name, variables, rows, rowCount };
+      return { name: t.name, key: t.key, ...(t.parent ? { parent: t.parent } : {}), variables, rows, rowCount };
     });
 }
 
@@ -108,12 +151,19 @@ export function unionTables(
     .map((t) => {
       const parts = perVersion.flatMap((tables) => tables.filter((x) => x.name === t.name));
       const variables = [
-        ...(parts[0]?.variables.slice(0, t.key.length) ?? []),
-        ...codebook.variables.filter((v) => v.table === t.name).map(exportVariable),
+        ...(parts.find((p) => p.key?.every((k, i) => k === t.key[i]))?.variables ?? parts[0]?.variables ?? []).slice(
+          0,
+          t.key.length,
+        ),
+        // A version's question that a later version made the entry key is that key column, not a variable of its own.
+        ...codebook.variables.filter((v) => v.table === t.name && !t.key.includes(v.name)).map(exportVariable),
       ];
+      // Keys by position: a version that numbered a panel's entries (`<table>_n`) and one that keys them
+      // (meta.panelKeys) fill the same key column; the other variables by name.
+      const keyCount = t.key.length;
       const moves = parts.map((part) => {
         const index = new Map(part.variables.map((v, i) => [v.name, i]));
-        return variables.map((v) => index.get(v.name) ?? -1);
+        return variables.map((v, i) => (i < keyCount ? i : (index.get(v.name) ?? -1)));
       });
       function* rows(): Generator<Cell[]> {
         for (const [p, part] of parts.entries()) {
@@ -129,6 +179,13 @@ export function unionTables(
           }
         }
       }
-      return { name: t.name, variables, rows, rowCount: parts.reduce((n, p) => n + p.rowCount, 0) };
+      return {
+        name: t.name,
+        key: t.key,
+        ...(t.parent ? { parent: t.parent } : {}),
+        variables,
+        rows,
+        rowCount: parts.reduce((n, p) => n + p.rowCount, 0),
+      };
     });
 }

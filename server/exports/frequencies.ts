@@ -248,8 +248,8 @@ export type TableSummary = {
  * count of 1 to k - 1 is withheld.
  */
 export function summarizeTable(table: ExportTable, options: { k?: number } = {}): TableSummary {
-  // The keys of a table: case_id, and a second table's entry number (dataset.ts, entryTables.ts).
-  const keyNames = new Set(['case_id', `${table.name}_n`]);
+  // The keys of a table: case_id (or the table's own main key), and a second table's entry keys (entryTables.ts).
+  const keyNames = new Set(table.key ?? ['case_id']);
   const accumulators = table.variables.map((v) => accumulatorOf(v, keyNames));
   const weightAt = table.variables.findIndex((v) => v.name === WEIGHT && v.kind === 'numeric');
   const strata = strataCounter(table.variables);

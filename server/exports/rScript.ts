@@ -53,13 +53,19 @@ export function rScript(main: ExportTable | RTable, panels: readonly RTable[] = 
     '# Date-times (started_at, submitted_at) become POSIXct in UTC.',
     ...(panels.length > 0
       ? [
-          '# Repeating panels are second tables, one row per entry, keyed by case_id and the entry number:',
+          '# Repeating panels are second tables, one row per entry, keyed by case_id and the entry keys:',
           ...panels.map(
-            (p) => `#   ${p.object} (${p.csvFile}): ${p.table.rowCount} entries, key case_id + ${p.table.name}_n`,
+            (p) =>
+              `#   ${p.object} (${p.csvFile}): ${p.table.rowCount} entries, key ${(p.table.key ?? ['case_id', `${p.table.name}_n`]).join(' + ')}`,
           ),
-          '# To put each entry beside its case, merge on case_id (one row per entry; cases without an',
-          '# entry drop out unless all.x = TRUE):',
-          ...panels.map((p) => `#   merged <- merge(data, ${p.object}, by = "case_id", all.x = TRUE)`),
+          "# To put each entry beside its case (or the entry it sits in), merge on the parent's key (one row",
+          '# per entry; cases without an entry drop out unless all.x = TRUE):',
+          ...panels.map((p) => {
+            const key = p.table.key ?? ['case_id', `${p.table.name}_n`];
+            const parent = p.table.parent ? `data_${p.table.parent}` : 'data';
+            const by = key.slice(0, -1).map((k) => `"${k}"`);
+            return `#   merged <- merge(${parent}, ${p.object}, by = ${by.length === 1 ? by[0] : `c(${by.join(', ')})`}, all.x = TRUE)`;
+          }),
           '# To count entries per case: table(factor(data_x$case_id, levels = data$case_id)).',
         ]
       : []),

@@ -101,10 +101,10 @@ export type ExportManifest = {
  */
 export function savCutWarning(file: string, table: ExportTable, cut: StringCut): string {
   const at = (name: string) => table.variables.findIndex((v) => v.name === name);
-  const caseId = cut.cells[at('case_id')];
-  const entry = cut.cells[at(`${table.name}_n`)];
-  const which =
-    caseId === undefined ? `row ${cut.row}` : `case ${caseId}${entry === undefined ? '' : `, entry ${entry}`}`;
+  const [mainKey = 'case_id', ...entryKeys] = table.key ?? ['case_id'];
+  const caseId = cut.cells[at(mainKey)];
+  const entries = entryKeys.map((k) => `${k === `${table.name}_n` ? 'entry' : k} ${cut.cells[at(k)]}`);
+  const which = caseId === undefined ? `row ${cut.row}` : [`case ${caseId}`, ...entries].join(', ');
   const n = (bytes: number) => bytes.toLocaleString('en-US');
   return `${file}: ${cut.variable} of ${which} has ${n(cut.bytes)} bytes of text; an SPSS string holds at most ${n(cut.maxBytes)}, so ${file} keeps its first ${n(cut.keptBytes)} bytes, cut between characters.`;
 }
@@ -276,7 +276,7 @@ export async function exportFielding(
   const onCut = (file: string, t: ExportTable) => (cut: StringCut) => cuts.push(savCutWarning(file, t, cut));
   if (has('sav')) sync('data.sav', () => savChunks(table, { fileLabel: label, onCut: onCut('data.sav', table) }));
   if (has('dta')) sync('data.dta', () => dtaChunks(table, { datasetLabel: label }));
-  // Repeating panels and dynamic matrices: a second table each, keyed by case_id and entry number.
+  // Repeating panels (also those inside another's entries) and dynamic matrices: a second table each, keyed by case_id and entry keys.
   for (const t of panels) {
     if (has('csv') || has('r')) sync(`data_${t.name}.csv`, () => csvChunks(t));
     if (has('labels')) sync(`data_${t.name}_labels.csv`, () => csvChunks(t, { labels: true }));

@@ -122,6 +122,10 @@ export type Cell = number | string | null;
 
 export type ExportTable = {
   name: string;
+  /** A second table's key columns: the main table's key, the keys of the entries around it, its own. */
+  key?: string[];
+  /** The second table whose entries hold this one's (a repeating panel inside a repeating panel). */
+  parent?: string;
   variables: ExportVariable[];
   /** Rows in order, each with one cell per variable. Iterated once per writer. */
   rows: () => Iterable<Cell[]>;

@@ -1,6 +1,7 @@
 import { Model, type Question, type QuestionMatrixDropdownModelBase } from 'survey-core';
 import { ANSWER_LIMITS, describe } from './answerBasics.js';
 import { COMPUTED_TYPES, checkComment, checkQuestionValue, hasCommentBox } from './answerTypes.js';
+import { duplicateEntryKeys, duplicateKeyMessage, type PanelKeys } from './entryKeys.js';
 import { applyHostValues, type HostValues } from './hostVariables.js';
 import type { Instrument } from './registry.js';
 import { allowedDepth, scanAnswer } from './valueScan.js';
@@ -113,10 +114,11 @@ export function roleOfKey(model: Model, key: string): KeyRole {
 
 /**
  * Structural checks that hold for drafts and completions alike: every key is a question of the
- * instrument (or its comment), and every value has the question's type, nesting, choices and range.
+ * instrument (or its comment), every value has the question's type, nesting, choices and range,
+ * and no two entries of a keyed repeating panel (meta.panelKeys) share a key.
  * One pass over the answers, stopping at `ANSWER_LIMITS.problems`; messages are not repeated.
  */
-export function checkAnswerShape(model: Model, answers: Answers): AnswerCheck {
+export function checkAnswerShape(model: Model, answers: Answers, panelKeys: PanelKeys = {}): AnswerCheck {
   const questions: AnswerErrors = {};
   const seen = new Set<string>();
   let count = 0;
@@ -151,6 +153,12 @@ export function checkAnswerShape(model: Model, answers: Answers): AnswerCheck {
       const problem = scanAnswer(value, allowedDepth(role.question));
       const found = problem ? [`the answer ${problem}`] : checkQuestionValue(role.question, value);
       for (const e of found) add(role.question.name, e);
+    }
+  }
+  if (count === 0 && Object.keys(panelKeys).length > 0) {
+    for (const duplicate of duplicateEntryKeys(answers, panelKeys)) {
+      if (count >= ANSWER_LIMITS.problems) return { questions, count, truncated: true };
+      add(duplicate.question, duplicateKeyMessage(duplicate));
     }
   }
   return { questions, count, truncated: false };

@@ -30,7 +30,9 @@ export function checkColumns(
   refused: Set<string | undefined>,
   problems: CheckProblem[],
 ) {
-  const { tables, columns } = exportColumns(model, resolveVariables(file.meta.variables));
+  const { tables, columns } = exportColumns(model, resolveVariables(file.meta.variables), {
+    panelKeys: file.meta.panelKeys,
+  });
   const byTable = new Map<string, Map<string, string>>();
   const keys = new Set(tables.flatMap((t) => t.key));
   for (const v of columns) {

@@ -112,7 +112,11 @@ export function danglingReferences(json: unknown, model: Model, questions: Quest
       const parts = ref.split('.');
       // `<name>-Comment` is a comment box, `<matrix>-total` a matrix's totals row.
       const head = (parts[0] as string).replace(/-(Comment|total|unwrapped)$/i, '').toLowerCase();
-      const target = head === 'panel' || head === 'row' ? (parts[1] ?? '').toLowerCase() : head;
+      // `{panel.x}` reads the entry, `{parentPanel.x}` the entry around a nested panel, `{row.x}` a matrix row.
+      let at = 0;
+      while (at < parts.length - 1 && ['panel', 'parentpanel', 'row'].includes((parts[at] as string).toLowerCase()))
+        at++;
+      const target = at === 0 ? head : (parts[at] as string).toLowerCase();
       const known = lowerNames.has(target) || (head === 'row' && columnNames.has(target));
       if (head.startsWith('$') || CONTEXT_NAMES.has(target) || calculated.has(target) || known) continue;
       dangling.push({ owner, key, expression, ref });

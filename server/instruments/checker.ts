@@ -1,5 +1,6 @@
 import { Model, type Question, type QuestionPanelDynamicModel } from 'survey-core';
 import { checkColumns } from './checkColumns.js';
+import { checkPanelKeys } from './checkPanelKeys.js';
 import type { CheckProblem } from './checkProblem.js';
 import { checkQuestion } from './checkQuestions.js';
 import { checkExpressions, checkMarkup, checkTriggerTargets, rawUnknownTypes } from './checkReferences.js';
@@ -148,6 +149,8 @@ const META_FIELD_RULES: Record<string, string> = {
     'meta.disclosure must map question names to {"identifier": "direct" | "quasi", "treatment": "region" | "population_band" | "date" | "none"}.',
   recordHeader:
     'meta.recordHeader, when given, must be {"site": "<question>", "date": "<question>", "initials": "<question>", "label": ["<question>", ...]} (each optional).',
+  panelKeys:
+    'meta.panelKeys must map repeating panel names to the name of their entry key question (lowercase letters, digits and _), e.g. {"cf_defs": "defendant_no"}.',
   hostVariables:
     'meta.hostVariables must map each variable the host app sets (e.g. "source" or "profile.givenName") to {"frame": "<frame column>"}, {"fielding": "name" | "closesAt"} or {"constant": <text, number or true/false>}.',
   variables:
@@ -217,6 +220,7 @@ export function checkInstrument(
       });
   }
   if (file) for (const message of disclosureProblems(file.meta, names)) problems.push({ rule: 'meta', message });
+  if (file) problems.push(...checkPanelKeys(file.meta, questions));
   for (const [key, text] of [
     ['meta.title', file?.meta.title],
     ['meta.referencePeriod', file?.meta.referencePeriod],

@@ -30,9 +30,9 @@ function layout(model: SurveyModel, map: VariableMap) {
       return resolved.suffixOf(entry, kind, raw);
     },
   });
-  // A table's entry-number key is a column named after its question too.
+  // A table's own key (its entry number, `<table>_n`) is a column named after its question too.
   const keys: Named[] = tables.flatMap((t) =>
-    t.entry === undefined ? [] : [{ name: `${t.name}_n`, entry: t.entry, table: t.name }],
+    t.entry === undefined ? [] : [{ name: t.key.at(-1) ?? `${t.name}_n`, entry: t.entry, table: t.name }],
   );
   const named: Named[] = [...columns, ...keys];
   return { columns: named, parts };

@@ -70,12 +70,27 @@ export type ExportColumn = {
 /** `question`: the SurveyJS question whose value holds a second table's entries (absent for main). */
 export type ExportTable = {
   name: string;
+  /** The parent table's key columns, then the table's own: its entry key or `<table>_n`. */
   key: string[];
   question?: string;
   /** The variable map entry the table is named by (absent for main). */
   entry?: string;
   title?: string;
   entries?: 'row' | 'entry';
+  /** The table whose entries hold this one's (absent for main and for a top-level panel's table). */
+  parent?: string;
+  /** The answer keys from the top of the answers down to the entries (absent for main). */
+  path?: string[];
+  /** The entry key each entry stores (meta.panelKeys); absent: entries are numbered by position. */
+  entryKey?: string;
+};
+
+/** How the tables are keyed: the main table's key column, and the panels' stable entry keys. */
+export type TableKeys = {
+  /** Default `case_id`; Phase II record exports key by `record_id`. */
+  mainKey?: string;
+  /** meta.panelKeys: repeating panel name -> its entry key. */
+  panelKeys?: Readonly<Record<string, string>>;
 };
 
 export type ExportColumns = { tables: ExportTable[]; columns: ExportColumn[] };
@@ -331,30 +346,64 @@ function valueColumns(ctx: Context, q: Question): void {
 }
 
 /**
+ * A condition read from an entry one level further in: what was `{panel.x}` (the entry around it)
+ * becomes `{parentPanel.x}`, as SurveyJS itself names the entry of the panel around a nested one.
+ */
+export const fromInnerEntry = (condition: string) =>
+  condition.replace(/\{(\s*)(panel|parentPanel)\./g, (_m, space: string, scope: string) =>
+    scope === 'panel' ? `{${space}parentPanel.` : `{${space}parentPanel.parentPanel.`,
+  );
+
+/**
  * Every column an export of this survey has, in questionnaire order, and the tables they go in:
  * the one enumeration of names that the codebook describes and the instrument checker checks.
+ * A repeating panel inside a repeating panel's entries gets a table of its own, keyed by its
+ * parent's key columns and its own, at any depth.
  */
-export function exportColumns(model: SurveyModel, vars: ResolvedVariables): ExportColumns {
+export function exportColumns(model: SurveyModel, vars: ResolvedVariables, keys: TableKeys = {}): ExportColumns {
   const columns: ExportColumn[] = [];
-  const tables: ExportTable[] = [{ name: 'main', key: ['case_id'] }];
-  /** A table of its own for a question with entries (repeating panel, dynamic matrix), keyed by case and entry. */
-  const secondTable = (q: Question, entries: 'row' | 'entry') => {
+  const mainKey = keys.mainKey ?? 'case_id';
+  const panelKeys = keys.panelKeys ?? {};
+  const tables: ExportTable[] = [{ name: 'main', key: [mainKey] }];
+  /** A table of its own for a question with entries (repeating panel, dynamic matrix), keyed by its parent's key and its entry. */
+  const secondTable = (q: Question, entries: 'row' | 'entry', parent: ExportTable) => {
     const name = vars.nameOf(q.name);
-    tables.push({
+    const declared = entries === 'entry' && Object.hasOwn(panelKeys, q.name) ? panelKeys[q.name] : undefined;
+    const table: ExportTable = {
       name,
-      key: ['case_id', `${name}_n`],
+      key: [...parent.key, declared ?? `${name}_n`],
       question: q.getValueName(),
       entry: q.name,
       title: plainText(q.title),
       entries,
-    });
-    return name;
+      ...(parent.path ? { parent: parent.name } : {}),
+      path: [...(parent.path ?? []), q.getValueName()],
+      ...(declared ? { entryKey: declared } : {}),
+    };
+    tables.push(table);
+    return table;
   };
+  /** The columns of a repeating panel's entries; `conditions` are read from one of its entries. */
+  const panelColumns = (panel: QuestionPanelDynamicModel, conditions: string[], parent: ExportTable) => {
+    const table = secondTable(panel, 'entry', parent);
+    for (const inner of panel.template.questions) {
+      // The entry key is the table's key column, not a variable of its own.
+      if (inner.name === table.entryKey) continue;
+      const own = inner.visibleIf ? [inner.visibleIf] : [];
+      if (inner.getType() === 'paneldynamic') {
+        const nested = [...conditions, ...own].map(fromInnerEntry);
+        panelColumns(inner as QuestionPanelDynamicModel, nested, table);
+        continue;
+      }
+      questionColumns({ table: table.name, conditions: [...conditions, ...own], vars, out: columns }, inner);
+    }
+  };
+  const main = tables[0] as ExportTable;
   for (const q of model.getAllQuestions(false, false, false)) {
     const { conditions } = visibilityOf(q);
     if (q.getType() === 'matrixdynamic') {
       const matrix = q as QuestionMatrixDynamicModel;
-      const table = secondTable(q, 'row');
+      const table = secondTable(q, 'row', main).name;
       for (const column of matrix.columns as MatrixDropdownColumn[]) {
         cellColumns({ table, conditions, vars, out: columns }, matrix, column, {
           name: `${table}_${vars.suffixOf(q.name, 'column', column.name)}`,
@@ -367,11 +416,7 @@ export function exportColumns(model: SurveyModel, vars: ResolvedVariables): Expo
       continue;
     }
     if (q.getType() === 'paneldynamic') {
-      const table = secondTable(q, 'entry');
-      for (const inner of (q as QuestionPanelDynamicModel).template.questions) {
-        const own = inner.visibleIf ? [inner.visibleIf] : [];
-        questionColumns({ table, conditions: [...conditions, ...own], vars, out: columns }, inner);
-      }
+      panelColumns(q as QuestionPanelDynamicModel, conditions, main);
       continue;
     }
     questionColumns({ table: 'main', conditions, vars, out: columns }, q);

@@ -122,7 +122,7 @@ export function surveyErrors(
 
 /** Everything that stops a completion: the shape checks, then SurveyJS's own validation. */
 export function completionErrors(instrument: Instrument, answers: Answers): AnswerErrors {
-  const shape = checkAnswerShape(instrumentStructure(instrument), answers);
+  const shape = checkAnswerShape(instrumentStructure(instrument), answers, instrument.meta.panelKeys);
   return shape.count > 0 ? shape.questions : surveyErrors(instrument, answers);
 }
 

@@ -58,6 +58,8 @@ export function presentResponse(
       survey: forRespondents(instrument).survey,
       // The case's host variables (meta.hostVariables), set on the model before the answers.
       variables: host,
+      // Repeating panel -> its entry key, which the app gives each entry added (entryKeys.ts).
+      ...(instrument.meta.panelKeys ? { panelKeys: instrument.meta.panelKeys } : {}),
     },
     answers: JSON.parse(row.answers) as Record<string, unknown>,
     page: row.current_page,

@@ -219,7 +219,7 @@ export function refuseIfFieldingClosed(ctx: RespondContext, token: TokenRow): vo
  */
 export function checkedDraftAnswers(instrument: Instrument, body: DraftBody): Answers {
   const model = instrumentStructure(instrument);
-  const shape = checkAnswerShape(model, body.answers);
+  const shape = checkAnswerShape(model, body.answers, instrument.meta.panelKeys);
   if (shape.count > 0) {
     throw new AppError(
       400,
@@ -245,7 +245,7 @@ export async function judgedCompletionAnswers(
   answers: Answers,
   host: HostValues,
 ): Promise<Answers> {
-  const shape = checkAnswerShape(instrumentStructure(instrument), answers);
+  const shape = checkAnswerShape(instrumentStructure(instrument), answers, instrument.meta.panelKeys);
   if (shape.count > 0) throw invalidCompletion(problemDetails(shape));
   // SurveyJS's validation and the clearing of hidden answers build models: off the event loop.
   const verdict = await validation.judgeCompletion(instrument, answers, host);

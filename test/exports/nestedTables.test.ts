@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildCodebook } from '../../server/codebook/build.js';
+import { unionCodebook } from '../../server/codebook/union.js';
+import { exportVariable } from '../../server/exports/dataset.js';
+import { entryTables, unionTables } from '../../server/exports/entryTables.js';
+import type { ExportTable } from '../../server/exports/table.js';
+import type { Instrument } from '../../server/instruments/registry.js';
+import type { InstrumentMeta } from '../../server/instruments/schema.js';
+import { projectRoot } from '../../server/platform/paths.js';
+
+const fixture = JSON.parse(
+  readFileSync(path.join(projectRoot, 'test', 'fixtures', 'instruments', 'nested', 'nested-panels.json'), 'utf8'),
+) as { meta: InstrumentMeta; survey: Record<string, unknown> };
+
+const version = (v: string, meta: Partial<InstrumentMeta> = {}): Instrument => ({
+  key: `nested-panels@${v}`,
+  meta: { ...fixture.meta, prefill: {}, version: v, ...meta },
+  survey: fixture.survey,
+  contentHash: v,
+  file: `nested-panels-${v}.json`,
+});
+const rowsOf = (table: ExportTable | undefined) => [...(table?.rows() ?? [])];
+const names = (table: ExportTable | undefined) => table?.variables.map((v) => v.name);
+
+describe('the tables of nested repeating panels', () => {
+  it('are keyed by the main key the caller names (record_id for Phase II records) and fill a key an entry lacks', () => {
+    const instrument = version('1');
+    const codebook = buildCodebook(instrument, { mainKey: 'record_id' });
+    expect(codebook.tables.map((t) => [t.name, t.key])).toEqual([
+      ['main', ['record_id']],
+      ['defs', ['record_id', 'def_no']],
+      ['charges', ['record_id', 'def_no', 'charge_no']],
+      ['victims', ['record_id', 'victims_n']],
+    ]);
+    const answers = {
+      has_defs: 1,
+      // The second defendant was saved without a key (an old draft): it gets the next one, 5.
+      defs: [
+        { def_no: 4, d_role: 1, charges: [{ c_stat: 2 }] },
+        { d_role: 1, charges: [{ charge_no: 2, c_stat: 1 }] },
+      ],
+    };
+    const tables = entryTables(instrument, codebook, exportVariable, () => [{ caseId: 17, answers }]);
+    const charges = tables.find((t) => t.name === 'charges');
+    expect(names(charges)?.slice(0, 3)).toEqual(['record_id', 'def_no', 'charge_no']);
+    expect(charges?.variables[0]?.label).toBe('record_id (as in the main table)');
+    expect(rowsOf(charges).map((r) => r.slice(0, 4))).toEqual([
+      [17, 4, 1, 2],
+      [17, 5, 2, 1],
+    ]);
+  });
+
+  it('join versions that numbered a panel by position and keyed it, the keys by position, the rest by name', () => {
+    const numbered = version('1', { panelKeys: undefined });
+    const keyed = version('2');
+    const codebooks = [buildCodebook(keyed), buildCodebook(numbered)];
+    const union = unionCodebook(codebooks);
+    const perVersion = [
+      entryTables(keyed, codebooks[0] as (typeof codebooks)[0], exportVariable, () => [
+        { caseId: 1, answers: { has_defs: 1, defs: [{ def_no: 3, charges: [{ charge_no: 2, c_stat: 4 }] }] } },
+      ]),
+      entryTables(numbered, codebooks[1] as (typeof codebooks)[1], exportVariable, () => [
+        { caseId: 2, answers: { has_defs: 1, defs: [{ def_no: 9, charges: [{ charge_no: 9, c_stat: 3 }] }] } },
+      ]),
+    ];
+    const joined = unionTables(union, exportVariable, perVersion);
+    const charges = joined.find((t) => t.name === 'charges');
+    expect(charges?.key).toEqual(['case_id', 'def_no', 'charge_no']);
+    expect(names(charges)).toEqual(['case_id', 'def_no', 'charge_no', 'c_stat', 'c_counts', 'c_sentmo']);
+    // Version 1 numbered its entries (1, 1), whatever def_no and charge_no they held as answers.
+    expect(rowsOf(charges).map((r) => r.slice(0, 4))).toEqual([
+      [1, 3, 2, 4],
+      [2, 1, 1, 3],
+    ]);
+  });
+});
