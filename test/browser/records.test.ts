@@ -31,8 +31,6 @@ beforeAll(async () => {
   caseFileTitle = h.env.instruments.resolve(CASE_FILE)?.meta.title ?? '';
   // Miami, with its own interviewer, is set up through the API: the console's part is San Diego.
   const api = await signIn(h.env, admin.email);
-  // The record header's initials come from the account's full name.
-  h.env.db.prepare('UPDATE staff SET full_name = ? WHERE id = ?').run('Rosa María Hernández', rosa.id);
   const miami = await api.send('post', '/api/staff/sites', {
     name: 'Miami',
     jurisdiction: 'Miami-Dade County, Florida',
@@ -92,6 +90,11 @@ describe('Phase II records in the console', { timeout: 180_000 }, () => {
     const adminSide = await newPage();
     const page = adminSide.page;
     await signInToConsole(page, h.baseUrl, admin);
+    // Rosa's full name, whose initials her records' headers take.
+    await openFromNav(page, 'Staff');
+    await page.getByLabel('Full name of rosa@study.example.org').fill('Rosa María Hernández');
+    await page.getByRole('button', { name: 'Save name of rosa@study.example.org' }).click();
+    await page.getByRole('row', { name: /rosa@study\.example\.org/ }).getByText('(RMH)').waitFor(WAIT);
     await openFromNav(page, 'Sites');
     await page.getByRole('heading', { level: 2, name: 'Miami', exact: true }).waitFor(WAIT);
     await checkAtBothWidths(page, 'the Sites page');
