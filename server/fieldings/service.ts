@@ -2,7 +2,7 @@ import type { AuditRepo } from '../audit/repo.js';
 import { issueLink } from '../cases/links.js';
 import type { CaseRepo } from '../cases/repo.js';
 import type { IssuedLink } from '../contracts/cases.js';
-import type { InstrumentRegistry } from '../instruments/registry.js';
+import type { Instrument, InstrumentRegistry } from '../instruments/registry.js';
 import type { ContactInput, OfficeInput, OfficeRepo } from '../offices/repo.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db.js';
@@ -56,6 +56,20 @@ export function closingInstant(day: string): Date | undefined {
   return date;
 }
 
+/**
+ * Phase II instruments are filled in by staff at a site; a respondent link to one would bypass the
+ * site's interviewers, the record header and the records' field-level audit trail.
+ */
+function refuseInterviewerMode(instrument: Instrument) {
+  if (instrument.meta.mode === 'interviewer') {
+    throw new AppError(
+      422,
+      'instrument_not_self',
+      `${instrument.meta.id} is an interviewer-mode instrument: it is entered by staff as Phase II records at a site (fieldkit site, the console's Records), never fielded to respondents by link. Nothing was changed.`,
+    );
+  }
+}
+
 export type FieldingContext = {
   repos: Repos;
   instruments: InstrumentRegistry;
@@ -88,6 +102,7 @@ export function createFielding(ctx: FieldingContext, input: CreateFieldingInput)
       .join(', ');
     throw new AppError(400, 'unknown_instrument', `No instrument "${input.instrument}". Known: ${known}.`);
   }
+  refuseInterviewerMode(instrument);
   if (ctx.repos.fieldings.findFieldingByName(input.name)) {
     throw new AppError(409, 'fielding_exists', `A fielding named "${input.name}" already exists; choose another name.`);
   }
@@ -154,6 +169,7 @@ export function changeFieldingVersion(
       `No version "${input.version}" of ${fielding.instrument_id} is loaded (loaded: ${known}).`,
     );
   }
+  refuseInterviewerMode(instrument);
   if (fielding.instrument_version === input.version) {
     throw new AppError(409, 'same_version', `Fielding "${fielding.name}" already uses ${instrument.key}.`);
   }

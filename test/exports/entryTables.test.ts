@@ -4,16 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../server/platform/csv.js';
 import { exportInProcess } from '../factories/export.js';
 import { generateAnswers } from '../factories/generatedAnswers.js';
+import { SELF_CASE_FILE, withSelfCaseFile } from '../factories/instrument.js';
 import { openEnv, postComplete } from '../responses/setup.js';
-import { seedFielding, tokenOf } from '../support/app.js';
+import { seedFielding, shippedInstruments, tokenOf } from '../support/app.js';
 
 const records = (file: string) => parseCsv(readFileSync(file, 'utf8')).records.map((r) => r.fields);
 
 describe('the second tables of an export', () => {
   it('puts the defendants of a case file in data_cf_defs.csv, one row per entry, keyed by the main table’s case_id', async () => {
-    const env = openEnv();
-    const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction' });
-    const instrument = env.instruments.resolve('cs-case-file-abstraction');
+    const env = openEnv({ instruments: withSelfCaseFile(shippedInstruments()) });
+    const [link] = seedFielding(env, { instrument: SELF_CASE_FILE });
+    const instrument = env.instruments.resolve(SELF_CASE_FILE);
     const { answers } = generateAnswers(instrument?.survey ?? {});
     const defendants = answers.cf_defs as Record<string, unknown>[];
     answers.cf_defs = [...defendants, { ...defendants[0] }];

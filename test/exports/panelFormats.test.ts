@@ -5,8 +5,9 @@ import { EXPORT_FORMATS } from '../../server/exports/service.js';
 import { parseCsv } from '../../server/platform/csv.js';
 import { exportInProcess } from '../factories/export.js';
 import { generateAnswers } from '../factories/generatedAnswers.js';
+import { SELF_CASE_FILE, withSelfCaseFile } from '../factories/instrument.js';
 import { openEnv, postComplete } from '../responses/setup.js';
-import { seedFielding, tokenOf } from '../support/app.js';
+import { seedFielding, shippedInstruments, tokenOf } from '../support/app.js';
 import { pandasCellText, readDtaWithPandas, readSavWithPspp, readWithR } from '../support/readBack.js';
 
 const records = (file: string) => parseCsv(readFileSync(file, 'utf8')).records.map((r) => r.fields);
@@ -16,9 +17,9 @@ const records = (file: string) => parseCsv(readFileSync(file, 'utf8')).records.m
  * is hidden (-8) inside the panel; the second's case was resolved otherwise, described in that text.
  */
 async function exportedCaseFile() {
-  const env = openEnv();
-  const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction' });
-  const instrument = env.instruments.resolve('cs-case-file-abstraction');
+  const env = openEnv({ instruments: withSelfCaseFile(shippedInstruments()) });
+  const [link] = seedFielding(env, { instrument: SELF_CASE_FILE });
+  const instrument = env.instruments.resolve(SELF_CASE_FILE);
   const { answers } = generateAnswers(instrument?.survey ?? {});
   const [first] = answers.cf_defs as Record<string, unknown>[];
   const { d_disp_oth: _drop, ...rest } = first as Record<string, unknown>;

@@ -5,8 +5,9 @@ import { CODEBOOK_COLUMNS } from '../../server/exports/xlsxCodebook.js';
 import { parseCsv } from '../../server/platform/csv.js';
 import { exportInProcess } from '../factories/export.js';
 import { generateAnswers } from '../factories/generatedAnswers.js';
+import { SELF_CASE_FILE, withSelfCaseFile } from '../factories/instrument.js';
 import { openEnv, postComplete } from '../responses/setup.js';
-import { seedFielding, tokenOf } from '../support/app.js';
+import { seedFielding, shippedInstruments, tokenOf } from '../support/app.js';
 import { fieldedPilot } from './pilot.js';
 import { type ReadBook, type ReadCell, readXlsx, sheetOf } from './xlsxReader.js';
 
@@ -261,9 +262,9 @@ describe('data.xlsx read back by openpyxl', () => {
   });
 
   it('a second table (the defendants of a case file) gets its own data_<table>.xlsx, as it gets its own .csv', async () => {
-    const env = openEnv();
-    const [link] = seedFielding(env, { instrument: 'cs-case-file-abstraction' });
-    const { answers } = generateAnswers(env.instruments.resolve('cs-case-file-abstraction')?.survey ?? {});
+    const env = openEnv({ instruments: withSelfCaseFile(shippedInstruments()) });
+    const [link] = seedFielding(env, { instrument: SELF_CASE_FILE });
+    const { answers } = generateAnswers(env.instruments.resolve(SELF_CASE_FILE)?.survey ?? {});
     answers.cf_defs = [...(answers.cf_defs as unknown[]), (answers.cf_defs as unknown[])[0]];
     await postComplete(env.app, tokenOf(link as NonNullable<typeof link>), { answers, revision: 0 }).expect(200);
     const out = path.join(env.dir, 'export');

@@ -1,4 +1,8 @@
-import type { Instrument } from '../../server/instruments/registry.js';
+import {
+  createInstrumentRegistry,
+  type Instrument,
+  type InstrumentRegistry,
+} from '../../server/instruments/registry.js';
 
 /** The consent question every made-up instrument starts with ("no" = 2). */
 export const CONSENT_QUESTION = { type: 'radiogroup', name: 'consent', choices: [1, 2] };
@@ -11,7 +15,7 @@ export function madeUpInstrument(id: string, pages: unknown[]): Instrument {
       id,
       version: '1',
       title: id,
-      mode: 'interviewer',
+      mode: 'self',
       referencePeriod: '2018',
       estimatedMinutes: 1,
       consent: { question: 'consent', declineValue: 2 },
@@ -21,4 +25,24 @@ export function madeUpInstrument(id: string, pages: unknown[]): Instrument {
     contentHash: 'x',
     file: `${id}.json`,
   };
+}
+
+/** The id of the self-administered copy of the case-file form that `withSelfCaseFile` adds. */
+export const SELF_CASE_FILE = 'case-file-self';
+
+/**
+ * The shipped instruments plus a self-administered copy of the case-file abstraction form, for
+ * tests that need its repeating panel in respondents' answers: the form itself is interviewer-mode,
+ * so it can never be fielded by link.
+ */
+export function withSelfCaseFile(shipped: InstrumentRegistry): InstrumentRegistry {
+  const original = shipped.resolve('cs-case-file-abstraction');
+  if (!original) throw new Error('the shipped case-file form is missing');
+  const copy: Instrument = {
+    ...original,
+    key: `${SELF_CASE_FILE}@${original.meta.version}`,
+    meta: { ...original.meta, id: SELF_CASE_FILE, mode: 'self' },
+    file: `${SELF_CASE_FILE}.json`,
+  };
+  return createInstrumentRegistry([...shipped.all(), copy]);
 }
