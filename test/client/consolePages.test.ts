@@ -1,5 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DETAIL_PAGES, dashboardPath, detailPageFor, PAGES, pagesFor } from '../../client/console/pages.js';
+import {
+  canManageSites,
+  canStartRecords,
+  DETAIL_PAGES,
+  dashboardPath,
+  detailPageFor,
+  PAGES,
+  pagesFor,
+} from '../../client/console/pages.js';
 import { createTestEnv, staffRoutesOf } from '../support/app.js';
 
 const listing = createTestEnv();
@@ -46,6 +54,15 @@ describe('staff console navigation', () => {
     ]);
     // An interviewer lands on the records of their sites.
     expect(pagesFor('interviewer').map((p) => p.title)).toEqual(['Records', 'Sites', 'API tokens']);
+  });
+
+  it('offers site changes and starting a record to exactly the roles of their routes (analysts only read)', () => {
+    const roles = ['admin', 'fieldwork', 'analyst', 'interviewer'] as const;
+    expect(roles.filter(canManageSites)).toEqual([...(routeOf('post /api/staff/sites')?.roles ?? [])].sort());
+    expect(roles.filter(canStartRecords)).toEqual(
+      roles.filter((role) => routeOf('post /api/staff/records')?.roles.includes(role)),
+    );
+    expect(roles.filter(canStartRecords)).not.toContain('analyst');
   });
 
   it('opens a record for every role (the server answers 404 for a record of a site the interviewer is not at)', () => {
