@@ -94,7 +94,10 @@ describe('Phase II records in the console', { timeout: 180_000 }, () => {
     await openFromNav(page, 'Staff');
     await page.getByLabel('Full name of rosa@study.example.org').fill('Rosa María Hernández');
     await page.getByRole('button', { name: 'Save name of rosa@study.example.org' }).click();
-    await page.getByRole('row', { name: /rosa@study\.example\.org/ }).getByText('(RMH)').waitFor(WAIT);
+    await page
+      .getByRole('row', { name: /rosa@study\.example\.org/ })
+      .getByText('(RMH)')
+      .waitFor(WAIT);
     await openFromNav(page, 'Sites');
     await page.getByRole('heading', { level: 2, name: 'Miami', exact: true }).waitFor(WAIT);
     await checkAtBothWidths(page, 'the Sites page');
