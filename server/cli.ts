@@ -13,6 +13,7 @@ import { mailSettingsCommands } from './cli/mailSettings.js';
 import { paperCommands } from './cli/paper.js';
 import { rehearsalCommands } from './cli/rehearsal.js';
 import { reminderCommands } from './cli/reminders.js';
+import { siteCommands } from './cli/sites.js';
 import { staffCommands } from './cli/staff.js';
 import { statusCommands } from './cli/status.js';
 import { tokenCommands } from './cli/tokens.js';
@@ -148,12 +149,21 @@ Access
                                      the client addresses whose failures are being slowed now.
 
 Staff accounts
-  staff add <email> --role admin|fieldwork|analyst|interviewer
+  staff add <email> --role admin|fieldwork|analyst|interviewer [--name "<full name>"]
       Adds an account and prints its one-time set-password link (valid 72 hours). Start here for the
-      first admin.
+      first admin. Records take the interviewer's initials from the full name.
+  staff name <email> "<full name>"   Sets (or, with "", clears) an account's full name.
   staff list
   staff disable <email>              Ends the account's sessions, API tokens and set-password links.
   staff reset-password <email>       The old password stops working; prints a new set-password link.
+
+Phase II case-study sites
+  site add "<name>" --jurisdiction "<text>" [--notes "<text>"] [--instrument <id>]...
+      Adds a site (names are unique in any case) with the interviewer-mode instruments it uses.
+  site list                          Every site: jurisdiction, interviewers, instruments, records by status.
+  site assign "<site>" [--interviewer <email>]... [--instrument <id>]...
+      Adds interviewer accounts (role interviewer) and instruments to a site; they see and enter
+      only the records of their sites. Recorded in the audit log.
 
 Instruments
   instruments import <survey.json> --id <id> [--out <file>] [--previous <instrument.json>]
@@ -202,6 +212,7 @@ const commands: Record<string, Command> = {
   ...exportCommands,
   ...letterCommands,
   ...staffCommands,
+  ...siteCommands,
   ...statusCommands,
 };
 

@@ -41,6 +41,7 @@ export function createStaffRepo(db: Db) {
   );
   const countAll = db.prepare<[], number>('SELECT count(*) FROM staff');
   const setRole = db.prepare<[Role, number]>('UPDATE staff SET role = ? WHERE id = ?');
+  const setFullName = db.prepare<[string, number]>('UPDATE staff SET full_name = ? WHERE id = ?');
   const setPassword = db.prepare<[string | null, number]>('UPDATE staff SET password_hash = ? WHERE id = ?');
   const disable = db.prepare<[string, number]>('UPDATE staff SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL');
 
@@ -118,6 +119,8 @@ export function createStaffRepo(db: Db) {
     countActiveAdmins: () => countActiveAdmins.pluck().get() ?? 0,
     countStaff: () => countAll.pluck().get() ?? 0,
     setRole: (id: number, role: Role) => setRole.run(role, id),
+    /** The person's full name ('' for none); records carry its initials. */
+    setFullName: (id: number, fullName: string) => setFullName.run(fullName, id),
     setPasswordHash: (id: number, hash: string | null) => setPassword.run(hash, id),
     /** True when the account was active and is now disabled. */
     disableStaff: (id: number, at: string) => disable.run(at, id).changes === 1,

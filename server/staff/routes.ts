@@ -24,6 +24,7 @@ import {
   LoginBodySchema,
   RoleBodySchema,
   SetPasswordBodySchema,
+  StaffNameBodySchema,
   TokenSettingsBodySchema,
 } from './schema.js';
 import type { StaffContext } from './service.js';
@@ -35,6 +36,7 @@ import {
   keepSessionAlive,
   login,
   logout,
+  renameStaff,
   resetPassword,
   revokeApiToken,
   saveTokenSettings,
@@ -165,6 +167,20 @@ export function staffRoutes(ctx: StaffRouteContext): readonly StaffRoute[] {
       answer: OneStaffSchema,
       handler({ auth, params, body }) {
         return { staff: presentStaff(changeRole(ctx, { id: params.id, role: body.role, actor: auth.staff.email })) };
+      },
+    }),
+    staffRoute({
+      method: 'patch',
+      path: '/api/staff/users/:id',
+      roles: ADMIN,
+      summary: "Set an account's full name ('' clears it); records take the initials from it.",
+      params: IdParamsSchema,
+      body: StaffNameBodySchema,
+      answer: OneStaffSchema,
+      handler({ auth, params, body }) {
+        return {
+          staff: presentStaff(renameStaff(ctx, { id: params.id, fullName: body.fullName, actor: auth.staff.email })),
+        };
       },
     }),
     staffRoute({

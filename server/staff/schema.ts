@@ -12,7 +12,23 @@ export const LoginBodySchema = z.strictObject({
   password: z.string().max(1024),
 });
 
-export const AddStaffBodySchema = z.strictObject({ email: EmailSchema, role: RoleSchema });
+/** A person's full name as records show it (its initials prefill record headers); '' clears it. */
+export const FullNameSchema = z
+  .string()
+  .trim()
+  .max(200)
+  .refine(
+    (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c === '<' || c === '>'),
+    'must be plain text on one line',
+  );
+
+export const AddStaffBodySchema = z.strictObject({
+  email: EmailSchema,
+  role: RoleSchema,
+  fullName: FullNameSchema.optional(),
+});
+
+export const StaffNameBodySchema = z.strictObject({ fullName: FullNameSchema });
 
 export const RoleBodySchema = z.strictObject({ role: RoleSchema });
 

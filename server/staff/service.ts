@@ -53,12 +53,25 @@ export function findStaffByEmailOr404(ctx: StaffContext, email: string): StaffRo
 }
 
 /** Creates the account without a password and returns the one-time link that sets it. */
-export function addStaff(ctx: StaffContext, input: { email: string; role: Role; actor: Actor }) {
+export function addStaff(ctx: StaffContext, input: { email: string; role: Role; fullName?: string; actor: Actor }) {
   return ctx.repos.db.transaction(() => {
     const id = ctx.repos.staff.insertStaff(input.email, input.role, ctx.clock().toISOString());
+    const fullName = input.fullName?.trim() ?? '';
+    if (fullName) ctx.repos.staff.setFullName(id, fullName);
     const link = issuePasswordLink(ctx, id);
-    audit(ctx, input.actor, 'staff.add', { email: input.email, role: input.role });
+    audit(ctx, input.actor, 'staff.add', { email: input.email, role: input.role, ...(fullName ? { fullName } : {}) });
     return { staff: findStaffOr404(ctx, id), link, expiresAt: linkExpiry(ctx) };
+  })();
+}
+
+/** Sets (or, with '', clears) the person's full name, from which records take their initials. */
+export function renameStaff(ctx: StaffContext, input: { id: number; fullName: string; actor: Actor }) {
+  return ctx.repos.db.transaction(() => {
+    const target = findStaffOr404(ctx, input.id);
+    const fullName = input.fullName.trim();
+    ctx.repos.staff.setFullName(target.id, fullName);
+    audit(ctx, input.actor, 'staff.name', { email: target.email, from: target.full_name, to: fullName });
+    return findStaffOr404(ctx, target.id);
   })();
 }
 

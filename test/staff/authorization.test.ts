@@ -88,6 +88,7 @@ describe('staff routes are declared with their roles', () => {
       'get /api/staff/users': 'admin',
       'post /api/staff/users': 'admin',
       'post /api/staff/users/:id/role': 'admin',
+      'patch /api/staff/users/:id': 'admin',
       'post /api/staff/users/:id/disable': 'admin',
       'post /api/staff/users/:id/reset-password': 'admin',
       'get /api/staff/audit': 'admin',

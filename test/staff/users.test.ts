@@ -20,6 +20,8 @@ describe('staff management (admin)', () => {
       staff: {
         id: expect.any(Number),
         email: 'bo@study.example.org',
+        fullName: '',
+        initials: 'BO',
         role: 'fieldwork',
         status: 'password_not_set',
         createdAt: '2027-02-01T09:00:00.000Z',
