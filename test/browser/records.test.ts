@@ -240,4 +240,45 @@ describe('Phase II records in the console', { timeout: 180_000 }, () => {
     ]);
     await context.close();
   });
+
+  it('keeps both people’s answers when two staff save the same record at once (the 409 merge)', async () => {
+    const interviewer = await signIn(h.env, omar.email);
+    const sites = await interviewer.get('/api/staff/sites');
+    const started = await interviewer.send('post', '/api/staff/records', {
+      siteId: sites.body.sites[0].id,
+      instrumentId: CASE_FILE,
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const omarSide = await newPage();
+    const adminSide = await newPage();
+    await signInToConsole(omarSide.page, h.baseUrl, omar, 'Records');
+    await signInToConsole(adminSide.page, h.baseUrl, admin);
+    let staleRevisions = 0;
+    for (const { page } of [omarSide, adminSide]) {
+      page.on('response', (response) => {
+        if (response.request().method() === 'PUT' && response.status() === 409) staleRevisions += 1;
+      });
+      await page.goto(`${h.baseUrl}/staff/records/${started.body.id}`);
+      await caseFile.questionShown(page, 'h_authorized');
+    }
+    // Both change a different answer before either has seen the other's save.
+    await caseFile.textbox(omarSide.page, 'h_initials').fill('OA');
+    await caseFile.choose(adminSide.page, 'h_authorized', 1);
+    await allSaved(omarSide.page);
+    await allSaved(adminSide.page);
+    await expect
+      .poll(() => {
+        const row = storedRecords().find((r) => r.id === started.body.id);
+        const answers = JSON.parse(row?.answers ?? '{}') as Record<string, unknown>;
+        return [answers.h_initials, answers.h_authorized];
+      }, WAIT)
+      .toEqual(['OA', 1]);
+    // The second save was refused as stale, merged with the first and sent again.
+    expect(staleRevisions).toBeGreaterThan(0);
+    // Nobody's answer was replaced, so nobody is told so.
+    for (const { page } of [omarSide, adminSide]) {
+      await expect(page.getByText('A colleague changed some of the same answers').count()).resolves.toBe(0);
+    }
+    for (const side of [omarSide, adminSide]) await side.context.close();
+  });
 });
