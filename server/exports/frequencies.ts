@@ -249,7 +249,7 @@ export type TableSummary = {
  */
 export function summarizeTable(table: ExportTable, options: { k?: number } = {}): TableSummary {
   // The keys of a table: case_id (or the table's own main key), and a second table's entry keys (entryTables.ts).
-  const keyNames = new Set(table.key ?? ['case_id']);
+  const keyNames = new Set(table.key ?? ['case_id', `${table.name}_n`]);
   const accumulators = table.variables.map((v) => accumulatorOf(v, keyNames));
   const weightAt = table.variables.findIndex((v) => v.name === WEIGHT && v.kind === 'numeric');
   const strata = strataCounter(table.variables);

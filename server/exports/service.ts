@@ -101,9 +101,11 @@ export type ExportManifest = {
  */
 export function savCutWarning(file: string, table: ExportTable, cut: StringCut): string {
   const at = (name: string) => table.variables.findIndex((v) => v.name === name);
-  const [mainKey = 'case_id', ...entryKeys] = table.key ?? ['case_id'];
+  const [mainKey = 'case_id', ...entryKeys] = table.key ?? ['case_id', `${table.name}_n`];
   const caseId = cut.cells[at(mainKey)];
-  const entries = entryKeys.map((k) => `${k === `${table.name}_n` ? 'entry' : k} ${cut.cells[at(k)]}`);
+  const entries = entryKeys
+    .filter((k) => at(k) >= 0)
+    .map((k) => `${k === `${table.name}_n` ? 'entry' : k} ${cut.cells[at(k)]}`);
   const which = caseId === undefined ? `row ${cut.row}` : [`case ${caseId}`, ...entries].join(', ');
   const n = (bytes: number) => bytes.toLocaleString('en-US');
   return `${file}: ${cut.variable} of ${which} has ${n(cut.bytes)} bytes of text; an SPSS string holds at most ${n(cut.maxBytes)}, so ${file} keeps its first ${n(cut.keptBytes)} bytes, cut between characters.`;

@@ -22,21 +22,25 @@ describe('fieldkit instruments list', () => {
 });
 
 describe('fieldkit instruments check', () => {
-  it('passes on the five shipped instruments, listing each version with its variables and content hash', async () => {
+  it('passes on the shipped instrument files, listing each version with its variables and content hash', async () => {
     const ws = workspace();
     const result = await ws.run('instruments', 'check');
     expect(result.code).toBe(0);
     const lines = result.out.split('\n');
-    expect(lines).toHaveLength(5);
-    for (const id of [
-      'cs-case-file-abstraction',
-      'cs-law-enforcement-interview',
-      'cs-prosecutor-interview',
-      'cs-victim-services-interview',
-      'tip-prosecutor-survey',
-    ]) {
+    expect(lines).toHaveLength(6);
+    for (const [id, version, file] of [
+      ['cs-case-file-abstraction', '1\\.0\\.0', 'cs-case-file-abstraction.json'],
+      ['cs-case-file-abstraction', '2\\.0\\.0', 'cs-case-file-abstraction-2.json'],
+      ['cs-law-enforcement-interview', '1\\.0\\.0', 'cs-law-enforcement-interview.json'],
+      ['cs-prosecutor-interview', '1\\.0\\.0', 'cs-prosecutor-interview.json'],
+      ['cs-victim-services-interview', '1\\.0\\.0', 'cs-victim-services-interview.json'],
+      ['tip-prosecutor-survey', '1\\.0\\.0', 'tip-prosecutor-survey.json'],
+    ] as const) {
       expect(result.out).toMatch(
-        new RegExp(`^ok  ${id}@1\\.0\\.0  \\d+ variables  sha256:[0-9a-f]{64}  \\(${id}\\.json\\)$`, 'm'),
+        new RegExp(
+          `^ok  ${id}@${version}  \\d+ variables  sha256:[0-9a-f]{64}  \\(${file.replace('.', '\\.')}\\)$`,
+          'm',
+        ),
       );
     }
   });

@@ -158,8 +158,8 @@ describe('the codebooks of the Phase II instruments', () => {
     },
   );
 
-  it('puts the defendants of a case file in a second table keyed by case and entry', () => {
-    const cb = codebookOf('cs-case-file-abstraction');
+  it('puts the defendants of a case file (version 1) in a second table keyed by case and entry', () => {
+    const cb = codebookOf('cs-case-file-abstraction@1.0.0');
     expect(cb.tables.map((t) => t.name)).toEqual(['main', 'cf_defs']);
     expect(cb.tables[1]?.key).toEqual(['case_id', 'cf_defs_n']);
     const defendants = cb.variables.filter((v) => v.table === 'cf_defs').map((v) => v.name);
@@ -167,6 +167,47 @@ describe('the codebooks of the Phase II instruments', () => {
       expect.arrayContaining(['d_role', 'd_disp', 'd_convtip', 'd_days', 'd_sentmo', 'd_restit']),
     );
     expect(variable(cb, 'd_sentmo').condition).toContain('panel.d_disp = 1');
+  });
+});
+
+describe('the case-file abstraction form, version 2', () => {
+  it('keeps every variable and code of version 1 and adds victims, and charges inside each defendant, keyed by stable entry keys', () => {
+    const v1 = codebookOf('cs-case-file-abstraction@1.0.0');
+    const v2 = codebookOf('cs-case-file-abstraction@2.0.0');
+    expect(v2.instrument.version).toBe('2.0.0');
+    for (const old of v1.variables) {
+      const same = variable(v2, old.name);
+      expect({ table: same.table, values: same.values }, old.name).toEqual({ table: old.table, values: old.values });
+    }
+    expect(v2.tables.map((t) => [t.name, t.key, t.parent ?? null])).toEqual([
+      ['main', ['case_id'], null],
+      ['cf_victims', ['case_id', 'victim_no'], null],
+      ['cf_defs', ['case_id', 'defendant_no'], null],
+      ['d_charges', ['case_id', 'defendant_no', 'charge_no'], 'cf_defs'],
+    ]);
+    expect(variable(v2, 'c_statute').values).toEqual([
+      { code: 1, label: 'State trafficking statute — sex trafficking' },
+      { code: 2, label: 'State trafficking statute — labor trafficking' },
+      { code: 3, label: 'Another state statute' },
+      { code: 4, label: 'A federal statute' },
+    ]);
+    expect(variable(v2, 'c_sentmo').condition).toContain('panel.c_outcome = 1');
+    expect(v2.variables.filter((v) => v.table === 'd_charges').map((v) => v.name)).toEqual([
+      'c_statute',
+      'c_counts',
+      'c_outcome',
+      'c_sentmo',
+    ]);
+    expect(v2.variables.filter((v) => v.table === 'cf_victims').map((v) => v.name)).toEqual([
+      'v_minor',
+      'v_sex',
+      'v_nation',
+      'v_exploit',
+      ...[1, 2, 3, 4, 5, 6, 7, 8].map((code) => `v_serv_${code}`),
+    ]);
+    // The entry keys are the tables' key columns, not variables of their own.
+    expect(v2.variables.map((v) => v.name)).not.toEqual(expect.arrayContaining(['defendant_no']));
+    expect(v2.variables.map((v) => v.name)).not.toEqual(expect.arrayContaining(['charge_no']));
   });
 });
 

@@ -194,5 +194,15 @@ describe('a repeating panel inside a repeating panel in every export format', ()
     expect(manifest.files.map((f) => f.name)).toEqual(
       expect.arrayContaining(['data_charges.xlsx', 'data_charges_labels.csv', 'data_victims.sav']),
     );
+
+    // The public-use file leaves every repeating panel out, nested ones too, as it does the second tables.
+    const publicUse = await exportInProcess(env, {
+      fielding: 'pilot',
+      out: path.join(env.dir, 'public'),
+      formats: ['csv', 'sav', 'dta'],
+      public: true,
+    });
+    expect(publicUse.tables.map((t) => t.name)).toEqual(['data']);
+    expect(publicUse.files.map((f) => f.name).filter((name) => name.startsWith('data_'))).toEqual([]);
   }, 120_000);
 });

@@ -52,6 +52,32 @@ describe('the tables of nested repeating panels', () => {
     ]);
   });
 
+  it('read the condition of the panel around an entry in that panel’s entry: hidden there, every cell is -8', () => {
+    const survey = structuredClone(fixture.survey) as {
+      pages: { elements: { name: string; templateElements?: Record<string, unknown>[] }[] }[];
+    };
+    const charges = survey.pages[0]?.elements[1]?.templateElements?.find((e) => e.name === 'charges');
+    if (charges) charges.visibleIf = '{panel.d_role} = 1';
+    const instrument = { ...version('1'), survey };
+    const codebook = buildCodebook(instrument);
+    expect(codebook.variables.find((v) => v.name === 'c_counts')?.conditions).toEqual([
+      '{has_defs} = 1',
+      '{parentPanel.d_role} = 1',
+    ]);
+    const answers = {
+      has_defs: 1,
+      defs: [
+        { def_no: 1, d_role: 1, charges: [{ charge_no: 1, c_stat: 4, c_counts: 2 }] },
+        { def_no: 2, d_role: 2, charges: [{ charge_no: 1, c_stat: 1, c_counts: 5 }] },
+      ],
+    };
+    const tables = entryTables(instrument, codebook, exportVariable, () => [{ caseId: 3, answers }]);
+    expect(rowsOf(tables.find((t) => t.name === 'charges'))).toEqual([
+      [3, 1, 1, 4, 2, -8],
+      [3, 2, 1, -8, -8, -8],
+    ]);
+  });
+
   it('join versions that numbered a panel by position and keyed it, the keys by position, the rest by name', () => {
     const numbered = version('1', { panelKeys: undefined });
     const keyed = version('2');

@@ -20,6 +20,7 @@ const SHIPPED_INSTRUMENTS = [
   'cs-law-enforcement-interview.json',
   'cs-victim-services-interview.json',
   'cs-case-file-abstraction.json',
+  'cs-case-file-abstraction-2.json',
 ];
 
 /**
@@ -251,7 +252,7 @@ describe('the fixture corpus', () => {
 });
 
 describe('fieldkit instruments check', () => {
-  it('passes on the five shipped instruments, printing one ok line for each', async () => {
+  it('passes on the six shipped instrument files, printing one ok line for each', async () => {
     const result = await runCheck(SHIPPED_INSTRUMENTS.map((f) => path.join(SHIPPED, f)));
 
     expect(result.err).toBe('');

@@ -17,6 +17,8 @@ const NOT_PERIOD_COUNTS = new Set([
   'cs-case-file-abstraction.cf_restamt',
   'cs-case-file-abstraction.d_days',
   'cs-case-file-abstraction.d_sentmo',
+  'cs-case-file-abstraction.c_counts',
+  'cs-case-file-abstraction.c_sentmo',
 ]);
 
 const REFERENCE_PERIOD = /\b(19|20)\d{2}\b|currently|current|today|as of|past \d+|last (three|\d+)|this year/i;

@@ -41,8 +41,11 @@ type RuleTarget =
   | { kind: 'page'; name: string }
   | { kind: 'element'; name: string }
   | { kind: 'column'; matrix: string; column: string }
-  /** An element of a repeating panel's template, checked in the first entry. */
-  | { kind: 'template'; panel: string; name: string };
+  /**
+   * An element of a repeating panel's template, checked in the first entry; `panels` are the
+   * repeating panels from the outermost down to the one holding it (a panel inside a panel's entries).
+   */
+  | { kind: 'template'; panels: string[]; name: string };
 export type Rule = { instrument: Instrument; target: RuleTarget; kind: RuleKind; expression: string; name: string };
 
 export function targetLabel(target: RuleTarget): string {
@@ -54,7 +57,7 @@ export function targetLabel(target: RuleTarget): string {
     case 'column':
       return `${target.matrix} column ${target.column}`;
     case 'template':
-      return `${target.panel}[].${target.name}`;
+      return `${target.panels.join('[].')}[].${target.name}`;
   }
 }
 
@@ -71,14 +74,15 @@ export function rulesOf(instrument: Instrument): Rule[] {
       rules.push({ instrument, target, kind, expression, name });
     }
   };
-  const walk = (elements: readonly IElement[], template?: string) => {
+  const walk = (elements: readonly IElement[], template?: string[]) => {
     for (const element of elements) {
       add(
-        template ? { kind: 'template', panel: template, name: element.name } : { kind: 'element', name: element.name },
+        template ? { kind: 'template', panels: template, name: element.name } : { kind: 'element', name: element.name },
         element as Question | PanelModel,
       );
       if (element instanceof PanelModel) walk(element.elements, template);
-      if (element instanceof QuestionPanelDynamicModel) walk(element.template.elements, element.name);
+      if (element instanceof QuestionPanelDynamicModel)
+        walk(element.template.elements, [...(template ?? []), element.name]);
       if (element instanceof QuestionMatrixDropdownModelBase) {
         for (const column of element.columns)
           add({ kind: 'column', matrix: element.name, column: column.name }, column);
@@ -168,13 +172,41 @@ function candidateValues(source: ValueSource, expression: string, ref: string): 
 /** One referenced value: where it goes in the answers and which values to try. */
 type Slot = { ref: string; path: (string | number)[]; values: unknown[] };
 
+/** The repeating panels of a template target, outermost first, found through each one's template. */
+function templatePanels(model: Model, names: readonly string[]): QuestionPanelDynamicModel[] {
+  const panels: QuestionPanelDynamicModel[] = [];
+  for (const name of names) {
+    const around = panels.at(-1);
+    const panel = around ? around.template.getQuestionByName(name) : model.getQuestionByName(name);
+    if (!(panel instanceof QuestionPanelDynamicModel)) throw new Error(`${name} is not a repeating panel`);
+    panels.push(panel);
+  }
+  return panels;
+}
+
+/** Where the first entry of each of the panels sits in the answers: [outer, 0, inner, 0, ...]. */
+const firstEntryPath = (panels: readonly QuestionPanelDynamicModel[]) => panels.flatMap((p) => [p.getValueName(), 0]);
+
 function slotFor(model: Model, rule: Rule, ref: string): Slot {
-  const [head, ...rest] = ref.split('.');
+  const parts = ref.split('.');
+  // `{panel.x}` is the entry itself, `{parentPanel.x}` the entry of the panel around it.
+  let up = 0;
+  while (parts[0] === 'parentPanel') {
+    up++;
+    parts.shift();
+  }
+  if (up > 0) parts.unshift('panel');
+  const [head, ...rest] = parts;
   if (head === 'panel' && rule.target.kind === 'template') {
-    const owner = model.getQuestionByName(rule.target.panel) as QuestionPanelDynamicModel;
-    const inner = rest[0] ? owner.template.getQuestionByName(rest[0]) : null;
-    if (!inner || rest.length > 1) throw new Error(`{${ref}} names no question of ${rule.target.panel}'s entries`);
-    return { ref, path: [owner.name, 0, inner.getValueName()], values: candidateValues(inner, rule.expression, ref) };
+    const panels = templatePanels(model, rule.target.panels).slice(0, rule.target.panels.length - up);
+    const owner = panels.at(-1);
+    const inner = owner && rest[0] ? owner.template.getQuestionByName(rest[0]) : null;
+    if (!inner || rest.length > 1) throw new Error(`{${ref}} names no question of ${owner?.name}'s entries`);
+    return {
+      ref,
+      path: [...firstEntryPath(panels), inner.getValueName()],
+      values: candidateValues(inner, rule.expression, ref),
+    };
   }
   const question = model.getQuestionByValueName(head ?? '') ?? model.getQuestionByName(head ?? '');
   if (!question) throw new Error(`{${ref}} refers to no question of ${rule.instrument.meta.id}`);
@@ -238,11 +270,22 @@ function* assignments(base: Answers, slots: Slot[]): Generator<Answers> {
 
 type Located = { element: IElement | PageModel | MatrixDropdownColumn; context: PanelModelBase | Question | null };
 
-/** The values a rule sees: the answers, plus `panel` (the first entry) inside a repeating panel. */
+/**
+ * The values a rule sees: the answers, plus `panel` (the first entry) inside a repeating panel and
+ * `parentPanel` (the first entry of the panel around it) inside a nested one.
+ */
 function ruleValues(rule: Rule, answers: Answers): Answers {
   if (rule.target.kind !== 'template') return answers;
-  const entries = answers[rule.target.panel];
-  return { ...answers, panel: Array.isArray(entries) ? entries[0] : undefined, panelIndex: 0 };
+  let values: Answers = answers;
+  let scope: Answers | undefined;
+  for (const name of rule.target.panels) {
+    const entries = values[name];
+    const entry = Array.isArray(entries) ? (entries[0] as Answers | undefined) : undefined;
+    scope = entry && scope ? { ...entry, parentPanel: scope } : entry;
+    values = entry ?? {};
+  }
+  const parentPanel = scope?.parentPanel;
+  return { ...answers, panel: scope, ...(parentPanel ? { parentPanel } : {}), panelIndex: 0 };
 }
 
 const holds = (expression: string, values: Answers) => new ConditionRunner(expression).runValues(values);
@@ -259,8 +302,14 @@ function locate(model: Model, target: RuleTarget): Located {
         return matrix.getColumnByName(target.column);
       }
       case 'template': {
-        const owner = model.getQuestionByName(target.panel) as QuestionPanelDynamicModel;
-        return owner.panels[0]?.getElementByName(target.name);
+        let entry: PanelModel | undefined;
+        for (const name of target.panels) {
+          const owner = (entry ? entry.getQuestionByName(name) : model.getQuestionByName(name)) as
+            | QuestionPanelDynamicModel
+            | undefined;
+          entry = owner?.panels[0];
+        }
+        return entry?.getElementByName(target.name);
       }
     }
   })();
@@ -318,7 +367,10 @@ export function searchRule(rule: Rule): SearchResult {
   const slots = uniq(expressionReferences(rule.expression)).map((ref) => slotFor(model, rule, ref));
   const base = consentingAnswers(model, rule.instrument);
   // A repeating panel needs an entry to hold the element, even when the rule looks only outside it.
-  if (rule.target.kind === 'template') base[rule.target.panel] = [{}];
+  if (rule.target.kind === 'template') {
+    const panels = templatePanels(model, rule.target.panels);
+    setAt(base, firstEntryPath(panels), {});
+  }
   const result: SearchResult = { tried: 0, holdsButHiddenByContainer: 0 };
   for (const answers of assignments(base, slots)) {
     result.tried++;
