@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, signIn } from '../staff/setup.js';
 import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
@@ -6,8 +6,9 @@ import { allSaved, instrumentDriver, nextPage, recordHeading, WAIT } from './rec
 
 /*
  * Issue 20, point 8 (the console's part): an admin creates the San Diego site in the console and
- * assigns an interviewer and the case-file instrument; the interviewer records a case file with three
- * defendants, removes one and finalizes; the admin reopens it with a reason, corrects a sentence and
+ * assigns an interviewer and the case-file instrument; the interviewer records a case file (form 2.0.0)
+ * with two victims and three defendants, the first with two charges, removes the second defendant
+ * (the third keeps its number) and finalizes; the admin reopens it with a reason, corrects a sentence and
  * finalizes again; the interviewer of Miami can neither list nor open it; the history shows the
  * correction with its reason. Every new page has no axe violation at 1280 and 360 px.
  */
@@ -73,11 +74,23 @@ type StoredRecord = { id: number; status: string; answers: string };
 const storedRecords = () =>
   h.env.db.prepare('SELECT id, status, answers FROM records ORDER BY id').all() as StoredRecord[];
 
-/** The wrappers of the repeating defendant panel's entries, in the order shown. */
-const defendants = (page: Page) => page.locator('.sd-paneldynamic__panel-wrapper');
+/** `has` filters take a locator from the page's root, not one chained from another locator. */
+const rootOf = (within: Page | Locator): Page => ('page' in within ? within.page() : within);
+/** The entries of a repeating panel shown now, nested ones excluded: each is named by its title (by its key). */
+const entries = (within: Page | Locator, title: RegExp) =>
+  within
+    .locator('.sd-paneldynamic__panel-wrapper')
+    .filter({ has: rootOf(within).getByRole('heading', { name: title }) });
+/** One entry of a repeating panel, by its title ("Defendant 3": its key, which stays when others go). */
+const panelEntry = (within: Page | Locator, title: string) =>
+  within
+    .locator('.sd-paneldynamic__panel-wrapper')
+    .filter({ has: rootOf(within).getByRole('heading', { name: title, exact: true }) })
+    .last();
+const addEntry = (within: Page | Locator, text: string) => within.getByRole('button', { name: text }).last().click();
 
-async function fillDefendant(page: Page, index: number, sentenceMonths: number) {
-  const panel = defendants(page).nth(index);
+async function fillDefendant(page: Page, title: string, sentenceMonths: number) {
+  const panel = panelEntry(page, title);
   await caseFile.choose(panel, 'd_disp', 1);
   await caseFile.numberBox(panel, 'd_sentmo').fill(String(sentenceMonths), WAIT);
 }
@@ -143,17 +156,44 @@ describe('Phase II records in the console', { timeout: 180_000 }, () => {
     await nextPage(entry);
     await caseFile.questionShown(entry, 'cf_nvict');
     await caseFile.numberBox(entry, 'cf_nvict').fill('2');
+    // Two victims, one entry each.
+    for (const [n, minor] of [
+      [1, 1],
+      [2, 2],
+    ] as const) {
+      await addEntry(entry, 'Add a victim');
+      const victim = panelEntry(entry, `Victim ${n}`);
+      await victim.waitFor(WAIT);
+      await caseFile.choose(victim, 'v_minor', minor);
+      await caseFile.choose(victim, 'v_sex', 1);
+      await caseFile.choose(victim, 'v_nation', n);
+      await caseFile.choose(victim, 'v_exploit', 1);
+    }
     await nextPage(entry);
-    await entry.getByRole('button', { name: 'Add a defendant' }).first().waitFor(WAIT);
-    // Three defendants (the panel starts with one), then the second is removed.
-    await entry.getByRole('button', { name: 'Add a defendant' }).first().click();
-    await entry.getByRole('button', { name: 'Add a defendant' }).first().click();
-    await expect.poll(() => defendants(entry).count(), WAIT).toBe(3);
-    await fillDefendant(entry, 0, 60);
-    await fillDefendant(entry, 1, 24);
-    await fillDefendant(entry, 2, 36);
-    await defendants(entry).nth(1).getByRole('button', { name: 'Remove this defendant' }).click();
-    await expect.poll(() => defendants(entry).count(), WAIT).toBe(2);
+    await entry.getByRole('button', { name: 'Add a defendant' }).waitFor(WAIT);
+    // Three defendants (the panel starts with one), the first with two charges; then the second goes.
+    await addEntry(entry, 'Add a defendant');
+    await addEntry(entry, 'Add a defendant');
+    await expect.poll(() => entries(entry, /^Defendant \d$/).count(), WAIT).toBe(3);
+    const first = panelEntry(entry, 'Defendant 1');
+    for (const [n, statute] of [
+      [1, 1],
+      [2, 4],
+    ] as const) {
+      await addEntry(first, 'Add a charge');
+      const charge = panelEntry(first, `Charge ${n}`);
+      await charge.waitFor(WAIT);
+      await caseFile.choose(charge, 'c_statute', statute);
+      await caseFile.numberBox(charge, 'c_counts').fill(String(n), WAIT);
+      await caseFile.choose(charge, 'c_outcome', 1);
+    }
+    await fillDefendant(entry, 'Defendant 1', 60);
+    await fillDefendant(entry, 'Defendant 2', 24);
+    await fillDefendant(entry, 'Defendant 3', 36);
+    await panelEntry(entry, 'Defendant 2').getByRole('button', { name: 'Remove this defendant' }).click();
+    // The others keep their numbers: Defendant 3 is still Defendant 3.
+    await expect.poll(() => entries(entry, /^Defendant \d$/).count(), WAIT).toBe(2);
+    await panelEntry(entry, 'Defendant 3').waitFor(WAIT);
     await allSaved(entry);
     await entry.getByRole('button', { name: 'Finalize record' }).click();
     await expect.poll(() => statusFact(entry).textContent(), WAIT).toBe('Final');
@@ -162,8 +202,23 @@ describe('Phase II records in the console', { timeout: 180_000 }, () => {
     const [record] = storedRecords();
     if (!record) throw new Error('no record stored');
     expect(record.status).toBe('final');
-    const finalAnswers = JSON.parse(record.answers) as { cf_defs: { d_sentmo: number }[] };
-    expect(finalAnswers.cf_defs.map((d) => d.d_sentmo)).toEqual([60, 36]);
+    type Stored = {
+      cf_defs: { defendant_no: number; d_sentmo: number; d_charges?: { charge_no: number; c_statute: number }[] }[];
+      cf_victims: { victim_no: number; v_minor: number }[];
+    };
+    const finalAnswers = JSON.parse(record.answers) as Stored;
+    expect(finalAnswers.cf_defs.map((d) => [d.defendant_no, d.d_sentmo])).toEqual([
+      [1, 60],
+      [3, 36],
+    ]);
+    expect(finalAnswers.cf_defs[0]?.d_charges?.map((c) => [c.charge_no, c.c_statute])).toEqual([
+      [1, 1],
+      [2, 4],
+    ]);
+    expect(finalAnswers.cf_victims.map((v) => [v.victim_no, v.v_minor])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
 
     // The admin reopens it with a reason, corrects the second defendant's sentence and finalizes again.
     const reason = 'The judgment says 30 months, not 36';
@@ -177,14 +232,17 @@ describe('Phase II records in the console', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Reopen record' }).click();
     await expect.poll(() => statusFact(page).textContent(), WAIT).toBe('In progress');
     await page.getByRole('button', { name: 'Add a defendant' }).first().waitFor(WAIT);
-    await caseFile.numberBox(defendants(page).nth(1), 'd_sentmo').fill('30');
+    await caseFile.numberBox(panelEntry(page, 'Defendant 3'), 'd_sentmo').fill('30');
     await allSaved(page);
     await page.getByRole('button', { name: 'Finalize record' }).click();
     await expect.poll(() => statusFact(page).textContent(), WAIT).toBe('Final');
 
     // The history shows the correction, who made it and why.
     const history = page.getByRole('region', { name: /Changes to this record/ });
-    const correction = history.getByRole('row').filter({ hasText: 'd_sentmo' }).filter({ hasText: reason });
+    const correction = history
+      .getByRole('row')
+      .filter({ hasText: 'cf_defs[defendant_no=3].d_sentmo' })
+      .filter({ hasText: reason });
     await expect.poll(() => correction.count(), WAIT).toBe(1);
     await expect(correction.getByRole('cell').allTextContents()).resolves.toEqual([
       expect.stringMatching(/UTC$/),
@@ -193,8 +251,11 @@ describe('Phase II records in the console', { timeout: 180_000 }, () => {
       '30',
       reason,
     ]);
-    const corrected = JSON.parse(storedRecords()[0]?.answers ?? '{}') as { cf_defs: { d_sentmo: number }[] };
-    expect(corrected.cf_defs.map((d) => d.d_sentmo)).toEqual([60, 30]);
+    const corrected = JSON.parse(storedRecords()[0]?.answers ?? '{}') as Stored;
+    expect(corrected.cf_defs.map((d) => [d.defendant_no, d.d_sentmo])).toEqual([
+      [1, 60],
+      [3, 30],
+    ]);
 
     // Omar, interviewer at Miami, neither lists nor opens it.
     const omarSide = await newPage();
