@@ -3,6 +3,7 @@ import { AuditPage } from './AuditPage.js';
 import { api, type Staff, setCsrfToken } from './api.js';
 import { CasePage } from './CasePage.js';
 import { CasesPage } from './CasesPage.js';
+import { ChunkBoundary } from './ChunkBoundary.js';
 import { DashboardPage } from './DashboardPage.js';
 import { forgetAllDrafts } from './drafts.js';
 import { EmailPage } from './EmailPage.js';
@@ -45,9 +46,11 @@ function detailView(match: DetailMatch): ReactNode {
       return <CasePage key={match.param} id={Number(match.param)} />;
     case 'record':
       return (
-        <Suspense fallback={<p>Loading…</p>}>
-          <RecordPage key={match.param} id={Number(match.param)} />
-        </Suspense>
+        <ChunkBoundary key={match.param}>
+          <Suspense fallback={<p>Loading…</p>}>
+            <RecordPage id={Number(match.param)} />
+          </Suspense>
+        </ChunkBoundary>
       );
   }
 }

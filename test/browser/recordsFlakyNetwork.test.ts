@@ -48,8 +48,17 @@ async function makeFlaky(page: Page, random: () => number) {
     const there = Math.floor(total * random());
     const request = route.request();
     const draft = request.method() === 'PUT' ? (request.postDataJSON() as DraftBody) : undefined;
-    const roll = random();
-    const mayFail = draft !== undefined && network.failuresInARow < MAX_FAILURES_IN_A_ROW;
+    // The first saves fail once each way whatever the seed, so every run sees both kinds of failure.
+    const forced =
+      draft === undefined
+        ? undefined
+        : network.dropped === 0
+          ? 'before'
+          : network.repliesLost === 0
+            ? 'reply'
+            : undefined;
+    const roll = forced === 'before' ? 0 : forced === 'reply' ? DROP_BEFORE : random();
+    const mayFail = draft !== undefined && (forced !== undefined || network.failuresInARow < MAX_FAILURES_IN_A_ROW);
     if (draft) {
       network.draftsOnTheWay.push(draft);
       for (const waiter of waiters.filter((w) => w.wanted(draft))) {
@@ -184,6 +193,24 @@ describe('record entry on a connection that drops', { timeout: 240_000 }, () => 
     } catch (error) {
       if (error instanceof Error) error.message = `[FLAKYNET_SEED=${seed}] ${error.message}`;
       throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says so, and offers a reload, when the record page itself cannot be downloaded', async () => {
+    const context = await h.browser.newContext();
+    const page = await context.newPage();
+    try {
+      await signInToConsole(page, h.baseUrl, rosa, 'Records');
+      // The entry page's own chunk (it brings SurveyJS) is lost on the way.
+      await page.route('**/assets/RecordPage-*.js', (route) => route.abort('connectionreset'));
+      await page.goto(`${h.baseUrl}/staff/records/${recordId}`);
+      const heading = page.getByRole('heading', { level: 1, name: 'The page could not be loaded' });
+      await heading.waitFor(WAIT);
+      await page.unroute('**/assets/RecordPage-*.js');
+      await page.getByRole('button', { name: 'Reload the page' }).click();
+      await recordHeading(page, h.env.instruments.resolve(INTERVIEW)?.meta.title ?? '').waitFor(WAIT);
     } finally {
       await context.close();
     }
