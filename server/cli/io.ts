@@ -63,3 +63,6 @@ export function osUser(): string {
     return 'unknown';
   }
 }
+
+/** Who a command acts as in the audit log: the operating-system user, marked as such. */
+export const cliActor = () => `cli:${osUser()}`;

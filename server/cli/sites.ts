@@ -5,11 +5,8 @@ import { presentSite } from '../sites/present.js';
 import { AddSiteBodySchema } from '../sites/schema.js';
 import { addSite, assignToSite, type SiteContext, siteByNameOr404 } from '../sites/service.js';
 import { findStaffByEmailOr404 } from '../staff/service.js';
-import { type Command, osUser, UsageError } from './io.js';
+import { type Command, cliActor, UsageError } from './io.js';
 import { textTable } from './status.js';
-
-/** Who the CLI acts as in the audit log: the operating-system user, marked as such. */
-const cliActor = () => `cli:${osUser()}`;
 
 function withSites<T>(runtime: () => Deps, run: (ctx: SiteContext & { deps: Deps }) => T): T {
   const deps = runtime();

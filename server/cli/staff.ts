@@ -13,7 +13,7 @@ import {
   resetPassword,
   type StaffContext,
 } from '../staff/service.js';
-import { type CliIo, type Command, osUser, UsageError } from './io.js';
+import { type CliIo, type Command, cliActor, UsageError } from './io.js';
 
 function staffContext(deps: Deps): StaffContext {
   return {
@@ -53,9 +53,6 @@ function withStaff(runtime: () => Deps, run: (ctx: StaffContext) => void) {
     deps.db.close();
   }
 }
-
-/** Who the CLI acts as in the audit log: the operating-system user, marked as such. */
-const cliActor = () => `cli:${osUser()}`;
 
 /** Staff accounts from the terminal: how the first admin is made, and a way in when the console is locked. */
 export const staffCommands: Record<string, Command> = {

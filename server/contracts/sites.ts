@@ -43,3 +43,5 @@ export type Site = z.infer<typeof SiteSchema>;
 export const SiteListSchema = z.object({ sites: z.array(SiteSchema) });
 /** POST, PATCH /api/staff/sites[/:id], PUT .../interviewers, PUT .../instruments. */
 export const OneSiteSchema = z.object({ site: SiteSchema });
+/** GET /api/staff/interviewers: the active interviewer accounts a site can be given. */
+export const InterviewerListSchema = z.object({ interviewers: z.array(SiteInterviewerSchema) });

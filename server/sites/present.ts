@@ -1,4 +1,4 @@
-import type { RecordCounts, Site, StaffRef } from '../contracts/sites.js';
+import type { RecordCounts, Site, SiteInterviewer, StaffRef } from '../contracts/sites.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { initialsOf } from '../staff/names.js';
 import type { SiteRepo, SiteRow } from './repo.js';
@@ -6,6 +6,10 @@ import type { SiteRepo, SiteRow } from './repo.js';
 /** A staff member as records and sites name them. */
 export function presentStaffRef(account: { id: number; full_name: string; email: string }): StaffRef {
   return { id: account.id, initials: initialsOf(account), fullName: account.full_name };
+}
+
+export function presentInterviewer(account: { id: number; email: string; full_name: string }): SiteInterviewer {
+  return { id: account.id, email: account.email, fullName: account.full_name, initials: initialsOf(account) };
 }
 
 /** A site with its interviewers, its instruments at the newest loaded version, and its records by status. */
@@ -17,12 +21,7 @@ export function presentSite(ctx: { repos: { sites: SiteRepo }; instruments: Inst
     name: site.name,
     jurisdiction: site.jurisdiction,
     notes: site.notes,
-    interviewers: ctx.repos.sites.interviewersOf(site.id).map((s) => ({
-      id: s.id,
-      email: s.email,
-      fullName: s.full_name,
-      initials: initialsOf(s),
-    })),
+    interviewers: ctx.repos.sites.interviewersOf(site.id).map(presentInterviewer),
     // An instrument no longer loaded (its files removed) still shows, by id, so it can be unassigned.
     instruments: ctx.repos.sites.instrumentsOf(site.id).map((id) => {
       const newest = ctx.instruments.resolve(id);

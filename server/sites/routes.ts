@@ -1,8 +1,8 @@
 import { ANY_STAFF, FIELDWORK_STAFF } from '../contracts/roles.js';
-import { OneSiteSchema, SiteListSchema } from '../contracts/sites.js';
+import { InterviewerListSchema, OneSiteSchema, SiteListSchema } from '../contracts/sites.js';
 import { type StaffRoute, staffRoute } from '../http/registry.js';
 import { EmptyQuerySchema } from '../http/schema.js';
-import { presentSite } from './present.js';
+import { presentInterviewer, presentSite } from './present.js';
 import {
   AddSiteBodySchema,
   PatchSiteBodySchema,
@@ -12,6 +12,7 @@ import {
 } from './schema.js';
 import {
   addSite,
+  assignableInterviewers,
   changeSite,
   listSites,
   type SiteContext,
@@ -45,6 +46,17 @@ export function siteRoutes(ctx: SiteContext): readonly StaffRoute[] {
         const site = addSite(ctx, body, auth.staff.email);
         res.status(201);
         return { site: presentSite(ctx, site) };
+      },
+    }),
+    staffRoute({
+      method: 'get',
+      path: '/api/staff/interviewers',
+      roles: FIELDWORK_STAFF,
+      summary: 'The active interviewer accounts that sites can be given.',
+      query: EmptyQuerySchema,
+      answer: InterviewerListSchema,
+      handler() {
+        return { interviewers: assignableInterviewers(ctx).map(presentInterviewer) };
       },
     }),
     staffRoute({

@@ -48,6 +48,11 @@ export function listSites(ctx: Pick<SiteContext, 'repos'>, viewer: Pick<StaffAcc
   return viewer.role === 'interviewer' ? ctx.repos.sites.listSitesAssignedTo(viewer.id) : ctx.repos.sites.listSites();
 }
 
+/** The accounts a site can be given: active interviewers, by email. */
+export function assignableInterviewers(ctx: Pick<SiteContext, 'repos'>): StaffRow[] {
+  return ctx.repos.staff.listStaff().filter((s) => s.role === 'interviewer' && !s.disabled_at);
+}
+
 export function addSite(ctx: SiteContext, input: AddSiteBody, actor: Actor): SiteRow {
   const at = ctx.clock().toISOString();
   return ctx.repos.db.transaction(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SiteListSchema } from '../../server/contracts/sites.js';
+import { InterviewerListSchema, SiteListSchema } from '../../server/contracts/sites.js';
 import { addMember, everyRole, signIn, staffEnv } from '../staff/setup.js';
 
 describe('POST /api/staff/sites', () => {
@@ -126,5 +126,18 @@ describe('GET /api/staff/sites', () => {
     expect(all.map((s: { name: string }) => s.name)).toEqual(['Miami', 'San Diego']);
     const other = await addMember(env, 'other@study.example.org', 'interviewer');
     expect((await (await signIn(env, other.email)).get('/api/staff/sites')).body.sites).toEqual([]);
+  });
+});
+
+describe('GET /api/staff/interviewers', () => {
+  it('lists the active interviewer accounts a lead can assign, with names and initials', async () => {
+    const env = staffEnv();
+    const { fieldwork } = await everyRole(env);
+    const gone = await addMember(env, 'gone@study.example.org', 'interviewer');
+    env.db.prepare("UPDATE staff SET disabled_at = 'x' WHERE id = ?").run(gone.id);
+    const res = await fieldwork.get('/api/staff/interviewers').expect(200);
+    expect(InterviewerListSchema.parse(res.body).interviewers).toEqual([
+      { id: expect.any(Number), email: 'interviewer@study.example.org', fullName: '', initials: 'IN' },
+    ]);
   });
 });

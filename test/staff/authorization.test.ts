@@ -126,6 +126,7 @@ describe('staff routes are declared with their roles', () => {
       'put /api/staff/fieldings/:name/letter-settings': 'admin,fieldwork',
       'get /api/staff/instruments/:id/:version/paper': 'admin,fieldwork,analyst',
       'get /api/staff/sites': everyone,
+      'get /api/staff/interviewers': 'admin,fieldwork',
       'post /api/staff/sites': 'admin,fieldwork',
       'patch /api/staff/sites/:siteId': 'admin,fieldwork',
       'put /api/staff/sites/:siteId/interviewers': 'admin,fieldwork',
