@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { api } from './api.js';
 import { PageTitle } from './Layout.js';
-import { canListStaff, canManageSites } from './pages.js';
+import { canManageSites } from './pages.js';
 import { recordsApi, type Site, type SiteFields } from './recordsApi.js';
 import { failureMessage, useSession } from './session.js';
 import { Field, FormError, useAnnounce } from './ui.js';
@@ -22,16 +22,14 @@ export function SitesPage() {
   const instruments = useLoad(() =>
     manage ? api.instruments() : Promise.resolve({ ok: true as const, value: { instruments: [] } }),
   );
-  // Only admins may list accounts; fieldwork leads choose among the interviewers already at a site.
-  const users = useLoad(() =>
-    canListStaff(session.staff.role) ? api.users() : Promise.resolve({ ok: true as const, value: { staff: [] } }),
+  const interviewers = useLoad(() =>
+    manage ? recordsApi.interviewers() : Promise.resolve({ ok: true as const, value: { interviewers: [] } }),
   );
 
+  // The assignable accounts, and anyone still assigned whose account has since been disabled.
   const interviewerChoices: Candidate[] = (() => {
     const found = new Map<number, string>();
-    for (const member of users.value?.staff ?? []) {
-      if (member.role === 'interviewer' && member.status !== 'disabled') found.set(member.id, personLabel(member));
-    }
+    for (const member of interviewers.value?.interviewers ?? []) found.set(member.id, personLabel(member));
     for (const site of sites.value?.sites ?? []) {
       for (const member of site.interviewers) if (!found.has(member.id)) found.set(member.id, personLabel(member));
     }

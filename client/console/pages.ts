@@ -86,7 +86,5 @@ export const canOpenEmail = (role: Role) => FIELDWORK_STAFF.includes(role);
 export const recordPath = (id: number) => `/records/${id}`;
 /** Who creates and changes sites (their details, interviewers, instruments): the roles of POST /api/staff/sites. */
 export const canManageSites = (role: Role) => FIELDWORK_STAFF.includes(role);
-/** Who may list the staff accounts (to choose a site's interviewers among them): GET /api/staff/users. */
-export const canListStaff = (role: Role) => ADMIN.includes(role);
 /** Who enters records (analysts read them only): the roles of POST /api/staff/records. */
 export const canStartRecords = (role: Role) => RECORD_EDITORS.includes(role);

@@ -6,7 +6,7 @@ import {
   RecordPageSchema,
   SavedSchema,
 } from '../../server/contracts/records.js';
-import { OneSiteSchema, SiteListSchema } from '../../server/contracts/sites.js';
+import { InterviewerListSchema, OneSiteSchema, SiteListSchema } from '../../server/contracts/sites.js';
 import { classifyError, type Failure as DraftFailure, KEEPALIVE_LIMIT } from '../respond/api.js';
 import type { SyncTransport } from '../respond/draftSync.js';
 import { jsonRequest, type Outcome } from '../shared/jsonRequest.js';
@@ -29,6 +29,8 @@ export type RecordFilter = { site?: string; instrument?: string; interviewer?: s
 
 export const recordsApi = {
   sites: () => request('GET', '/api/staff/sites', SiteListSchema),
+  /** The active interviewer accounts a site can be given (admin and fieldwork leads). */
+  interviewers: () => request('GET', '/api/staff/interviewers', InterviewerListSchema),
   createSite: (fields: SiteFields) => request('POST', '/api/staff/sites', OneSiteSchema, fields),
   editSite: (id: number, fields: Partial<SiteFields>) =>
     request('PATCH', `/api/staff/sites/${id}`, OneSiteSchema, fields),
