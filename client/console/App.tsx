@@ -1,8 +1,9 @@
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { AuditPage } from './AuditPage.js';
 import { api, type Staff, setCsrfToken } from './api.js';
 import { CasePage } from './CasePage.js';
 import { CasesPage } from './CasesPage.js';
+import { ChunkBoundary } from './ChunkBoundary.js';
 import { DashboardPage } from './DashboardPage.js';
 import { forgetAllDrafts } from './drafts.js';
 import { EmailPage } from './EmailPage.js';
@@ -12,14 +13,23 @@ import { InstrumentsPage } from './InstrumentsPage.js';
 import { Layout, PageTitle } from './Layout.js';
 import { LoginPage } from './LoginPage.js';
 import { type DetailMatch, detailPageFor, pagesFor } from './pages.js';
+import { RecordsPage } from './RecordsPage.js';
 import { navigate, usePath } from './router.js';
 import { SessionWarning } from './SessionWarning.js';
 import { SetPasswordPage } from './SetPasswordPage.js';
+import { SitesPage } from './SitesPage.js';
 import { StaffPage } from './StaffPage.js';
 import { type Session, SessionContext } from './session.js';
 import { forgetSessionEnd } from './sessionClock.js';
 import { TokensPage } from './TokensPage.js';
 import { AnnounceContext } from './ui.js';
+
+/**
+ * The record entry page brings SurveyJS (survey-core, survey-react-ui, their stylesheet): a chunk of
+ * its own, fetched when a record is opened, so the console's first load stays small
+ * (test/client/bundles.test.ts).
+ */
+const RecordPage = lazy(() => import('./RecordPage.js'));
 
 type State = { phase: 'loading' } | { phase: 'signed_out'; notice?: string } | { phase: 'signed_in'; staff: Staff };
 
@@ -34,12 +44,22 @@ function detailView(match: DetailMatch): ReactNode {
       return <DashboardPage key={match.param} fielding={match.param} />;
     case 'case':
       return <CasePage key={match.param} id={Number(match.param)} />;
+    case 'record':
+      return (
+        <ChunkBoundary key={match.param}>
+          <Suspense fallback={<p>Loading…</p>}>
+            <RecordPage id={Number(match.param)} />
+          </Suspense>
+        </ChunkBoundary>
+      );
   }
 }
 
 const PAGE_VIEWS = {
   '/fieldings': FieldingsPage,
   '/instruments': InstrumentsPage,
+  '/records': RecordsPage,
+  '/sites': SitesPage,
   '/exports': ExportsPage,
   '/users': StaffPage,
   '/audit': AuditPage,

@@ -48,19 +48,20 @@ export function StaffPage() {
 function AddStaffForm({ onAdded }: { onAdded: (added: SetPasswordLink) => void }) {
   const session = useSession();
   const announce = useAnnounce();
-  const [errors, setErrors] = useState<{ email?: string; form?: string }>({});
+  const [errors, setErrors] = useState<{ email?: string; fullName?: string; form?: string }>({});
   const emailInput = useRef<HTMLInputElement>(null);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
     const email = String(data.get('email') ?? '').trim();
+    const fullName = String(data.get('fullName') ?? '').trim();
     const role = String(data.get('role')) as Staff['role'];
     if (!email.includes('@')) {
       setErrors({ email: 'Enter the email address of the new account, like name@example.org.' });
       return emailInput.current?.focus();
     }
-    const result = await api.addUser(email, role);
+    const result = await api.addUser(email, role, fullName);
     if (result.ok) {
       setErrors({});
       form.reset();
@@ -68,6 +69,9 @@ function AddStaffForm({ onAdded }: { onAdded: (added: SetPasswordLink) => void }
       return onAdded(result.value);
     }
     const { failure } = result;
+    if (failure.kind === 'refused' && failure.fields.fullName) {
+      return setErrors({ fullName: `Not a usable name: ${failure.fields.fullName}` });
+    }
     if (failure.kind === 'refused' && (failure.code === 'staff_exists' || failure.fields.email)) {
       setErrors({
         email: failure.fields.email ? `Not a valid email address: ${failure.fields.email}` : failure.message,
@@ -88,6 +92,15 @@ function AddStaffForm({ onAdded }: { onAdded: (added: SetPasswordLink) => void }
         autoComplete="off"
         required
         error={errors.email}
+      />
+      <Field
+        label="Full name"
+        hint="Optional. Records take the person’s initials from it (Maria de Lopez: MDL)."
+        name="fullName"
+        type="text"
+        maxLength={200}
+        autoComplete="off"
+        error={errors.fullName}
       />
       <div className="fk-field">
         <label htmlFor="add-role">Role</label>
@@ -141,6 +154,7 @@ function StaffTable({
         <thead>
           <tr>
             <th scope="col">Email</th>
+            <th scope="col">Full name (initials)</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
             <th scope="col">Added</th>
@@ -151,6 +165,9 @@ function StaffTable({
           {staff.map((member) => (
             <tr key={member.id}>
               <th scope="row">{member.email}</th>
+              <td>
+                <NameEditor member={member} onSaved={onChanged} onProblem={report} />
+              </td>
               <td>
                 {member.status === 'disabled' ? (
                   ROLE_NAMES[member.role]
@@ -215,6 +232,40 @@ function RoleChanger({ member, onChange }: { member: Staff; onChange: (role: Sta
       </select>{' '}
       <button type="button" disabled={role === member.role} onClick={() => onChange(role)}>
         Change role<Hidden> of {member.email}</Hidden>
+      </button>
+    </span>
+  );
+}
+
+/** An account's full name, changed in place; its initials (which record headers take) shown beside it. */
+function NameEditor({
+  member,
+  onSaved,
+  onProblem,
+}: {
+  member: Staff;
+  onSaved: () => void;
+  onProblem: (message: string) => void;
+}) {
+  const session = useSession();
+  const announce = useAnnounce();
+  const [name, setName] = useState(member.fullName);
+  const id = `name-${member.id}`;
+  const save = async () => {
+    const result = await api.renameUser(member.id, name.trim());
+    if (!result.ok) return onProblem(failureMessage(result.failure, session));
+    announce(`Full name of ${member.email} saved; initials ${result.value.staff.initials}.`);
+    onSaved();
+  };
+  return (
+    <span className="fk-inline">
+      <label htmlFor={id} className="fk-visually-hidden">
+        Full name of {member.email}
+      </label>
+      <input id={id} type="text" maxLength={200} value={name} onChange={(event) => setName(event.target.value)} />{' '}
+      <span>({member.initials})</span>{' '}
+      <button type="button" disabled={name.trim() === member.fullName} onClick={save}>
+        Save name<Hidden> of {member.email}</Hidden>
       </button>
     </span>
   );

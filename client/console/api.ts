@@ -111,6 +111,8 @@ let csrfToken = '';
 export const setCsrfToken = (token: string) => {
   csrfToken = token;
 };
+/** The header every change carries, for requests that classify their answers themselves (record drafts). */
+export const csrfHeaders = (): Record<string, string> => ({ 'X-CSRF-Token': csrfToken });
 
 export function request<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
@@ -205,8 +207,11 @@ export const api = {
     request('POST', '/api/staff/password', OneStaffSchema, { token, password }),
   fieldings: () => request('GET', '/api/staff/fieldings', FieldingListSchema),
   users: () => request('GET', '/api/staff/users', StaffListSchema),
-  addUser: (email: string, role: Staff['role']) =>
-    request('POST', '/api/staff/users', SetPasswordLinkSchema, { email, role }),
+  addUser: (email: string, role: Staff['role'], fullName: string) =>
+    request('POST', '/api/staff/users', SetPasswordLinkSchema, { email, role, ...(fullName ? { fullName } : {}) }),
+  /** Sets an account's full name ('' clears it); record headers take the initials from it. */
+  renameUser: (id: number, fullName: string) =>
+    request('PATCH', `/api/staff/users/${id}`, OneStaffSchema, { fullName }),
   changeRole: (id: number, role: Staff['role']) =>
     request('POST', `/api/staff/users/${id}/role`, OneStaffSchema, { role }),
   disableUser: (id: number) => request('POST', `/api/staff/users/${id}/disable`, OneStaffSchema),

@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react';
+import { BACKUP_KEY_PREFIX } from '../respond/draftBackup.js';
 import { useSession } from './session.js';
 
 /**
@@ -47,11 +48,11 @@ export function useDraft(field: string, saved: string): [string, (value: string)
   return [value, set, forget, initial !== undefined && initial !== saved];
 }
 
-/** At sign-out nothing typed stays behind in the tab. */
+/** At sign-out nothing typed stays behind in the tab: neither forms' text nor records' unsaved answers. */
 export function forgetAllDrafts() {
   try {
     for (const key of Object.keys(window.sessionStorage)) {
-      if (key.startsWith(PREFIX)) window.sessionStorage.removeItem(key);
+      if (key.startsWith(PREFIX) || key.startsWith(BACKUP_KEY_PREFIX)) window.sessionStorage.removeItem(key);
     }
   } catch {
     // Nothing could be stored either.

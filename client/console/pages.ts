@@ -1,4 +1,12 @@
-import { ADMIN, ANALYSTS, ANY_STAFF, FIELDWORK_STAFF, type Role, STUDY_STAFF } from '../../server/contracts/roles.js';
+import {
+  ADMIN,
+  ANALYSTS,
+  ANY_STAFF,
+  FIELDWORK_STAFF,
+  RECORD_EDITORS,
+  type Role,
+  STUDY_STAFF,
+} from '../../server/contracts/roles.js';
 
 type PageEntry = { path: string; title: string; api: string; roles: readonly Role[] };
 
@@ -10,6 +18,8 @@ type PageEntry = { path: string; title: string; api: string; roles: readonly Rol
 export const PAGES = [
   { path: '/fieldings', title: 'Fieldings', api: 'get /api/staff/fieldings', roles: STUDY_STAFF },
   { path: '/instruments', title: 'Instruments', api: 'get /api/staff/instruments', roles: STUDY_STAFF },
+  { path: '/records', title: 'Records', api: 'get /api/staff/records', roles: ANY_STAFF },
+  { path: '/sites', title: 'Sites', api: 'get /api/staff/sites', roles: ANY_STAFF },
   { path: '/exports', title: 'Exports', api: 'post /api/staff/fieldings/:name/exports', roles: ANALYSTS },
   { path: '/users', title: 'Staff', api: 'get /api/staff/users', roles: ADMIN },
   { path: '/audit', title: 'Audit log', api: 'get /api/staff/audit', roles: ADMIN },
@@ -38,6 +48,7 @@ export const DETAIL_PAGES = [
     roles: FIELDWORK_STAFF,
   },
   { kind: 'case', pattern: /^\/cases\/(\d+)$/, api: 'get /api/staff/cases/:id', roles: FIELDWORK_STAFF },
+  { kind: 'record', pattern: /^\/records\/(\d+)$/, api: 'get /api/staff/records/:recordId', roles: ANY_STAFF },
   {
     kind: 'dashboard',
     pattern: /^\/fieldings\/([^/]+)\/dashboard$/,
@@ -72,3 +83,8 @@ export const canOpenCase = (role: Role) => FIELDWORK_STAFF.includes(role);
 export const canChangeFieldings = (role: Role) => FIELDWORK_STAFF.includes(role);
 /** Who may open a fielding's email page (templates, settings, sending): the roles of its templates route. */
 export const canOpenEmail = (role: Role) => FIELDWORK_STAFF.includes(role);
+export const recordPath = (id: number) => `/records/${id}`;
+/** Who creates and changes sites (their details, interviewers, instruments): the roles of POST /api/staff/sites. */
+export const canManageSites = (role: Role) => FIELDWORK_STAFF.includes(role);
+/** Who enters records (analysts read them only): the roles of POST /api/staff/records. */
+export const canStartRecords = (role: Role) => RECORD_EDITORS.includes(role);

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AfterRenderPageEvent, SurveyModel } from 'survey-core';
+import type { SurveyModel } from 'survey-core';
 import { Survey } from 'survey-react-ui';
 import { completeResponse, declineResponse, type FinishState, type OpenRespondState, saveDraft } from './api.js';
+import { attachAutosave } from './autosave.js';
 import { restoreDraft, sessionBackupStore } from './draftBackup.js';
 import { type CompleteOutcome, DraftSync, type SaveStatus, type StopReason } from './draftSync.js';
 import { Layout } from './Layout.js';
@@ -19,13 +20,11 @@ import { SurveyProgress } from './SurveyProgress.js';
 import {
   applyAnswers,
   buildSurveyModel,
-  commitFocusedMaskedInput,
   consentButtonLabeller,
   describeAnswer,
   isConsentDeclined,
   openQuestionPage,
   readAnswers,
-  replaceShownChoiceOnTyping,
   type ServerErrorItem,
   showServerErrors,
   titleForKey,
@@ -178,20 +177,6 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       labelButtons();
       // Changing the consent answer withdraws the question about sending a refusal.
       if (!isConsentDeclined(model, state.instrument.consent)) setDeclineAsked(0);
-      if (!applyingRemote) sync.noteChange();
-    };
-    // Set when the page changes and used once the new page is in the DOM; the first page shown
-    // leaves focus to the view's <h1>.
-    let pageChanged = false;
-    const onCurrentPageChanged = () => {
-      labelButtons();
-      sync.saveNow();
-      pageChanged = true;
-    };
-    const onAfterRenderPage = (_: SurveyModel, options: AfterRenderPageEvent) => {
-      if (!pageChanged) return;
-      pageChanged = false;
-      focusPageHeading(options.page, options.htmlElement.ownerDocument);
     };
     const onCurrentPageChanging = (_: SurveyModel, options: { isGoingForward: boolean; allow: boolean }) => {
       // Answering "No" to consent ends the survey as a refusal once the person moves on and confirms.
@@ -206,40 +191,18 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
       if (isConsentDeclined(model, state.instrument.consent)) setDeclineAsked((asked) => asked + 1);
       else void submit();
     };
-    const flushNow = () => {
-      commitFocusedMaskedInput(model, document.activeElement);
-      sync.saveNow();
-    };
-    const onKeyDown = (event: KeyboardEvent) => replaceShownChoiceOnTyping(model, event);
-    const flushOnHide = () => {
-      if (document.visibilityState === 'hidden') flushNow();
-    };
-    // A pending save goes out with keepalive; only answers the server keeps refusing are worth a prompt.
-    const warnIfUnsaved = (event: BeforeUnloadEvent) => {
-      flushNow();
-      if (sync.isFailing) event.preventDefault();
-    };
 
     model.onValueChanged.add(onValueChanged);
-    model.onCurrentPageChanged.add(onCurrentPageChanged);
-    model.onAfterRenderPage.add(onAfterRenderPage);
+    model.onCurrentPageChanged.add(labelButtons);
     model.onCurrentPageChanging.add(onCurrentPageChanging);
     model.onCompleting.add(onCompleting);
-    document.addEventListener('visibilitychange', flushOnHide);
-    // Capture: before SurveyJS's own handler and before the key reaches the input.
-    document.addEventListener('keydown', onKeyDown, true);
-    window.addEventListener('pagehide', flushNow);
-    window.addEventListener('beforeunload', warnIfUnsaved);
+    const detachAutosave = attachAutosave(model, sync, () => applyingRemote);
     return () => {
       model.onValueChanged.remove(onValueChanged);
-      model.onCurrentPageChanged.remove(onCurrentPageChanged);
-      model.onAfterRenderPage.remove(onAfterRenderPage);
+      model.onCurrentPageChanged.remove(labelButtons);
       model.onCurrentPageChanging.remove(onCurrentPageChanging);
       model.onCompleting.remove(onCompleting);
-      document.removeEventListener('visibilitychange', flushOnHide);
-      document.removeEventListener('keydown', onKeyDown, true);
-      window.removeEventListener('pagehide', flushNow);
-      window.removeEventListener('beforeunload', warnIfUnsaved);
+      detachAutosave();
       sync.dispose();
     };
   }, [model, credential, state, backup, restored]);

@@ -57,7 +57,7 @@ export type FieldingClosed = { kind: 'fielding_closed' } & FieldingClosedDetails
 
 export type ApiResult<T> = Outcome<T, Failure>;
 
-function classifyError(status: number, body: unknown): Failure {
+export function classifyError(status: number, body: unknown): Failure {
   const parsed = ErrorBodySchema.safeParse(body);
   if (!parsed.success) return { kind: 'unavailable' };
   const { code, message, details } = parsed.data.error;
@@ -85,7 +85,7 @@ function classifyError(status: number, body: unknown): Failure {
 }
 
 /** Beacon-like requests survive the page closing, but browsers cap keepalive bodies at 64 KiB. */
-const KEEPALIVE_LIMIT = 60_000;
+export const KEEPALIVE_LIMIT = 60_000;
 
 function request<T>(
   method: 'GET' | 'POST' | 'PUT',

@@ -27,12 +27,15 @@ export interface BackupStore {
   write(backup: DraftBackup | undefined): void;
 }
 
+/** Every backup's key starts so; the console forgets them all at sign-out. */
+export const BACKUP_KEY_PREFIX = 'fieldkit:draft:';
+
 /** Storage can be missing, full, or forbidden (some private modes): the backup is then skipped. */
 export function sessionBackupStore(
   credential: string,
   storage: () => Storage = () => window.sessionStorage,
 ): BackupStore {
-  const key = `fieldkit:draft:${credential}`;
+  const key = `${BACKUP_KEY_PREFIX}${credential}`;
   return {
     read() {
       try {

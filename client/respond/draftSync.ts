@@ -9,9 +9,13 @@ import { type Answers, answersEqual, mergeAnswers } from './merge.js';
  * No DOM and no SurveyJS here, so the rules can be tested with a fake transport and fake timers.
  */
 
-export interface SyncTransport {
+/**
+ * Where drafts go: a respondent's link, or a staff member's Phase II record (the console's entry
+ * page), which answers with the same draft/revision/409 protocol. `Finished` is what completing answers.
+ */
+export interface SyncTransport<Finished = FinishState> {
   saveDraft(body: DraftBody): Promise<ApiResult<Saved>>;
-  complete(body: { answers: Answers; revision: number }): Promise<ApiResult<FinishState>>;
+  complete(body: { answers: Answers; revision: number }): Promise<ApiResult<Finished>>;
 }
 
 export interface SyncHost {
@@ -41,8 +45,8 @@ export interface SyncEvents {
   onStopped(reason: StopReason): void;
 }
 
-export type CompleteOutcome =
-  | { kind: 'finished'; state: FinishState }
+export type CompleteOutcome<Finished = FinishState> =
+  | { kind: 'finished'; state: Finished }
   | { kind: 'conflicts'; keys: string[] }
   | { kind: 'invalid_answers'; message: string; questions: Record<string, string[]> }
   | { kind: 'stopped'; reason: StopReason }
@@ -72,7 +76,7 @@ function stopReasonOf(
   return failure.kind === 'link_not_valid' ? 'link_not_valid' : failure;
 }
 
-export class DraftSync {
+export class DraftSync<Finished = FinishState> {
   private base: Answers;
   private revision: number;
   private savedPage: number;
@@ -92,7 +96,7 @@ export class DraftSync {
   private unconfirmed: Answers | undefined;
 
   constructor(
-    private readonly transport: SyncTransport,
+    private readonly transport: SyncTransport<Finished>,
     private readonly host: SyncHost,
     private readonly events: SyncEvents,
     initial: { answers: Answers; page: number; revision: number; unconfirmed?: Answers | undefined },
@@ -135,7 +139,7 @@ export class DraftSync {
     return (this.lastStatus === 'retrying' || this.lastStatus === 'failed') && this.hasUnsavedChanges;
   }
 
-  async complete(): Promise<CompleteOutcome> {
+  async complete(): Promise<CompleteOutcome<Finished>> {
     if (this.stopped) return { kind: 'failed', message: undefined };
     this.completing = true;
     this.conflictsWhileCompleting = [];

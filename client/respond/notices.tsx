@@ -38,16 +38,25 @@ export interface ConflictItem {
   theirs: string | null;
 }
 
-export function ConflictNotice({ items, onDismiss }: { items: ConflictItem[]; onDismiss: () => void }) {
+const OFFICE_CONFLICT =
+  'Someone else using your office’s link saved different answers to the questions below while you were working. Your answers were kept and theirs were replaced:';
+
+/** `intro` says who the someone else is (a colleague on the office's link, by default). */
+export function ConflictNotice({
+  items,
+  onDismiss,
+  intro = OFFICE_CONFLICT,
+}: {
+  items: ConflictItem[];
+  onDismiss: () => void;
+  intro?: string;
+}) {
   return (
     <section className="fk-notice" aria-labelledby="fk-conflict-heading">
       <h2 id="fk-conflict-heading" className="fk-notice__heading">
         A colleague changed some of the same answers
       </h2>
-      <p>
-        Someone else using your office’s link saved different answers to the questions below while you were working.
-        Your answers were kept and theirs were replaced:
-      </p>
+      <p>{intro}</p>
       <ul>
         {items.map((item) => (
           <li key={item.key}>
@@ -69,10 +78,15 @@ export function ConflictNotice({ items, onDismiss }: { items: ConflictItem[]; on
 interface ErrorSummaryProps {
   items: ServerErrorItem[];
   onOpen: (item: ServerErrorItem) => void;
+  heading?: string;
 }
 
 /** Shown when the server refuses a submission; takes focus so the person hears why. */
-export function ErrorSummary({ items, onOpen }: ErrorSummaryProps) {
+export function ErrorSummary({
+  items,
+  onOpen,
+  heading = 'Some answers need attention before you can submit',
+}: ErrorSummaryProps) {
   const box = useRef<HTMLElement>(null);
   useEffect(() => {
     if (items.length > 0) box.current?.focus();
@@ -80,7 +94,7 @@ export function ErrorSummary({ items, onOpen }: ErrorSummaryProps) {
   return (
     <section className="fk-error-summary" aria-labelledby="fk-error-summary-heading" tabIndex={-1} ref={box}>
       <h2 id="fk-error-summary-heading" className="fk-notice__heading">
-        Some answers need attention before you can submit
+        {heading}
       </h2>
       <ul>
         {items.map((item) => (

@@ -18,8 +18,19 @@ import type { OpenRespondState } from './api.js';
 import { enableDontKnow, isDontKnowCount } from './dontKnow.js';
 import { type Answers, answersEqual } from './merge.js';
 
+/** What a model is built from: a respondent's open state, or a staff member's Phase II record. */
+export type SurveySource = {
+  instrument: Pick<OpenRespondState['instrument'], 'survey' | 'panelKeys'> & {
+    variables?: Record<string, unknown> | undefined;
+  };
+  answers: Answers;
+  page: number;
+  /** SurveyJS locale; "" or absent keeps the survey's default. */
+  locale?: string;
+};
+
 /** One model per loaded instrument: answers and the saved page are restored on any device. */
-export function buildSurveyModel(state: OpenRespondState): SurveyModel {
+export function buildSurveyModel<Source extends SurveySource>(state: Source): SurveyModel {
   const model = new Model(state.instrument.survey);
   // Before the answers: conditions on a host variable decide what the restored answers show.
   applyHostValues(model, state.instrument.variables ?? {});
@@ -193,6 +204,8 @@ export const DECLINE_BUTTON_TEXT = 'Decline the survey';
 export function consentButtonLabeller(
   model: SurveyModel,
   consent: OpenRespondState['instrument']['consent'],
+  /** The forward buttons' name after No (the console names it for recording a refusal). */
+  declineText = DECLINE_BUTTON_TEXT,
 ): () => void {
   const own = { next: model.pageNextText, complete: model.completeText };
   return () => {
@@ -201,8 +214,8 @@ export function consentButtonLabeller(
     let next = own.next;
     let complete = own.complete;
     if (onConsentPage && isConsentDeclined(model, consent)) {
-      next = DECLINE_BUTTON_TEXT;
-      complete = DECLINE_BUTTON_TEXT;
+      next = declineText;
+      complete = declineText;
     } else if (onConsentPage && laterPages && model.isValueEmpty(model.getValue(consent.question))) {
       complete = own.next;
     }

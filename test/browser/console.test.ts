@@ -80,7 +80,16 @@ describe('staff console in Chromium', { timeout: 120_000 }, () => {
     await signIn(page, admin.email, admin.password);
     await heading(page, 'Fieldings').waitFor();
     expect(page.url()).toBe(`${h.baseUrl}/staff/fieldings`);
-    expect(await navLinks(page)).toEqual(['Fieldings', 'Instruments', 'Exports', 'Staff', 'Audit log', 'API tokens']);
+    expect(await navLinks(page)).toEqual([
+      'Fieldings',
+      'Instruments',
+      'Records',
+      'Sites',
+      'Exports',
+      'Staff',
+      'Audit log',
+      'API tokens',
+    ]);
     await expect
       .poll(() => page.getByRole('banner').textContent())
       .toMatch(/Signed in as admin@study\.example\.org\s+\(Admin\)/);
@@ -200,7 +209,7 @@ describe('staff console in Chromium', { timeout: 120_000 }, () => {
 
     await signIn(member.page, 'fieldwork.member@study.example.org', chosen);
     await heading(member.page, 'Fieldings').waitFor();
-    expect(await navLinks(member.page)).toEqual(['Fieldings', 'Instruments', 'API tokens']);
+    expect(await navLinks(member.page)).toEqual(['Fieldings', 'Instruments', 'Records', 'Sites', 'API tokens']);
     expect(await member.page.getByRole('banner').textContent()).toMatch(/\(Fieldwork\)/);
     await member.page.goto(`${h.baseUrl}/staff/users`);
     await heading(member.page, 'Page not found').waitFor();

@@ -79,15 +79,23 @@ export async function expectNoAxeViolations(
   expect(summary, `axe violations on ${where}`).toEqual([]);
 }
 
-/** Signs in on the console's own form and waits for the page a signed-in member lands on. */
-export async function signInToConsole(page: Page, baseUrl: string, who: { email: string; password: string }) {
+/**
+ * Signs in on the console's own form and waits for the page a signed-in member lands on (an
+ * interviewer lands on Records).
+ */
+export async function signInToConsole(
+  page: Page,
+  baseUrl: string,
+  who: { email: string; password: string },
+  landsOn = 'Fieldings',
+) {
   const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
   await page.goto(`${baseUrl}/staff/`);
   await heading('Sign in').waitFor();
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await heading('Fieldings').waitFor();
+  await heading(landsOn).waitFor();
 }
 
 /**

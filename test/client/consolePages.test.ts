@@ -1,5 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DETAIL_PAGES, dashboardPath, detailPageFor, PAGES, pagesFor } from '../../client/console/pages.js';
+import {
+  canManageSites,
+  canStartRecords,
+  DETAIL_PAGES,
+  dashboardPath,
+  detailPageFor,
+  PAGES,
+  pagesFor,
+} from '../../client/console/pages.js';
 import { createTestEnv, staffRoutesOf } from '../support/app.js';
 
 const listing = createTestEnv();
@@ -18,18 +26,50 @@ describe('staff console navigation', () => {
     },
   );
 
-  it('shows an admin every page, fieldwork and analysts their own, an interviewer only tokens', () => {
+  it('shows an admin every page, fieldwork and analysts their own, an interviewer records, sites and tokens', () => {
     expect(pagesFor('admin').map((p) => p.title)).toEqual([
       'Fieldings',
       'Instruments',
+      'Records',
+      'Sites',
       'Exports',
       'Staff',
       'Audit log',
       'API tokens',
     ]);
-    expect(pagesFor('fieldwork').map((p) => p.title)).toEqual(['Fieldings', 'Instruments', 'API tokens']);
-    expect(pagesFor('analyst').map((p) => p.title)).toEqual(['Fieldings', 'Instruments', 'Exports', 'API tokens']);
-    expect(pagesFor('interviewer').map((p) => p.title)).toEqual(['API tokens']);
+    expect(pagesFor('fieldwork').map((p) => p.title)).toEqual([
+      'Fieldings',
+      'Instruments',
+      'Records',
+      'Sites',
+      'API tokens',
+    ]);
+    expect(pagesFor('analyst').map((p) => p.title)).toEqual([
+      'Fieldings',
+      'Instruments',
+      'Records',
+      'Sites',
+      'Exports',
+      'API tokens',
+    ]);
+    // An interviewer lands on the records of their sites.
+    expect(pagesFor('interviewer').map((p) => p.title)).toEqual(['Records', 'Sites', 'API tokens']);
+  });
+
+  it('offers site changes and starting a record to exactly the roles of their routes (analysts only read)', () => {
+    const roles = ['admin', 'fieldwork', 'analyst', 'interviewer'] as const;
+    expect(roles.filter(canManageSites)).toEqual([...(routeOf('post /api/staff/sites')?.roles ?? [])].sort());
+    expect(roles.filter(canStartRecords)).toEqual(
+      roles.filter((role) => routeOf('post /api/staff/records')?.roles.includes(role)),
+    );
+    expect(roles.filter(canStartRecords)).not.toContain('analyst');
+  });
+
+  it('opens a record for every role (the server answers 404 for a record of a site the interviewer is not at)', () => {
+    for (const role of ['admin', 'fieldwork', 'analyst', 'interviewer'] as const) {
+      expect(detailPageFor('/records/7', role)).toEqual({ kind: 'record', param: '7' });
+    }
+    expect(detailPageFor('/records/x', 'admin')).toBeUndefined();
   });
 
   it('opens a fielding’s cases for study staff and a case only for those who may see contacts', () => {

@@ -12,7 +12,7 @@ const records = (file: string) => parseCsv(readFileSync(file, 'utf8')).records.m
 
 describe('the second tables of an export', () => {
   it('puts the defendants of a case file in data_cf_defs.csv, one row per entry, keyed by the main table’s case_id', async () => {
-    const env = openEnv({ instruments: withSelfCaseFile(shippedInstruments()) });
+    const env = openEnv({ instruments: withSelfCaseFile(shippedInstruments(), 'cs-case-file-abstraction@1.0.0') });
     const [link] = seedFielding(env, { instrument: SELF_CASE_FILE });
     const instrument = env.instruments.resolve(SELF_CASE_FILE);
     const { answers } = generateAnswers(instrument?.survey ?? {});

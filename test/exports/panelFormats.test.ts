@@ -17,7 +17,7 @@ const records = (file: string) => parseCsv(readFileSync(file, 'utf8')).records.m
  * is hidden (-8) inside the panel; the second's case was resolved otherwise, described in that text.
  */
 async function exportedCaseFile() {
-  const env = openEnv({ instruments: withSelfCaseFile(shippedInstruments()) });
+  const env = openEnv({ instruments: withSelfCaseFile(shippedInstruments(), 'cs-case-file-abstraction@1.0.0') });
   const [link] = seedFielding(env, { instrument: SELF_CASE_FILE });
   const instrument = env.instruments.resolve(SELF_CASE_FILE);
   const { answers } = generateAnswers(instrument?.survey ?? {});

@@ -262,7 +262,7 @@ describe('data.xlsx read back by openpyxl', () => {
   });
 
   it('a second table (the defendants of a case file) gets its own data_<table>.xlsx, as it gets its own .csv', async () => {
-    const env = openEnv({ instruments: withSelfCaseFile(shippedInstruments()) });
+    const env = openEnv({ instruments: withSelfCaseFile(shippedInstruments(), 'cs-case-file-abstraction@1.0.0') });
     const [link] = seedFielding(env, { instrument: SELF_CASE_FILE });
     const { answers } = generateAnswers(env.instruments.resolve(SELF_CASE_FILE)?.survey ?? {});
     answers.cf_defs = [...(answers.cf_defs as unknown[]), (answers.cf_defs as unknown[])[0]];

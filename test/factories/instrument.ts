@@ -33,11 +33,10 @@ export const SELF_CASE_FILE = 'case-file-self';
 /**
  * The shipped instruments plus a self-administered copy of the case-file abstraction form, for
  * tests that need its repeating panel in respondents' answers: the form itself is interviewer-mode,
- * so it can never be fielded by link.
+ * so it can never be fielded by link. `ref` picks the version copied (the newest by default).
  */
-export function withSelfCaseFile(shipped: InstrumentRegistry): InstrumentRegistry {
-  // 1.0.0: the tests that use it check its one level of defendants (2.0.0 adds panels in panels).
-  const original = shipped.resolve('cs-case-file-abstraction@1.0.0');
+export function withSelfCaseFile(shipped: InstrumentRegistry, ref = 'cs-case-file-abstraction'): InstrumentRegistry {
+  const original = shipped.resolve(ref);
   if (!original) throw new Error('the shipped case-file form is missing');
   const copy: Instrument = {
     ...original,
