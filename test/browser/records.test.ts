@@ -1,6 +1,9 @@
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, signIn } from '../staff/setup.js';
+import { sourceTexts, summarizeQde, unzipQdpx, validateProjectQde } from '../support/qdpx.js';
+import { records as csvRecords } from '../support/readBack.js';
 import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
 import { allSaved, instrumentDriver, nextPage, recordHeading, WAIT } from './recordDriver.js';
 
@@ -10,11 +13,17 @@ import { allSaved, instrumentDriver, nextPage, recordHeading, WAIT } from './rec
  * with two victims and three defendants, the first with two charges, removes the second defendant
  * (the third keeps its number) and finalizes; the admin reopens it with a reason, corrects a sentence and
  * finalizes again; the interviewer of Miami can neither list nor open it; the history shows the
- * correction with its reason. Every new page has no axe violation at 1280 and 360 px.
+ * correction with its reason. The admin then downloads San Diego's case files from the Exports page:
+ * one row for the record, defendants 1 and 3, the first one's two charges, two victims, and the
+ * audit trail's correction with its reason. Rosa enters and finalizes a prosecutor interview with
+ * notes, and the site's interview notes (.qdpx) validate against the REFI-QDA schema and hold the
+ * notes as typed. Every new page has no axe violation at 1280 and 360 px.
  */
 
 const CASE_FILE = 'cs-case-file-abstraction';
 const caseFile = instrumentDriver(CASE_FILE);
+const INTERVIEW = 'cs-prosecutor-interview';
+const interview = instrumentDriver(INTERVIEW);
 const DESKTOP = { width: 1280, height: 800 };
 const NARROW = { width: 360, height: 740 };
 
@@ -23,6 +32,7 @@ let admin: Awaited<ReturnType<typeof addMember>>;
 let rosa: Awaited<ReturnType<typeof addMember>>;
 let omar: Awaited<ReturnType<typeof addMember>>;
 let caseFileTitle: string;
+let interviewTitle: string;
 
 beforeAll(async () => {
   h = await startBrowserHarness({ publicUrlIsServer: true });
@@ -30,6 +40,7 @@ beforeAll(async () => {
   rosa = await addMember(h.env, 'rosa@study.example.org', 'interviewer');
   omar = await addMember(h.env, 'omar@study.example.org', 'interviewer');
   caseFileTitle = h.env.instruments.resolve(CASE_FILE)?.meta.title ?? '';
+  interviewTitle = h.env.instruments.resolve(INTERVIEW)?.meta.title ?? '';
   // Miami, with its own interviewer, is set up through the API: the console's part is San Diego.
   const api = await signIn(h.env, admin.email);
   const miami = await api.send('post', '/api/staff/sites', {
@@ -48,7 +59,7 @@ afterAll(async () => {
 });
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await h.browser.newContext({ viewport: DESKTOP });
+  const context = await h.browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
   return { context, page: await context.newPage() };
 }
 
@@ -97,8 +108,26 @@ async function fillDefendant(page: Page, title: string, sentenceMonths: number) 
 
 const statusFact = (page: Page) => page.locator('dt:text-is("Status") + dd');
 
+/** A downloaded zip's members as text (Python's zipfile reads it, not the code that wrote it). */
+const downloadedZip = async (saved: Download) => unzipQdpx(readFileSync(await saved.path()));
+
+/** A CSV of the export as one object per row, by column name. */
+function csvRows(csv: string | undefined): Record<string, string>[] {
+  if (csv === undefined) throw new Error('the table is not in the export');
+  const [header = [], ...rows] = csvRecords(csv);
+  return rows.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i] ?? ''])));
+}
+const pick = (rows: Record<string, string>[], ...columns: string[]) => rows.map((r) => columns.map((c) => r[c]));
+
+/** Interview notes as interviewers type them: quotes, accents, markup-like text, symbols, a line break. */
+const NOTES = {
+  history:
+    'Unit since 2011, after the “Operation Nightlight” case <SD-0142> & more.\nDDA Núñez: "no statute we trusted".',
+  intake: 'Screening within 48 h — hotline tips ≈ 40/yr; ✅ advocate present.',
+};
+
 describe('Phase II records in the console', { timeout: 180_000 }, () => {
-  it('a site is set up, a case file entered, finalized, reopened with a reason and corrected; Miami cannot see it', async () => {
+  it('a site is set up, a case file entered, finalized, reopened with a reason and corrected; Miami cannot see it; the export and the interview notes hold it', async () => {
     // The admin creates San Diego and assigns Rosa and the case-file instrument.
     const adminSide = await newPage();
     const page = adminSide.page;
@@ -128,8 +157,10 @@ describe('Phase II records in the console', { timeout: 180_000 }, () => {
     const fact = (name: string) => sanDiego.locator(`dt:text-is("${name}") + dd`);
     await expect.poll(() => fact('Interviewers').textContent(), WAIT).toContain('rosa@study.example.org');
     await sanDiego.getByRole('checkbox', { name: new RegExp(`\\(${CASE_FILE}\\)`) }).check();
+    await sanDiego.getByRole('checkbox', { name: new RegExp(`\\(${INTERVIEW}\\)`) }).check();
     await sanDiego.getByRole('button', { name: 'Save instruments' }).click();
     await expect.poll(() => fact('Instruments').textContent(), WAIT).toContain(CASE_FILE);
+    await expect.poll(() => fact('Instruments').textContent(), WAIT).toContain(INTERVIEW);
 
     // Rosa lands on Records, starts a case file for San Diego, and finds its header prefilled.
     const rosaSide = await newPage();
@@ -271,6 +302,84 @@ describe('Phase II records in the console', { timeout: 180_000 }, () => {
     await miami.goto(`${h.baseUrl}/staff/records/${record.id}`);
     await h1(miami, 'Record not available').waitFor(WAIT);
     await checkAtBothWidths(miami, 'a record of another site');
+
+    // Rosa enters a prosecutor interview at San Diego, notes typed on two topics, and finalizes it.
+    await openFromNav(entry, 'Records');
+    await start.getByLabel('Site').selectOption({ label: 'San Diego' });
+    await start.getByLabel('Instrument').selectOption({ label: interviewTitle });
+    await start.getByRole('button', { name: 'Start record' }).click();
+    await recordHeading(entry, interviewTitle).waitFor(WAIT);
+    await interview.questionShown(entry, 'h_consent');
+    // The interview took place before it is entered (and not after the browser's or the server's today).
+    await interview.textbox(entry, 'h_date').fill('2026-11-30');
+    await interview.choose(entry, 'h_consent', 1);
+    await nextPage(entry);
+    await interview.questionShown(entry, 'p1_history_notes');
+    await interview.textbox(entry, 'p1_history_notes').fill(NOTES.history);
+    await nextPage(entry);
+    await interview.questionShown(entry, 'p2_intake_notes');
+    await interview.textbox(entry, 'p2_intake_notes').fill(NOTES.intake);
+    const finalize = entry.getByRole('button', { name: 'Finalize record' });
+    while (!(await finalize.isVisible())) await nextPage(entry);
+    await allSaved(entry);
+    await finalize.click();
+    await expect.poll(() => statusFact(entry).textContent(), WAIT).toBe('Final');
+
+    // The admin downloads San Diego's case files from the Exports page, as CSV.
+    await openFromNav(page, 'Exports');
+    const recordsExport = page.getByRole('region', { name: 'Phase II records' });
+    await recordsExport.getByRole('button', { name: 'Choose records to download' }).click();
+    await recordsExport.getByLabel('Instrument').selectOption({ label: caseFileTitle });
+    await recordsExport.getByLabel('Site').selectOption({ label: 'San Diego' });
+    for (const format of ['CSV (labels)', 'Excel (xlsx)', 'SPSS (sav)', 'Stata (dta)', 'R script', 'Codebook']) {
+      await recordsExport.getByLabel(format, { exact: true }).uncheck();
+    }
+    await recordsExport.getByRole('button', { name: 'Download records' }).click();
+    const [recordsZip] = await Promise.all([
+      page.waitForEvent('download'),
+      recordsExport.getByRole('link', { name: /Download the records zip/ }).click(),
+    ]);
+    const tables = await downloadedZip(recordsZip);
+    const id = String(record.id);
+    expect(pick(csvRows(tables['data.csv']), 'record_id', 'status')).toEqual([[id, 'final']]);
+    // The removed defendant is gone and the third keeps its key; children carry their parents' keys.
+    expect(pick(csvRows(tables['data_cf_defs.csv']), 'record_id', 'defendant_no', 'd_sentmo')).toEqual([
+      [id, '1', '60'],
+      [id, '3', '30'],
+    ]);
+    expect(pick(csvRows(tables['data_d_charges.csv']), 'record_id', 'defendant_no', 'charge_no', 'c_statute')).toEqual([
+      [id, '1', '1', '1'],
+      [id, '1', '2', '4'],
+    ]);
+    expect(pick(csvRows(tables['data_cf_victims.csv']), 'record_id', 'victim_no', 'v_minor')).toEqual([
+      [id, '1', '1'],
+      [id, '2', '2'],
+    ]);
+    const trail = csvRows(tables['data_audit_trail.csv']).filter((r) => r.reason === reason);
+    expect(pick(trail, 'record_id', 'variable', 'old_value', 'new_value', 'changed_by')).toContainEqual([
+      id,
+      'cf_defs[defendant_no=3].d_sentmo',
+      '36',
+      '30',
+      'AD',
+    ]);
+
+    // And San Diego's interview notes as a REFI-QDA project that validates and holds the notes as typed.
+    const notesExport = page.getByRole('region', { name: 'Interview notes (.qdpx)' });
+    await notesExport.getByLabel('Site').selectOption({ label: 'San Diego' });
+    await notesExport.getByRole('button', { name: 'Export notes' }).click();
+    const [qdpx] = await Promise.all([
+      page.waitForEvent('download'),
+      notesExport.getByRole('link', { name: /Download the interview notes/ }).click(),
+    ]);
+    const project = await downloadedZip(qdpx);
+    const qde = project['project.qde'] ?? '';
+    const lint = validateProjectQde(qde);
+    expect(lint.valid, lint.output).toBe(true);
+    const texts = [...sourceTexts(project, summarizeQde(qde)).values()];
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain(NOTES.history);
+    expect(texts[0]).toContain(NOTES.intake);
 
     for (const side of [adminSide, rosaSide, omarSide]) await side.context.close();
   });
