@@ -28,15 +28,16 @@ export function createRuntime(env: Record<string, string | undefined> = process.
     db.close();
     throw err;
   }
+  const clock = clockOf(config);
   return {
     config,
     db,
     instruments,
-    clock: clockOf(config),
+    clock,
     random: randomBytes,
     logger: consoleLogger(config.logLevel),
     // Threads start on first use, so CLI commands that never validate start none.
-    validation: createValidationPool({ threads: config.validationThreads }),
+    validation: createValidationPool({ threads: config.validationThreads, clock }),
     // The pool connects on the first message, so commands that send nothing open no connection.
     mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl) : undefined,
     sleep: realSleep,

@@ -45,7 +45,9 @@ export function createCaseDispositions(instruments: InstrumentRegistry) {
     let pctAnswered: number | undefined;
     if (response) {
       const values = valuesOf(response.instrument_id, response.instrument_version);
-      pctAnswered = values ? values.row(JSON.parse(response.answers)).pctAnswered : undefined;
+      pctAnswered = values
+        ? values.row(JSON.parse(response.answers), new Date(response.updated_at)).pctAnswered
+        : undefined;
     }
     return { disposition: finalDisposition(events, thresholds, pctAnswered), pctAnswered };
   }

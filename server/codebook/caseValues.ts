@@ -2,6 +2,7 @@ import { ConditionRunner, type Model, type Question } from 'survey-core';
 import { createSurveyModel, isBlankAnswer, isEmptyAnswer, isPlainObject } from '../instruments/answers.js';
 import { MISSING_CODES as MISSING } from '../instruments/missingCodes.js';
 import type { Instrument } from '../instruments/registry.js';
+import { atSurveyTime } from '../instruments/surveyClock.js';
 import { replayVisibleTriggers } from '../instruments/triggers.js';
 import { type ResolvedVariables, resolveVariables } from '../instruments/variableMap.js';
 import { type Visibility, visibilityOf } from '../instruments/visibility.js';
@@ -55,6 +56,11 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
   const visibility = new Map<Question, Visibility>();
   for (const q of questionOf.values()) visibility.set(q, visibilityOf(q));
   let current: Answers = {};
+  /**
+   * When the answers given to `row` were saved (the server's clock): conditions that read today()
+   * and kin judge them at that moment, as the validation did, so an export is the same whenever it runs.
+   */
+  let currentAt = new Date(0);
   const shownCache = new Map<Question, boolean>();
   const shown = (q: Question): boolean => {
     if (needsModel) return shownInModel(q);
@@ -69,7 +75,8 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
         runner = new ConditionRunner(condition);
         runners.set(condition, runner);
       }
-      result = runner.runValues(current);
+      const run = runner;
+      result = atSurveyTime(currentAt, () => run.runValues(current));
     }
     shownCache.set(q, result);
     return result;
@@ -165,16 +172,22 @@ export function createCaseValues(instrument: Instrument, codebook: Codebook) {
         const q = questionOf.get(question);
         if (!q || !shown(q)) return SKIPPED;
         if (isBlankAnswer(answers[question])) return NOT_ANSWERED;
-        return runner.runValues(values) ? 0 : 1;
+        return atSurveyTime(currentAt, () => runner.runValues(values)) ? 0 : 1;
       });
     },
-    /** The cells of one case, in the order of `variables`, and the share of shown questions answered. */
-    row(answers: Answers): { cells: CaseCell[]; pctAnswered: number } {
+    /**
+     * The cells of one case, in the order of `variables`, and the share of shown questions answered;
+     * `savedAt`: when the answers were last saved.
+     */
+    row(answers: Answers, savedAt: Date): { cells: CaseCell[]; pctAnswered: number } {
       current = answers;
+      currentAt = savedAt;
       shownCache.clear();
       if (needsModel) {
-        model.data = answers;
-        replayVisibleTriggers(model);
+        atSurveyTime(savedAt, () => {
+          model.data = answers;
+          replayVisibleTriggers(model);
+        });
       }
       const cells = main.map((v) => cell(v, answers));
       let asked = 0;

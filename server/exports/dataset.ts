@@ -350,7 +350,7 @@ export function caseTable(
       const answers = c.answers === null ? undefined : (JSON.parse(c.answers) as Record<string, unknown>);
       const version = c.instrument_version === null ? undefined : byVersion.get(c.instrument_version);
       if (answers && !version) throw new Error(`case ${c.case_id}: version ${c.instrument_version} is not loaded`);
-      const computed = answers && version ? version.values.row(answers) : undefined;
+      const computed = answers && version ? version.values.row(answers, new Date(c.updated_at ?? 0)) : undefined;
       const code = finalDisposition(events, thresholds, computed?.pctAnswered).code;
       dispositions.set(c.case_id, code);
       // Strata are the frame's own words; a null prototype keeps one named "__proto__" a plain key.
@@ -457,7 +457,8 @@ export function caseTable(
       for (const c of repo.casesOf(fielding.id)) {
         const code = dispositions.get(c.case_id);
         if (c.answers === null || c.instrument_version !== version || !code || !wanted.includes(code)) continue;
-        yield { caseId: idOf(c.case_id), answers: JSON.parse(c.answers) as Record<string, unknown> };
+        const savedAt = new Date(c.updated_at ?? 0);
+        yield { caseId: idOf(c.case_id), answers: JSON.parse(c.answers) as Record<string, unknown>, savedAt };
       }
     };
   }

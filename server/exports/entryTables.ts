@@ -4,6 +4,7 @@ import { createSurveyModel, isBlankAnswer, isPlainObject } from '../instruments/
 import { definedQuestions } from '../instruments/checker.js';
 import { fillEntryKeys } from '../instruments/entryKeys.js';
 import type { Instrument } from '../instruments/registry.js';
+import { atSurveyTime } from '../instruments/surveyClock.js';
 import { resolveVariables } from '../instruments/variableMap.js';
 import type { Cell, ExportTable, ExportVariable } from './table.js';
 import { MISSING } from './table.js';
@@ -35,7 +36,8 @@ export function entryTables(
   instrument: Instrument,
   codebook: Codebook,
   exportVariable: (v: Variable) => ExportVariable,
-  cases: () => Iterable<{ caseId: number; answers: Answers }>,
+  /** `savedAt`: when the answers were last saved; conditions reading today() and kin judge them then. */
+  cases: () => Iterable<{ caseId: number; answers: Answers; savedAt: Date }>,
 ): ExportTable[] {
   const vars = resolveVariables(instrument.meta.variables);
   const panelKeys = instrument.meta.panelKeys ?? {};
@@ -46,13 +48,14 @@ export function entryTables(
   }
   const mapKey = (valueName: string) => entryOf.get(valueName) ?? valueName;
   const runners = new Map<string, ConditionRunner>();
-  const holds = (condition: string, values: Answers) => {
+  const holds = (condition: string, values: Answers, savedAt: Date) => {
     let runner = runners.get(condition);
     if (!runner) {
       runner = new ConditionRunner(condition);
       runners.set(condition, runner);
     }
-    return runner.runValues(values);
+    const run = runner;
+    return atSurveyTime(savedAt, () => run.runValues(values));
   };
 
   return codebook.tables
@@ -74,11 +77,11 @@ export function entryTables(
         ...t.key.map((name, at) => keyVariable(name, keyLabel(t, codebook.tables, at))),
         ...inner.map(exportVariable),
       ];
-      const cell = (v: Variable, context: Answers): Cell => {
+      const cell = (v: Variable, context: Answers, savedAt: Date): Cell => {
         const entry = context.panel as Answers;
         // A text variable holds its missing code as text ("-8"), as in the main table.
         const missingCode = (code: number) => (v.type === 'text' || v.type === 'date' ? String(code) : code);
-        if (!v.conditions.every((c) => holds(c, context))) return missingCode(MISSING.skipped.code);
+        if (!v.conditions.every((c) => holds(c, context, savedAt))) return missingCode(MISSING.skipped.code);
         const source = v.source;
         const key =
           source.kind === 'column'
@@ -104,6 +107,7 @@ export function entryTables(
         keys: Cell[],
         answers: Answers,
         around: Answers | undefined,
+        savedAt: Date,
       ): Generator<Cell[]> {
         const name = path[depth] as string;
         const entries = values[name];
@@ -114,21 +118,25 @@ export function entryTables(
           const own = keyName === undefined ? n + 1 : (entry[keyName] as Cell);
           const context: Answers = { ...answers, panel: entry, row: entry, ...(around ? { parentPanel: around } : {}) };
           if (depth === path.length - 1) {
-            yield [...keys, own, ...inner.map((v) => cell(v, context))];
+            yield [...keys, own, ...inner.map((v) => cell(v, context, savedAt))];
           } else {
-            yield* entriesAt(entry, depth + 1, [...keys, own], answers, {
-              ...entry,
-              ...(around ? { parentPanel: around } : {}),
-            });
+            yield* entriesAt(
+              entry,
+              depth + 1,
+              [...keys, own],
+              answers,
+              { ...entry, ...(around ? { parentPanel: around } : {}) },
+              savedAt,
+            );
           }
         }
       }
       let rowCount = 0;
       function* rows(): Generator<Cell[]> {
-        for (const { caseId, answers } of cases()) {
+        for (const { caseId, answers, savedAt } of cases()) {
           // Entries saved before their panel declared a key, or by a client that left one out, get the next one.
           const keyed = Object.keys(panelKeys).length > 0 ? fillEntryKeys(answers, panelKeys) : answers;
-          yield* entriesAt(keyed, 0, [caseId], keyed, undefined);
+          yield* entriesAt(keyed, 0, [caseId], keyed, undefined, savedAt);
         }
       }
       for (const _ of rows()) rowCount++;

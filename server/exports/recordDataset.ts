@@ -139,7 +139,7 @@ export function recordDataset(
           instrument,
           values,
           columns: main.map((v) => index.get(v.name) ?? -1),
-          entries: [] as { caseId: number; answers: Answers }[],
+          entries: [] as { caseId: number; answers: Answers; savedAt: Date }[],
         },
       ];
     }),
@@ -166,7 +166,7 @@ export function recordDataset(
     // service stores it so; an export must not depend on every earlier save having done it).
     const consent = version.instrument.meta.consent?.question;
     const answers = r.status === 'refused' && consent ? refusalAnswers(version.instrument, consent, stored) : stored;
-    const computed = version.values.row(answers);
+    const computed = version.values.row(answers, new Date(r.updated_at));
     const meta: Cell[] = [
       r.record_id,
       cleanText(r.site_name),
@@ -188,7 +188,7 @@ export function recordDataset(
         : cell;
     });
     rows.push([...meta, ...data]);
-    version.entries.push({ caseId: r.record_id, answers });
+    version.entries.push({ caseId: r.record_id, answers, savedAt: new Date(r.updated_at) });
     byStatus[r.status]++;
     if (options.onRecords && (rows.length % 50 === 0 || rows.length === total)) options.onRecords(rows.length, total);
   }

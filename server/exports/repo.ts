@@ -14,6 +14,8 @@ export type ExportCaseRow = {
   instrument_version: string | null;
   started_at: string | null;
   submitted_at: string | null;
+  /** When the answers were last saved; null without a response. */
+  updated_at: string | null;
 };
 
 export type ExportRepo = ReturnType<typeof createExportRepo>;
@@ -21,7 +23,8 @@ export type ExportRepo = ReturnType<typeof createExportRepo>;
 export function createExportRepo(db: Db) {
   const casesOf = db.prepare<[number, number, number], ExportCaseRow>(
     `SELECT c.id AS case_id, o.office_id, o.office_name, o.state, o.stratum, o.population,
-       r.status AS response_status, r.answers, r.instrument_version, r.started_at, r.submitted_at
+       r.status AS response_status, r.answers, r.instrument_version, r.started_at, r.submitted_at,
+       r.updated_at
      FROM cases c JOIN offices o ON o.id = c.office_id LEFT JOIN responses r ON r.case_id = c.id
      WHERE c.fielding_id = ? AND c.id > ? ORDER BY c.id LIMIT ?`,
   );

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { Clock } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
 import { startWorker } from '../platform/workers.js';
 import type { Answers } from './answers.js';
@@ -22,6 +23,11 @@ export type ValidationPool = {
 
 export type ValidationPoolOptions = {
   threads: number;
+  /**
+   * The server's clock: each job carries its time, so the instrument's date checks (today() and
+   * kin, see surveyClock.ts) judge by the same day as the rest of the server, not the machine's.
+   */
+  clock: Clock;
   /** A job running longer is stopped (its thread is replaced) and answered 503. */
   jobTimeoutMs?: number;
   /** Jobs beyond this many waiting are refused with 503 at once rather than queued without end. */
@@ -44,7 +50,7 @@ const spawnWorker = () =>
   startWorker(import.meta.url, 'validationWorker', { resourceLimits: { maxOldGenerationSizeMb: 256 } });
 
 export function createValidationPool(options: ValidationPoolOptions): ValidationPool {
-  const { threads: size, jobTimeoutMs = 15_000, maxQueued = 200 } = options;
+  const { threads: size, clock, jobTimeoutMs = 15_000, maxQueued = 200 } = options;
   const threads = new Set<Thread>();
   const queue: Pending[] = [];
   let nextId = 1;
@@ -137,7 +143,12 @@ export function createValidationPool(options: ValidationPoolOptions): Validation
         return Promise.reject(busy('The server is checking many surveys at once; try again in a moment.'));
       }
       return new Promise<CompletionVerdict>((resolve, reject) => {
-        queue.push({ job: { id: nextId++, key: '', answers, host }, instrument, resolve, reject });
+        queue.push({
+          job: { id: nextId++, key: '', answers, host, now: clock().getTime() },
+          instrument,
+          resolve,
+          reject,
+        });
         dispatch();
       });
     },

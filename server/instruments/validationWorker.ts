@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Answers } from './answers.js';
 import { judgeCompletion } from './completion.js';
 import type { HostValues } from './hostVariables.js';
+import { atSurveyTime } from './surveyClock.js';
 
 /**
  * A validation thread (see validationPool.ts). The survey JSON of an instrument is sent with the
@@ -14,6 +15,8 @@ export type ValidationJob = {
   survey?: Record<string, unknown>;
   answers: Answers;
   host: HostValues;
+  /** The server clock's time when the job was asked for (epoch ms): SurveyJS's today() and kin read it. */
+  now: number;
 };
 export type ValidationReply =
   | { id: number; verdict: ReturnType<typeof judgeCompletion> }
@@ -29,7 +32,8 @@ port.on('message', (job: ValidationJob) => {
   let reply: ValidationReply;
   try {
     if (!survey) throw new Error(`no survey for ${job.key}`);
-    reply = { id: job.id, verdict: judgeCompletion({ survey }, job.answers, job.host) };
+    const verdict = atSurveyTime(new Date(job.now), () => judgeCompletion({ survey }, job.answers, job.host));
+    reply = { id: job.id, verdict };
   } catch (err) {
     // The class only: a message could quote answers.
     reply = { id: job.id, failure: err instanceof Error ? err.name : typeof err };

@@ -18,6 +18,9 @@ import { chargedOfficeAnswers } from '../factories/answers.js';
 import { mulberry32 } from '../factories/random.js';
 import { shippedInstruments } from '../support/app.js';
 
+/** When the answers were saved, on the tests' fake clock. */
+const SAVED_AT = new Date('2027-02-01T09:00:00.000Z');
+
 const instrument = shippedInstruments().resolve('tip-prosecutor-survey') as Instrument;
 const codebook = buildCodebook(instrument);
 /** Read for question definitions only; never given answers. */
@@ -105,7 +108,7 @@ describe('the cells of a case (typed missing codes from the logic)', () => {
     fc.assert(
       fc.property(fc.nat(), (seed) => {
         const answers = randomAnswers(seed);
-        const { cells } = values.row(answers);
+        const { cells } = values.row(answers, SAVED_AT);
         reference.data = answers;
         values.variables.forEach((v, i) => {
           const cell = cells[i];
@@ -150,7 +153,7 @@ describe('the cells of a case (typed missing codes from the logic)', () => {
 
   it('gives a charged office its codes, dummies and the share of shown questions answered, which set its disposition', () => {
     const values = createCaseValues(instrument, codebook);
-    const { cells, pctAnswered } = values.row(chargedOfficeAnswers());
+    const { cells, pctAnswered } = values.row(chargedOfficeAnswers(), SAVED_AT);
     const byName = Object.fromEntries(values.variables.map((v, i) => [v.name, cells[i]]));
 
     expect(byName).toMatchObject({ a1_role: 1, a2_years: 12, a7_unit_1: 1, a7_unit_2: 0, a7_unit_3: 1, b2_anycase: 1 });

@@ -10,6 +10,9 @@ import type { Instrument } from '../../server/instruments/registry.js';
 import type { InstrumentMeta } from '../../server/instruments/schema.js';
 import { projectRoot } from '../../server/platform/paths.js';
 
+/** When the answers were saved, on the tests' fake clock. */
+const SAVED_AT = new Date('2027-02-01T09:00:00.000Z');
+
 const fixture = JSON.parse(
   readFileSync(path.join(projectRoot, 'test', 'fixtures', 'instruments', 'nested', 'nested-panels.json'), 'utf8'),
 ) as { meta: InstrumentMeta; survey: Record<string, unknown> };
@@ -42,7 +45,9 @@ describe('the tables of nested repeating panels', () => {
         { d_role: 1, charges: [{ charge_no: 2, c_stat: 1 }] },
       ],
     };
-    const tables = entryTables(instrument, codebook, exportVariable, () => [{ caseId: 17, answers }]);
+    const tables = entryTables(instrument, codebook, exportVariable, () => [
+      { caseId: 17, answers, savedAt: SAVED_AT },
+    ]);
     const charges = tables.find((t) => t.name === 'charges');
     expect(names(charges)?.slice(0, 3)).toEqual(['record_id', 'def_no', 'charge_no']);
     expect(charges?.variables[0]?.label).toBe('record_id (as in the main table)');
@@ -71,7 +76,7 @@ describe('the tables of nested repeating panels', () => {
         { def_no: 2, d_role: 2, charges: [{ charge_no: 1, c_stat: 1, c_counts: 5 }] },
       ],
     };
-    const tables = entryTables(instrument, codebook, exportVariable, () => [{ caseId: 3, answers }]);
+    const tables = entryTables(instrument, codebook, exportVariable, () => [{ caseId: 3, answers, savedAt: SAVED_AT }]);
     expect(rowsOf(tables.find((t) => t.name === 'charges'))).toEqual([
       [3, 1, 1, 4, 2, -8],
       [3, 2, 1, -8, -8, -8],
@@ -85,10 +90,18 @@ describe('the tables of nested repeating panels', () => {
     const union = unionCodebook(codebooks);
     const perVersion = [
       entryTables(keyed, codebooks[0] as (typeof codebooks)[0], exportVariable, () => [
-        { caseId: 1, answers: { has_defs: 1, defs: [{ def_no: 3, charges: [{ charge_no: 2, c_stat: 4 }] }] } },
+        {
+          caseId: 1,
+          answers: { has_defs: 1, defs: [{ def_no: 3, charges: [{ charge_no: 2, c_stat: 4 }] }] },
+          savedAt: SAVED_AT,
+        },
       ]),
       entryTables(numbered, codebooks[1] as (typeof codebooks)[1], exportVariable, () => [
-        { caseId: 2, answers: { has_defs: 1, defs: [{ def_no: 9, charges: [{ charge_no: 9, c_stat: 3 }] }] } },
+        {
+          caseId: 2,
+          answers: { has_defs: 1, defs: [{ def_no: 9, charges: [{ charge_no: 9, c_stat: 3 }] }] },
+          savedAt: SAVED_AT,
+        },
       ]),
     ];
     const joined = unionTables(union, exportVariable, perVersion);

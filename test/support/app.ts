@@ -125,7 +125,7 @@ export function createTestEnv(
     clock,
     random: randomBytes,
     logger,
-    validation: createValidationPool({ threads: 1 }),
+    validation: createValidationPool({ threads: 1, clock }),
     mailer: options.mailer,
     sleep: options.sleep ?? realSleep,
   };
