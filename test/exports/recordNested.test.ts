@@ -1,15 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportRecords } from '../../server/exports/recordExport.js';
 import { loadInstruments } from '../../server/instruments/registry.js';
-import { migrate, openDatabase } from '../../server/platform/db.js';
 import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';
 import { recordRows } from '../factories/records.js';
 import { fakeClock } from '../support/app.js';
 import { pandasCellText, readDtaWithPandas, readSavWithPspp, readWithR, records } from '../support/readBack.js';
+import { tempDatabase } from '../support/tempDb.js';
 
 /**
  * Records of an instrument with a repeating panel inside a repeating panel (defendants, each with
@@ -50,13 +49,7 @@ const SECOND = {
 };
 
 async function nestedExport() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-records-nested-'));
-  const db = openDatabase(path.join(dir, 'fieldkit.db'));
-  migrate(db);
-  onTestFinished(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { db, dir } = tempDatabase('fieldkit-records-nested');
   const rows = recordRows(db);
   const maria = rows.staff('maria@study.example.org', 'Maria de Lopez');
   const site = rows.site('San Diego');
