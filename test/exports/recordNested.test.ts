@@ -5,6 +5,7 @@ import { exportRecords } from '../../server/exports/recordExport.js';
 import { loadInstruments } from '../../server/instruments/registry.js';
 import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';
+import { nestedPanelAnswers } from '../factories/nestedPanels.js';
 import { recordRows } from '../factories/records.js';
 import { fakeClock } from '../support/app.js';
 import { pandasCellText, readDtaWithPandas, readSavWithPspp, readWithR, records } from '../support/readBack.js';
@@ -27,21 +28,7 @@ function interviewerRegistry(dir: string) {
   return loadInstruments(path.join(dir, 'instruments'));
 }
 
-const FIRST = {
-  has_defs: 1,
-  defs: [
-    {
-      def_no: 1,
-      d_role: 1,
-      charges: [
-        { charge_no: 1, c_stat: 1, c_counts: 2, c_sentmo: 60 },
-        { charge_no: 3, c_stat: 4, c_counts: 1 },
-      ],
-    },
-    { def_no: 3, d_role: 2, d_note: 'Buyer', charges: [{ charge_no: 1, c_stat: 2, c_counts: 3 }] },
-  ],
-  victims: [{ v_minor: 1 }, { v_minor: -7 }],
-};
+const FIRST = nestedPanelAnswers('Buyer');
 const SECOND = {
   has_defs: 1,
   defs: [{ def_no: 2, d_role: 1, charges: [{ charge_no: 2, c_stat: 3, c_counts: 1, c_sentmo: 12 }] }],
