@@ -3,6 +3,7 @@ import { api, EXPORT_FORMATS, type ExportOptions, type RecordExportOptions } fro
 import { DownloadLink } from './download.js';
 import { PageTitle } from './Layout.js';
 import { NotesExport } from './NotesExport.js';
+import { recordsApi } from './recordsApi.js';
 import { failureMessage, useSession } from './session.js';
 import { BusyButton, FormError, useAnnounce } from './ui.js';
 import { useLoad } from './useLoad.js';
@@ -135,7 +136,7 @@ function RecordsExport() {
     [open],
   );
   const sites = useLoad(
-    () => (open ? api.exportSites() : Promise.resolve({ ok: true as const, value: { sites: [] } })),
+    () => (open ? recordsApi.sites() : Promise.resolve({ ok: true as const, value: { sites: [] } })),
     [open],
   );
   // Phase II instruments: those whose newest version is entered by interviewers.

@@ -11,7 +11,6 @@ import { FieldingListSchema, FieldingVersionSchema, OneFieldingSchema } from '..
 import { FieldingStatusSchema } from '../../server/contracts/fieldwork.js';
 import { InstrumentListSchema, PreviewSchema } from '../../server/contracts/instruments.js';
 import { LetterCountsSchema, type LetterOrder } from '../../server/contracts/letters.js';
-import { SiteListSchema } from '../../server/contracts/sites.js';
 import {
   ApiTokenListSchema,
   AuditPageSchema,
@@ -285,8 +284,6 @@ export const api = {
       contentType: 'application/json',
       accept: 'application/zip',
     }),
-  /** The sites a records export can be limited to. */
-  exportSites: () => request('GET', '/api/staff/sites', SiteListSchema),
   exportRecordsZip: (options: RecordExportOptions) =>
     fileRequest('/api/staff/record-exports', {
       body: JSON.stringify(options),

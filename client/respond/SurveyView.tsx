@@ -1,34 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SurveyModel } from 'survey-core';
-import { Survey } from 'survey-react-ui';
+import { useMemo } from 'react';
 import { completeResponse, declineResponse, type FinishState, type OpenRespondState, saveDraft } from './api.js';
-import { attachAutosave } from './autosave.js';
-import { restoreDraft, sessionBackupStore } from './draftBackup.js';
-import { type CompleteOutcome, DraftSync, type SaveStatus, type StopReason } from './draftSync.js';
+import { type DeclineOutcome, DraftEntryBody, useDraftEntry } from './draftEntry.js';
+import type { StopReason, SyncTransport } from './draftSync.js';
 import { Layout } from './Layout.js';
-import type { Answers } from './merge.js';
-import {
-  type ConflictItem,
-  ConflictNotice,
-  DeclineConfirmation,
-  ErrorSummary,
-  ProblemNotice,
-  SaveIndicator,
-} from './notices.js';
-import { focusPageHeading } from './pageFocus.js';
-import { SurveyProgress } from './SurveyProgress.js';
-import {
-  applyAnswers,
-  buildSurveyModel,
-  consentButtonLabeller,
-  describeAnswer,
-  isConsentDeclined,
-  openQuestionPage,
-  readAnswers,
-  type ServerErrorItem,
-  showServerErrors,
-  titleForKey,
-} from './surveyModel.js';
+import { DeclineConfirmation } from './notices.js';
 
 export interface SurveyViewProps {
   credential: string;
@@ -46,186 +21,22 @@ const SUBMIT_CONFLICT =
 const DECLINE_FAILED = 'We could not record your answer just now. Please try again in a moment.';
 
 export function SurveyView({ credential, state, onFinished, onStopped }: SurveyViewProps) {
-  const [backup] = useState(() => sessionBackupStore(credential));
-  // Answers this tab had not got onto the server before a reload come back over the server's draft.
-  const [restored] = useState(() => restoreDraft(state, backup.read()));
-  const [model] = useState<SurveyModel>(() =>
-    buildSurveyModel({ ...state, answers: restored.answers, page: restored.page }),
+  const transport = useMemo<SyncTransport<FinishState>>(
+    () => ({
+      saveDraft: (body) => saveDraft(credential, body),
+      complete: (body) => completeResponse(credential, body),
+    }),
+    [credential],
   );
-  // SurveyJS re-renders itself from the model; status and notice changes here must not re-render it.
-  const survey = useMemo(() => <Survey model={model} />, [model]);
-  const [status, setStatus] = useState<SaveStatus>({ kind: 'idle' });
-  const [submitting, setSubmitting] = useState(false);
-  const [conflicts, setConflicts] = useState<ConflictItem[]>([]);
-  const [errorItems, setErrorItems] = useState<ServerErrorItem[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
-  // How often Decline was pressed since the person last changed the consent answer, went back or sent:
-  // 0 = not asking. Each press brings the (already shown) question back into view and focus.
-  const [declineAsked, setDeclineAsked] = useState(0);
-  // The refusal is sent from the confirmation, outside the effect that owns the sync.
-  const sendDecline = useRef<() => void>(() => {});
-  const finishHandlers = useRef({ onFinished, onStopped });
-  finishHandlers.current = { onFinished, onStopped };
-
-  useEffect(() => {
-    let applyingRemote = false;
-    let busy = false;
-    const onConflicts = (keys: string[], theirs: Answers) => {
-      const found = keys.map((key) => ({
-        key,
-        title: titleForKey(model, key),
-        theirs: describeAnswer(model, key, theirs[key]),
-      }));
-      setConflicts((shown) => [...shown.filter((item) => !keys.includes(item.key)), ...found]);
-    };
-    const sync = new DraftSync(
-      {
-        saveDraft: (body) => saveDraft(credential, body),
-        complete: (body) => completeResponse(credential, body),
-      },
-      {
-        readLocal: () => ({ answers: readAnswers(model), page: model.currentPageNo }),
-        applyMerged: (answers) => {
-          applyingRemote = true;
-          try {
-            applyAnswers(model, answers);
-          } finally {
-            applyingRemote = false;
-          }
-        },
-        keepBackup: backup.write,
-      },
-      {
-        onStatus: setStatus,
-        onConflicts,
-        onStopped: (reason) => finishHandlers.current.onStopped(reason),
-      },
-      { answers: state.answers, page: state.page, revision: state.revision, unconfirmed: restored.unconfirmed },
-    );
-    if (restored.conflicts.length > 0) onConflicts(restored.conflicts, state.answers);
-    // Restored answers the server does not hold yet go out at once.
-    sync.saveNow();
-
-    const handleOutcome = (outcome: CompleteOutcome) => {
-      switch (outcome.kind) {
-        case 'finished':
-          finishHandlers.current.onFinished(outcome.state);
-          return;
-        case 'stopped':
-          finishHandlers.current.onStopped(outcome.reason);
-          return;
-        case 'conflicts':
-          setProblem(SUBMIT_CONFLICT);
-          return;
-        case 'invalid_answers': {
-          const items = showServerErrors(model, outcome.questions);
-          const first = items.find((item) => item.question !== null);
-          if (first?.question) openQuestionPage(model, first.question);
-          setErrorItems(items);
-          if (items.length === 0) setProblem(outcome.message);
-          return;
-        }
-        case 'failed':
-          setProblem(outcome.message ?? SUBMIT_FAILED);
-          return;
-      }
-    };
-
-    const run = async (work: () => Promise<void>) => {
-      if (busy) return;
-      busy = true;
-      setSubmitting(true);
-      setProblem(null);
-      setErrorItems([]);
-      try {
-        await work();
-      } finally {
-        busy = false;
-        setSubmitting(false);
-      }
-    };
-
-    const decline = () =>
-      run(async () => {
-        const result = await declineResponse(credential);
-        if (result.ok) {
-          sync.dispose();
-          finishHandlers.current.onFinished(result.value);
-        } else if (result.failure.kind === 'closed') {
-          sync.dispose();
-          finishHandlers.current.onStopped(result.failure.status);
-        } else if (result.failure.kind === 'link_not_valid') {
-          sync.dispose();
-          finishHandlers.current.onStopped('link_not_valid');
-        } else if (result.failure.kind === 'fielding_closed') {
-          sync.dispose();
-          finishHandlers.current.onStopped(result.failure);
-        } else {
-          setProblem(DECLINE_FAILED);
-        }
-      });
-
-    const submit = () => run(async () => handleOutcome(await sync.complete()));
-    sendDecline.current = () => {
-      setDeclineAsked(0);
-      void decline();
-    };
-
-    const labelButtons = consentButtonLabeller(model, state.instrument.consent);
-    labelButtons();
-    const onValueChanged = () => {
-      labelButtons();
-      // Changing the consent answer withdraws the question about sending a refusal.
-      if (!isConsentDeclined(model, state.instrument.consent)) setDeclineAsked(0);
-    };
-    const onCurrentPageChanging = (_: SurveyModel, options: { isGoingForward: boolean; allow: boolean }) => {
-      // Answering "No" to consent ends the survey as a refusal once the person moves on and confirms.
-      if (options.isGoingForward && isConsentDeclined(model, state.instrument.consent)) {
-        options.allow = false;
-        setDeclineAsked((asked) => asked + 1);
-      }
-    };
-    const onCompleting = (_: SurveyModel, options: { allow: boolean }) => {
-      // SurveyJS must not finish on its own: the server decides whether the response is complete.
-      options.allow = false;
-      if (isConsentDeclined(model, state.instrument.consent)) setDeclineAsked((asked) => asked + 1);
-      else void submit();
-    };
-
-    model.onValueChanged.add(onValueChanged);
-    model.onCurrentPageChanged.add(labelButtons);
-    model.onCurrentPageChanging.add(onCurrentPageChanging);
-    model.onCompleting.add(onCompleting);
-    const detachAutosave = attachAutosave(model, sync, () => applyingRemote);
-    return () => {
-      model.onValueChanged.remove(onValueChanged);
-      model.onCurrentPageChanged.remove(labelButtons);
-      model.onCurrentPageChanging.remove(onCurrentPageChanging);
-      model.onCompleting.remove(onCompleting);
-      detachAutosave();
-      sync.dispose();
-    };
-  }, [model, credential, state, backup, restored]);
-
-  // The notice's button held focus and goes with it: the person carries on from the page's heading.
-  const dismissConflicts = () => {
-    if (model.currentPage) focusPageHeading(model.currentPage, document);
-    setConflicts([]);
-  };
-
-  const openError = (item: ServerErrorItem) => {
-    if (item.question && openQuestionPage(model, item.question)) item.question.focus(true);
-  };
-
-  const goBackFromDecline = () => {
-    setDeclineAsked(0);
-    const consent = state.instrument.consent && model.getQuestionByName(state.instrument.consent.question);
-    if (!consent) return;
-    // Back to the answer the person chose, where they would change it.
-    const chosen = document.getElementById(consent.id)?.querySelector<HTMLInputElement>('input:checked');
-    if (chosen) chosen.focus();
-    else consent.focus();
-  };
+  const entry = useDraftEntry({
+    source: state,
+    backupKey: credential,
+    transport,
+    messages: { completeFailed: SUBMIT_FAILED, completeConflict: SUBMIT_CONFLICT, declineFailed: DECLINE_FAILED },
+    decline: () => declineOnLink(credential),
+    onFinished,
+    onStopped,
+  });
 
   const minutes = state.instrument.estimatedMinutes;
   return (
@@ -234,17 +45,26 @@ export function SurveyView({ credential, state, onFinished, onStopped }: SurveyV
         About {minutes} {minutes === 1 ? 'minute' : 'minutes'}. Your answers are saved as you go, so you can stop and
         come back later with the same link, on any device.
       </p>
-      <SaveIndicator status={status} submitting={submitting} />
-      <div aria-live="polite">
-        {conflicts.length > 0 ? <ConflictNotice items={conflicts} onDismiss={dismissConflicts} /> : null}
-      </div>
-      {errorItems.length > 0 ? <ErrorSummary items={errorItems} onOpen={openError} /> : null}
-      {problem ? <ProblemNotice message={problem} /> : null}
-      <SurveyProgress model={model} />
-      {survey}
-      {declineAsked > 0 ? (
-        <DeclineConfirmation asked={declineAsked} onSend={() => sendDecline.current()} onGoBack={goBackFromDecline} />
+      <DraftEntryBody entry={entry} />
+      {entry.declineAsked > 0 ? (
+        <DeclineConfirmation asked={entry.declineAsked} onSend={entry.sendDecline} onGoBack={entry.goBackFromDecline} />
       ) : null}
     </Layout>
   );
+}
+
+/** The refusal goes on the link's own route: it closes the response for the whole office. */
+async function declineOnLink(credential: string): Promise<DeclineOutcome<FinishState>> {
+  const result = await declineResponse(credential);
+  if (result.ok) return { kind: 'finished', state: result.value };
+  switch (result.failure.kind) {
+    case 'closed':
+      return { kind: 'stopped', reason: result.failure.status };
+    case 'link_not_valid':
+      return { kind: 'stopped', reason: 'link_not_valid' };
+    case 'fielding_closed':
+      return { kind: 'stopped', reason: result.failure };
+    default:
+      return { kind: 'failed' };
+  }
 }

@@ -127,19 +127,34 @@ export function ProblemNotice({ message }: { message: string }) {
   );
 }
 
-interface DeclineConfirmationProps {
-  /** Changes with every press of Decline, which brings the question back into view and focus. */
+interface RefusalConfirmationProps {
+  /** Changes with every press of the forward button, which brings the question back into view and focus. */
   asked: number;
   onSend: () => void;
   onGoBack: () => void;
 }
 
+/** The wording of a refusal's confirmation; `id` keeps its heading and text ids unique on the page. */
+export interface RefusalWording {
+  id: string;
+  heading: string;
+  text: string;
+  send: string;
+  sendClassName: string;
+  goBackClassName: string | undefined;
+}
+
 /**
- * Asked once when the person has chosen No at consent and pressed on: a refusal ends the survey for
- * the whole office, so a slip of the finger must not record one. It takes focus, so a screen reader
- * reads the question and a keyboard user lands on its buttons.
+ * Asked once when the person has chosen No at consent and pressed on, so that a slip of the finger
+ * does not record a refusal. It takes focus, so a screen reader reads the question and a keyboard
+ * user lands on its buttons.
  */
-export function DeclineConfirmation({ asked, onSend, onGoBack }: DeclineConfirmationProps) {
+export function RefusalConfirmation({
+  asked,
+  onSend,
+  onGoBack,
+  wording,
+}: RefusalConfirmationProps & { wording: RefusalWording }) {
   const box = useRef<HTMLElement>(null);
   useEffect(() => {
     if (asked < 1) return;
@@ -150,25 +165,38 @@ export function DeclineConfirmation({ asked, onSend, onGoBack }: DeclineConfirma
     <section
       className="fk-notice fk-confirm"
       role="alertdialog"
-      aria-labelledby="fk-confirm-heading"
-      aria-describedby="fk-confirm-text"
+      aria-labelledby={`${wording.id}-heading`}
+      aria-describedby={`${wording.id}-text`}
       tabIndex={-1}
       ref={box}
     >
-      <h2 id="fk-confirm-heading" className="fk-notice__heading">
-        You chose not to take part — send this?
+      <h2 id={`${wording.id}-heading`} className="fk-notice__heading">
+        {wording.heading}
       </h2>
-      <p id="fk-confirm-text">
-        We will record that your office will not take part, and we will not send reminders about this survey.
-      </p>
+      <p id={`${wording.id}-text`}>{wording.text}</p>
       <div className="fk-confirm__actions">
-        <button type="button" className="fk-button" onClick={onSend}>
-          Send
+        <button type="button" className={wording.sendClassName} onClick={onSend}>
+          {wording.send}
         </button>
-        <button type="button" className="fk-button fk-button--secondary" onClick={onGoBack}>
+        <button type="button" className={wording.goBackClassName} onClick={onGoBack}>
           Go back
         </button>
       </div>
     </section>
   );
+}
+
+// A respondent's refusal ends the survey for the whole office.
+const OFFICE_DECLINE: RefusalWording = {
+  id: 'fk-confirm',
+  heading: 'You chose not to take part — send this?',
+  text: 'We will record that your office will not take part, and we will not send reminders about this survey.',
+  send: 'Send',
+  sendClassName: 'fk-button',
+  goBackClassName: 'fk-button fk-button--secondary',
+};
+
+/** The respondent's confirmation of a refusal. */
+export function DeclineConfirmation(props: RefusalConfirmationProps) {
+  return <RefusalConfirmation {...props} wording={OFFICE_DECLINE} />;
 }

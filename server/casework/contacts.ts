@@ -1,13 +1,11 @@
 import type { CaseRow } from '../cases/repo.js';
 import type { ContactRow } from '../offices/repo.js';
+import { isUniqueViolation } from '../platform/db.js';
 import { AppError, conflict } from '../platform/errors.js';
 import { auditCase, type CaseContext, findCaseOrFail } from './service.js';
 import { recordContactAdded, recordUndeliverable } from './undeliverable.js';
 
 /** Contacts of a case's office, changed by staff from the case page; each change is audited. */
-
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' && err !== null && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 const emailTaken = (email: string) =>
   conflict('contact_exists', `This office already has a contact with the email ${email}.`);

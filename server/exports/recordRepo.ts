@@ -1,4 +1,6 @@
+import type { RecordStatus } from '../contracts/sites.js';
 import type { Db } from '../platform/db.js';
+import type { RecordChangeRow } from '../records/repo.js';
 
 /** Which Phase II records an export holds: one instrument's, at one site or all, drafts or not. */
 export type RecordSelection = {
@@ -14,7 +16,7 @@ export type ExportRecordRow = {
   record_id: number;
   site_name: string;
   instrument_version: string;
-  status: 'in_progress' | 'final' | 'refused';
+  status: RecordStatus;
   answers: string;
   created_at: string;
   updated_at: string;
@@ -25,20 +27,8 @@ export type ExportRecordRow = {
   updated_name: string;
 };
 
-/** One row of record_changes with who made it. */
-export type ExportChangeRow = {
-  id: number;
-  record_id: number;
-  revision: number;
-  variable: string;
-  old_value: string | null;
-  new_value: string | null;
-  staff_id: number;
-  staff_email: string;
-  staff_name: string;
-  at: string;
-  reason: string | null;
-};
+/** One row of record_changes with who made it, as the records feature reads it for the case page. */
+export type ExportChangeRow = RecordChangeRow;
 
 export type RecordExportRepo = ReturnType<typeof createRecordExportRepo>;
 

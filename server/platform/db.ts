@@ -53,6 +53,11 @@ export function pingDatabase(db: Db): void {
   db.prepare('SELECT 1').get();
 }
 
+/** True when better-sqlite3 rejected a write because a UNIQUE constraint (or primary key) already holds the value. */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
 export function hasTable(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }

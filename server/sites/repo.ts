@@ -1,5 +1,5 @@
 import type { RecordStatus } from '../contracts/sites.js';
-import type { Db } from '../platform/db.js';
+import { type Db, isUniqueViolation } from '../platform/db.js';
 import { conflict } from '../platform/errors.js';
 import type { StaffRow } from '../staff/repo.js';
 
@@ -13,9 +13,6 @@ export type SiteRow = {
 };
 
 export type SiteRepo = ReturnType<typeof createSiteRepo>;
-
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' && err !== null && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 const siteExists = (name: string) =>
   conflict('site_exists', `There is already a site named "${name}" (names are compared without regard to case).`);

@@ -1,5 +1,5 @@
 import type { StaffAccount, StaffSession } from '../http/registry.js';
-import type { Db } from '../platform/db.js';
+import { type Db, isUniqueViolation } from '../platform/db.js';
 import { conflict } from '../platform/errors.js';
 import type { Role } from './schema.js';
 
@@ -25,9 +25,6 @@ export type TokenSettingsRow = { default_days: number; max_days: number; updated
 export type LoginFailureRow = { key: string; failures: number; last_failure_ms: number; blocked_until_ms: number };
 
 export type StaffRepo = ReturnType<typeof createStaffRepo>;
-
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' && err !== null && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 export function createStaffRepo(db: Db) {
   const insertStaff = db.prepare<[string, Role, string]>(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertRecord, insertSite, prosecutorInterview } from '../factories/interviewRecords.js';
+import { prosecutorInterview, recordRows } from '../factories/records.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { sourceTexts, summarizeQde, unzipQdpx, validateProjectQde } from '../support/qdpx.js';
 import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
@@ -17,9 +17,15 @@ beforeAll(async () => {
   h = await startBrowserHarness({ publicUrlIsServer: true });
   await addMember(h.env, analyst.email, 'analyst');
   const interviewer = await addMember(h.env, 'mdelopez@study.example.org', 'interviewer');
-  const sanDiego = insertSite(h.env.db, 'San Diego');
-  insertSite(h.env.db, 'Miami');
-  insertRecord(h.env.db, { siteId: sanDiego, staffId: interviewer.id, answers: prosecutorInterview(NOTES) });
+  const sanDiego = recordRows(h.env.db).site('San Diego');
+  recordRows(h.env.db).site('Miami');
+  recordRows(h.env.db).record({
+    siteId: sanDiego,
+    interviewerId: interviewer.id,
+    answers: prosecutorInterview(NOTES),
+    instrumentId: 'cs-prosecutor-interview',
+    status: 'final',
+  });
 });
 afterAll(async () => {
   await h?.close();

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../server/platform/db.js';
-import { insertRecord, insertSite, prosecutorInterview, setFullName } from '../factories/interviewRecords.js';
+import { prosecutorInterview, recordRows, setFullName } from '../factories/records.js';
 import { sourceTexts, summarizeQde, unzipQdpx, validateProjectQde } from '../support/qdpx.js';
 import { workspace } from './workspace.js';
 
@@ -22,11 +22,17 @@ function addInterviewer(db: Db, email: string): number {
 function sanDiego() {
   const ws = workspace();
   const db = ws.database();
-  const site = insertSite(db, 'San Diego');
-  insertSite(db, 'Miami');
+  const site = recordRows(db).site('San Diego');
+  recordRows(db).site('Miami');
   const interviewer = addInterviewer(db, 'mdelopez@study.example.org');
   setFullName(db, interviewer, 'Maria de Lopez');
-  const record = insertRecord(db, { siteId: site, staffId: interviewer, answers: prosecutorInterview(NOTES) });
+  const record = recordRows(db).record({
+    siteId: site,
+    interviewerId: interviewer,
+    answers: prosecutorInterview(NOTES),
+    instrumentId: 'cs-prosecutor-interview',
+    status: 'final',
+  });
   db.close();
   return { ws, record, interviewer };
 }

@@ -6,6 +6,7 @@ import type { Codebook } from '../../server/codebook/build.js';
 import { loadInstruments } from '../../server/instruments/registry.js';
 import { projectRoot } from '../../server/platform/paths.js';
 import { exportInProcess } from '../factories/export.js';
+import { nestedPanelAnswers } from '../factories/nestedPanels.js';
 import { openEnv, postComplete, putDraft } from '../responses/setup.js';
 import { seedFielding, tokenOf } from '../support/app.js';
 import {
@@ -33,21 +34,7 @@ const ENTERED = {
     { def_no: 3 },
   ],
 };
-const ANSWERS = {
-  has_defs: 1,
-  defs: [
-    {
-      def_no: 1,
-      d_role: 1,
-      charges: [
-        { charge_no: 1, c_stat: 1, c_counts: 2, c_sentmo: 60 },
-        { charge_no: 3, c_stat: 4, c_counts: 1 },
-      ],
-    },
-    { def_no: 3, d_role: 2, d_note: 'Sex, “one hour” — $200', charges: [{ charge_no: 1, c_stat: 2, c_counts: 3 }] },
-  ],
-  victims: [{ v_minor: 1 }, { v_minor: -7 }],
-};
+const ANSWERS = nestedPanelAnswers('Sex, “one hour” — $200');
 
 async function exportedNested() {
   const env = openEnv({ instruments: loadInstruments(FIXTURES) });

@@ -3,7 +3,7 @@ import { OpenRecordSchema } from '../../server/contracts/records.js';
 import type { Role } from '../../server/contracts/roles.js';
 import type { Instrument } from '../../server/instruments/registry.js';
 import { generateAnswers } from '../factories/generatedAnswers.js';
-import { insertRecord, insertSite, prosecutorInterview, setFullName } from '../factories/interviewRecords.js';
+import { prosecutorInterview, recordRows, setFullName } from '../factories/records.js';
 import { PROSECUTOR_INTERVIEW, siteWithInterviewer } from '../factories/sites.js';
 import { addMember, everyRole, type Session, signIn, staffEnv } from '../staff/setup.js';
 import { binaryBody, shippedInstruments, type TestEnv } from '../support/app.js';
@@ -22,34 +22,47 @@ async function member(env: TestEnv, role: Role, fullName = ''): Promise<{ id: nu
 
 /** San Diego with one final and one in-progress prosecutor interview, a refusal and a case file; Miami with one interview. */
 async function twoSites(env: TestEnv) {
-  const sanDiego = insertSite(env.db, 'San Diego');
-  const miami = insertSite(env.db, 'Miami');
+  const rows = recordRows(env.db);
+  const sanDiego = rows.site('San Diego');
+  const miami = rows.site('Miami');
   const maria = await addMember(env, 'mdelopez@study.example.org', 'interviewer');
   setFullName(env.db, maria.id, 'Maria de Lopez');
   const jk = await addMember(env, 'jkim@study.example.org', 'interviewer');
-  const final = insertRecord(env.db, {
+  const final = rows.record({
     siteId: sanDiego,
-    staffId: maria.id,
-    savedBy: jk.id,
+    interviewerId: maria.id,
+    updatedBy: jk.id,
     answers: prosecutorInterview(NOTES),
+    instrumentId: 'cs-prosecutor-interview',
+    status: 'final',
   });
-  const inProgress = insertRecord(env.db, {
+  const inProgress = rows.record({
     siteId: sanDiego,
-    staffId: jk.id,
+    interviewerId: jk.id,
     status: 'in_progress',
     answers: prosecutorInterview({ history: 'draft history', lessons: 'draft lessons' }),
+    instrumentId: 'cs-prosecutor-interview',
   });
-  insertRecord(env.db, { siteId: sanDiego, staffId: jk.id, status: 'refused', answers: { h_consent: 2 } });
-  insertRecord(env.db, {
+  rows.record({
     siteId: sanDiego,
-    staffId: jk.id,
-    instrument: 'cs-case-file-abstraction',
-    answers: { h_authorized: 1, cf_code: 'SD-0142' },
+    interviewerId: jk.id,
+    status: 'refused',
+    answers: { h_consent: 2 },
+    instrumentId: 'cs-prosecutor-interview',
   });
-  insertRecord(env.db, {
+  rows.record({
+    siteId: sanDiego,
+    interviewerId: jk.id,
+    instrumentId: 'cs-case-file-abstraction',
+    answers: { h_authorized: 1, cf_code: 'SD-0142' },
+    status: 'final',
+  });
+  rows.record({
     siteId: miami,
-    staffId: jk.id,
+    interviewerId: jk.id,
     answers: prosecutorInterview({ history: 'Miami', lessons: 'x' }),
+    instrumentId: 'cs-prosecutor-interview',
+    status: 'final',
   });
   return { sanDiego, miami, final, inProgress, interviewer: jk.id };
 }
@@ -132,7 +145,7 @@ describe('POST /api/staff/sites/:siteId/interview-notes', () => {
   it('answers a site without interviews with a clear 422, an unknown site with 404 and a public-use request with 400', async () => {
     const env = staffEnv();
     const { miami, interviewer } = await twoSites(env);
-    const empty = insertSite(env.db, 'New York');
+    const empty = recordRows(env.db).site('New York');
     const { session } = await member(env, 'analyst');
 
     const none = await session.send('post', `/api/staff/sites/${empty}/interview-notes`, {});
@@ -142,11 +155,12 @@ describe('POST /api/staff/sites/:siteId/interview-notes', () => {
       message: expect.stringMatching(/^New York has no interview records to export/),
     });
 
-    insertRecord(env.db, {
+    recordRows(env.db).record({
       siteId: empty,
-      staffId: interviewer,
+      interviewerId: interviewer,
       status: 'in_progress',
       answers: prosecutorInterview({ history: 'h', lessons: 'l' }),
+      instrumentId: 'cs-prosecutor-interview',
     });
     const drafts = await session.send('post', `/api/staff/sites/${empty}/interview-notes`, {});
     expect(drafts.status).toBe(422);

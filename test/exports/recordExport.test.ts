@@ -1,27 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportRecords, type RecordExportRequest } from '../../server/exports/recordExport.js';
-import { type Db, migrate, openDatabase } from '../../server/platform/db.js';
+import type { Db } from '../../server/platform/db.js';
 import { createRepos } from '../../server/repos.js';
 import { caseFileAnswers, recordRows } from '../factories/records.js';
 import { fakeClock, shippedInstruments } from '../support/app.js';
 import { records } from '../support/readBack.js';
+import { tempDatabase } from '../support/tempDb.js';
 
 const CASE_FILE = 'cs-case-file-abstraction';
-
-/** A fresh database in a folder of its own, removed when the test ends. */
-function freshDb(): { db: Db; dir: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-records-export-'));
-  const db = openDatabase(path.join(dir, 'fieldkit.db'));
-  migrate(db);
-  onTestFinished(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { db, dir };
-}
 
 /** San Diego and Miami, with their interviewers and case files in every status. */
 function caseStudy(db: Db) {
@@ -89,7 +77,7 @@ async function runExport(db: Db, dir: string, options: Partial<RecordExportReque
 
 describe('exportRecords (Phase II records of one instrument)', () => {
   it('writes one row per final or refused record of the site, keyed record_id, with who started it and when', async () => {
-    const { db, dir } = freshDb();
+    const { db, dir } = tempDatabase('fieldkit-records-export');
     const s = caseStudy(db);
     const { manifest, table } = await runExport(db, dir, { site: 'san diego' });
     const data = table('data.csv');
@@ -115,7 +103,7 @@ describe('exportRecords (Phase II records of one instrument)', () => {
   });
 
   it('keeps only the header and the refusal of a refused record, in the main table and the panel tables', async () => {
-    const { db, dir } = freshDb();
+    const { db, dir } = tempDatabase('fieldkit-records-export');
     const s = caseStudy(db);
     const { table } = await runExport(db, dir);
     const refused = table('data.csv').find((r) => Number(r.record_id) === s.refused);
@@ -127,7 +115,7 @@ describe('exportRecords (Phase II records of one instrument)', () => {
   });
 
   it('leaves drafts out unless asked for, and takes every site without --site', async () => {
-    const { db, dir } = freshDb();
+    const { db, dir } = tempDatabase('fieldkit-records-export');
     const s = caseStudy(db);
     const all = await runExport(db, dir);
     expect(all.table('data.csv').map((r) => Number(r.record_id))).toEqual([s.final, s.refused, s.inMiami]);
@@ -140,7 +128,7 @@ describe('exportRecords (Phase II records of one instrument)', () => {
   });
 
   it('writes each defendant as a row of the panel table with the record_id of its case', async () => {
-    const { db, dir } = freshDb();
+    const { db, dir } = tempDatabase('fieldkit-records-export');
     const s = caseStudy(db);
     const { table, manifest } = await runExport(db, dir);
     const defendants = table('data_cf_defs.csv');
@@ -161,7 +149,7 @@ describe('exportRecords (Phase II records of one instrument)', () => {
   });
 
   it('writes the audit trail of the exported records: one row per change, with who, when and the reason', async () => {
-    const { db, dir } = freshDb();
+    const { db, dir } = tempDatabase('fieldkit-records-export');
     const s = caseStudy(db);
     const { table, manifest, out } = await runExport(db, dir, { site: 'San Diego' });
     const trail = table('data_audit_trail.csv');
@@ -182,7 +170,7 @@ describe('exportRecords (Phase II records of one instrument)', () => {
   });
 
   it('refuses an unknown site, an unknown instrument and a self-administered one with clear errors', async () => {
-    const { db, dir } = freshDb();
+    const { db, dir } = tempDatabase('fieldkit-records-export');
     caseStudy(db);
     await expect(runExport(db, dir, { site: 'Boston' })).rejects.toMatchObject({
       status: 404,
@@ -201,7 +189,7 @@ describe('exportRecords (Phase II records of one instrument)', () => {
   });
 
   it('records the export in the audit log, without answers', async () => {
-    const { db, dir } = freshDb();
+    const { db, dir } = tempDatabase('fieldkit-records-export');
     caseStudy(db);
     await runExport(db, dir, { site: 'Miami' });
     const entry = db.prepare("SELECT actor, action, detail FROM audit_log WHERE action = 'export_records'").get() as {

@@ -1,15 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportRecords } from '../../server/exports/recordExport.js';
 import { loadInstruments } from '../../server/instruments/registry.js';
-import { migrate, openDatabase } from '../../server/platform/db.js';
 import { projectRoot } from '../../server/platform/paths.js';
 import { createRepos } from '../../server/repos.js';
+import { nestedPanelAnswers } from '../factories/nestedPanels.js';
 import { recordRows } from '../factories/records.js';
 import { fakeClock } from '../support/app.js';
 import { pandasCellText, readDtaWithPandas, readSavWithPspp, readWithR, records } from '../support/readBack.js';
+import { tempDatabase } from '../support/tempDb.js';
 
 /**
  * Records of an instrument with a repeating panel inside a repeating panel (defendants, each with
@@ -28,21 +28,7 @@ function interviewerRegistry(dir: string) {
   return loadInstruments(path.join(dir, 'instruments'));
 }
 
-const FIRST = {
-  has_defs: 1,
-  defs: [
-    {
-      def_no: 1,
-      d_role: 1,
-      charges: [
-        { charge_no: 1, c_stat: 1, c_counts: 2, c_sentmo: 60 },
-        { charge_no: 3, c_stat: 4, c_counts: 1 },
-      ],
-    },
-    { def_no: 3, d_role: 2, d_note: 'Buyer', charges: [{ charge_no: 1, c_stat: 2, c_counts: 3 }] },
-  ],
-  victims: [{ v_minor: 1 }, { v_minor: -7 }],
-};
+const FIRST = nestedPanelAnswers('Buyer');
 const SECOND = {
   has_defs: 1,
   defs: [{ def_no: 2, d_role: 1, charges: [{ charge_no: 2, c_stat: 3, c_counts: 1, c_sentmo: 12 }] }],
@@ -50,13 +36,7 @@ const SECOND = {
 };
 
 async function nestedExport() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-records-nested-'));
-  const db = openDatabase(path.join(dir, 'fieldkit.db'));
-  migrate(db);
-  onTestFinished(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { db, dir } = tempDatabase('fieldkit-records-nested');
   const rows = recordRows(db);
   const maria = rows.staff('maria@study.example.org', 'Maria de Lopez');
   const site = rows.site('San Diego');

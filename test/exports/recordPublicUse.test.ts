@@ -1,28 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportRecords, type RecordExportRequest } from '../../server/exports/recordExport.js';
 import { createInstrumentRegistry, type InstrumentRegistry } from '../../server/instruments/registry.js';
-import { type Db, migrate, openDatabase } from '../../server/platform/db.js';
+import type { Db } from '../../server/platform/db.js';
 import { createRepos } from '../../server/repos.js';
 import { caseFileAnswers, interviewAnswers, recordRows } from '../factories/records.js';
 import { fakeClock, shippedInstruments } from '../support/app.js';
 import { records } from '../support/readBack.js';
+import { tempDatabase } from '../support/tempDb.js';
 
 /** Notes nobody may find in a public file: each interview's own, with a word that appears nowhere else. */
 const NOTE = (n: number) => `The unit began in 2011 after a task-force case; notemarker${n}.`;
-
-function fresh(): { db: Db; dir: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-records-public-'));
-  const db = openDatabase(path.join(dir, 'fieldkit.db'));
-  migrate(db);
-  onTestFinished(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { db, dir };
-}
 
 /** Four interviews and four case files at San Diego: enough rows for k = 2 on the interview date. */
 function seed(db: Db) {
@@ -90,7 +79,7 @@ async function publicExport(
 
 describe('the public-use file of Phase II records', () => {
   it('never holds the interview notes or the staff initials, not even with free text kept', async () => {
-    const { db, dir } = fresh();
+    const { db, dir } = tempDatabase('fieldkit-records-public');
     seed(db);
     const { header, body, everything, manifest } = await publicExport(db, dir, { includeFreeText: true });
     expect(body).toHaveLength(4);
@@ -112,7 +101,7 @@ describe('the public-use file of Phase II records', () => {
   });
 
   it('leaves out the header’s initials question even where the instrument does not tag it', async () => {
-    const { db, dir } = fresh();
+    const { db, dir } = tempDatabase('fieldkit-records-public');
     seed(db);
     const { header, everything, manifest } = await publicExport(
       db,
@@ -129,7 +118,7 @@ describe('the public-use file of Phase II records', () => {
   });
 
   it('drops free text unless asked for, gives release ids, and keeps site and status', async () => {
-    const { db, dir } = fresh();
+    const { db, dir } = tempDatabase('fieldkit-records-public');
     const { interviews } = seed(db);
     const { header, body } = await publicExport(db, dir, {});
     expect(header).not.toContain('h_role_oth');
@@ -140,7 +129,7 @@ describe('the public-use file of Phase II records', () => {
   });
 
   it('leaves the case codes, the panels and the audit trail out of a case-file release', async () => {
-    const { db, dir } = fresh();
+    const { db, dir } = tempDatabase('fieldkit-records-public');
     seed(db);
     const { header, files, everything, manifest, out } = await publicExport(db, dir, {
       instrument: 'cs-case-file-abstraction',

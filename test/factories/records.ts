@@ -171,3 +171,19 @@ export function caseFileV2Answers(code: string, overrides: Record<string, unknow
     ...overrides,
   };
 }
+
+export const setFullName = (db: Db, staffId: number, fullName: string) =>
+  db.prepare('UPDATE staff SET full_name = ? WHERE id = ?').run(fullName, staffId);
+
+/** A prosecutor interview's header, consent given, and the notes of two topics. */
+export const prosecutorInterview = (notes: { history: string; lessons: string }) => ({
+  h_site: 1,
+  h_date: '2027-01-20',
+  h_initials: 'MD',
+  h_role: 4,
+  h_agency: 1,
+  h_years: 6,
+  h_consent: 1,
+  p1_history_notes: notes.history,
+  p11_lessons_notes: notes.lessons,
+});
