@@ -96,6 +96,8 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual([
       'Fieldings',
       'Instruments',
+      'Records',
+      'Sites',
       'API tokens',
     ]);
 
@@ -245,6 +247,8 @@ describe('the console’s fieldwork pages in Chromium', { timeout: 180_000 }, ()
     expect(await nav.getByRole('link').allTextContents()).toEqual([
       'Fieldings',
       'Instruments',
+      'Records',
+      'Sites',
       'Exports',
       'API tokens',
     ]);
