@@ -3,7 +3,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prosecutorInterview, recordRows } from '../factories/records.js';
 import { addMember, goodPassword } from '../staff/setup.js';
-import { sourceTexts, summarizeQde, unzipQdpx, validateProjectQde } from '../support/qdpx.js';
+import { sourceTexts, summarizeQde, validateProjectQde } from '../support/qdpx.js';
+import { unzipWithPython } from '../support/zip.js';
 import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
 
 let h: BrowserHarness;
@@ -69,7 +70,7 @@ describe('Exports page: interview notes (.qdpx)', () => {
     const link = section.getByRole('link', { name: /Download the interview notes/ });
     const [saved] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(saved.suggestedFilename()).toBe('San_Diego-interview-notes-2027-02-01.qdpx');
-    const files = unzipQdpx(readFileSync(await saved.path()));
+    const files = unzipWithPython(readFileSync(await saved.path()));
     const qde = files['project.qde'] as string;
     expect(validateProjectQde(qde).valid).toBe(true);
     const [text] = [...sourceTexts(files, summarizeQde(qde)).values()];

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseFileV2Answers, recordRows } from '../factories/records.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { records } from '../support/readBack.js';
+import { unzipWithPython } from '../support/zip.js';
 import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
 
 /**
@@ -74,15 +74,7 @@ describe('Exports page, Phase II records', () => {
     const link = section.getByRole('link', { name: /Download the records zip/ });
     const [saved] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(saved.suggestedFilename()).toMatch(/^cs-case-file-abstraction-San_Diego-records-\d{4}-\d{2}-\d{2}\.zip$/);
-    const read = spawnSync(
-      '/usr/bin/python3',
-      [
-        '-c',
-        'import sys, zipfile, io, json; z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read())); print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))',
-      ],
-      { input: readFileSync(await saved.path()) },
-    );
-    const files = JSON.parse(read.stdout.toString()) as Record<string, string>;
+    const files = unzipWithPython(readFileSync(await saved.path()));
     expect(Object.keys(files).sort()).toEqual([
       'data.csv',
       'data_audit_trail.csv',

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, signIn } from '../staff/setup.js';
-import { sourceTexts, summarizeQde, unzipQdpx, validateProjectQde } from '../support/qdpx.js';
+import { sourceTexts, summarizeQde, validateProjectQde } from '../support/qdpx.js';
 import { records as csvRecords } from '../support/readBack.js';
+import { unzipWithPython } from '../support/zip.js';
 import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
 import { allSaved, instrumentDriver, nextPage, recordHeading, WAIT } from './recordDriver.js';
 
@@ -109,7 +110,7 @@ async function fillDefendant(page: Page, title: string, sentenceMonths: number) 
 const statusFact = (page: Page) => page.locator('dt:text-is("Status") + dd');
 
 /** A downloaded zip's members as text (Python's zipfile reads it, not the code that wrote it). */
-const downloadedZip = async (saved: Download) => unzipQdpx(readFileSync(await saved.path()));
+const downloadedZip = async (saved: Download) => unzipWithPython(readFileSync(await saved.path()));
 
 /** A CSV of the export as one object per row, by column name. */
 function csvRows(csv: string | undefined): Record<string, string>[] {

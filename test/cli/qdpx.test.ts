@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../server/platform/db.js';
 import { prosecutorInterview, recordRows, setFullName } from '../factories/records.js';
-import { sourceTexts, summarizeQde, unzipQdpx, validateProjectQde } from '../support/qdpx.js';
+import { sourceTexts, summarizeQde, validateProjectQde } from '../support/qdpx.js';
+import { unzipWithPython } from '../support/zip.js';
 import { workspace } from './workspace.js';
 
 const NOTES = {
@@ -48,7 +49,7 @@ describe('fieldkit export --site <name> --format qdpx', () => {
       'Exported the notes of 1 interview at San Diego to notes.qdpx: a REFI-QDA project; import it in NVivo, ATLAS.ti, MAXQDA or QualCoder.',
     );
     expect(statSync(ws.file('notes.qdpx')).mode & 0o777).toBe(0o600);
-    const files = unzipQdpx(readFileSync(ws.file('notes.qdpx')));
+    const files = unzipWithPython(readFileSync(ws.file('notes.qdpx')));
     const qde = files['project.qde'] as string;
     expect(validateProjectQde(qde)).toMatchObject({ valid: true });
     const summary = summarizeQde(qde);
@@ -66,7 +67,7 @@ describe('fieldkit export --site <name> --format qdpx', () => {
     await ws.run('export', '--site', 'San Diego', '--format', 'qdpx', '--out', 'first.qdpx');
     await ws.run('export', '--site', 'San Diego', '--format', 'qdpx', '--out', 'second.qdpx');
     const guids = (file: string) =>
-      summarizeQde(unzipQdpx(readFileSync(ws.file(file)))['project.qde'] as string).sources.map((s) => s.guid);
+      summarizeQde(unzipWithPython(readFileSync(ws.file(file)))['project.qde'] as string).sources.map((s) => s.guid);
     expect(guids('second.qdpx')).toEqual(guids('first.qdpx'));
   });
 

@@ -4,7 +4,8 @@ import { buildQdaProject, type QdaInterview, qdaGuid, qdpxStream } from '../../s
 import { isInterviewInstrument, noteFieldsOf } from '../../server/exports/qdpxNotes.js';
 import type { Instrument } from '../../server/instruments/registry.js';
 import { shippedInstruments } from '../support/app.js';
-import { sourceTexts, summarizeQde, unzipQdpx, validateProjectQde } from '../support/qdpx.js';
+import { sourceTexts, summarizeQde, validateProjectQde } from '../support/qdpx.js';
+import { unzipWithPython } from '../support/zip.js';
 
 const KEY = 'ab'.repeat(32);
 const instrument = (id: string) => shippedInstruments().resolve(id) as Instrument;
@@ -49,7 +50,7 @@ async function qdpxOf(interviews: QdaInterview[]) {
     interviews,
   });
   const zip = await buffer(qdpxStream(project, new Date('2027-02-03T10:00:00.000Z')));
-  return { project, files: unzipQdpx(zip) };
+  return { project, files: unzipWithPython(zip) };
 }
 
 describe('the interview instruments', () => {

@@ -7,7 +7,8 @@ import { prosecutorInterview, recordRows, setFullName } from '../factories/recor
 import { PROSECUTOR_INTERVIEW, siteWithInterviewer } from '../factories/sites.js';
 import { addMember, everyRole, type Session, signIn, staffEnv } from '../staff/setup.js';
 import { binaryBody, shippedInstruments, type TestEnv } from '../support/app.js';
-import { sourceTexts, summarizeQde, unzipQdpx, validateProjectQde } from '../support/qdpx.js';
+import { sourceTexts, summarizeQde, validateProjectQde } from '../support/qdpx.js';
+import { unzipWithPython } from '../support/zip.js';
 
 const NOTES = {
   history: 'Unit formed in 2012 after the "Operation Dawn" case.\r\nTwo ADAs <part-time> & one investigator.\tTab.',
@@ -81,7 +82,7 @@ describe('POST /api/staff/sites/:siteId/interview-notes', () => {
     expect(res.headers['content-disposition']).toMatch(
       /^attachment; filename="?San_Diego-interview-notes-2027-02-01\.qdpx"?$/,
     );
-    const files = unzipQdpx(res.body as Buffer);
+    const files = unzipWithPython(res.body as Buffer);
     const qde = files['project.qde'] as string;
     expect(validateProjectQde(qde).valid).toBe(true);
     const summary = summarizeQde(qde);
@@ -121,10 +122,10 @@ describe('POST /api/staff/sites/:siteId/interview-notes', () => {
     const env = staffEnv();
     const { sanDiego, final, inProgress } = await twoSites(env);
     const { session } = await member(env, 'admin');
-    const finalOnly = summarizeQde(unzipQdpx((await download(session, sanDiego)).body)['project.qde'] as string);
+    const finalOnly = summarizeQde(unzipWithPython((await download(session, sanDiego)).body)['project.qde'] as string);
     const res = await download(session, sanDiego, { includeInProgress: true });
     expect(res.status).toBe(200);
-    const both = summarizeQde(unzipQdpx(res.body)['project.qde'] as string);
+    const both = summarizeQde(unzipWithPython(res.body)['project.qde'] as string);
     expect(both.sources.map((s) => s.name)).toEqual([
       `Interview ${final} (San Diego)`,
       `Interview ${inProgress} (San Diego)`,
@@ -210,7 +211,7 @@ describe('POST /api/staff/sites/:siteId/interview-notes', () => {
 
     const res = await download(analyst, site.id);
     expect(res.status, res.body.toString()).toBe(200);
-    const files = unzipQdpx(res.body as Buffer);
+    const files = unzipWithPython(res.body as Buffer);
     const summary = summarizeQde(files['project.qde'] as string);
     expect(summary.users.map((u) => u.name)).toEqual(['Maria de Lopez']);
     const [text] = [...sourceTexts(files, summary).values()];

@@ -1,29 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { caseFileAnswers, recordRows } from '../factories/records.js';
 import { addMember, signIn, staffEnv } from '../staff/setup.js';
 import { binaryBody, type TestEnv } from '../support/app.js';
 import { records } from '../support/readBack.js';
-
-/** The members of a zip, read by Python's zipfile (not by the code that wrote it). */
-function unzip(zip: Buffer): Record<string, string> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'fieldkit-records-zip-')), 'download.zip');
-  writeFileSync(file, zip);
-  const read = spawnSync(
-    '/usr/bin/python3',
-    [
-      '-c',
-      'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("utf-8", "replace") for n in z.namelist()}))',
-      file,
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  expect(read.status, read.stderr).toBe(0);
-  return JSON.parse(read.stdout) as Record<string, string>;
-}
+import { unzipWithPython } from '../support/zip.js';
 
 function seed(env: TestEnv) {
   const rows = recordRows(env.db);
@@ -58,7 +38,7 @@ describe('POST /api/staff/record-exports', () => {
     expect(res.headers['content-disposition']).toMatch(
       /^attachment; filename="?cs-case-file-abstraction-San_Diego-records-2027-02-01\.zip"?$/,
     );
-    const files = unzip(res.body as Buffer);
+    const files = unzipWithPython(res.body as Buffer, { binary: true });
     expect(Object.keys(files).sort()).toEqual([
       'data.csv',
       'data_audit_trail.csv',

@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -7,25 +6,8 @@ import { createExportRunner } from '../../server/exports/runner.js';
 import type { TestEnv } from '../support/app.js';
 import { binaryBody } from '../support/app.js';
 import { describeProbe, probeHealthWhile } from '../support/probe.js';
+import { unzipWithPython } from '../support/zip.js';
 import { addMember, completedFielding, signIn, staffEnv } from './setup.js';
-
-/** Keeps a download's bytes as they came (supertest hands the parser the response stream). */
-/** The names and bytes of a zip's members, read by Python's zipfile (not by the code that wrote it). */
-function unzip(zip: Buffer): Record<string, string> {
-  const file = path.join(tmpdir(), `fieldkit-download-test-${process.pid}-${Date.now()}.zip`);
-  writeFileSync(file, zip);
-  const read = spawnSync(
-    '/usr/bin/python3',
-    [
-      '-c',
-      'import json, sys, zipfile, os\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("utf-8", "replace") for n in z.namelist()}))\nos.remove(sys.argv[1])',
-      file,
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  expect(read.status, read.stderr).toBe(0);
-  return JSON.parse(read.stdout) as Record<string, string>;
-}
 
 async function analyst(env: TestEnv) {
   const { email } = await addMember(env, 'analyst@study.example.org', 'analyst');
@@ -48,7 +30,7 @@ describe('POST /api/staff/fieldings/:name/exports', () => {
     expect(res.status, res.body.toString()).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?wave1-export-2027-02-01\.zip"?$/);
-    const files = unzip(res.body as Buffer);
+    const files = unzipWithPython(res.body as Buffer, { binary: true });
     expect(Object.keys(files).sort()).toEqual(['codebook.html', 'codebook.json', 'data.csv', 'manifest.json']);
     const manifest = JSON.parse(files['manifest.json'] as string);
     expect(manifest).toMatchObject({
@@ -100,7 +82,7 @@ describe('POST /api/staff/fieldings/:name/exports', () => {
         .then((r) => r),
     );
     expect(res.status).toBe(200);
-    expect(Object.keys(unzip(res.body as Buffer))).toContain('data.sav');
+    expect(Object.keys(unzipWithPython(res.body as Buffer, { binary: true }))).toContain('data.sav');
     process.stdout.write(describeProbe('export of 400 cases', probe));
     // Health kept answering throughout: many checks, and no stretch without one near the export's time.
     expect(probe.checks).toBeGreaterThan(10);

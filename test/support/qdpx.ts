@@ -13,28 +13,6 @@ import { expect } from 'vitest';
 /** The REFI-QDA Project schema of 18 March 2019 (test/fixtures/refi-qda/SOURCE.md, MIT). */
 export const REFI_QDA_SCHEMA = fileURLToPath(new URL('../fixtures/refi-qda/Project-mrt2019.xsd', import.meta.url));
 
-/** Every member of the zip, by name, as text. */
-export function unzipQdpx(zip: Buffer): Record<string, string> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-qdpx-read-'));
-  try {
-    const file = path.join(dir, 'project.qdpx');
-    writeFileSync(file, zip);
-    const read = spawnSync(
-      '/usr/bin/python3',
-      [
-        '-c',
-        'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("utf-8") for n in z.namelist()}))',
-        file,
-      ],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    );
-    expect(read.status, read.stderr).toBe(0);
-    return JSON.parse(read.stdout) as Record<string, string>;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** xmllint's verdict on a project.qde against the REFI-QDA schema, offline. */
 export function validateProjectQde(xml: string): { valid: boolean; output: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'fieldkit-qdpx-lint-'));
