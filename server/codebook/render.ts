@@ -118,12 +118,22 @@ function variableRows(
   return bodies.join('\n');
 }
 
+/** A table an export writes beside the questions' tables, described by its own variables. */
+export type AddedTable = {
+  name: string;
+  key: readonly string[];
+  description: string;
+  variables: readonly { name: string; label: string; kind: string }[];
+};
+
 export function codebookHtml(
   cb: Omit<Codebook, 'variables'> & { versions?: string[]; variables: ListedVariable[] },
   /** An export's: the data's frequencies and summaries, its design, and how its variables group. */
   data?: CodebookData,
   /** Columns an export adds before the questions' (case keys, metadata, weights, flags). */
   added: readonly AddedColumn[] = [],
+  /** Tables an export adds that no question makes (a records export's restricted audit trail). */
+  addedTables: readonly AddedTable[] = [],
 ): string {
   // Data from several versions: which versions ask each variable (-8 in cases of the others).
   const versions = cb.versions && cb.versions.length > 1 ? cb.versions : undefined;
@@ -160,6 +170,17 @@ ${variableRows(
 </table></section>`,
     )
     .join('\n');
+  const addedTableSections = addedTables
+    .map(
+      (
+        t,
+      ) => `<section><h2>Table <code>${escapeHtml(t.name)}</code></h2><p>${escapeHtml(t.description)} Key: ${escapeHtml(t.key.join(', '))}.</p>
+<table class="variables"><thead><tr><th scope="col">Variable</th><th scope="col">Label</th><th scope="col">Type</th></tr></thead>
+<tbody>
+${t.variables.map((v) => `<tr><th scope="row"><code>${escapeHtml(v.name)}</code></th><td>${escapeHtml(v.label)}</td><td>${v.kind}</td></tr>`).join('\n')}
+</tbody></table></section>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}thead th{background:#eef3f1}tr.group th{background:#f6f6f2}ul.freq{margin:0;padding-left:1.1rem;font-size:13px}ul.freq li.missing{color:#555}code{font-size:13px}</style>
@@ -178,6 +199,7 @@ ${[
 ${data ? designSection(data.design) : ''}
 ${addedSection}
 ${tables}
+${addedTableSections}
 </main></body></html>
 `;
 }

@@ -3,7 +3,7 @@ import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSy
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import { codebookHtml } from '../codebook/render.js';
+import { type AddedTable, codebookHtml } from '../codebook/render.js';
 import type { VersionedCodebook } from '../codebook/union.js';
 import { AppError } from '../platform/errors.js';
 import { csvChunks } from './csv.js';
@@ -115,8 +115,8 @@ export type BundleRequest = {
   /** The tables beside the main one (repeating panels, the audit trail), each written in every format. */
   linked: readonly ExportTable[];
   codebook: VersionedCodebook;
-  /** What codebook.json adds for this kind of export (e.g. the variables of the audit trail). */
-  codebookExtra?: Record<string, unknown>;
+  /** Tables no question makes (a records export's audit trail), described in codebook.json and .html. */
+  restrictedTables?: readonly AddedTable[];
   /** design.R, design.do, design.sps: the survey design of a fielding's weights. */
   design: boolean;
   mtime: Date;
@@ -215,14 +215,21 @@ export async function writeBundle<M>(
         ...codebook,
         variables: withShort,
         exportColumns: added,
-        ...(request.codebookExtra ?? {}),
+        ...(request.restrictedTables ? { restrictedTables: request.restrictedTables } : {}),
         ...counts,
         statistics,
         design,
       };
       return [`${JSON.stringify(json, null, 2)}\n`];
     });
-    sync('codebook.html', () => [codebookHtml(codebook, { ...withDesignFiles(), variables: table.variables }, added)]);
+    sync('codebook.html', () => [
+      codebookHtml(
+        codebook,
+        { ...withDesignFiles(), variables: table.variables },
+        added,
+        request.restrictedTables ?? [],
+      ),
+    ]);
   }
   try {
     mkdirSync(partial, { mode: 0o700 });

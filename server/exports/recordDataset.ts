@@ -242,7 +242,7 @@ export function recordDataset(
 export function auditTrailDescription(table: ExportTable) {
   return {
     name: table.name,
-    key: table.key,
+    key: table.key ?? [],
     description:
       'Restricted: every field-level change of the exported records, oldest first per record (who, when, old and new value, and the reason when a final record was reopened). Never in a public-use file.',
     variables: table.variables.map(({ name, label, kind }) => ({ name, label, kind })),

@@ -194,7 +194,7 @@ export async function exportRecords(
       table,
       linked,
       codebook: dataset.codebook,
-      ...(request.public ? {} : { codebookExtra: { restrictedTables: [auditTrailDescription(dataset.auditTrail)] } }),
+      ...(request.public ? {} : { restrictedTables: [auditTrailDescription(dataset.auditTrail)] }),
       design: false,
       mtime: ctx.clock(),
       ...(onProgress ? { onProgress } : {}),

@@ -166,6 +166,11 @@ describe('exportRecords (Phase II records of one instrument)', () => {
     expect(manifest.tables.find((t) => t.name === 'audit_trail')).toMatchObject({ rows: 3, restricted: true });
     const codebook = JSON.parse(readFileSync(path.join(out, 'codebook.json'), 'utf8'));
     expect(codebook.restrictedTables[0]).toMatchObject({ name: 'audit_trail', key: ['record_id', 'change_id'] });
+    // The printed codebook describes the restricted table too, variable by variable.
+    const html = readFileSync(path.join(out, 'codebook.html'), 'utf8');
+    expect(html).toContain('<h2>Table <code>audit_trail</code></h2>');
+    expect(html).toContain('Key: record_id, change_id.');
+    expect(html).toMatch(/<code>reason<\/code><\/th><td>Why a final record was reopened/);
     expect(codebook.tables.find((t: { name: string }) => t.name === 'cf_defs').key[0]).toBe('record_id');
   });
 
