@@ -23,7 +23,9 @@ describe('case ids of an export', () => {
     expect(new Set(ids).size).toBe(8);
     for (const [office, id] of a) {
       expect(id).toMatch(/^[1-9]\d{8}$/);
-      expect(id).not.toContain(String(office).replace(/\D/g, '').padStart(3, '0'));
+      // Not the office's number in other clothes. (Not "does not contain its digits": a random nine-digit
+      // id holds a given three-digit run about once in 140, so that check failed now and then.)
+      expect(Number(id)).not.toBe(Number(String(office).replace(/\D/g, '')));
     }
     expect(first.header).toContain('case_id');
 
