@@ -30,6 +30,9 @@ async function onEmailPage() {
   await signInToConsole(page, h.baseUrl, fieldwork);
   await page.getByRole('link', { name: 'Email of wave1' }).click();
   await page.getByRole('heading', { level: 1, name: 'Email for wave1' }).waitFor();
+  // No request may still be on its way when the clocks move: the server would answer it 27 minutes
+  // later and renew the session, so the warning would not come when the test expects it.
+  await page.waitForLoadState('networkidle');
   return { context, page };
 }
 
