@@ -6,7 +6,7 @@ import { parseCsv } from '../../server/platform/csv.js';
 import { frameCsv, frameRow, generateFrame } from '../factories/frame.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { seedFielding } from '../support/app.js';
-import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
+import { type BrowserHarness, checkAtBothWidths, DESKTOP, signInToConsole, startBrowserHarness } from './harness.js';
 
 let h: BrowserHarness;
 const fieldwork = { email: 'field.lead@study.example.org', password: goodPassword('field.lead@study.example.org') };
@@ -24,9 +24,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const DESKTOP = { width: 1280, height: 800 };
-const NARROW = { width: 360, height: 740 };
-
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
   return { context, page: await context.newPage() };
@@ -35,18 +32,6 @@ const heading = (page: Page, name: string | RegExp) =>
   page.getByRole('heading', { level: 1, name, ...(typeof name === 'string' ? { exact: true } : {}) });
 
 const signIn = (page: Page, who: { email: string; password: string }) => signInToConsole(page, h.baseUrl, who);
-
-async function checkAtBothWidths(page: Page, where: string) {
-  await page.setViewportSize(DESKTOP);
-  await expectNoAxeViolations(page, `${where} at 1280 px`);
-  await page.setViewportSize(NARROW);
-  await expectNoAxeViolations(page, `${where} at 360 px`);
-  const sideways = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(sideways, `${where} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
-  await page.setViewportSize(DESKTOP);
-}
 
 /** Saves what a download link offers and returns its name and bytes. */
 async function download(page: Page, link: Locator): Promise<{ name: string; bytes: Buffer }> {

@@ -118,3 +118,20 @@ export async function startMailHarness(
     },
   };
 }
+
+/** The console's two test widths: a desktop and a phone. */
+export const DESKTOP = { width: 1280, height: 800 };
+export const NARROW = { width: 360, height: 740 };
+
+/** No axe violation at 1280 and at 360 px, and nothing scrolls sideways at 360 px; back at 1280 after. */
+export async function checkAtBothWidths(page: Page, where: string): Promise<void> {
+  await page.setViewportSize(DESKTOP);
+  await expectNoAxeViolations(page, `${where} at ${DESKTOP.width} px`);
+  await page.setViewportSize(NARROW);
+  await expectNoAxeViolations(page, `${where} at ${NARROW.width} px`);
+  const sideways = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(sideways, `${where} scrolls sideways at ${NARROW.width} px`).toBeLessThanOrEqual(0);
+  await page.setViewportSize(DESKTOP);
+}

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prosecutorInterview, recordRows } from '../factories/records.js';
 import { addMember, goodPassword } from '../staff/setup.js';
 import { sourceTexts, summarizeQde, validateProjectQde } from '../support/qdpx.js';
 import { unzipWithPython } from '../support/zip.js';
-import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
+import { type BrowserHarness, checkAtBothWidths, DESKTOP, signInToConsole, startBrowserHarness } from './harness.js';
 
 let h: BrowserHarness;
 const analyst = { email: 'analyst@study.example.org', password: goodPassword('analyst@study.example.org') };
@@ -31,21 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-const DESKTOP = { width: 1280, height: 800 };
-const NARROW = { width: 360, height: 740 };
-
-async function checkAtBothWidths(page: Page, where: string) {
-  await page.setViewportSize(DESKTOP);
-  await expectNoAxeViolations(page, `${where} at 1280 px`);
-  await page.setViewportSize(NARROW);
-  await expectNoAxeViolations(page, `${where} at 360 px`);
-  const sideways = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(sideways, `${where} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
-  await page.setViewportSize(DESKTOP);
-}
 
 describe('Exports page: interview notes (.qdpx)', () => {
   it("lets an analyst download a site's notes as a project that validates, and says plainly when a site has none", async () => {

@@ -5,7 +5,7 @@ import { addMember, signIn } from '../staff/setup.js';
 import { sourceTexts, summarizeQde, validateProjectQde } from '../support/qdpx.js';
 import { records as csvRecords } from '../support/readBack.js';
 import { unzipWithPython } from '../support/zip.js';
-import { type BrowserHarness, expectNoAxeViolations, signInToConsole, startBrowserHarness } from './harness.js';
+import { type BrowserHarness, checkAtBothWidths, DESKTOP, signInToConsole, startBrowserHarness } from './harness.js';
 import { allSaved, instrumentDriver, nextPage, recordHeading, WAIT } from './recordDriver.js';
 
 /*
@@ -25,8 +25,6 @@ const CASE_FILE = 'cs-case-file-abstraction';
 const caseFile = instrumentDriver(CASE_FILE);
 const INTERVIEW = 'cs-prosecutor-interview';
 const interview = instrumentDriver(INTERVIEW);
-const DESKTOP = { width: 1280, height: 800 };
-const NARROW = { width: 360, height: 740 };
 
 let h: BrowserHarness;
 let admin: Awaited<ReturnType<typeof addMember>>;
@@ -62,18 +60,6 @@ afterAll(async () => {
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
   return { context, page: await context.newPage() };
-}
-
-async function checkAtBothWidths(page: Page, where: string) {
-  await page.setViewportSize(DESKTOP);
-  await expectNoAxeViolations(page, `${where} at ${DESKTOP.width} px`);
-  await page.setViewportSize(NARROW);
-  await expectNoAxeViolations(page, `${where} at ${NARROW.width} px`);
-  const sideways = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(sideways, `${where} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
-  await page.setViewportSize(DESKTOP);
 }
 
 const h1 = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
